@@ -1,0 +1,74 @@
+//! The survey definitions Hài Lòng ships, embedded in the binary.
+//!
+//! Each file in `survey-defs/defs/` is authored in TOML and embedded twice: as its TOML source,
+//! for tools that report problems by line, and as JSON compiled at build time, which is what the
+//! app parses (see `build.rs`). A test checks that every shipped definition validates.
+
+use survey::{DefError, Survey};
+
+/// One shipped definition file.
+#[derive(Clone, Copy, Debug)]
+pub struct Shipped {
+    /// The file name inside `survey-defs/defs/`.
+    pub file: &'static str,
+    /// The TOML source, as authored.
+    pub toml: &'static str,
+    /// The same definition as JSON.
+    pub json: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
+
+/// The one-tap counter rating, the kiosk's default survey.
+pub const COUNTER_RATING_ID: &str = "danh-gia-tai-quay";
+
+impl Shipped {
+    pub fn survey(&self) -> Result<Survey, DefError> {
+        Survey::from_json(self.json)
+    }
+}
+
+/// The shipped definition with this survey id.
+pub fn by_id(id: &str) -> Option<Survey> {
+    SHIPPED.iter().filter_map(|shipped| shipped.survey().ok()).find(|survey| survey.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_definition_validates() {
+        assert!(!SHIPPED.is_empty());
+        for shipped in SHIPPED {
+            if let Err(err) = shipped.survey() {
+                panic!("survey-defs/defs/{}:\n{err}", shipped.file);
+            }
+        }
+    }
+
+    #[test]
+    fn survey_ids_are_unique_and_match_file_names() {
+        let mut ids: Vec<_> = SHIPPED.iter().map(|shipped| shipped.survey().unwrap().id).collect();
+        for shipped in SHIPPED {
+            let survey = shipped.survey().unwrap();
+            assert_eq!(shipped.file, format!("{}.toml", survey.id), "a file is named after its survey id");
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), SHIPPED.len());
+    }
+
+    #[test]
+    fn the_counter_rating_has_the_three_official_levels() {
+        let survey = by_id(COUNTER_RATING_ID).expect("the counter rating ships");
+        let survey::model::QuestionKind::Rating(scale) = &survey.questions[0].kind;
+        let shown: Vec<_> = scale.display_levels().iter().map(|level| level.label.vi.as_str()).collect();
+        assert_eq!(shown, ["Rất hài lòng", "Hài lòng", "Không hài lòng"]);
+        assert!(scale.levels.iter().all(|level| level.face.is_some()), "every level has a face");
+        assert_eq!(
+            survey.questions[0].text.vi,
+            "Ông/Bà có hài lòng với sự phục vụ tại quầy hôm nay không?"
+        );
+    }
+}

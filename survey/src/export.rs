@@ -1,0 +1,149 @@
+//! CSV that opens correctly where offices open it.
+//!
+//! Excel on Windows guesses the encoding from a byte-order mark and, under a Vietnamese
+//! regional setting, splits on `;` and reads `,` as the decimal separator. Other tools reject a
+//! BOM. So there is no single right CSV: each [`CsvProfile`] is one right answer for one reader.
+
+/// How a CSV file is written for its reader.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvProfile {
+    /// Excel with an English-style regional setting: UTF-8 with BOM, CRLF, comma.
+    #[default]
+    Excel,
+    /// Excel with a Vietnamese regional setting: UTF-8 with BOM, CRLF, `;`, decimal comma.
+    ExcelVi,
+    /// RFC 4180 for other tools: UTF-8 without BOM, CRLF, comma.
+    Rfc4180,
+}
+
+/// One cell. Numbers and text are kept apart because they are written differently: numbers take
+/// the profile's decimal separator, text is guarded against formula injection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A count.
+    Integer(u64),
+    /// A fixed-point number written with `decimals` places: `Fixed { hundredths: 6667, decimals: 2 }`
+    /// is 66.67. Kept as an integer so that rounding happens once, where it is computed.
+    Fixed { scaled: u64, decimals: u32 },
+    Empty,
+}
+
+const BOM: &str = "\u{feff}";
+
+impl CsvProfile {
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvProfile::Excel => "excel",
+            CsvProfile::ExcelVi => "excel-vi",
+            CsvProfile::Rfc4180 => "rfc4180",
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        match self {
+            CsvProfile::ExcelVi => b';',
+            CsvProfile::Excel | CsvProfile::Rfc4180 => b',',
+        }
+    }
+
+    fn for_excel(self) -> bool {
+        matches!(self, CsvProfile::Excel | CsvProfile::ExcelVi)
+    }
+
+    fn render(self, cell: &Cell) -> String {
+        match cell {
+            Cell::Text(text) if self.for_excel() && starts_like_a_formula(text) => format!("'{text}"),
+            Cell::Text(text) => text.clone(),
+            Cell::Integer(value) => value.to_string(),
+            Cell::Fixed { scaled, decimals } => {
+                let divisor = 10u64.pow(*decimals);
+                let separator = if self == CsvProfile::ExcelVi { ',' } else { '.' };
+                format!("{}{separator}{:0width$}", scaled / divisor, scaled % divisor, width = *decimals as usize)
+            }
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// Writes a table with a header row.
+    pub fn write(self, header: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.for_excel() {
+            out.extend_from_slice(BOM.as_bytes());
+        }
+        {
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(self.delimiter())
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut out);
+            // Writing to a Vec cannot fail, and every row is written with the same width.
+            let _ = writer.write_record(header);
+            for row in rows {
+                let _ = writer.write_record(row.iter().map(|cell| self.render(cell)));
+            }
+            let _ = writer.flush();
+        }
+        out
+    }
+}
+
+/// A cell starting with one of these characters is read by spreadsheets as a formula, so text
+/// typed by a citizen could run as one. An apostrophe in front makes it plain text.
+fn starts_like_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(profile: CsvProfile, expect: expect_test::Expect) {
+        let rows = vec![
+            vec![Cell::Text("Rất hài lòng".into()), Cell::Integer(2), Cell::Fixed { scaled: 6667, decimals: 2 }],
+            vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Integer(0), Cell::Empty],
+            vec![Cell::Text("a;b,c".into()), Cell::Integer(1), Cell::Fixed { scaled: 5, decimals: 2 }],
+        ];
+        let bytes = profile.write(&["label", "count", "percent"], &rows);
+        let text = String::from_utf8(bytes).unwrap().replace(BOM, "<BOM>").replace("\r\n", "⏎\n");
+        expect.assert_eq(&text);
+    }
+
+    #[test]
+    fn excel_has_a_bom_crlf_and_neutralised_formulas() {
+        check(
+            CsvProfile::Excel,
+            expect_test::expect![[r#"
+                <BOM>label,count,percent⏎
+                Rất hài lòng,2,66.67⏎
+                "'=HYPERLINK(""x"")",0,⏎
+                "a;b,c",1,0.05⏎
+            "#]],
+        );
+    }
+
+    #[test]
+    fn excel_vi_splits_on_semicolons_with_decimal_commas() {
+        check(
+            CsvProfile::ExcelVi,
+            expect_test::expect![[r#"
+                <BOM>label;count;percent⏎
+                Rất hài lòng;2;66,67⏎
+                "'=HYPERLINK(""x"")";0;⏎
+                "a;b,c";1;0,05⏎
+            "#]],
+        );
+    }
+
+    #[test]
+    fn rfc4180_has_no_bom_and_leaves_text_alone() {
+        check(
+            CsvProfile::Rfc4180,
+            expect_test::expect![[r#"
+                label,count,percent⏎
+                Rất hài lòng,2,66.67⏎
+                "=HYPERLINK(""x"")",0,⏎
+                "a;b,c",1,0.05⏎
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! The pure core of Hài Lòng: what a survey is, what a stored response looks like, and how
+//! responses become the tallies that wards publish.
+//!
+//! This crate does no I/O and knows nothing of Yew, the DOM, HTTP or SQL, so that the kiosk in
+//! the browser, the `hailong` server and the command-line tools all share one tested
+//! implementation. Time and randomness come in from the caller: nothing here reads a clock.
+
+pub mod def;
+pub mod export;
+pub mod model;
+pub mod record;
+pub mod tally;
+pub mod text;
+pub mod vn_time;
+
+pub use def::SurveyDef;
+pub use model::{DefError, Problem, ProblemKind, Survey};
+pub use record::{Answer, Channel, RecordError, ResponseRecord};
+pub use text::{Lang, Text};

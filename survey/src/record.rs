@@ -1,0 +1,221 @@
+//! The stored and exchanged response record.
+//!
+//! Records live for months on offline tablets before anyone exports them, so their format is
+//! explicit and versioned apart from every internal type: a record names its `format`, and a
+//! record written by a newer app is refused by name instead of being misread.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{QuestionKind, Survey};
+use crate::vn_time;
+
+/// The record format this version writes and reads.
+pub const RECORD_FORMAT: u32 = 1;
+
+/// One citizen's response to one survey.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseRecord {
+    /// See [`RECORD_FORMAT`].
+    pub format: u32,
+    /// A random UUID v4, made on the device when the response is submitted. It makes every
+    /// later step (export, import, sync) idempotent: the same id is the same response.
+    pub response_id: String,
+    pub survey_id: String,
+    pub survey_version: String,
+    /// RFC 3339 with the device's offset; Vietnam is `+07:00`.
+    pub submitted_at: String,
+    pub channel: Channel,
+    /// Codes of the administrative unit, counter, officer and field (lĩnh vực), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A random id of the device that took the response, so merges can tell kiosks apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Why this response is suspected to be misuse (a burst of taps, say). Flagged responses
+    /// are kept and left out of results by default, never deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub misuse: Option<String>,
+    /// The citizen left before the end.
+    #[serde(default)]
+    pub partial: bool,
+    /// Answers by question id; unanswered questions are absent, never filled in.
+    pub answers: BTreeMap<String, Answer>,
+}
+
+/// How the response reached us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Kiosk,
+    Phone,
+    Web,
+}
+
+/// One answer. Tagged explicitly so that a text answer can never be mistaken for an option code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Answer {
+    /// The code of the chosen option or rating level.
+    Choice(String),
+}
+
+impl ResponseRecord {
+    /// Reads a stored record, refusing one written in a format this version cannot read.
+    pub fn from_json(json: &str) -> Result<ResponseRecord, RecordError> {
+        #[derive(Deserialize)]
+        struct FormatOnly {
+            format: u32,
+        }
+        let format = serde_json::from_str::<FormatOnly>(json)
+            .map_err(|err| RecordError::Malformed(err.to_string()))?
+            .format;
+        if format != RECORD_FORMAT {
+            return Err(RecordError::UnsupportedFormat(format));
+        }
+        let record: ResponseRecord =
+            serde_json::from_str(json).map_err(|err| RecordError::Malformed(err.to_string()))?;
+        record.check_shape()?;
+        Ok(record)
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising plain strings, maps and enums cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks what a record must satisfy whatever survey it answers.
+    pub fn check_shape(&self) -> Result<(), RecordError> {
+        let is_uuid_v4 = uuid::Uuid::try_parse(&self.response_id)
+            .map(|id| id.get_version_num() == 4)
+            .unwrap_or(false);
+        if !is_uuid_v4 {
+            return Err(RecordError::Invalid {
+                field: "response_id".into(),
+                message: format!("`{}` is not a UUID v4", self.response_id),
+            });
+        }
+        vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
+            field: "submitted_at".into(),
+            message: format!("`{}` is {err}", self.submitted_at),
+        })?;
+        Ok(())
+    }
+
+    /// Checks the record against the survey it claims to answer.
+    pub fn check_against(&self, survey: &Survey) -> Result<(), RecordError> {
+        self.check_shape()?;
+        if self.survey_id != survey.id || self.survey_version != survey.version {
+            return Err(RecordError::Invalid {
+                field: "survey_version".into(),
+                message: format!(
+                    "the record answers {} {}, not {} {}",
+                    self.survey_id, self.survey_version, survey.id, survey.version
+                ),
+            });
+        }
+        for (question_id, answer) in &self.answers {
+            let field = format!("answers.{question_id}");
+            let Some(question) = survey.question(question_id) else {
+                return Err(RecordError::Invalid { field, message: "no such question in this survey".into() });
+            };
+            match (&question.kind, answer) {
+                (QuestionKind::Rating(scale), Answer::Choice(code)) => {
+                    if scale.level(code).is_none() {
+                        return Err(RecordError::Invalid { field, message: format!("`{code}` is not a level of this scale") });
+                    }
+                }
+            }
+        }
+        if !self.partial {
+            if let Some(missing) = survey.questions.iter().find(|q| q.required && !self.answers.contains_key(&q.id)) {
+                return Err(RecordError::Invalid {
+                    field: format!("answers.{}", missing.id),
+                    message: "a required question is unanswered in a complete response".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a record could not be read or does not fit its survey.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// Not a record at all: broken JSON, a missing or mistyped field.
+    Malformed(String),
+    /// Written by a newer version of Hài Lòng, in a format this one cannot read.
+    UnsupportedFormat(u32),
+    /// Well-formed, but a field breaks a rule.
+    Invalid { field: String, message: String },
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::Malformed(message) => write!(f, "not a response record: {message}"),
+            RecordError::UnsupportedFormat(format) => write!(
+                f,
+                "record format {format} was written by a newer version of Hài Lòng (this one reads {RECORD_FORMAT})"
+            ),
+            RecordError::Invalid { field, message } => write!(f, "{field}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn record(id: &str, choice: &str) -> ResponseRecord {
+        ResponseRecord {
+            format: RECORD_FORMAT,
+            response_id: id.into(),
+            survey_id: "quay".into(),
+            survey_version: "2026.1".into(),
+            submitted_at: "2026-11-23T19:08:15+07:00".into(),
+            channel: Channel::Kiosk,
+            unit: None,
+            counter: None,
+            staff: None,
+            field: None,
+            device_id: None,
+            misuse: None,
+            partial: false,
+            answers: [("hai-long".to_string(), Answer::Choice(choice.into()))].into(),
+        }
+    }
+
+    #[test]
+    fn the_stored_form_is_stable() {
+        let json = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat").to_json();
+        expect_test::expect![[r#"{"format":1,"response_id":"0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90","survey_id":"quay","survey_version":"2026.1","submitted_at":"2026-11-23T19:08:15+07:00","channel":"kiosk","partial":false,"answers":{"hai-long":{"kind":"choice","value":"rat"}}}"#]]
+            .assert_eq(&json);
+        assert_eq!(ResponseRecord::from_json(&json).unwrap(), record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat"));
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_by_name() {
+        let json = r#"{"format":2,"anything":"new"}"#;
+        assert_eq!(ResponseRecord::from_json(json), Err(RecordError::UnsupportedFormat(2)));
+    }
+
+    #[test]
+    fn ids_and_times_are_checked() {
+        let bad_id = record("not-a-uuid", "rat");
+        assert!(matches!(bad_id.check_shape(), Err(RecordError::Invalid { field, .. }) if field == "response_id"));
+        let mut bad_time = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat");
+        bad_time.submitted_at = "2026-11-23 19:08".into();
+        assert!(matches!(bad_time.check_shape(), Err(RecordError::Invalid { field, .. }) if field == "submitted_at"));
+    }
+}

@@ -1,0 +1,74 @@
+//! Time as Vietnamese offices count it: Indochina Time, UTC+07:00, with no daylight saving.
+//!
+//! The core never reads a clock: callers pass the instant in (the app takes it from
+//! `js_sys::Date`, the server from the system), so every function here is deterministic.
+
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// Vietnam's offset from UTC, all year round.
+pub const VIETNAM_OFFSET: UtcOffset = time::macros::offset!(+7);
+
+/// Formats an instant, given as milliseconds since the Unix epoch, as RFC 3339 in Vietnam time
+/// to the second: `2026-11-23T19:08:15+07:00`.
+pub fn format_vietnam(unix_millis: i64) -> Result<String, TimeError> {
+    let seconds = unix_millis.div_euclid(1000);
+    let instant = OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| TimeError::OutOfRange)?;
+    instant.to_offset(VIETNAM_OFFSET).format(&Rfc3339).map_err(|_| TimeError::OutOfRange)
+}
+
+/// Parses an RFC 3339 time stamp; the offset is required, so a time is never ambiguous.
+pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, TimeError> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|_| TimeError::Malformed)
+}
+
+/// The calendar day in Vietnam on which an instant falls, whatever offset it was written with.
+pub fn vietnam_date(instant: OffsetDateTime) -> Date {
+    instant.to_offset(VIETNAM_OFFSET).date()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeError {
+    /// Not an RFC 3339 time stamp with an offset, such as `2026-11-23T19:08:15+07:00`.
+    Malformed,
+    /// Outside the years this program can represent.
+    OutOfRange,
+}
+
+impl std::fmt::Display for TimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeError::Malformed => "not an RFC 3339 time with an offset, such as 2026-11-23T19:08:15+07:00",
+            TimeError::OutOfRange => "a time outside the supported range",
+        })
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_vietnam_time_to_the_second() {
+        // 2026-11-23T12:08:15.999Z is 19:08:15 in Hà Nội.
+        assert_eq!(format_vietnam(1_795_435_695_999).unwrap(), "2026-11-23T19:08:15+07:00");
+        assert_eq!(format_vietnam(0).unwrap(), "1970-01-01T07:00:00+07:00");
+        assert_eq!(format_vietnam(-1).unwrap(), "1970-01-01T06:59:59+07:00");
+    }
+
+    #[test]
+    fn the_vietnam_day_starts_at_17_utc() {
+        let late_utc = parse_rfc3339("2026-12-31T17:00:00Z").unwrap();
+        assert_eq!(vietnam_date(late_utc).to_string(), "2027-01-01");
+        let before = parse_rfc3339("2026-12-31T16:59:59Z").unwrap();
+        assert_eq!(vietnam_date(before).to_string(), "2026-12-31");
+    }
+
+    #[test]
+    fn a_time_without_offset_is_refused() {
+        assert_eq!(parse_rfc3339("2026-11-23T19:08:15"), Err(TimeError::Malformed));
+        assert_eq!(parse_rfc3339("hôm nay"), Err(TimeError::Malformed));
+    }
+}
