@@ -69,6 +69,27 @@ pub enum Answer {
 }
 
 impl ResponseRecord {
+    /// A new, complete response to `survey` with no answers yet.
+    /// The id and time come from the caller: the core has no clock and no randomness.
+    pub fn new(survey: &Survey, response_id: String, submitted_at: String, channel: Channel) -> ResponseRecord {
+        ResponseRecord {
+            format: RECORD_FORMAT,
+            response_id,
+            survey_id: survey.id.clone(),
+            survey_version: survey.version.clone(),
+            submitted_at,
+            channel,
+            unit: None,
+            counter: None,
+            staff: None,
+            field: None,
+            device_id: None,
+            misuse: None,
+            partial: false,
+            answers: BTreeMap::new(),
+        }
+    }
+
     /// Reads a stored record, refusing one written in a format this version cannot read.
     pub fn from_json(json: &str) -> Result<ResponseRecord, RecordError> {
         #[derive(Deserialize)]

@@ -1,0 +1,265 @@
+//! The app's only door to IndexedDB, where every response and setting is kept.
+//!
+//! IndexedDB, not localStorage: a committed IndexedDB transaction survived killing the browser
+//! in every trial, localStorage written just before did not. A response counts as stored only
+//! when its transaction has *completed*, and that transaction asks for `durability: "strict"`
+//! so the browser flushes it to disk before saying so. The thank-you screen waits for that.
+//!
+//! The `idb` crate has no way to ask for strict durability and web-sys offers it only as an
+//! unstable API, so this module binds the few calls it needs itself, turning each request's
+//! success and error events into a promise without any Rust closure to leak.
+
+use std::fmt;
+
+use js_sys::{Array, Object, Promise, Reflect};
+use survey::{RecordError, ResponseRecord};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction};
+
+/// The database name; one per origin.
+pub const DB_NAME: &str = "hailong";
+/// Bumped with a new step in [`upgrade`] whenever the stores change.
+const DB_VERSION: u32 = 1;
+/// Response records, keyed by their `response_id`.
+const RESPONSES: &str = "responses";
+/// Settings of this device, keyed by name.
+const SETTINGS: &str = "settings";
+const DEVICE_ID: &str = "device_id";
+
+#[wasm_bindgen]
+extern "C" {
+    /// An `IDBDatabase`, seen through the one call web-sys does not offer.
+    #[wasm_bindgen(js_name = IDBDatabase)]
+    type DatabaseWithOptions;
+
+    /// `IDBDatabase.transaction(names, mode, options)`: web-sys lacks the options argument.
+    #[wasm_bindgen(method, catch, js_name = transaction)]
+    fn transaction_with_options(
+        this: &DatabaseWithOptions,
+        store_names: &JsValue,
+        mode: &str,
+        options: &JsValue,
+    ) -> Result<IdbTransaction, JsValue>;
+}
+
+/// An open connection to this device's store.
+pub struct Store {
+    db: IdbDatabase,
+}
+
+/// Why the store could not do what was asked. The message names the browser's own error
+/// (`QuotaExceededError`, `ConstraintError` …) so staff can tell a full disk from a bug.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageError {
+    pub kind: StorageErrorKind,
+    pub detail: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageErrorKind {
+    /// This browser offers no IndexedDB (private mode in some browsers, or disabled by policy).
+    Unavailable,
+    /// The device is out of the space the browser allows this site.
+    Full,
+    /// A response with the same id is already stored; the stored one is kept.
+    Duplicate,
+    /// Any other failure reported by the browser.
+    Failed,
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            StorageErrorKind::Unavailable => "this browser offers no storage for the app",
+            StorageErrorKind::Full => "the device's storage for this app is full",
+            StorageErrorKind::Duplicate => "a response with this id is already stored",
+            StorageErrorKind::Failed => "storing failed",
+        };
+        write!(f, "{what} ({})", self.detail)
+    }
+}
+
+impl std::error::Error for StorageError {}
+
+impl StorageError {
+    fn from_js(value: JsValue) -> StorageError {
+        let name = Reflect::get(&value, &"name".into()).ok().and_then(|name| name.as_string());
+        let message = Reflect::get(&value, &"message".into()).ok().and_then(|message| message.as_string());
+        let kind = match name.as_deref() {
+            Some("QuotaExceededError") => StorageErrorKind::Full,
+            Some("ConstraintError") => StorageErrorKind::Duplicate,
+            _ => StorageErrorKind::Failed,
+        };
+        let detail = match (name, message) {
+            (Some(name), Some(message)) => format!("{name}: {message}"),
+            (Some(name), None) => name,
+            _ => value.as_string().unwrap_or_else(|| "unknown error".into()),
+        };
+        StorageError { kind, detail }
+    }
+}
+
+/// Waits for one of the callbacks that `register` hands to the browser: the first resolves,
+/// the second rejects. Both are the promise's own functions, so nothing is left to free.
+async fn settle(register: impl FnOnce(&js_sys::Function, &js_sys::Function)) -> Result<JsValue, JsValue> {
+    let mut callbacks = None;
+    let promise = Promise::new(&mut |resolve, reject| callbacks = Some((resolve, reject)));
+    let (resolve, reject) = callbacks.expect("the Promise executor runs synchronously");
+    register(&resolve, &reject);
+    JsFuture::from(promise).await
+}
+
+async fn request_result(request: &IdbRequest) -> Result<JsValue, StorageError> {
+    let outcome = settle(|ok, err| {
+        request.set_onsuccess(Some(ok));
+        request.set_onerror(Some(err));
+    })
+    .await;
+    match outcome {
+        Ok(_) => request.result().map_err(StorageError::from_js),
+        Err(_) => Err(StorageError::from_js(request.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::NULL))),
+    }
+}
+
+async fn transaction_done(transaction: &IdbTransaction) -> Result<(), StorageError> {
+    let outcome = settle(|ok, err| {
+        transaction.set_oncomplete(Some(ok));
+        transaction.set_onerror(Some(err));
+        transaction.set_onabort(Some(err));
+    })
+    .await;
+    outcome.map(|_| ()).map_err(|event| {
+        // A failed request's error event bubbles here before the transaction records the
+        // error, so the failing request (the event's target) is asked first.
+        let from_request = event
+            .dyn_into::<web_sys::Event>()
+            .ok()
+            .and_then(|event| event.target())
+            .and_then(|target| target.dyn_into::<IdbRequest>().ok())
+            .and_then(|request| request.error().ok().flatten());
+        let error = from_request.or_else(|| transaction.error());
+        StorageError::from_js(error.map(JsValue::from).unwrap_or_else(|| "the transaction was aborted".into()))
+    })
+}
+
+/// Creates or migrates the stores. Each step runs once, in order, on every device, so a device
+/// that skipped app versions still arrives at the current layout with its data intact.
+fn upgrade(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
+    if old_version < 1 {
+        let by_response_id = IdbObjectStoreParameters::new();
+        by_response_id.set_key_path(&"response_id".into());
+        db.create_object_store_with_optional_parameters(RESPONSES, &by_response_id)?;
+        db.create_object_store(SETTINGS)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens this device's store, creating or migrating it as needed.
+    pub async fn open() -> Result<Store, StorageError> {
+        Store::open_named(DB_NAME).await
+    }
+
+    /// Opens a store under another name; tests use this to start from nothing.
+    pub async fn open_named(name: &str) -> Result<Store, StorageError> {
+        let unavailable = |detail: &str| StorageError { kind: StorageErrorKind::Unavailable, detail: detail.into() };
+        let window = web_sys::window().ok_or_else(|| unavailable("no window"))?;
+        let factory = window
+            .indexed_db()
+            .map_err(StorageError::from_js)?
+            .ok_or_else(|| unavailable("indexedDB is not offered"))?;
+        let request: IdbOpenDbRequest = factory.open_with_u32(name, DB_VERSION).map_err(StorageError::from_js)?;
+        let upgrade_request = request.clone();
+        let on_upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(move |event: web_sys::IdbVersionChangeEvent| {
+            let old_version = event.old_version() as u32;
+            if let Ok(db) = upgrade_request.result().and_then(|db| db.dyn_into::<IdbDatabase>().map_err(JsValue::from)) {
+                if let Err(err) = upgrade(&db, old_version) {
+                    // Aborting the upgrade fails the open request, which reports the error.
+                    if let Some(transaction) = upgrade_request.transaction() {
+                        let _ = transaction.abort();
+                    }
+                    web_sys::console::error_1(&err);
+                }
+            }
+        });
+        request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        let db = request_result(&request).await;
+        request.set_onupgradeneeded(None);
+        drop(on_upgrade);
+        let db: IdbDatabase = db?.dyn_into().map_err(StorageError::from_js)?;
+        Ok(Store { db })
+    }
+
+    fn transaction(&self, store: &str, mode: &str) -> Result<IdbTransaction, StorageError> {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"durability".into(), &"strict".into());
+        self.db
+            .unchecked_ref::<DatabaseWithOptions>()
+            .transaction_with_options(&Array::of1(&store.into()), mode, &options)
+            .map_err(StorageError::from_js)
+    }
+
+    /// Stores a new response and returns only once the browser has committed it to disk.
+    /// A response whose id is already stored is refused; the stored one is never overwritten.
+    pub async fn add_response(&self, record: &ResponseRecord) -> Result<(), StorageError> {
+        let value = js_sys::JSON::parse(&record.to_json()).map_err(StorageError::from_js)?;
+        let transaction = self.transaction(RESPONSES, "readwrite")?;
+        let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
+        store.add(&value).map_err(StorageError::from_js)?;
+        transaction_done(&transaction).await
+    }
+
+    /// Every stored response. One that cannot be read (written by a newer app, or damaged) is
+    /// returned as an error in its place, so staff see it instead of losing it.
+    pub async fn responses(&self) -> Result<Vec<Result<ResponseRecord, RecordError>>, StorageError> {
+        let transaction = self.transaction(RESPONSES, "readonly")?;
+        let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
+        let all = request_result(&store.get_all().map_err(StorageError::from_js)?).await?;
+        let all: Array = all.dyn_into().map_err(StorageError::from_js)?;
+        Ok(all
+            .iter()
+            .map(|value| {
+                let json = js_sys::JSON::stringify(&value)
+                    .map(String::from)
+                    .map_err(|_| RecordError::Malformed("a stored value that is not JSON".into()))?;
+                ResponseRecord::from_json(&json)
+            })
+            .collect())
+    }
+
+    /// Stores a raw value as if an older or newer app had written it. Tests use this to check
+    /// that such data loads or is reported, never lost.
+    pub async fn put_raw_response(&self, value: &JsValue) -> Result<(), StorageError> {
+        let transaction = self.transaction(RESPONSES, "readwrite")?;
+        let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
+        store.put(value).map_err(StorageError::from_js)?;
+        transaction_done(&transaction).await
+    }
+
+    /// This device's random id, made on first use and kept.
+    pub async fn device_id(&self) -> Result<String, StorageError> {
+        if let Some(id) = self.setting(DEVICE_ID).await? {
+            return Ok(id);
+        }
+        let fresh = uuid::Uuid::new_v4().to_string();
+        let transaction = self.transaction(SETTINGS, "readwrite")?;
+        let store = transaction.object_store(SETTINGS).map_err(StorageError::from_js)?;
+        store.add_with_key(&fresh.as_str().into(), &DEVICE_ID.into()).map_err(StorageError::from_js)?;
+        match transaction_done(&transaction).await {
+            Ok(()) => Ok(fresh),
+            // Another tab made one first: use that one.
+            Err(err) if err.kind == StorageErrorKind::Duplicate => {
+                self.setting(DEVICE_ID).await?.ok_or(err)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
+        let transaction = self.transaction(SETTINGS, "readonly")?;
+        let store = transaction.object_store(SETTINGS).map_err(StorageError::from_js)?;
+        let value = request_result(&store.get(&key.into()).map_err(StorageError::from_js)?).await?;
+        Ok(value.as_string())
+    }
+}

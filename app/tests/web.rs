@@ -1,0 +1,69 @@
+//! Browser tests of the app's storage against real IndexedDB in headless Chromium.
+//! Each test opens a database of its own name, so tests never see each other's data.
+
+use app::storage::{Store, StorageErrorKind};
+use survey::record::Answer;
+use survey::{Channel, ResponseRecord};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn record(response_id: &str, code: &str) -> ResponseRecord {
+    let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
+    let mut record =
+        ResponseRecord::new(&survey, response_id.into(), "2026-11-23T19:08:15+07:00".into(), Channel::Kiosk);
+    record.answers.insert("muc-do-hai-long".into(), Answer::Choice(code.into()));
+    record
+}
+
+async fn fresh_store() -> Store {
+    let name = format!("test-{}", uuid::Uuid::new_v4());
+    Store::open_named(&name).await.expect("IndexedDB opens in Chromium")
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_response_reads_back_unchanged() {
+    let store = fresh_store().await;
+    let first = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat-hai-long");
+    store.add_response(&first).await.unwrap();
+    let stored: Vec<_> = store.responses().await.unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(stored, vec![first]);
+}
+
+#[wasm_bindgen_test]
+async fn the_same_id_twice_is_refused_and_the_first_is_kept() {
+    let store = fresh_store().await;
+    let first = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat-hai-long");
+    store.add_response(&first).await.unwrap();
+    let impostor = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "khong-hai-long");
+    let err = store.add_response(&impostor).await.unwrap_err();
+    assert_eq!(err.kind, StorageErrorKind::Duplicate, "{err}");
+    let stored: Vec<_> = store.responses().await.unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(stored, vec![first]);
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_record_is_reported_and_kept() {
+    let store = fresh_store().await;
+    let good = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "hai-long");
+    store.add_response(&good).await.unwrap();
+    let from_the_future =
+        js_sys::JSON::parse(r#"{"response_id": "1b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "format": 9}"#).unwrap();
+    store.put_raw_response(&from_the_future).await.unwrap();
+
+    let results = store.responses().await.unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0], Ok(good));
+    let err = results[1].as_ref().unwrap_err().to_string();
+    assert!(err.contains("format 9"), "{err}");
+    // Reading again still finds it: nothing was dropped.
+    assert_eq!(store.responses().await.unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn the_device_id_is_made_once_and_kept() {
+    let store = fresh_store().await;
+    let first = store.device_id().await.unwrap();
+    assert_eq!(store.device_id().await.unwrap(), first);
+    assert!(uuid::Uuid::parse_str(&first).is_ok(), "{first}");
+}
