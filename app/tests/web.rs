@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Browser tests of the app's storage against real IndexedDB in headless Chromium.
 //! Each test opens a database of its own name, so tests never see each other's data.
 

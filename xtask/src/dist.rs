@@ -1,0 +1,189 @@
+//! `cargo xtask dist`: the release app in `dist/`.
+//!
+//! Steps: build the app for wasm32 in release mode; generate the JS glue with the
+//! `wasm-bindgen-cli-support` library (pinned to the `wasm-bindgen` in Cargo.lock); shrink the
+//! wasm with `wasm-opt -Oz`; give every file that can change a content-hashed name so it can be
+//! cached for a year; write the service worker with the exact list of files to keep offline;
+//! and store a gzip -9 copy beside each text or wasm file for the server to send.
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+
+use crate::{root, tools};
+
+/// One file of the first load, with its sizes in bytes.
+pub struct DistFile {
+    /// The name in the source tree (`app_bg.wasm`), before hashing.
+    pub logical: String,
+    /// The name served (`app_bg.0123456789abcdef.wasm`).
+    pub served: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+pub struct DistReport {
+    pub files: Vec<DistFile>,
+    pub wasm_before_opt: Option<(u64, u64)>,
+    pub dist: PathBuf,
+}
+
+impl DistReport {
+    pub fn total_raw(&self) -> u64 {
+        self.files.iter().map(|file| file.raw).sum()
+    }
+
+    pub fn total_gzip(&self) -> u64 {
+        self.files.iter().map(|file| file.gzip).sum()
+    }
+
+    pub fn print(&self) {
+        println!("xtask: the app is built in {}", self.dist.display());
+        if let Some((raw, gzip)) = self.wasm_before_opt {
+            println!("  wasm before wasm-opt      raw {:>9}   gzip -9 {:>9}", kb(raw), kb(gzip));
+        }
+        for file in &self.files {
+            println!("  {:<25} raw {:>9}   gzip -9 {:>9}   ({})", file.logical, kb(file.raw), kb(file.gzip), file.served);
+        }
+        println!("  {:<25} raw {:>9}   gzip -9 {:>9}", "first load, in total", kb(self.total_raw()), kb(self.total_gzip()));
+    }
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// Files served under their own names: their URLs must stay stable (the worker, the manifest,
+/// icons that the operating system keeps).
+const STABLE: [&str; 4] = ["manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"];
+
+pub fn build() -> anyhow::Result<DistReport> {
+    let root = root();
+    tools::ensure_wasm_target()?;
+    tools::run(Command::new("cargo").current_dir(&root).args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "app",
+        "--bin",
+        "app",
+        "--target",
+        tools::WASM_TARGET,
+    ]))?;
+    let input = root.join("target").join(tools::WASM_TARGET).join("release/app.wasm");
+
+    let staging = root.join("target/dist-staging");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging)?;
+    let bindgen_out = staging.join("bindgen");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .web(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        // boot.js passes the hashed wasm URL explicitly, so the glue needs no default path.
+        .omit_default_module_path(true)
+        .generate(&bindgen_out)
+        .context("generating the JS glue with wasm-bindgen")?;
+    if bindgen_out.join("snippets").exists() {
+        bail!("wasm-bindgen produced JS snippets, which dist does not yet copy and hash");
+    }
+
+    let bindgen_wasm = bindgen_out.join("app_bg.wasm");
+    let before = fs::read(&bindgen_wasm)?;
+    let (wasm, wasm_before_opt) = match tools::wasm_opt() {
+        Some(wasm_opt) => {
+            let optimised = staging.join("app_bg.opt.wasm");
+            tools::run(Command::new(wasm_opt).arg(&bindgen_wasm).args(["-Oz", "-o"]).arg(&optimised))?;
+            (fs::read(&optimised)?, Some((before.len() as u64, gzip(&before).len() as u64)))
+        }
+        None => (before, None),
+    };
+
+    let out = staging.join("dist");
+    fs::create_dir_all(&out)?;
+    let mut files = Vec::new();
+    let mut put = |logical: &str, served: String, bytes: &[u8]| -> anyhow::Result<String> {
+        fs::write(out.join(&served), bytes)?;
+        let compressed = gzip(bytes);
+        if !served.ends_with(".png") {
+            fs::write(out.join(format!("{served}.gz")), &compressed)?;
+        }
+        files.push(DistFile { logical: logical.into(), served: served.clone(), raw: bytes.len() as u64, gzip: compressed.len() as u64 });
+        Ok(format!("/{served}"))
+    };
+
+    let static_dir = root.join("app/static");
+    let wasm_url = put("app_bg.wasm", hashed("app_bg", "wasm", &wasm), &wasm)?;
+    let glue = fs::read(bindgen_out.join("app.js"))?;
+    let glue_url = put("app.js", hashed("app", "js", &glue), &glue)?;
+    let boot = fs::read_to_string(static_dir.join("boot.js"))?
+        .replace("__GLUE__", &glue_url)
+        .replace("__WASM__", &wasm_url);
+    let boot_url = put("boot.js", hashed("boot", "js", boot.as_bytes()), boot.as_bytes())?;
+    let style = fs::read(static_dir.join("style.css"))?;
+    let style_url = put("style.css", hashed("style", "css", &style), &style)?;
+    let mut stable_urls = Vec::new();
+    for name in STABLE {
+        let bytes = fs::read(static_dir.join(name)).with_context(|| format!("reading app/static/{name}"))?;
+        stable_urls.push(put(name, name.to_owned(), &bytes)?);
+    }
+
+    let template = fs::read_to_string(root.join("index.html")).context("reading index.html")?;
+    let mut index = template.clone();
+    for (source, served) in [
+        ("/app_bg.wasm", &wasm_url),
+        ("/app.js", &glue_url),
+        ("/boot.js", &boot_url),
+        ("/style.css", &style_url),
+    ] {
+        let quoted = format!("\"{source}\"");
+        if !index.contains(&quoted) {
+            bail!("index.html no longer refers to {source}; update it or xtask/src/dist.rs");
+        }
+        index = index.replace(&quoted, &format!("\"{served}\""));
+    }
+    let index_url = put("index.html", "index.html".into(), index.as_bytes())?;
+
+    // The worker's version changes whenever any file it keeps changes.
+    let mut assets: Vec<String> = vec![index_url, wasm_url, glue_url, boot_url, style_url];
+    assets.extend(stable_urls);
+    let version = hex(&Sha256::digest(assets.join("\n") + &index))[..16].to_owned();
+    let worker = fs::read_to_string(static_dir.join("sw.js"))?
+        .replace("__VERSION__", &version)
+        .replace("__ASSETS__", &serde_json::to_string(&assets)?);
+    fs::write(out.join("sw.js"), &worker)?;
+    fs::write(out.join("sw.js.gz"), gzip(worker.as_bytes()))?;
+
+    // Swap the new dist in whole, so a running server never serves half of a build.
+    let dist = root.join("dist");
+    let _ = fs::remove_dir_all(&dist);
+    fs::rename(&out, &dist).context("moving the build into dist/")?;
+    let _ = fs::remove_dir_all(&staging);
+    Ok(DistReport { files, wasm_before_opt, dist })
+}
+
+fn hashed(stem: &str, extension: &str, bytes: &[u8]) -> String {
+    format!("{stem}.{}.{extension}", &hex(&Sha256::digest(bytes))[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+/// Where the built app is, for tests run against it.
+pub fn dist_dir() -> PathBuf {
+    root().join("dist")
+}

@@ -1,0 +1,114 @@
+//! Installing what a fresh machine lacks, each from its package registry, and only when missing:
+//! the wasm target (rustup), wasm-opt and playwright-core (npm), Chromium and ChromeDriver
+//! (Debian's apt, as root), and wasm-bindgen-test-runner at the version in Cargo.lock (cargo).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::root;
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Runs a command to completion, failing with its name if it fails.
+pub fn run(command: &mut Command) -> anyhow::Result<()> {
+    let status = command.status().with_context(|| format!("starting {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed ({status})");
+    }
+    Ok(())
+}
+
+fn output(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        eprintln!("xtask: installing the {WASM_TARGET} target with rustup");
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// Installs the npm packages of `package-lock.json` when `node_modules` lacks them.
+pub fn ensure_npm_packages() -> anyhow::Result<()> {
+    let root = root();
+    let installed = root.join("node_modules/.package-lock.json");
+    let stale = match (installed.metadata(), root.join("package-lock.json").metadata()) {
+        (Ok(installed), Ok(lock)) => installed.modified()? < lock.modified()?,
+        _ => true,
+    };
+    if stale {
+        eprintln!("xtask: installing npm packages (binaryen, playwright-core)");
+        run(Command::new("npm").current_dir(&root).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
+/// wasm-opt from npm's binaryen (Debian's is too old to read current wasm-bindgen output).
+/// `None`, with a warning, where npm cannot provide it: the app still builds, only larger.
+pub fn wasm_opt() -> Option<PathBuf> {
+    if let Err(err) = ensure_npm_packages() {
+        eprintln!("xtask: warning: cannot install wasm-opt ({err:#}); the app will be built without size optimisation");
+        return None;
+    }
+    let path = root().join("node_modules/.bin/wasm-opt");
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("xtask: warning: node_modules/.bin/wasm-opt is missing; the app will be built without size optimisation");
+        None
+    }
+}
+
+/// Chromium and ChromeDriver from Debian, for the browser and end-to-end tests.
+pub fn ensure_chromium() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    if !is_root {
+        bail!("the browser tests need Debian's chromium and chromium-driver: run `sudo apt-get install chromium chromium-driver`");
+    }
+    eprintln!("xtask: installing chromium and chromium-driver with apt-get");
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(())
+}
+
+/// The exact version of a package in Cargo.lock.
+pub fn locked_version(package: &str) -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&needle).with_context(|| format!("{package} is not in Cargo.lock"))? + needle.len();
+    let end = lock[start..].find('"').context("a malformed Cargo.lock")?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+/// `wasm-bindgen-test-runner` at the version of `wasm-bindgen` in Cargo.lock; the runner
+/// refuses test binaries made by any other version.
+pub fn ensure_wasm_test_runner() -> anyhow::Result<()> {
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
+        eprintln!("xtask: installing wasm-bindgen-test-runner {wanted} with cargo install (a few minutes, once)");
+        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    Ok(())
+}
+
+/// Builds the `hailong` binary and returns its path.
+pub fn build_server() -> anyhow::Result<PathBuf> {
+    run(Command::new("cargo").current_dir(root()).args(["build", "--quiet", "--package", "server", "--bin", "hailong"]))?;
+    let path = root().join("target/debug/hailong");
+    if !path.exists() {
+        bail!("cargo built the server but {} is missing", path.display());
+    }
+    Ok(path)
+}
