@@ -25,9 +25,15 @@ pub enum Screen {
     Starting,
     Asking,
     /// The tapped answer is being committed; nothing else can be tapped.
-    Saving { record: Rc<ResponseRecord> },
-    Thanks { seconds_left: u32 },
-    OutOfService { reason: String },
+    Saving {
+        record: Rc<ResponseRecord>,
+    },
+    Thanks {
+        seconds_left: u32,
+    },
+    OutOfService {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,9 +47,18 @@ pub enum KioskAction {
     DeviceReady(String),
     /// The citizen tapped a level. The id and time are made by the caller, so that the reducer
     /// stays deterministic.
-    Tap { question_id: String, code: String, response_id: String, now_millis: i64 },
-    Saved { response_id: String },
-    Failed { reason: String },
+    Tap {
+        question_id: String,
+        code: String,
+        response_id: String,
+        now_millis: i64,
+    },
+    Saved {
+        response_id: String,
+    },
+    Failed {
+        reason: String,
+    },
     Tick,
 }
 
@@ -113,13 +128,17 @@ pub fn kiosk(props: &KioskProps) -> Html {
                     let record = record.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         match store.0.add_response(&record).await {
-                            Ok(()) => dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() }),
+                            Ok(()) => {
+                                dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() })
+                            }
                             Err(err) => dispatcher.dispatch(KioskAction::Failed { reason: err.to_string() }),
                         }
                     });
                 }
                 Screen::Thanks { .. } => {
-                    timer = Some(gloo_timers::callback::Timeout::new(1_000, move || dispatcher.dispatch(KioskAction::Tick)));
+                    timer = Some(gloo_timers::callback::Timeout::new(1_000, move || {
+                        dispatcher.dispatch(KioskAction::Tick)
+                    }));
                 }
                 // Back at the question with no one answering: the moment to update the app.
                 Screen::Asking => service_worker::take_over_if_waiting(),

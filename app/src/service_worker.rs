@@ -30,10 +30,10 @@ pub fn register() {
         return;
     };
     let reload = Closure::<dyn FnMut()>::new(|| {
-        if ASKED_TO_TAKE_OVER.with(Cell::get) {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().reload();
-            }
+        if ASKED_TO_TAKE_OVER.with(Cell::get)
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().reload();
         }
     });
     let _ = container.add_event_listener_with_callback("controllerchange", reload.as_ref().unchecked_ref());

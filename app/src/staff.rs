@@ -144,9 +144,7 @@ fn percent_text(count: u64, answered: u64) -> String {
 
 /// `hailong-tally-danh-gia-tai-quay-2026.1-20261123.csv`: the survey, version and export day.
 fn tally_file_name(tally: &Tally, now_millis: i64) -> String {
-    let day = survey::vn_time::format_vietnam(now_millis)
-        .map(|stamp| stamp[..10].replace('-', ""))
-        .unwrap_or_default();
+    let day = survey::vn_time::format_vietnam(now_millis).map(|stamp| stamp[..10].replace('-', "")).unwrap_or_default();
     format!("hailong-tally-{}-{}-{day}.csv", tally.survey_id, tally.survey_version)
 }
 

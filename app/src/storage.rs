@@ -118,7 +118,9 @@ async fn request_result(request: &IdbRequest) -> Result<JsValue, StorageError> {
     .await;
     match outcome {
         Ok(_) => request.result().map_err(StorageError::from_js),
-        Err(_) => Err(StorageError::from_js(request.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::NULL))),
+        Err(_) => {
+            Err(StorageError::from_js(request.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::NULL)))
+        }
     }
 }
 
@@ -171,18 +173,19 @@ impl Store {
             .ok_or_else(|| unavailable("indexedDB is not offered"))?;
         let request: IdbOpenDbRequest = factory.open_with_u32(name, DB_VERSION).map_err(StorageError::from_js)?;
         let upgrade_request = request.clone();
-        let on_upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(move |event: web_sys::IdbVersionChangeEvent| {
-            let old_version = event.old_version() as u32;
-            if let Ok(db) = upgrade_request.result().and_then(|db| db.dyn_into::<IdbDatabase>().map_err(JsValue::from)) {
-                if let Err(err) = upgrade(&db, old_version) {
+        let on_upgrade =
+            Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(move |event: web_sys::IdbVersionChangeEvent| {
+                let old_version = event.old_version() as u32;
+                if let Ok(db) = upgrade_request.result().and_then(|db| db.dyn_into::<IdbDatabase>())
+                    && let Err(err) = upgrade(&db, old_version)
+                {
                     // Aborting the upgrade fails the open request, which reports the error.
                     if let Some(transaction) = upgrade_request.transaction() {
                         let _ = transaction.abort();
                     }
                     web_sys::console::error_1(&err);
                 }
-            }
-        });
+            });
         request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
         let db = request_result(&request).await;
         request.set_onupgradeneeded(None);
@@ -249,9 +252,7 @@ impl Store {
         match transaction_done(&transaction).await {
             Ok(()) => Ok(fresh),
             // Another tab made one first: use that one.
-            Err(err) if err.kind == StorageErrorKind::Duplicate => {
-                self.setting(DEVICE_ID).await?.ok_or(err)
-            }
+            Err(err) if err.kind == StorageErrorKind::Duplicate => self.setting(DEVICE_ID).await?.ok_or(err),
             Err(err) => Err(err),
         }
     }

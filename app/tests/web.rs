@@ -1,8 +1,8 @@
-#![cfg(target_arch = "wasm32")]
 //! Browser tests of the app's storage against real IndexedDB in headless Chromium.
 //! Each test opens a database of its own name, so tests never see each other's data.
+#![cfg(target_arch = "wasm32")]
 
-use app::storage::{Store, StorageErrorKind};
+use app::storage::{StorageErrorKind, Store};
 use survey::record::Answer;
 use survey::{Channel, ResponseRecord};
 use wasm_bindgen_test::*;

@@ -54,7 +54,11 @@ async fn get(dist: &tempfile::TempDir, path: &str, accept_gzip: bool) -> Served 
     }
     let response = app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
     let header = |name| {
-        response.headers().get(name).map(|value: &header::HeaderValue| value.to_str().unwrap().to_owned()).unwrap_or_default()
+        response
+            .headers()
+            .get(name)
+            .map(|value: &header::HeaderValue| value.to_str().unwrap().to_owned())
+            .unwrap_or_default()
     };
     Served {
         status: response.status(),

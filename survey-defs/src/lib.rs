@@ -66,9 +66,6 @@ mod tests {
         let shown: Vec<_> = scale.display_levels().iter().map(|level| level.label.vi.as_str()).collect();
         assert_eq!(shown, ["Rất hài lòng", "Hài lòng", "Không hài lòng"]);
         assert!(scale.levels.iter().all(|level| level.face.is_some()), "every level has a face");
-        assert_eq!(
-            survey.questions[0].text.vi,
-            "Ông/Bà có hài lòng với sự phục vụ tại quầy hôm nay không?"
-        );
+        assert_eq!(survey.questions[0].text.vi, "Ông/Bà có hài lòng với sự phục vụ tại quầy hôm nay không?");
     }
 }

@@ -25,7 +25,10 @@ pub enum Cell {
     Integer(u64),
     /// A fixed-point number written with `decimals` places: `Fixed { hundredths: 6667, decimals: 2 }`
     /// is 66.67. Kept as an integer so that rounding happens once, where it is computed.
-    Fixed { scaled: u64, decimals: u32 },
+    Fixed {
+        scaled: u64,
+        decimals: u32,
+    },
     Empty,
 }
 

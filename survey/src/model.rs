@@ -181,11 +181,7 @@ pub enum ProblemKind {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
     }
 }
 
@@ -227,8 +223,7 @@ impl Checker {
     }
 
     fn version(&mut self, path: &str, version: &str) {
-        let plain = !version.is_empty()
-            && version.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        let plain = !version.is_empty() && version.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         if !plain {
             self.problem(
                 path,
@@ -339,16 +334,14 @@ mod tests {
 
     #[test]
     fn a_scale_needs_three_to_five_levels() {
-        let bad = GOOD.replace(
-            r#"{"code": "khong", "label": {"vi": "Không hài lòng"}, "face": "unhappy"},"#,
-            "",
-        );
+        let bad = GOOD.replace(r#"{"code": "khong", "label": {"vi": "Không hài lòng"}, "face": "unhappy"},"#, "");
         check(&bad, expect_test::expect!["questions[0].levels: a rating scale has 3 to 5 levels, this one has 2"]);
     }
 
     #[test]
     fn unknown_fields_and_syntax_errors_name_the_line() {
-        let unknown = GOOD.replace(r#""required_typo": 1,"#, "").replace(r#""format": 1,"#, r#""format": 1, "colour": "red","#);
+        let unknown =
+            GOOD.replace(r#""required_typo": 1,"#, "").replace(r#""format": 1,"#, r#""format": 1, "colour": "red","#);
         let err = Survey::from_json(&unknown).unwrap_err();
         assert_eq!(err.problems[0].kind, ProblemKind::Syntax);
         assert_eq!(err.problems[0].line, Some(2));

@@ -96,9 +96,8 @@ impl ResponseRecord {
         struct FormatOnly {
             format: u32,
         }
-        let format = serde_json::from_str::<FormatOnly>(json)
-            .map_err(|err| RecordError::Malformed(err.to_string()))?
-            .format;
+        let format =
+            serde_json::from_str::<FormatOnly>(json).map_err(|err| RecordError::Malformed(err.to_string()))?.format;
         if format != RECORD_FORMAT {
             return Err(RecordError::UnsupportedFormat(format));
         }
@@ -115,9 +114,7 @@ impl ResponseRecord {
 
     /// Checks what a record must satisfy whatever survey it answers.
     pub fn check_shape(&self) -> Result<(), RecordError> {
-        let is_uuid_v4 = uuid::Uuid::try_parse(&self.response_id)
-            .map(|id| id.get_version_num() == 4)
-            .unwrap_or(false);
+        let is_uuid_v4 = uuid::Uuid::try_parse(&self.response_id).map(|id| id.get_version_num() == 4).unwrap_or(false);
         if !is_uuid_v4 {
             return Err(RecordError::Invalid {
                 field: "response_id".into(),
@@ -151,18 +148,21 @@ impl ResponseRecord {
             match (&question.kind, answer) {
                 (QuestionKind::Rating(scale), Answer::Choice(code)) => {
                     if scale.level(code).is_none() {
-                        return Err(RecordError::Invalid { field, message: format!("`{code}` is not a level of this scale") });
+                        return Err(RecordError::Invalid {
+                            field,
+                            message: format!("`{code}` is not a level of this scale"),
+                        });
                     }
                 }
             }
         }
-        if !self.partial {
-            if let Some(missing) = survey.questions.iter().find(|q| q.required && !self.answers.contains_key(&q.id)) {
-                return Err(RecordError::Invalid {
-                    field: format!("answers.{}", missing.id),
-                    message: "a required question is unanswered in a complete response".into(),
-                });
-            }
+        if !self.partial
+            && let Some(missing) = survey.questions.iter().find(|q| q.required && !self.answers.contains_key(&q.id))
+        {
+            return Err(RecordError::Invalid {
+                field: format!("answers.{}", missing.id),
+                message: "a required question is unanswered in a complete response".into(),
+            });
         }
         Ok(())
     }

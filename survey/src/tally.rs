@@ -162,7 +162,13 @@ impl Tally {
         let mut rows = Vec::new();
         for question in &self.questions {
             for option in &question.options {
-                rows.push(row(&question.question_id, &option.code, option.label.get(Lang::Vi), option.count, Some(question.answered)));
+                rows.push(row(
+                    &question.question_id,
+                    &option.code,
+                    option.label.get(Lang::Vi),
+                    option.count,
+                    Some(question.answered),
+                ));
             }
         }
         rows.push(row("_responses", "", "", self.responses, None));

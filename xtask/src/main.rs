@@ -4,12 +4,13 @@
 //! - `cargo xtask test`: every test suite (native, browser, end-to-end), one summary line.
 //! - `cargo xtask dist`: build the release app into `dist/` and print its size.
 //! - `cargo xtask bench`: the figures recorded in BENCHMARKS.md.
+//! - `cargo xtask screenshots`: pictures of every screen at kiosk and phone sizes.
 //!
 //! Everything a fresh machine lacks is installed here, from the package registries only.
 
 mod dist;
-mod tools;
 mod tests;
+mod tools;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ commands:
   test                  run every test suite; ends with `N passed, N failed`
   dist                  build the release app into dist/ and print its size
   bench                 print the figures recorded in BENCHMARKS.md
+  screenshots           build the app and save screenshots of it in docs/screenshots/
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
             true
         }),
         Some("bench") => bench(),
+        Some("screenshots") => screenshots(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(true)
@@ -75,11 +78,32 @@ fn bench() -> anyhow::Result<bool> {
     let report = dist::build()?;
     report.print();
     println!();
-    println!("| file | raw | gzip -9 |");
-    println!("|---|---:|---:|");
+    println!("| file | raw bytes | gzip -9 bytes | first load |");
+    println!("|---|---:|---:|---|");
     for file in &report.files {
-        println!("| `{}` | {} | {} |", file.logical, file.raw, file.gzip);
+        println!(
+            "| `{}` | {} | {} | {} |",
+            file.logical,
+            file.raw,
+            file.gzip,
+            if file.first_load { "yes" } else { "no" }
+        );
     }
-    println!("| first load (everything above) | {} | {} |", report.total_raw(), report.total_gzip());
+    let (raw, gzip) = report.first_load();
+    println!("| **first load, in total** | {raw} | {gzip} | |");
     Ok(true)
+}
+
+fn screenshots() -> anyhow::Result<bool> {
+    tools::ensure_chromium()?;
+    dist::build()?.print();
+    let hailong = tools::build_server()?;
+    let status = std::process::Command::new("node")
+        .current_dir(root())
+        .args(["tests/e2e/screenshots.mjs", "docs/screenshots"])
+        .env("HAILONG_BIN", hailong)
+        .env("HAILONG_DIST", dist::dist_dir())
+        .env("CHROMIUM", tools::CHROMIUM)
+        .status()?;
+    Ok(status.success())
 }

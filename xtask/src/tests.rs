@@ -96,7 +96,9 @@ pub fn parse_summary(line: &str) -> Option<Counts> {
     if let Some(rest) = line.strip_prefix("test result: ") {
         let number_before = |word: &str| {
             rest.split(';')
-                .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word))
+                .find_map(|part| {
+                    part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word)
+                })
                 .and_then(|n| n.trim().parse().ok())
         };
         return Some(Counts { passed: number_before(" passed")?, failed: number_before(" failed")? });
@@ -118,7 +120,9 @@ mod test {
     #[test]
     fn reads_libtest_and_wasm_runner_summaries() {
         assert_eq!(
-            parse_summary("test result: ok. 19 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s"),
+            parse_summary(
+                "test result: ok. 19 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s"
+            ),
             Some(Counts { passed: 19, failed: 0 })
         );
         assert_eq!(

@@ -62,7 +62,9 @@ pub fn wasm_opt() -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("xtask: warning: node_modules/.bin/wasm-opt is missing; the app will be built without size optimisation");
+        eprintln!(
+            "xtask: warning: node_modules/.bin/wasm-opt is missing; the app will be built without size optimisation"
+        );
         None
     }
 }
@@ -74,11 +76,15 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
     }
     let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     if !is_root {
-        bail!("the browser tests need Debian's chromium and chromium-driver: run `sudo apt-get install chromium chromium-driver`");
+        bail!(
+            "the browser tests need Debian's chromium and chromium-driver: run `sudo apt-get install chromium chromium-driver`"
+        );
     }
     eprintln!("xtask: installing chromium and chromium-driver with apt-get");
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }
 
@@ -105,7 +111,14 @@ pub fn ensure_wasm_test_runner() -> anyhow::Result<()> {
 
 /// Builds the `hailong` binary and returns its path.
 pub fn build_server() -> anyhow::Result<PathBuf> {
-    run(Command::new("cargo").current_dir(root()).args(["build", "--quiet", "--package", "server", "--bin", "hailong"]))?;
+    run(Command::new("cargo").current_dir(root()).args([
+        "build",
+        "--quiet",
+        "--package",
+        "server",
+        "--bin",
+        "hailong",
+    ]))?;
     let path = root().join("target/debug/hailong");
     if !path.exists() {
         bail!("cargo built the server but {} is missing", path.display());

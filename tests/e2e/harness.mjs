@@ -1,0 +1,116 @@
+// Shared set-up for the end-to-end tests: a real `hailong serve` on 127.0.0.1 and Debian's
+// Chromium with a fresh profile, driven by playwright-core. `cargo xtask test` sets
+// HAILONG_BIN, HAILONG_DIST and CHROMIUM; every test closes what it opened in `finally`.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export const KIOSK = { width: 1280, height: 800 };
+export const UPRIGHT = { width: 800, height: 1280 };
+export const PHONE = { width: 390, height: 844 };
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests through \`cargo xtask test\``);
+  return value;
+}
+
+/** Starts `hailong serve` on `port` (0: any free port) and resolves once it is listening. */
+export async function startServer({ port = 0 } = {}) {
+  const child = spawn(
+    required("HAILONG_BIN"),
+    ["serve", "--dist", required("HAILONG_DIST"), "--addr", `127.0.0.1:${port}`],
+    { stdio: ["ignore", "pipe", "inherit"] }
+  );
+  const url = await new Promise((resolve, reject) => {
+    let seen = "";
+    child.stdout.on("data", (chunk) => {
+      seen += chunk;
+      const match = seen.match(/serving (http:\/\/\S+?)\/? from/);
+      if (match) resolve(match[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`hailong serve exited (${code}) before listening:\n${seen}`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.on("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { url, port: Number(new URL(url).port), stop };
+}
+
+/** Launches Chromium with a new, empty profile. */
+export async function launchBrowser({ viewport = KIOSK } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "hailong-profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport,
+    acceptDownloads: true,
+    locale: "vi-VN",
+    timezoneId: "Asia/Ho_Chi_Minh",
+  });
+  const problems = [];
+  const watch = (page) => {
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, problems, close };
+}
+
+/** The first page of the context, watched for errors. */
+export async function firstPage(browser) {
+  return browser.context.pages()[0] ?? (await browser.context.newPage());
+}
+
+/** Taps a rating level on the kiosk and waits for the thank-you, which appears only once the
+ *  response is committed to IndexedDB. */
+export async function rate(page, code) {
+  await page.locator(`button.level[data-code="${code}"]`).click();
+  await page.locator(".thanks").waitFor({ timeout: 10_000 });
+}
+
+/** Counts per level as the staff page shows them. */
+export async function staffCounts(page, baseUrl) {
+  await page.goto(`${baseUrl}/staff`);
+  await page.locator(".summary .responses").waitFor();
+  const counts = {};
+  for (const row of await page.locator("table.tally tbody tr").all()) {
+    counts[await row.getAttribute("data-code")] = Number(await row.locator(".count").textContent());
+  }
+  counts._responses = Number(await page.locator(".summary .responses").textContent());
+  return counts;
+}
+
+/** Waits until the service worker controls the page, so the app shell is cached. */
+export async function waitForOfflineReady(page) {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, {
+    timeout: 20_000,
+  });
+}

@@ -1,0 +1,83 @@
+//! Rules of the repository that no compiler checks, written as ordinary tests
+//! (see ARCHITECTURE.md, "Invariants").
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_rust_file_starts_with_a_module_doc() {
+    let mut files = Vec::new();
+    for krate in ["survey", "survey-defs", "app", "server", "xtask"] {
+        rust_files(&root().join(krate), &mut files);
+    }
+    assert!(files.len() > 10);
+    let undocumented: Vec<_> = files
+        .iter()
+        .filter(|path| !fs::read_to_string(path).unwrap().starts_with("//!"))
+        .map(|path| path.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(undocumented.is_empty(), "files without a //! paragraph: {undocumented:?}");
+}
+
+#[test]
+fn the_core_knows_nothing_of_the_web_http_or_sql() {
+    let manifest = fs::read_to_string(root().join("survey/Cargo.toml")).unwrap();
+    let dependencies = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+    for forbidden in ["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "axum", "tokio", "hyper", "rusqlite", "sqlx"]
+    {
+        assert!(
+            !dependencies.lines().any(|line| line.trim_start().starts_with(forbidden)),
+            "survey depends on {forbidden}"
+        );
+    }
+}
+
+#[test]
+fn the_app_shell_loads_nothing_from_other_sites() {
+    let index = fs::read_to_string(root().join("index.html")).unwrap();
+    assert!(!index.contains("http://") && !index.contains("https://"), "index.html refers to another site");
+    let style = fs::read_to_string(root().join("app/static/style.css")).unwrap();
+    assert!(!style.contains("url("), "style.css loads a resource (a remote font?)");
+}
+
+#[test]
+fn the_bindgen_library_is_pinned_to_the_locked_wasm_bindgen() {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    let locked = |name: &str| {
+        let needle = format!("name = \"{name}\"\nversion = \"");
+        let start = lock.find(&needle).unwrap_or_else(|| panic!("{name} not in Cargo.lock")) + needle.len();
+        lock[start..start + lock[start..].find('"').unwrap()].to_owned()
+    };
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let pinned = |name: &str| {
+        let line = manifest.lines().find(|line| line.starts_with(&format!("{name} = "))).unwrap();
+        line.split('"').nth(1).unwrap().trim_start_matches('=').to_owned()
+    };
+    assert_eq!(pinned("wasm-bindgen"), locked("wasm-bindgen"));
+    assert_eq!(pinned("wasm-bindgen-cli-support"), locked("wasm-bindgen-cli-support"));
+    assert_eq!(locked("wasm-bindgen"), locked("wasm-bindgen-cli-support"));
+}
+
+#[test]
+fn ci_runs_exactly_the_readme_test_command() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let ci = fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(readme.contains("cargo xtask test"));
+    assert!(readme.contains("cargo xtask serve"));
+    assert!(ci.lines().any(|line| line.trim() == "cargo xtask test"), ".ci/run must run `cargo xtask test`");
+}
