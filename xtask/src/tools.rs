@@ -101,10 +101,17 @@ pub fn locked_version(package: &str) -> anyhow::Result<String> {
 /// refuses test binaries made by any other version.
 pub fn ensure_wasm_test_runner() -> anyhow::Result<()> {
     let wanted = locked_version("wasm-bindgen")?;
-    let have = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
-    if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
+    let installed = || {
+        let have = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+        have.split_whitespace().nth(1) == Some(wanted.as_str())
+    };
+    if !installed() {
         eprintln!("xtask: installing wasm-bindgen-test-runner {wanted} with cargo install (a few minutes, once)");
-        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+        // --force: cargo's record of installed packages can outlive the binaries themselves.
+        run(Command::new("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wanted]))?;
+        if !installed() {
+            bail!("wasm-bindgen-test-runner {wanted} is still not on PATH after cargo install; is ~/.cargo/bin on PATH?");
+        }
     }
     Ok(())
 }
