@@ -180,7 +180,10 @@ pub fn kiosk(props: &KioskProps) -> Html {
 }
 
 fn rating_question(question: &Question, saving: bool, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
-    let QuestionKind::Rating(scale) = &question.kind;
+    let QuestionKind::Rating(scale) = &question.kind else {
+        // The one-tap kiosk shows a rating; surveys that open otherwise need the full flow.
+        return out_of_service(&format!("the kiosk cannot yet show a {} question first", question.kind.name()));
+    };
     let heading_id = format!("q-{}", question.id);
     html! {
         <section class="question" aria-labelledby={heading_id.clone()}>

@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn the_counter_rating_has_the_three_official_levels() {
         let survey = by_id(COUNTER_RATING_ID).expect("the counter rating ships");
-        let survey::model::QuestionKind::Rating(scale) = &survey.questions[0].kind;
+        let survey::model::QuestionKind::Rating(scale) = &survey.questions[0].kind else { panic!("not a rating") };
         let shown: Vec<_> = scale.display_levels().iter().map(|level| level.label.vi.as_str()).collect();
         assert_eq!(shown, ["Rất hài lòng", "Hài lòng", "Không hài lòng"]);
         assert!(scale.levels.iter().all(|level| level.face.is_some()), "every level has a face");

@@ -5,15 +5,21 @@
 //! the browser, the `hailong` server and the command-line tools all share one tested
 //! implementation. Time and randomness come in from the caller: nothing here reads a clock.
 
+pub mod answer;
+pub mod condition;
 pub mod def;
 pub mod export;
 pub mod model;
+pub mod privacy;
 pub mod record;
+pub mod session;
 pub mod tally;
 pub mod text;
 pub mod vn_time;
 
+pub use answer::{Answer, Choices, Violation};
 pub use def::SurveyDef;
 pub use model::{DefError, Problem, ProblemKind, Survey};
-pub use record::{Answer, Channel, RecordError, ResponseRecord};
+pub use record::{Channel, RecordError, ResponseRecord};
+pub use session::{Event, Outcome, RecordContext, Session};
 pub use text::{Lang, Text};

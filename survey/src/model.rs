@@ -4,11 +4,23 @@
 //! checks every rule and returns all problems at once, each with a path such as
 //! `questions[0].levels[2].label.vi`, so that an author fixes a file in one pass.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use crate::def::{self, DEF_FORMAT, Face, LevelOrder, QuestionKindDef, SurveyDef, TextDef};
+use crate::condition::{CompareOp, Condition, Target, Value};
+use crate::def::{
+    self, ConditionDef, DEF_FORMAT, Face, LevelOrder, QuestionDef, QuestionKindDef, ScalarDef, SurveyDef, TextDef,
+};
 use crate::text::Text;
+
+/// The code of the "Khác" (other) option of a multiple-choice question.
+pub const OTHER_CODE: &str = "khac";
+/// The codes of a yes/no answer.
+pub const YES_CODE: &str = "co";
+pub const NO_CODE: &str = "khong";
+/// Text answers are limited unless a definition says otherwise.
+pub const SHORT_TEXT_MAX: u32 = 200;
+pub const LONG_TEXT_MAX: u32 = 2000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Survey {
@@ -19,20 +31,42 @@ pub struct Survey {
     pub title: Text,
     pub intro: Option<Text>,
     pub thank_you: Text,
+    pub keep_partial: bool,
+    pub sections: Vec<Section>,
     pub questions: Vec<Question>,
+    pub scoring: Scoring,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub intro: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     pub id: String,
     pub text: Text,
+    pub help: Option<Text>,
+    pub section: Option<String>,
     pub required: bool,
+    pub sensitive: bool,
+    pub show_if: Option<Condition>,
     pub kind: QuestionKind,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuestionKind {
     Rating(RatingScale),
+    SingleChoice { options: Vec<Choice> },
+    MultipleChoice { options: Vec<Choice>, other: Option<Text>, max_choices: Option<u32> },
+    YesNo,
+    Number { min: Option<i64>, max: Option<i64> },
+    ShortText { max_length: u32 },
+    LongText { max_length: u32 },
+    Nps { low_label: Option<Text>, high_label: Option<Text> },
+    Matrix { items: Vec<MatrixItem>, scale: RatingScale },
 }
 
 /// A rating scale; `levels` run from the worst to the best, so a level's index is its score.
@@ -50,6 +84,56 @@ pub struct Level {
     pub satisfied: bool,
 }
 
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub code: String,
+    pub label: Text,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixItem {
+    pub id: String,
+    pub text: Text,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scoring {
+    /// The overall rating question, whose "not satisfied" count feeds the QĐ 766 rate.
+    pub overall: Option<String>,
+    pub elements: Vec<Element>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// A SIPAS-style element: the mean of its criteria's % satisfied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    pub id: String,
+    pub label: Text,
+    pub criteria: Vec<Criterion>,
+}
+
+/// A rated thing: a rating question, or one item of a matrix question.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Criterion {
+    pub question: String,
+    pub item: Option<String>,
+}
+
+/// A per-dossier indicator: the first rule that holds gives the points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub number: u32,
+    pub label: Text,
+    pub rules: Vec<PointsRule>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointsRule {
+    pub when: Condition,
+    pub points: u32,
+}
+
 impl RatingScale {
     /// The levels in the order the citizen sees them.
     pub fn display_levels(&self) -> Vec<&Level> {
@@ -61,6 +145,54 @@ impl RatingScale {
 
     pub fn level(&self, code: &str) -> Option<&Level> {
         self.levels.iter().find(|level| level.code == code)
+    }
+}
+
+impl QuestionKind {
+    /// The kind's name as written in a definition file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            QuestionKind::Rating(_) => "rating",
+            QuestionKind::SingleChoice { .. } => "single-choice",
+            QuestionKind::MultipleChoice { .. } => "multiple-choice",
+            QuestionKind::YesNo => "yes-no",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::ShortText { .. } => "short-text",
+            QuestionKind::LongText { .. } => "long-text",
+            QuestionKind::Nps { .. } => "nps",
+            QuestionKind::Matrix { .. } => "matrix",
+        }
+    }
+
+    /// The answers a citizen picks from, with their labels, in the order shown; empty for
+    /// questions answered with a number or text. Matrix items share their scale's levels.
+    pub fn choices(&self) -> Vec<Choice> {
+        let levels = |scale: &RatingScale| {
+            scale
+                .display_levels()
+                .into_iter()
+                .map(|level| Choice { code: level.code.clone(), label: level.label.clone() })
+                .collect()
+        };
+        match self {
+            QuestionKind::Rating(scale) | QuestionKind::Matrix { scale, .. } => levels(scale),
+            QuestionKind::SingleChoice { options } => options.clone(),
+            QuestionKind::MultipleChoice { options, other, .. } => {
+                let mut all = options.clone();
+                if let Some(label) = other {
+                    all.push(Choice { code: OTHER_CODE.into(), label: label.clone() });
+                }
+                all
+            }
+            QuestionKind::YesNo => vec![
+                Choice { code: YES_CODE.into(), label: Text { vi: "Có".into(), en: Some("Yes".into()) } },
+                Choice { code: NO_CODE.into(), label: Text { vi: "Không".into(), en: Some("No".into()) } },
+            ],
+            QuestionKind::Nps { .. } => {
+                (0..=10).map(|n| Choice { code: n.to_string(), label: Text { vi: n.to_string(), en: None } }).collect()
+            }
+            QuestionKind::Number { .. } | QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => Vec::new(),
+        }
     }
 }
 
@@ -101,31 +233,81 @@ impl Survey {
         let intro = def.intro.as_ref().map(|intro| check.text("intro", intro));
         let thank_you = check.text("thank_you", &def.thank_you);
 
+        let mut section_ids = HashSet::new();
+        let sections = def
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(index, section)| {
+                let path = format!("sections[{index}]");
+                check.identifier(&format!("{path}.id"), &section.id);
+                if !section_ids.insert(section.id.as_str()) {
+                    check.duplicate(&format!("{path}.id"), "section id", &section.id);
+                }
+                Section {
+                    id: section.id.clone(),
+                    title: check.text(&format!("{path}.title"), &section.title),
+                    intro: section.intro.as_ref().map(|intro| check.text(&format!("{path}.intro"), intro)),
+                }
+            })
+            .collect::<Vec<_>>();
+
         if def.questions.is_empty() {
             check.problem("questions", ProblemKind::Empty, "a survey needs at least one question".into());
         }
-        let mut question_ids = HashSet::new();
-        let questions = def
-            .questions
-            .iter()
-            .enumerate()
-            .map(|(index, question)| {
-                let path = format!("questions[{index}]");
-                check.identifier(&format!("{path}.id"), &question.id);
-                if !question_ids.insert(question.id.as_str()) {
+        // Kinds first, so that conditions can check the values they compare against.
+        let mut question_ids: HashMap<&str, usize> = HashMap::new();
+        let mut questions = Vec::with_capacity(def.questions.len());
+        for (index, question) in def.questions.iter().enumerate() {
+            let path = format!("questions[{index}]");
+            check.identifier(&format!("{path}.id"), &question.id);
+            if question_ids.insert(question.id.as_str(), index).is_some() {
+                check.duplicate(&format!("{path}.id"), "question id", &question.id);
+            }
+            if let Some(section) = &question.section {
+                if !section_ids.contains(section.as_str()) {
                     check.problem(
-                        &format!("{path}.id"),
-                        ProblemKind::Duplicate,
-                        format!("question id `{}` is used twice", question.id),
+                        &format!("{path}.section"),
+                        ProblemKind::Unknown,
+                        format!("no section has the id `{section}`"),
                     );
                 }
-                let text = check.text(&format!("{path}.text"), &question.text);
-                let kind = match question.kind {
-                    QuestionKindDef::Rating => QuestionKind::Rating(check.rating(&path, question)),
-                };
-                Question { id: question.id.clone(), text, required: question.required, kind }
-            })
-            .collect();
+            }
+            if question.sensitive && question.required {
+                check.problem(
+                    &format!("{path}.required"),
+                    ProblemKind::Invalid,
+                    "a sensitive question (personal data under Nghị định 13/2023) must be optional".into(),
+                );
+            }
+            questions.push(Question {
+                id: question.id.clone(),
+                text: check.text(&format!("{path}.text"), &question.text),
+                help: question.help.as_ref().map(|help| check.text(&format!("{path}.help"), help)),
+                section: question.section.clone(),
+                required: question.required,
+                sensitive: question.sensitive,
+                show_if: None,
+                kind: check.kind(&path, question),
+            });
+        }
+
+        // Conditions may look only at earlier questions; edges are kept to name cycles.
+        let mut edges: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (index, question) in def.questions.iter().enumerate() {
+            if let Some(condition) = &question.show_if {
+                let path = format!("questions[{index}].show_if");
+                let mut scope =
+                    Scope { questions: &questions, ids: &question_ids, before: Some(index), seen: Vec::new() };
+                let checked = check.condition(&path, condition, &mut scope);
+                edges.insert(index, scope.seen);
+                questions[index].show_if = checked;
+            }
+        }
+        check.cycles(&def.questions, &edges);
+
+        let scoring =
+            def.scoring.as_ref().map(|scoring| check.scoring(scoring, &questions, &question_ids)).unwrap_or_default();
 
         if check.problems.is_empty() {
             Ok(Survey {
@@ -136,7 +318,10 @@ impl Survey {
                 title,
                 intro,
                 thank_you,
+                keep_partial: def.keep_partial,
+                sections,
                 questions,
+                scoring,
             })
         } else {
             Err(DefError { problems: check.problems })
@@ -175,7 +360,12 @@ pub enum ProblemKind {
     Empty,
     /// Two things that must have distinct ids share one.
     Duplicate,
-    /// A value breaks a rule of its own (a malformed id, a scale of the wrong size).
+    /// A reference names something that does not exist.
+    Unknown,
+    /// A condition looks at a later question, or conditions form a cycle.
+    Order,
+    /// A value breaks a rule of its own (a malformed id, a scale of the wrong size, a field
+    /// given to a kind of question it does not apply to).
     Invalid,
 }
 
@@ -199,6 +389,16 @@ impl fmt::Display for DefError {
 
 impl std::error::Error for DefError {}
 
+/// What a condition may refer to.
+struct Scope<'a> {
+    questions: &'a [Question],
+    ids: &'a HashMap<&'a str, usize>,
+    /// Conditions of `show_if` may look only at questions before this index.
+    before: Option<usize>,
+    /// The questions referred to, for naming cycles.
+    seen: Vec<usize>,
+}
+
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
@@ -207,6 +407,10 @@ struct Checker {
 impl Checker {
     fn problem(&mut self, path: &str, kind: ProblemKind, message: String) {
         self.problems.push(Problem { path: path.to_owned(), line: None, kind, message });
+    }
+
+    fn duplicate(&mut self, path: &str, what: &str, id: &str) {
+        self.problem(path, ProblemKind::Duplicate, format!("{what} `{id}` is used twice"));
     }
 
     /// Ids go into CSV headers, URLs and file names, so they stay plain: `a-z`, `0-9`, `-`.
@@ -240,13 +444,115 @@ impl Checker {
         Text { vi: text.vi.clone(), en: text.en.clone().filter(|en| !en.trim().is_empty()) }
     }
 
-    fn rating(&mut self, path: &str, question: &def::QuestionDef) -> RatingScale {
+    fn kind(&mut self, path: &str, question: &QuestionDef) -> QuestionKind {
+        use QuestionKindDef as K;
+        let kind = question.kind;
+        let fields: [(&str, bool, &[QuestionKindDef]); 11] = [
+            ("levels", !question.levels.is_empty(), &[K::Rating, K::Matrix]),
+            ("order", question.order.is_some(), &[K::Rating, K::Matrix]),
+            ("options", !question.options.is_empty(), &[K::SingleChoice, K::MultipleChoice]),
+            ("other", question.other.is_some(), &[K::MultipleChoice]),
+            ("max_choices", question.max_choices.is_some(), &[K::MultipleChoice]),
+            ("min", question.min.is_some(), &[K::Number]),
+            ("max", question.max.is_some(), &[K::Number]),
+            ("max_length", question.max_length.is_some(), &[K::ShortText, K::LongText]),
+            ("items", !question.items.is_empty(), &[K::Matrix]),
+            ("low_label", question.low_label.is_some(), &[K::Nps]),
+            ("high_label", question.high_label.is_some(), &[K::Nps]),
+        ];
+        for (field, present, applies_to) in fields {
+            if present && !applies_to.contains(&kind) {
+                self.problem(
+                    &format!("{path}.{field}"),
+                    ProblemKind::Invalid,
+                    format!("`{field}` does not apply to {} questions", kind_name(kind)),
+                );
+            }
+        }
+        match kind {
+            K::Rating => QuestionKind::Rating(self.scale(path, question, 3..=5)),
+            K::Matrix => {
+                if question.items.is_empty() {
+                    self.problem(
+                        &format!("{path}.items"),
+                        ProblemKind::Empty,
+                        "a matrix needs at least one item".into(),
+                    );
+                }
+                let mut ids = HashSet::new();
+                let items = question
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| {
+                        let item_path = format!("{path}.items[{index}]");
+                        self.identifier(&format!("{item_path}.id"), &item.id);
+                        if !ids.insert(item.id.as_str()) {
+                            self.duplicate(&format!("{item_path}.id"), "item id", &item.id);
+                        }
+                        MatrixItem { id: item.id.clone(), text: self.text(&format!("{item_path}.text"), &item.text) }
+                    })
+                    .collect();
+                QuestionKind::Matrix { items, scale: self.scale(path, question, 2..=7) }
+            }
+            K::SingleChoice => QuestionKind::SingleChoice { options: self.options(path, question) },
+            K::MultipleChoice => {
+                let options = self.options(path, question);
+                let other = question.other.as_ref().map(|other| self.text(&format!("{path}.other"), other));
+                let available = options.len() as u32 + u32::from(other.is_some());
+                if let Some(max) = question.max_choices {
+                    if max == 0 || max > available {
+                        self.problem(
+                            &format!("{path}.max_choices"),
+                            ProblemKind::Invalid,
+                            format!("max_choices must be between 1 and the {available} options"),
+                        );
+                    }
+                }
+                QuestionKind::MultipleChoice { options, other, max_choices: question.max_choices }
+            }
+            K::YesNo => QuestionKind::YesNo,
+            K::Number => {
+                if let (Some(min), Some(max)) = (question.min, question.max) {
+                    if min > max {
+                        self.problem(
+                            &format!("{path}.min"),
+                            ProblemKind::Invalid,
+                            format!("min {min} is above max {max}"),
+                        );
+                    }
+                }
+                QuestionKind::Number { min: question.min, max: question.max }
+            }
+            K::ShortText => QuestionKind::ShortText { max_length: self.max_length(path, question, SHORT_TEXT_MAX) },
+            K::LongText => QuestionKind::LongText { max_length: self.max_length(path, question, LONG_TEXT_MAX) },
+            K::Nps => QuestionKind::Nps {
+                low_label: question.low_label.as_ref().map(|label| self.text(&format!("{path}.low_label"), label)),
+                high_label: question.high_label.as_ref().map(|label| self.text(&format!("{path}.high_label"), label)),
+            },
+        }
+    }
+
+    fn max_length(&mut self, path: &str, question: &QuestionDef, default: u32) -> u32 {
+        let max = question.max_length.unwrap_or(default);
+        if !(1..=10_000).contains(&max) {
+            self.problem(&format!("{path}.max_length"), ProblemKind::Invalid, "max_length must be 1 to 10000".into());
+        }
+        max
+    }
+
+    fn scale(&mut self, path: &str, question: &QuestionDef, sizes: std::ops::RangeInclusive<usize>) -> RatingScale {
         let count = question.levels.len();
-        if !(3..=5).contains(&count) {
+        if !sizes.contains(&count) {
             self.problem(
                 &format!("{path}.levels"),
                 ProblemKind::Invalid,
-                format!("a rating scale has 3 to 5 levels, this one has {count}"),
+                format!(
+                    "a {} scale has {} to {} levels, this one has {count}",
+                    kind_name(question.kind),
+                    sizes.start(),
+                    sizes.end()
+                ),
             );
         }
         let mut codes = HashSet::new();
@@ -272,7 +578,512 @@ impl Checker {
                 }
             })
             .collect();
-        RatingScale { levels, order: question.order }
+        RatingScale { levels, order: question.order.unwrap_or_default() }
+    }
+
+    fn options(&mut self, path: &str, question: &QuestionDef) -> Vec<Choice> {
+        if question.options.is_empty() {
+            self.problem(&format!("{path}.options"), ProblemKind::Empty, "a choice question needs options".into());
+        }
+        let mut codes = HashSet::new();
+        question
+            .options
+            .iter()
+            .enumerate()
+            .map(|(index, option)| {
+                let option_path = format!("{path}.options[{index}]");
+                self.identifier(&format!("{option_path}.code"), &option.code);
+                if !codes.insert(option.code.as_str()) {
+                    self.problem(
+                        &format!("{option_path}.code"),
+                        ProblemKind::Duplicate,
+                        format!("option code `{}` is used twice in this question", option.code),
+                    );
+                }
+                if option.code == OTHER_CODE && question.other.is_some() {
+                    self.problem(
+                        &format!("{option_path}.code"),
+                        ProblemKind::Invalid,
+                        format!("`{OTHER_CODE}` is the code of the `other` option; choose another code"),
+                    );
+                }
+                Choice { code: option.code.clone(), label: self.text(&format!("{option_path}.label"), &option.label) }
+            })
+            .collect()
+    }
+
+    fn condition(&mut self, path: &str, def: &ConditionDef, scope: &mut Scope<'_>) -> Option<Condition> {
+        let compare = [
+            ("at_least", &def.at_least, CompareOp::AtLeast),
+            ("at_most", &def.at_most, CompareOp::AtMost),
+            ("greater_than", &def.greater_than, CompareOp::GreaterThan),
+            ("less_than", &def.less_than, CompareOp::LessThan),
+        ];
+        let forms = [
+            ("equals", def.equals.is_some()),
+            ("one_of", def.one_of.is_some()),
+            ("at_least", def.at_least.is_some()),
+            ("at_most", def.at_most.is_some()),
+            ("greater_than", def.greater_than.is_some()),
+            ("less_than", def.less_than.is_some()),
+            ("answered", def.answered.is_some()),
+            ("all", def.all.is_some()),
+            ("any", def.any.is_some()),
+            ("not", def.not.is_some()),
+        ];
+        let given: Vec<&str> = forms.iter().filter(|(_, present)| *present).map(|(name, _)| *name).collect();
+        if given.len() != 1 {
+            let message = if given.is_empty() {
+                "a condition needs one of equals, one_of, at_least, at_most, greater_than, less_than, answered, all, any, not".to_string()
+            } else {
+                format!("a condition takes one form, this one has {}", given.join(", "))
+            };
+            self.problem(path, ProblemKind::Invalid, message);
+            return None;
+        }
+        let combinator = matches!(given[0], "all" | "any" | "not");
+        if combinator {
+            if def.question.is_some() || def.item.is_some() {
+                self.problem(
+                    &format!("{path}.question"),
+                    ProblemKind::Invalid,
+                    format!("`{}` combines conditions; the question goes inside each of them", given[0]),
+                );
+            }
+            let mut list = |name: &str, conditions: &[ConditionDef], checker: &mut Self| {
+                if conditions.is_empty() {
+                    checker.problem(
+                        &format!("{path}.{name}"),
+                        ProblemKind::Empty,
+                        format!("`{name}` needs at least one condition"),
+                    );
+                }
+                conditions
+                    .iter()
+                    .enumerate()
+                    .map(|(index, inner)| checker.condition(&format!("{path}.{name}[{index}]"), inner, scope))
+                    .collect::<Option<Vec<_>>>()
+            };
+            return match (&def.all, &def.any, &def.not) {
+                (Some(all), _, _) => list("all", all, self).map(Condition::All),
+                (_, Some(any), _) => list("any", any, self).map(Condition::Any),
+                (_, _, Some(not)) => {
+                    self.condition(&format!("{path}.not"), not, scope).map(|c| Condition::Not(Box::new(c)))
+                }
+                _ => None,
+            };
+        }
+
+        let Some(question_id) = &def.question else {
+            self.problem(
+                &format!("{path}.question"),
+                ProblemKind::Missing,
+                "the condition must name a question".into(),
+            );
+            return None;
+        };
+        let question_path = format!("{path}.question");
+        let Some(&index) = scope.ids.get(question_id.as_str()) else {
+            self.problem(&question_path, ProblemKind::Unknown, format!("no question has the id `{question_id}`"));
+            return None;
+        };
+        scope.seen.push(index);
+        if let Some(before) = scope.before {
+            if index == before {
+                self.problem(
+                    &question_path,
+                    ProblemKind::Order,
+                    "a question cannot depend on its own answer (a cycle)".into(),
+                );
+                return None;
+            }
+            if index > before {
+                self.problem(
+                    &question_path,
+                    ProblemKind::Order,
+                    format!("`{question_id}` comes later; a condition may only look at earlier answers"),
+                );
+                return None;
+            }
+        }
+        let question = &scope.questions[index];
+        let target_kind = match (&def.item, &question.kind) {
+            (None, kind) => kind.clone(),
+            (Some(item), QuestionKind::Matrix { items, scale }) => {
+                if !items.iter().any(|known| &known.id == item) {
+                    self.problem(
+                        &format!("{path}.item"),
+                        ProblemKind::Unknown,
+                        format!("`{question_id}` has no item `{item}`"),
+                    );
+                    return None;
+                }
+                QuestionKind::Rating(scale.clone())
+            }
+            (Some(_), kind) => {
+                self.problem(
+                    &format!("{path}.item"),
+                    ProblemKind::Invalid,
+                    format!("`{question_id}` is a {} question, not a matrix", kind.name()),
+                );
+                return None;
+            }
+        };
+        let target = Target { question: question_id.clone(), item: def.item.clone() };
+
+        if let Some(answered) = def.answered {
+            return Some(Condition::Answered { target, answered });
+        }
+        if matches!(target_kind, QuestionKind::Matrix { .. }) {
+            self.problem(
+                &format!("{path}.item"),
+                ProblemKind::Missing,
+                format!("name the item of matrix `{question_id}` to compare"),
+            );
+            return None;
+        }
+        if let Some(value) = &def.equals {
+            let value = self.value(&format!("{path}.equals"), value, &target_kind)?;
+            return Some(Condition::Equals { target, value });
+        }
+        if let Some(values) = &def.one_of {
+            if values.is_empty() {
+                self.problem(&format!("{path}.one_of"), ProblemKind::Empty, "`one_of` needs at least one value".into());
+            }
+            let values = values
+                .iter()
+                .enumerate()
+                .map(|(i, value)| self.value(&format!("{path}.one_of[{i}]"), value, &target_kind))
+                .collect::<Vec<_>>();
+            return values.into_iter().collect::<Option<Vec<_>>>().map(|values| Condition::OneOf { target, values });
+        }
+        let (name, value, op) =
+            compare.into_iter().find_map(|(name, value, op)| value.as_ref().map(|v| (name, v, op)))?;
+        let ordered =
+            matches!(target_kind, QuestionKind::Rating(_) | QuestionKind::Number { .. } | QuestionKind::Nps { .. });
+        if !ordered {
+            self.problem(
+                &format!("{path}.{name}"),
+                ProblemKind::Invalid,
+                format!("`{name}` compares ordered answers; `{question_id}` is a {} question", target_kind.name()),
+            );
+            return None;
+        }
+        let value = self.value(&format!("{path}.{name}"), value, &target_kind)?;
+        Some(Condition::Compare { target, op, value })
+    }
+
+    /// Checks that a condition's value is one the question can take.
+    fn value(&mut self, path: &str, value: &ScalarDef, kind: &QuestionKind) -> Option<Value> {
+        let codes: Vec<String> = kind.choices().into_iter().map(|choice| choice.code).collect();
+        let checked = match (kind, value) {
+            (QuestionKind::YesNo, ScalarDef::Bool(yes)) => {
+                Some(Value::Code(if *yes { YES_CODE } else { NO_CODE }.into()))
+            }
+            (QuestionKind::Number { .. } | QuestionKind::Nps { .. }, ScalarDef::Integer(number)) => {
+                Some(Value::Integer(*number))
+            }
+            (QuestionKind::Number { .. } | QuestionKind::Nps { .. }, _) => None,
+            (_, ScalarDef::Text(code)) if codes.contains(code) => Some(Value::Code(code.clone())),
+            _ => None,
+        };
+        if checked.is_none() {
+            let expected = match kind {
+                QuestionKind::Number { .. } | QuestionKind::Nps { .. } => "a whole number".to_string(),
+                QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => {
+                    "nothing: a text answer can only be tested with `answered`".to_string()
+                }
+                _ => format!("one of {}", codes.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+            };
+            self.problem(
+                path,
+                ProblemKind::Invalid,
+                format!("{} is not an answer of this question; expected {expected}", show(value)),
+            );
+        }
+        checked
+    }
+
+    /// Names every cycle among `show_if` references (a question that, through others, depends
+    /// on itself), in addition to the references to later questions already reported.
+    fn cycles(&mut self, questions: &[QuestionDef], edges: &BTreeMap<usize, Vec<usize>>) {
+        let mut reported = HashSet::new();
+        for &start in edges.keys() {
+            let mut stack = vec![(start, vec![start])];
+            let mut visited = HashSet::new();
+            while let Some((node, trail)) = stack.pop() {
+                for &next in edges.get(&node).into_iter().flatten() {
+                    if next == start && next != node {
+                        let mut members: Vec<usize> = trail.clone();
+                        members.sort_unstable();
+                        if reported.insert(members) {
+                            let names: Vec<&str> =
+                                trail.iter().chain([&start]).map(|&i| questions[i].id.as_str()).collect();
+                            self.problem(
+                                &format!("questions[{start}].show_if"),
+                                ProblemKind::Order,
+                                format!("conditions form a cycle: {}", names.join(" → ")),
+                            );
+                        }
+                    } else if next != start && visited.insert(next) {
+                        let mut longer = trail.clone();
+                        longer.push(next);
+                        stack.push((next, longer));
+                    }
+                }
+            }
+        }
+    }
+
+    fn scoring(&mut self, def: &def::ScoringDef, questions: &[Question], ids: &HashMap<&str, usize>) -> Scoring {
+        let overall = def.overall.clone();
+        if let Some(id) = &overall {
+            match ids.get(id.as_str()).map(|&i| &questions[i].kind) {
+                None => self.problem("scoring.overall", ProblemKind::Unknown, format!("no question has the id `{id}`")),
+                Some(QuestionKind::Rating(scale)) if !scale.levels.iter().any(|level| level.satisfied) => self.problem(
+                    "scoring.overall",
+                    ProblemKind::Invalid,
+                    format!("no level of `{id}` is marked `satisfied`"),
+                ),
+                Some(QuestionKind::Rating(_)) => {}
+                Some(kind) => self.problem(
+                    "scoring.overall",
+                    ProblemKind::Invalid,
+                    format!("the overall rating must be a rating question; `{id}` is a {} question", kind.name()),
+                ),
+            }
+        }
+
+        let mut element_ids = HashSet::new();
+        let elements = def
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(index, element)| {
+                let path = format!("scoring.elements[{index}]");
+                self.identifier(&format!("{path}.id"), &element.id);
+                if !element_ids.insert(element.id.as_str()) {
+                    self.duplicate(&format!("{path}.id"), "element id", &element.id);
+                }
+                if element.criteria.is_empty() {
+                    self.problem(
+                        &format!("{path}.criteria"),
+                        ProblemKind::Empty,
+                        "an element needs at least one criterion".into(),
+                    );
+                }
+                let mut criteria = Vec::new();
+                for (i, name) in element.criteria.iter().enumerate() {
+                    criteria.extend(self.criterion(&format!("{path}.criteria[{i}]"), name, questions, ids));
+                }
+                Element { id: element.id.clone(), label: self.text(&format!("{path}.label"), &element.label), criteria }
+            })
+            .collect();
+
+        let mut indicator_ids = HashSet::new();
+        let mut numbers = HashSet::new();
+        let indicators = def
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(index, indicator)| {
+                let path = format!("scoring.indicators[{index}]");
+                self.identifier(&format!("{path}.id"), &indicator.id);
+                if !indicator_ids.insert(indicator.id.as_str()) {
+                    self.duplicate(&format!("{path}.id"), "indicator id", &indicator.id);
+                }
+                if !(1..=9).contains(&indicator.number) {
+                    self.problem(
+                        &format!("{path}.number"),
+                        ProblemKind::Invalid,
+                        "indicators are numbered 1 to 9".into(),
+                    );
+                } else if !numbers.insert(indicator.number) {
+                    self.problem(
+                        &format!("{path}.number"),
+                        ProblemKind::Duplicate,
+                        format!("indicator {} is defined twice", indicator.number),
+                    );
+                }
+                let label = self.text(&format!("{path}.label"), &indicator.label);
+                let rules = self.points(&path, indicator, questions, ids);
+                Indicator { id: indicator.id.clone(), number: indicator.number, label, rules }
+            })
+            .collect();
+        Scoring { overall, elements, indicators }
+    }
+
+    fn criterion(
+        &mut self,
+        path: &str,
+        name: &str,
+        questions: &[Question],
+        ids: &HashMap<&str, usize>,
+    ) -> Vec<Criterion> {
+        let (question_id, item) = match name.split_once('.') {
+            Some((question, item)) => (question, Some(item)),
+            None => (name, None),
+        };
+        let Some(&index) = ids.get(question_id) else {
+            self.problem(path, ProblemKind::Unknown, format!("no question has the id `{question_id}`"));
+            return Vec::new();
+        };
+        let (scale, criteria) = match (&questions[index].kind, item) {
+            (QuestionKind::Rating(scale), None) => {
+                (scale, vec![Criterion { question: question_id.into(), item: None }])
+            }
+            (QuestionKind::Matrix { items, scale }, None) => (
+                scale,
+                items
+                    .iter()
+                    .map(|item| Criterion { question: question_id.into(), item: Some(item.id.clone()) })
+                    .collect(),
+            ),
+            (QuestionKind::Matrix { items, scale }, Some(item)) => {
+                if !items.iter().any(|known| known.id == item) {
+                    self.problem(path, ProblemKind::Unknown, format!("`{question_id}` has no item `{item}`"));
+                    return Vec::new();
+                }
+                (scale, vec![Criterion { question: question_id.into(), item: Some(item.into()) }])
+            }
+            (kind, _) => {
+                self.problem(
+                    path,
+                    ProblemKind::Invalid,
+                    format!(
+                        "a score group may name only rating questions and matrix items; `{name}` is a {} question",
+                        kind.name()
+                    ),
+                );
+                return Vec::new();
+            }
+        };
+        if !scale.levels.iter().any(|level| level.satisfied) {
+            self.problem(path, ProblemKind::Invalid, format!("no level of `{question_id}` is marked `satisfied`"));
+        }
+        criteria
+    }
+
+    fn points(
+        &mut self,
+        path: &str,
+        indicator: &def::IndicatorDef,
+        questions: &[Question],
+        ids: &HashMap<&str, usize>,
+    ) -> Vec<PointsRule> {
+        let in_range = |checker: &mut Self, at: &str, points: u32| {
+            if points > 2 {
+                checker.problem(
+                    at,
+                    ProblemKind::Invalid,
+                    format!("an indicator scores 0, 1 or 2 points, not {points}"),
+                );
+            }
+        };
+        match (&indicator.question, indicator.rules.is_empty()) {
+            (Some(question_id), true) => {
+                let Some(&index) = ids.get(question_id.as_str()) else {
+                    self.problem(
+                        &format!("{path}.question"),
+                        ProblemKind::Unknown,
+                        format!("no question has the id `{question_id}`"),
+                    );
+                    return Vec::new();
+                };
+                let kind = &questions[index].kind;
+                if !matches!(kind, QuestionKind::Rating(_) | QuestionKind::SingleChoice { .. } | QuestionKind::YesNo) {
+                    self.problem(
+                        &format!("{path}.question"),
+                        ProblemKind::Invalid,
+                        format!("points map the options of a single-choice, yes-no or rating question; `{question_id}` is a {} question", kind.name()),
+                    );
+                    return Vec::new();
+                }
+                let codes: Vec<String> = kind.choices().into_iter().map(|choice| choice.code).collect();
+                for code in indicator.points.keys().filter(|code| !codes.contains(code)) {
+                    self.problem(
+                        &format!("{path}.points.{code}"),
+                        ProblemKind::Unknown,
+                        format!("`{question_id}` has no option `{code}`"),
+                    );
+                }
+                let missing: Vec<&str> =
+                    codes.iter().filter(|code| !indicator.points.contains_key(*code)).map(String::as_str).collect();
+                if !missing.is_empty() {
+                    self.problem(
+                        &format!("{path}.points"),
+                        ProblemKind::Missing,
+                        format!(
+                            "the points miss the option(s) {} of `{question_id}`",
+                            missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                codes
+                    .iter()
+                    .filter_map(|code| {
+                        let points = *indicator.points.get(code)?;
+                        in_range(self, &format!("{path}.points.{code}"), points);
+                        let target = Target { question: question_id.clone(), item: None };
+                        Some(PointsRule {
+                            when: Condition::Equals { target, value: Value::Code(code.clone()) },
+                            points,
+                        })
+                    })
+                    .collect()
+            }
+            (None, false) => {
+                if !indicator.points.is_empty() {
+                    self.problem(
+                        &format!("{path}.points"),
+                        ProblemKind::Invalid,
+                        "`points` goes with `question`; rules carry their own points".into(),
+                    );
+                }
+                let mut scope = Scope { questions, ids, before: None, seen: Vec::new() };
+                indicator
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, rule)| {
+                        let rule_path = format!("{path}.rules[{index}]");
+                        in_range(self, &format!("{rule_path}.points"), rule.points);
+                        let when = self.condition(&format!("{rule_path}.when"), &rule.when, &mut scope)?;
+                        Some(PointsRule { when, points: rule.points })
+                    })
+                    .collect()
+            }
+            _ => {
+                self.problem(
+                    path,
+                    ProblemKind::Invalid,
+                    "an indicator needs either `question` with `points`, or `rules`".into(),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn kind_name(kind: QuestionKindDef) -> &'static str {
+    match kind {
+        QuestionKindDef::Rating => "rating",
+        QuestionKindDef::SingleChoice => "single-choice",
+        QuestionKindDef::MultipleChoice => "multiple-choice",
+        QuestionKindDef::YesNo => "yes-no",
+        QuestionKindDef::Number => "number",
+        QuestionKindDef::ShortText => "short-text",
+        QuestionKindDef::LongText => "long-text",
+        QuestionKindDef::Nps => "nps",
+        QuestionKindDef::Matrix => "matrix",
+    }
+}
+
+fn show(value: &ScalarDef) -> String {
+    match value {
+        ScalarDef::Bool(value) => value.to_string(),
+        ScalarDef::Integer(value) => value.to_string(),
+        ScalarDef::Text(value) => format!("`{value}`"),
     }
 }
 
@@ -285,16 +1096,21 @@ fn is_identifier(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const GOOD: &str = r#"{
-        "format": 1, "id": "quay", "version": "2026.1", "legal_basis": "TT 32/2017",
-        "title": {"vi": "Đánh giá"}, "thank_you": {"vi": "Cảm ơn"},
-        "questions": [{"id": "hai-long", "kind": "rating", "text": {"vi": "Hài lòng?"},
-          "levels": [
+    const RATING: &str = r#"{"id": "hai-long", "kind": "rating", "text": {"vi": "Hài lòng?"},
+        "levels": [
             {"code": "khong", "label": {"vi": "Không hài lòng"}, "face": "unhappy"},
             {"code": "co", "label": {"vi": "Hài lòng"}, "satisfied": true},
-            {"code": "rat", "label": {"vi": "Rất hài lòng", "en": "Very satisfied"}, "satisfied": true}
-          ]}]
-    }"#;
+            {"code": "rat", "label": {"vi": "Rất hài lòng", "en": "Very satisfied"}, "satisfied": true}]}"#;
+
+    /// A whole definition around these questions (JSON objects separated by commas) and any
+    /// extra top-level fields.
+    fn survey(questions: &str, extra: &str) -> String {
+        format!(
+            r#"{{"format": 1, "id": "quay", "version": "2026.1", "legal_basis": "TT 32/2017",
+            "title": {{"vi": "Đánh giá"}}, "thank_you": {{"vi": "Cảm ơn"}}, {extra}
+            "questions": [{questions}]}}"#
+        )
+    }
 
     fn check(json: &str, expect: expect_test::Expect) {
         let actual = match Survey::from_json(json) {
@@ -306,20 +1122,20 @@ mod tests {
 
     #[test]
     fn a_good_definition_validates() {
-        check(GOOD, expect_test::expect!["ok: quay 1 questions"]);
+        check(&survey(RATING, ""), expect_test::expect!["ok: quay 1 questions"]);
     }
 
     #[test]
     fn best_first_shows_the_best_level_first() {
-        let survey = Survey::from_json(GOOD).unwrap();
-        let QuestionKind::Rating(scale) = &survey.questions[0].kind;
+        let survey = Survey::from_json(&survey(RATING, "")).unwrap();
+        let QuestionKind::Rating(scale) = &survey.questions[0].kind else { panic!() };
         let shown: Vec<_> = scale.display_levels().iter().map(|level| level.code.as_str()).collect();
         assert_eq!(shown, ["rat", "co", "khong"]);
     }
 
     #[test]
     fn every_problem_is_reported_at_once_with_its_path() {
-        let bad = GOOD
+        let bad = survey(RATING, "")
             .replace(r#""id": "quay""#, r#""id": "Quầy 1""#)
             .replace(r#"{"vi": "Hài lòng"}"#, r#"{"vi": " ", "en": "Satisfied"}"#)
             .replace(r#""code": "co""#, r#""code": "khong""#);
@@ -334,29 +1150,151 @@ mod tests {
 
     #[test]
     fn a_scale_needs_three_to_five_levels() {
-        let bad = GOOD.replace(r#"{"code": "khong", "label": {"vi": "Không hài lòng"}, "face": "unhappy"},"#, "");
+        let bad = survey(RATING, "")
+            .replace(r#"{"code": "khong", "label": {"vi": "Không hài lòng"}, "face": "unhappy"},"#, "");
         check(&bad, expect_test::expect!["questions[0].levels: a rating scale has 3 to 5 levels, this one has 2"]);
     }
 
     #[test]
     fn unknown_fields_and_syntax_errors_name_the_line() {
-        let unknown =
-            GOOD.replace(r#""required_typo": 1,"#, "").replace(r#""format": 1,"#, r#""format": 1, "colour": "red","#);
+        let unknown = survey(RATING, r#""colour": "red","#);
         let err = Survey::from_json(&unknown).unwrap_err();
         assert_eq!(err.problems[0].kind, ProblemKind::Syntax);
         assert_eq!(err.problems[0].line, Some(2));
-        assert!(err.problems[0].message.contains("unknown field `colour`"), "{}", err);
+        assert!(err.problems[0].message.contains("unknown field `colour`"), "{err}");
 
-        let truncated = &GOOD[..GOOD.len() / 2];
-        let err = Survey::from_json(truncated).unwrap_err();
+        let good = survey(RATING, "");
+        let err = Survey::from_json(&good[..good.len() / 2]).unwrap_err();
         assert_eq!(err.problems[0].kind, ProblemKind::Syntax);
+        let err = Survey::from_json(&good.replace(r#""version": "2026.1""#, r#""version": 2026"#)).unwrap_err();
+        assert!(err.problems[0].message.contains("invalid type"), "{err}");
     }
 
     #[test]
     fn a_newer_format_is_refused_by_name() {
         check(
-            &GOOD.replace(r#""format": 1"#, r#""format": 2"#),
+            &survey(RATING, "").replace(r#""format": 1"#, r#""format": 2"#),
             expect_test::expect!["format: this version reads format 1, the file says 2"],
+        );
+    }
+
+    #[test]
+    fn conditions_look_only_at_earlier_answers() {
+        let later = r#"{"id": "a", "kind": "yes-no", "text": {"vi": "A?"}, "show_if": {"question": "hai-long", "equals": "co"}}"#;
+        check(
+            &survey(&format!("{later}, {RATING}"), ""),
+            expect_test::expect![
+                "questions[0].show_if.question: `hai-long` comes later; a condition may only look at earlier answers"
+            ],
+        );
+        let itself =
+            r#"{"id": "a", "kind": "yes-no", "text": {"vi": "A?"}, "show_if": {"question": "a", "equals": true}}"#;
+        check(
+            &survey(&format!("{RATING}, {itself}"), ""),
+            expect_test::expect!["questions[1].show_if.question: a question cannot depend on its own answer (a cycle)"],
+        );
+    }
+
+    #[test]
+    fn cycles_are_named() {
+        let a = r#"{"id": "a", "kind": "yes-no", "text": {"vi": "A?"}, "show_if": {"question": "b", "equals": true}}"#;
+        let b = r#"{"id": "b", "kind": "yes-no", "text": {"vi": "B?"}, "show_if": {"not": {"question": "a", "equals": false}}}"#;
+        check(
+            &survey(&format!("{a}, {b}"), ""),
+            expect_test::expect![[r#"
+                questions[0].show_if.question: `b` comes later; a condition may only look at earlier answers
+                questions[0].show_if: conditions form a cycle: a → b → a"#]],
+        );
+    }
+
+    #[test]
+    fn condition_values_must_fit_their_question() {
+        let checks = [
+            r#"{"question": "hai-long", "equals": "tot"}"#,
+            r#"{"question": "so", "equals": "hai"}"#,
+            r#"{"question": "y-kien", "equals": "x"}"#,
+            r#"{"question": "gioi", "at_least": "nam"}"#,
+            r#"{"question": "khong-co"}"#,
+            r#"{"question": "hai-long", "equals": "co", "one_of": ["rat"]}"#,
+            r#"{"question": "ma", "equals": "rat"}"#,
+            r#"{"all": []}"#,
+        ];
+        let questions = [
+            RATING,
+            r#"{"id": "so", "kind": "number", "text": {"vi": "Số?"}}"#,
+            r#"{"id": "y-kien", "kind": "short-text", "text": {"vi": "Ý kiến?"}}"#,
+            r#"{"id": "gioi", "kind": "single-choice", "text": {"vi": "Giới tính"}, "options": [{"code": "nam", "label": {"vi": "Nam"}}]}"#,
+            r#"{"id": "ma", "kind": "matrix", "text": {"vi": "Đánh giá"}, "items": [{"id": "mot", "text": {"vi": "Một"}}],
+                "levels": [{"code": "it", "label": {"vi": "Ít"}}, {"code": "nhieu", "label": {"vi": "Nhiều"}}]}"#,
+        ];
+        let mut all = questions.join(", ");
+        for (index, condition) in checks.iter().enumerate() {
+            all.push_str(&format!(
+                r#", {{"id": "c{index}", "kind": "yes-no", "text": {{"vi": "?"}}, "show_if": {condition}}}"#
+            ));
+        }
+        check(
+            &survey(&all, ""),
+            expect_test::expect![[r#"
+                questions[5].show_if.equals: `tot` is not an answer of this question; expected one of `rat`, `co`, `khong`
+                questions[6].show_if.equals: `hai` is not an answer of this question; expected a whole number
+                questions[7].show_if.equals: `x` is not an answer of this question; expected nothing: a text answer can only be tested with `answered`
+                questions[8].show_if.at_least: `at_least` compares ordered answers; `gioi` is a single-choice question
+                questions[9].show_if: a condition needs one of equals, one_of, at_least, at_most, greater_than, less_than, answered, all, any, not
+                questions[10].show_if: a condition takes one form, this one has equals, one_of
+                questions[11].show_if.item: name the item of matrix `ma` to compare
+                questions[12].show_if.all: `all` needs at least one condition"#]],
+        );
+    }
+
+    #[test]
+    fn fields_must_fit_the_kind_and_lists_must_not_be_empty() {
+        let questions = [
+            r#"{"id": "a", "kind": "single-choice", "text": {"vi": "A?"}, "options": [], "min": 3}"#,
+            r#"{"id": "b", "kind": "multiple-choice", "text": {"vi": "B?"}, "options": [{"code": "x", "label": {"vi": "X"}}], "max_choices": 3}"#,
+            r#"{"id": "c", "kind": "number", "text": {"vi": "C?"}, "min": 5, "max": 1}"#,
+            r#"{"id": "d", "kind": "single-choice", "text": {"vi": "Dân tộc"}, "sensitive": true, "options": [{"code": "kinh", "label": {"vi": "Kinh"}}]}"#,
+            r#"{"id": "e", "kind": "matrix", "text": {"vi": "E"}, "levels": [{"code": "it", "label": {"vi": "Ít"}}, {"code": "nhieu", "label": {"vi": "Nhiều"}}]}"#,
+            r#"{"id": "f", "kind": "yes-no", "text": {"vi": "F?"}, "section": "khong-co"}"#,
+        ];
+        check(
+            &survey(&questions.join(", "), ""),
+            expect_test::expect![[r#"
+                questions[0].min: `min` does not apply to single-choice questions
+                questions[0].options: a choice question needs options
+                questions[1].max_choices: max_choices must be between 1 and the 1 options
+                questions[2].min: min 5 is above max 1
+                questions[3].required: a sensitive question (personal data under Nghị định 13/2023) must be optional
+                questions[4].items: a matrix needs at least one item
+                questions[5].section: no section has the id `khong-co`"#]],
+        );
+    }
+
+    #[test]
+    fn score_groups_name_only_ratings_and_points_map_every_option() {
+        let questions = [
+            RATING,
+            r#"{"id": "tra-ket-qua", "kind": "single-choice", "text": {"vi": "Trả kết quả"}, "options": [
+                {"code": "som", "label": {"vi": "Sớm hơn hẹn"}}, {"code": "dung", "label": {"vi": "Đúng hẹn"}}, {"code": "tre", "label": {"vi": "Trễ hẹn"}}]}"#,
+            r#"{"id": "y-kien", "kind": "long-text", "text": {"vi": "Ý kiến"}, "required": false}"#,
+        ];
+        let scoring = r#""scoring": {"overall": "tra-ket-qua",
+            "elements": [{"id": "chung", "label": {"vi": "Chung"}, "criteria": ["hai-long", "y-kien", "khong-co"]}],
+            "indicators": [
+              {"id": "chi-so-1", "number": 1, "label": {"vi": "Chỉ số 1"}, "question": "tra-ket-qua", "points": {"som": 2, "dung": 3, "muon": 0}},
+              {"id": "chi-so-7", "number": 1, "label": {"vi": "Chỉ số 7"}, "rules": [{"when": {"question": "tra-ket-qua", "equals": "x"}, "points": 1}]}
+            ]},"#;
+        check(
+            &survey(&questions.join(", "), scoring),
+            expect_test::expect![[r#"
+                scoring.overall: the overall rating must be a rating question; `tra-ket-qua` is a single-choice question
+                scoring.elements[0].criteria[1]: a score group may name only rating questions and matrix items; `y-kien` is a long-text question
+                scoring.elements[0].criteria[2]: no question has the id `khong-co`
+                scoring.indicators[0].points.muon: `tra-ket-qua` has no option `muon`
+                scoring.indicators[0].points: the points miss the option(s) `tre` of `tra-ket-qua`
+                scoring.indicators[0].points.dung: an indicator scores 0, 1 or 2 points, not 3
+                scoring.indicators[1].number: indicator 1 is defined twice
+                scoring.indicators[1].rules[0].when.equals: `x` is not an answer of this question; expected one of `som`, `dung`, `tre`"#]],
         );
     }
 }

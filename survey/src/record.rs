@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{QuestionKind, Survey};
+pub use crate::answer::{Answer, Choices};
+use crate::model::Survey;
 use crate::vn_time;
 
 /// The record format this version writes and reads.
@@ -58,14 +59,6 @@ pub enum Channel {
     Kiosk,
     Phone,
     Web,
-}
-
-/// One answer. Tagged explicitly so that a text answer can never be mistaken for an option code.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
-pub enum Answer {
-    /// The code of the chosen option or rating level.
-    Choice(String),
 }
 
 impl ResponseRecord {
@@ -145,24 +138,21 @@ impl ResponseRecord {
             let Some(question) = survey.question(question_id) else {
                 return Err(RecordError::Invalid { field, message: "no such question in this survey".into() });
             };
-            match (&question.kind, answer) {
-                (QuestionKind::Rating(scale), Answer::Choice(code)) => {
-                    if scale.level(code).is_none() {
-                        return Err(RecordError::Invalid {
-                            field,
-                            message: format!("`{code}` is not a level of this scale"),
-                        });
-                    }
-                }
-            }
+            question
+                .check_answer(answer)
+                .map_err(|violation| RecordError::Invalid { field, message: violation.to_string() })?;
         }
-        if !self.partial
-            && let Some(missing) = survey.questions.iter().find(|q| q.required && !self.answers.contains_key(&q.id))
-        {
-            return Err(RecordError::Invalid {
-                field: format!("answers.{}", missing.id),
-                message: "a required question is unanswered in a complete response".into(),
-            });
+        if !self.partial {
+            let visible =
+                |q: &&crate::model::Question| q.show_if.as_ref().is_none_or(|c| c.holds(survey, &self.answers));
+            if let Some(missing) =
+                survey.questions.iter().filter(visible).find(|q| q.required && !self.answers.contains_key(&q.id))
+            {
+                return Err(RecordError::Invalid {
+                    field: format!("answers.{}", missing.id),
+                    message: "a required question is unanswered in a complete response".into(),
+                });
+            }
         }
         Ok(())
     }

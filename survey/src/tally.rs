@@ -67,24 +67,29 @@ pub const TALLY_COLUMNS: [&str; 14] = [
 ];
 
 impl Tally {
-    /// A tally with every option of `survey` at zero.
+    /// A tally with every option of `survey` at zero: one entry per choice-like question and per
+    /// matrix item (`question.item`). Numbers and free text are never tallied.
     pub fn empty(survey: &Survey) -> Tally {
-        let questions = survey
-            .questions
-            .iter()
-            .map(|question| {
-                let QuestionKind::Rating(scale) = &question.kind;
-                QuestionTally {
-                    question_id: question.id.clone(),
-                    options: scale
-                        .display_levels()
-                        .into_iter()
-                        .map(|level| OptionCount { code: level.code.clone(), label: level.label.clone(), count: 0 })
-                        .collect(),
+        let mut questions = Vec::new();
+        for question in &survey.questions {
+            let options: Vec<OptionCount> = question
+                .kind
+                .choices()
+                .into_iter()
+                .map(|choice| OptionCount { code: choice.code, label: choice.label, count: 0 })
+                .collect();
+            if options.is_empty() {
+                continue;
+            }
+            match &question.kind {
+                QuestionKind::Matrix { items, .. } => questions.extend(items.iter().map(|item| QuestionTally {
+                    question_id: format!("{}.{}", question.id, item.id),
+                    options: options.clone(),
                     answered: 0,
-                }
-            })
-            .collect();
+                })),
+                _ => questions.push(QuestionTally { question_id: question.id.clone(), options, answered: 0 }),
+            }
+        }
         Tally {
             survey_id: survey.id.clone(),
             survey_version: survey.version.clone(),
@@ -127,13 +132,25 @@ impl Tally {
             self.period_end = Some(self.period_end.map_or(day, |end| end.max(day)));
         }
         for question in &mut self.questions {
-            let Some(Answer::Choice(code)) = record.answers.get(&question.question_id) else {
-                continue;
+            let (question_id, item) = match question.question_id.split_once('.') {
+                Some((question_id, item)) => (question_id, Some(item)),
+                None => (question.question_id.as_str(), None),
             };
-            if let Some(option) = question.options.iter_mut().find(|option| &option.code == code) {
-                option.count += 1;
-                question.answered += 1;
+            let chosen: Vec<String> = match (record.answers.get(question_id), item) {
+                (Some(Answer::Choice(code)), None) => vec![code.clone()],
+                (Some(Answer::Choices(choices)), None) => choices.codes.clone(),
+                (Some(Answer::Number(number)), None) => vec![number.to_string()],
+                (Some(Answer::Matrix(levels)), Some(item)) => levels.get(item).cloned().into_iter().collect(),
+                _ => Vec::new(),
+            };
+            let mut counted = false;
+            for code in chosen {
+                if let Some(option) = question.options.iter_mut().find(|option| option.code == code) {
+                    option.count += 1;
+                    counted = true;
+                }
             }
+            question.answered += u64::from(counted);
         }
     }
 

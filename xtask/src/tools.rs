@@ -110,7 +110,9 @@ pub fn ensure_wasm_test_runner() -> anyhow::Result<()> {
         // --force: cargo's record of installed packages can outlive the binaries themselves.
         run(Command::new("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wanted]))?;
         if !installed() {
-            bail!("wasm-bindgen-test-runner {wanted} is still not on PATH after cargo install; is ~/.cargo/bin on PATH?");
+            bail!(
+                "wasm-bindgen-test-runner {wanted} is still not on PATH after cargo install; is ~/.cargo/bin on PATH?"
+            );
         }
     }
     Ok(())

@@ -1,0 +1,208 @@
+//! Answers, and what can be wrong with one.
+//!
+//! A citizen's invalid answer is not an error: it is a [`Violation`], data that the filling
+//! session keeps beside the answer and that the app explains in words.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{OTHER_CODE, Question, QuestionKind};
+use crate::text::{Lang, Text};
+
+/// One answer. Tagged explicitly (`{"kind":"choice","value":"hai-long"}`) so that a text answer
+/// can never be mistaken for an option code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Answer {
+    /// The code of the chosen option or rating level; yes/no answer `co` or `khong`.
+    Choice(String),
+    /// The codes of the chosen options of a multiple-choice question.
+    Choices(Choices),
+    /// A whole number (number and NPS questions).
+    Number(i64),
+    /// Free text, NFC-normalised and with identifying numbers and e-mail addresses masked.
+    Text(String),
+    /// A matrix: the chosen level for each answered item.
+    Matrix(BTreeMap<String, String>),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choices {
+    pub codes: Vec<String>,
+    /// The text of "Khác" (other), when `khac` is among the codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+}
+
+/// What is wrong with an answer, or with its absence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Violation {
+    /// A required question has no answer.
+    Required,
+    /// The answer is of another kind than the question (a number for a choice, say).
+    WrongKind,
+    /// A code that is not an option of the question.
+    NotAnOption {
+        code: String,
+    },
+    /// A number outside the question's bounds.
+    OutOfRange {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    /// Text longer than the question accepts, in characters.
+    TooLong {
+        max: u32,
+    },
+    TooManyChoices {
+        max: u32,
+    },
+    /// "Khác" was chosen without saying what.
+    OtherTextMissing,
+    /// A required matrix with unrated items.
+    ItemsMissing {
+        items: Vec<String>,
+    },
+}
+
+impl Answer {
+    /// Whether the answer says nothing: blank text, no choices, an empty matrix. Such an
+    /// answer counts as no answer at all.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Answer::Text(text) => text.trim().is_empty(),
+            Answer::Choices(choices) => choices.codes.is_empty(),
+            Answer::Matrix(levels) => levels.is_empty(),
+            Answer::Choice(_) | Answer::Number(_) => false,
+        }
+    }
+}
+
+impl Question {
+    /// Checks one answer against this question.
+    pub fn check_answer(&self, answer: &Answer) -> Result<(), Violation> {
+        let not_an_option = |code: &str| Violation::NotAnOption { code: code.to_owned() };
+        let codes: Vec<String> = self.kind.choices().into_iter().map(|choice| choice.code).collect();
+        match (&self.kind, answer) {
+            (
+                QuestionKind::Rating(_) | QuestionKind::SingleChoice { .. } | QuestionKind::YesNo,
+                Answer::Choice(code),
+            ) => {
+                if codes.contains(code) {
+                    Ok(())
+                } else {
+                    Err(not_an_option(code))
+                }
+            }
+            (QuestionKind::MultipleChoice { max_choices, .. }, Answer::Choices(choices)) => {
+                if let Some(code) = choices.codes.iter().find(|code| !codes.contains(code)) {
+                    return Err(not_an_option(code));
+                }
+                let mut distinct = choices.codes.clone();
+                distinct.sort();
+                distinct.dedup();
+                if let Some(max) = max_choices {
+                    if distinct.len() > *max as usize {
+                        return Err(Violation::TooManyChoices { max: *max });
+                    }
+                }
+                let said_what = choices.other.as_deref().is_some_and(|text| !text.trim().is_empty());
+                if choices.codes.iter().any(|code| code == OTHER_CODE) && !said_what {
+                    return Err(Violation::OtherTextMissing);
+                }
+                Ok(())
+            }
+            (QuestionKind::Number { min, max }, Answer::Number(number)) => {
+                let below = min.is_some_and(|min| *number < min);
+                let above = max.is_some_and(|max| *number > max);
+                if below || above { Err(Violation::OutOfRange { min: *min, max: *max }) } else { Ok(()) }
+            }
+            (QuestionKind::Nps { .. }, Answer::Number(number)) => {
+                if (0..=10).contains(number) {
+                    Ok(())
+                } else {
+                    Err(Violation::OutOfRange { min: Some(0), max: Some(10) })
+                }
+            }
+            (QuestionKind::ShortText { max_length } | QuestionKind::LongText { max_length }, Answer::Text(text)) => {
+                if text.chars().count() > *max_length as usize {
+                    Err(Violation::TooLong { max: *max_length })
+                } else {
+                    Ok(())
+                }
+            }
+            (QuestionKind::Matrix { items, scale }, Answer::Matrix(levels)) => {
+                for (item, code) in levels {
+                    if !items.iter().any(|known| &known.id == item) {
+                        return Err(not_an_option(item));
+                    }
+                    if scale.level(code).is_none() {
+                        return Err(not_an_option(code));
+                    }
+                }
+                let missing: Vec<String> =
+                    items.iter().filter(|item| !levels.contains_key(&item.id)).map(|item| item.id.clone()).collect();
+                if self.required && !missing.is_empty() {
+                    Err(Violation::ItemsMissing { items: missing })
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(Violation::WrongKind),
+        }
+    }
+}
+
+impl Violation {
+    /// The explanation shown to the citizen, in plain words.
+    pub fn message(&self) -> Text {
+        let both = |vi: String, en: String| Text { vi, en: Some(en) };
+        let bound = |min: &Option<i64>, max: &Option<i64>| match (min, max) {
+            (Some(min), Some(max)) => (format!("từ {min} đến {max}"), format!("from {min} to {max}")),
+            (Some(min), None) => (format!("từ {min} trở lên"), format!("{min} or more")),
+            (None, Some(max)) => (format!("không quá {max}"), format!("at most {max}")),
+            (None, None) => (String::new(), String::new()),
+        };
+        match self {
+            Violation::Required => {
+                both("Xin Ông/Bà vui lòng trả lời câu hỏi này.".into(), "Please answer this question.".into())
+            }
+            Violation::WrongKind | Violation::NotAnOption { .. } => both(
+                "Câu trả lời này không hợp lệ, xin chọn lại.".into(),
+                "This answer is not valid; please choose again.".into(),
+            ),
+            Violation::OutOfRange { min, max } => {
+                let (vi, en) = bound(min, max);
+                both(format!("Xin nhập một số {vi}."), format!("Please enter a number {en}."))
+            }
+            Violation::TooLong { max } => both(
+                format!("Xin viết ngắn hơn: tối đa {max} ký tự."),
+                format!("Please write less: at most {max} characters."),
+            ),
+            Violation::TooManyChoices { max } => {
+                both(format!("Xin chọn tối đa {max} ý."), format!("Please choose at most {max}."))
+            }
+            Violation::OtherTextMissing => both(
+                "Ông/Bà đã chọn \"Khác\": xin ghi rõ lý do.".into(),
+                "You chose \"Other\": please say what.".into(),
+            ),
+            Violation::ItemsMissing { items } => both(
+                format!("Xin đánh giá đủ các mục ({} mục còn thiếu).", items.len()),
+                format!("Please rate every item ({} left).", items.len()),
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Violation::NotAnOption { code } => write!(f, "`{code}` is not an option of this question"),
+            Violation::WrongKind => f.write_str("the answer is of the wrong kind for this question"),
+            other => f.write_str(other.message().get(Lang::En)),
+        }
+    }
+}
