@@ -73,8 +73,8 @@ pub fn staff(props: &StaffProps) -> Html {
                 <>
                     { summary(&tally) }
                     { for tally.questions.iter().map(|question| html! {
-                        <table class="tally">
-                            <caption>{ props.survey.question(&question.question_id).map(|q| q.text.get(Lang::Vi).to_owned()).unwrap_or_default() }</caption>
+                        <table class="tally" data-question={question.question_id.clone()}>
+                            <caption>{ caption(&props.survey, &question.question_id) }</caption>
                             <thead><tr>
                                 <th scope="col">{ "Mức độ / Level" }</th>
                                 <th scope="col" class="num">{ "Số lượt / Count" }</th>
@@ -132,6 +132,25 @@ fn summary(tally: &Tally) -> Html {
                 <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ tally.skipped }</dd></div>
             }
         </dl>
+    }
+}
+
+/// The question's text, and for a matrix item (`question.item`) the item's text after it.
+fn caption(survey: &Survey, tally_id: &str) -> String {
+    let (question_id, item_id) = match tally_id.split_once('.') {
+        Some((question_id, item_id)) => (question_id, Some(item_id)),
+        None => (tally_id, None),
+    };
+    let Some(question) = survey.question(question_id) else { return tally_id.to_owned() };
+    let item = match (&question.kind, item_id) {
+        (survey::model::QuestionKind::Matrix { items, .. }, Some(item_id)) => {
+            items.iter().find(|item| item.id == item_id).map(|item| item.text.get(Lang::Vi).to_owned())
+        }
+        _ => None,
+    };
+    match item {
+        Some(item) => format!("{} — {item}", question.text.get(Lang::Vi)),
+        None => question.text.get(Lang::Vi).to_owned(),
     }
 }
 

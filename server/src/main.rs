@@ -1,7 +1,8 @@
 //! `hailong`: the command-line entry point. Thin glue over the `server` library.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -15,6 +16,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check survey definition files (TOML or JSON); print every problem as `file:line: path: message`
+    Check {
+        /// The definition files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Serve the app (build it first with `cargo xtask dist`)
     Serve {
         /// The folder of the built app
@@ -26,9 +33,57 @@ enum Command {
     },
 }
 
-fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Serve { dist, addr } => serve(dist, addr),
+fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::Check { files } => Ok(check(&files)),
+        Command::Serve { dist, addr } => serve(dist, addr).map(|()| true),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("hailong: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Checks each file; true when all are valid. Problems go to stderr, one per line.
+fn check(files: &[PathBuf]) -> bool {
+    let mut all_valid = true;
+    for file in files {
+        match check_one(file) {
+            Ok(summary) => println!("{}: ok: {summary}", file.display()),
+            Err(problems) => {
+                all_valid = false;
+                for problem in problems {
+                    eprintln!("{problem}");
+                }
+            }
+        }
+    }
+    all_valid
+}
+
+fn check_one(file: &Path) -> Result<String, Vec<String>> {
+    use survey_defs::check::{Syntax, check};
+    let name = file.display();
+    let bytes = std::fs::read(file).map_err(|err| vec![format!("{name}: cannot read the file: {err}")])?;
+    let syntax = if file.extension().is_some_and(|ext| ext == "json") { Syntax::Json } else { Syntax::Toml };
+    match check(&bytes, syntax) {
+        Ok(survey) => Ok(format!("{} {} ({} questions)", survey.id, survey.version, survey.questions.len())),
+        Err(err) => Err(err
+            .problems
+            .iter()
+            .map(|problem| {
+                let place = problem.line.map_or(format!("{name}"), |line| format!("{name}:{line}"));
+                if problem.path.is_empty() {
+                    format!("{place}: {}", problem.message)
+                } else {
+                    format!("{place}: {}: {}", problem.path, problem.message)
+                }
+            })
+            .collect()),
     }
 }
 

@@ -4,6 +4,9 @@
 //! for tools that report problems by line, and as JSON compiled at build time, which is what the
 //! app parses (see `build.rs`). A test checks that every shipped definition validates.
 
+#[cfg(feature = "check")]
+pub mod check;
+
 use survey::{DefError, Survey};
 
 /// One shipped definition file.
@@ -34,6 +37,9 @@ pub fn by_id(id: &str) -> Option<Survey> {
 }
 
 #[cfg(test)]
+mod summary;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -52,11 +58,28 @@ mod tests {
         let mut ids: Vec<_> = SHIPPED.iter().map(|shipped| shipped.survey().unwrap().id).collect();
         for shipped in SHIPPED {
             let survey = shipped.survey().unwrap();
-            assert_eq!(shipped.file, format!("{}.toml", survey.id), "a file is named after its survey id");
+            let named = [format!("{}.toml", survey.id), format!("{}-{}.toml", survey.id, survey.version)];
+            assert!(
+                named.contains(&shipped.file.to_string()),
+                "{} is named after neither its id nor its id and version",
+                shipped.file
+            );
         }
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), SHIPPED.len());
+    }
+
+    /// A plain summary of every shipped definition (questions, what shows them, options,
+    /// elements and points), kept in `snapshots/summaries.txt` so that any change to an
+    /// instrument shows in review. `UPDATE_EXPECT=1 cargo test -p survey-defs` rewrites it.
+    #[test]
+    fn summaries_of_the_shipped_definitions() {
+        let mut out = String::new();
+        for shipped in SHIPPED {
+            out.push_str(&summary::of(shipped.file, &shipped.survey().unwrap()));
+        }
+        expect_test::expect_file!["../snapshots/summaries.txt"].assert_eq(&out);
     }
 
     #[test]

@@ -104,10 +104,10 @@ impl Question {
                 let mut distinct = choices.codes.clone();
                 distinct.sort();
                 distinct.dedup();
-                if let Some(max) = max_choices {
-                    if distinct.len() > *max as usize {
-                        return Err(Violation::TooManyChoices { max: *max });
-                    }
+                if let Some(max) = max_choices
+                    && distinct.len() > *max as usize
+                {
+                    return Err(Violation::TooManyChoices { max: *max });
                 }
                 let said_what = choices.other.as_deref().is_some_and(|text| !text.trim().is_empty());
                 if choices.codes.iter().any(|code| code == OTHER_CODE) && !said_what {

@@ -264,14 +264,14 @@ impl Survey {
             if question_ids.insert(question.id.as_str(), index).is_some() {
                 check.duplicate(&format!("{path}.id"), "question id", &question.id);
             }
-            if let Some(section) = &question.section {
-                if !section_ids.contains(section.as_str()) {
-                    check.problem(
-                        &format!("{path}.section"),
-                        ProblemKind::Unknown,
-                        format!("no section has the id `{section}`"),
-                    );
-                }
+            if let Some(section) = &question.section
+                && !section_ids.contains(section.as_str())
+            {
+                check.problem(
+                    &format!("{path}.section"),
+                    ProblemKind::Unknown,
+                    format!("no section has the id `{section}`"),
+                );
             }
             if question.sensitive && question.required {
                 check.problem(
@@ -500,27 +500,23 @@ impl Checker {
                 let options = self.options(path, question);
                 let other = question.other.as_ref().map(|other| self.text(&format!("{path}.other"), other));
                 let available = options.len() as u32 + u32::from(other.is_some());
-                if let Some(max) = question.max_choices {
-                    if max == 0 || max > available {
-                        self.problem(
-                            &format!("{path}.max_choices"),
-                            ProblemKind::Invalid,
-                            format!("max_choices must be between 1 and the {available} options"),
-                        );
-                    }
+                if let Some(max) = question.max_choices
+                    && (max == 0 || max > available)
+                {
+                    self.problem(
+                        &format!("{path}.max_choices"),
+                        ProblemKind::Invalid,
+                        format!("max_choices must be between 1 and the {available} options"),
+                    );
                 }
                 QuestionKind::MultipleChoice { options, other, max_choices: question.max_choices }
             }
             K::YesNo => QuestionKind::YesNo,
             K::Number => {
-                if let (Some(min), Some(max)) = (question.min, question.max) {
-                    if min > max {
-                        self.problem(
-                            &format!("{path}.min"),
-                            ProblemKind::Invalid,
-                            format!("min {min} is above max {max}"),
-                        );
-                    }
+                if let (Some(min), Some(max)) = (question.min, question.max)
+                    && min > max
+                {
+                    self.problem(&format!("{path}.min"), ProblemKind::Invalid, format!("min {min} is above max {max}"));
                 }
                 QuestionKind::Number { min: question.min, max: question.max }
             }

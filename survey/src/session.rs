@@ -180,10 +180,10 @@ impl Session {
                 self.violations.remove(&question_id);
             }
             Event::Next => {
-                if self.check_current() {
-                    if let Some(&next) = self.visible_indices().iter().find(|&&index| index > self.current) {
-                        self.current = next;
-                    }
+                if self.check_current()
+                    && let Some(&next) = self.visible_indices().iter().find(|&&index| index > self.current)
+                {
+                    self.current = next;
                 }
             }
             Event::Back => {
@@ -269,12 +269,14 @@ impl Session {
     }
 }
 
-/// Trims free text and masks what could identify the citizen.
+/// Trims free text, normalises it (with the `nfc` feature) and masks what could identify the
+/// citizen.
 fn clean(answer: Answer) -> Answer {
+    let clean_text = |text: &str| mask_identifiers(&crate::text::nfc(text.trim()));
     match answer {
-        Answer::Text(text) => Answer::Text(mask_identifiers(text.trim())),
+        Answer::Text(text) => Answer::Text(clean_text(&text)),
         Answer::Choices(mut choices) => {
-            choices.other = choices.other.map(|text| mask_identifiers(text.trim())).filter(|text| !text.is_empty());
+            choices.other = choices.other.map(|text| clean_text(&text)).filter(|text| !text.is_empty());
             Answer::Choices(choices)
         }
         other => other,

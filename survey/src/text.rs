@@ -32,6 +32,23 @@ impl Text {
     }
 }
 
+/// Text in Unicode normalisation form C, the form Vietnamese text is stored in: `ệ` as one
+/// code point, not `e` with two combining marks, so that equal words compare equal.
+///
+/// Without the `nfc` feature the text is returned as given, and the caller must normalise it:
+/// the app does so with the browser's `String.prototype.normalize("NFC")`.
+pub fn nfc(text: &str) -> String {
+    #[cfg(feature = "nfc")]
+    {
+        use unicode_normalization::UnicodeNormalization;
+        text.nfc().collect()
+    }
+    #[cfg(not(feature = "nfc"))]
+    {
+        text.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +60,13 @@ mod tests {
         let both = Text { vi: "Hài lòng".into(), en: Some("Satisfied".into()) };
         assert_eq!(both.get(Lang::Vi), "Hài lòng");
         assert_eq!(both.get(Lang::En), "Satisfied");
+    }
+
+    #[cfg(feature = "nfc")]
+    #[test]
+    fn decomposed_vietnamese_is_composed() {
+        let decomposed = "Nghe\u{0302}\u{0323} An";
+        assert_eq!(nfc(decomposed), "Nghệ An");
+        assert_eq!(nfc("Nghệ An"), "Nghệ An");
     }
 }

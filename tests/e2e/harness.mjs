@@ -96,12 +96,12 @@ export async function rate(page, code) {
   await page.locator(".thanks").waitFor({ timeout: 10_000 });
 }
 
-/** Counts per level as the staff page shows them. */
-export async function staffCounts(page, baseUrl) {
+/** Counts per option of one question, as the staff page shows them, with the responses counted. */
+export async function staffCounts(page, baseUrl, questionId = "muc-do-hai-long") {
   await page.goto(`${baseUrl}/staff`);
   await page.locator(".summary .responses").waitFor();
   const counts = {};
-  for (const row of await page.locator("table.tally tbody tr").all()) {
+  for (const row of await page.locator(`table.tally[data-question="${questionId}"] tbody tr`).all()) {
     counts[await row.getAttribute("data-code")] = Number(await row.locator(".count").textContent());
   }
   counts._responses = Number(await page.locator(".summary .responses").textContent());
