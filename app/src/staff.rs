@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use survey::export::{Cell, CsvProfile};
-use survey::tally::{Tally, percent};
+use survey::tally::{Catalog, GroupCounts, POINTS, Slot, Tally, TallyOptions, percent};
 use survey::{Lang, ResponseRecord, Survey};
 use yew::prelude::*;
 
@@ -59,38 +59,46 @@ pub fn staff(props: &StaffProps) -> Html {
             <p role="alert">{ format!("Không đọc được dữ liệu trên thiết bị / Could not read this device's data: {reason}") }</p>
         },
         Loaded::Ready { records, unreadable } => {
-            let tally = Tally::count(&props.survey, records.iter());
+            let counted = count(&props.survey, records);
+            let totals = counted.tally.totals(&props.survey.id, &props.survey.version);
+            let layout = Tally::layout_of(&props.survey);
             let on_download = {
-                let tally = tally.clone();
+                let tally = counted.tally.clone();
+                let survey = props.survey.clone();
                 let download_error = download_error.clone();
                 Callback::from(move |_: MouseEvent| {
                     let bytes = tally.to_csv(CsvProfile::Excel);
-                    let name = tally_file_name(&tally, clock::now_millis());
+                    let name = tally_file_name(&survey, clock::now_millis());
                     download_error.set(download::save(&name, "text/csv;charset=utf-8", &bytes).err());
                 })
             };
             html! {
                 <>
-                    { summary(&tally) }
-                    { for tally.questions.iter().map(|question| html! {
-                        <table class="tally" data-question={question.question_id.clone()}>
-                            <caption>{ caption(&props.survey, &question.question_id) }</caption>
+                    { summary(&totals, counted.skipped) }
+                    { for questions(&layout).into_iter().map(|(question_id, slots)| {
+                        let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
+                        html! {
+                        <table class="tally" data-question={question_id.clone()}>
+                            <caption>{ caption(&props.survey, &question_id) }</caption>
                             <thead><tr>
                                 <th scope="col">{ "Mức độ / Level" }</th>
                                 <th scope="col" class="num">{ "Số lượt / Count" }</th>
                                 <th scope="col" class="num">{ "Tỷ lệ / Share" }</th>
                             </tr></thead>
                             <tbody>
-                                { for question.options.iter().map(|option| html! {
-                                    <tr data-code={option.code.clone()}>
-                                        <th scope="row">{ option.label.get(Lang::Vi) }<span class="en" lang="en">{ option.label.get(Lang::En) }</span></th>
-                                        <td class="num count">{ option.count }</td>
-                                        <td class="num">{ percent_text(option.count, question.answered) }</td>
+                                { for slots.iter().map(|slot| {
+                                    let count = counts.options.get(&slot.code).copied().unwrap_or(0);
+                                    let english = option_english(&props.survey, &question_id, &slot.code);
+                                    html! {
+                                    <tr data-code={slot.code.clone()}>
+                                        <th scope="row">{ &slot.label }<span class="en" lang="en">{ english }</span></th>
+                                        <td class="num count">{ count }</td>
+                                        <td class="num">{ percent_text(count, counts.answered) }</td>
                                     </tr>
-                                }) }
+                                }}) }
                             </tbody>
                         </table>
-                    }) }
+                    }}) }
                     if !unreadable.is_empty() {
                         <section class="warning" role="alert">
                             <h2>{ format!("{} bản ghi không đọc được / unreadable records", unreadable.len()) }</h2>
@@ -122,14 +130,55 @@ pub fn staff(props: &StaffProps) -> Html {
     }
 }
 
-fn summary(tally: &Tally) -> Html {
+/// The tally of this device's records, and how many it could not count.
+struct Counted {
+    tally: Tally,
+    /// Records of other surveys or versions, or that do not fit their survey.
+    skipped: u64,
+}
+
+fn count(survey: &Survey, records: &[ResponseRecord]) -> Counted {
+    let catalog = Catalog::new([survey.clone()]);
+    let mut tally = Tally::default();
+    let mut skipped = 0;
+    for record in records {
+        if tally.add(&catalog, record, &TallyOptions::default()).is_err() {
+            skipped += 1;
+        }
+    }
+    Counted { tally, skipped }
+}
+
+/// The layout's option rows grouped by question, in order; indicator rows are left out.
+fn questions(layout: &[Slot]) -> Vec<(String, Vec<Slot>)> {
+    let mut grouped: Vec<(String, Vec<Slot>)> = Vec::new();
+    for slot in layout.iter().filter(|slot| slot.question_id != POINTS) {
+        match grouped.last_mut() {
+            Some((id, slots)) if *id == slot.question_id => slots.push(slot.clone()),
+            _ => grouped.push((slot.question_id.clone(), vec![slot.clone()])),
+        }
+    }
+    grouped
+}
+
+/// The English label of an option, where the definition has one.
+fn option_english(survey: &Survey, question_id: &str, code: &str) -> String {
+    let question_id = question_id.split('.').next().unwrap_or(question_id);
+    survey
+        .question(question_id)
+        .and_then(|question| question.kind.choices().into_iter().find(|choice| choice.code == code))
+        .and_then(|choice| choice.label.en)
+        .unwrap_or_default()
+}
+
+fn summary(totals: &GroupCounts, skipped: u64) -> Html {
     html! {
         <dl class="summary">
-            <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ tally.responses }</dd></div>
-            <div><dt>{ "Nghi lạm dụng (không tính) / Flagged as misuse (not counted)" }</dt><dd>{ tally.misuse }</dd></div>
-            <div><dt>{ "Chưa hoàn thành (không tính) / Left unfinished (not counted)" }</dt><dd>{ tally.partial }</dd></div>
-            if tally.skipped > 0 {
-                <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ tally.skipped }</dd></div>
+            <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ totals.responses }</dd></div>
+            <div><dt>{ "Nghi lạm dụng (không tính) / Flagged as misuse (not counted)" }</dt><dd>{ totals.misuse }</dd></div>
+            <div><dt>{ "Chưa hoàn thành (không tính) / Left unfinished (not counted)" }</dt><dd>{ totals.partial }</dd></div>
+            if skipped > 0 {
+                <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ skipped }</dd></div>
             }
         </dl>
     }
@@ -162,9 +211,9 @@ fn percent_text(count: u64, answered: u64) -> String {
 }
 
 /// `hailong-tally-danh-gia-tai-quay-2026.1-20261123.csv`: the survey, version and export day.
-fn tally_file_name(tally: &Tally, now_millis: i64) -> String {
+fn tally_file_name(survey: &Survey, now_millis: i64) -> String {
     let day = survey::vn_time::format_vietnam(now_millis).map(|stamp| stamp[..10].replace('-', "")).unwrap_or_default();
-    format!("hailong-tally-{}-{}-{day}.csv", tally.survey_id, tally.survey_version)
+    format!("hailong-tally-{}-{}-{day}.csv", survey.id, survey.version)
 }
 
 #[cfg(test)]
@@ -180,7 +229,6 @@ mod tests {
     #[test]
     fn the_file_name_says_what_and_when() {
         let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
-        let tally = Tally::count(&survey, []);
-        assert_eq!(tally_file_name(&tally, 1_795_435_695_000), "hailong-tally-danh-gia-tai-quay-2026.1-20261123.csv");
+        assert_eq!(tally_file_name(&survey, 1_795_435_695_000), "hailong-tally-danh-gia-tai-quay-2026.1-20261123.csv");
     }
 }

@@ -23,6 +23,8 @@ pub enum Cell {
     Text(String),
     /// A count.
     Integer(u64),
+    /// A number answer, which may be negative; never guarded as a formula.
+    Signed(i64),
     /// A fixed-point number written with `decimals` places: `Fixed { hundredths: 6667, decimals: 2 }`
     /// is 66.67. Kept as an integer so that rounding happens once, where it is computed.
     Fixed {
@@ -59,6 +61,7 @@ impl CsvProfile {
             Cell::Text(text) if self.for_excel() && starts_like_a_formula(text) => format!("'{text}"),
             Cell::Text(text) => text.clone(),
             Cell::Integer(value) => value.to_string(),
+            Cell::Signed(value) => value.to_string(),
             Cell::Fixed { scaled, decimals } => {
                 let divisor = 10u64.pow(*decimals);
                 let separator = if self == CsvProfile::ExcelVi { ',' } else { '.' };
@@ -91,9 +94,11 @@ impl CsvProfile {
 }
 
 /// A cell starting with one of these characters is read by spreadsheets as a formula, so text
-/// typed by a citizen could run as one. An apostrophe in front makes it plain text.
+/// typed by a citizen could run as one. An apostrophe in front makes it plain text. Text that
+/// itself starts with an apostrophe is guarded too, so that reading the file back removes
+/// exactly one apostrophe from every guarded cell and returns the text unchanged.
 fn starts_like_a_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+    text.starts_with(['=', '+', '-', '@', '\t', '\r', '\''])
 }
 
 #[cfg(test)]
@@ -105,6 +110,7 @@ mod tests {
             vec![Cell::Text("Rất hài lòng".into()), Cell::Integer(2), Cell::Fixed { scaled: 6667, decimals: 2 }],
             vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Integer(0), Cell::Empty],
             vec![Cell::Text("a;b,c".into()), Cell::Integer(1), Cell::Fixed { scaled: 5, decimals: 2 }],
+            vec![Cell::Text("'quoted".into()), Cell::Signed(-3), Cell::Empty],
         ];
         let bytes = profile.write(&["label", "count", "percent"], &rows);
         let text = String::from_utf8(bytes).unwrap().replace(BOM, "<BOM>").replace("\r\n", "⏎\n");
@@ -120,6 +126,7 @@ mod tests {
                 Rất hài lòng,2,66.67⏎
                 "'=HYPERLINK(""x"")",0,⏎
                 "a;b,c",1,0.05⏎
+                ''quoted,-3,⏎
             "#]],
         );
     }
@@ -133,6 +140,7 @@ mod tests {
                 Rất hài lòng;2;66,67⏎
                 "'=HYPERLINK(""x"")";0;⏎
                 "a;b,c";1;0,05⏎
+                ''quoted;-3;⏎
             "#]],
         );
     }
@@ -146,6 +154,7 @@ mod tests {
                 Rất hài lòng,2,66.67⏎
                 "=HYPERLINK(""x"")",0,⏎
                 "a;b,c",1,0.05⏎
+                'quoted,-3,⏎
             "#]],
         );
     }

@@ -222,11 +222,15 @@ pub(crate) mod tests {
         full.misuse = Some("burst: 5 taps in 4 s".into());
         full.answers.insert(
             "ly-do".into(),
-            Answer::Choices(Choices { codes: vec!["cho-lau".into(), "khac".into()], other: Some("Không có ghế".into()) }),
+            Answer::Choices(Choices {
+                codes: vec!["cho-lau".into(), "khac".into()],
+                other: Some("Không có ghế".into()),
+            }),
         );
         full.answers.insert("so-lan".into(), Answer::Number(2));
         full.answers.insert("y-kien".into(), Answer::Text("Cán bộ nhiệt tình".into()));
-        full.answers.insert("tiep-can".into(), Answer::Matrix([("sach-se".to_string(), "hai-long".to_string())].into()));
+        full.answers
+            .insert("tiep-can".into(), Answer::Matrix([("sach-se".to_string(), "hai-long".to_string())].into()));
         let json = full.to_json();
         expect_test::expect![[r#"{"format":1,"response_id":"0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90","survey_id":"quay","survey_version":"2026.1","submitted_at":"2026-11-23T19:08:15+07:00","channel":"kiosk","unit":"phuong-hong-bang","misuse":"burst: 5 taps in 4 s","partial":false,"answers":{"hai-long":{"kind":"choice","value":"rat"},"ly-do":{"kind":"choices","value":{"codes":["cho-lau","khac"],"other":"Không có ghế"}},"so-lan":{"kind":"number","value":2},"tiep-can":{"kind":"matrix","value":{"sach-se":"hai-long"}},"y-kien":{"kind":"text","value":"Cán bộ nhiệt tình"}}}"#]]
             .assert_eq(&json);

@@ -1,51 +1,189 @@
-//! Tallies: how many responses chose each option, per survey version.
+//! Tallies: how many responses chose each option, per group.
 //!
-//! A tally holds counts only. Percentages are derived from counts when a tally is written out,
-//! and rounded once there, so tallies from many kiosks and wards can be merged by adding counts.
-//! Misuse-flagged and partial responses are counted apart and left out of the results; nothing
-//! is dropped silently.
+//! A group is one survey version in one period, optionally split by unit, counter, staff and
+//! field. A tally holds counts only; percentages and indices are derived from counts when a
+//! tally is written out, and rounded once there. So tallies from many kiosks, wards and cities
+//! merge by adding counts (`Tally::merge`), whatever order they arrive in.
+//! Misuse-flagged and partial responses are counted apart and left out of the results unless
+//! asked for; free text never enters a tally.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::sync::Arc;
 
 use time::Date;
 
+use crate::answer::Answer;
 use crate::export::{Cell, CsvProfile};
+use crate::import::{self, CsvError};
 use crate::model::{QuestionKind, Survey};
-use crate::record::{Answer, ResponseRecord};
-use crate::text::{Lang, Text};
+use crate::period::{PeriodKind, parse_day};
+use crate::record::{RecordError, ResponseRecord};
+use crate::text::Lang;
 use crate::vn_time;
 
-/// The counts of one survey version's responses.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Tally {
+/// The survey definitions a tally can count against, by id and version.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    surveys: Vec<Arc<Survey>>,
+}
+
+impl Catalog {
+    pub fn new(surveys: impl IntoIterator<Item = Survey>) -> Catalog {
+        Catalog { surveys: surveys.into_iter().map(Arc::new).collect() }
+    }
+
+    pub fn add(&mut self, survey: Survey) {
+        self.surveys.retain(|known| !(known.id == survey.id && known.version == survey.version));
+        self.surveys.push(Arc::new(survey));
+    }
+
+    pub fn get(&self, id: &str, version: &str) -> Option<&Arc<Survey>> {
+        self.surveys.iter().find(|survey| survey.id == id && survey.version == version)
+    }
+
+    pub fn surveys(&self) -> &[Arc<Survey>] {
+        &self.surveys
+    }
+}
+
+/// Which record fields split groups.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupBy {
+    pub unit: bool,
+    pub counter: bool,
+    pub staff: bool,
+    pub field: bool,
+}
+
+impl GroupBy {
+    /// Parses `unit,counter,staff,field` (any of them, in any order); the empty string is none.
+    pub fn parse(text: &str) -> Result<GroupBy, String> {
+        let mut by = GroupBy::default();
+        for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+            match name {
+                "unit" => by.unit = true,
+                "counter" => by.counter = true,
+                "staff" => by.staff = true,
+                "field" => by.field = true,
+                other => return Err(format!("cannot group by `{other}`: use unit, counter, staff or field")),
+            }
+        }
+        Ok(by)
+    }
+}
+
+/// What to count, and how to group it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TallyOptions {
+    pub by: GroupBy,
+    pub period: PeriodKind,
+    /// Only responses on or after this Vietnam day.
+    pub from: Option<Date>,
+    /// Only responses on or before this Vietnam day.
+    pub to: Option<Date>,
+    /// Count misuse-flagged responses in the results (they are always counted apart).
+    pub include_misuse: bool,
+    /// Count partial responses in the results (they are always counted apart).
+    pub include_partial: bool,
+}
+
+/// What identifies a group. Empty strings mean "all": the field was not grouped by (or, for a
+/// record, was not set), or the period is unbounded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
     pub survey_id: String,
     pub survey_version: String,
-    /// The first and last Vietnam days with a counted response.
-    pub period_start: Option<Date>,
-    pub period_end: Option<Date>,
-    /// Complete responses that count in the results.
+    pub period_start: String,
+    pub period_end: String,
+    pub unit: String,
+    pub counter: String,
+    pub staff: String,
+    pub field: String,
+}
+
+/// The counts of one group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupCounts {
+    /// Responses counted in the results.
     pub responses: u64,
-    /// Responses flagged as misuse: kept, and counted here instead of in the results.
+    /// Responses flagged as misuse, whether or not they were included.
     pub misuse: u64,
-    /// Responses the citizen left before the end.
+    /// Partial responses, whether or not they were included.
     pub partial: u64,
-    /// Records of other surveys or versions, or that could not be read; not counted here.
-    pub skipped: u64,
-    pub questions: Vec<QuestionTally>,
+    /// By question id (`question.item` for a matrix item).
+    pub questions: BTreeMap<String, QuestionCounts>,
+    /// By indicator id.
+    pub points: BTreeMap<String, Points>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct QuestionTally {
-    pub question_id: String,
-    /// In the order the citizen saw them, zero counts included.
-    pub options: Vec<OptionCount>,
-    /// How many counted responses answered this question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuestionCounts {
+    /// Counted responses that answered the question.
     pub answered: u64,
+    /// By option code, zero counts included.
+    pub options: BTreeMap<String, u64>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct OptionCount {
+/// A per-dossier indicator's points: score = total ÷ dossiers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Points {
+    pub dossiers: u64,
+    pub total: u64,
+}
+
+/// One row of a survey version's tally, in the order rows are written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// A question id, `question.item`, or [`POINTS`] for an indicator.
+    pub question_id: String,
+    /// An option code, or the indicator id.
     pub code: String,
-    pub label: Text,
-    pub count: u64,
+    pub label: String,
+}
+
+/// The `question_id` of indicator rows.
+pub const POINTS: &str = "_points";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub groups: BTreeMap<GroupKey, GroupCounts>,
+    /// The rows of each survey version (id, version), with their labels.
+    pub layouts: BTreeMap<(String, String), Vec<Slot>>,
+}
+
+/// Why a record could not be counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TallyError {
+    /// No definition of this survey version is known.
+    UnknownSurvey { survey_id: String, survey_version: String },
+    /// The record does not fit its survey.
+    Invalid(RecordError),
+}
+
+impl std::fmt::Display for TallyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TallyError::UnknownSurvey { survey_id, survey_version } => {
+                write!(f, "no definition of survey `{survey_id}` version `{survey_version}` is known")
+            }
+            TallyError::Invalid(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for TallyError {}
+
+/// What happened to one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    Counted,
+    /// Counted apart as misuse, left out of the results.
+    Misuse,
+    /// Counted apart as partial, left out of the results.
+    Partial,
+    /// Outside `from`..`to`: not counted at all.
+    OutOfRange,
 }
 
 /// The columns of the tally CSV; `docs/formats.md` describes each.
@@ -67,206 +205,356 @@ pub const TALLY_COLUMNS: [&str; 14] = [
 ];
 
 impl Tally {
-    /// A tally with every option of `survey` at zero: one entry per choice-like question and per
-    /// matrix item (`question.item`). Numbers and free text are never tallied.
-    pub fn empty(survey: &Survey) -> Tally {
-        let mut questions = Vec::new();
+    /// The rows of a survey version's tally: every option of every choice-like question and
+    /// matrix item, in the order shown, then every indicator. Numbers and text have no rows.
+    pub fn layout_of(survey: &Survey) -> Vec<Slot> {
+        let mut slots = Vec::new();
         for question in &survey.questions {
-            let options: Vec<OptionCount> = question
-                .kind
-                .choices()
-                .into_iter()
-                .map(|choice| OptionCount { code: choice.code, label: choice.label, count: 0 })
-                .collect();
-            if options.is_empty() {
-                continue;
-            }
-            match &question.kind {
-                QuestionKind::Matrix { items, .. } => questions.extend(items.iter().map(|item| QuestionTally {
-                    question_id: format!("{}.{}", question.id, item.id),
-                    options: options.clone(),
-                    answered: 0,
-                })),
-                _ => questions.push(QuestionTally { question_id: question.id.clone(), options, answered: 0 }),
+            let choices = question.kind.choices();
+            let ids: Vec<String> = match &question.kind {
+                QuestionKind::Matrix { items, .. } => {
+                    items.iter().map(|item| format!("{}.{}", question.id, item.id)).collect()
+                }
+                _ if choices.is_empty() => Vec::new(),
+                _ => vec![question.id.clone()],
+            };
+            for id in ids {
+                slots.extend(choices.iter().map(|choice| Slot {
+                    question_id: id.clone(),
+                    code: choice.code.clone(),
+                    label: choice.label.get(Lang::Vi).to_owned(),
+                }));
             }
         }
-        Tally {
-            survey_id: survey.id.clone(),
-            survey_version: survey.version.clone(),
-            period_start: None,
-            period_end: None,
-            responses: 0,
-            misuse: 0,
-            partial: 0,
-            skipped: 0,
-            questions,
+        for indicator in &survey.scoring.indicators {
+            slots.push(Slot {
+                question_id: POINTS.into(),
+                code: indicator.id.clone(),
+                label: indicator.label.get(Lang::Vi).to_owned(),
+            });
         }
+        slots
     }
 
-    /// Counts the records that answer `survey`.
-    pub fn count<'a>(survey: &Survey, records: impl IntoIterator<Item = &'a ResponseRecord>) -> Tally {
-        let mut tally = Tally::empty(survey);
+    /// Counts records, each against its own survey version in `catalog`.
+    pub fn count<'a>(
+        catalog: &Catalog,
+        records: impl IntoIterator<Item = &'a ResponseRecord>,
+        options: &TallyOptions,
+    ) -> Result<Tally, TallyError> {
+        let mut tally = Tally::default();
         for record in records {
-            tally.add(survey, record);
+            tally.add(catalog, record, options)?;
         }
-        tally
+        Ok(tally)
     }
 
-    fn add(&mut self, survey: &Survey, record: &ResponseRecord) {
-        if record.check_against(survey).is_err() {
-            self.skipped += 1;
-            return;
+    /// Counts one record.
+    pub fn add(
+        &mut self,
+        catalog: &Catalog,
+        record: &ResponseRecord,
+        options: &TallyOptions,
+    ) -> Result<Added, TallyError> {
+        let survey =
+            catalog.get(&record.survey_id, &record.survey_version).ok_or_else(|| TallyError::UnknownSurvey {
+                survey_id: record.survey_id.clone(),
+                survey_version: record.survey_version.clone(),
+            })?;
+        record.check_against(survey).map_err(TallyError::Invalid)?;
+        let instant = vn_time::parse_rfc3339(&record.submitted_at).map_err(|err| {
+            TallyError::Invalid(RecordError::Invalid { field: "submitted_at".into(), message: err.to_string() })
+        })?;
+        let day = vn_time::vietnam_date(instant);
+        if options.from.is_some_and(|from| day < from) || options.to.is_some_and(|to| day > to) {
+            return Ok(Added::OutOfRange);
         }
+        let (period_start, period_end) = match options.period.bounds(day) {
+            Some((start, end)) => (start.to_string(), end.to_string()),
+            None => (
+                options.from.map(|day| day.to_string()).unwrap_or_default(),
+                options.to.map(|day| day.to_string()).unwrap_or_default(),
+            ),
+        };
+        let by = |grouped: bool, value: &Option<String>| {
+            if grouped { value.clone().unwrap_or_default() } else { String::new() }
+        };
+        let key = GroupKey {
+            survey_id: record.survey_id.clone(),
+            survey_version: record.survey_version.clone(),
+            period_start,
+            period_end,
+            unit: by(options.by.unit, &record.unit),
+            counter: by(options.by.counter, &record.counter),
+            staff: by(options.by.staff, &record.staff),
+            field: by(options.by.field, &record.field),
+        };
+        let group = self.group(key, survey);
         if record.misuse.is_some() {
-            self.misuse += 1;
-            return;
+            group.misuse += 1;
+            if !options.include_misuse {
+                return Ok(Added::Misuse);
+            }
         }
         if record.partial {
-            self.partial += 1;
-            return;
+            group.partial += 1;
+            if !options.include_partial {
+                return Ok(Added::Partial);
+            }
         }
-        self.responses += 1;
-        if let Ok(instant) = vn_time::parse_rfc3339(&record.submitted_at) {
-            let day = vn_time::vietnam_date(instant);
-            self.period_start = Some(self.period_start.map_or(day, |start| start.min(day)));
-            self.period_end = Some(self.period_end.map_or(day, |end| end.max(day)));
+        group.responses += 1;
+        for (question_id, answer) in &record.answers {
+            match answer {
+                Answer::Choice(code) => count_options(group, question_id, [code.as_str()]),
+                Answer::Choices(choices) => count_options(group, question_id, choices.codes.iter().map(String::as_str)),
+                // Only NPS answers have rows (0 to 10); other numbers are not tallied.
+                Answer::Number(number) => count_options(group, question_id, [number.to_string().as_str()]),
+                Answer::Matrix(levels) => {
+                    for (item, code) in levels {
+                        count_options(group, &format!("{question_id}.{item}"), [code.as_str()]);
+                    }
+                }
+                Answer::Text(_) => {}
+            }
         }
-        for question in &mut self.questions {
-            let (question_id, item) = match question.question_id.split_once('.') {
-                Some((question_id, item)) => (question_id, Some(item)),
-                None => (question.question_id.as_str(), None),
-            };
-            let chosen: Vec<String> = match (record.answers.get(question_id), item) {
-                (Some(Answer::Choice(code)), None) => vec![code.clone()],
-                (Some(Answer::Choices(choices)), None) => choices.codes.clone(),
-                (Some(Answer::Number(number)), None) => vec![number.to_string()],
-                (Some(Answer::Matrix(levels)), Some(item)) => levels.get(item).cloned().into_iter().collect(),
-                _ => Vec::new(),
-            };
-            let mut counted = false;
-            for code in chosen {
-                if let Some(option) = question.options.iter_mut().find(|option| option.code == code) {
-                    option.count += 1;
-                    counted = true;
+        for indicator in &survey.scoring.indicators {
+            if let Some(rule) = indicator.rules.iter().find(|rule| rule.when.holds(survey, &record.answers)) {
+                let points = group.points.entry(indicator.id.clone()).or_default();
+                points.dossiers += 1;
+                points.total += u64::from(rule.points);
+            }
+        }
+        Ok(Added::Counted)
+    }
+
+    /// The group with this key, made with every row at zero if it is new.
+    fn group(&mut self, key: GroupKey, survey: &Survey) -> &mut GroupCounts {
+        let layout =
+            self.layouts.entry((survey.id.clone(), survey.version.clone())).or_insert_with(|| Tally::layout_of(survey));
+        self.groups.entry(key).or_insert_with(|| {
+            let mut group = GroupCounts::default();
+            for slot in layout.iter() {
+                if slot.question_id == POINTS {
+                    group.points.insert(slot.code.clone(), Points::default());
+                } else {
+                    group.questions.entry(slot.question_id.clone()).or_default().options.insert(slot.code.clone(), 0);
                 }
             }
-            question.answered += u64::from(counted);
+            group
+        })
+    }
+
+    /// Adds another tally's counts to this one.
+    pub fn merge(&mut self, other: &Tally) {
+        for (version, slots) in &other.layouts {
+            let layout = self.layouts.entry(version.clone()).or_default();
+            for slot in slots {
+                if !layout.iter().any(|known| known.question_id == slot.question_id && known.code == slot.code) {
+                    layout.push(slot.clone());
+                }
+            }
+        }
+        for (key, counts) in &other.groups {
+            self.groups.entry(key.clone()).or_default().add(counts);
         }
     }
 
-    /// The tally as CSV rows: one per option, zero counts included, then one row each for the
-    /// number of responses counted, flagged as misuse, and left partial.
-    pub fn to_csv(&self, profile: CsvProfile) -> Vec<u8> {
-        let day = |date: Option<Date>| date.map_or(Cell::Empty, |date| Cell::Text(date.to_string()));
-        let row = |question_id: &str, code: &str, label: &str, count: u64, answered: Option<u64>| {
-            vec![
-                Cell::Text(self.survey_id.clone()),
-                Cell::Text(self.survey_version.clone()),
-                day(self.period_start),
-                day(self.period_end),
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Text(question_id.into()),
-                Cell::Text(code.into()),
-                Cell::Text(label.into()),
-                Cell::Integer(count),
-                answered.map_or(Cell::Empty, Cell::Integer),
-                answered.and_then(|answered| percent(count, answered)).unwrap_or(Cell::Empty),
-            ]
-        };
-        let mut rows = Vec::new();
-        for question in &self.questions {
-            for option in &question.options {
-                rows.push(row(
-                    &question.question_id,
-                    &option.code,
-                    option.label.get(Lang::Vi),
-                    option.count,
-                    Some(question.answered),
-                ));
+    /// The sum of every group of one survey version, for a screen that shows one number each.
+    pub fn totals(&self, survey_id: &str, survey_version: &str) -> GroupCounts {
+        let mut total = GroupCounts::default();
+        for (key, counts) in &self.groups {
+            if key.survey_id == survey_id && key.survey_version == survey_version {
+                total.add(counts);
             }
         }
-        rows.push(row("_responses", "", "", self.responses, None));
-        rows.push(row("_misuse", "", "", self.misuse, None));
-        rows.push(row("_partial", "", "", self.partial, None));
+        total
+    }
+
+    /// The tally as CSV: for each group, one row per option (zero counts included) and per
+    /// indicator, then the rows `_responses`, `_misuse` and `_partial`.
+    pub fn to_csv(&self, profile: CsvProfile) -> Vec<u8> {
+        let mut rows = Vec::new();
+        for (key, group) in &self.groups {
+            let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
+            let row = |question_id: &str, code: &str, label: &str, count: u64, answered: Option<u64>| {
+                vec![
+                    Cell::Text(key.survey_id.clone()),
+                    Cell::Text(key.survey_version.clone()),
+                    text(&key.period_start),
+                    text(&key.period_end),
+                    text(&key.unit),
+                    text(&key.counter),
+                    text(&key.staff),
+                    text(&key.field),
+                    Cell::Text(question_id.into()),
+                    text(code),
+                    text(label),
+                    Cell::Integer(count),
+                    answered.map_or(Cell::Empty, Cell::Integer),
+                    answered.and_then(|answered| percent(count, answered)).unwrap_or(Cell::Empty),
+                ]
+            };
+            let layout = self.layouts.get(&(key.survey_id.clone(), key.survey_version.clone()));
+            for slot in layout.into_iter().flatten() {
+                if slot.question_id == POINTS {
+                    let points = group.points.get(&slot.code).copied().unwrap_or_default();
+                    let mut cells = row(POINTS, &slot.code, &slot.label, points.total, None);
+                    cells[12] = Cell::Integer(points.dossiers);
+                    rows.push(cells);
+                } else {
+                    let question = group.questions.get(&slot.question_id);
+                    let count = question.and_then(|q| q.options.get(&slot.code)).copied().unwrap_or(0);
+                    let answered = question.map_or(0, |q| q.answered);
+                    rows.push(row(&slot.question_id, &slot.code, &slot.label, count, Some(answered)));
+                }
+            }
+            rows.push(row("_responses", "", "", group.responses, None));
+            rows.push(row("_misuse", "", "", group.misuse, None));
+            rows.push(row("_partial", "", "", group.partial, None));
+        }
         profile.write(&TALLY_COLUMNS, &rows)
+    }
+
+    /// Reads a tally CSV in any profile.
+    pub fn read_csv(input: impl BufRead) -> Result<Tally, CsvError> {
+        let mut file = import::open(input)?;
+        let columns: Vec<usize> = TALLY_COLUMNS[..13].iter().map(|name| file.column(name)).collect::<Result<_, _>>()?;
+        let mut tally = Tally::default();
+        let mut seen: BTreeMap<(GroupKey, String, String), u64> = BTreeMap::new();
+        let mut answered_at: BTreeMap<(GroupKey, String), (u64, u64)> = BTreeMap::new();
+        while let Some(row) = file.next_row() {
+            let row = row?;
+            let cell = |index: usize| row.cells[columns[index]].trim();
+            let column = |index: usize| Some(TALLY_COLUMNS[index]);
+            let number = |index: usize, required: bool| -> Result<Option<u64>, CsvError> {
+                let text = cell(index);
+                if text.is_empty() && !required {
+                    return Ok(None);
+                }
+                text.parse()
+                    .map(Some)
+                    .map_err(|_| CsvError::at(row.line, column(index), format!("`{text}` is not a whole number")))
+            };
+            for (index, name) in [(2, "period_start"), (3, "period_end")] {
+                if !cell(index).is_empty() && parse_day(cell(index)).is_none() {
+                    return Err(CsvError::at(
+                        row.line,
+                        Some(name),
+                        format!("`{}` is not a day written YYYY-MM-DD", cell(index)),
+                    ));
+                }
+            }
+            for index in [0, 1, 8] {
+                if cell(index).is_empty() {
+                    return Err(CsvError::at(row.line, column(index), "this cell must not be empty"));
+                }
+            }
+            let key = GroupKey {
+                survey_id: cell(0).into(),
+                survey_version: cell(1).into(),
+                period_start: cell(2).into(),
+                period_end: cell(3).into(),
+                unit: cell(4).into(),
+                counter: cell(5).into(),
+                staff: cell(6).into(),
+                field: cell(7).into(),
+            };
+            let (question_id, code, label) = (cell(8).to_owned(), cell(9).to_owned(), cell(10).to_owned());
+            let count = number(11, true)?.unwrap_or(0);
+            let answered = number(12, false)?;
+            if let Some(line) = seen.insert((key.clone(), question_id.clone(), code.clone()), row.line) {
+                return Err(CsvError::at(
+                    row.line,
+                    Some("option_code"),
+                    format!("this row repeats line {line} ({question_id} {code})"),
+                ));
+            }
+            let group = tally.groups.entry(key.clone()).or_default();
+            match question_id.as_str() {
+                "_responses" => group.responses = count,
+                "_misuse" => group.misuse = count,
+                "_partial" => group.partial = count,
+                POINTS => {
+                    let dossiers = answered.ok_or_else(|| {
+                        CsvError::at(
+                            row.line,
+                            Some("answered"),
+                            "a `_points` row needs the number of dossiers in `answered`",
+                        )
+                    })?;
+                    group.points.insert(code.clone(), Points { dossiers, total: count });
+                }
+                other if other.starts_with('_') => {
+                    return Err(CsvError::at(
+                        row.line,
+                        Some("question_id"),
+                        format!("`{other}` is not a row this version knows"),
+                    ));
+                }
+                _ => {
+                    let answered = answered
+                        .ok_or_else(|| CsvError::at(row.line, Some("answered"), "an option row needs `answered`"))?;
+                    if let Some(&(first_line, first)) = answered_at.get(&(key.clone(), question_id.clone())) {
+                        if first != answered {
+                            return Err(CsvError::at(
+                                row.line,
+                                Some("answered"),
+                                format!("{answered} here but {first} on line {first_line} for the same question"),
+                            ));
+                        }
+                    } else {
+                        answered_at.insert((key.clone(), question_id.clone()), (row.line, answered));
+                    }
+                    let question = group.questions.entry(question_id.clone()).or_default();
+                    question.answered = answered;
+                    question.options.insert(code.clone(), count);
+                }
+            }
+            if !question_id.starts_with('_') || question_id == POINTS {
+                let layout = tally.layouts.entry((key.survey_id.clone(), key.survey_version.clone())).or_default();
+                if !layout.iter().any(|slot| slot.question_id == question_id && slot.code == code) {
+                    layout.push(Slot { question_id, code, label });
+                }
+            }
+        }
+        Ok(tally)
+    }
+}
+
+fn count_options<'a>(group: &mut GroupCounts, question_id: &str, codes: impl IntoIterator<Item = &'a str>) {
+    let Some(question) = group.questions.get_mut(question_id) else { return };
+    let mut counted = false;
+    for code in codes {
+        if let Some(count) = question.options.get_mut(code) {
+            *count += 1;
+            counted = true;
+        }
+    }
+    question.answered += u64::from(counted);
+}
+
+impl GroupCounts {
+    /// Adds another group's counts to these.
+    pub fn add(&mut self, other: &GroupCounts) {
+        self.responses += other.responses;
+        self.misuse += other.misuse;
+        self.partial += other.partial;
+        for (id, counts) in &other.questions {
+            let mine = self.questions.entry(id.clone()).or_default();
+            mine.answered += counts.answered;
+            for (code, count) in &counts.options {
+                *mine.options.entry(code.clone()).or_default() += count;
+            }
+        }
+        for (id, points) in &other.points {
+            let mine = self.points.entry(id.clone()).or_default();
+            mine.dossiers += points.dossiers;
+            mine.total += points.total;
+        }
     }
 }
 
 /// `count / answered` as a percentage with two decimals, rounded half up, from integers only.
 pub fn percent(count: u64, answered: u64) -> Option<Cell> {
-    (answered > 0).then(|| Cell::Fixed { scaled: (count * 10_000 + answered / 2) / answered, decimals: 2 })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::record::tests::record;
-
-    fn survey() -> Survey {
-        Survey::from_json(
-            r#"{"format": 1, "id": "quay", "version": "2026.1", "legal_basis": "TT 32/2017",
-            "title": {"vi": "Đánh giá"}, "thank_you": {"vi": "Cảm ơn"},
-            "questions": [{"id": "hai-long", "kind": "rating", "text": {"vi": "Hài lòng?"},
-              "levels": [
-                {"code": "khong", "label": {"vi": "Không hài lòng"}},
-                {"code": "co", "label": {"vi": "Hài lòng"}, "satisfied": true},
-                {"code": "rat", "label": {"vi": "Rất hài lòng"}, "satisfied": true}]}]}"#,
-        )
-        .unwrap()
-    }
-
-    const IDS: [&str; 6] = [
-        "0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90",
-        "1b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90",
-        "2b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90",
-        "3b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90",
-        "4b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90",
-        "5b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90",
-    ];
-
-    #[test]
-    fn counts_per_level_with_misuse_partial_and_strangers_apart() {
-        let mut records = vec![record(IDS[0], "rat"), record(IDS[1], "rat"), record(IDS[2], "khong")];
-        records[2].submitted_at = "2026-11-20T08:00:00+07:00".into();
-        let mut flagged = record(IDS[3], "co");
-        flagged.misuse = Some("burst".into());
-        let mut partial = record(IDS[4], "co");
-        partial.partial = true;
-        let mut other = record(IDS[5], "co");
-        other.survey_version = "2025.1".into();
-        records.extend([flagged, partial, other]);
-
-        let tally = Tally::count(&survey(), &records);
-        let csv = String::from_utf8(tally.to_csv(CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
-        expect_test::expect![[r#"
-            survey_id,survey_version,period_start,period_end,unit,counter,staff,field,question_id,option_code,option_label,count,answered,percent
-            quay,2026.1,2026-11-20,2026-11-23,,,,,hai-long,rat,Rất hài lòng,2,3,66.67
-            quay,2026.1,2026-11-20,2026-11-23,,,,,hai-long,co,Hài lòng,0,3,0.00
-            quay,2026.1,2026-11-20,2026-11-23,,,,,hai-long,khong,Không hài lòng,1,3,33.33
-            quay,2026.1,2026-11-20,2026-11-23,,,,,_responses,,,3,,
-            quay,2026.1,2026-11-20,2026-11-23,,,,,_misuse,,,1,,
-            quay,2026.1,2026-11-20,2026-11-23,,,,,_partial,,,1,,
-        "#]]
-        .assert_eq(&csv);
-        assert_eq!(tally.skipped, 1);
-    }
-
-    #[test]
-    fn an_empty_tally_lists_every_option_at_zero() {
-        let tally = Tally::count(&survey(), &[]);
-        assert_eq!(tally.responses, 0);
-        assert_eq!(tally.questions[0].options.iter().map(|o| o.count).sum::<u64>(), 0);
-        assert_eq!(tally.questions[0].options.len(), 3);
-    }
-
-    #[test]
-    fn percent_rounds_once_half_up() {
-        assert_eq!(percent(1, 3), Some(Cell::Fixed { scaled: 3333, decimals: 2 }));
-        assert_eq!(percent(2, 3), Some(Cell::Fixed { scaled: 6667, decimals: 2 }));
-        assert_eq!(percent(1, 8), Some(Cell::Fixed { scaled: 1250, decimals: 2 }));
-        assert_eq!(percent(0, 0), None);
-    }
+    (answered > 0).then(|| Cell::Fixed { scaled: (count * 10_000 * 2 + answered) / (answered * 2), decimals: 2 })
 }

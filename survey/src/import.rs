@@ -1,0 +1,179 @@
+//! Reading CSV written in any of the profiles of [`crate::export::CsvProfile`], or by Excel
+//! itself: a byte-order mark is detected and dropped, the delimiter (`,` or `;`) is detected
+//! from the header, and the apostrophe that guards a formula-like cell is removed again.
+//! Every error names the line, and the column where there is one.
+
+use std::fmt;
+use std::io::{BufRead, Cursor, Read};
+
+/// The longest header line read before giving up on a file.
+pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
+/// The largest cell accepted: answers and codes are short, and comments are capped far below.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+
+/// A problem with an imported CSV file, at a line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvError {
+    /// 1-based line of the file; 0 where the problem is with the file as a whole.
+    pub line: u64,
+    /// The column's header name, where the problem is in one cell.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl CsvError {
+    pub fn at(line: u64, column: Option<&str>, message: impl Into<String>) -> CsvError {
+        CsvError { line, column: column.map(str::to_owned), message: message.into() }
+    }
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.column, self.line) {
+            (Some(column), line) => write!(f, "line {line}, column `{column}`: {}", self.message),
+            (None, 0) => write!(f, "{}", self.message),
+            (None, line) => write!(f, "line {line}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+/// One data row: its line and its cells, already un-guarded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// An open CSV file: its header, and its rows one at a time (files can be large).
+pub struct CsvFile<R: Read> {
+    pub header: Vec<String>,
+    /// The file began with a UTF-8 byte-order mark: it was written for Excel, so formula-like
+    /// cells carry a guarding apostrophe.
+    pub for_excel: bool,
+    pub delimiter: u8,
+    reader: csv::Reader<std::io::Chain<Cursor<Vec<u8>>, R>>,
+    record: csv::ByteRecord,
+}
+
+/// Opens a CSV file, reading its header.
+pub fn open<R: BufRead>(mut input: R) -> Result<CsvFile<R>, CsvError> {
+    let mut first = Vec::new();
+    (&mut input).take(MAX_HEADER_BYTES as u64 + 1).read_until(b'\n', &mut first).map_err(io_error)?;
+    if first.len() > MAX_HEADER_BYTES {
+        return Err(CsvError::at(
+            1,
+            None,
+            format!("the first line is longer than {} MB: this is not a CSV export", MAX_HEADER_BYTES / (1024 * 1024)),
+        ));
+    }
+    if first.iter().all(u8::is_ascii_whitespace) {
+        return Err(CsvError::at(1, None, "the file is empty"));
+    }
+    let for_excel = first.starts_with(b"\xef\xbb\xbf");
+    if for_excel {
+        first.drain(..3);
+    }
+    let delimiter = detect_delimiter(&first);
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(Cursor::new(first).chain(input));
+    let mut file = CsvFile { header: Vec::new(), for_excel, delimiter, reader, record: csv::ByteRecord::new() };
+    match file.next_row() {
+        Some(Ok(row)) => {
+            file.header = row.cells.iter().map(|cell| cell.trim().to_owned()).collect();
+            Ok(file)
+        }
+        Some(Err(err)) => Err(err),
+        None => Err(CsvError::at(1, None, "the file is empty")),
+    }
+}
+
+/// The delimiter is whichever of `,` and `;` occurs more often outside quotes in the header.
+fn detect_delimiter(header: &[u8]) -> u8 {
+    let (mut commas, mut semicolons, mut quoted) = (0, 0, false);
+    for &byte in header {
+        match byte {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    if semicolons > commas { b';' } else { b',' }
+}
+
+fn io_error(err: std::io::Error) -> CsvError {
+    CsvError::at(0, None, format!("cannot read the file: {err}"))
+}
+
+impl<R: Read> CsvFile<R> {
+    /// The next data row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<Result<Row, CsvError>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(self.decode()),
+            Err(err) => Some(Err(self.csv_error(err))),
+        }
+    }
+
+    fn column_name(&self, index: usize) -> String {
+        self.header.get(index).cloned().unwrap_or_else(|| format!("#{}", index + 1))
+    }
+
+    fn decode(&self) -> Result<Row, CsvError> {
+        let line = self.record.position().map_or(0, |position| position.line());
+        let mut cells = Vec::with_capacity(self.record.len());
+        for (index, bytes) in self.record.iter().enumerate() {
+            if bytes.len() > MAX_CELL_BYTES {
+                return Err(CsvError::at(
+                    line,
+                    Some(&self.column_name(index)),
+                    format!(
+                        "a cell of {:.1} MB; cells hold at most {} KB",
+                        bytes.len() as f64 / (1024.0 * 1024.0),
+                        MAX_CELL_BYTES / 1024
+                    ),
+                ));
+            }
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                CsvError::at(
+                    line,
+                    Some(&self.column_name(index)),
+                    "not UTF-8 text: save the file as \"CSV UTF-8\" (an old Vietnamese encoding such as Windows-1258 or TCVN3 is not read)",
+                )
+            })?;
+            let text = match text.strip_prefix('\'') {
+                Some(guarded) if self.for_excel => guarded,
+                _ => text,
+            };
+            cells.push(text.to_owned());
+        }
+        Ok(Row { line, cells })
+    }
+
+    fn csv_error(&self, err: csv::Error) -> CsvError {
+        let line = err.position().map_or(0, |position| position.line());
+        match err.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => CsvError::at(
+                line,
+                None,
+                format!(
+                    "this row has {len} cells where the header has {expected_len}: is the file cut short or edited by hand?"
+                ),
+            ),
+            csv::ErrorKind::Io(io) => CsvError::at(line, None, format!("cannot read the file: {io}")),
+            _ => CsvError::at(line, None, err.to_string()),
+        }
+    }
+
+    /// The index of a header column, or an error naming it.
+    pub fn column(&self, name: &str) -> Result<usize, CsvError> {
+        self.header.iter().position(|column| column == name).ok_or_else(|| {
+            CsvError::at(1, None, format!("the header has no column `{name}`; is this the right kind of file?"))
+        })
+    }
+}

@@ -1,0 +1,349 @@
+//! Indices, derived from a tally's counts when it is written out.
+//!
+//! - For every rating question and matrix item whose scale marks satisfied levels (a
+//!   *criterion*): % satisfied, the count not satisfied (for the QĐ 766/QĐ-TTg rate), the mean
+//!   on 0–100 with levels evenly spaced, and a Wilson 95% interval of % satisfied.
+//! - SIPAS-style: an *element* is the mean of its criteria's % satisfied; the *overall* index
+//!   is the mean of the elements.
+//! - Per-dossier (Thông tư 01/2018/TT-VPCP): an *indicator*'s score is its total points ÷ the
+//!   dossiers rated, to one decimal; the staff total (indicators 1, 2, 3, 4, 7; out of 10) and
+//!   the agency total (all nine; out of 18) are sums of indicator scores, and an indicator
+//!   without data is left out. Sums are taken in tenths, so a total of exactly 15.0 is exact.
+//!
+//! Percentages of criteria are rounded once, from integers; means of means are computed in
+//! floating point and rounded once. A group with fewer responses than the minimum is marked
+//! `suppressed`: its figures stay in the file for staff, and must not be published.
+
+use crate::export::{Cell, CsvProfile};
+use crate::model::{QuestionKind, RatingScale, Survey};
+use crate::tally::{Catalog, GroupCounts, GroupKey, Tally, TallyError};
+use crate::text::Lang;
+
+/// The default smallest group that may be published.
+pub const DEFAULT_MIN_N: u64 = 10;
+
+/// The columns of the index CSV; `docs/formats.md` describes each.
+pub const INDEX_COLUMNS: [&str; 21] = [
+    "survey_id",
+    "survey_version",
+    "period_start",
+    "period_end",
+    "unit",
+    "counter",
+    "staff",
+    "field",
+    "scope",
+    "scope_id",
+    "label",
+    "n",
+    "satisfied",
+    "not_satisfied",
+    "index_percent",
+    "mean_100",
+    "ci_low",
+    "ci_high",
+    "score",
+    "class",
+    "suppressed",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Criterion,
+    Element,
+    Overall,
+    Indicator,
+    Classification,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Criterion => "criterion",
+            Scope::Element => "element",
+            Scope::Overall => "overall",
+            Scope::Indicator => "indicator",
+            Scope::Classification => "classification",
+        }
+    }
+}
+
+/// One row of the index table. Percentages are in hundredths of a percent (`8000` is 80.00 %),
+/// scores in tenths of a point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexRow {
+    pub key: GroupKey,
+    pub scope: Scope,
+    pub scope_id: String,
+    pub label: String,
+    pub n: u64,
+    pub satisfied: Option<u64>,
+    pub not_satisfied: Option<u64>,
+    pub index_percent: Option<u64>,
+    pub mean_100: Option<u64>,
+    pub ci: Option<(u64, u64)>,
+    pub score: Option<u64>,
+    pub class: Option<String>,
+    pub suppressed: bool,
+}
+
+/// The index rows of every group of a tally.
+pub fn indices(tally: &Tally, catalog: &Catalog, min_n: u64) -> Result<Vec<IndexRow>, TallyError> {
+    let mut rows = Vec::new();
+    for (key, group) in &tally.groups {
+        let survey = catalog.get(&key.survey_id, &key.survey_version).ok_or_else(|| TallyError::UnknownSurvey {
+            survey_id: key.survey_id.clone(),
+            survey_version: key.survey_version.clone(),
+        })?;
+        group_indices(key, group, survey, min_n, &mut rows);
+    }
+    Ok(rows)
+}
+
+/// A criterion's exact figures, kept unrounded for the means built on them.
+struct Criterion {
+    id: String,
+    n: u64,
+    satisfied: u64,
+}
+
+fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u64, rows: &mut Vec<IndexRow>) {
+    let row = |scope: Scope, scope_id: &str, label: String, n: u64| IndexRow {
+        key: key.clone(),
+        scope,
+        scope_id: scope_id.to_owned(),
+        label,
+        n,
+        satisfied: None,
+        not_satisfied: None,
+        index_percent: None,
+        mean_100: None,
+        ci: None,
+        score: None,
+        class: None,
+        suppressed: n < min_n,
+    };
+
+    let mut criteria = Vec::new();
+    for question in &survey.questions {
+        let scored: Vec<(String, String, &RatingScale)> = match &question.kind {
+            QuestionKind::Rating(scale) => vec![(question.id.clone(), question.text.get(Lang::Vi).to_owned(), scale)],
+            QuestionKind::Matrix { items, scale } => items
+                .iter()
+                .map(|item| {
+                    (
+                        format!("{}.{}", question.id, item.id),
+                        format!("{} — {}", question.text.get(Lang::Vi), item.text.get(Lang::Vi)),
+                        scale,
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (id, label, scale) in scored {
+            if !scale.levels.iter().any(|level| level.satisfied) {
+                continue;
+            }
+            let counts = group.questions.get(&id);
+            let count = |code: &str| counts.and_then(|c| c.options.get(code)).copied().unwrap_or(0);
+            let n: u64 = scale.levels.iter().map(|level| count(&level.code)).sum();
+            let satisfied: u64 =
+                scale.levels.iter().filter(|level| level.satisfied).map(|level| count(&level.code)).sum();
+            let steps = scale.levels.len() as u64 - 1;
+            let weighted: u64 =
+                scale.levels.iter().enumerate().map(|(index, level)| index as u64 * count(&level.code)).sum();
+            let scope =
+                if survey.scoring.overall.as_deref() == Some(id.as_str()) { Scope::Overall } else { Scope::Criterion };
+            let mut criterion_row = row(scope, &id, label, n);
+            criterion_row.satisfied = Some(satisfied);
+            criterion_row.not_satisfied = Some(n - satisfied);
+            if n > 0 {
+                criterion_row.index_percent = Some(round_ratio(satisfied * 10_000, n));
+                criterion_row.mean_100 = Some(round_ratio(weighted * 10_000, steps * n));
+                criterion_row.ci = Some(wilson(satisfied, n));
+            }
+            rows.push(criterion_row);
+            criteria.push(Criterion { id, n, satisfied });
+        }
+    }
+
+    let mut element_means = Vec::new();
+    for element in &survey.scoring.elements {
+        let members: Vec<&Criterion> = element
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let id = match &c.item {
+                    Some(item) => format!("{}.{item}", c.question),
+                    None => c.question.clone(),
+                };
+                criteria.iter().find(|criterion| criterion.id == id)
+            })
+            .collect();
+        let with_data: Vec<f64> = members.iter().filter(|c| c.n > 0).map(|c| c.satisfied as f64 / c.n as f64).collect();
+        let n = members.iter().map(|c| c.n).min().unwrap_or(0);
+        let mut element_row = row(Scope::Element, &element.id, element.label.get(Lang::Vi).to_owned(), n);
+        if !with_data.is_empty() {
+            let mean = with_data.iter().sum::<f64>() / with_data.len() as f64;
+            element_row.index_percent = Some(round_f64(mean));
+            element_means.push((mean, n));
+        }
+        rows.push(element_row);
+    }
+    if !survey.scoring.elements.is_empty() {
+        let n = element_means.iter().map(|(_, n)| *n).min().unwrap_or(0);
+        let mut overall = row(Scope::Overall, "elements", "Chỉ số hài lòng chung (trung bình các yếu tố)".into(), n);
+        if !element_means.is_empty() {
+            overall.index_percent =
+                Some(round_f64(element_means.iter().map(|(mean, _)| mean).sum::<f64>() / element_means.len() as f64));
+        }
+        rows.push(overall);
+    }
+
+    let mut scores = Vec::new();
+    for indicator in &survey.scoring.indicators {
+        let points = group.points.get(&indicator.id).copied().unwrap_or_default();
+        let mut indicator_row =
+            row(Scope::Indicator, &indicator.id, indicator.label.get(Lang::Vi).to_owned(), points.dossiers);
+        if points.dossiers > 0 {
+            let tenths = round_ratio(points.total * 10, points.dossiers);
+            indicator_row.score = Some(tenths);
+            scores.push((indicator.number, tenths, points.dossiers));
+        }
+        rows.push(indicator_row);
+    }
+    if !survey.scoring.indicators.is_empty() {
+        for (id, label, numbers, classify) in [
+            (
+                "staff",
+                "Cán bộ, công chức (chỉ số 1, 2, 3, 4, 7; tối đa 10 điểm)",
+                &[1, 2, 3, 4, 7][..],
+                classify_staff as fn(u64) -> &'static str,
+            ),
+            ("agency", "Cơ quan (chín chỉ số; tối đa 18 điểm)", &[1, 2, 3, 4, 5, 6, 7, 8, 9][..], classify_agency),
+        ] {
+            let used: Vec<&(u32, u64, u64)> = scores.iter().filter(|(number, _, _)| numbers.contains(number)).collect();
+            let n = used.iter().map(|(_, _, dossiers)| *dossiers).min().unwrap_or(0);
+            let mut class_row = row(Scope::Classification, id, label.into(), n);
+            if !used.is_empty() {
+                let total: u64 = used.iter().map(|(_, tenths, _)| tenths).sum();
+                class_row.score = Some(total);
+                class_row.class = Some(classify(total).into());
+            }
+            rows.push(class_row);
+        }
+    }
+}
+
+/// `numerator / denominator` rounded half up, from integers.
+fn round_ratio(numerator: u64, denominator: u64) -> u64 {
+    (numerator * 2 + denominator) / (denominator * 2)
+}
+
+/// A proportion as hundredths of a percent, rounded half up.
+fn round_f64(proportion: f64) -> u64 {
+    (proportion * 10_000.0).round() as u64
+}
+
+/// The Wilson score interval at 95 % of `satisfied / n`, in hundredths of a percent.
+pub fn wilson(satisfied: u64, n: u64) -> (u64, u64) {
+    let z = 1.959_963_984_540_054_f64;
+    let (n, p) = (n as f64, satisfied as f64 / n as f64);
+    let denominator = 1.0 + z * z / n;
+    let centre = p + z * z / (2.0 * n);
+    let margin = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (round_f64(((centre - margin) / denominator).max(0.0)), round_f64(((centre + margin) / denominator).min(1.0)))
+}
+
+/// The class of a staff member's total, in tenths of a point (out of 100 tenths).
+pub fn classify_staff(tenths: u64) -> &'static str {
+    match tenths {
+        50.. => "hoàn thành 100% nhiệm vụ",
+        35..=49 => "hoàn thành từ 70% đến dưới 100% nhiệm vụ",
+        _ => "hoàn thành dưới 70% nhiệm vụ",
+    }
+}
+
+/// The class of an agency's total, in tenths of a point (out of 180 tenths).
+pub fn classify_agency(tenths: u64) -> &'static str {
+    match tenths {
+        150.. => "xuất sắc",
+        120..=149 => "tốt",
+        90..=119 => "khá",
+        60..=89 => "trung bình",
+        _ => "yếu",
+    }
+}
+
+/// The index rows as CSV.
+pub fn index_csv(rows: &[IndexRow], profile: CsvProfile) -> Vec<u8> {
+    let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
+    let fixed =
+        |value: Option<u64>, decimals: u32| value.map_or(Cell::Empty, |scaled| Cell::Fixed { scaled, decimals });
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|row| {
+            vec![
+                Cell::Text(row.key.survey_id.clone()),
+                Cell::Text(row.key.survey_version.clone()),
+                text(&row.key.period_start),
+                text(&row.key.period_end),
+                text(&row.key.unit),
+                text(&row.key.counter),
+                text(&row.key.staff),
+                text(&row.key.field),
+                Cell::Text(row.scope.name().into()),
+                Cell::Text(row.scope_id.clone()),
+                Cell::Text(row.label.clone()),
+                Cell::Integer(row.n),
+                row.satisfied.map_or(Cell::Empty, Cell::Integer),
+                row.not_satisfied.map_or(Cell::Empty, Cell::Integer),
+                fixed(row.index_percent, 2),
+                fixed(row.mean_100, 2),
+                fixed(row.ci.map(|(low, _)| low), 2),
+                fixed(row.ci.map(|(_, high)| high), 2),
+                fixed(row.score, 1),
+                row.class.as_deref().map_or(Cell::Empty, text),
+                Cell::Integer(u64::from(row.suppressed)),
+            ]
+        })
+        .collect();
+    profile.write(&INDEX_COLUMNS, &cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_change_exactly_at_their_boundaries() {
+        assert_eq!(classify_agency(150), "xuất sắc");
+        assert_eq!(classify_agency(149), "tốt");
+        assert_eq!(classify_agency(120), "tốt");
+        assert_eq!(classify_agency(119), "khá");
+        assert_eq!(classify_agency(90), "khá");
+        assert_eq!(classify_agency(89), "trung bình");
+        assert_eq!(classify_agency(60), "trung bình");
+        assert_eq!(classify_agency(59), "yếu");
+        assert_eq!(classify_staff(50), "hoàn thành 100% nhiệm vụ");
+        assert_eq!(classify_staff(49), "hoàn thành từ 70% đến dưới 100% nhiệm vụ");
+        assert_eq!(classify_staff(35), "hoàn thành từ 70% đến dưới 100% nhiệm vụ");
+        assert_eq!(classify_staff(34), "hoàn thành dưới 70% nhiệm vụ");
+    }
+
+    #[test]
+    fn wilson_intervals_match_published_values() {
+        // 16 of 20: 80 % with a 95 % interval of 58.40 % to 91.93 %.
+        assert_eq!(wilson(16, 20), (5840, 9193));
+        assert_eq!(wilson(0, 10), (0, 2775));
+        assert_eq!(wilson(10, 10), (7225, 10000));
+    }
+
+    #[test]
+    fn rounding_is_half_up_from_integers() {
+        assert_eq!(round_ratio(5, 10), 1);
+        assert_eq!(round_ratio(4, 10), 0);
+        assert_eq!(round_ratio(15 * 10, 10), 15);
+        assert_eq!(round_ratio(2 * 10_000, 3), 6667);
+    }
+}

@@ -1,0 +1,218 @@
+//! Tallies and indices of the shipped instruments, from records to CSV, checked by hand.
+//! The worked example here is the one in `docs/formats.md`.
+
+use std::io::Cursor;
+
+use survey::export::CsvProfile;
+use survey::index::{DEFAULT_MIN_N, index_csv, indices};
+use survey::period::{PeriodKind, parse_day};
+use survey::raw::{read_raw, write_raw};
+use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
+use survey::{Answer, Channel, Choices, ResponseRecord};
+
+fn catalog() -> Catalog {
+    Catalog::new(survey_defs::SHIPPED.iter().map(|shipped| shipped.survey().unwrap()))
+}
+
+/// A counter-rating record: `n` makes the id, `unit` and `day` place it.
+fn rating(n: u32, unit: &str, day: &str, level: &str) -> ResponseRecord {
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let mut record = ResponseRecord::new(
+        &survey,
+        format!("00000000-0000-4000-8000-{n:012}"),
+        format!("{day}T09:30:00+07:00"),
+        Channel::Kiosk,
+    );
+    record.unit = Some(unit.into());
+    record.answers.insert("muc-do-hai-long".into(), Answer::Choice(level.into()));
+    record
+}
+
+fn why(mut record: ResponseRecord, codes: &[&str]) -> ResponseRecord {
+    let codes = codes.iter().map(|code| code.to_string()).collect();
+    record.answers.insert("ly-do".into(), Answer::Choices(Choices { codes, other: None }));
+    record
+}
+
+/// Twenty responses: twelve in ward A, eight in ward B; one flagged as misuse, one partial.
+pub fn worked_example() -> Vec<ResponseRecord> {
+    let mut records = Vec::new();
+    let mut n = 0;
+    let mut add = |unit: &str, day: &str, level: &str, count: u32| {
+        for _ in 0..count {
+            n += 1;
+            records.push(rating(n, unit, day, level));
+        }
+    };
+    add("phuong-a", "2026-10-05", "rat-hai-long", 5);
+    add("phuong-a", "2026-11-12", "hai-long", 4);
+    add("phuong-a", "2026-12-01", "khong-hai-long", 3);
+    add("phuong-b", "2026-10-20", "rat-hai-long", 4);
+    add("phuong-b", "2026-11-03", "hai-long", 3);
+    add("phuong-b", "2026-12-15", "khong-hai-long", 1);
+    records[9] = why(records[9].clone(), &["cho-lau", "thai-do"]);
+    records[10] = why(records[10].clone(), &["cho-lau"]);
+    records[0].misuse = Some("burst: 5 taps in 4 s".into());
+    records[19].partial = true;
+    records
+}
+
+#[test]
+fn the_worked_example_tallies_by_ward_and_quarter() {
+    let options =
+        TallyOptions { by: GroupBy::parse("unit").unwrap(), period: PeriodKind::Quarter, ..TallyOptions::default() };
+    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    let csv = String::from_utf8(tally.to_csv(CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
+    expect_test::expect_file!["snapshots/worked-example-tally.csv"].assert_eq(&csv);
+    let rows = indices(&tally, &catalog(), DEFAULT_MIN_N).unwrap();
+    let csv = String::from_utf8(index_csv(&rows, CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
+    expect_test::expect_file!["snapshots/worked-example-index.csv"].assert_eq(&csv);
+}
+
+#[test]
+fn misuse_and_partial_count_when_asked() {
+    let options = TallyOptions { include_misuse: true, include_partial: true, ..TallyOptions::default() };
+    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    let totals = tally.totals("danh-gia-tai-quay", "2026.1");
+    assert_eq!((totals.responses, totals.misuse, totals.partial), (20, 1, 1));
+}
+
+#[test]
+fn a_range_leaves_out_what_falls_outside_it() {
+    let options =
+        TallyOptions { from: parse_day("2026-11-01"), to: parse_day("2026-11-30"), ..TallyOptions::default() };
+    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    let (key, totals) = tally.groups.iter().next().unwrap();
+    assert_eq!((key.period_start.as_str(), key.period_end.as_str()), ("2026-11-01", "2026-11-30"));
+    assert_eq!(totals.responses, 7);
+}
+
+#[test]
+fn tally_csv_reads_back_in_every_profile() {
+    let options =
+        TallyOptions { by: GroupBy::parse("unit").unwrap(), period: PeriodKind::Month, ..TallyOptions::default() };
+    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
+        let back = Tally::read_csv(Cursor::new(tally.to_csv(profile))).unwrap();
+        assert_eq!(back, tally, "{}", profile.name());
+    }
+}
+
+#[test]
+fn raw_csv_reads_back_in_every_profile() {
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let records = worked_example();
+    for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
+        let bytes = write_raw(&survey, &records, profile);
+        let mut reader = read_raw(Cursor::new(bytes), &catalog()).unwrap();
+        let mut back = Vec::new();
+        while let Some(record) = reader.next_record() {
+            back.push(record.unwrap().1);
+        }
+        assert_eq!(back, records, "{}", profile.name());
+    }
+}
+
+#[test]
+fn the_per_dossier_indicators_score_and_classify() {
+    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
+    let dossier = |n: u32, time: &str, contacts: &str, agencies: &str, harassed: &str| {
+        let mut record = ResponseRecord::new(
+            &survey,
+            format!("00000000-0000-4000-8000-{n:012}"),
+            "2026-11-23T10:00:00+07:00".into(),
+            Channel::Kiosk,
+        );
+        for (question, code) in [
+            ("thoi-gian-tra-ket-qua", time),
+            ("so-lan-lien-he", contacts),
+            ("so-co-quan-lien-he", agencies),
+            ("phien-ha-sach-nhieu", harassed),
+            ("muc-do-hai-long", "hai-long"),
+        ] {
+            record.answers.insert(question.into(), Answer::Choice(code.into()));
+        }
+        record
+    };
+    let records = vec![
+        dossier(1, "som-hon-hen", "khong-lan", "khong-lien-he-them", "khong"),
+        dossier(2, "dung-hen", "khong-lan", "chi-bo-phan-mot-cua", "khong"),
+        dossier(3, "tre-hen", "tu-hai-lan", "nhieu-hon-mot", "co"),
+        dossier(4, "som-hon-hen", "mot-lan", "khong-lien-he-them", "khong"),
+    ];
+    let tally = Tally::count(&catalog(), &records, &TallyOptions::default()).unwrap();
+    let rows = indices(&tally, &catalog(), 1).unwrap();
+    let shown: Vec<String> = rows
+        .iter()
+        .filter(|row| row.score.is_some())
+        .map(|row| {
+            format!(
+                "{} {}: {:?} tenths over {} {}",
+                row.scope.name(),
+                row.scope_id,
+                row.score.unwrap(),
+                row.n,
+                row.class.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    // Indicator 1: (2+1+0+2)/4 = 1.25 → 1.3; indicator 3: (2+2+0+1)/4 = 1.25 → 1.3;
+    // indicator 4: (2+1+0+2)/4 → 1.3; indicator 7: (2+1+0+2)/4 → 1.3. Staff total 5.2 ≥ 5.
+    expect_test::expect![[r#"
+        [
+            "indicator chi-so-1: 13 tenths over 4 ",
+            "indicator chi-so-3: 13 tenths over 4 ",
+            "indicator chi-so-4: 13 tenths over 4 ",
+            "indicator chi-so-7: 13 tenths over 4 ",
+            "classification staff: 52 tenths over 4 hoàn thành 100% nhiệm vụ",
+            "classification agency: 52 tenths over 4 yếu",
+        ]
+    "#]]
+    .assert_debug_eq(&shown);
+}
+
+#[test]
+fn sipas_elements_are_means_of_their_criteria() {
+    let survey = survey_defs::by_id("sipas").unwrap();
+    let mut record = ResponseRecord::new(
+        &survey,
+        "00000000-0000-4000-8000-000000000001".into(),
+        "2026-11-23T10:00:00+07:00".into(),
+        survey::Channel::Web,
+    );
+    let all = |level: &str, items: &[&str]| {
+        Answer::Matrix(items.iter().map(|item| (item.to_string(), level.to_string())).collect())
+    };
+    record.answers.insert("tiep-can".into(), all("hai-long", &["thong-tin", "chi-dan", "sach-se", "trang-thiet-bi"]));
+    record
+        .answers
+        .insert("thu-tuc".into(), all("binh-thuong", &["niem-yet", "thanh-phan-ho-so", "phi-le-phi", "thoi-han"]));
+    let mut cong_chuc = all("rat-hai-long", &["lich-su", "tra-loi", "huong-dan", "tuan-thu"]);
+    if let Answer::Matrix(levels) = &mut cong_chuc {
+        levels.insert("tan-tuy".into(), "khong-hai-long".into());
+    }
+    record.answers.insert("cong-chuc".into(), cong_chuc);
+    record.answers.insert("ket-qua".into(), all("hai-long", &["dung-hen", "day-du", "cong-bang"]));
+    let tally = Tally::count(&catalog(), [&record], &TallyOptions::default()).unwrap();
+    let rows = indices(&tally, &catalog(), DEFAULT_MIN_N).unwrap();
+    let summary: Vec<String> = rows
+        .iter()
+        .filter(|row| matches!(row.scope.name(), "element" | "overall"))
+        .map(|row| {
+            format!("{} {} {:?} suppressed={}", row.scope.name(), row.scope_id, row.index_percent, row.suppressed)
+        })
+        .collect();
+    // Tiếp cận 100 %, thủ tục 0 %, công chức 4 of 5 = 80 %, kết quả 100 %, phản ánh unanswered:
+    // the overall index is the mean of the four elements with data, 70 %.
+    expect_test::expect![[r#"
+        [
+            "element tiep-can Some(10000) suppressed=true",
+            "element thu-tuc Some(0) suppressed=true",
+            "element cong-chuc Some(8000) suppressed=true",
+            "element ket-qua Some(10000) suppressed=true",
+            "element phan-anh None suppressed=true",
+            "overall elements Some(7000) suppressed=true",
+        ]
+    "#]]
+    .assert_debug_eq(&summary);
+}
