@@ -1,0 +1,152 @@
+//! Properties of tallies and CSV that must hold for any responses: merging is addition
+//! (associative, commutative, with the empty tally as identity); tallying a union equals
+//! merging the tallies; raw and tally CSV read back exactly in every profile.
+
+use std::io::Cursor;
+
+use proptest::prelude::*;
+use survey::export::CsvProfile;
+use survey::period::PeriodKind;
+use survey::raw::{read_raw, write_raw};
+use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
+use survey::{Answer, Channel, Choices, ResponseRecord};
+
+const LEVELS: [&str; 3] = ["rat-hai-long", "hai-long", "khong-hai-long"];
+const REASONS: [&str; 6] = ["cho-lau", "huong-dan-khong-ro", "phai-bo-sung", "thai-do", "tra-ket-qua-tre", "khac"];
+
+fn catalog() -> Catalog {
+    Catalog::new(survey_defs::SHIPPED.iter().map(|shipped| shipped.survey().unwrap()))
+}
+
+/// Text a citizen might type, and text meant to break CSV and spreadsheets.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-ZàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđĐ ,;.!?]{1,40}",
+        Just("=HYPERLINK(\"http://x\",\"y\")".to_string()),
+        Just("+84 912 345 678".to_string()),
+        Just("-1".to_string()),
+        Just("@SUM(A1)".to_string()),
+        Just("'đã trích dẫn".to_string()),
+        Just("''hai dấu".to_string()),
+        Just("dòng một\r\ndòng hai".to_string()),
+        Just("\"ngoặc kép\"; và, dấu phẩy".to_string()),
+        Just("\tthụt đầu dòng".to_string()),
+    ]
+}
+
+prop_compose! {
+    fn record(n: u32)(
+        level in 0..3usize,
+        reasons in proptest::sample::subsequence(REASONS.to_vec(), 0..=3),
+        other in text(),
+        comment in proptest::option::of(text()),
+        unit in proptest::option::of(prop_oneof![Just("phuong-a"), Just("phuong-b"), Just("xa-c")]),
+        staff in proptest::option::of(prop_oneof![Just("can-bo-1"), Just("can-bo-2")]),
+        day in 1..=365u32,
+        misuse in proptest::option::of(Just("burst: 5 taps in 4 s")),
+        partial in any::<bool>(),
+        phone in any::<bool>(),
+    ) -> ResponseRecord {
+        let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+        let date = time::Date::from_ordinal_date(2026, day as u16).unwrap();
+        let mut record = ResponseRecord::new(
+            &survey,
+            format!("00000000-0000-4000-8000-{n:012}"),
+            format!("{date}T{:02}:15:00+07:00", day % 24),
+            if phone { Channel::Phone } else { Channel::Kiosk },
+        );
+        record.unit = unit.map(str::to_owned);
+        record.staff = staff.map(str::to_owned);
+        record.misuse = misuse.map(str::to_owned);
+        record.partial = partial;
+        record.answers.insert("muc-do-hai-long".into(), Answer::Choice(LEVELS[level].into()));
+        if LEVELS[level] == "khong-hai-long" {
+            if !reasons.is_empty() {
+                let other = reasons.contains(&"khac").then_some(other);
+                let codes = reasons.iter().map(|code| code.to_string()).collect();
+                record.answers.insert("ly-do".into(), Answer::Choices(Choices { codes, other }));
+            }
+            if let Some(comment) = comment {
+                record.answers.insert("y-kien".into(), Answer::Text(comment));
+            }
+        }
+        record
+    }
+}
+
+/// Records with distinct ids, `first` onwards.
+fn records(first: u32) -> impl Strategy<Value = Vec<ResponseRecord>> {
+    (0..12u32).prop_flat_map(move |count| (0..count).map(|i| record(first + i)).collect::<Vec<_>>())
+}
+
+fn options() -> impl Strategy<Value = TallyOptions> {
+    (any::<bool>(), any::<bool>(), prop_oneof![Just(PeriodKind::All), Just(PeriodKind::Month), Just(PeriodKind::Quarter)], any::<bool>())
+        .prop_map(|(by_unit, by_staff, period, include_misuse)| TallyOptions {
+            by: GroupBy { unit: by_unit, staff: by_staff, ..GroupBy::default() },
+            period,
+            include_misuse,
+            ..TallyOptions::default()
+        })
+}
+
+fn tally(records: &[ResponseRecord], options: &TallyOptions) -> Tally {
+    Tally::count(&catalog(), records, options).unwrap()
+}
+
+fn merged(a: &Tally, b: &Tally) -> Tally {
+    let mut sum = a.clone();
+    sum.merge(b);
+    sum
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn merge_is_commutative(a in records(0), b in records(100), options in options()) {
+        let (a, b) = (tally(&a, &options), tally(&b, &options));
+        prop_assert_eq!(merged(&a, &b), merged(&b, &a));
+    }
+
+    #[test]
+    fn merge_is_associative(a in records(0), b in records(100), c in records(200), options in options()) {
+        let (a, b, c) = (tally(&a, &options), tally(&b, &options), tally(&c, &options));
+        prop_assert_eq!(merged(&merged(&a, &b), &c), merged(&a, &merged(&b, &c)));
+    }
+
+    #[test]
+    fn the_empty_tally_is_the_identity(a in records(0), options in options()) {
+        let a = tally(&a, &options);
+        prop_assert_eq!(merged(&a, &Tally::default()), a.clone());
+        prop_assert_eq!(merged(&Tally::default(), &a), a);
+    }
+
+    #[test]
+    fn tallying_a_union_is_merging_the_tallies(a in records(0), b in records(100), options in options()) {
+        let union: Vec<ResponseRecord> = a.iter().chain(&b).cloned().collect();
+        prop_assert_eq!(tally(&union, &options), merged(&tally(&a, &options), &tally(&b, &options)));
+    }
+
+    #[test]
+    fn raw_csv_reads_back_the_same_records(records in records(0)) {
+        let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+        for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
+            let bytes = write_raw(&survey, &records, profile);
+            let mut reader = read_raw(Cursor::new(bytes), &catalog()).unwrap();
+            let mut back = Vec::new();
+            while let Some(record) = reader.next_record() {
+                back.push(record.unwrap().1);
+            }
+            prop_assert_eq!(&back, &records, "profile {}", profile.name());
+        }
+    }
+
+    #[test]
+    fn tally_csv_reads_back_the_same_tally(records in records(0), options in options()) {
+        let tally = tally(&records, &options);
+        for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
+            let back = Tally::read_csv(Cursor::new(tally.to_csv(profile)));
+            prop_assert_eq!(back.as_ref(), Ok(&tally), "profile {}", profile.name());
+        }
+    }
+}
