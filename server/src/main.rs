@@ -1,11 +1,16 @@
 //! `hailong`: the command-line entry point. Thin glue over the `server` library.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use survey::export::CsvProfile;
+use survey::period::{PeriodKind, parse_day};
+use survey::tally::{GroupBy, TallyOptions};
+
+mod cli;
 
 #[derive(Parser)]
 #[command(name = "hailong", version, about = "Hài Lòng: citizen satisfaction surveys for public-service counters")]
@@ -22,6 +27,54 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Count raw response CSVs into a tally (or index) CSV
+    Tally {
+        /// Raw response CSV files, exported by kiosks or by `hailong`
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// More survey definitions (TOML or JSON) besides the shipped ones
+        #[arg(long, num_args = 1..)]
+        defs: Vec<PathBuf>,
+        /// Split groups by any of unit,counter,staff,field
+        #[arg(long, default_value = "", value_parser = GroupBy::parse)]
+        by: GroupBy,
+        /// all, day, month, quarter, half or year (Vietnam time)
+        #[arg(long, default_value = "all", value_parser = parse_period)]
+        period: PeriodKind,
+        /// Only responses on or after this day (YYYY-MM-DD, Vietnam time)
+        #[arg(long, value_parser = parse_date)]
+        from: Option<time::Date>,
+        /// Only responses on or before this day (YYYY-MM-DD, Vietnam time)
+        #[arg(long, value_parser = parse_date)]
+        to: Option<time::Date>,
+        /// excel (BOM, comma), excel-vi (BOM, semicolon, decimal comma) or rfc4180 (no BOM)
+        #[arg(long, default_value = "excel", value_parser = cli::tally::parse_profile)]
+        profile: CsvProfile,
+        /// Count responses flagged as misuse in the results
+        #[arg(long)]
+        include_misuse: bool,
+        /// Count partial responses in the results
+        #[arg(long)]
+        include_partial: bool,
+        /// Write the index table (% satisfied, means, intervals, scores) instead of the tally
+        #[arg(long)]
+        index: bool,
+        /// Groups with fewer responses are marked suppressed (not to be published)
+        #[arg(long, default_value_t = survey::index::DEFAULT_MIN_N)]
+        min_n: u64,
+        /// The output file; standard output when absent
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Add tally CSVs (of kiosks, wards, cities) into one tally CSV
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = "excel", value_parser = cli::tally::parse_profile)]
+        profile: CsvProfile,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Serve the app (build it first with `cargo xtask dist`)
     Serve {
         /// The folder of the built app
@@ -35,7 +88,28 @@ enum Command {
 
 fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
-        Command::Check { files } => Ok(check(&files)),
+        Command::Check { files } => Ok(cli::check::run(&files)),
+        Command::Tally {
+            files,
+            defs,
+            by,
+            period,
+            from,
+            to,
+            profile,
+            include_misuse,
+            include_partial,
+            index,
+            min_n,
+            output,
+        } => {
+            let options = TallyOptions { by, period, from, to, include_misuse, include_partial };
+            let request = cli::tally::TallyRequest { files, defs, options, profile, index, min_n, output };
+            cli::tally::tally(&request).map(|()| true)
+        }
+        Command::Merge { files, profile, output } => {
+            cli::tally::merge(&files, profile, output.as_deref()).map(|()| true)
+        }
         Command::Serve { dist, addr } => serve(dist, addr).map(|()| true),
     };
     match outcome {
@@ -48,43 +122,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// Checks each file; true when all are valid. Problems go to stderr, one per line.
-fn check(files: &[PathBuf]) -> bool {
-    let mut all_valid = true;
-    for file in files {
-        match check_one(file) {
-            Ok(summary) => println!("{}: ok: {summary}", file.display()),
-            Err(problems) => {
-                all_valid = false;
-                for problem in problems {
-                    eprintln!("{problem}");
-                }
-            }
-        }
-    }
-    all_valid
+fn parse_period(text: &str) -> Result<PeriodKind, String> {
+    PeriodKind::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a period: use all, day, month, quarter, half or year"))
 }
 
-fn check_one(file: &Path) -> Result<String, Vec<String>> {
-    use survey_defs::check::{Syntax, check};
-    let name = file.display();
-    let bytes = std::fs::read(file).map_err(|err| vec![format!("{name}: cannot read the file: {err}")])?;
-    let syntax = if file.extension().is_some_and(|ext| ext == "json") { Syntax::Json } else { Syntax::Toml };
-    match check(&bytes, syntax) {
-        Ok(survey) => Ok(format!("{} {} ({} questions)", survey.id, survey.version, survey.questions.len())),
-        Err(err) => Err(err
-            .problems
-            .iter()
-            .map(|problem| {
-                let place = problem.line.map_or(format!("{name}"), |line| format!("{name}:{line}"));
-                if problem.path.is_empty() {
-                    format!("{place}: {}", problem.message)
-                } else {
-                    format!("{place}: {}: {}", problem.path, problem.message)
-                }
-            })
-            .collect()),
-    }
+fn parse_date(text: &str) -> Result<time::Date, String> {
+    parse_day(text).ok_or_else(|| format!("`{text}` is not a day written YYYY-MM-DD"))
 }
 
 fn serve(dist: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {

@@ -55,6 +55,9 @@ pub struct CsvFile<R: Read> {
     pub delimiter: u8,
     reader: csv::Reader<std::io::Chain<Cursor<Vec<u8>>, R>>,
     record: csv::ByteRecord,
+    /// The line the next record starts on. Counted here rather than taken from the reader,
+    /// whose count differs between `\n` and `\r\n` line ends.
+    next_line: u64,
 }
 
 /// Opens a CSV file, reading its header.
@@ -81,7 +84,8 @@ pub fn open<R: BufRead>(mut input: R) -> Result<CsvFile<R>, CsvError> {
         .has_headers(false)
         .flexible(false)
         .from_reader(Cursor::new(first).chain(input));
-    let mut file = CsvFile { header: Vec::new(), for_excel, delimiter, reader, record: csv::ByteRecord::new() };
+    let mut file =
+        CsvFile { header: Vec::new(), for_excel, delimiter, reader, record: csv::ByteRecord::new(), next_line: 1 };
     match file.next_row() {
         Some(Ok(row)) => {
             file.header = row.cells.iter().map(|cell| cell.trim().to_owned()).collect();
@@ -115,7 +119,16 @@ impl<R: Read> CsvFile<R> {
     pub fn next_row(&mut self) -> Option<Result<Row, CsvError>> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
-            Ok(true) => Some(self.decode()),
+            Ok(true) => {
+                let line = self.next_line;
+                let breaks = self
+                    .record
+                    .iter()
+                    .map(|cell| cell.iter().filter(|&&byte| byte == b'\n').count() as u64)
+                    .sum::<u64>();
+                self.next_line = line + 1 + breaks;
+                Some(self.decode(line))
+            }
             Err(err) => Some(Err(self.csv_error(err))),
         }
     }
@@ -124,8 +137,7 @@ impl<R: Read> CsvFile<R> {
         self.header.get(index).cloned().unwrap_or_else(|| format!("#{}", index + 1))
     }
 
-    fn decode(&self) -> Result<Row, CsvError> {
-        let line = self.record.position().map_or(0, |position| position.line());
+    fn decode(&self, line: u64) -> Result<Row, CsvError> {
         let mut cells = Vec::with_capacity(self.record.len());
         for (index, bytes) in self.record.iter().enumerate() {
             if bytes.len() > MAX_CELL_BYTES {
@@ -156,7 +168,7 @@ impl<R: Read> CsvFile<R> {
     }
 
     fn csv_error(&self, err: csv::Error) -> CsvError {
-        let line = err.position().map_or(0, |position| position.line());
+        let line = self.next_line;
         match err.kind() {
             csv::ErrorKind::UnequalLengths { expected_len, len, .. } => CsvError::at(
                 line,
@@ -175,5 +187,34 @@ impl<R: Read> CsvFile<R> {
         self.header.iter().position(|column| column == name).ok_or_else(|| {
             CsvError::at(1, None, format!("the header has no column `{name}`; is this the right kind of file?"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let mut file = open(Cursor::new(text.as_bytes().to_vec())).unwrap();
+        let mut lines = Vec::new();
+        while let Some(row) = file.next_row() {
+            lines.push(row.unwrap().line);
+        }
+        lines
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_line_they_start_on() {
+        assert_eq!(lines_of("a,b\n1,2\n3,4\n"), vec![2, 3]);
+        assert_eq!(lines_of("a,b\r\n1,2\r\n3,4\r\n"), vec![2, 3]);
+        assert_eq!(lines_of("\u{feff}a;b\r\n1;\"two\r\nlines\"\r\n3;4\r\n"), vec![2, 4]);
+    }
+
+    #[test]
+    fn the_delimiter_and_the_guard_are_detected() {
+        let mut file = open(Cursor::new("\u{feff}a;b\r\n'=1;x,y\r\n".as_bytes().to_vec())).unwrap();
+        assert!(file.for_excel);
+        assert_eq!(file.delimiter, b';');
+        assert_eq!(file.next_row().unwrap().unwrap().cells, vec!["=1", "x,y"]);
     }
 }

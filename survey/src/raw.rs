@@ -137,10 +137,13 @@ fn channel_name(channel: Channel) -> &'static str {
     }
 }
 
+/// The survey of a raw file, and which of its answer columns sits at which index.
+type Layout = (Arc<Survey>, Vec<(usize, Column)>);
+
 /// Reads a raw file one record at a time.
 pub struct RawReader<R: Read> {
     file: CsvFile<R>,
-    survey: Option<(Arc<Survey>, Vec<(usize, Column)>)>,
+    survey: Option<Layout>,
     pending: Option<Row>,
     /// Ids seen in this file, with their line: a file never holds one response twice.
     lines_by_id: HashMap<String, u64>,

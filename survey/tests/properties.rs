@@ -80,7 +80,12 @@ fn records(first: u32) -> impl Strategy<Value = Vec<ResponseRecord>> {
 }
 
 fn options() -> impl Strategy<Value = TallyOptions> {
-    (any::<bool>(), any::<bool>(), prop_oneof![Just(PeriodKind::All), Just(PeriodKind::Month), Just(PeriodKind::Quarter)], any::<bool>())
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop_oneof![Just(PeriodKind::All), Just(PeriodKind::Month), Just(PeriodKind::Quarter)],
+        any::<bool>(),
+    )
         .prop_map(|(by_unit, by_staff, period, include_misuse)| TallyOptions {
             by: GroupBy { unit: by_unit, staff: by_staff, ..GroupBy::default() },
             period,

@@ -69,6 +69,15 @@ fn the_worked_example_tallies_by_ward_and_quarter() {
     expect_test::expect_file!["snapshots/worked-example-index.csv"].assert_eq(&csv);
 }
 
+/// The worked example as a raw export, kept in `tests/data/raw/` for the command-line tests
+/// (`UPDATE_EXPECT=1` rewrites it when the example changes).
+#[test]
+fn the_worked_example_as_a_raw_file() {
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let csv = String::from_utf8(write_raw(&survey, &worked_example(), CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
+    expect_test::expect_file!["../../tests/data/raw/worked-example.csv"].assert_eq(&csv);
+}
+
 #[test]
 fn misuse_and_partial_count_when_asked() {
     let options = TallyOptions { include_misuse: true, include_partial: true, ..TallyOptions::default() };

@@ -1,0 +1,147 @@
+//! `hailong tally` and `hailong merge` on real files: the worked example, the same file twice,
+//! merged tallies, and every hostile file in `tests/data/bad/csv/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+const EXAMPLE: &str = "tests/data/raw/worked-example.csv";
+
+/// Runs `hailong` from the repository root; returns the exit code, stdout and stderr.
+fn hailong(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_hailong")).current_dir(root()).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "hailong panicked:\n{stderr}");
+    (output.status.code().unwrap(), String::from_utf8_lossy(&output.stdout).into_owned(), stderr)
+}
+
+/// The data rows of a CSV output as `question_id option_code count`, for comparison.
+fn counts(csv: &str) -> Vec<String> {
+    csv.trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            format!("{} {} {} {}", cells[4], cells[8], cells[9], cells[cells.len() - 3])
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_export_twice_counts_once() {
+    let (code, once, stderr) = hailong(&["tally", "--profile", "rfc4180", EXAMPLE]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("18 responses counted from 1 files; 0 duplicates skipped, 2 misuse or partial counted apart"),
+        "{stderr}"
+    );
+    let (code, twice, stderr) = hailong(&["tally", "--profile", "rfc4180", EXAMPLE, EXAMPLE]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("20 duplicates skipped"), "{stderr}");
+    assert_eq!(once, twice);
+}
+
+#[test]
+fn merging_ward_tallies_equals_tallying_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<&str> = include_str!("../../tests/data/raw/worked-example.csv").lines().collect();
+    let (header, rows) = (lines[0], &lines[1..]);
+    let (ward_a, ward_b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    std::fs::write(&ward_a, format!("{header}\n{}\n", rows[..12].join("\n"))).unwrap();
+    std::fs::write(&ward_b, format!("{header}\n{}\n", rows[12..].join("\n"))).unwrap();
+    let (tally_a, tally_b, merged) = (dir.path().join("ta.csv"), dir.path().join("tb.csv"), dir.path().join("m.csv"));
+    for (input, output) in [(&ward_a, &tally_a), (&ward_b, &tally_b)] {
+        let (code, _, stderr) =
+            hailong(&["tally", "--by", "unit", input.to_str().unwrap(), "-o", output.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let (code, _, stderr) = hailong(&[
+        "merge",
+        "--profile",
+        "rfc4180",
+        tally_a.to_str().unwrap(),
+        tally_b.to_str().unwrap(),
+        "-o",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, all, _) = hailong(&["tally", "--by", "unit", "--profile", "rfc4180", EXAMPLE]);
+    assert_eq!(counts(&std::fs::read_to_string(&merged).unwrap()), counts(&all));
+}
+
+#[test]
+fn the_index_table_and_the_misuse_switch() {
+    let (code, index, _) = hailong(&["tally", "--index", "--by", "unit", "--profile", "excel-vi", EXAMPLE]);
+    assert_eq!(code, 0);
+    assert!(index.starts_with('\u{feff}'), "excel-vi starts with a BOM");
+    assert!(index.contains(";overall;muc-do-hai-long;") && index.contains(";72,73;54,55;43,44;90,25;"), "{index}");
+    let (_, with, _) = hailong(&["tally", "--include-misuse", "--include-partial", "--profile", "rfc4180", EXAMPLE]);
+    assert!(with.contains(",_responses,,,20,,"), "{with}");
+}
+
+#[test]
+fn every_hostile_file_is_explained_by_line_and_column() {
+    let dir = root().join("tests/data/bad/csv");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "csv"))
+        .collect();
+    files.sort();
+    let mut report = String::new();
+    for file in &files {
+        let relative = file.strip_prefix(root()).unwrap().to_str().unwrap();
+        let is_tally = relative.contains("/tally-");
+        let args: Vec<&str> = match (is_tally, relative.contains("conflicting")) {
+            (true, _) => vec!["merge", relative],
+            (false, true) => vec!["tally", EXAMPLE, relative],
+            (false, false) => vec!["tally", relative],
+        };
+        let (code, stdout, stderr) = hailong(&args);
+        assert_eq!(code, 1, "{relative}: {stderr}");
+        assert!(stdout.is_empty(), "{relative}: nothing is written on failure");
+        report.push_str(&stderr);
+    }
+    expect_test::expect![[r#"
+        hailong: error: 1 conflicting responses; nothing was written:
+        response 00000000-0000-4000-8000-000000000003 differs between tests/data/raw/worked-example.csv:4 and tests/data/bad/csv/conflicting-ids.csv:2; neither was counted twice, fix the source
+        hailong: error: tests/data/bad/csv/duplicate-ids.csv: line 7, column `response_id`: response `00000000-0000-4000-8000-000000000003` appears twice in this file (also on line 4)
+        hailong: error: tests/data/bad/csv/formula-cells.csv: line 3, column `unit`: `=HYPERLINK("http://x","Bấm vào đây")` is not a code (letters, digits, `-`, `_`, `.`)
+        hailong: error: tests/data/bad/csv/header-of-another-survey.csv: line 1: the header is not that of survey `danh-gia-tai-quay` version `2026.1`: column 13 is `thoi-gian-tra-ket-qua` where `muc-do-hai-long` was expected
+        hailong: error: tests/data/bad/csv/not-an-option.csv: line 3, column `muc-do-hai-long`: `tuyet-voi` is not an option of this question
+        hailong: error: tests/data/bad/csv/tally-bad-count.csv: line 3, column `count`: `mười` is not a whole number
+        hailong: error: tests/data/bad/csv/truncated.csv: line 7: this row has 6 cells where the header has 16: is the file cut short or edited by hand?
+        hailong: error: tests/data/bad/csv/unknown-version.csv: line 2, column `survey_version`: no definition of survey `danh-gia-tai-quay` version `1999.1` is known; add it with --defs
+        hailong: error: tests/data/bad/csv/windows-1258.csv: line 13, column `y-kien`: not UTF-8 text: save the file as "CSV UTF-8" (an old Vietnamese encoding such as Windows-1258 or TCVN3 is not read)
+    "#]]
+    .assert_eq(&report);
+}
+
+#[test]
+fn a_ten_megabyte_single_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.csv");
+    std::fs::write(&huge, "x".repeat(10 * 1024 * 1024)).unwrap();
+    let (code, _, stderr) = hailong(&["tally", huge.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.ends_with("huge.csv: line 1: the first line is longer than 1 MB: this is not a CSV export\n"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = hailong(&["merge", huge.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[test]
+fn bad_arguments_are_named() {
+    let (code, _, stderr) = hailong(&["tally", "--by", "ward", EXAMPLE]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot group by `ward`"), "{stderr}");
+    let (code, _, stderr) = hailong(&["tally", "--from", "1/1/2026", EXAMPLE]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a day written YYYY-MM-DD"), "{stderr}");
+    let _ = Path::new(EXAMPLE);
+}
