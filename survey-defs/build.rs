@@ -25,7 +25,10 @@ fn main() {
             toml::from_str(&text).unwrap_or_else(|err| panic!("{}: not valid TOML: {err}", path.display()));
         let json = serde_json::to_string(&value).expect("TOML values convert to JSON");
         let file = path.file_name().unwrap().to_string_lossy();
-        out.push_str(&format!("    Shipped {{ file: {file:?}, toml: {text:?}, json: {json:?} }},\n"));
+        // The TOML source is kept only for native tools (`check`): the app needs just the JSON.
+        out.push_str(&format!(
+            "    Shipped {{ file: {file:?}, #[cfg(feature = \"check\")] toml: {text:?}, json: {json:?} }},\n"
+        ));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("shipped.rs");

@@ -14,7 +14,8 @@ use survey::{DefError, Survey};
 pub struct Shipped {
     /// The file name inside `survey-defs/defs/`.
     pub file: &'static str,
-    /// The TOML source, as authored.
+    /// The TOML source, as authored (native tools only, so the app does not carry it).
+    #[cfg(feature = "check")]
     pub toml: &'static str,
     /// The same definition as JSON.
     pub json: &'static str,
@@ -68,6 +69,22 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), SHIPPED.len());
+    }
+
+    #[test]
+    fn has_choice_agrees_with_the_list_of_choices() {
+        let nps = survey::model::QuestionKind::Nps { low_label: None, high_label: None };
+        let mut kinds: Vec<survey::model::QuestionKind> =
+            SHIPPED.iter().flat_map(|shipped| shipped.survey().unwrap().questions).map(|question| question.kind).collect();
+        kinds.push(nps);
+        for kind in kinds {
+            for choice in kind.choices() {
+                assert!(kind.has_choice(&choice.code), "{} lacks {}", kind.name(), choice.code);
+            }
+            for stranger in ["", "x", "11", "01", "-1", "khac-2"] {
+                assert!(!kind.has_choice(stranger), "{} has {stranger}", kind.name());
+            }
+        }
     }
 
     /// A plain summary of every shipped definition (questions, what shows them, options,

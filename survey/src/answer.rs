@@ -9,11 +9,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{OTHER_CODE, Question, QuestionKind};
-use crate::text::{Lang, Text};
+use crate::text::Text;
 
 /// One answer. Tagged explicitly (`{"kind":"choice","value":"hai-long"}`) so that a text answer
 /// can never be mistaken for an option code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum Answer {
     /// The code of the chosen option or rating level; yes/no answer `co` or `khong`.
@@ -28,7 +28,7 @@ pub enum Answer {
     Matrix(BTreeMap<String, String>),
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choices {
     pub codes: Vec<String>,
@@ -85,20 +85,19 @@ impl Question {
     /// Checks one answer against this question.
     pub fn check_answer(&self, answer: &Answer) -> Result<(), Violation> {
         let not_an_option = |code: &str| Violation::NotAnOption { code: code.to_owned() };
-        let codes: Vec<String> = self.kind.choices().into_iter().map(|choice| choice.code).collect();
         match (&self.kind, answer) {
             (
                 QuestionKind::Rating(_) | QuestionKind::SingleChoice { .. } | QuestionKind::YesNo,
                 Answer::Choice(code),
             ) => {
-                if codes.contains(code) {
+                if self.kind.has_choice(code) {
                     Ok(())
                 } else {
                     Err(not_an_option(code))
                 }
             }
             (QuestionKind::MultipleChoice { max_choices, .. }, Answer::Choices(choices)) => {
-                if let Some(code) = choices.codes.iter().find(|code| !codes.contains(code)) {
+                if let Some(code) = choices.codes.iter().find(|code| !self.kind.has_choice(code)) {
                     return Err(not_an_option(code));
                 }
                 let mut distinct = choices.codes.clone();
@@ -197,12 +196,21 @@ impl Violation {
     }
 }
 
+/// The wording for files and logs; [`Violation::message`] is the wording for citizens.
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Violation::NotAnOption { code } => write!(f, "`{code}` is not an option of this question"),
+            Violation::Required => f.write_str("a required question has no answer"),
             Violation::WrongKind => f.write_str("the answer is of the wrong kind for this question"),
-            other => f.write_str(other.message().get(Lang::En)),
+            Violation::NotAnOption { code } => write!(f, "`{code}` is not an option of this question"),
+            Violation::OutOfRange { min, max } => {
+                let bound = |b: &Option<i64>| b.map_or("…".to_string(), |b| b.to_string());
+                write!(f, "the number is outside {} to {}", bound(min), bound(max))
+            }
+            Violation::TooLong { max } => write!(f, "the text is longer than {max} characters"),
+            Violation::TooManyChoices { max } => write!(f, "more than {max} options are chosen"),
+            Violation::OtherTextMissing => f.write_str("`khac` is chosen without its text"),
+            Violation::ItemsMissing { items } => write!(f, "items without a level in a required matrix: {}", items.join(", ")),
         }
     }
 }

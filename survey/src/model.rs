@@ -164,6 +164,21 @@ impl QuestionKind {
         }
     }
 
+    /// Whether `code` is one of the answers a citizen picks from; like [`Self::choices`] without
+    /// building the list (this runs for every answer of every imported record).
+    pub fn has_choice(&self, code: &str) -> bool {
+        match self {
+            QuestionKind::Rating(scale) | QuestionKind::Matrix { scale, .. } => scale.level(code).is_some(),
+            QuestionKind::SingleChoice { options } => options.iter().any(|option| option.code == code),
+            QuestionKind::MultipleChoice { options, other, .. } => {
+                options.iter().any(|option| option.code == code) || (other.is_some() && code == OTHER_CODE)
+            }
+            QuestionKind::YesNo => code == YES_CODE || code == NO_CODE,
+            QuestionKind::Nps { .. } => matches!(code, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10"),
+            QuestionKind::Number { .. } | QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => false,
+        }
+    }
+
     /// The answers a citizen picks from, with their labels, in the order shown; empty for
     /// questions answered with a number or text. Matrix items share their scale's levels.
     pub fn choices(&self) -> Vec<Choice> {

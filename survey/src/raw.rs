@@ -145,8 +145,9 @@ pub struct RawReader<R: Read> {
     file: CsvFile<R>,
     survey: Option<Layout>,
     pending: Option<Row>,
-    /// Ids seen in this file, with their line: a file never holds one response twice.
-    lines_by_id: HashMap<String, u64>,
+    /// Ids seen in this file (as numbers, to keep a million of them small), with their line:
+    /// a file never holds one response twice.
+    lines_by_id: HashMap<u128, u64>,
 }
 
 /// Opens a raw file, finding its survey version in `catalog` from the first row.
@@ -349,7 +350,8 @@ impl<R: Read> RawReader<R> {
             }
             other => CsvError::at(line, None, other.to_string()),
         })?;
-        if let Some(first) = self.lines_by_id.insert(record.response_id.clone(), line) {
+        let id = uuid::Uuid::try_parse(&record.response_id).map(|id| id.as_u128()).unwrap_or_default();
+        if let Some(first) = self.lines_by_id.insert(id, line) {
             return Err(CsvError::at(
                 line,
                 Some("response_id"),
@@ -372,10 +374,11 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// A fingerprint of a record's content, to tell a replayed response from a conflicting one.
+/// A fingerprint of a record's content, to tell a replayed response from a conflicting one
+/// within one run (the hasher's keys are fixed, but not promised across Rust versions).
 pub fn content_hash(record: &ResponseRecord) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    record.to_json().hash(&mut hasher);
+    record.hash(&mut hasher);
     hasher.finish()
 }
 

@@ -16,7 +16,7 @@ use crate::vn_time;
 pub const RECORD_FORMAT: u32 = 1;
 
 /// One citizen's response to one survey.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseRecord {
     /// See [`RECORD_FORMAT`].
@@ -53,7 +53,7 @@ pub struct ResponseRecord {
 }
 
 /// How the response reached us.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Kiosk,

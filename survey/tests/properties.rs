@@ -38,7 +38,7 @@ prop_compose! {
     fn record(n: u32)(
         level in 0..3usize,
         reasons in proptest::sample::subsequence(REASONS.to_vec(), 0..=3),
-        other in text(),
+        other in text().prop_filter("\"Khác\" needs words", |text| !text.trim().is_empty()),
         comment in proptest::option::of(text()),
         unit in proptest::option::of(prop_oneof![Just("phuong-a"), Just("phuong-b"), Just("xa-c")]),
         staff in proptest::option::of(prop_oneof![Just("can-bo-1"), Just("can-bo-2")]),

@@ -8,6 +8,7 @@
 //!
 //! Everything a fresh machine lacks is installed here, from the package registries only.
 
+mod bench;
 mod dist;
 mod tests;
 mod tools;
@@ -22,7 +23,7 @@ commands:
   serve [--addr ADDR]   build the app and serve it (default http://127.0.0.1:8080)
   test                  run every test suite; ends with `N passed, N failed`
   dist                  build the release app into dist/ and print its size
-  bench                 print the figures recorded in BENCHMARKS.md
+  bench                 sizes, and hailong tally beside DuckDB on 1,000,000 responses
   screenshots           build the app and save screenshots of it in docs/screenshots/
 ";
 
@@ -35,7 +36,8 @@ fn main() -> ExitCode {
             report.print();
             true
         }),
-        Some("bench") => bench(),
+        Some("bench") => bench::run(),
+        Some("measure") => bench::measure_child(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -72,26 +74,6 @@ fn serve(args: &[String]) -> anyhow::Result<bool> {
     }
     command.args(args);
     Ok(command.status()?.success())
-}
-
-fn bench() -> anyhow::Result<bool> {
-    let report = dist::build()?;
-    report.print();
-    println!();
-    println!("| file | raw bytes | gzip -9 bytes | first load |");
-    println!("|---|---:|---:|---|");
-    for file in &report.files {
-        println!(
-            "| `{}` | {} | {} | {} |",
-            file.logical,
-            file.raw,
-            file.gzip,
-            if file.first_load { "yes" } else { "no" }
-        );
-    }
-    let (raw, gzip) = report.first_load();
-    println!("| **first load, in total** | {raw} | {gzip} | |");
-    Ok(true)
 }
 
 fn screenshots() -> anyhow::Result<bool> {

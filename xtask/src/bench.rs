@@ -1,0 +1,250 @@
+//! `cargo xtask bench`: the figures recorded in BENCHMARKS.md.
+//!
+//! 1. The respondent's first load, in bytes raw and gzip -9 (`dist`).
+//! 2. `hailong tally` on one million generated SIPAS responses, beside DuckDB counting the same
+//!    groups (ward × quarter × question × answer) from the same file, in one run: wall time and
+//!    peak memory of each, measured by the kernel (`wait4`), and a check that both counted the
+//!    same number of answers.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use crate::{dist, root, tools};
+
+const RESPONSES: u64 = 1_000_000;
+/// Bumped whenever the generator changes, so an old file is not reused.
+const GENERATOR: &str = "sipas-v2";
+
+pub fn run() -> anyhow::Result<bool> {
+    let report = dist::build()?;
+    report.print();
+    println!();
+    println!("| file | raw bytes | gzip -9 bytes | first load |");
+    println!("|---|---:|---:|---|");
+    for file in &report.files {
+        println!("| `{}` | {} | {} | {} |", file.logical, file.raw, file.gzip, if file.first_load { "yes" } else { "no" });
+    }
+    let (raw, gzip) = report.first_load();
+    println!("| **first load, in total** | {raw} | {gzip} | |");
+    println!();
+    tally_bench()?;
+    Ok(true)
+}
+
+fn tally_bench() -> anyhow::Result<()> {
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let input = dir.join(format!("{GENERATOR}-{RESPONSES}.csv"));
+    if !input.exists() {
+        let started = Instant::now();
+        generate(&input)?;
+        eprintln!("xtask: generated {} in {:.1} s", input.display(), started.elapsed().as_secs_f64());
+    }
+    let size = std::fs::metadata(&input)?.len();
+    let hailong = build_fast_server()?;
+    let output = dir.join("hailong-tally.csv");
+    let hailong_run = measure(
+        Command::new(&hailong)
+            .args(["tally", "--by", "unit", "--period", "quarter", "--profile", "rfc4180", "-o"])
+            .arg(&output)
+            .arg(&input),
+    )?;
+    let hailong_answers = sum_of_option_counts(&output)?;
+
+    println!("`hailong tally --by unit --period quarter` on {RESPONSES} SIPAS responses ({:.0} MB of raw CSV):", size as f64 / 1e6);
+    println!();
+    println!("| tool | wall time | peak memory | answers counted |");
+    println!("|---|---:|---:|---:|");
+    println!("| hailong tally | {:.2} s | {:.0} MB | {hailong_answers} |", hailong_run.seconds, hailong_run.peak_mb);
+    match duckdb(&input, &dir) {
+        Ok((run, answers)) => {
+            println!("| DuckDB {} (Python) | {:.2} s | {:.0} MB | {answers} |", run.version, run.measured.seconds, run.measured.peak_mb);
+            if answers != hailong_answers {
+                bail!("hailong counted {hailong_answers} answers and DuckDB {answers}: the two disagree");
+            }
+        }
+        Err(err) => println!("| DuckDB | not run: {err:#} | | |"),
+    }
+    Ok(())
+}
+
+struct Measured {
+    seconds: f64,
+    peak_mb: f64,
+}
+
+/// Runs a command to completion and measures it. The measuring is done by a fresh `xtask
+/// measure` process whose only child is the command, so the kernel's figure for its children
+/// (`getrusage(RUSAGE_CHILDREN)`) is the command's own peak memory, not that of earlier builds.
+fn measure(command: &Command) -> anyhow::Result<Measured> {
+    let output = Command::new(std::env::current_exe()?)
+        .arg("measure")
+        .arg(command.get_program())
+        .args(command.get_args())
+        .output()
+        .context("starting xtask measure")?;
+    std::io::stderr().write_all(&output.stderr)?;
+    let text = String::from_utf8(output.stdout)?;
+    if !output.status.success() {
+        bail!("{command:?} failed");
+    }
+    let mut fields = text.split_whitespace().map(str::parse::<f64>);
+    match (fields.next(), fields.next()) {
+        (Some(Ok(seconds)), Some(Ok(peak_kb))) => Ok(Measured { seconds, peak_mb: peak_kb / 1024.0 }),
+        _ => bail!("xtask measure printed `{text}`"),
+    }
+}
+
+/// `xtask measure PROGRAM ARGS…`: runs it and prints its wall time in seconds and peak
+/// resident memory in kilobytes.
+pub fn measure_child(args: &[String]) -> anyhow::Result<bool> {
+    let (program, args) = args.split_first().context("measure needs a program")?;
+    let started = Instant::now();
+    let status = Command::new(program).args(args).stdout(std::process::Stdio::null()).status()?;
+    let seconds = started.elapsed().as_secs_f64();
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)?;
+    println!("{seconds} {}", usage.max_rss());
+    Ok(status.success())
+}
+
+/// The sum of `count` over the option rows of a tally CSV: every answer counted once.
+fn sum_of_option_counts(path: &Path) -> anyhow::Result<u64> {
+    let mut reader = csv::Reader::from_path(path)?;
+    let headers = reader.headers()?.clone();
+    let question = headers.iter().position(|h| h == "question_id").context("no question_id")?;
+    let count = headers.iter().position(|h| h == "count").context("no count")?;
+    let mut total = 0;
+    for row in reader.records() {
+        let row = row?;
+        if !row[question].starts_with('_') {
+            total += row[count].parse::<u64>()?;
+        }
+    }
+    Ok(total)
+}
+
+fn build_fast_server() -> anyhow::Result<PathBuf> {
+    tools::run(Command::new("cargo").current_dir(root()).args(["build", "--quiet", "--profile", "server", "--package", "server", "--bin", "hailong"]))?;
+    Ok(root().join("target/server/hailong"))
+}
+
+struct DuckRun {
+    version: String,
+    measured: Measured,
+}
+
+fn duckdb(input: &Path, dir: &Path) -> anyhow::Result<(DuckRun, u64)> {
+    let has = |()| Command::new("python3").args(["-c", "import duckdb"]).status().is_ok_and(|s| s.success());
+    if !has(()) {
+        eprintln!("xtask: installing duckdb with pip");
+        tools::run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "duckdb"]))?;
+    }
+    let version = String::from_utf8(Command::new("python3").args(["-c", "import duckdb; print(duckdb.__version__)"]).output()?.stdout)?
+        .trim()
+        .to_owned();
+    let script = dir.join("duckdb_tally.py");
+    let result = dir.join("duckdb-tally.csv");
+    std::fs::write(&script, DUCKDB_SCRIPT)?;
+    let measured = measure(Command::new("python3").arg(&script).arg(input).arg(&result))?;
+    let answers: u64 = std::fs::read_to_string(&result)?
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.rsplit(',').next()?.parse::<u64>().ok())
+        .sum();
+    Ok((DuckRun { version, measured }, answers))
+}
+
+/// The same count in SQL: answers (not free text) of responses that are neither misuse nor
+/// partial, by ward, quarter (the day is the first ten characters of a +07:00 time stamp),
+/// question and answer.
+const DUCKDB_SCRIPT: &str = r#"
+import sys, duckdb
+source, target = sys.argv[1], sys.argv[2]
+duckdb.sql(f"""
+COPY (
+  WITH r AS (SELECT * FROM read_csv('{source}', header = true, all_varchar = true)),
+  answers AS (
+    UNPIVOT (SELECT * EXCLUDE ("y-kien-khac") FROM r WHERE misuse IS NULL AND partial = '0')
+    ON COLUMNS(* EXCLUDE (response_id, survey_id, survey_version, submitted_at, channel, unit,
+                          counter, staff, field, device_id, misuse, partial))
+    INTO NAME question VALUE answer
+  )
+  SELECT survey_version, unit, date_trunc('quarter', CAST(substr(submitted_at, 1, 10) AS DATE)) AS quarter,
+         question, answer, count(*) AS count
+  FROM answers GROUP BY ALL ORDER BY ALL
+) TO '{target}' (HEADER, DELIMITER ',')
+""")
+"#;
+
+/// Writes `RESPONSES` random SIPAS responses as a raw CSV, deterministically (fixed seed).
+fn generate(path: &Path) -> anyhow::Result<()> {
+    let survey = survey_defs::by_id("sipas").context("SIPAS ships")?;
+    let header = survey::raw::raw_header(&survey);
+    let mut rng = fastrand::Rng::with_seed(20_261_123);
+    let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, File::create(path)?));
+    writer.write_record(&header)?;
+    // For each answer column: its options, and whether it may be left empty.
+    let choices: Vec<(Vec<String>, bool)> = header[survey::raw::RAW_FIXED.len()..]
+        .iter()
+        .map(|column| {
+            let question = survey.question(column.split('.').next().unwrap_or(column));
+            let options = question.map(|q| q.kind.choices().into_iter().map(|c| c.code).collect()).unwrap_or_default();
+            (options, question.is_none_or(|q| !q.required))
+        })
+        .collect();
+    let units: Vec<String> = (1..=10).map(|n| format!("phuong-{n:02}")).collect();
+    let start = 1_767_225_600_i64; // 2026-01-01T00:00:00+07:00 is 2025-12-31T17:00:00Z
+    let mut row: Vec<String> = Vec::with_capacity(header.len());
+    for _ in 0..RESPONSES {
+        row.clear();
+        let id = uuid_v4(&mut rng);
+        let instant = start - 7 * 3600 + rng.i64(0..365 * 86_400);
+        let stamp = survey::vn_time::format_vietnam(instant * 1000).map_err(|e| anyhow::anyhow!("{e}"))?;
+        row.extend([id, survey.id.clone(), survey.version.clone(), stamp, "web".into(), units[rng.usize(..units.len())].clone()]);
+        row.extend([String::new(), String::new(), String::new(), String::new()]);
+        row.push(if rng.u8(..100) == 0 { "burst: 5 in 4 s".into() } else { String::new() });
+        row.push(if rng.u8(..50) == 0 { "1".into() } else { "0".into() });
+        for (column, (options, optional)) in header[survey::raw::RAW_FIXED.len()..].iter().zip(&choices) {
+            let value = if column == "y-kien-khac" {
+                if rng.u8(..20) == 0 { "Cần thêm chỗ ngồi chờ".into() } else { String::new() }
+            } else if options.is_empty() || (*optional && rng.u8(..10) == 0) {
+                String::new()
+            } else if options.len() == 5 {
+                // Satisfaction leans to the top, as published SIPAS results do.
+                options[[0, 1, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4][rng.usize(..12)]].clone()
+            } else {
+                options[rng.usize(..options.len())].clone()
+            };
+            row.push(value);
+        }
+        writer.write_record(&row)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn uuid_v4(rng: &mut fastrand::Rng) -> String {
+    let bits = rng.u128(..) & !(0xF000 << 64) | (0x4000 << 64);
+    let bits = bits & !(0xC << 60) | (0x8 << 60);
+    let hex = format!("{bits:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_ids_are_uuid_v4() {
+        let mut rng = fastrand::Rng::with_seed(1);
+        for _ in 0..100 {
+            let id = super::uuid_v4(&mut rng);
+            let parsed = uuid::Uuid::parse_str(&id).unwrap();
+            assert_eq!(parsed.get_version_num(), 4, "{id}");
+            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{id}");
+        }
+    }
+}
