@@ -81,7 +81,7 @@ pub fn staff(props: &StaffProps) -> Html {
                         <table class="tally" data-question={question_id.clone()}>
                             <caption>{ caption(&props.survey, &question_id) }</caption>
                             <thead><tr>
-                                <th scope="col">{ "Mức độ / Level" }</th>
+                                <th scope="col">{ "Câu trả lời / Answer" }</th>
                                 <th scope="col" class="num">{ "Số lượt / Count" }</th>
                                 <th scope="col" class="num">{ "Tỷ lệ / Share" }</th>
                             </tr></thead>
