@@ -74,8 +74,11 @@ mod tests {
     #[test]
     fn has_choice_agrees_with_the_list_of_choices() {
         let nps = survey::model::QuestionKind::Nps { low_label: None, high_label: None };
-        let mut kinds: Vec<survey::model::QuestionKind> =
-            SHIPPED.iter().flat_map(|shipped| shipped.survey().unwrap().questions).map(|question| question.kind).collect();
+        let mut kinds: Vec<survey::model::QuestionKind> = SHIPPED
+            .iter()
+            .flat_map(|shipped| shipped.survey().unwrap().questions)
+            .map(|question| question.kind)
+            .collect();
         kinds.push(nps);
         for kind in kinds {
             for choice in kind.choices() {

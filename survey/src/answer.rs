@@ -210,7 +210,9 @@ impl fmt::Display for Violation {
             Violation::TooLong { max } => write!(f, "the text is longer than {max} characters"),
             Violation::TooManyChoices { max } => write!(f, "more than {max} options are chosen"),
             Violation::OtherTextMissing => f.write_str("`khac` is chosen without its text"),
-            Violation::ItemsMissing { items } => write!(f, "items without a level in a required matrix: {}", items.join(", ")),
+            Violation::ItemsMissing { items } => {
+                write!(f, "items without a level in a required matrix: {}", items.join(", "))
+            }
         }
     }
 }

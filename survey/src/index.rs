@@ -16,7 +16,7 @@
 
 use crate::export::{Cell, CsvProfile};
 use crate::model::{QuestionKind, RatingScale, Survey};
-use crate::tally::{Catalog, GroupCounts, GroupKey, Tally, TallyError};
+use crate::tally::{Catalog, GROUP_COLUMNS, GroupCounts, GroupKey, Tally, TallyError};
 use crate::text::Lang;
 
 /// The default smallest group that may be published.
@@ -24,14 +24,14 @@ pub const DEFAULT_MIN_N: u64 = 10;
 
 /// The columns of the index CSV; `docs/formats.md` describes each.
 pub const INDEX_COLUMNS: [&str; 21] = [
-    "survey_id",
-    "survey_version",
-    "period_start",
-    "period_end",
-    "unit",
-    "counter",
-    "staff",
-    "field",
+    GROUP_COLUMNS[0],
+    GROUP_COLUMNS[1],
+    GROUP_COLUMNS[2],
+    GROUP_COLUMNS[3],
+    GROUP_COLUMNS[4],
+    GROUP_COLUMNS[5],
+    GROUP_COLUMNS[6],
+    GROUP_COLUMNS[7],
     "scope",
     "scope_id",
     "label",
@@ -283,15 +283,8 @@ pub fn index_csv(rows: &[IndexRow], profile: CsvProfile) -> Vec<u8> {
     let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|row| {
-            vec![
-                Cell::Text(row.key.survey_id.clone()),
-                Cell::Text(row.key.survey_version.clone()),
-                text(&row.key.period_start),
-                text(&row.key.period_end),
-                text(&row.key.unit),
-                text(&row.key.counter),
-                text(&row.key.staff),
-                text(&row.key.field),
+            let mut cells = row.key.cells();
+            cells.extend([
                 Cell::Text(row.scope.name().into()),
                 Cell::Text(row.scope_id.clone()),
                 Cell::Text(row.label.clone()),
@@ -305,7 +298,8 @@ pub fn index_csv(rows: &[IndexRow], profile: CsvProfile) -> Vec<u8> {
                 fixed(row.score, 1),
                 row.class.as_deref().map_or(Cell::Empty, text),
                 Cell::Integer(u64::from(row.suppressed)),
-            ]
+            ]);
+            cells
         })
         .collect();
     profile.write(&INDEX_COLUMNS, &cells)

@@ -174,7 +174,9 @@ impl QuestionKind {
                 options.iter().any(|option| option.code == code) || (other.is_some() && code == OTHER_CODE)
             }
             QuestionKind::YesNo => code == YES_CODE || code == NO_CODE,
-            QuestionKind::Nps { .. } => matches!(code, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10"),
+            QuestionKind::Nps { .. } => {
+                matches!(code, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10")
+            }
             QuestionKind::Number { .. } | QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => false,
         }
     }

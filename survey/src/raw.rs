@@ -374,6 +374,17 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// Reads every record of a raw file (for files that fit in memory; large ones are better read
+/// with [`read_raw`] one record at a time).
+pub fn read_all_raw(input: impl BufRead, catalog: &Catalog) -> Result<Vec<ResponseRecord>, CsvError> {
+    let mut reader = read_raw(input, catalog)?;
+    let mut records = Vec::new();
+    while let Some(next) = reader.next_record() {
+        records.push(next?.1);
+    }
+    Ok(records)
+}
+
 /// A fingerprint of a record's content, to tell a replayed response from a conflicting one
 /// within one run (the hasher's keys are fixed, but not promised across Rust versions).
 pub fn content_hash(record: &ResponseRecord) -> u64 {

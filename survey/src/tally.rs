@@ -186,16 +186,37 @@ pub enum Added {
     OutOfRange,
 }
 
+/// The columns that name a group, first in every tally and index CSV.
+pub const GROUP_COLUMNS: [&str; 8] =
+    ["survey_id", "survey_version", "period_start", "period_end", "unit", "counter", "staff", "field"];
+
+impl GroupKey {
+    /// The cells of [`GROUP_COLUMNS`] for this group.
+    pub fn cells(&self) -> Vec<Cell> {
+        let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
+        vec![
+            Cell::Text(self.survey_id.clone()),
+            Cell::Text(self.survey_version.clone()),
+            text(&self.period_start),
+            text(&self.period_end),
+            text(&self.unit),
+            text(&self.counter),
+            text(&self.staff),
+            text(&self.field),
+        ]
+    }
+}
+
 /// The columns of the tally CSV; `docs/formats.md` describes each.
 pub const TALLY_COLUMNS: [&str; 14] = [
-    "survey_id",
-    "survey_version",
-    "period_start",
-    "period_end",
-    "unit",
-    "counter",
-    "staff",
-    "field",
+    GROUP_COLUMNS[0],
+    GROUP_COLUMNS[1],
+    GROUP_COLUMNS[2],
+    GROUP_COLUMNS[3],
+    GROUP_COLUMNS[4],
+    GROUP_COLUMNS[5],
+    GROUP_COLUMNS[6],
+    GROUP_COLUMNS[7],
     "question_id",
     "option_code",
     "option_label",
@@ -377,22 +398,16 @@ impl Tally {
         for (key, group) in &self.groups {
             let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
             let row = |question_id: &str, code: &str, label: &str, count: u64, answered: Option<u64>| {
-                vec![
-                    Cell::Text(key.survey_id.clone()),
-                    Cell::Text(key.survey_version.clone()),
-                    text(&key.period_start),
-                    text(&key.period_end),
-                    text(&key.unit),
-                    text(&key.counter),
-                    text(&key.staff),
-                    text(&key.field),
+                let mut cells = key.cells();
+                cells.extend([
                     Cell::Text(question_id.into()),
                     text(code),
                     text(label),
                     Cell::Integer(count),
                     answered.map_or(Cell::Empty, Cell::Integer),
                     answered.and_then(|answered| percent(count, answered)).unwrap_or(Cell::Empty),
-                ]
+                ]);
+                cells
             };
             let layout = self.layouts.get(&(key.survey_id.clone(), key.survey_version.clone()));
             for slot in layout.into_iter().flatten() {

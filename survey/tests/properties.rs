@@ -7,7 +7,7 @@ use std::io::Cursor;
 use proptest::prelude::*;
 use survey::export::CsvProfile;
 use survey::period::PeriodKind;
-use survey::raw::{read_raw, write_raw};
+use survey::raw::{read_all_raw, write_raw};
 use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
 use survey::{Answer, Channel, Choices, ResponseRecord};
 
@@ -137,11 +137,7 @@ proptest! {
         let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
         for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
             let bytes = write_raw(&survey, &records, profile);
-            let mut reader = read_raw(Cursor::new(bytes), &catalog()).unwrap();
-            let mut back = Vec::new();
-            while let Some(record) = reader.next_record() {
-                back.push(record.unwrap().1);
-            }
+            let back = read_all_raw(Cursor::new(bytes), &catalog()).unwrap();
             prop_assert_eq!(&back, &records, "profile {}", profile.name());
         }
     }

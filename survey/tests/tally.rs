@@ -6,7 +6,7 @@ use std::io::Cursor;
 use survey::export::CsvProfile;
 use survey::index::{DEFAULT_MIN_N, index_csv, indices};
 use survey::period::{PeriodKind, parse_day};
-use survey::raw::{read_raw, write_raw};
+use survey::raw::{read_all_raw, write_raw};
 use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
 use survey::{Answer, Channel, Choices, ResponseRecord};
 
@@ -74,7 +74,8 @@ fn the_worked_example_tallies_by_ward_and_quarter() {
 #[test]
 fn the_worked_example_as_a_raw_file() {
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
-    let csv = String::from_utf8(write_raw(&survey, &worked_example(), CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
+    let csv =
+        String::from_utf8(write_raw(&survey, &worked_example(), CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
     expect_test::expect_file!["../../tests/data/raw/worked-example.csv"].assert_eq(&csv);
 }
 
@@ -113,11 +114,7 @@ fn raw_csv_reads_back_in_every_profile() {
     let records = worked_example();
     for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
         let bytes = write_raw(&survey, &records, profile);
-        let mut reader = read_raw(Cursor::new(bytes), &catalog()).unwrap();
-        let mut back = Vec::new();
-        while let Some(record) = reader.next_record() {
-            back.push(record.unwrap().1);
-        }
+        let back = read_all_raw(Cursor::new(bytes), &catalog()).unwrap();
         assert_eq!(back, records, "{}", profile.name());
     }
 }

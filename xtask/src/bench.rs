@@ -27,7 +27,13 @@ pub fn run() -> anyhow::Result<bool> {
     println!("| file | raw bytes | gzip -9 bytes | first load |");
     println!("|---|---:|---:|---|");
     for file in &report.files {
-        println!("| `{}` | {} | {} | {} |", file.logical, file.raw, file.gzip, if file.first_load { "yes" } else { "no" });
+        println!(
+            "| `{}` | {} | {} | {} |",
+            file.logical,
+            file.raw,
+            file.gzip,
+            if file.first_load { "yes" } else { "no" }
+        );
     }
     let (raw, gzip) = report.first_load();
     println!("| **first load, in total** | {raw} | {gzip} | |");
@@ -56,14 +62,20 @@ fn tally_bench() -> anyhow::Result<()> {
     )?;
     let hailong_answers = sum_of_option_counts(&output)?;
 
-    println!("`hailong tally --by unit --period quarter` on {RESPONSES} SIPAS responses ({:.0} MB of raw CSV):", size as f64 / 1e6);
+    println!(
+        "`hailong tally --by unit --period quarter` on {RESPONSES} SIPAS responses ({:.0} MB of raw CSV):",
+        size as f64 / 1e6
+    );
     println!();
     println!("| tool | wall time | peak memory | answers counted |");
     println!("|---|---:|---:|---:|");
     println!("| hailong tally | {:.2} s | {:.0} MB | {hailong_answers} |", hailong_run.seconds, hailong_run.peak_mb);
     match duckdb(&input, &dir) {
         Ok((run, answers)) => {
-            println!("| DuckDB {} (Python) | {:.2} s | {:.0} MB | {answers} |", run.version, run.measured.seconds, run.measured.peak_mb);
+            println!(
+                "| DuckDB {} (Python) | {:.2} s | {:.0} MB | {answers} |",
+                run.version, run.measured.seconds, run.measured.peak_mb
+            );
             if answers != hailong_answers {
                 bail!("hailong counted {hailong_answers} answers and DuckDB {answers}: the two disagree");
             }
@@ -129,7 +141,16 @@ fn sum_of_option_counts(path: &Path) -> anyhow::Result<u64> {
 }
 
 fn build_fast_server() -> anyhow::Result<PathBuf> {
-    tools::run(Command::new("cargo").current_dir(root()).args(["build", "--quiet", "--profile", "server", "--package", "server", "--bin", "hailong"]))?;
+    tools::run(Command::new("cargo").current_dir(root()).args([
+        "build",
+        "--quiet",
+        "--profile",
+        "server",
+        "--package",
+        "server",
+        "--bin",
+        "hailong",
+    ]))?;
     Ok(root().join("target/server/hailong"))
 }
 
@@ -144,9 +165,11 @@ fn duckdb(input: &Path, dir: &Path) -> anyhow::Result<(DuckRun, u64)> {
         eprintln!("xtask: installing duckdb with pip");
         tools::run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "duckdb"]))?;
     }
-    let version = String::from_utf8(Command::new("python3").args(["-c", "import duckdb; print(duckdb.__version__)"]).output()?.stdout)?
-        .trim()
-        .to_owned();
+    let version = String::from_utf8(
+        Command::new("python3").args(["-c", "import duckdb; print(duckdb.__version__)"]).output()?.stdout,
+    )?
+    .trim()
+    .to_owned();
     let script = dir.join("duckdb_tally.py");
     let result = dir.join("duckdb-tally.csv");
     std::fs::write(&script, DUCKDB_SCRIPT)?;
@@ -205,7 +228,14 @@ fn generate(path: &Path) -> anyhow::Result<()> {
         let id = uuid_v4(&mut rng);
         let instant = start - 7 * 3600 + rng.i64(0..365 * 86_400);
         let stamp = survey::vn_time::format_vietnam(instant * 1000).map_err(|e| anyhow::anyhow!("{e}"))?;
-        row.extend([id, survey.id.clone(), survey.version.clone(), stamp, "web".into(), units[rng.usize(..units.len())].clone()]);
+        row.extend([
+            id,
+            survey.id.clone(),
+            survey.version.clone(),
+            stamp,
+            "web".into(),
+            units[rng.usize(..units.len())].clone(),
+        ]);
         row.extend([String::new(), String::new(), String::new(), String::new()]);
         row.push(if rng.u8(..100) == 0 { "burst: 5 in 4 s".into() } else { String::new() });
         row.push(if rng.u8(..50) == 0 { "1".into() } else { "0".into() });
