@@ -14,6 +14,7 @@ pub mod staff;
 pub mod storage;
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use survey::Survey;
 use yew::prelude::*;
@@ -59,7 +60,11 @@ impl PartialEq for SharedStore {
 #[function_component(App)]
 fn app() -> Html {
     let route = use_memo((), |_| Route::current());
-    let survey = use_memo((), |_| survey_defs::by_id(survey_defs::COUNTER_RATING_ID));
+    // Which shipped survey runs: `?survey=<id>`, or the counter rating. (Staff will choose it in
+    // the kiosk's set-up screen; until then the address says it.)
+    let survey_id =
+        use_memo((), |_| route::query("survey").unwrap_or_else(|| survey_defs::COUNTER_RATING_ID.to_owned()));
+    let survey = use_memo(survey_id.clone(), |id| survey_defs::by_id(id));
     let startup = use_state(|| Startup::Opening);
     {
         let startup = startup.clone();
@@ -74,9 +79,9 @@ fn app() -> Html {
     }
 
     let Some(survey) = survey.as_ref().clone() else {
-        return kiosk::out_of_service("the counter rating definition did not load");
+        return kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`"));
     };
-    let survey: Rc<Survey> = Rc::new(survey);
+    let survey: Arc<Survey> = Arc::new(survey);
     match (&*startup, *route) {
         (Startup::Opening, _) => html! { <p class="loading">{ "Đang tải… / Loading…" }</p> },
         (Startup::Failed(reason), _) => kiosk::out_of_service(reason),

@@ -27,6 +27,18 @@ impl Route {
     }
 }
 
+/// A parameter of the page's address (`?survey=sipas`), if present and not empty.
+pub fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
 pub fn not_found() -> Html {
     html! {
         <main class="page">

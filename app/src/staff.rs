@@ -4,6 +4,7 @@
 //! numbers on screen and in the downloaded file cannot disagree.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use survey::export::{Cell, CsvProfile};
 use survey::tally::{Catalog, GroupCounts, POINTS, Slot, Tally, TallyOptions, percent};
@@ -23,7 +24,7 @@ enum Loaded {
 #[derive(Properties, PartialEq)]
 pub struct StaffProps {
     pub store: SharedStore,
-    pub survey: Rc<Survey>,
+    pub survey: Arc<Survey>,
 }
 
 #[function_component(Staff)]

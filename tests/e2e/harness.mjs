@@ -92,7 +92,24 @@ export async function firstPage(browser) {
 /** Taps a rating level on the kiosk and waits for the thank-you, which appears only once the
  *  response is committed to IndexedDB. */
 export async function rate(page, code) {
-  await page.locator(`button.level[data-code="${code}"]`).click();
+  await page.locator(`label.level[data-code="${code}"]`).click();
+  await page.locator(".thanks").waitFor({ timeout: 10_000 });
+}
+
+/** Taps a rating level, then moves past any follow-up questions without answering them (they
+ *  are optional), until the thank-you shows. */
+export async function rateAndFinish(page, code) {
+  await page.locator(`label.level[data-code="${code}"]`).click();
+  for (let step = 0; step < 5; step++) {
+    // Either the thank-you, or a question whose button can be pressed (not the brief moment
+    // while the response is being stored, when buttons are disabled).
+    await page.waitForFunction(() => {
+      const next = document.querySelector("button.next");
+      return document.querySelector(".thanks") || (next && !next.disabled);
+    }, null, { timeout: 10_000 });
+    if (await page.locator(".thanks").isVisible()) return;
+    await page.locator("button.next").click();
+  }
   await page.locator(".thanks").waitFor({ timeout: 10_000 });
 }
 

@@ -1,0 +1,315 @@
+//! One question's input, by kind, with native semantics: a `fieldset` and `legend` around
+//! radio buttons (rating, single choice, yes/no, NPS, each matrix item) or checkboxes (multiple
+//! choice), and a labelled field for numbers and text. The whole card is the touch target;
+//! the radio itself is hidden from sight but not from keyboards and screen readers.
+//!
+//! A tap (pointer) on a one-tap question answers and moves on; arrow keys only choose, and
+//! Enter moves on, so that a screen-reader user can hear every option before answering.
+
+use std::collections::BTreeMap;
+
+use survey::model::{OTHER_CODE, Question, QuestionKind};
+use survey::{Answer, Choices, Lang, Text, Violation};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::{KioskAction, KioskState};
+use crate::clock;
+use crate::faces::FaceIcon;
+
+/// Text in the chosen language first, the other one under it.
+pub fn both(text: &Text, lang: Lang) -> Html {
+    let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
+    let (first, second) = (text.get(lang), text.get(other));
+    html! {
+        <>
+            { first }
+            if second != first {
+                <span class="second" lang={super::view::lang_code(other)}>{ second }</span>
+            }
+        </>
+    }
+}
+
+fn answer_action(question_id: &str, answer: Answer, advance: bool) -> KioskAction {
+    KioskAction::Answer {
+        question_id: question_id.into(),
+        answer,
+        advance,
+        fresh_id: uuid::Uuid::new_v4().to_string(),
+        now: clock::now_millis(),
+    }
+}
+
+/// Free text as the browser normalises it to NFC, so that `ệ` is stored as one character.
+fn nfc(value: String) -> String {
+    String::from(js_sys::JsString::from(value.as_str()).normalize("NFC"))
+}
+
+pub fn question_input(
+    question: &Question,
+    answer: Option<&Answer>,
+    violation: Option<&Violation>,
+    lang: Lang,
+    disabled: bool,
+    dispatcher: UseReducerDispatcher<KioskState>,
+) -> Html {
+    let id = question.id.clone();
+    let legend = html! {
+        <legend class="question-text" id={format!("q-{id}")}>
+            { both(&question.text, lang) }
+            if !question.required {
+                <span class="optional">{ if lang == Lang::Vi { " (không bắt buộc)" } else { " (optional)" } }</span>
+            }
+        </legend>
+    };
+    let help = question.help.as_ref().map(|help| html! { <p class="help">{ both(help, lang) }</p> });
+    let problem = violation.map(|violation| {
+        html! { <p class="violation" role="alert">{ both(&violation.message(), lang) }</p> }
+    });
+    let chosen = |code: &str| match answer {
+        Some(Answer::Choice(chosen)) => chosen == code,
+        Some(Answer::Number(number)) => number.to_string() == code,
+        _ => false,
+    };
+    let enter_moves_on = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" {
+                event.prevent_default();
+                dispatcher.dispatch(KioskAction::Next {
+                    fresh_id: uuid::Uuid::new_v4().to_string(),
+                    now: clock::now_millis(),
+                });
+            }
+        })
+    };
+
+    match &question.kind {
+        QuestionKind::Rating(_)
+        | QuestionKind::SingleChoice { .. }
+        | QuestionKind::YesNo
+        | QuestionKind::Nps { .. } => {
+            let faces: BTreeMap<String, survey::def::Face> = match &question.kind {
+                QuestionKind::Rating(scale) => {
+                    scale.levels.iter().filter_map(|level| Some((level.code.clone(), level.face?))).collect()
+                }
+                _ => BTreeMap::new(),
+            };
+            let layout = match &question.kind {
+                QuestionKind::Rating(_) => "levels",
+                QuestionKind::Nps { .. } => "scale-0-10",
+                _ => "options",
+            };
+            let to_answer = |code: &str| match &question.kind {
+                QuestionKind::Nps { .. } => Answer::Number(code.parse().unwrap_or_default()),
+                _ => Answer::Choice(code.to_owned()),
+            };
+            html! {
+                <fieldset class={classes!("choices", layout)} onkeydown={enter_moves_on} aria-describedby={violation.map(|_| format!("v-{id}"))}>
+                    { legend }
+                    { for help }
+                    <div class="option-list">
+                        { for question.kind.choices().into_iter().map(|choice| {
+                            let tap = {
+                                let dispatcher = dispatcher.clone();
+                                let (id, answer) = (id.clone(), to_answer(&choice.code));
+                                Callback::from(move |_: PointerEvent| dispatcher.dispatch(answer_action(&id, answer.clone(), true)))
+                            };
+                            let change = {
+                                let dispatcher = dispatcher.clone();
+                                let (id, answer) = (id.clone(), to_answer(&choice.code));
+                                Callback::from(move |_: Event| dispatcher.dispatch(answer_action(&id, answer.clone(), false)))
+                            };
+                            let selected = chosen(&choice.code);
+                            html! {
+                                <label class={classes!("level", format!("level-{}", choice.code), selected.then_some("selected"))}
+                                       data-code={choice.code.clone()} onpointerup={tap}>
+                                    <input type="radio" class="visually-hidden" name={id.clone()} value={choice.code.clone()}
+                                           checked={selected} disabled={disabled} onchange={change} />
+                                    { for faces.get(&choice.code).map(|&face| html! { <FaceIcon {face} /> }) }
+                                    <span class="level-label">{ choice.label.get(lang) }</span>
+                                    if layout != "scale-0-10" && choice.label.get(lang) != choice.label.get(other(lang)) {
+                                        <span class="level-label-second" lang={super::view::lang_code(other(lang))}>{ choice.label.get(other(lang)) }</span>
+                                    }
+                                </label>
+                            }
+                        }) }
+                    </div>
+                    if let QuestionKind::Nps { low_label, high_label } = &question.kind {
+                        <div class="scale-ends">
+                            <span>{ low_label.as_ref().map(|label| label.get(lang).to_owned()).unwrap_or_else(|| "0".into()) }</span>
+                            <span>{ high_label.as_ref().map(|label| label.get(lang).to_owned()).unwrap_or_else(|| "10".into()) }</span>
+                        </div>
+                    }
+                    <div id={format!("v-{id}")}>{ for problem }</div>
+                </fieldset>
+            }
+        }
+        QuestionKind::MultipleChoice { other: other_label, .. } => {
+            let current = match answer {
+                Some(Answer::Choices(choices)) => choices.clone(),
+                _ => Choices::default(),
+            };
+            let toggle = |code: String| {
+                let dispatcher = dispatcher.clone();
+                let (id, current) = (id.clone(), current.clone());
+                Callback::from(move |_: Event| {
+                    let mut next = current.clone();
+                    if let Some(at) = next.codes.iter().position(|known| *known == code) {
+                        next.codes.remove(at);
+                    } else {
+                        next.codes.push(code.clone());
+                    }
+                    if !next.codes.iter().any(|known| known == OTHER_CODE) {
+                        next.other = None;
+                    }
+                    dispatcher.dispatch(answer_action(&id, Answer::Choices(next), false));
+                })
+            };
+            let other_text = {
+                let dispatcher = dispatcher.clone();
+                let (id, current) = (id.clone(), current.clone());
+                Callback::from(move |event: InputEvent| {
+                    let value = nfc(event.target_unchecked_into::<HtmlInputElement>().value());
+                    let mut next = current.clone();
+                    next.other = Some(value);
+                    dispatcher.dispatch(answer_action(&id, Answer::Choices(next), false));
+                })
+            };
+            let other_chosen = current.codes.iter().any(|code| code == OTHER_CODE);
+            html! {
+                <fieldset class="choices multi">
+                    { legend }
+                    { for help }
+                    <div class="option-list">
+                        { for question.kind.choices().into_iter().map(|choice| {
+                            let checked = current.codes.contains(&choice.code);
+                            html! {
+                                <label class={classes!("option", checked.then_some("selected"))} data-code={choice.code.clone()}>
+                                    <input type="checkbox" value={choice.code.clone()} checked={checked} disabled={disabled}
+                                           onchange={toggle(choice.code.clone())} />
+                                    <span class="option-label">{ both(&choice.label, lang) }</span>
+                                </label>
+                            }
+                        }) }
+                    </div>
+                    if other_chosen && other_label.is_some() {
+                        <label class="field other-text">
+                            <span>{ if lang == Lang::Vi { "Xin ghi rõ:" } else { "Please say what:" } }</span>
+                            <input type="text" maxlength="200" value={current.other.clone().unwrap_or_default()} oninput={other_text} disabled={disabled} />
+                        </label>
+                    }
+                    { for problem }
+                </fieldset>
+            }
+        }
+        QuestionKind::Number { min, max } => {
+            let change = {
+                let dispatcher = dispatcher.clone();
+                let id = id.clone();
+                Callback::from(move |event: InputEvent| {
+                    let value = event.target_unchecked_into::<HtmlInputElement>().value();
+                    let action = match value.trim().parse::<i64>() {
+                        Ok(number) => answer_action(&id, Answer::Number(number), false),
+                        Err(_) => KioskAction::Clear { question_id: id.clone() },
+                    };
+                    dispatcher.dispatch(action);
+                })
+            };
+            let value = match answer {
+                Some(Answer::Number(number)) => number.to_string(),
+                _ => String::new(),
+            };
+            html! {
+                <fieldset class="choices field-question">
+                    { legend }
+                    { for help }
+                    <input type="number" inputmode="numeric" class="number" aria-labelledby={format!("q-{id}")}
+                           min={min.map(|m| m.to_string())} max={max.map(|m| m.to_string())}
+                           value={value} oninput={change} disabled={disabled} />
+                    { for problem }
+                </fieldset>
+            }
+        }
+        QuestionKind::ShortText { max_length } | QuestionKind::LongText { max_length } => {
+            let long = matches!(question.kind, QuestionKind::LongText { .. });
+            let change = {
+                let dispatcher = dispatcher.clone();
+                let id = id.clone();
+                Callback::from(move |event: InputEvent| {
+                    let target = event.target_unchecked_into::<web_sys::EventTarget>();
+                    let value = match wasm_bindgen::JsCast::dyn_ref::<HtmlTextAreaElement>(&target) {
+                        Some(area) => area.value(),
+                        None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
+                    };
+                    dispatcher.dispatch(answer_action(&id, Answer::Text(nfc(value)), false));
+                })
+            };
+            let value = match answer {
+                Some(Answer::Text(text)) => text.clone(),
+                _ => String::new(),
+            };
+            html! {
+                <fieldset class="choices field-question">
+                    { legend }
+                    { for help }
+                    if long {
+                        <textarea rows="5" maxlength={max_length.to_string()} aria-labelledby={format!("q-{id}")}
+                                  value={value} oninput={change} disabled={disabled} />
+                    } else {
+                        <input type="text" maxlength={max_length.to_string()} aria-labelledby={format!("q-{id}")}
+                               value={value} oninput={change} disabled={disabled} />
+                    }
+                    { for problem }
+                </fieldset>
+            }
+        }
+        QuestionKind::Matrix { items, scale } => {
+            let current = match answer {
+                Some(Answer::Matrix(levels)) => levels.clone(),
+                _ => BTreeMap::new(),
+            };
+            html! {
+                <fieldset class="choices matrix">
+                    { legend }
+                    { for help }
+                    { for items.iter().map(|item| {
+                        html! {
+                            <fieldset class="matrix-item" data-item={item.id.clone()}>
+                                <legend>{ both(&item.text, lang) }</legend>
+                                <div class="option-list">
+                                    { for scale.display_levels().into_iter().map(|level| {
+                                        let selected = current.get(&item.id) == Some(&level.code);
+                                        let change = {
+                                            let dispatcher = dispatcher.clone();
+                                            let (id, item, code, current) = (id.clone(), item.id.clone(), level.code.clone(), current.clone());
+                                            Callback::from(move |_: Event| {
+                                                let mut next = current.clone();
+                                                next.insert(item.clone(), code.clone());
+                                                dispatcher.dispatch(answer_action(&id, Answer::Matrix(next), false));
+                                            })
+                                        };
+                                        html! {
+                                            <label class={classes!("level", "small", format!("level-{}", level.code), selected.then_some("selected"))} data-code={level.code.clone()}>
+                                                <input type="radio" class="visually-hidden" name={format!("{id}.{}", item.id)} value={level.code.clone()}
+                                                       checked={selected} disabled={disabled} onchange={change} />
+                                                { for level.face.map(|face| html! { <FaceIcon {face} /> }) }
+                                                <span class="level-label">{ level.label.get(lang) }</span>
+                                            </label>
+                                        }
+                                    }) }
+                                </div>
+                            </fieldset>
+                        }
+                    }) }
+                    { for problem }
+                </fieldset>
+            }
+        }
+    }
+}
+
+fn other(lang: Lang) -> Lang {
+    if lang == Lang::Vi { Lang::En } else { Lang::Vi }
+}

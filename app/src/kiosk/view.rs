@@ -1,0 +1,188 @@
+//! The kiosk's screens: welcome, one question, thank-you, out of service. Pure rendering of
+//! [`KioskState`]; every callback only dispatches.
+
+use survey::{Lang, Text};
+use yew::prelude::*;
+
+use super::inputs::{self, both};
+use super::{KioskAction, KioskState, Screen, advances_on_tap};
+use crate::clock;
+use crate::faces::FaceIcon;
+
+/// A fresh id and the time, for actions that may finish a response.
+fn next_action() -> KioskAction {
+    KioskAction::Next { fresh_id: uuid::Uuid::new_v4().to_string(), now: clock::now_millis() }
+}
+
+pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
+    let lang = state.lang;
+    let body = match &state.screen {
+        Screen::Starting => html! { <p class="loading">{ "Đang tải… / Loading…" }</p> },
+        Screen::Welcome => welcome(state, dispatcher.clone()),
+        Screen::Asking | Screen::Saving { .. } => asking(state, dispatcher.clone()),
+        Screen::Thanks { seconds_left } => thanks(state, *seconds_left),
+        Screen::OutOfService { reason } => return out_of_service(reason),
+    };
+    let touch = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_: PointerEvent| dispatcher.dispatch(KioskAction::Touch))
+    };
+    let key = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_: KeyboardEvent| dispatcher.dispatch(KioskAction::Touch))
+    };
+    let switch = {
+        let dispatcher = dispatcher.clone();
+        let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(KioskAction::SetLang(other)))
+    };
+    html! {
+        <div class="kiosk-root" lang={lang_code(lang)} onpointerdown={touch} onkeydown={key}>
+            <header class="kiosk-bar">
+                <span class="survey-title">{ state.survey.title.get(lang) }</span>
+                <button type="button" class="lang-switch" onclick={switch}
+                        lang={if lang == Lang::Vi { "en" } else { "vi" }}>
+                    { if lang == Lang::Vi { "English" } else { "Tiếng Việt" } }
+                </button>
+            </header>
+            { body }
+            { idle_warning(state) }
+        </div>
+    }
+}
+
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    }
+}
+
+fn welcome(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
+    let lang = state.lang;
+    let start = Callback::from(move |_: MouseEvent| dispatcher.dispatch(KioskAction::Start));
+    html! {
+        <main class="kiosk welcome">
+            <h1 class="welcome-title">{ both(&state.survey.title, lang) }</h1>
+            { for state.survey.intro.as_ref().map(|intro| html! { <p class="welcome-intro">{ both(intro, lang) }</p> }) }
+            <button type="button" class="nav-button primary start" onclick={start}>
+                { both(&text("Bắt đầu", "Start"), lang) }
+            </button>
+        </main>
+    }
+}
+
+fn asking(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
+    let lang = state.lang;
+    let session = &state.session;
+    let question = session.current_question();
+    let saving = matches!(state.screen, Screen::Saving { .. });
+    let (number, of) = session.position();
+    let answer = session.answer(&question.id);
+    let violation = session.violation(&question.id).filter(|_| state.tried_to_leave);
+    let section = question
+        .section
+        .as_ref()
+        .and_then(|id| state.survey.sections.iter().find(|section| &section.id == id))
+        .map(|section| section.title.clone());
+    let back = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(KioskAction::Back))
+    };
+    let next = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(next_action()))
+    };
+    // A one-tap question moves on by itself; its button shows once it has an answer (after
+    // going back), so that it can be left as it is, or when it is optional, to skip it.
+    let show_next = !advances_on_tap(&question.kind) || answer.is_some() || !question.required;
+    let next_label = match (session.is_last(), answer.is_none() && !question.required) {
+        (true, _) => text("Gửi đánh giá", "Send"),
+        (false, true) => text("Bỏ qua", "Skip"),
+        (false, false) => text("Tiếp tục", "Next"),
+    };
+    html! {
+        <main class={classes!("kiosk", "asking", saving.then_some("saving"))}>
+            if of > 1 {
+                <p class="progress">
+                    { format!("{} {number}/{of}", if lang == Lang::Vi { "Câu" } else { "Question" }) }
+                    { for section.map(|title| html! { <span class="section-title">{ format!(" · {}", title.get(lang)) }</span> }) }
+                </p>
+            }
+            { inputs::question_input(question, answer, violation, lang, saving, dispatcher.clone()) }
+            <nav class="question-nav">
+                if !session.is_first() {
+                    <button type="button" class="nav-button back" onclick={back} disabled={saving}>
+                        { "← " }{ both(&text("Quay lại", "Back"), lang) }
+                    </button>
+                }
+                if show_next {
+                    <button type="button" class="nav-button primary next" onclick={next} disabled={saving}>
+                        { both(&next_label, lang) }{ " →" }
+                    </button>
+                }
+            </nav>
+            if number == 1 {
+                <p class="privacy">{ both(&text(
+                    "Đánh giá ẩn danh: không hỏi tên, số điện thoại hay số giấy tờ.",
+                    "Anonymous: no name, phone or ID number is asked.",
+                ), lang) }</p>
+            }
+        </main>
+    }
+}
+
+fn thanks(state: &KioskState, seconds_left: u32) -> Html {
+    let lang = state.lang;
+    let back = text(
+        &format!("Màn hình sẽ trở lại sau {seconds_left} giây."),
+        &format!("Back to the start in {seconds_left} s."),
+    );
+    html! {
+        <main class="kiosk thanks" aria-live="polite">
+            <FaceIcon face={survey::def::Face::VeryHappy} />
+            <h1 class="thanks-text">{ both(&state.survey.thank_you, lang) }</h1>
+            <p class="countdown">{ both(&back, lang) }</p>
+        </main>
+    }
+}
+
+fn idle_warning(state: &KioskState) -> Html {
+    let Some(seconds) = state.idle_warning() else { return html! {} };
+    let lang = state.lang;
+    html! {
+        <div class="idle-warning" role="alertdialog" aria-modal="true" aria-labelledby="idle-title">
+            <div class="idle-box">
+                <h2 id="idle-title">{ both(&text("Ông/Bà còn đó không?", "Are you still there?"), lang) }</h2>
+                <p>{ both(&text(
+                    &format!("Chạm vào màn hình để tiếp tục. Sau {seconds} giây, màn hình sẽ trở về đầu cho người tiếp theo."),
+                    &format!("Touch the screen to go on. In {seconds} s the survey starts again for the next person."),
+                ), lang) }</p>
+            </div>
+        </div>
+    }
+}
+
+/// What a citizen sees when the kiosk cannot store answers. The reason is for staff.
+pub fn out_of_service(reason: &str) -> Html {
+    html! {
+        <main class="kiosk out-of-service" role="alert" lang="vi">
+            <h1>
+                { "Xin lỗi, thiết bị tạm ngừng nhận đánh giá." }
+                <span class="second" lang="en">{ "Sorry, this device cannot take ratings right now." }</span>
+            </h1>
+            <p>
+                { "Xin Ông/Bà vui lòng báo cán bộ tại quầy." }
+                <span class="second" lang="en">{ "Please tell the staff at the counter." }</span>
+            </p>
+            <details class="staff-detail">
+                <summary>{ "Chi tiết cho cán bộ / Details for staff" }</summary>
+                <p>{ reason }</p>
+            </details>
+        </main>
+    }
+}
+
+fn text(vi: &str, en: &str) -> Text {
+    Text { vi: vi.into(), en: Some(en.into()) }
+}
