@@ -3,7 +3,7 @@
 // HAILONG_BIN, HAILONG_DIST and CHROMIUM; every test closes what it opened in `finally`.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -56,9 +56,9 @@ export async function startServer({ port = 0 } = {}) {
   return { url, port: Number(new URL(url).port), stop };
 }
 
-/** Launches Chromium with a new, empty profile. */
-export async function launchBrowser({ viewport = KIOSK } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), "hailong-profile-"));
+/** Launches Chromium with a new, empty profile, or with `profile` (a folder kept from before). */
+export async function launchBrowser({ viewport = KIOSK, profile: kept } = {}) {
+  const profile = kept ?? mkdtempSync(join(tmpdir(), "hailong-profile-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -77,11 +77,31 @@ export async function launchBrowser({ viewport = KIOSK } = {}) {
   };
   context.pages().forEach(watch);
   context.on("page", watch);
-  const close = async () => {
+  const close = async ({ keepProfile = false } = {}) => {
     await context.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    if (!keepProfile) rmSync(profile, { recursive: true, force: true });
   };
-  return { context, problems, close };
+  /** Kills every process of this browser with SIGKILL, as a power cut or a crash would;
+   *  returns how many were killed. */
+  const kill = () => {
+    let killed = 0;
+    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+      let command = "";
+      try {
+        command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      } catch {
+        continue;
+      }
+      if (command.includes(profile)) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+          killed += 1;
+        } catch {}
+      }
+    }
+    return killed;
+  };
+  return { context, problems, close, kill, profile };
 }
 
 /** The first page of the context, watched for errors. */
