@@ -5,3 +5,18 @@
 pub fn now_millis() -> i64 {
     js_sys::Date::now() as i64
 }
+
+/// Marks a moment on the browser's performance timeline (for `cargo xtask bench`, which reads
+/// the time from a citizen's tap to the commit of their response).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Records the time since the mark `from` under `name`.
+pub fn measure_since(name: &str, from: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.measure_with_start_mark(name, from);
+    }
+}

@@ -31,11 +31,12 @@ function required(name) {
   return value;
 }
 
-/** Starts `hailong serve` on `port` (0: any free port) and resolves once it is listening. */
-export async function startServer({ port = 0 } = {}) {
+/** Starts `hailong serve` of `dist` (the built app by default) on `port` (0: any free port)
+ *  and resolves once it is listening. */
+export async function startServer({ port = 0, dist = required("HAILONG_DIST") } = {}) {
   const child = spawn(
     required("HAILONG_BIN"),
-    ["serve", "--dist", required("HAILONG_DIST"), "--addr", `127.0.0.1:${port}`],
+    ["serve", "--dist", dist, "--addr", `127.0.0.1:${port}`],
     { stdio: ["ignore", "pipe", "inherit"] }
   );
   const url = await new Promise((resolve, reject) => {

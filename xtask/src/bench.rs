@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: the figures recorded in BENCHMARKS.md.
 //!
 //! 1. The respondent's first load, in bytes raw and gzip -9 (`dist`).
-//! 2. `hailong tally` on one million generated SIPAS responses, beside DuckDB counting the same
+//! 2. The time from a tap on the kiosk to its response being committed to IndexedDB, p50 and
+//!    p95 over 1,000 taps in headless Chromium.
+//! 3. `hailong tally` on one million generated SIPAS responses, beside DuckDB counting the same
 //!    groups (ward × quarter × question × answer) from the same file, in one run: wall time and
 //!    peak memory of each, measured by the kernel (`wait4`), and a check that both counted the
 //!    same number of answers.
@@ -38,8 +40,36 @@ pub fn run() -> anyhow::Result<bool> {
     let (raw, gzip) = report.first_load();
     println!("| **first load, in total** | {raw} | {gzip} | |");
     println!();
+    latency_bench()?;
+    println!();
     tally_bench()?;
     Ok(true)
+}
+
+const TAPS: u32 = 1000;
+
+fn latency_bench() -> anyhow::Result<()> {
+    tools::ensure_chromium()?;
+    tools::ensure_npm_packages()?;
+    let hailong = build_fast_server()?;
+    let output = Command::new("node")
+        .current_dir(root())
+        .args(["tests/e2e/bench-latency.mjs", &TAPS.to_string()])
+        .env("HAILONG_BIN", &hailong)
+        .env("HAILONG_DIST", dist::dist_dir())
+        .env("CHROMIUM", tools::CHROMIUM)
+        .output()?;
+    if !output.status.success() {
+        bail!("the latency bench failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let ms = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
+    println!("Tap to committed in IndexedDB (durability \"strict\"), {TAPS} taps in headless Chromium:");
+    println!();
+    println!("| p50 | p95 | max |");
+    println!("|---:|---:|---:|");
+    println!("| {:.1} ms | {:.1} ms | {:.1} ms |", ms("p50_ms"), ms("p95_ms"), ms("max_ms"));
+    Ok(())
 }
 
 fn tally_bench() -> anyhow::Result<()> {

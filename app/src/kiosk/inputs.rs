@@ -114,7 +114,10 @@ pub fn question_input(
                             let tap = {
                                 let dispatcher = dispatcher.clone();
                                 let (id, answer) = (id.clone(), to_answer(&choice.code));
-                                Callback::from(move |_: PointerEvent| dispatcher.dispatch(answer_action(&id, answer.clone(), true)))
+                                Callback::from(move |_: PointerEvent| {
+                                    clock::mark(super::TAP_MARK);
+                                    dispatcher.dispatch(answer_action(&id, answer.clone(), true))
+                                })
                             };
                             let change = {
                                 let dispatcher = dispatcher.clone();

@@ -39,6 +39,9 @@ pub const MIN_INTERVAL_MS: i64 = 3_000;
 /// This many responses within [`BURST_WINDOW_MS`] is a burst: the last one is flagged.
 pub const BURST_COUNT: usize = 5;
 pub const BURST_WINDOW_MS: i64 = 60_000;
+/// Performance-timeline names for the time from a tap to its response being on disk.
+pub const TAP_MARK: &str = "hailong-tap";
+pub const COMMIT_MEASURE: &str = "hailong-tap-to-commit";
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
@@ -326,7 +329,10 @@ pub fn kiosk(props: &KioskProps) -> Html {
                 let record = record.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     match store.0.add_response(&record).await {
-                        Ok(()) => dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() }),
+                        Ok(()) => {
+                            clock::measure_since(COMMIT_MEASURE, TAP_MARK);
+                            dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() })
+                        }
                         Err(err) => dispatcher.dispatch(KioskAction::Failed { reason: err.to_string() }),
                     }
                 });
