@@ -8,15 +8,17 @@ pub mod clock;
 pub mod download;
 pub mod faces;
 pub mod kiosk;
+pub mod pin;
 pub mod route;
 pub mod service_worker;
+pub mod settings;
 pub mod staff;
+pub mod staff_area;
 pub mod storage;
 
 use std::rc::Rc;
 use std::sync::Arc;
 
-use survey::Survey;
 use yew::prelude::*;
 
 use crate::route::Route;
@@ -39,11 +41,11 @@ pub fn run() {
     }
 }
 
-/// What the app needs before it can show anything: the survey and an open store.
+/// What the app needs before it can show anything: an open store and the kiosk's settings.
 #[derive(Clone, PartialEq)]
 enum Startup {
     Opening,
-    Ready(SharedStore),
+    Ready(SharedStore, Result<settings::KioskSettings, String>),
     Failed(String),
 }
 
@@ -57,36 +59,47 @@ impl PartialEq for SharedStore {
     }
 }
 
+/// The key of the kiosk's settings in the store.
+pub const SETTINGS_KEY: &str = "kiosk_settings";
+
 #[function_component(App)]
 fn app() -> Html {
     let route = use_memo((), |_| Route::current());
-    // Which shipped survey runs: `?survey=<id>`, or the counter rating. (Staff will choose it in
-    // the kiosk's set-up screen; until then the address says it.)
-    let survey_id =
-        use_memo((), |_| route::query("survey").unwrap_or_else(|| survey_defs::COUNTER_RATING_ID.to_owned()));
-    let survey = use_memo(survey_id.clone(), |id| survey_defs::by_id(id));
     let startup = use_state(|| Startup::Opening);
     {
         let startup = startup.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                match Store::open().await {
-                    Ok(store) => startup.set(Startup::Ready(SharedStore(Rc::new(store)))),
-                    Err(err) => startup.set(Startup::Failed(err.to_string())),
-                }
+                let store = match Store::open().await {
+                    Ok(store) => store,
+                    Err(err) => return startup.set(Startup::Failed(err.to_string())),
+                };
+                let settings = match store.setting(SETTINGS_KEY).await {
+                    Ok(Some(json)) => settings::KioskSettings::from_json(&json),
+                    Ok(None) => Ok(settings::KioskSettings::default()),
+                    Err(err) => Err(err.to_string()),
+                };
+                startup.set(Startup::Ready(SharedStore(Rc::new(store)), settings));
             });
         });
     }
-
-    let Some(survey) = survey.as_ref().clone() else {
-        return kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`"));
-    };
-    let survey: Arc<Survey> = Arc::new(survey);
     match (&*startup, *route) {
         (Startup::Opening, _) => html! { <p class="loading">{ "Đang tải… / Loading…" }</p> },
         (Startup::Failed(reason), _) => kiosk::out_of_service(reason),
-        (Startup::Ready(store), Route::Kiosk) => html! { <kiosk::Kiosk store={store.clone()} {survey} /> },
-        (Startup::Ready(store), Route::Staff) => html! { <staff::Staff store={store.clone()} {survey} /> },
-        (Startup::Ready(_), Route::NotFound) => route::not_found(),
+        (Startup::Ready(store, settings), Route::Staff) => {
+            html! { <staff_area::StaffArea store={store.clone()} settings={settings.clone().ok()} /> }
+        }
+        (Startup::Ready(_, Err(reason)), Route::Kiosk) => kiosk::out_of_service(reason),
+        (Startup::Ready(store, Ok(settings)), Route::Kiosk) => {
+            // `?survey=<id>` runs another shipped survey without changing the settings.
+            let survey_id = route::query("survey").unwrap_or_else(|| settings.survey_id.clone());
+            match survey_defs::by_id(&survey_id) {
+                Some(survey) => html! {
+                    <kiosk::Kiosk store={store.clone()} survey={Arc::new(survey)} config={kiosk::KioskConfig::from(settings)} />
+                },
+                None => kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
+            }
+        }
+        (Startup::Ready(..), Route::NotFound) => route::not_found(),
     }
 }

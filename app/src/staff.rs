@@ -108,7 +108,7 @@ pub fn staff(props: &StaffProps) -> Html {
                         </section>
                     }
                     <p>
-                        <button type="button" class="action" onclick={on_download}>
+                        <button type="button" class="action download-tally" onclick={on_download}>
                             { "Tải bảng tổng hợp (CSV cho Excel)" }
                             <span class="en" lang="en">{ "Download the tally (CSV for Excel)" }</span>
                         </button>

@@ -240,6 +240,14 @@ impl Store {
         transaction_done(&transaction).await
     }
 
+    /// Stores a setting (a JSON text) and returns once it is committed to disk.
+    pub async fn put_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        let transaction = self.transaction(SETTINGS, "readwrite")?;
+        let store = transaction.object_store(SETTINGS).map_err(StorageError::from_js)?;
+        store.put_with_key(&value.into(), &key.into()).map_err(StorageError::from_js)?;
+        transaction_done(&transaction).await
+    }
+
     /// This device's random id, made on first use and kept.
     pub async fn device_id(&self) -> Result<String, StorageError> {
         if let Some(id) = self.setting(DEVICE_ID).await? {
@@ -257,7 +265,8 @@ impl Store {
         }
     }
 
-    async fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
+    /// A stored setting (a JSON text), if there is one.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
         let transaction = self.transaction(SETTINGS, "readonly")?;
         let store = transaction.object_store(SETTINGS).map_err(StorageError::from_js)?;
         let value = request_result(&store.get(&key.into()).map_err(StorageError::from_js)?).await?;

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { firstPage, launchBrowser, rate, staffCounts, startServer } from "./harness.mjs";
+import { firstPage, launchBrowser, rate, staffCounts, startServer, openStaff } from "./harness.mjs";
 
 test("a response survives the browser being killed right after its thank-you", { timeout: 120_000 }, async () => {
   const server = await startServer();
@@ -38,8 +38,7 @@ test("a tap right after the previous thank-you is kept but flagged as misuse", {
     // The question comes back after the thank-you; a tap at once is no new citizen.
     await page.locator("label.level").first().waitFor({ timeout: 10_000 });
     await rate(page, "rat-hai-long");
-    await page.goto(`${server.url}/staff`);
-    await page.locator(".summary .responses").waitFor();
+    await openStaff(page, `${server.url}/staff`);
     const values = await page.locator(".summary dd").allTextContents();
     assert.equal(values[0], "1", "one response counted");
     assert.equal(values[1], "1", "the hasty one flagged as misuse, not lost");
@@ -65,8 +64,7 @@ test("a citizen who walks away is warned, then kept as partial and the kiosk sta
     await page.locator('label.level[data-code="rat-hai-long"]').waitFor();
     assert.equal(await page.locator(".idle-warning").count(), 0);
     assert.equal(await page.locator("fieldset.multi").count(), 0, "nothing of the last citizen shows");
-    await page.goto(`${server.url}/staff`);
-    await page.locator(".summary .responses").waitFor();
+    await openStaff(page, `${server.url}/staff`);
     const values = await page.locator(".summary dd").allTextContents();
     assert.deepEqual(values.slice(0, 3), ["0", "0", "1"], "counted: none; misuse: none; partial: one");
   } finally {

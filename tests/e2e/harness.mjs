@@ -134,10 +134,22 @@ export async function rateAndFinish(page, code) {
   await page.locator(".thanks").waitFor({ timeout: 10_000 });
 }
 
+/** The PIN the tests choose for the staff area. */
+export const TEST_PIN = "2468";
+
+/** Opens the staff area at `url` (`…/staff`), choosing the PIN on a new kiosk or entering it. */
+export async function openStaff(page, url) {
+  await page.goto(url);
+  await page.locator("#pin").waitFor();
+  await page.locator("#pin").fill(TEST_PIN);
+  if (await page.locator("#pin-again").count()) await page.locator("#pin-again").fill(TEST_PIN);
+  await page.locator(".pin-form button[type=submit]").click();
+  await page.locator(".summary .responses").waitFor();
+}
+
 /** Counts per option of one question, as the staff page shows them, with the responses counted. */
 export async function staffCounts(page, baseUrl, questionId = "muc-do-hai-long") {
-  await page.goto(`${baseUrl}/staff`);
-  await page.locator(".summary .responses").waitFor();
+  await openStaff(page, `${baseUrl}/staff`);
   const counts = {};
   for (const row of await page.locator(`table.tally[data-question="${questionId}"] tbody tr`).all()) {
     counts[await row.getAttribute("data-code")] = Number(await row.locator(".count").textContent());

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { firstPage, launchBrowser, rate, rateAndFinish, staffCounts, startServer, waitForOfflineReady } from "./harness.mjs";
+import { firstPage, launchBrowser, rate, rateAndFinish, staffCounts, startServer, waitForOfflineReady, openStaff } from "./harness.mjs";
 
 const LEVELS = ["rat-hai-long", "hai-long", "khong-hai-long"];
 
@@ -43,7 +43,7 @@ test("three answers survive a reload and show on the staff page and in the CSV",
     const counts = await staffCounts(page, server.url);
     assert.deepEqual(counts, { "rat-hai-long": 1, "hai-long": 1, "khong-hai-long": 1, _responses: 3 });
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.action").click()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-tally").click()]);
     assert.match(download.suggestedFilename(), /^hailong-tally-danh-gia-tai-quay-2026\.1-\d{8}\.csv$/);
     const rows = parseTally(await readFile(await download.path()));
     const byCode = Object.fromEntries(
@@ -111,8 +111,7 @@ test("the per-dossier evaluation is answered screen by screen and counted", { ti
 
     const counts = await staffCounts(page, `${server.url}`, "chi-so-1");
     assert.equal(counts._responses, 0, "the counter rating's page counts its own survey only");
-    await page.goto(`${server.url}/staff?survey=danh-gia-ho-so`);
-    await page.locator(".summary .responses").waitFor();
+    await openStaff(page, `${server.url}/staff?survey=danh-gia-ho-so`);
     assert.equal(await page.locator(".summary .responses").textContent(), "1");
     const chosen = await page.locator('table.tally[data-question="so-co-quan-lien-he"] tr[data-code="chi-bo-phan-mot-cua"] .count').textContent();
     assert.equal(chosen, "1");

@@ -4,7 +4,7 @@
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { KIOSK, PHONE, UPRIGHT, firstPage, launchBrowser, rate, startServer } from "./harness.mjs";
+import { KIOSK, PHONE, UPRIGHT, firstPage, launchBrowser, rate, startServer, openStaff } from "./harness.mjs";
 
 const out = process.argv[2] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
@@ -34,8 +34,7 @@ try {
       await page.locator("button.next").click();
       await page.locator(".thanks").waitFor();
       await shot("thanks");
-      await page.goto(`${server.url}/staff`);
-      await page.locator(".summary .responses").waitFor();
+      await openStaff(page, `${server.url}/staff`);
       await page.screenshot({ path: join(out, `${size}-staff.png`), fullPage: true });
 
       await page.goto(`${server.url}/?survey=danh-gia-ho-so`);

@@ -28,9 +28,11 @@ use crate::{clock, service_worker};
 
 pub use view::out_of_service;
 
-/// How long the thank-you screen stays before the survey returns for the next citizen.
+/// How long the thank-you screen stays before the survey returns for the next citizen, unless
+/// staff set otherwise.
 pub const THANKS_SECONDS: u32 = 5;
-/// How long a half-answered survey waits untouched before the warning.
+/// How long a half-answered survey waits untouched before the warning, unless staff set
+/// otherwise.
 pub const IDLE_SECONDS: u32 = 30;
 /// How long the warning shows before the answers are put away.
 pub const IDLE_WARNING_SECONDS: u32 = 5;
@@ -63,9 +65,37 @@ pub enum Screen {
     },
 }
 
+/// What staff set for this kiosk (see `crate::settings`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KioskConfig {
+    pub idle_seconds: u32,
+    pub thanks_seconds: u32,
+    pub unit_code: Option<String>,
+    pub counter_code: Option<String>,
+}
+
+impl Default for KioskConfig {
+    fn default() -> KioskConfig {
+        KioskConfig { idle_seconds: IDLE_SECONDS, thanks_seconds: THANKS_SECONDS, unit_code: None, counter_code: None }
+    }
+}
+
+impl From<&crate::settings::KioskSettings> for KioskConfig {
+    fn from(settings: &crate::settings::KioskSettings) -> KioskConfig {
+        let code = |code: &str| Some(code.to_owned()).filter(|code| !code.is_empty());
+        KioskConfig {
+            idle_seconds: settings.idle_seconds,
+            thanks_seconds: settings.thanks_seconds,
+            unit_code: code(&settings.unit_code),
+            counter_code: code(&settings.counter_code),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct KioskState {
     pub survey: Arc<Survey>,
+    pub config: KioskConfig,
     pub session: Session,
     pub lang: Lang,
     pub screen: Screen,
@@ -120,10 +150,11 @@ pub enum KioskAction {
 }
 
 impl KioskState {
-    pub fn new(survey: Arc<Survey>) -> KioskState {
+    pub fn new(survey: Arc<Survey>, config: KioskConfig) -> KioskState {
         KioskState {
             session: Session::new(survey.clone(), RecordContext::new(Channel::Kiosk)),
             survey,
+            config,
             lang: Lang::Vi,
             screen: Screen::Starting,
             response_id: None,
@@ -202,6 +233,8 @@ impl Reducible for KioskState {
             (KioskAction::DeviceReady { device_id }, Screen::Starting) => {
                 let mut context = RecordContext::new(Channel::Kiosk);
                 context.device_id = Some(device_id);
+                context.unit = self.config.unit_code.clone();
+                context.counter = self.config.counter_code.clone();
                 next.session = Session::new(self.survey.clone(), context);
                 next.screen = next.start_screen();
             }
@@ -232,7 +265,7 @@ impl Reducible for KioskState {
                 if record.partial {
                     next.reset();
                 } else {
-                    next.screen = Screen::Thanks { seconds_left: THANKS_SECONDS };
+                    next.screen = Screen::Thanks { seconds_left: self.config.thanks_seconds };
                 }
             }
             (KioskAction::Failed { reason }, _) => next.screen = Screen::OutOfService { reason },
@@ -246,7 +279,7 @@ impl Reducible for KioskState {
             }
             (KioskAction::Tick { now }, Screen::Asking | Screen::Welcome) => {
                 next.idle_seconds += 1;
-                if next.idle_seconds >= IDLE_SECONDS + IDLE_WARNING_SECONDS {
+                if next.idle_seconds >= self.config.idle_seconds + IDLE_WARNING_SECONDS {
                     if next.session.is_blank() {
                         if next.screen != next.start_screen() || !next.session.is_first() {
                             next.reset();
@@ -276,8 +309,8 @@ impl Reducible for KioskState {
 impl KioskState {
     /// Seconds left before the answers are put away, while the idle warning shows.
     pub fn idle_warning(&self) -> Option<u32> {
-        (self.screen == Screen::Asking && self.idle_seconds >= IDLE_SECONDS)
-            .then(|| IDLE_SECONDS + IDLE_WARNING_SECONDS - self.idle_seconds)
+        (self.screen == Screen::Asking && self.idle_seconds >= self.config.idle_seconds)
+            .then(|| self.config.idle_seconds + IDLE_WARNING_SECONDS - self.idle_seconds)
     }
 }
 
@@ -293,11 +326,12 @@ pub fn advances_on_tap(kind: &QuestionKind) -> bool {
 pub struct KioskProps {
     pub store: SharedStore,
     pub survey: Arc<Survey>,
+    pub config: KioskConfig,
 }
 
 #[function_component(Kiosk)]
 pub fn kiosk(props: &KioskProps) -> Html {
-    let state = use_reducer(|| KioskState::new(props.survey.clone()));
+    let state = use_reducer(|| KioskState::new(props.survey.clone(), props.config.clone()));
 
     {
         let dispatcher = state.dispatcher();
@@ -362,7 +396,12 @@ mod tests {
 
     fn state(survey_id: &str) -> Rc<KioskState> {
         let survey = Arc::new(survey_defs::by_id(survey_id).unwrap());
-        Rc::new(KioskState::new(survey)).reduce(KioskAction::DeviceReady { device_id: "device".into() })
+        let config = KioskConfig {
+            unit_code: Some("phuong-1".into()),
+            counter_code: Some("quay-2".into()),
+            ..KioskConfig::default()
+        };
+        Rc::new(KioskState::new(survey, config)).reduce(KioskAction::DeviceReady { device_id: "device".into() })
     }
 
     fn tap(question_id: &str, code: &str, n: u32, now: i64) -> KioskAction {
@@ -403,6 +442,7 @@ mod tests {
         let record = record(&next);
         assert_eq!(record.submitted_at, "2026-11-23T19:08:15+07:00");
         assert_eq!(record.device_id.as_deref(), Some("device"));
+        assert_eq!((record.unit.as_deref(), record.counter.as_deref()), (Some("phuong-1"), Some("quay-2")));
         assert_eq!(record.misuse, None);
         assert_eq!(record.answers["muc-do-hai-long"], Answer::Choice("hai-long".into()));
         record.check_against(&next.survey).unwrap();

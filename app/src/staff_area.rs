@@ -1,0 +1,328 @@
+//! The staff area at `/staff`: behind the PIN, the kiosk's settings and the counts.
+//!
+//! First run: staff choose a PIN (twice). Afterwards the PIN opens the area; five wrong tries
+//! lock it for a minute, and the lock survives a reload. The PIN is checked with WebCrypto,
+//! so the area needs a secure address (https:// or localhost).
+
+use std::sync::Arc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::pin::{self, PinLock, PinRecord};
+use crate::settings::{self, KioskSettings};
+use crate::{SETTINGS_KEY, SharedStore, clock, route, staff};
+
+#[derive(Clone, Debug, PartialEq)]
+enum Gate {
+    Loading,
+    /// No PIN yet: choose one.
+    Choose {
+        error: Option<String>,
+    },
+    Enter {
+        error: Option<String>,
+    },
+    Locked {
+        seconds: u32,
+    },
+    Open,
+    Failed(String),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StaffAreaProps {
+    pub store: SharedStore,
+    /// The stored settings, or `None` where they cannot be read (they can be set anew here).
+    pub settings: Option<KioskSettings>,
+}
+
+async fn read<T: serde::de::DeserializeOwned>(store: &SharedStore, key: &str) -> Result<Option<T>, String> {
+    match store.0.setting(key).await.map_err(|err| err.to_string())? {
+        Some(json) => serde_json::from_str(&json).map(Some).map_err(|err| format!("{key} cannot be read: {err}")),
+        None => Ok(None),
+    }
+}
+
+async fn write<T: serde::Serialize>(store: &SharedStore, key: &str, value: &T) -> Result<(), String> {
+    let json = serde_json::to_string(value).map_err(|err| err.to_string())?;
+    store.0.put_setting(key, &json).await.map_err(|err| err.to_string())
+}
+
+/// Where the gate stands now, from what is stored.
+async fn current_gate(store: &SharedStore) -> Gate {
+    let pin: Option<PinRecord> = match read(store, pin::PIN_KEY).await {
+        Ok(pin) => pin,
+        Err(err) => return Gate::Failed(err),
+    };
+    if pin.is_none() {
+        return Gate::Choose { error: None };
+    }
+    let lock: PinLock = read(store, pin::LOCK_KEY).await.ok().flatten().unwrap_or_default();
+    match lock.seconds_left(clock::now_millis()) {
+        Some(seconds) => Gate::Locked { seconds },
+        None => Gate::Enter { error: None },
+    }
+}
+
+async fn choose(store: &SharedStore, first: String, second: String) -> Gate {
+    if !pin::valid_pin(&first) {
+        return Gate::Choose { error: Some("Mã PIN gồm 4 đến 8 chữ số. / A PIN is 4 to 8 digits.".into()) };
+    }
+    if first != second {
+        return Gate::Choose { error: Some("Hai lần nhập không khớp. / The two entries differ.".into()) };
+    }
+    let salt = pin::new_salt();
+    match pin::derive(&first, &salt, pin::ITERATIONS).await {
+        Ok(hash) => {
+            let record = PinRecord {
+                format: 1,
+                salt: pin::to_hex(&salt),
+                iterations: pin::ITERATIONS,
+                hash: pin::to_hex(&hash),
+            };
+            match write(store, pin::PIN_KEY, &record).await {
+                Ok(()) => Gate::Open,
+                Err(err) => Gate::Failed(err),
+            }
+        }
+        Err(err) => Gate::Failed(err),
+    }
+}
+
+async fn enter(store: &SharedStore, attempt: String) -> Gate {
+    let now = clock::now_millis();
+    let lock: PinLock = read(store, pin::LOCK_KEY).await.ok().flatten().unwrap_or_default();
+    if let Some(seconds) = lock.seconds_left(now) {
+        return Gate::Locked { seconds };
+    }
+    let record: PinRecord = match read(store, pin::PIN_KEY).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return Gate::Choose { error: None },
+        Err(err) => return Gate::Failed(err),
+    };
+    let (Some(salt), Some(expected)) = (pin::from_hex(&record.salt), pin::from_hex(&record.hash)) else {
+        return Gate::Failed("the stored PIN is damaged".into());
+    };
+    let right = match pin::derive(&attempt, &salt, record.iterations).await {
+        Ok(hash) => pin::same_hash(&hash, &expected),
+        Err(err) => return Gate::Failed(err),
+    };
+    let lock = if right { PinLock::default() } else { lock.failed(now) };
+    if let Err(err) = write(store, pin::LOCK_KEY, &lock).await {
+        return Gate::Failed(err);
+    }
+    match (right, lock.seconds_left(now)) {
+        (true, _) => Gate::Open,
+        (false, Some(seconds)) => Gate::Locked { seconds },
+        (false, None) => Gate::Enter {
+            error: Some(format!(
+                "Sai mã PIN. Còn {} lần thử. / Wrong PIN: {} tries left.",
+                lock.tries_left(),
+                lock.tries_left()
+            )),
+        },
+    }
+}
+
+fn input_value(id: &str) -> String {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id))
+        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(element).ok())
+        .map(|input| input.value())
+        .unwrap_or_default()
+}
+
+#[function_component(StaffArea)]
+pub fn staff_area(props: &StaffAreaProps) -> Html {
+    let gate = use_state(|| Gate::Loading);
+    {
+        let (gate, store) = (gate.clone(), props.store.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { gate.set(current_gate(&store).await) });
+        });
+    }
+    {
+        // While locked, look again every second.
+        let (gate, store) = (gate.clone(), props.store.clone());
+        let locked = matches!(*gate, Gate::Locked { .. });
+        use_effect_with(locked, move |locked| {
+            let timer = locked.then(|| {
+                gloo_timers::callback::Interval::new(1_000, move || {
+                    let (gate, store) = (gate.clone(), store.clone());
+                    wasm_bindgen_futures::spawn_local(async move { gate.set(current_gate(&store).await) });
+                })
+            });
+            move || drop(timer)
+        });
+    }
+
+    let on_submit = {
+        let (gate, store) = (gate.clone(), props.store.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (gate, store) = (gate.clone(), store.clone());
+            let current = (*gate).clone();
+            // Read the fields now: the "checking" screen below replaces the form.
+            let (first, second) = (input_value("pin"), input_value("pin-again"));
+            gate.set(Gate::Loading);
+            wasm_bindgen_futures::spawn_local(async move {
+                let next = match current {
+                    Gate::Choose { .. } => choose(&store, first, second).await,
+                    Gate::Enter { .. } => enter(&store, first).await,
+                    other => other,
+                };
+                gate.set(next);
+            });
+        })
+    };
+
+    let pin_form = |title: &str, english: &str, again: bool, error: &Option<String>| {
+        html! {
+            <main class="page staff pin-gate">
+                <h1>{ title }<span class="en" lang="en">{ english }</span></h1>
+                <form class="pin-form" onsubmit={on_submit.clone()}>
+                    <label for="pin">{ "Mã PIN (4–8 chữ số) / PIN (4–8 digits)" }</label>
+                    <input id="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8" required=true />
+                    if again {
+                        <label for="pin-again">{ "Nhập lại mã PIN / The PIN again" }</label>
+                        <input id="pin-again" type="password" inputmode="numeric" autocomplete="off" maxlength="8" required=true />
+                    }
+                    if let Some(error) = error {
+                        <p class="violation" role="alert">{ error }</p>
+                    }
+                    <button type="submit" class="action">{ if again { "Lưu mã PIN / Save the PIN" } else { "Mở / Open" } }</button>
+                </form>
+                <p><a href="/">{ "← Về màn hình đánh giá / Back to the rating screen" }</a></p>
+            </main>
+        }
+    };
+
+    match &*gate {
+        Gate::Loading => html! { <p class="loading">{ "Đang kiểm tra… / Checking…" }</p> },
+        Gate::Failed(reason) => html! {
+            <main class="page staff"><p role="alert" class="violation">{ format!("Không mở được khu vực cán bộ / The staff area cannot open: {reason}") }</p></main>
+        },
+        Gate::Choose { error } => pin_form("Chọn mã PIN cho cán bộ", "Choose the staff PIN", true, error),
+        Gate::Enter { error } => pin_form("Khu vực cán bộ", "Staff area", false, error),
+        Gate::Locked { seconds } => html! {
+            <main class="page staff pin-gate">
+                <h1>{ "Khu vực cán bộ" }<span class="en" lang="en">{ "Staff area" }</span></h1>
+                <p class="violation locked" role="alert">
+                    { format!("Đã nhập sai 5 lần. Vui lòng thử lại sau {seconds} giây.") }
+                    <span class="en" lang="en">{ format!("Five wrong tries: try again in {seconds} s.") }</span>
+                </p>
+            </main>
+        },
+        Gate::Open => {
+            let settings = props.settings.clone().unwrap_or_default();
+            let survey_id = route::query("survey").unwrap_or_else(|| settings.survey_id.clone());
+            html! {
+                <>
+                    <SettingsForm store={props.store.clone()} settings={settings} damaged={props.settings.is_none()} />
+                    { match survey_defs::by_id(&survey_id) {
+                        Some(survey) => html! { <staff::Staff store={props.store.clone()} survey={Arc::new(survey)} /> },
+                        None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
+                    } }
+                </>
+            }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SettingsFormProps {
+    store: SharedStore,
+    settings: KioskSettings,
+    /// The stored settings could not be read; saving replaces them.
+    damaged: bool,
+}
+
+#[function_component(SettingsForm)]
+fn settings_form(props: &SettingsFormProps) -> Html {
+    let message = use_state(|| None::<Result<String, Vec<(&'static str, String)>>>);
+    let on_submit = {
+        let (store, message) = (props.store.clone(), message.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let number = |id: &str| input_value(id).trim().parse().unwrap_or(0);
+            let survey_id = web_sys::window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.get_element_by_id("survey"))
+                .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(element).ok())
+                .map(|select| select.value())
+                .unwrap_or_default();
+            let settings = KioskSettings {
+                survey_id,
+                unit_name: input_value("unit-name").trim().to_owned(),
+                unit_code: input_value("unit-code").trim().to_owned(),
+                counter_code: input_value("counter-code").trim().to_owned(),
+                idle_seconds: number("idle-seconds"),
+                thanks_seconds: number("thanks-seconds"),
+                ..KioskSettings::default()
+            };
+            let problems = settings::problems(&settings);
+            if !problems.is_empty() {
+                message.set(Some(Err(problems)));
+                return;
+            }
+            let (store, message) = (store.clone(), message.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await {
+                    Ok(()) => message.set(Some(Ok("Đã lưu. Màn hình đánh giá dùng cài đặt mới khi mở lại. / Saved: the rating screen uses them when it opens again.".into()))),
+                    Err(err) => message.set(Some(Err(vec![("", err.to_string())]))),
+                }
+            });
+        })
+    };
+    let settings = &props.settings;
+    let problem = |field: &str| match &*message {
+        Some(Err(problems)) => problems
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, text)| html! { <span class="field-problem" role="alert">{ text }</span> }),
+        _ => None,
+    };
+    html! {
+        <main class="page staff settings">
+            <h1>{ "Cài đặt thiết bị" }<span class="en" lang="en">{ "This kiosk's settings" }</span></h1>
+            if props.damaged {
+                <p class="violation" role="alert">{ "Cài đặt đã lưu không đọc được; lưu lại để thay. / The stored settings cannot be read; saving replaces them." }</p>
+            }
+            <form class="settings-form" onsubmit={on_submit}>
+                <label for="survey">{ "Khảo sát / Survey" }</label>
+                <select id="survey">
+                    { for survey_defs::SHIPPED.iter().filter_map(|shipped| shipped.survey().ok()).map(|survey| html! {
+                        <option value={survey.id.clone()} selected={survey.id == settings.survey_id}>
+                            { format!("{} ({})", survey.title.vi, survey.version) }
+                        </option>
+                    }) }
+                </select>
+                <label for="unit-name">{ "Tên đơn vị / Unit name" }</label>
+                <input id="unit-name" type="text" value={settings.unit_name.clone()} />
+                <label for="unit-code">{ "Mã đơn vị / Unit code" }</label>
+                <input id="unit-code" type="text" value={settings.unit_code.clone()} placeholder="phuong-hong-bang" />
+                { for problem("unit_code") }
+                <label for="counter-code">{ "Mã quầy / Counter code" }</label>
+                <input id="counter-code" type="text" value={settings.counter_code.clone()} placeholder="quay-1" />
+                { for problem("counter_code") }
+                <label for="idle-seconds">{ "Chờ khi không thao tác (giây) / Idle time (s)" }</label>
+                <input id="idle-seconds" type="number" inputmode="numeric" min="10" max="600" value={settings.idle_seconds.to_string()} />
+                { for problem("idle_seconds") }
+                <label for="thanks-seconds">{ "Màn hình cảm ơn (giây) / Thank-you screen (s)" }</label>
+                <input id="thanks-seconds" type="number" inputmode="numeric" min="2" max="60" value={settings.thanks_seconds.to_string()} />
+                { for problem("thanks_seconds") }
+                <button type="submit" class="action">{ "Lưu cài đặt / Save settings" }</button>
+                if let Some(Ok(saved)) = &*message {
+                    <p class="saved" role="status">{ saved }</p>
+                }
+                if let Some(Err(problems)) = &*message {
+                    if problems.iter().any(|(field, _)| field.is_empty()) {
+                        <p class="violation" role="alert">{ problems.iter().map(|(_, text)| text.clone()).collect::<Vec<_>>().join("; ") }</p>
+                    }
+                }
+            </form>
+        </main>
+    }
+}

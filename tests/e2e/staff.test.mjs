@@ -1,0 +1,86 @@
+// The staff area: a PIN chosen at first run guards it, five wrong tries lock it for a minute
+// (a reload does not lift the lock), and the settings saved there survive a reload and go into
+// every response.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { TEST_PIN, firstPage, launchBrowser, openStaff, rate, startServer } from "./harness.mjs";
+
+async function tryPin(page, pin) {
+  await page.locator("#pin").fill(pin);
+  await page.locator(".pin-form button[type=submit]").click();
+}
+
+test("five wrong PINs lock the staff area for a minute, even across a reload", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await page.clock.install();
+    await openStaff(page, `${server.url}/staff`); // chooses the PIN on this new kiosk
+    await page.goto(`${server.url}/staff`);
+    for (let left = 4; left >= 1; left--) {
+      await tryPin(page, "0000");
+      await page.getByText(`Còn ${left} lần thử`).waitFor();
+    }
+    await tryPin(page, "0000");
+    await page.locator(".locked").waitFor();
+    assert.match(await page.locator(".locked").textContent(), /thử lại sau 60 giây/);
+
+    await page.reload();
+    await page.locator(".locked").waitFor();
+    assert.equal(await page.locator("#pin").count(), 0, "no PIN can be tried while locked");
+
+    await page.clock.runFor(61_000);
+    await page.locator("#pin").waitFor();
+    await tryPin(page, TEST_PIN);
+    await page.locator(".summary .responses").waitFor();
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test("settings saved by staff survive a reload and go into every response", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#unit-code").fill("Phường 1");
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".field-problem").waitFor();
+
+    await page.locator("#unit-code").fill("phuong-hong-bang");
+    await page.locator("#counter-code").fill("quay-2");
+    await page.locator("#thanks-seconds").fill("3");
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+
+    await openStaff(page, `${server.url}/staff`);
+    assert.equal(await page.locator("#unit-code").inputValue(), "phuong-hong-bang", "kept across a reload");
+
+    await page.goto(server.url);
+    await rate(page, "rat-hai-long");
+    assert.match(await page.locator(".countdown").textContent(), /3 giây/);
+    const stored = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("hailong");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction("responses").objectStore("responses").getAll();
+            all.onsuccess = () => resolve(all.result);
+          };
+        })
+    );
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].unit, "phuong-hong-bang");
+    assert.equal(stored[0].counter, "quay-2");
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
