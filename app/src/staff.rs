@@ -30,6 +30,15 @@ pub struct StaffProps {
 #[function_component(Staff)]
 pub fn staff(props: &StaffProps) -> Html {
     let loaded = use_state(|| Loaded::Loading);
+    let storage = use_state(|| None::<Result<crate::storage::StorageReport, String>>);
+    {
+        let storage = storage.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(
+                async move { storage.set(Some(crate::storage::persist_and_report().await)) },
+            );
+        });
+    }
     let download_error = use_state(|| None::<String>);
     {
         let loaded = loaded.clone();
@@ -126,8 +135,30 @@ pub fn staff(props: &StaffProps) -> Html {
             <h1>{ "Kết quả đánh giá trên thiết bị này" }<span class="en" lang="en">{ "Responses on this device" }</span></h1>
             <p class="survey-name">{ format!("{} (phiên bản {})", props.survey.title.get(Lang::Vi), props.survey.version) }</p>
             { body }
+            { storage_line(&storage) }
             <p><a href="/">{ "← Về màn hình đánh giá / Back to the rating screen" }</a></p>
         </main>
+    }
+}
+
+/// What the browser said about keeping this device's data.
+fn storage_line(report: &Option<Result<crate::storage::StorageReport, String>>) -> Html {
+    let megabytes = |bytes: Option<f64>| bytes.map_or("?".to_string(), |bytes| format!("{:.1} MB", bytes / 1e6));
+    match report {
+        None => html! {},
+        Some(Err(reason)) => {
+            html! { <p class="storage warning" role="status">{ format!("Không rõ dung lượng lưu trữ / Storage unknown: {reason}") }</p> }
+        }
+        Some(Ok(report)) => html! {
+            <p class={classes!("storage", (!report.persisted).then_some("warning"))} role="status">
+                { format!("Đã dùng {} trên {} cho phép. / {} used of {} allowed. ", megabytes(report.usage_bytes), megabytes(report.quota_bytes), megabytes(report.usage_bytes), megabytes(report.quota_bytes)) }
+                { if report.persisted {
+                    "Trình duyệt cam kết giữ dữ liệu. / The browser keeps this data even when space runs short."
+                } else {
+                    "Trình duyệt CHƯA cam kết giữ dữ liệu: hãy cài ứng dụng lên màn hình chính và xuất dữ liệu thường xuyên. / The browser may clear this data when space runs short: install the app to the home screen and export often."
+                } }
+            </p>
+        },
     }
 }
 

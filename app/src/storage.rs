@@ -157,6 +157,36 @@ fn upgrade(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// How much this site stores, and whether the browser promised to keep it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StorageReport {
+    pub persisted: bool,
+    pub usage_bytes: Option<f64>,
+    pub quota_bytes: Option<f64>,
+}
+
+/// Asks the browser to keep this site's data even when the device runs short of space (it may
+/// say no, as Chrome does for sites that are not installed or bookmarked), and reports the
+/// answer with the space used. Staff see it, so a kiosk at risk is noticed before data is.
+pub async fn persist_and_report() -> Result<StorageReport, String> {
+    let describe = |err: JsValue| format!("{err:?}");
+    let navigator = web_sys::window().ok_or("no window")?.navigator();
+    let storage = Reflect::get(&navigator, &"storage".into()).map_err(describe)?;
+    if storage.is_undefined() {
+        return Err("this browser reports no storage information".into());
+    }
+    let call = |name: &str| -> Result<JsFuture, String> {
+        let function: js_sys::Function =
+            Reflect::get(&storage, &name.into()).map_err(describe)?.dyn_into().map_err(describe)?;
+        let promise: Promise = function.call0(&storage).map_err(describe)?.dyn_into().map_err(describe)?;
+        Ok(JsFuture::from(promise))
+    };
+    let persisted = call("persist")?.await.map_err(describe)?.as_bool().unwrap_or(false);
+    let estimate = call("estimate")?.await.map_err(describe)?;
+    let number = |key: &str| Reflect::get(&estimate, &key.into()).ok().and_then(|value| value.as_f64());
+    Ok(StorageReport { persisted, usage_bytes: number("usage"), quota_bytes: number("quota") })
+}
+
 impl Store {
     /// Opens this device's store, creating or migrating it as needed.
     pub async fn open() -> Result<Store, StorageError> {

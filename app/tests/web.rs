@@ -68,3 +68,17 @@ async fn the_device_id_is_made_once_and_kept() {
     assert_eq!(store.device_id().await.unwrap(), first);
     assert!(uuid::Uuid::parse_str(&first).is_ok(), "{first}");
 }
+
+/// A response exactly as this version stores it (format 1), kept here as written: whatever the
+/// app becomes, a kiosk's old data must keep loading.
+const STORED_BY_FORMAT_1: &str = r#"{"format":1,"response_id":"6f1c2a4e-3b5d-4c8e-9a57-2f1c3b5e7a91","survey_id":"danh-gia-tai-quay","survey_version":"2026.1","submitted_at":"2026-11-23T08:15:00+07:00","channel":"kiosk","unit":"phuong-hong-bang","counter":"quay-2","device_id":"5d0c9e2a-1b3c-4d5e-8f70-0a1b2c3d4e5f","partial":false,"answers":{"muc-do-hai-long":{"kind":"choice","value":"khong-hai-long"},"ly-do":{"kind":"choices","value":{"codes":["cho-lau","khac"],"other":"Không có ghế"}}}}"#;
+
+#[wasm_bindgen_test]
+async fn data_stored_in_format_1_keeps_loading() {
+    let store = fresh_store().await;
+    store.put_raw_response(&js_sys::JSON::parse(STORED_BY_FORMAT_1).unwrap()).await.unwrap();
+    let loaded = store.responses().await.unwrap().remove(0).expect("a format 1 record loads");
+    assert_eq!(loaded.counter.as_deref(), Some("quay-2"));
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    loaded.check_against(&survey).unwrap();
+}
