@@ -16,22 +16,14 @@
 
 use crate::export::{Cell, CsvProfile};
 use crate::model::{QuestionKind, RatingScale, Survey};
-use crate::tally::{Catalog, GROUP_COLUMNS, GroupCounts, GroupKey, Tally, TallyError};
+use crate::tally::{Catalog, GroupCounts, GroupKey, Tally, TallyError, after_group_columns};
 use crate::text::Lang;
 
 /// The default smallest group that may be published.
 pub const DEFAULT_MIN_N: u64 = 10;
 
 /// The columns of the index CSV; `docs/formats.md` describes each.
-pub const INDEX_COLUMNS: [&str; 21] = [
-    GROUP_COLUMNS[0],
-    GROUP_COLUMNS[1],
-    GROUP_COLUMNS[2],
-    GROUP_COLUMNS[3],
-    GROUP_COLUMNS[4],
-    GROUP_COLUMNS[5],
-    GROUP_COLUMNS[6],
-    GROUP_COLUMNS[7],
+pub const INDEX_COLUMNS: [&str; 21] = after_group_columns([
     "scope",
     "scope_id",
     "label",
@@ -45,7 +37,7 @@ pub const INDEX_COLUMNS: [&str; 21] = [
     "score",
     "class",
     "suppressed",
-];
+]);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {

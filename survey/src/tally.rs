@@ -207,23 +207,22 @@ impl GroupKey {
     }
 }
 
+/// [`GROUP_COLUMNS`] followed by `rest`, joined at compile time (`M` must be 8 more than `N`).
+pub const fn after_group_columns<const N: usize, const M: usize>(rest: [&'static str; N]) -> [&'static str; M] {
+    assert!(M == GROUP_COLUMNS.len() + N, "the header's length is the group columns and the rest");
+    let mut header = [""; M];
+    let mut index = 0;
+    while index < M {
+        header[index] =
+            if index < GROUP_COLUMNS.len() { GROUP_COLUMNS[index] } else { rest[index - GROUP_COLUMNS.len()] };
+        index += 1;
+    }
+    header
+}
+
 /// The columns of the tally CSV; `docs/formats.md` describes each.
-pub const TALLY_COLUMNS: [&str; 14] = [
-    GROUP_COLUMNS[0],
-    GROUP_COLUMNS[1],
-    GROUP_COLUMNS[2],
-    GROUP_COLUMNS[3],
-    GROUP_COLUMNS[4],
-    GROUP_COLUMNS[5],
-    GROUP_COLUMNS[6],
-    GROUP_COLUMNS[7],
-    "question_id",
-    "option_code",
-    "option_label",
-    "count",
-    "answered",
-    "percent",
-];
+pub const TALLY_COLUMNS: [&str; 14] =
+    after_group_columns(["question_id", "option_code", "option_label", "count", "answered", "percent"]);
 
 impl Tally {
     /// The rows of a survey version's tally: every option of every choice-like question and
