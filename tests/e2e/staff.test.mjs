@@ -52,6 +52,7 @@ test("settings saved by staff survive a reload and go into every response", { ti
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".field-problem").waitFor();
 
+    await page.locator("#unit-name").fill("Bộ phận Một cửa phường Hồng Bàng");
     await page.locator("#unit-code").fill("phuong-hong-bang");
     await page.locator("#counter-code").fill("quay-2");
     await page.locator("#thanks-seconds").fill("3");
@@ -62,6 +63,7 @@ test("settings saved by staff survive a reload and go into every response", { ti
     assert.equal(await page.locator("#unit-code").inputValue(), "phuong-hong-bang", "kept across a reload");
 
     await page.goto(server.url);
+    assert.equal(await page.locator(".unit-name").textContent(), "Bộ phận Một cửa phường Hồng Bàng");
     await rate(page, "rat-hai-long");
     assert.match(await page.locator(".countdown").textContent(), /3 giây/);
     const stored = await page.evaluate(

@@ -68,6 +68,8 @@ pub enum Screen {
 /// What staff set for this kiosk (see `crate::settings`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KioskConfig {
+    /// The unit's name as citizens know it, shown at the top of the kiosk.
+    pub unit_name: Option<String>,
     pub idle_seconds: u32,
     pub thanks_seconds: u32,
     pub unit_code: Option<String>,
@@ -76,7 +78,13 @@ pub struct KioskConfig {
 
 impl Default for KioskConfig {
     fn default() -> KioskConfig {
-        KioskConfig { idle_seconds: IDLE_SECONDS, thanks_seconds: THANKS_SECONDS, unit_code: None, counter_code: None }
+        KioskConfig {
+            unit_name: None,
+            idle_seconds: IDLE_SECONDS,
+            thanks_seconds: THANKS_SECONDS,
+            unit_code: None,
+            counter_code: None,
+        }
     }
 }
 
@@ -84,6 +92,7 @@ impl From<&crate::settings::KioskSettings> for KioskConfig {
     fn from(settings: &crate::settings::KioskSettings) -> KioskConfig {
         let code = |code: &str| Some(code.to_owned()).filter(|code| !code.is_empty());
         KioskConfig {
+            unit_name: code(&settings.unit_name),
             idle_seconds: settings.idle_seconds,
             thanks_seconds: settings.thanks_seconds,
             unit_code: code(&settings.unit_code),

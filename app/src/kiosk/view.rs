@@ -39,7 +39,12 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
     html! {
         <div class="kiosk-root" lang={lang_code(lang)} onpointerdown={touch} onkeydown={key}>
             <header class="kiosk-bar">
-                <span class="survey-title">{ state.survey.title.get(lang) }</span>
+                <span class="survey-title">
+                    if let Some(unit) = &state.config.unit_name {
+                        <strong class="unit-name">{ unit }</strong>{ " · " }
+                    }
+                    { state.survey.title.get(lang) }
+                </span>
                 <button type="button" class="lang-switch" onclick={switch}
                         lang={if lang == Lang::Vi { "en" } else { "vi" }}>
                     { if lang == Lang::Vi { "English" } else { "Tiếng Việt" } }
