@@ -1,4 +1,6 @@
-//! The Hài Lòng single-page app: the kiosk a citizen taps at the counter, and the staff page.
+//! The Hài Lòng single-page app: the kiosk a citizen taps at the counter, and the staff area.
+//! Two entry points (`src/bin/kiosk.rs`, `src/bin/staff.rs`) build two wasm files from this one
+//! library, so each carries only its own code; `boot.js` loads the one the address asks for.
 //!
 //! This is the only crate that knows the DOM. It is a thin shell over the `survey` core: the
 //! core decides what a response and a tally are; the app shows them, stores them in IndexedDB
@@ -24,24 +26,33 @@ use yew::prelude::*;
 use crate::route::Route;
 use crate::storage::Store;
 
-/// Starts the app in the page's `#app` element.
-pub fn run() {
+/// Starts the kiosk (every path but `/staff…`) in the page's `#app` element.
+pub fn run_kiosk() {
+    mount::<KioskApp>();
+}
+
+/// Starts the staff area (`/staff…`). Built as a wasm of its own, so that the citizen's
+/// download carries none of the staff code (PIN, settings, tally, CSV).
+pub fn run_staff() {
+    mount::<StaffApp>();
+}
+
+fn mount<C: BaseComponent<Properties = ()>>() {
     service_worker::register();
     let document = web_sys::window().and_then(|window| window.document());
-    let root = document.and_then(|document| document.get_element_by_id("app"));
-    match root {
+    match document.and_then(|document| document.get_element_by_id("app")) {
         Some(root) => {
             // The shell shows a loading line until the app is ready; the app replaces it.
             root.set_inner_html("");
-            yew::Renderer::<App>::with_root(root).render();
+            yew::Renderer::<C>::with_root(root).render();
         }
         None => {
-            yew::Renderer::<App>::new().render();
+            yew::Renderer::<C>::new().render();
         }
     }
 }
 
-/// What the app needs before it can show anything: an open store and the kiosk's settings.
+/// What both apps need before they can show anything: an open store and the kiosk's settings.
 #[derive(Clone, PartialEq)]
 enum Startup {
     Opening,
@@ -62,9 +73,9 @@ impl PartialEq for SharedStore {
 /// The key of the kiosk's settings in the store.
 pub const SETTINGS_KEY: &str = "kiosk_settings";
 
-#[function_component(App)]
-fn app() -> Html {
-    let route = use_memo((), |_| Route::current());
+/// Opens the store and reads the settings, once.
+#[hook]
+fn use_startup() -> UseStateHandle<Startup> {
     let startup = use_state(|| Startup::Opening);
     {
         let startup = startup.clone();
@@ -83,12 +94,21 @@ fn app() -> Html {
             });
         });
     }
+    startup
+}
+
+fn loading() -> Html {
+    html! { <p class="loading">{ "Đang tải… / Loading…" }</p> }
+}
+
+#[function_component(KioskApp)]
+fn kiosk_app() -> Html {
+    let route = use_memo((), |_| Route::current());
+    let startup = use_startup();
     match (&*startup, *route) {
-        (Startup::Opening, _) => html! { <p class="loading">{ "Đang tải… / Loading…" }</p> },
+        (Startup::Opening, _) => loading(),
         (Startup::Failed(reason), _) => kiosk::out_of_service(reason),
-        (Startup::Ready(store, settings), Route::Staff) => {
-            html! { <staff_area::StaffArea store={store.clone()} settings={settings.clone().ok()} /> }
-        }
+        (Startup::Ready(..), Route::NotFound | Route::Staff) => route::not_found(),
         (Startup::Ready(_, Err(reason)), Route::Kiosk) => kiosk::out_of_service(reason),
         (Startup::Ready(store, Ok(settings)), Route::Kiosk) => {
             // `?survey=<id>` runs another shipped survey without changing the settings.
@@ -100,6 +120,17 @@ fn app() -> Html {
                 None => kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
             }
         }
-        (Startup::Ready(..), Route::NotFound) => route::not_found(),
+    }
+}
+
+#[function_component(StaffApp)]
+fn staff_app() -> Html {
+    let startup = use_startup();
+    match &*startup {
+        Startup::Opening => loading(),
+        Startup::Failed(reason) => kiosk::out_of_service(reason),
+        Startup::Ready(store, settings) => {
+            html! { <staff_area::StaffArea store={store.clone()} settings={settings.clone().ok()} /> }
+        }
     }
 }

@@ -70,6 +70,10 @@ fn kb(bytes: u64) -> String {
 /// icons that the operating system keeps).
 const STABLE: [&str; 4] = ["manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"];
 
+/// The app's entry points, each built to a wasm of its own: the kiosk is the first load; the
+/// staff area is fetched only at `/staff` (and kept by the service worker for offline use).
+const ENTRIES: [&str; 2] = ["kiosk", "staff"];
+
 pub fn build() -> anyhow::Result<DistReport> {
     let root = root();
     tools::ensure_wasm_target()?;
@@ -79,46 +83,18 @@ pub fn build() -> anyhow::Result<DistReport> {
         "--release",
         "--package",
         "app",
-        "--bin",
-        "app",
+        "--bins",
         "--target",
         tools::WASM_TARGET,
     ]))?;
-    let input = root.join("target").join(tools::WASM_TARGET).join("release/app.wasm");
 
     let staging = root.join("target/dist-staging");
     let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging)?;
-    let bindgen_out = staging.join("bindgen");
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&input)
-        .web(true)?
-        .typescript(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        // boot.js passes the hashed wasm URL explicitly, so the glue needs no default path.
-        .omit_default_module_path(true)
-        .generate(&bindgen_out)
-        .context("generating the JS glue with wasm-bindgen")?;
-    if bindgen_out.join("snippets").exists() {
-        bail!("wasm-bindgen produced JS snippets, which dist does not yet copy and hash");
-    }
-
-    let bindgen_wasm = bindgen_out.join("app_bg.wasm");
-    let before = fs::read(&bindgen_wasm)?;
-    let (wasm, wasm_before_opt) = match tools::wasm_opt() {
-        Some(wasm_opt) => {
-            let optimised = staging.join("app_bg.opt.wasm");
-            tools::run(Command::new(wasm_opt).arg(&bindgen_wasm).args(["-Oz", "-o"]).arg(&optimised))?;
-            (fs::read(&optimised)?, Some((before.len() as u64, gzip(&before).len() as u64)))
-        }
-        None => (before, None),
-    };
-
     let out = staging.join("dist");
     fs::create_dir_all(&out)?;
+    let wasm_opt = tools::wasm_opt();
     let mut files = Vec::new();
-    let mut put = |logical: &str, served: String, bytes: &[u8]| -> anyhow::Result<String> {
+    let mut put = |logical: &str, served: String, bytes: &[u8], first_load: bool| -> anyhow::Result<String> {
         fs::write(out.join(&served), bytes)?;
         let compressed = gzip(bytes);
         if !served.ends_with(".png") {
@@ -129,30 +105,70 @@ pub fn build() -> anyhow::Result<DistReport> {
             served: served.clone(),
             raw: bytes.len() as u64,
             gzip: compressed.len() as u64,
-            first_load: !served.ends_with(".png"),
+            first_load,
         });
         Ok(format!("/{served}"))
     };
 
+    let mut wasm_before_opt = None;
+    let mut entry_urls = Vec::new();
+    for entry in ENTRIES {
+        let input = root.join("target").join(tools::WASM_TARGET).join("release").join(format!("{entry}.wasm"));
+        let bindgen_out = staging.join(format!("bindgen-{entry}"));
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(&input)
+            .web(true)?
+            .typescript(false)
+            .remove_name_section(true)
+            .remove_producers_section(true)
+            // boot.js passes the hashed wasm URL explicitly, so the glue needs no default path.
+            .omit_default_module_path(true)
+            .generate(&bindgen_out)
+            .with_context(|| format!("generating the JS glue of {entry} with wasm-bindgen"))?;
+        if bindgen_out.join("snippets").exists() {
+            bail!("wasm-bindgen produced JS snippets, which dist does not yet copy and hash");
+        }
+        let bindgen_wasm = bindgen_out.join(format!("{entry}_bg.wasm"));
+        let before = fs::read(&bindgen_wasm)?;
+        let wasm = match &wasm_opt {
+            Some(wasm_opt) => {
+                let optimised = staging.join(format!("{entry}_bg.opt.wasm"));
+                tools::run(Command::new(wasm_opt).arg(&bindgen_wasm).args(["-Oz", "-o"]).arg(&optimised))?;
+                if entry == "kiosk" {
+                    wasm_before_opt = Some((before.len() as u64, gzip(&before).len() as u64));
+                }
+                fs::read(&optimised)?
+            }
+            None => before,
+        };
+        let first_load = entry == "kiosk";
+        let wasm_url =
+            put(&format!("{entry}_bg.wasm"), hashed(&format!("{entry}_bg"), "wasm", &wasm), &wasm, first_load)?;
+        let glue = fs::read(bindgen_out.join(format!("{entry}.js")))?;
+        let glue_url = put(&format!("{entry}.js"), hashed(entry, "js", &glue), &glue, first_load)?;
+        entry_urls.push((entry, glue_url, wasm_url));
+    }
+
     let static_dir = root.join("app/static");
-    let wasm_url = put("app_bg.wasm", hashed("app_bg", "wasm", &wasm), &wasm)?;
-    let glue = fs::read(bindgen_out.join("app.js"))?;
-    let glue_url = put("app.js", hashed("app", "js", &glue), &glue)?;
-    let boot =
-        fs::read_to_string(static_dir.join("boot.js"))?.replace("__GLUE__", &glue_url).replace("__WASM__", &wasm_url);
-    let boot_url = put("boot.js", hashed("boot", "js", boot.as_bytes()), boot.as_bytes())?;
+    let mut boot = fs::read_to_string(static_dir.join("boot.js"))?;
+    for (entry, glue_url, wasm_url) in &entry_urls {
+        let upper = entry.to_uppercase();
+        boot = boot.replace(&format!("__{upper}_GLUE__"), glue_url).replace(&format!("__{upper}_WASM__"), wasm_url);
+    }
+    let boot_url = put("boot.js", hashed("boot", "js", boot.as_bytes()), boot.as_bytes(), true)?;
     let style = fs::read(static_dir.join("style.css"))?;
-    let style_url = put("style.css", hashed("style", "css", &style), &style)?;
+    let style_url = put("style.css", hashed("style", "css", &style), &style, true)?;
     let mut stable_urls = Vec::new();
     for name in STABLE {
         let bytes = fs::read(static_dir.join(name)).with_context(|| format!("reading app/static/{name}"))?;
-        stable_urls.push(put(name, name.to_owned(), &bytes)?);
+        stable_urls.push(put(name, name.to_owned(), &bytes, !name.ends_with(".png"))?);
     }
 
+    let (kiosk_glue, kiosk_wasm) = (&entry_urls[0].1, &entry_urls[0].2);
     let template = fs::read_to_string(root.join("index.html")).context("reading index.html")?;
     let mut index = template.clone();
     for (source, served) in
-        [("/app_bg.wasm", &wasm_url), ("/app.js", &glue_url), ("/boot.js", &boot_url), ("/style.css", &style_url)]
+        [("/kiosk_bg.wasm", kiosk_wasm), ("/kiosk.js", kiosk_glue), ("/boot.js", &boot_url), ("/style.css", &style_url)]
     {
         let quoted = format!("\"{source}\"");
         if !index.contains(&quoted) {
@@ -160,10 +176,14 @@ pub fn build() -> anyhow::Result<DistReport> {
         }
         index = index.replace(&quoted, &format!("\"{served}\""));
     }
-    let index_url = put("index.html", "index.html".into(), index.as_bytes())?;
+    let index_url = put("index.html", "index.html".into(), index.as_bytes(), true)?;
 
     // The worker's version changes whenever any file it keeps changes.
-    let mut assets: Vec<String> = vec![index_url, wasm_url, glue_url, boot_url, style_url];
+    let mut assets: Vec<String> = vec![index_url, boot_url, style_url];
+    for (_, glue_url, wasm_url) in &entry_urls {
+        assets.push(glue_url.clone());
+        assets.push(wasm_url.clone());
+    }
     assets.extend(stable_urls);
     let version = hex(&Sha256::digest(assets.join("\n") + &index))[..16].to_owned();
     let worker = fs::read_to_string(static_dir.join("sw.js"))?
