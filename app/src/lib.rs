@@ -56,7 +56,7 @@ fn mount<C: BaseComponent<Properties = ()>>() {
 #[derive(Clone, PartialEq)]
 enum Startup {
     Opening,
-    Ready(SharedStore, Result<settings::KioskSettings, String>),
+    Ready(SharedStore, Box<Result<settings::KioskSettings, String>>),
     Failed(String),
 }
 
@@ -90,7 +90,7 @@ fn use_startup() -> UseStateHandle<Startup> {
                     Ok(None) => Ok(settings::KioskSettings::default()),
                     Err(err) => Err(err.to_string()),
                 };
-                startup.set(Startup::Ready(SharedStore(Rc::new(store)), settings));
+                startup.set(Startup::Ready(SharedStore(Rc::new(store)), Box::new(settings)));
             });
         });
     }
@@ -109,8 +109,11 @@ fn kiosk_app() -> Html {
         (Startup::Opening, _) => loading(),
         (Startup::Failed(reason), _) => kiosk::out_of_service(reason),
         (Startup::Ready(..), Route::NotFound | Route::Staff) => route::not_found(),
-        (Startup::Ready(_, Err(reason)), Route::Kiosk) => kiosk::out_of_service(reason),
-        (Startup::Ready(store, Ok(settings)), Route::Kiosk) => {
+        (Startup::Ready(store, settings), Route::Kiosk) => {
+            let settings = match settings.as_ref() {
+                Ok(settings) => settings,
+                Err(reason) => return kiosk::out_of_service(reason),
+            };
             // `?survey=<id>` runs another shipped survey without changing the settings.
             let survey_id = route::query("survey").unwrap_or_else(|| settings.survey_id.clone());
             match survey_defs::by_id(&survey_id) {
@@ -130,7 +133,7 @@ fn staff_app() -> Html {
         Startup::Opening => loading(),
         Startup::Failed(reason) => kiosk::out_of_service(reason),
         Startup::Ready(store, settings) => {
-            html! { <staff_area::StaffArea store={store.clone()} settings={settings.clone().ok()} /> }
+            html! { <staff_area::StaffArea store={store.clone()} settings={settings.as_ref().clone().ok()} /> }
         }
     }
 }

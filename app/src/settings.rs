@@ -23,6 +23,39 @@ pub struct KioskSettings {
     pub counter_code: String,
     pub idle_seconds: u32,
     pub thanks_seconds: u32,
+    /// The language the kiosk shows first to each citizen.
+    #[serde(default)]
+    pub default_lang: survey::Lang,
+    /// Opening hours, `HH:MM` in Vietnam time; both empty means always open. Outside them the
+    /// kiosk says it is closed and stores nothing.
+    #[serde(default)]
+    pub opens_at: String,
+    #[serde(default)]
+    pub closes_at: String,
+    /// The days it opens, 1 (Monday) to 7 (Sunday).
+    #[serde(default = "working_days")]
+    pub open_days: Vec<u8>,
+    /// The officers of this counter, as the office enters them, and who is on duty now: their
+    /// code goes into each response (per-officer figures stay in the staff area).
+    #[serde(default)]
+    pub officers: Vec<Officer>,
+    #[serde(default)]
+    pub on_duty: String,
+    /// The field (lĩnh vực) this counter serves, as a code.
+    #[serde(default)]
+    pub field_code: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    pub code: String,
+    pub name: String,
+}
+
+/// Monday to Saturday: many one-stop counters open on Saturday mornings.
+fn working_days() -> Vec<u8> {
+    vec![1, 2, 3, 4, 5, 6]
 }
 
 impl Default for KioskSettings {
@@ -35,6 +68,13 @@ impl Default for KioskSettings {
             counter_code: String::new(),
             idle_seconds: crate::kiosk::IDLE_SECONDS,
             thanks_seconds: crate::kiosk::THANKS_SECONDS,
+            default_lang: survey::Lang::Vi,
+            opens_at: String::new(),
+            closes_at: String::new(),
+            open_days: working_days(),
+            officers: Vec::new(),
+            on_duty: String::new(),
+            field_code: String::new(),
         }
     }
 }
@@ -45,7 +85,13 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
     if survey_defs::by_id(&settings.survey_id).is_none() {
         problems.push(("survey_id", format!("no shipped survey has the id `{}`", settings.survey_id)));
     }
-    for (field, code) in [("unit_code", &settings.unit_code), ("counter_code", &settings.counter_code)] {
+    let officer_codes = settings.officers.iter().map(|officer| &officer.code);
+    let codes = [
+        ("unit_code", &settings.unit_code),
+        ("counter_code", &settings.counter_code),
+        ("field_code", &settings.field_code),
+    ];
+    for (field, code) in codes.into_iter().chain(officer_codes.map(|code| ("officers", code))) {
         let plain = code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !plain {
             problems.push((
@@ -60,10 +106,46 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
     if !(2..=60).contains(&settings.thanks_seconds) {
         problems.push(("thanks_seconds", "từ 2 đến 60 giây / 2 to 60 seconds".into()));
     }
+    match (settings.opens_at.is_empty(), settings.closes_at.is_empty()) {
+        (true, true) => {}
+        _ => {
+            match (survey::vn_time::parse_hh_mm(&settings.opens_at), survey::vn_time::parse_hh_mm(&settings.closes_at))
+            {
+                (Some(opens), Some(closes)) if opens < closes => {}
+                _ => problems.push((
+                    "opens_at",
+                    "giờ mở cửa phải trước giờ đóng cửa, dạng 07:30 / opening before closing, as 07:30".into(),
+                )),
+            }
+        }
+    }
+    if !settings.on_duty.is_empty() && !settings.officers.iter().any(|officer| officer.code == settings.on_duty) {
+        problems
+            .push(("on_duty", "cán bộ trực không có trong danh sách / the officer on duty is not in the list".into()));
+    }
     problems
 }
 
 impl KioskSettings {
+    /// The opening hours as days and minutes since midnight, if there are any.
+    pub fn hours(&self) -> Option<crate::kiosk::OpeningHours> {
+        let opens = survey::vn_time::parse_hh_mm(&self.opens_at)?;
+        let closes = survey::vn_time::parse_hh_mm(&self.closes_at)?;
+        Some(crate::kiosk::OpeningHours { days: self.open_days.clone(), opens, closes })
+    }
+
+    /// Reads the officers from text, one per line: `code; name`.
+    pub fn parse_officers(text: &str) -> Vec<Officer> {
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| match line.split_once(';') {
+                Some((code, name)) => Officer { code: code.trim().to_owned(), name: name.trim().to_owned() },
+                None => Officer { code: line.to_owned(), name: String::new() },
+            })
+            .collect()
+    }
+
     /// Reads stored settings; settings of a newer format, or damaged ones, are reported.
     pub fn from_json(json: &str) -> Result<KioskSettings, String> {
         let settings: KioskSettings =
@@ -84,6 +166,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn officers_are_read_one_per_line() {
+        let officers = KioskSettings::parse_officers("cb-01; Nguyễn Văn An\n\n  cb-02 ;Trần Thị Bình \ncb-03");
+        let shown: Vec<(&str, &str)> = officers.iter().map(|o| (o.code.as_str(), o.name.as_str())).collect();
+        assert_eq!(shown, [("cb-01", "Nguyễn Văn An"), ("cb-02", "Trần Thị Bình"), ("cb-03", "")]);
+    }
+
+    #[test]
+    fn settings_written_before_the_newer_fields_still_load() {
+        let old = r#"{"format":1,"survey_id":"danh-gia-tai-quay","unit_name":"","unit_code":"p1","counter_code":"q1","idle_seconds":30,"thanks_seconds":5}"#;
+        let settings = KioskSettings::from_json(old).unwrap();
+        assert_eq!(settings.open_days, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(settings.hours(), None, "always open");
+    }
+
+    #[test]
     fn settings_round_trip_and_defaults_are_valid() {
         let settings = KioskSettings::default();
         assert_eq!(problems(&settings), vec![]);
@@ -100,6 +197,14 @@ mod tests {
         };
         let fields: Vec<&str> = problems(&bad).into_iter().map(|(field, _)| field).collect();
         assert_eq!(fields, ["survey_id", "unit_code", "idle_seconds"]);
+        let hours = KioskSettings {
+            opens_at: "17:00".into(),
+            closes_at: "07:30".into(),
+            on_duty: "cb-9".into(),
+            ..KioskSettings::default()
+        };
+        let fields: Vec<&str> = problems(&hours).into_iter().map(|(field, _)| field).collect();
+        assert_eq!(fields, ["opens_at", "on_duty"]);
         assert!(KioskSettings::from_json(r#"{"format": 2}"#).is_err());
     }
 }

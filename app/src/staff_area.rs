@@ -253,6 +253,27 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(element).ok())
                 .map(|select| select.value())
                 .unwrap_or_default();
+            let select = |id: &str| {
+                web_sys::window()
+                    .and_then(|window| window.document())
+                    .and_then(|document| document.get_element_by_id(id))
+                    .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(element).ok())
+                    .map(|select| select.value())
+                    .unwrap_or_default()
+            };
+            let checked = |id: &str| {
+                web_sys::window()
+                    .and_then(|window| window.document())
+                    .and_then(|document| document.get_element_by_id(id))
+                    .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(element).ok())
+                    .is_some_and(|input| input.checked())
+            };
+            let officers_text = web_sys::window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.get_element_by_id("officers"))
+                .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(element).ok())
+                .map(|area| area.value())
+                .unwrap_or_default();
             let settings = KioskSettings {
                 survey_id,
                 unit_name: input_value("unit-name").trim().to_owned(),
@@ -260,6 +281,13 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 counter_code: input_value("counter-code").trim().to_owned(),
                 idle_seconds: number("idle-seconds"),
                 thanks_seconds: number("thanks-seconds"),
+                default_lang: if select("default-lang") == "en" { survey::Lang::En } else { survey::Lang::Vi },
+                opens_at: input_value("opens-at").trim().to_owned(),
+                closes_at: input_value("closes-at").trim().to_owned(),
+                open_days: (1..=7).filter(|day| checked(&format!("day-{day}"))).collect(),
+                officers: KioskSettings::parse_officers(&officers_text),
+                on_duty: input_value("on-duty").trim().to_owned(),
+                field_code: input_value("field-code").trim().to_owned(),
                 ..KioskSettings::default()
             };
             let problems = settings::problems(&settings);
@@ -313,6 +341,36 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 <label for="thanks-seconds">{ "Màn hình cảm ơn (giây) / Thank-you screen (s)" }</label>
                 <input id="thanks-seconds" type="number" inputmode="numeric" min="2" max="60" value={settings.thanks_seconds.to_string()} />
                 { for problem("thanks_seconds") }
+                <label for="default-lang">{ "Ngôn ngữ hiển thị trước / Language shown first" }</label>
+                <select id="default-lang">
+                    <option value="vi" selected={settings.default_lang == survey::Lang::Vi}>{ "Tiếng Việt" }</option>
+                    <option value="en" selected={settings.default_lang == survey::Lang::En}>{ "English" }</option>
+                </select>
+                <fieldset class="hours">
+                    <legend>{ "Giờ làm việc (để trống: luôn mở) / Opening hours (empty: always open)" }</legend>
+                    <label for="opens-at">{ "Mở cửa / Opens" }</label>
+                    <input id="opens-at" type="time" value={settings.opens_at.clone()} />
+                    <label for="closes-at">{ "Đóng cửa / Closes" }</label>
+                    <input id="closes-at" type="time" value={settings.closes_at.clone()} />
+                    <div class="days">
+                        { for ["Thứ 2 / Mon", "Thứ 3 / Tue", "Thứ 4 / Wed", "Thứ 5 / Thu", "Thứ 6 / Fri", "Thứ 7 / Sat", "Chủ nhật / Sun"].iter().enumerate().map(|(index, name)| {
+                            let day = index as u8 + 1;
+                            html! {
+                                <label class="day"><input id={format!("day-{day}")} type="checkbox" checked={settings.open_days.contains(&day)} />{ *name }</label>
+                            }
+                        }) }
+                    </div>
+                    { for problem("opens_at") }
+                </fieldset>
+                <label for="officers">{ "Cán bộ tại quầy, mỗi dòng: mã; họ tên / Officers, one per line: code; name" }</label>
+                <textarea id="officers" rows="4" value={settings.officers.iter().map(|officer| format!("{}; {}", officer.code, officer.name)).collect::<Vec<_>>().join("\n")} />
+                { for problem("officers") }
+                <label for="on-duty">{ "Mã cán bộ đang trực / Code of the officer on duty" }</label>
+                <input id="on-duty" type="text" value={settings.on_duty.clone()} />
+                { for problem("on_duty") }
+                <label for="field-code">{ "Mã lĩnh vực / Field code" }</label>
+                <input id="field-code" type="text" value={settings.field_code.clone()} placeholder="ho-tich" />
+                { for problem("field_code") }
                 <button type="submit" class="action">{ "Lưu cài đặt / Save settings" }</button>
                 if let Some(Ok(saved)) = &*message {
                     <p class="saved" role="status">{ saved }</p>

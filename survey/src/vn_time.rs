@@ -27,6 +27,20 @@ pub fn vietnam_date(instant: OffsetDateTime) -> Date {
     instant.to_offset(VIETNAM_OFFSET).date()
 }
 
+/// The Vietnam weekday (1 is Monday, 7 is Sunday) and minute of the day of an instant, for
+/// opening hours.
+pub fn vietnam_weekday_and_minute(unix_millis: i64) -> Option<(u8, u16)> {
+    let instant = OffsetDateTime::from_unix_timestamp(unix_millis.div_euclid(1000)).ok()?.to_offset(VIETNAM_OFFSET);
+    Some((instant.weekday().number_from_monday(), u16::from(instant.hour()) * 60 + u16::from(instant.minute())))
+}
+
+/// Parses a time of day written `HH:MM` into minutes since midnight.
+pub fn parse_hh_mm(text: &str) -> Option<u16> {
+    let (hours, minutes) = text.split_once(':')?;
+    let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60 && text.len() == 5).then_some(hours * 60 + minutes)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeError {
     /// Not an RFC 3339 time stamp with an offset, such as `2026-11-23T19:08:15+07:00`.
@@ -64,6 +78,18 @@ mod tests {
         assert_eq!(vietnam_date(late_utc).to_string(), "2027-01-01");
         let before = parse_rfc3339("2026-12-31T16:59:59Z").unwrap();
         assert_eq!(vietnam_date(before).to_string(), "2026-12-31");
+    }
+
+    #[test]
+    fn weekday_and_minute_are_in_vietnam_time() {
+        // Monday 2026-11-23T12:08:15Z is 19:08 in Hà Nội.
+        assert_eq!(vietnam_weekday_and_minute(1_795_435_695_999), Some((1, 19 * 60 + 8)));
+        // Sunday 2026-11-22T17:30Z is already Monday 00:30 in Hà Nội.
+        let late = parse_rfc3339("2026-11-22T17:30:00Z").unwrap().unix_timestamp() * 1000;
+        assert_eq!(vietnam_weekday_and_minute(late), Some((1, 30)));
+        assert_eq!(parse_hh_mm("07:30"), Some(450));
+        assert_eq!(parse_hh_mm("7:30"), None);
+        assert_eq!(parse_hh_mm("24:00"), None);
     }
 
     #[test]

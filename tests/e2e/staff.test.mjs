@@ -86,3 +86,33 @@ test("settings saved by staff survive a reload and go into every response", { ti
     await server.stop();
   }
 });
+
+test("outside the opening hours set by staff the kiosk is closed and stores nothing", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    // Sunday 22 November 2026, 10:00 in Vietnam.
+    await page.clock.install({ time: new Date("2026-11-22T10:00:00+07:00") });
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#opens-at").fill("07:30");
+    await page.locator("#closes-at").fill("17:00");
+    await page.locator("#day-7").uncheck();
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+
+    await page.goto(server.url);
+    await page.locator(".closed").waitFor();
+    assert.match(await page.locator(".closed").textContent(), /ngoài giờ làm việc/);
+    assert.equal(await page.locator("label.level").count(), 0, "nothing to tap");
+
+    // Monday 07:31: the kiosk opens by itself.
+    await page.clock.setSystemTime(new Date("2026-11-23T07:31:00+07:00"));
+    await page.clock.runFor(2_000);
+    await page.locator('label.level[data-code="hai-long"]').waitFor();
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

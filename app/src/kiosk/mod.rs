@@ -60,14 +60,38 @@ pub enum Screen {
     Thanks {
         seconds_left: u32,
     },
+    /// Outside opening hours: nothing can be answered or stored.
+    Closed,
     OutOfService {
         reason: String,
     },
 }
 
+/// When the counter is open, in Vietnam time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpeningHours {
+    /// 1 (Monday) to 7 (Sunday).
+    pub days: Vec<u8>,
+    /// Minutes since midnight.
+    pub opens: u16,
+    pub closes: u16,
+}
+
+impl OpeningHours {
+    pub fn is_open(&self, now: i64) -> bool {
+        survey::vn_time::vietnam_weekday_and_minute(now)
+            .is_some_and(|(day, minute)| self.days.contains(&day) && (self.opens..self.closes).contains(&minute))
+    }
+}
+
 /// What staff set for this kiosk (see `crate::settings`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KioskConfig {
+    pub default_lang: Lang,
+    /// `None`: always open.
+    pub hours: Option<OpeningHours>,
+    pub staff_code: Option<String>,
+    pub field_code: Option<String>,
     /// The unit's name as citizens know it, shown at the top of the kiosk.
     pub unit_name: Option<String>,
     pub idle_seconds: u32,
@@ -79,6 +103,10 @@ pub struct KioskConfig {
 impl Default for KioskConfig {
     fn default() -> KioskConfig {
         KioskConfig {
+            default_lang: Lang::Vi,
+            hours: None,
+            staff_code: None,
+            field_code: None,
             unit_name: None,
             idle_seconds: IDLE_SECONDS,
             thanks_seconds: THANKS_SECONDS,
@@ -92,6 +120,10 @@ impl From<&crate::settings::KioskSettings> for KioskConfig {
     fn from(settings: &crate::settings::KioskSettings) -> KioskConfig {
         let code = |code: &str| Some(code.to_owned()).filter(|code| !code.is_empty());
         KioskConfig {
+            default_lang: settings.default_lang,
+            hours: settings.hours(),
+            staff_code: code(&settings.on_duty),
+            field_code: code(&settings.field_code),
             unit_name: code(&settings.unit_name),
             idle_seconds: settings.idle_seconds,
             thanks_seconds: settings.thanks_seconds,
@@ -124,6 +156,7 @@ pub struct KioskState {
 pub enum KioskAction {
     DeviceReady {
         device_id: String,
+        now: i64,
     },
     Start,
     /// The citizen answered. `advance` is set for a tap on a one-tap question; the id and time
@@ -163,8 +196,8 @@ impl KioskState {
         KioskState {
             session: Session::new(survey.clone(), RecordContext::new(Channel::Kiosk)),
             survey,
+            lang: config.default_lang,
             config,
-            lang: Lang::Vi,
             screen: Screen::Starting,
             response_id: None,
             idle_seconds: 0,
@@ -183,7 +216,7 @@ impl KioskState {
         self.session.apply(Event::Reset);
         self.response_id = None;
         self.idle_seconds = 0;
-        self.lang = Lang::Vi;
+        self.lang = self.config.default_lang;
         self.screen = self.start_screen();
     }
 
@@ -239,13 +272,18 @@ impl Reducible for KioskState {
         let mut next = (*self).clone();
         let question_before = self.session.current_question().id.clone();
         match (action, &self.screen) {
-            (KioskAction::DeviceReady { device_id }, Screen::Starting) => {
+            (KioskAction::DeviceReady { device_id, now }, Screen::Starting) => {
                 let mut context = RecordContext::new(Channel::Kiosk);
                 context.device_id = Some(device_id);
                 context.unit = self.config.unit_code.clone();
                 context.counter = self.config.counter_code.clone();
+                context.staff = self.config.staff_code.clone();
+                context.field = self.config.field_code.clone();
                 next.session = Session::new(self.survey.clone(), context);
-                next.screen = next.start_screen();
+                next.screen = match &self.config.hours {
+                    Some(hours) if !hours.is_open(now) => Screen::Closed,
+                    _ => next.start_screen(),
+                };
             }
             (KioskAction::Start, Screen::Welcome) => next.screen = Screen::Asking,
             (KioskAction::Answer { question_id, answer, advance, fresh_id, now }, Screen::Asking) => {
@@ -286,6 +324,13 @@ impl Reducible for KioskState {
                     next.ready_since = Some(now);
                 }
             }
+            (KioskAction::Tick { now }, Screen::Asking | Screen::Welcome)
+                if next.session.is_blank() && self.config.hours.as_ref().is_some_and(|hours| !hours.is_open(now)) =>
+            {
+                // Closing never interrupts a citizen: only an untouched kiosk closes.
+                next.reset();
+                next.screen = Screen::Closed;
+            }
             (KioskAction::Tick { now }, Screen::Asking | Screen::Welcome) => {
                 next.idle_seconds += 1;
                 if next.idle_seconds >= self.config.idle_seconds + IDLE_WARNING_SECONDS {
@@ -302,6 +347,11 @@ impl Reducible for KioskState {
                     // Nobody is answering: there is nothing to warn about.
                     next.idle_seconds = 0;
                 }
+            }
+            (KioskAction::Tick { now }, Screen::Closed)
+                if self.config.hours.as_ref().is_none_or(|hours| hours.is_open(now)) =>
+            {
+                next.reset();
             }
             (KioskAction::Touch, _) => next.idle_seconds = 0,
             (KioskAction::SetLang(lang), _) => next.lang = lang,
@@ -348,12 +398,15 @@ pub fn kiosk(props: &KioskProps) -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match store.0.device_id().await {
-                    Ok(device_id) => dispatcher.dispatch(KioskAction::DeviceReady { device_id }),
+                    Ok(device_id) => {
+                        dispatcher.dispatch(KioskAction::DeviceReady { device_id, now: clock::now_millis() })
+                    }
                     Err(err) => dispatcher.dispatch(KioskAction::Failed { reason: err.to_string() }),
                 }
             });
         });
     }
+    use_effect_with((), |_| keep_screen_on());
     {
         // One clock for the thank-you countdown and the idle timer.
         let dispatcher = state.dispatcher();
@@ -397,6 +450,39 @@ pub fn kiosk(props: &KioskProps) -> Html {
     view::view(&state, state.dispatcher())
 }
 
+/// Asks the browser to keep the tablet's screen on while the kiosk shows (Screen Wake Lock),
+/// and again whenever the page becomes visible, since the browser releases the lock when it is
+/// hidden. Where the API is missing (older browsers, insecure addresses) nothing happens.
+fn keep_screen_on() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    let request = || {
+        let Some(window) = web_sys::window() else { return };
+        let navigator = window.navigator();
+        let Ok(wake_lock) = js_sys::Reflect::get(&navigator, &"wakeLock".into()) else { return };
+        if wake_lock.is_undefined() {
+            return;
+        }
+        if let Ok(request) =
+            js_sys::Reflect::get(&wake_lock, &"request".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+            && let Ok(promise) =
+                request.call1(&wake_lock, &"screen".into()).and_then(|p| p.dyn_into::<js_sys::Promise>())
+        {
+            // A refusal (battery saver, a hidden page) is not an error worth showing anyone.
+            // One small handler per request, a few a day: kept rather than tracked.
+            let ignore = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+            let _ = promise.catch(&ignore);
+            ignore.forget();
+        }
+    };
+    request();
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        let again = Closure::<dyn FnMut()>::new(request);
+        let _ = document.add_event_listener_with_callback("visibilitychange", again.as_ref().unchecked_ref());
+        again.forget();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,7 +496,8 @@ mod tests {
             counter_code: Some("quay-2".into()),
             ..KioskConfig::default()
         };
-        Rc::new(KioskState::new(survey, config)).reduce(KioskAction::DeviceReady { device_id: "device".into() })
+        Rc::new(KioskState::new(survey, config))
+            .reduce(KioskAction::DeviceReady { device_id: "device".into(), now: T0 })
     }
 
     fn tap(question_id: &str, code: &str, n: u32, now: i64) -> KioskAction {
@@ -577,6 +664,55 @@ mod tests {
         assert!(tried.tried_to_leave, "shown now");
         let back = tried.reduce(KioskAction::Back);
         assert!(!back.tried_to_leave, "a new question starts clean");
+    }
+
+    /// T0 is Monday 19:08 in Vietnam: outside 07:30–17:00.
+    fn office_hours() -> KioskConfig {
+        KioskConfig {
+            hours: Some(OpeningHours { days: vec![1, 2, 3, 4, 5], opens: 7 * 60 + 30, closes: 17 * 60 }),
+            ..KioskConfig::default()
+        }
+    }
+
+    #[test]
+    fn outside_opening_hours_the_kiosk_is_closed_and_opens_again() {
+        let survey = Arc::new(survey_defs::by_id("danh-gia-tai-quay").unwrap());
+        let closed = Rc::new(KioskState::new(survey, office_hours()))
+            .reduce(KioskAction::DeviceReady { device_id: "d".into(), now: T0 });
+        assert_eq!(closed.screen, Screen::Closed);
+        let tapped = closed.clone().reduce(tap("muc-do-hai-long", "hai-long", 1, T0));
+        assert!(Rc::ptr_eq(&closed, &tapped), "nothing is answered or stored while closed");
+        let next_morning = T0 + (12 * 60 + 30) * 60_000; // Tuesday 07:38
+        let open = closed.reduce(KioskAction::Tick { now: next_morning });
+        assert_eq!(open.screen, Screen::Asking);
+    }
+
+    #[test]
+    fn closing_time_never_interrupts_a_citizen() {
+        let survey = Arc::new(survey_defs::by_id("danh-gia-tai-quay").unwrap());
+        let before_closing = T0 - (2 * 60 + 9) * 60_000; // Monday 16:59
+        let asking = Rc::new(KioskState::new(survey, office_hours()))
+            .reduce(KioskAction::DeviceReady { device_id: "d".into(), now: before_closing })
+            .reduce(tap("muc-do-hai-long", "khong-hai-long", 1, before_closing));
+        let after = asking.reduce(KioskAction::Tick { now: before_closing + 90_000 });
+        assert_eq!(after.screen, Screen::Asking, "mid-survey at 17:00:30 the citizen goes on");
+    }
+
+    #[test]
+    fn the_officer_on_duty_and_the_field_go_into_the_response() {
+        let survey = Arc::new(survey_defs::by_id("danh-gia-tai-quay").unwrap());
+        let config = KioskConfig {
+            staff_code: Some("cb-07".into()),
+            field_code: Some("ho-tich".into()),
+            default_lang: Lang::En,
+            ..KioskConfig::default()
+        };
+        let ready = Rc::new(KioskState::new(survey, config))
+            .reduce(KioskAction::DeviceReady { device_id: "d".into(), now: T0 });
+        assert_eq!(ready.lang, Lang::En, "the staff's default language");
+        let saving = ready.reduce(tap("muc-do-hai-long", "hai-long", 1, T0));
+        let record = record(&saving);
+        assert_eq!((record.staff.as_deref(), record.field.as_deref()), (Some("cb-07"), Some("ho-tich")));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
         Screen::Welcome => welcome(state, dispatcher.clone()),
         Screen::Asking | Screen::Saving { .. } => asking(state, dispatcher.clone()),
         Screen::Thanks { seconds_left } => thanks(state, *seconds_left),
+        Screen::Closed => closed(state),
         Screen::OutOfService { reason } => return out_of_service(reason),
     };
     let touch = {
@@ -148,6 +149,23 @@ fn thanks(state: &KioskState, seconds_left: u32) -> Html {
             <FaceIcon face={survey::def::Face::VeryHappy} />
             <h1 class="thanks-text">{ both(&state.survey.thank_you, lang) }</h1>
             <p class="countdown">{ both(&back, lang) }</p>
+        </main>
+    }
+}
+
+fn closed(state: &KioskState) -> Html {
+    let lang = state.lang;
+    let hours = state.config.hours.as_ref().map(|hours| {
+        let time = |minutes: u16| format!("{:02}:{:02}", minutes / 60, minutes % 60);
+        text(
+            &format!("Giờ làm việc: {} đến {}.", time(hours.opens), time(hours.closes)),
+            &format!("Opening hours: {} to {}.", time(hours.opens), time(hours.closes)),
+        )
+    });
+    html! {
+        <main class="kiosk closed">
+            <h1>{ both(&text("Bộ phận tiếp nhận và trả kết quả đang ngoài giờ làm việc.", "The counter is closed now."), lang) }</h1>
+            { for hours.map(|hours| html! { <p class="countdown">{ both(&hours, lang) }</p> }) }
         </main>
     }
 }
