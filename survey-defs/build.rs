@@ -2,7 +2,9 @@
 //!
 //! Authors write TOML (comments, readable Vietnamese); the browser receives JSON, which the app
 //! parses with the serde_json it already carries, so no TOML parser is added to the
-//! respondent's download. A file that is not even valid TOML stops the build with its name.
+//! respondent's download. Each definition is also validated here, by the `survey` core itself,
+//! and embedded as the validated model: the kiosk reads that without validating again. A file
+//! that is not valid stops the build with its name and every problem.
 
 use std::path::Path;
 use std::{env, fs};
@@ -24,10 +26,16 @@ fn main() {
         let value: toml::Value =
             toml::from_str(&text).unwrap_or_else(|err| panic!("{}: not valid TOML: {err}", path.display()));
         let json = serde_json::to_string(&value).expect("TOML values convert to JSON");
+        // Shipped definitions are validated here, so the app can trust them without carrying
+        // the validation code: an invalid one stops the build with every problem named.
+        let def: survey::SurveyDef = toml::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let survey = survey::Survey::from_def(def)
+            .unwrap_or_else(|err| panic!("{} is not a valid survey definition:\n{err}", path.display()));
+        let validated = serde_json::to_string(&survey).expect("a validated survey serialises");
         let file = path.file_name().unwrap().to_string_lossy();
         // The TOML source is kept only for native tools (`check`): the app needs just the JSON.
         out.push_str(&format!(
-            "    Shipped {{ file: {file:?}, #[cfg(feature = \"check\")] toml: {text:?}, json: {json:?} }},\n"
+            "    Shipped {{ file: {file:?}, #[cfg(feature = \"check\")] toml: {text:?}, json: {json:?}, validated: {validated:?} }},\n"
         ));
     }
     out.push_str("];\n");

@@ -321,7 +321,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
             <form class="settings-form" onsubmit={on_submit}>
                 <label for="survey">{ "Khảo sát / Survey" }</label>
                 <select id="survey">
-                    { for survey_defs::SHIPPED.iter().filter_map(|shipped| shipped.survey().ok()).map(|survey| html! {
+                    { for survey_defs::all().into_iter().map(|survey| html! {
                         <option value={survey.id.clone()} selected={survey.id == settings.survey_id}>
                             { format!("{} ({})", survey.title.vi, survey.version) }
                         </option>

@@ -19,6 +19,8 @@ pub struct Shipped {
     pub toml: &'static str,
     /// The same definition as JSON.
     pub json: &'static str,
+    /// The definition as validated by the build script (see `Survey::from_prevalidated_json`).
+    pub validated: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
@@ -32,9 +34,17 @@ impl Shipped {
     }
 }
 
-/// The shipped definition with this survey id.
+/// The shipped definition with this survey id, as validated when the app was built.
 pub fn by_id(id: &str) -> Option<Survey> {
-    SHIPPED.iter().filter_map(|shipped| shipped.survey().ok()).find(|survey| survey.id == id)
+    SHIPPED
+        .iter()
+        .filter_map(|shipped| Survey::from_prevalidated_json(shipped.validated).ok())
+        .find(|survey| survey.id == id)
+}
+
+/// Every shipped survey, as validated when the app was built.
+pub fn all() -> Vec<Survey> {
+    SHIPPED.iter().filter_map(|shipped| Survey::from_prevalidated_json(shipped.validated).ok()).collect()
 }
 
 #[cfg(test)]
@@ -51,6 +61,18 @@ mod tests {
             if let Err(err) = shipped.survey() {
                 panic!("survey-defs/defs/{}:\n{err}", shipped.file);
             }
+        }
+    }
+
+    #[test]
+    fn the_embedded_validated_form_is_the_validated_definition() {
+        for shipped in SHIPPED {
+            assert_eq!(
+                Survey::from_prevalidated_json(shipped.validated),
+                Ok(shipped.survey().unwrap()),
+                "{}",
+                shipped.file
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::model::{QuestionKind, Survey};
 use crate::record::Answer;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     Equals { target: Target, value: Value },
     OneOf { target: Target, values: Vec<Value> },
@@ -21,20 +21,20 @@ pub enum Condition {
 }
 
 /// A question, or one item of a matrix question.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Target {
     pub question: String,
     pub item: Option<String>,
 }
 
 /// An option or level code (yes/no become the codes `co` and `khong`), or a whole number.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Code(String),
     Integer(i64),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CompareOp {
     AtLeast,
     AtMost,

@@ -22,7 +22,7 @@ pub const NO_CODE: &str = "khong";
 pub const SHORT_TEXT_MAX: u32 = 200;
 pub const LONG_TEXT_MAX: u32 = 2000;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Survey {
     pub id: String,
     pub version: String,
@@ -37,14 +37,14 @@ pub struct Survey {
     pub scoring: Scoring,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     pub id: String,
     pub title: Text,
     pub intro: Option<Text>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Question {
     pub id: String,
     pub text: Text,
@@ -56,7 +56,7 @@ pub struct Question {
     pub kind: QuestionKind,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum QuestionKind {
     Rating(RatingScale),
     SingleChoice { options: Vec<Choice> },
@@ -70,13 +70,13 @@ pub enum QuestionKind {
 }
 
 /// A rating scale; `levels` run from the worst to the best, so a level's index is its score.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RatingScale {
     pub levels: Vec<Level>,
     pub order: LevelOrder,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level {
     pub code: String,
     pub label: Text,
@@ -84,19 +84,19 @@ pub struct Level {
     pub satisfied: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     pub code: String,
     pub label: Text,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatrixItem {
     pub id: String,
     pub text: Text,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scoring {
     /// The overall rating question, whose "not satisfied" count feeds the QĐ 766 rate.
     pub overall: Option<String>,
@@ -105,7 +105,7 @@ pub struct Scoring {
 }
 
 /// A SIPAS-style element: the mean of its criteria's % satisfied.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Element {
     pub id: String,
     pub label: Text,
@@ -113,14 +113,14 @@ pub struct Element {
 }
 
 /// A rated thing: a rating question, or one item of a matrix question.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Criterion {
     pub question: String,
     pub item: Option<String>,
 }
 
 /// A per-dossier indicator: the first rule that holds gives the points.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Indicator {
     pub id: String,
     pub number: u32,
@@ -128,7 +128,7 @@ pub struct Indicator {
     pub rules: Vec<PointsRule>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PointsRule {
     pub when: Condition,
     pub points: u32,
@@ -218,7 +218,16 @@ impl Survey {
         self.questions.iter().find(|question| question.id == id)
     }
 
-    /// Parses and validates a definition written as JSON (the form the app embeds).
+    /// Reads a survey that was validated when the app was built: `survey-defs` validates every
+    /// shipped definition in its build script (the build fails on any problem) and embeds the
+    /// validated model as JSON. Trusting it here spares the kiosk the validation code and the
+    /// definition parser (about 15 KB of a citizen's download). Anything not made that way must
+    /// go through [`Survey::from_def`].
+    pub fn from_prevalidated_json(json: &str) -> Result<Survey, String> {
+        serde_json::from_str(json).map_err(|err| format!("a built-in survey could not be read: {err}"))
+    }
+
+    /// Parses and validates a definition written as JSON.
     pub fn from_json(json: &str) -> Result<Survey, DefError> {
         let def: SurveyDef = serde_json::from_str(json).map_err(|err| DefError {
             problems: vec![Problem {
