@@ -1,13 +1,18 @@
 // Takes screenshots of the kiosk's screens at kiosk (1280×800), upright tablet (800×1280) and
-// phone (390×844) sizes, in Vietnamese and English, into docs/screenshots/, for people to look
-// at. Run it with `cargo xtask screenshots`.
+// phone (390×844) sizes, in Vietnamese and in English (`-en`), and of the staff area, into
+// docs/screenshots/, for people to look at. Run it with `cargo xtask screenshots`.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { KIOSK, PHONE, UPRIGHT, firstPage, launchBrowser, rate, startServer, openStaff } from "./harness.mjs";
+import { KIOSK, PHONE, UPRIGHT, firstPage, launchBrowser, openStaff, startServer } from "./harness.mjs";
 
 const out = process.argv[2] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
+
+/** Shows the kiosk in `lang` (each citizen starts in the default language, Vietnamese). */
+async function useLang(page, lang) {
+  if ((await page.locator(".kiosk-root").getAttribute("lang")) !== lang) await page.locator(".lang-switch").click();
+}
 
 const server = await startServer();
 try {
@@ -15,43 +20,50 @@ try {
     const browser = await launchBrowser({ viewport });
     try {
       const page = await firstPage(browser);
-      const shot = (name) => page.screenshot({ path: join(out, `${size}-${name}.png`) });
-      await page.goto(server.url);
-      await page.locator("label.level").first().waitFor();
-      await shot("question");
-      await page.locator(".lang-switch").click();
-      await shot("question-en");
-      await page.locator(".lang-switch").click();
-      await page.locator('label.level[data-code="khong-hai-long"]').click();
-      await page.locator('fieldset.multi').waitFor();
-      await page.locator('label.option[data-code="cho-lau"]').click();
-      await page.locator('label.option[data-code="khac"]').click();
-      await shot("why");
-      await page.locator(".other-text input").fill("Không có chỗ ngồi chờ");
-      await page.locator("button.next").click();
-      await page.locator("textarea").waitFor();
-      await shot("comment");
-      await page.locator("button.next").click();
-      await page.locator(".thanks").waitFor();
-      await shot("thanks");
+      for (const lang of ["vi", "en"]) {
+        const suffix = lang === "en" ? "-en" : "";
+        const shot = (name, fullPage = false) => page.screenshot({ path: join(out, `${size}-${name}${suffix}.png`), fullPage });
+        await page.goto(server.url);
+        await page.locator("label.level").first().waitFor();
+        await useLang(page, lang);
+        await shot("question");
+        await page.locator('label.level[data-code="khong-hai-long"]').click();
+        await page.locator("fieldset.multi").waitFor();
+        await page.locator('label.option[data-code="cho-lau"]').click();
+        await page.locator('label.option[data-code="khac"]').click();
+        await shot("why");
+        await page.locator(".other-text input").fill(lang === "en" ? "No seats to wait" : "Không có chỗ ngồi chờ");
+        await page.locator("button.next").click();
+        await page.locator("textarea").waitFor();
+        await shot("comment");
+        await page.locator("button.next").click();
+        await page.locator(".thanks").waitFor();
+        await shot("thanks");
+
+        await page.goto(`${server.url}/?survey=danh-gia-ho-so`);
+        await page.locator("button.start").waitFor();
+        await useLang(page, lang);
+        await shot("dossier-welcome");
+        await page.locator("button.start").click();
+        await page.locator("label.level").first().waitFor();
+        await shot("dossier-question");
+
+        await page.goto(`${server.url}/?survey=sipas`);
+        await page.locator("button.start").waitFor();
+        await useLang(page, lang);
+        await page.locator("button.start").click();
+        for (let i = 0; i < 6; i++) await page.locator("button.next").click();
+        await page.locator("fieldset.matrix").waitFor();
+        await page.locator('.matrix-item[data-item="thong-tin"] label.level[data-code="hai-long"]').click();
+        await page.locator("button.next").click();
+        await page.locator(".violation").waitFor();
+        await shot("sipas-matrix", true);
+      }
+      await page.goto(`${server.url}/staff`);
+      await page.locator("#pin").waitFor();
+      await page.screenshot({ path: join(out, `${size}-staff-pin.png`) });
       await openStaff(page, `${server.url}/staff`);
       await page.screenshot({ path: join(out, `${size}-staff.png`), fullPage: true });
-
-      await page.goto(`${server.url}/?survey=danh-gia-ho-so`);
-      await page.locator("button.start").waitFor();
-      await shot("dossier-welcome");
-      await page.locator("button.start").click();
-      await page.locator("label.level").first().waitFor();
-      await shot("dossier-question");
-
-      await page.goto(`${server.url}/?survey=sipas`);
-      await page.locator("button.start").click();
-      for (let i = 0; i < 6; i++) await page.locator("button.next").click();
-      await page.locator("fieldset.matrix").waitFor();
-      await page.locator('.matrix-item[data-item="thong-tin"] label.level[data-code="hai-long"]').click();
-      await page.locator("button.next").click();
-      await page.locator(".violation").waitFor();
-      await page.screenshot({ path: join(out, `${size}-sipas-matrix.png`), fullPage: true });
       if (browser.problems.length) throw new Error(browser.problems.join("\n"));
     } finally {
       await browser.close();
