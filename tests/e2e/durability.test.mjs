@@ -72,3 +72,4 @@ test("a citizen who walks away is warned, then kept as partial and the kiosk sta
     await server.stop();
   }
 });
+
