@@ -44,6 +44,9 @@ pub struct KioskSettings {
     /// The field (lĩnh vực) this counter serves, as a code.
     #[serde(default)]
     pub field_code: String,
+    /// Fill the screen at the first touch (browsers allow full screen only after a touch).
+    #[serde(default)]
+    pub full_screen: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +78,7 @@ impl Default for KioskSettings {
             officers: Vec::new(),
             on_duty: String::new(),
             field_code: String::new(),
+            full_screen: false,
         }
     }
 }

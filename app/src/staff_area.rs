@@ -288,6 +288,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 officers: KioskSettings::parse_officers(&officers_text),
                 on_duty: input_value("on-duty").trim().to_owned(),
                 field_code: input_value("field-code").trim().to_owned(),
+                full_screen: checked("full-screen"),
                 ..KioskSettings::default()
             };
             let problems = settings::problems(&settings);
@@ -371,6 +372,10 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 <label for="field-code">{ "Mã lĩnh vực / Field code" }</label>
                 <input id="field-code" type="text" value={settings.field_code.clone()} placeholder="ho-tich" />
                 { for problem("field_code") }
+                <label class="day" for="full-screen">
+                    <input id="full-screen" type="checkbox" checked={settings.full_screen} />
+                    { "Toàn màn hình từ lần chạm đầu tiên / Full screen from the first touch" }
+                </label>
                 <button type="submit" class="action">{ "Lưu cài đặt / Save settings" }</button>
                 if let Some(Ok(saved)) = &*message {
                     <p class="saved" role="status">{ saved }</p>

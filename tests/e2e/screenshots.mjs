@@ -64,6 +64,37 @@ try {
       await page.screenshot({ path: join(out, `${size}-staff-pin.png`) });
       await openStaff(page, `${server.url}/staff`);
       await page.screenshot({ path: join(out, `${size}-staff.png`), fullPage: true });
+
+      // The screens that need a time or a setting: out of service, idle warning, closed.
+      await page.goto(`${server.url}/?survey=khong-co`);
+      await page.locator(".out-of-service").waitFor();
+      await page.screenshot({ path: join(out, `${size}-out-of-service.png`) });
+      const timed = await browser.context.newPage();
+      await timed.clock.install({ time: new Date("2026-11-23T10:00:00+07:00") });
+      for (const lang of ["vi", "en"]) {
+        const suffix = lang === "en" ? "-en" : "";
+        await timed.goto(server.url);
+        await timed.locator("label.level").first().waitFor();
+        await useLang(timed, lang);
+        await timed.locator('label.level[data-code="khong-hai-long"]').click();
+        await timed.locator("fieldset.multi").waitFor();
+        await timed.clock.runFor(31_000);
+        await timed.locator(".idle-warning").waitFor();
+        await timed.screenshot({ path: join(out, `${size}-idle-warning${suffix}.png`) });
+        await timed.clock.runFor(6_000);
+      }
+      await openStaff(timed, `${server.url}/staff`);
+      await timed.locator("#opens-at").fill("13:30");
+      await timed.locator("#closes-at").fill("17:00");
+      await timed.locator(".settings-form button[type=submit]").click();
+      await timed.locator(".saved").waitFor();
+      for (const lang of ["vi", "en"]) {
+        const suffix = lang === "en" ? "-en" : "";
+        await timed.goto(server.url);
+        await timed.locator(".closed").waitFor();
+        await useLang(timed, lang);
+        await timed.screenshot({ path: join(out, `${size}-closed${suffix}.png`) });
+      }
       if (browser.problems.length) throw new Error(browser.problems.join("\n"));
     } finally {
       await browser.close();

@@ -116,3 +116,24 @@ test("outside the opening hours set by staff the kiosk is closed and stores noth
     await server.stop();
   }
 });
+
+test("with full screen set, the kiosk fills the screen at the first touch", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#full-screen").check();
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+    await page.goto(server.url);
+    await page.locator("label.level").first().waitFor();
+    assert.equal(await page.evaluate(() => document.fullscreenElement === null), true);
+    await page.locator(".survey-title").click();
+    await page.waitForFunction(() => document.fullscreenElement !== null, null, { timeout: 5_000 });
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -88,6 +88,8 @@ impl OpeningHours {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KioskConfig {
     pub default_lang: Lang,
+    /// Fill the screen at the first touch.
+    pub full_screen: bool,
     /// `None`: always open.
     pub hours: Option<OpeningHours>,
     pub staff_code: Option<String>,
@@ -104,6 +106,7 @@ impl Default for KioskConfig {
     fn default() -> KioskConfig {
         KioskConfig {
             default_lang: Lang::Vi,
+            full_screen: false,
             hours: None,
             staff_code: None,
             field_code: None,
@@ -121,6 +124,7 @@ impl From<&crate::settings::KioskSettings> for KioskConfig {
         let code = |code: &str| Some(code.to_owned()).filter(|code| !code.is_empty());
         KioskConfig {
             default_lang: settings.default_lang,
+            full_screen: settings.full_screen,
             hours: settings.hours(),
             staff_code: code(&settings.on_duty),
             field_code: code(&settings.field_code),

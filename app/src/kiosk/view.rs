@@ -26,7 +26,15 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
     };
     let touch = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |_: PointerEvent| dispatcher.dispatch(KioskAction::Touch))
+        let full_screen = state.config.full_screen;
+        Callback::from(move |_: PointerEvent| {
+            // The one piece of I/O in a callback: browsers grant full screen only while handling
+            // a touch, so it cannot wait for an effect.
+            if full_screen {
+                fill_screen();
+            }
+            dispatcher.dispatch(KioskAction::Touch)
+        })
     };
     let key = {
         let dispatcher = dispatcher.clone();
@@ -54,6 +62,16 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
             { body }
             { idle_warning(state) }
         </div>
+    }
+}
+
+/// Asks for full screen, unless the kiosk already has it.
+fn fill_screen() {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
+    let already = js_sys::Reflect::get(&document, &"fullscreenElement".into())
+        .is_ok_and(|element| !element.is_null() && !element.is_undefined());
+    if let (false, Some(root)) = (already, document.document_element()) {
+        let _ = root.request_fullscreen();
     }
 }
 
