@@ -97,7 +97,8 @@ fn use_startup() -> UseStateHandle<Startup> {
     startup
 }
 
-fn loading() -> Html {
+/// The line shown while the app reads the device's store.
+pub(crate) fn loading() -> Html {
     html! { <p class="loading">{ "Đang tải… / Loading…" }</p> }
 }
 

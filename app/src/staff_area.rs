@@ -125,13 +125,16 @@ async fn enter(store: &SharedStore, attempt: String) -> Gate {
     }
 }
 
-fn input_value(id: &str) -> String {
+/// The form element with this id, if it is there and of this kind.
+fn element<T: wasm_bindgen::JsCast>(id: &str) -> Option<T> {
     web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.get_element_by_id(id))
-        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(element).ok())
-        .map(|input| input.value())
-        .unwrap_or_default()
+        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<T>(element).ok())
+}
+
+fn input_value(id: &str) -> String {
+    element::<HtmlInputElement>(id).map(|input| input.value()).unwrap_or_default()
 }
 
 #[function_component(StaffArea)]
@@ -247,35 +250,12 @@ fn settings_form(props: &SettingsFormProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let number = |id: &str| input_value(id).trim().parse().unwrap_or(0);
-            let survey_id = web_sys::window()
-                .and_then(|window| window.document())
-                .and_then(|document| document.get_element_by_id("survey"))
-                .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(element).ok())
-                .map(|select| select.value())
-                .unwrap_or_default();
-            let select = |id: &str| {
-                web_sys::window()
-                    .and_then(|window| window.document())
-                    .and_then(|document| document.get_element_by_id(id))
-                    .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(element).ok())
-                    .map(|select| select.value())
-                    .unwrap_or_default()
-            };
-            let checked = |id: &str| {
-                web_sys::window()
-                    .and_then(|window| window.document())
-                    .and_then(|document| document.get_element_by_id(id))
-                    .and_then(|element| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(element).ok())
-                    .is_some_and(|input| input.checked())
-            };
-            let officers_text = web_sys::window()
-                .and_then(|window| window.document())
-                .and_then(|document| document.get_element_by_id("officers"))
-                .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(element).ok())
-                .map(|area| area.value())
-                .unwrap_or_default();
+            let select = |id: &str| element::<HtmlSelectElement>(id).map(|select| select.value()).unwrap_or_default();
+            let checked = |id: &str| element::<HtmlInputElement>(id).is_some_and(|input| input.checked());
+            let officers_text =
+                element::<web_sys::HtmlTextAreaElement>("officers").map(|area| area.value()).unwrap_or_default();
             let settings = KioskSettings {
-                survey_id,
+                survey_id: select("survey"),
                 unit_name: input_value("unit-name").trim().to_owned(),
                 unit_code: input_value("unit-code").trim().to_owned(),
                 counter_code: input_value("counter-code").trim().to_owned(),

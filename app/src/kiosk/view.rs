@@ -17,7 +17,7 @@ fn next_action() -> KioskAction {
 pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
     let lang = state.lang;
     let body = match &state.screen {
-        Screen::Starting => html! { <p class="loading">{ "Đang tải… / Loading…" }</p> },
+        Screen::Starting => crate::loading(),
         Screen::Welcome => welcome(state, dispatcher.clone()),
         Screen::Asking | Screen::Saving { .. } => asking(state, dispatcher.clone()),
         Screen::Thanks { seconds_left } => thanks(state, *seconds_left),
