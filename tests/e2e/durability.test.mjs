@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { firstPage, launchBrowser, rate, staffCounts, startServer, openStaff } from "./harness.mjs";
+import { firstPage, launchBrowser, openStaff, rate, staffCounts, startServer, withKiosk } from "./harness.mjs";
 
 test("a response survives the browser being killed right after its thank-you", { timeout: 120_000 }, async () => {
   const server = await startServer();
@@ -29,10 +29,7 @@ test("a response survives the browser being killed right after its thank-you", {
 });
 
 test("a tap right after the previous thank-you is kept but flagged as misuse", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await page.goto(server.url);
     await rate(page, "hai-long");
     // The question comes back after the thank-you; a tap at once is no new citizen.
@@ -42,17 +39,11 @@ test("a tap right after the previous thank-you is kept but flagged as misuse", {
     const values = await page.locator(".summary dd").allTextContents();
     assert.equal(values[0], "1", "one response counted");
     assert.equal(values[1], "1", "the hasty one flagged as misuse, not lost");
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 
 test("a citizen who walks away is warned, then kept as partial and the kiosk starts again", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await page.clock.install();
     await page.goto(server.url);
     await page.locator('label.level[data-code="khong-hai-long"]').click();
@@ -67,9 +58,6 @@ test("a citizen who walks away is warned, then kept as partial and the kiosk sta
     await openStaff(page, `${server.url}/staff`);
     const values = await page.locator(".summary dd").allTextContents();
     assert.deepEqual(values.slice(0, 3), ["0", "0", "1"], "counted: none; misuse: none; partial: one");
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 

@@ -105,6 +105,19 @@ export async function launchBrowser({ viewport = KIOSK, profile: kept } = {}) {
   return { context, problems, close, kill, profile };
 }
 
+/** Runs `body` with a fresh server, a browser with a new profile, and its first page, and
+ *  closes both whatever happens (a failing test must not leave Chromium running). */
+export async function withKiosk(body, { viewport } = {}) {
+  const server = await startServer();
+  const browser = await launchBrowser({ viewport });
+  try {
+    return await body({ server, browser, page: await firstPage(browser) });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 /** The first page of the context, watched for errors. */
 export async function firstPage(browser) {
   return browser.context.pages()[0] ?? (await browser.context.newPage());

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { firstPage, launchBrowser, rate, rateAndFinish, staffCounts, startServer, waitForOfflineReady, openStaff } from "./harness.mjs";
+import { firstPage, launchBrowser, openStaff, rate, rateAndFinish, staffCounts, startServer, waitForOfflineReady, withKiosk } from "./harness.mjs";
 
 const LEVELS = ["rat-hai-long", "hai-long", "khong-hai-long"];
 
@@ -19,10 +19,7 @@ function parseTally(bytes) {
 }
 
 test("three answers survive a reload and show on the staff page and in the CSV", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await page.goto(server.url);
     await assert.doesNotReject(page.getByText("Ông/Bà có hài lòng với sự phục vụ tại quầy hôm nay không?").waitFor());
 
@@ -56,10 +53,7 @@ test("three answers survive a reload and show on the staff page and in the CSV",
     assert.equal(byCode["rat-hai-long"].option_label, "Rất hài lòng", "Vietnamese labels keep their diacritics");
     assert.equal(rows.find((row) => row.question_id === "_responses").count, "3");
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 
 test("with the network gone the kiosk reloads, stores an answer, and it is there once back online", { timeout: 120_000 }, async () => {
@@ -89,10 +83,7 @@ test("with the network gone the kiosk reloads, stores an answer, and it is there
 });
 
 test("the per-dossier evaluation is answered screen by screen and counted", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await page.goto(`${server.url}/?survey=danh-gia-ho-so`);
     await page.locator("button.start").click();
     const answers = ["som-hon-hen", "khong-lan", "chi-bo-phan-mot-cua", "khong"];
@@ -116,8 +107,5 @@ test("the per-dossier evaluation is answered screen by screen and counted", { ti
     const chosen = await page.locator('table.tally[data-question="so-co-quan-lien-he"] tr[data-code="chi-bo-phan-mot-cua"] .count').textContent();
     assert.equal(chosen, "1");
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TEST_PIN, firstPage, launchBrowser, openStaff, rate, startServer } from "./harness.mjs";
+import { TEST_PIN, openStaff, rate, withKiosk } from "./harness.mjs";
 
 async function tryPin(page, pin) {
   await page.locator("#pin").fill(pin);
@@ -12,10 +12,7 @@ async function tryPin(page, pin) {
 }
 
 test("five wrong PINs lock the staff area for a minute, even across a reload", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await page.clock.install();
     await openStaff(page, `${server.url}/staff`); // chooses the PIN on this new kiosk
     await page.goto(`${server.url}/staff`);
@@ -36,17 +33,11 @@ test("five wrong PINs lock the staff area for a minute, even across a reload", {
     await tryPin(page, TEST_PIN);
     await page.locator(".summary .responses").waitFor();
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 
 test("settings saved by staff survive a reload and go into every response", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await openStaff(page, `${server.url}/staff`);
     await page.locator("#unit-code").fill("Phường 1");
     await page.locator(".settings-form button[type=submit]").click();
@@ -81,17 +72,11 @@ test("settings saved by staff survive a reload and go into every response", { ti
     assert.equal(stored[0].unit, "phuong-hong-bang");
     assert.equal(stored[0].counter, "quay-2");
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 
 test("outside the opening hours set by staff the kiosk is closed and stores nothing", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     // Sunday 22 November 2026, 10:00 in Vietnam.
     await page.clock.install({ time: new Date("2026-11-22T10:00:00+07:00") });
     await openStaff(page, `${server.url}/staff`);
@@ -111,17 +96,11 @@ test("outside the opening hours set by staff the kiosk is closed and stores noth
     await page.clock.runFor(2_000);
     await page.locator('label.level[data-code="hai-long"]').waitFor();
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 
 test("with full screen set, the kiosk fills the screen at the first touch", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await openStaff(page, `${server.url}/staff`);
     await page.locator("#full-screen").check();
     await page.locator(".settings-form button[type=submit]").click();
@@ -132,8 +111,5 @@ test("with full screen set, the kiosk fills the screen at the first touch", { ti
     await page.locator(".survey-title").click();
     await page.waitForFunction(() => document.fullscreenElement !== null, null, { timeout: 5_000 });
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
