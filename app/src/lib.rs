@@ -16,6 +16,7 @@ pub mod service_worker;
 pub mod settings;
 pub mod staff;
 pub mod staff_area;
+pub mod staff_files;
 pub mod storage;
 
 use std::rc::Rc;

@@ -1,130 +1,275 @@
-//! The staff page: how many responses this device holds, per level, and the tally as CSV.
+//! The staff workspace: a period's figures, exports, imports from other kiosks and wards,
+//! certified periods, the published page, backups.
 //!
-//! Counts come from the `survey` core's tally, the same code the CLI and server use, so the
-//! numbers on screen and in the downloaded file cannot disagree.
+//! Every figure comes from the `survey` core's tally and indices, the same code the CLI and
+//! server use, so the numbers on screen, in every file and on the published page agree.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
+use survey::certify::{self, Certificate, Verification};
+use survey::denominator::{Dossiers, read_dossiers, write_dossiers};
 use survey::export::{Cell, CsvProfile};
-use survey::tally::{Catalog, GroupCounts, POINTS, Slot, Tally, TallyOptions, percent};
+use survey::index::{DEFAULT_MIN_N, INDEX_COLUMNS, IndexRow, Scope, index_cells, indices};
+use survey::period::{Period, parse_day};
+use survey::privacy::{COMMENT_COLUMNS, comment_rows};
+use survey::publish::{ResultsPage, bar_chart, overall_bars};
+use survey::tally::{Catalog, GroupBy, GroupCounts, POINTS, Slot, TALLY_COLUMNS, Tally, TallyOptions, percent};
 use survey::{Lang, ResponseRecord, Survey};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::SharedStore;
+use crate::settings::KioskSettings;
+use crate::staff_files::{self, CERTIFICATE_PREFIX, DOSSIERS_PREFIX, FileReport, StoredTally, TALLY_PREFIX};
 use crate::{clock, download};
 
-#[derive(Clone, PartialEq)]
+/// Everything the workspace reads from the store, read again after each change.
+#[derive(Clone, Default)]
+struct Data {
+    records: Rc<Vec<ResponseRecord>>,
+    unreadable: Rc<Vec<String>>,
+    device_id: String,
+    tallies: Rc<Vec<(StoredTally, Tally)>>,
+    certificates: Rc<BTreeMap<String, Certificate>>,
+    dossiers: Rc<BTreeMap<String, Dossiers>>,
+    /// Stored values under the staff area's keys that could not be read.
+    damaged: Rc<Vec<String>>,
+}
+
+#[derive(Clone)]
 enum Loaded {
     Loading,
-    Ready { records: Rc<Vec<ResponseRecord>>, unreadable: Vec<String> },
+    Ready(Data),
     Failed(String),
+}
+
+async fn load(store: &SharedStore) -> Result<Data, String> {
+    let fail = |err: crate::storage::StorageError| err.to_string();
+    let mut data = Data::default();
+    let mut records = Vec::new();
+    let mut unreadable = Vec::new();
+    for result in store.0.responses().await.map_err(fail)? {
+        match result {
+            Ok(record) => records.push(record),
+            Err(err) => unreadable.push(err.to_string()),
+        }
+    }
+    data.records = Rc::new(records);
+    data.unreadable = Rc::new(unreadable);
+    data.device_id = store.0.device_id().await.map_err(fail)?;
+    let mut damaged = Vec::new();
+    let mut tallies = Vec::new();
+    for (key, json) in store.0.settings_with_prefix(TALLY_PREFIX).await.map_err(fail)? {
+        match serde_json::from_str::<StoredTally>(&json).map_err(|err| err.to_string()).and_then(|stored| {
+            Tally::read_csv(stored.csv.as_bytes()).map(|tally| (stored, tally)).map_err(|err| err.to_string())
+        }) {
+            Ok(pair) => tallies.push(pair),
+            Err(err) => damaged.push(format!("{key}: {err}")),
+        }
+    }
+    data.tallies = Rc::new(tallies);
+    let mut certificates = BTreeMap::new();
+    for (key, json) in store.0.settings_with_prefix(CERTIFICATE_PREFIX).await.map_err(fail)? {
+        match Certificate::from_json(&json) {
+            Ok(certificate) => {
+                certificates.insert(key, certificate);
+            }
+            Err(err) => damaged.push(format!("{key}: {err}")),
+        }
+    }
+    data.certificates = Rc::new(certificates);
+    let mut dossiers = BTreeMap::new();
+    for (key, json) in store.0.settings_with_prefix(DOSSIERS_PREFIX).await.map_err(fail)? {
+        match serde_json::from_str::<Dossiers>(&json) {
+            Ok(map) => {
+                dossiers.insert(key[DOSSIERS_PREFIX.len()..].to_owned(), map);
+            }
+            Err(err) => damaged.push(format!("{key}: {err}")),
+        }
+    }
+    data.dossiers = Rc::new(dossiers);
+    data.damaged = Rc::new(damaged);
+    Ok(data)
+}
+
+fn certificate_key(survey: &Survey, period: Period) -> String {
+    format!("{CERTIFICATE_PREFIX}{}:{}:{}", survey.id, survey.version, period.code())
+}
+
+/// What the staff member asked to see.
+#[derive(Clone, Debug, PartialEq)]
+struct View {
+    period: Period,
+    by: GroupBy,
+    include_misuse: bool,
+    include_partial: bool,
+    /// Only this device's own responses, or everything stored here (imports included).
+    own_only: bool,
+}
+
+/// The figures of one view.
+struct Figures {
+    tally: Tally,
+    totals: GroupCounts,
+    rows: Vec<IndexRow>,
+    /// Records of the survey in the period, as selected (misuse and partial ones included).
+    records: Vec<ResponseRecord>,
+    /// Records of other surveys, or that do not fit their survey.
+    skipped: u64,
+}
+
+fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
+    let catalog = Catalog::new([survey.clone()]);
+    let options = TallyOptions {
+        by: view.by,
+        from: Some(view.period.start),
+        to: Some(view.period.end),
+        include_misuse: view.include_misuse,
+        include_partial: view.include_partial,
+        ..TallyOptions::default()
+    };
+    let mut tally = Tally::default();
+    tally.layouts.insert((survey.id.clone(), survey.version.clone()), Tally::layout_of(survey));
+    let mut skipped = 0;
+    let mut records = Vec::new();
+    for record in data.records.iter() {
+        if view.own_only && record.device_id.as_deref() != Some(data.device_id.as_str()) {
+            continue;
+        }
+        match tally.add(&catalog, record, &options) {
+            Ok(survey::tally::Added::OutOfRange) => {}
+            Ok(_) => records.push(record.clone()),
+            Err(_) => skipped += 1,
+        }
+    }
+    if !view.own_only {
+        for (_, imported) in data.tallies.iter() {
+            let mut part = imported.regroup(view.by, Some(view.period));
+            part.groups.retain(|key, _| key.survey_id == survey.id && key.survey_version == survey.version);
+            tally.merge(&part);
+        }
+    }
+    let totals = tally.totals(&survey.id, &survey.version);
+    let rows = indices(&tally.regroup(GroupBy::default(), None), &catalog, DEFAULT_MIN_N).unwrap_or_default();
+    Figures { tally, totals, rows, records, skipped }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct StaffProps {
     pub store: SharedStore,
     pub survey: Arc<Survey>,
+    pub settings: KioskSettings,
+}
+
+fn select_value(id: &str) -> String {
+    crate::staff_area::element::<HtmlSelectElement>(id).map(|select| select.value()).unwrap_or_default()
+}
+
+fn checked(id: &str) -> bool {
+    crate::staff_area::element::<HtmlInputElement>(id).is_some_and(|input| input.checked())
+}
+
+fn today() -> time::Date {
+    survey::vn_time::format_vietnam(clock::now_millis())
+        .ok()
+        .and_then(|stamp| parse_day(&stamp[..10]))
+        .unwrap_or(time::Date::MIN)
+}
+
+fn now_stamp() -> String {
+    survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default()
+}
+
+/// A message for the staff member after an action.
+#[derive(Clone, PartialEq)]
+enum Notice {
+    Done(String),
+    Problem(String),
+}
+
+fn notice_html(notice: &Option<Notice>) -> Html {
+    match notice {
+        None => html! {},
+        Some(Notice::Done(text)) => html! { <p class="saved" role="status">{ text }</p> },
+        Some(Notice::Problem(text)) => html! { <p class="violation" role="alert">{ text }</p> },
+    }
 }
 
 #[function_component(Staff)]
 pub fn staff(props: &StaffProps) -> Html {
     let loaded = use_state(|| Loaded::Loading);
+    let generation = use_state(|| 0u32);
+    {
+        let (loaded, store) = (loaded.clone(), props.store.clone());
+        use_effect_with(*generation, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                loaded.set(match load(&store).await {
+                    Ok(data) => Loaded::Ready(data),
+                    Err(err) => Loaded::Failed(err),
+                });
+            });
+        });
+    }
+    let reload = {
+        let generation = generation.clone();
+        Callback::from(move |()| generation.set(*generation + 1))
+    };
     let storage = use_state(|| None::<Result<crate::storage::StorageReport, String>>);
     {
         let storage = storage.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(*generation, move |_| {
             wasm_bindgen_futures::spawn_local(
                 async move { storage.set(Some(crate::storage::persist_and_report().await)) },
             );
         });
     }
-    let download_error = use_state(|| None::<String>);
-    {
-        let loaded = loaded.clone();
-        let store = props.store.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match store.0.responses().await {
-                    Ok(results) => {
-                        let mut records = Vec::new();
-                        let mut unreadable = Vec::new();
-                        for result in results {
-                            match result {
-                                Ok(record) => records.push(record),
-                                Err(err) => unreadable.push(err.to_string()),
-                            }
-                        }
-                        loaded.set(Loaded::Ready { records: Rc::new(records), unreadable });
-                    }
-                    Err(err) => loaded.set(Loaded::Failed(err.to_string())),
-                }
-            });
-        });
-    }
+    let recent = use_memo((), |_| Period::recent(today()));
+    let view = use_state(|| View {
+        period: recent.first().copied().unwrap_or(Period { start: time::Date::MIN, end: time::Date::MIN }),
+        by: GroupBy::default(),
+        include_misuse: false,
+        include_partial: false,
+        own_only: false,
+    });
+    let custom = use_state(|| false);
+    // Response ids saved to a file in this session (exported or backed up): clearing needs all.
+    let saved = use_state(|| Rc::new(BTreeSet::<String>::new()));
 
     let body = match &*loaded {
         Loaded::Loading => html! { <p>{ "Đang đọc dữ liệu… / Reading…" }</p> },
         Loaded::Failed(reason) => html! {
             <p role="alert">{ format!("Không đọc được dữ liệu trên thiết bị / Could not read this device's data: {reason}") }</p>
         },
-        Loaded::Ready { records, unreadable } => {
-            let counted = count(&props.survey, records);
-            let totals = counted.tally.totals(&props.survey.id, &props.survey.version);
-            let layout = Tally::layout_of(&props.survey);
-            let on_download = {
-                let tally = counted.tally.clone();
-                let survey = props.survey.clone();
-                let download_error = download_error.clone();
-                Callback::from(move |_: MouseEvent| {
-                    let bytes = tally.to_csv(CsvProfile::Excel);
-                    let name = tally_file_name(&survey, clock::now_millis());
-                    download_error.set(download::save(&name, "text/csv;charset=utf-8", &bytes).err());
-                })
-            };
+        Loaded::Ready(data) => {
+            let figures = Rc::new(figures(&props.survey, data, &view));
             html! {
                 <>
-                    { summary(&totals, counted.skipped) }
-                    { for questions(&layout).into_iter().map(|(question_id, slots)| {
-                        let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
-                        html! {
-                        <table class="tally" data-question={question_id.clone()}>
-                            <caption>{ caption(&props.survey, &question_id) }</caption>
-                            <thead><tr>
-                                <th scope="col">{ "Câu trả lời / Answer" }</th>
-                                <th scope="col" class="num">{ "Số lượt / Count" }</th>
-                                <th scope="col" class="num">{ "Tỷ lệ / Share" }</th>
-                            </tr></thead>
-                            <tbody>
-                                { for slots.iter().map(|slot| {
-                                    let count = counts.options.get(&slot.code).copied().unwrap_or(0);
-                                    let english = option_english(&props.survey, &question_id, &slot.code);
-                                    html! {
-                                    <tr data-code={slot.code.clone()}>
-                                        <th scope="row">{ &slot.label }<span class="en" lang="en">{ english }</span></th>
-                                        <td class="num count">{ count }</td>
-                                        <td class="num">{ percent_text(count, counts.answered) }</td>
-                                    </tr>
-                                }}) }
-                            </tbody>
-                        </table>
-                    }}) }
-                    if !unreadable.is_empty() {
-                        <section class="warning" role="alert">
-                            <h2>{ format!("{} bản ghi không đọc được / unreadable records", unreadable.len()) }</h2>
-                            <p>{ "Các bản ghi này được giữ nguyên trên thiết bị. / They are kept on the device as they are." }</p>
-                            <ul>{ for unreadable.iter().map(|reason| html! { <li>{ reason }</li> }) }</ul>
-                        </section>
-                    }
-                    <p>
-                        <button type="button" class="action download-tally" onclick={on_download}>
-                            { "Tải bảng tổng hợp (CSV cho Excel)" }
-                            <span class="en" lang="en">{ "Download the tally (CSV for Excel)" }</span>
-                        </button>
-                    </p>
-                    if let Some(error) = &*download_error {
-                        <p role="alert">{ format!("Không tải được tệp / The download failed: {error}") }</p>
-                    }
+                    <ViewControls view={(*view).clone()} recent={(*recent).clone()} custom={*custom}
+                        on_change={{ let view = view.clone(); Callback::from(move |next: View| view.set(next)) }}
+                        on_custom={{ let custom = custom.clone(); Callback::from(move |on: bool| custom.set(on)) }} />
+                    { results(&props.survey, data, &view, &figures) }
+                    <Certification store={props.store.clone()} survey={props.survey.clone()} period={view.period}
+                        data={DataHandle(data.clone())} on_change={reload.clone()} />
+                    <Exports survey={props.survey.clone()} view={(*view).clone()} figures={FiguresHandle(figures.clone())}
+                        on_saved={{ let saved = saved.clone(); Callback::from(move |ids: Vec<String>| {
+                            let mut next = (**saved).clone();
+                            next.extend(ids);
+                            saved.set(Rc::new(next));
+                        }) }} />
+                    <Imports store={props.store.clone()} on_change={reload.clone()} />
+                    <Denominators store={props.store.clone()} period={view.period}
+                        current={data.dossiers.get(&view.period.code()).cloned()} on_change={reload.clone()} />
+                    <Publish survey={props.survey.clone()} period={view.period} settings={props.settings.clone()}
+                        data={DataHandle(data.clone())} figures={FiguresHandle(figures.clone())} />
+                    <BackupAndClear store={props.store.clone()} data={DataHandle(data.clone())} saved={(*saved).clone()}
+                        on_saved={{ let saved = saved.clone(); Callback::from(move |ids: Vec<String>| {
+                            let mut next = (**saved).clone();
+                            next.extend(ids);
+                            saved.set(Rc::new(next));
+                        }) }}
+                        on_change={reload.clone()} />
                 </>
             }
         }
@@ -132,12 +277,949 @@ pub fn staff(props: &StaffProps) -> Html {
 
     html! {
         <main class="page staff">
-            <h1>{ "Kết quả đánh giá trên thiết bị này" }<span class="en" lang="en">{ "Responses on this device" }</span></h1>
+            <h1>{ "Kết quả đánh giá" }<span class="en" lang="en">{ "Survey results" }</span></h1>
             <p class="survey-name">{ format!("{} (phiên bản {})", props.survey.title.get(Lang::Vi), props.survey.version) }</p>
+            <nav class="sections" aria-label="Các phần / Sections">
+                <a href="#ket-qua">{ "Kết quả" }</a>
+                <a href="#chot-so-lieu">{ "Chốt số liệu" }</a>
+                <a href="#xuat">{ "Xuất tệp" }</a>
+                <a href="#nhap">{ "Nhập, gộp" }</a>
+                <a href="#ho-so">{ "Số hồ sơ" }</a>
+                <a href="#cong-bo">{ "Công bố" }</a>
+                <a href="#sao-luu">{ "Sao lưu, xóa" }</a>
+                <a href="#cai-dat">{ "Cài đặt" }</a>
+            </nav>
             { body }
             { storage_line(&storage) }
             <p><a href="/">{ "← Về màn hình đánh giá / Back to the rating screen" }</a></p>
         </main>
+    }
+}
+
+/// Components take the data by handle: it is compared by identity, not by content.
+#[derive(Clone)]
+struct DataHandle(Data);
+
+impl PartialEq for DataHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0.records, &other.0.records)
+            && Rc::ptr_eq(&self.0.certificates, &other.0.certificates)
+            && Rc::ptr_eq(&self.0.tallies, &other.0.tallies)
+            && Rc::ptr_eq(&self.0.dossiers, &other.0.dossiers)
+    }
+}
+
+#[derive(Clone)]
+struct FiguresHandle(Rc<Figures>);
+
+impl PartialEq for FiguresHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ViewControlsProps {
+    view: View,
+    recent: Vec<Period>,
+    custom: bool,
+    on_change: Callback<View>,
+    on_custom: Callback<bool>,
+}
+
+#[function_component(ViewControls)]
+fn view_controls(props: &ViewControlsProps) -> Html {
+    let read = {
+        let (props_view, on_change, on_custom) = (props.view.clone(), props.on_change.clone(), props.on_custom.clone());
+        Callback::from(move |_: Event| {
+            let choice = select_value("period");
+            let custom = choice == "custom";
+            on_custom.emit(custom);
+            let period = if custom {
+                let day = |id: &str| {
+                    crate::staff_area::element::<HtmlInputElement>(id).and_then(|input| parse_day(&input.value()))
+                };
+                match (day("period-from"), day("period-to")) {
+                    (Some(from), Some(to)) => Period::span(from, to).unwrap_or(props_view.period),
+                    _ => props_view.period,
+                }
+            } else {
+                Period::parse(&choice).unwrap_or(props_view.period)
+            };
+            on_change.emit(View {
+                period,
+                by: GroupBy {
+                    unit: checked("by-unit"),
+                    counter: checked("by-counter"),
+                    staff: checked("by-staff"),
+                    field: checked("by-field"),
+                },
+                include_misuse: checked("include-misuse"),
+                include_partial: checked("include-partial"),
+                own_only: select_value("source") == "own",
+            });
+        })
+    };
+    let view = &props.view;
+    let selected = if props.custom { "custom".to_string() } else { view.period.code() };
+    html! {
+        <form class="view-controls" id="ket-qua" onsubmit={Callback::from(|event: SubmitEvent| event.prevent_default())}>
+            <div class="control">
+                <label for="period">{ "Kỳ báo cáo / Period" }</label>
+                <select id="period" onchange={read.clone()}>
+                    { for props.recent.iter().map(|period| html! {
+                        <option value={period.code()} selected={selected == period.code()}>
+                            { format!("{} / {}", period.label(Lang::Vi), period.label(Lang::En)) }
+                        </option>
+                    }) }
+                    if !props.custom && !props.recent.contains(&view.period) {
+                        <option value={view.period.code()} selected=true>{ view.period.label(Lang::Vi) }</option>
+                    }
+                    <option value="custom" selected={props.custom}>{ "Tùy chọn… / Custom…" }</option>
+                </select>
+            </div>
+            if props.custom {
+                <div class="control">
+                    <label for="period-from">{ "Từ ngày / From" }</label>
+                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={read.clone()} />
+                </div>
+                <div class="control">
+                    <label for="period-to">{ "Đến ngày / To" }</label>
+                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={read.clone()} />
+                </div>
+            }
+            <fieldset class="control">
+                <legend>{ "Chia theo / Group by" }</legend>
+                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={read.clone()} />{ "Đơn vị / Unit" }</label>
+                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={read.clone()} />{ "Quầy / Counter" }</label>
+                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={read.clone()} />{ "Cán bộ / Officer" }</label>
+                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={read.clone()} />{ "Lĩnh vực / Field" }</label>
+            </fieldset>
+            <fieldset class="control">
+                <legend>{ "Tính cả / Also count" }</legend>
+                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={read.clone()} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
+                <label><input id="include-partial" type="checkbox" checked={view.include_partial} onchange={read.clone()} />{ "Phiếu chưa hoàn thành / Unfinished" }</label>
+            </fieldset>
+            <div class="control">
+                <label for="source">{ "Dữ liệu / Data" }</label>
+                <select id="source" onchange={read}>
+                    <option value="all" selected={!view.own_only}>{ "Tất cả, kể cả tệp đã nhập / All, imports included" }</option>
+                    <option value="own" selected={view.own_only}>{ "Chỉ của thiết bị này / This device's own" }</option>
+                </select>
+            </div>
+        </form>
+    }
+}
+
+fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html {
+    let layout = Tally::layout_of(survey);
+    let totals = &figures.totals;
+    let dossiers: Option<u64> = data.dossiers.get(&view.period.code()).map(|map| map.values().sum());
+    let bars = overall_bars(survey, totals, Lang::Vi);
+    let grouped = view.by != GroupBy::default();
+    html! {
+        <section class="results" aria-label="Kết quả / Results">
+            <h2>{ format!("{} / {}", view.period.label(Lang::Vi), view.period.label(Lang::En)) }</h2>
+            { summary(totals, figures.skipped, dossiers) }
+            if !bars.is_empty() {
+                <figure class="chart-box">
+                    <figcaption>{ "Mức độ hài lòng chung / Overall rating" }</figcaption>
+                    { Html::from_html_unchecked(bar_chart("Mức độ hài lòng chung / Overall rating", &bars, totals.responses).into()) }
+                </figure>
+            }
+            { index_table(&figures.rows) }
+            if grouped {
+                { groups_table(survey, &figures.tally) }
+            }
+            { for questions(&layout).into_iter().map(|(question_id, slots)| {
+                let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
+                html! {
+                <table class="tally" data-question={question_id.clone()}>
+                    <caption>{ caption(survey, &question_id) }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "Câu trả lời / Answer" }</th>
+                        <th scope="col" class="num">{ "Số lượt / Count" }</th>
+                        <th scope="col" class="num">{ "Tỷ lệ / Share" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for slots.iter().map(|slot| {
+                            let count = counts.options.get(&slot.code).copied().unwrap_or(0);
+                            let english = option_english(survey, &question_id, &slot.code);
+                            html! {
+                            <tr data-code={slot.code.clone()}>
+                                <th scope="row">{ &slot.label }<span class="en" lang="en">{ english }</span></th>
+                                <td class="num count">{ count }</td>
+                                <td class="num">{ percent_text(count, counts.answered) }</td>
+                            </tr>
+                        }}) }
+                    </tbody>
+                </table>
+            }}) }
+            { flagged_list(&figures.records) }
+            if !data.unreadable.is_empty() || !data.damaged.is_empty() {
+                <section class="warning" role="alert">
+                    <h2>{ format!("{} bản ghi không đọc được / unreadable records", data.unreadable.len() + data.damaged.len()) }</h2>
+                    <p>{ "Các bản ghi này được giữ nguyên trên thiết bị và có trong tệp sao lưu. / They are kept on the device as they are, and go into backups." }</p>
+                    <ul>{ for data.unreadable.iter().chain(data.damaged.iter()).map(|reason| html! { <li>{ reason }</li> }) }</ul>
+                </section>
+            }
+        </section>
+    }
+}
+
+fn summary(totals: &GroupCounts, skipped: u64, dossiers: Option<u64>) -> Html {
+    html! {
+        <dl class="summary">
+            <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ totals.responses }</dd></div>
+            <div><dt>{ "Nghi lạm dụng / Flagged as misuse" }</dt><dd class="misuse">{ totals.misuse }</dd></div>
+            <div><dt>{ "Chưa hoàn thành / Left unfinished" }</dt><dd class="partial">{ totals.partial }</dd></div>
+            if let Some(dossiers) = dossiers.filter(|dossiers| *dossiers > 0) {
+                <div><dt>{ format!("Tỷ lệ phản hồi ({dossiers} hồ sơ) / Response rate") }</dt>
+                    <dd class="response-rate">{ percent_text(totals.responses, dossiers) }</dd></div>
+            }
+            if skipped > 0 {
+                <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ skipped }</dd></div>
+            }
+        </dl>
+    }
+}
+
+fn hundredths(value: Option<u64>) -> String {
+    value.map_or("–".into(), |value| format!("{},{:02} %", value / 100, value % 100))
+}
+
+fn index_table(rows: &[IndexRow]) -> Html {
+    if rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        <table class="tally index">
+            <caption>{ "Chỉ số / Indices" }</caption>
+            <thead><tr>
+                <th scope="col">{ "Tiêu chí / Criterion" }</th>
+                <th scope="col" class="num">{ "n" }</th>
+                <th scope="col" class="num">{ "Kết quả / Result" }</th>
+            </tr></thead>
+            <tbody>
+                { for rows.iter().map(|row| {
+                    let result = match (row.score, &row.class) {
+                        (Some(score), class) => format!("{},{}{}", score / 10, score % 10, class.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()),
+                        (None, _) => match (row.index_percent, row.ci) {
+                            (Some(index), Some((low, high))) => format!("{} ({}–{})", hundredths(Some(index)), hundredths(Some(low)), hundredths(Some(high))),
+                            (index, _) => hundredths(index),
+                        },
+                    };
+                    html! {
+                        <tr class={classes!(row.suppressed.then_some("suppressed"), matches!(row.scope, Scope::Element | Scope::Overall | Scope::Classification).then_some("strong"))}
+                            data-scope={row.scope.name()} data-id={row.scope_id.clone()}>
+                            <th scope="row">{ &row.label }
+                                if row.suppressed { <span class="en">{ format!("dưới {DEFAULT_MIN_N} phiếu: không công bố / under {DEFAULT_MIN_N}: not published") }</span> }
+                            </th>
+                            <td class="num">{ row.n }</td>
+                            <td class="num index-value">{ result }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// One row per group of the view: its responses, and the overall rating's % satisfied.
+fn groups_table(survey: &Survey, tally: &Tally) -> Html {
+    let catalog = Catalog::new([survey.clone()]);
+    let rows = indices(tally, &catalog, DEFAULT_MIN_N).unwrap_or_default();
+    let overall = survey.scoring.overall.clone().unwrap_or_default();
+    html! {
+        <table class="tally groups">
+            <caption>{ "Theo nhóm / By group" }</caption>
+            <thead><tr>
+                <th scope="col">{ "Nhóm / Group" }</th>
+                <th scope="col" class="num">{ "Phiếu / n" }</th>
+                <th scope="col" class="num">{ "Hài lòng / Satisfied" }</th>
+            </tr></thead>
+            <tbody>
+                { for tally.groups.iter().map(|(key, counts)| {
+                    let name = [&key.unit, &key.counter, &key.staff, &key.field]
+                        .into_iter()
+                        .map(|part| if part.is_empty() { "(không ghi)" } else { part.as_str() })
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    let row = rows.iter().find(|row| row.key == *key && row.scope_id == overall);
+                    html! {
+                        <tr class={classes!(row.is_some_and(|row| row.suppressed).then_some("suppressed"))}>
+                            <th scope="row">{ name }</th>
+                            <td class="num">{ counts.responses }</td>
+                            <td class="num">{ hundredths(row.and_then(|row| row.index_percent)) }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// The period's misuse-flagged and unfinished responses, for staff to look at.
+fn flagged_list(records: &[ResponseRecord]) -> Html {
+    let flagged: Vec<&ResponseRecord> =
+        records.iter().filter(|record| record.misuse.is_some() || record.partial).collect();
+    if flagged.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="flagged">
+            <summary>{ format!("{} phiếu nghi lạm dụng hoặc chưa hoàn thành / flagged or unfinished", flagged.len()) }</summary>
+            <ul>
+                { for flagged.iter().map(|record| html! {
+                    <li>
+                        { format!("{} · {} · ", record.submitted_at, record.counter.as_deref().unwrap_or("–")) }
+                        { match &record.misuse {
+                            Some(reason) => format!("nghi lạm dụng / misuse: {reason}"),
+                            None => "chưa hoàn thành / unfinished".into(),
+                        } }
+                    </li>
+                }) }
+            </ul>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CertificationProps {
+    store: SharedStore,
+    survey: Arc<Survey>,
+    period: Period,
+    data: DataHandle,
+    on_change: Callback<()>,
+}
+
+#[function_component(Certification)]
+fn certification(props: &CertificationProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let key = certificate_key(&props.survey, props.period);
+    let data = &props.data.0;
+    let certificate = data.certificates.get(&key);
+    let catalog = Catalog::new([(*props.survey).clone()]);
+    let on_certify = {
+        let (store, survey, period, data, notice, on_change) = (
+            props.store.clone(),
+            props.survey.clone(),
+            props.period,
+            data.clone(),
+            notice.clone(),
+            props.on_change.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let catalog = Catalog::new([(*survey).clone()]);
+            let certificate =
+                match certify::certify(&catalog, &survey.id, &survey.version, period, data.records.iter(), now_stamp())
+                {
+                    Ok(certificate) => certificate,
+                    Err(err) => return notice.set(Some(Notice::Problem(err.to_string()))),
+                };
+            let (store, notice, on_change, key) =
+                (store.clone(), notice.clone(), on_change.clone(), certificate_key(&survey, period));
+            wasm_bindgen_futures::spawn_local(async move {
+                match store.0.put_setting(&key, &certificate.to_json()).await {
+                    Ok(()) => {
+                        notice.set(None);
+                        on_change.emit(());
+                    }
+                    Err(err) => notice.set(Some(Notice::Problem(err.to_string()))),
+                }
+            });
+        })
+    };
+    let status = match certificate {
+        None => html! {
+            <>
+                <p>{ "Kỳ này chưa chốt. Khi chốt, bảng tổng hợp và mã SHA-256 của nó được lưu lại; trang công bố dùng đúng số liệu đó. / This period is not certified: certifying stores its tally and the tally's SHA-256, and the published page uses exactly those figures." }</p>
+                <button type="button" class="action certify" onclick={on_certify}>
+                    { format!("Chốt số liệu {} / Certify {}", props.period.label(Lang::Vi), props.period.label(Lang::En)) }
+                </button>
+            </>
+        },
+        Some(certificate) => {
+            let check = certificate
+                .verify(&catalog, data.records.iter())
+                .unwrap_or_else(|_| Verification { tally_tampered: true, ..Verification::default() });
+            let all_gone = !check.missing.is_empty()
+                && check.missing.len() == certificate.responses.len()
+                && check.changed.is_empty();
+            html! {
+                <>
+                    <p class="certified">
+                        { format!("Đã chốt lúc {} ({} phiếu). / Certified on {} ({} responses).", survey::vn_time::readable(&certificate.certified_at, Lang::Vi), certificate.responses.len(), survey::vn_time::readable(&certificate.certified_at, Lang::En), certificate.responses.len()) }
+                        <br />{ "SHA-256: " }<code class="digest">{ &certificate.tally_sha256 }</code>
+                    </p>
+                    if check.holds() {
+                        <p class="verified" role="status">{ "✓ Số liệu đã chốt khớp với dữ liệu đang lưu. / The certified figures match the stored responses." }</p>
+                    } else if all_gone && !check.tally_tampered {
+                        <p class="note" role="status">{ "Các phiếu của kỳ đã chốt không còn trên thiết bị này (đã xóa sau khi sao lưu); số liệu đã chốt vẫn giữ nguyên. / The certified responses are no longer on this device; the certified figures stand as locked." }</p>
+                    } else {
+                        <div class="violation mismatch" role="alert">
+                            <p><strong>{ "Số liệu đã chốt KHÔNG KHỚP với dữ liệu đang lưu. / The certified figures DO NOT MATCH the stored responses." }</strong></p>
+                            <p>{ "SHA-256 đã chốt / certified: " }<code>{ &certificate.tally_sha256 }</code></p>
+                            <p>{ "SHA-256 tính lại / recounted: " }<code class="recounted">{ &check.recounted_sha256 }</code></p>
+                            if !check.changed.is_empty() {
+                                <p>{ format!("Phiếu bị thay đổi / changed: {}", check.changed.join(", ")) }</p>
+                            }
+                            if !check.missing.is_empty() {
+                                <p>{ format!("Phiếu không còn / missing: {}", check.missing.join(", ")) }</p>
+                            }
+                            if check.tally_tampered {
+                                <p>{ "Bảng tổng hợp đã lưu không còn khớp mã của nó. / The stored tally no longer matches its own digest." }</p>
+                            }
+                        </div>
+                    }
+                    if !check.late.is_empty() {
+                        <details class="late">
+                            <summary>{ format!("{} phiếu đến sau khi chốt (không tính vào số liệu đã chốt) / arrived after certification (not in the certified figures)", check.late.len()) }</summary>
+                            <ul>{ for check.late.iter().map(|id| html! { <li>{ id }</li> }) }</ul>
+                        </details>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="certification" id="chot-so-lieu">
+            <h2>{ "Chốt số liệu / Certify" }</h2>
+            { status }
+            { notice_html(&notice) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ExportsProps {
+    survey: Arc<Survey>,
+    view: View,
+    figures: FiguresHandle,
+    on_saved: Callback<Vec<String>>,
+}
+
+#[function_component(Exports)]
+fn exports(props: &ExportsProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let with_text = use_state(|| false);
+    let file_name = |kind: &str, extension: &str| {
+        format!("hailong-{kind}-{}-{}-{}.{extension}", props.survey.id, props.survey.version, props.view.period.code())
+    };
+    let profile = || match select_value("profile").as_str() {
+        "excel-vi" => CsvProfile::ExcelVi,
+        "rfc4180" => CsvProfile::Rfc4180,
+        _ => CsvProfile::Excel,
+    };
+    let save = {
+        let notice = notice.clone();
+        move |name: String, mime: &str, bytes: Vec<u8>| match download::save(&name, mime, &bytes) {
+            Ok(()) => notice.set(Some(Notice::Done(format!("Đã tải / Downloaded: {name}")))),
+            Err(err) => notice.set(Some(Notice::Problem(format!("Không tải được tệp / The download failed: {err}")))),
+        }
+    };
+    let csv = "text/csv;charset=utf-8";
+    let figures = props.figures.0.clone();
+    let on_tally = {
+        let (save, figures) = (save.clone(), figures.clone());
+        let name = file_name("tally", "csv");
+        Callback::from(move |_: MouseEvent| {
+            let profile = profile();
+            save(name.replace(".csv", &format!("-{}.csv", profile.name())), csv, figures.tally.to_csv(profile))
+        })
+    };
+    let on_index = {
+        let (save, figures, survey) = (save.clone(), figures.clone(), props.survey.clone());
+        let name = file_name("index", "csv");
+        Callback::from(move |_: MouseEvent| {
+            let profile = profile();
+            let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
+            save(
+                name.replace(".csv", &format!("-{}.csv", profile.name())),
+                csv,
+                survey::index::index_csv(&rows, profile),
+            )
+        })
+    };
+    let on_xlsx = {
+        let (save, notice, figures, survey) = (save.clone(), notice.clone(), figures.clone(), props.survey.clone());
+        let name = file_name("bao-cao", "xlsx");
+        Callback::from(move |_: MouseEvent| {
+            let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
+            let (tally_rows, index_rows) = (figures.tally.rows(), index_cells(&rows));
+            let sheets = [
+                survey::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
+                survey::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
+            ];
+            match survey::xlsx::workbook(&sheets) {
+                Ok(bytes) => {
+                    save(name.clone(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes)
+                }
+                Err(err) => notice.set(Some(Notice::Problem(err))),
+            }
+        })
+    };
+    let on_raw = {
+        let (save, figures, survey, on_saved) =
+            (save.clone(), figures.clone(), props.survey.clone(), props.on_saved.clone());
+        let name = file_name("raw", "csv");
+        Callback::from(move |_: MouseEvent| {
+            let profile = profile();
+            save(
+                name.replace(".csv", &format!("-{}.csv", profile.name())),
+                csv,
+                survey::raw::write_raw(&survey, &figures.records, profile),
+            );
+            on_saved.emit(figures.records.iter().map(|record| record.response_id.clone()).collect());
+        })
+    };
+    let on_comments = {
+        let (save, figures) = (save.clone(), figures.clone());
+        let name = file_name("y-kien", "csv");
+        Callback::from(move |_: MouseEvent| {
+            let profile = profile();
+            let rows = comment_rows(figures.records.iter().filter(|record| record.misuse.is_none()));
+            save(name.replace(".csv", &format!("-{}.csv", profile.name())), csv, profile.write(&COMMENT_COLUMNS, &rows))
+        })
+    };
+    let on_with_text = {
+        let with_text = with_text.clone();
+        Callback::from(move |event: Event| {
+            with_text.set(event.target_unchecked_into::<HtmlInputElement>().checked());
+        })
+    };
+    html! {
+        <section class="exports" id="xuat">
+            <h2>{ "Xuất tệp / Export" }</h2>
+            <p>{ format!("Theo kỳ và cách chia đang chọn ở trên ({}). / For the period and grouping chosen above.", props.view.period.label(Lang::Vi)) }</p>
+            <label for="profile">{ "Định dạng CSV / CSV for" }</label>
+            <select id="profile">
+                <option value="excel" selected=true>{ "Excel (dấu phẩy, UTF-8) / Excel, comma" }</option>
+                <option value="excel-vi">{ "Excel tiếng Việt (dấu chấm phẩy, số thập phân có dấu phẩy) / Excel, Vietnamese settings" }</option>
+                <option value="rfc4180">{ "RFC 4180 (phần mềm khác) / other tools" }</option>
+            </select>
+            <div class="buttons">
+                <button type="button" class="action download-tally" onclick={on_tally}>
+                    { "Bảng tổng hợp (CSV)" }<span class="en" lang="en">{ "Tally (CSV)" }</span>
+                </button>
+                <button type="button" class="action download-index" onclick={on_index}>
+                    { "Chỉ số (CSV)" }<span class="en" lang="en">{ "Indices (CSV)" }</span>
+                </button>
+                <button type="button" class="action download-xlsx" onclick={on_xlsx}>
+                    { "Báo cáo Excel (XLSX)" }<span class="en" lang="en">{ "Workbook (XLSX)" }</span>
+                </button>
+            </div>
+            <fieldset class="with-text">
+                <legend>{ "Tệp có ý kiến của người dân / Files with citizens' own words" }</legend>
+                <label>
+                    <input id="allow-text" type="checkbox" checked={*with_text} onchange={on_with_text} />
+                    { "Tôi hiểu các tệp dưới đây có ý kiến của người dân (số điện thoại, số CCCD, e-mail đã được che) và chỉ dùng nội bộ. / I understand these files hold citizens' comments (phone, ID numbers and e-mail masked) and are for internal use." }
+                </label>
+                <div class="buttons">
+                    <button type="button" class="action download-raw" disabled={!*with_text} onclick={on_raw}>
+                        { "Phiếu gốc để gộp (CSV)" }<span class="en" lang="en">{ "Raw responses, for merging (CSV)" }</span>
+                    </button>
+                    <button type="button" class="action download-comments" disabled={!*with_text} onclick={on_comments}>
+                        { "Ý kiến (CSV)" }<span class="en" lang="en">{ "Comments (CSV)" }</span>
+                    </button>
+                </div>
+            </fieldset>
+            { notice_html(&notice) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ImportsProps {
+    store: SharedStore,
+    on_change: Callback<()>,
+}
+
+#[function_component(Imports)]
+fn imports(props: &ImportsProps) -> Html {
+    let reports = use_state(Vec::<FileReport>::new);
+    let progress = use_state(|| None::<(String, f64)>);
+    let hover = use_state(|| false);
+    let run = {
+        let (store, reports, progress, on_change) =
+            (props.store.clone(), reports.clone(), progress.clone(), props.on_change.clone());
+        Rc::new(move |files: Vec<web_sys::File>| {
+            if files.is_empty() {
+                return;
+            }
+            let (store, reports, progress, on_change) =
+                (store.clone(), reports.clone(), progress.clone(), on_change.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut done = Vec::new();
+                for file in files {
+                    let name = file.name();
+                    progress.set(Some((name.clone(), 0.0)));
+                    let report = match staff_files::file_text(&file).await {
+                        Ok(text) => {
+                            let (progress, name) = (progress.clone(), name.clone());
+                            let step = move |share: f64| progress.set(Some((name.clone(), share)));
+                            staff_files::import_file(&store, &file.name(), &text, &step).await
+                        }
+                        Err(reason) => FileReport::Failed { file: name, reason },
+                    };
+                    done.push(report);
+                    reports.set(done.clone());
+                }
+                progress.set(None);
+                on_change.emit(());
+            });
+        })
+    };
+    let on_pick = {
+        let run = run.clone();
+        Callback::from(move |event: Event| run(staff_files::picked_files(&event)))
+    };
+    let on_drop = {
+        let (run, hover) = (run.clone(), hover.clone());
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            hover.set(false);
+            run(staff_files::files_of(event.data_transfer().and_then(|transfer| transfer.files())));
+        })
+    };
+    let on_drag_over = {
+        let hover = hover.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            hover.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: DragEvent| hover.set(false))
+    };
+    html! {
+        <section class="imports" id="nhap">
+            <h2>{ "Nhập và gộp dữ liệu / Import and merge" }</h2>
+            <p>{ "Tệp phiếu gốc (CSV) của thiết bị khác, bảng tổng hợp (CSV) của đơn vị khác, hoặc tệp sao lưu. Phiếu đã có được bỏ qua; không phiếu nào đang lưu bị ghi đè. / Raw CSV from other kiosks, tally CSV from other units, or a backup. Responses already here are skipped; nothing stored is overwritten." }</p>
+            <div class={classes!("drop-zone", hover.then_some("hover"))} ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
+                <label for="import-files">{ "Kéo thả tệp vào đây, hoặc chọn tệp / Drop files here, or choose them" }</label>
+                <input id="import-files" type="file" multiple=true accept=".csv,.json,text/csv,application/json" onchange={on_pick} />
+            </div>
+            if let Some((name, share)) = &*progress {
+                <p class="import-progress" role="status">
+                    <label for="import-progress">{ format!("Đang nhập / Importing {name}") }</label>
+                    <progress id="import-progress" max="1" value={share.to_string()} />
+                </p>
+            }
+            if !reports.is_empty() {
+                <ul class="import-reports">
+                    { for reports.iter().map(report_html) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+fn conflict_summary(record: &ResponseRecord) -> String {
+    let answers: Vec<String> =
+        record.answers.iter().map(|(question, answer)| format!("{question}={answer:?}")).collect();
+    format!("{} · {} · {}", record.submitted_at, record.device_id.as_deref().unwrap_or("–"), answers.join("; "))
+}
+
+fn report_html(report: &FileReport) -> Html {
+    match report {
+        FileReport::Responses { file, added, duplicates, settings_added, unreadable } => html! {
+            <li class="import-ok" data-added={added.to_string()} data-duplicates={duplicates.to_string()}>
+                { format!("{file}: thêm {added} phiếu, bỏ qua {duplicates} phiếu đã có / {added} added, {duplicates} already here") }
+                if *settings_added > 0 { { format!("; {settings_added} mục cài đặt / settings") } }
+                if !unreadable.is_empty() {
+                    <ul>{ for unreadable.iter().map(|reason| html! { <li>{ format!("không đọc được / unreadable: {reason}") }</li> }) }</ul>
+                }
+            </li>
+        },
+        FileReport::Tally { file, groups } => html! {
+            <li class="import-ok">{ format!("{file}: bảng tổng hợp, {groups} nhóm / a tally of {groups} groups") }</li>
+        },
+        FileReport::TallyAgain { file } => html! {
+            <li class="import-ok" data-added="0">{ format!("{file}: bảng tổng hợp này đã được nhập trước đó / already imported") }</li>
+        },
+        FileReport::Conflicts { file, conflicts } => html! {
+            <li class="violation import-refused" role="alert">
+                { format!("{file}: KHÔNG nhập. {} phiếu trùng mã nhưng khác nội dung với phiếu đang lưu; phiếu đang lưu được giữ nguyên. / NOT imported: {} responses have the id of a stored one with other content; the stored ones are kept.", conflicts.len(), conflicts.len()) }
+                <ul>
+                    { for conflicts.iter().map(|(kept, refused)| html! {
+                        <li class="conflict" data-response={kept.response_id.clone()}>
+                            { format!("Phiếu / response {}", kept.response_id) }
+                            <br />{ format!("đang lưu / stored: {}", conflict_summary(kept)) }
+                            <br />{ format!("trong tệp / in the file: {}", conflict_summary(refused)) }
+                        </li>
+                    }) }
+                </ul>
+            </li>
+        },
+        FileReport::Failed { file, reason } => html! {
+            <li class="violation import-refused" role="alert">{ format!("{file}: không nhập / not imported: {reason}") }</li>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DenominatorsProps {
+    store: SharedStore,
+    period: Period,
+    current: Option<Dossiers>,
+    on_change: Callback<()>,
+}
+
+#[function_component(Denominators)]
+fn denominators(props: &DenominatorsProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let save = {
+        let (store, period, notice, on_change) =
+            (props.store.clone(), props.period, notice.clone(), props.on_change.clone());
+        Rc::new(move |text: String| {
+            let dossiers = match read_dossiers(text.as_bytes()) {
+                Ok(dossiers) => dossiers,
+                Err(err) => return notice.set(Some(Notice::Problem(format!("Số hồ sơ / Dossiers: {err}")))),
+            };
+            let (store, notice, on_change) = (store.clone(), notice.clone(), on_change.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let key = format!("{DOSSIERS_PREFIX}{}", period.code());
+                match store.0.put_setting(&key, &serde_json::to_string(&dossiers).unwrap_or_default()).await {
+                    Ok(()) => {
+                        notice.set(Some(Notice::Done(format!(
+                            "Đã lưu: {} hồ sơ. / Saved.",
+                            dossiers.values().sum::<u64>()
+                        ))));
+                        on_change.emit(());
+                    }
+                    Err(err) => notice.set(Some(Notice::Problem(err.to_string()))),
+                }
+            });
+        })
+    };
+    let on_submit = {
+        let save = save.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let text = crate::staff_area::element::<HtmlTextAreaElement>("dossiers")
+                .map(|area| area.value())
+                .unwrap_or_default();
+            save(text);
+        })
+    };
+    let on_file = {
+        let (save, notice) = (save.clone(), notice.clone());
+        Callback::from(move |event: Event| {
+            let (save, notice) = (save.clone(), notice.clone());
+            if let Some(file) = staff_files::picked_files(&event).into_iter().next() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match staff_files::file_text(&file).await {
+                        Ok(text) => save(text),
+                        Err(err) => notice.set(Some(Notice::Problem(err))),
+                    }
+                });
+            }
+        })
+    };
+    let text = props.current.as_ref().map_or("field,dossiers\n".to_string(), write_dossiers);
+    html! {
+        <section class="denominators" id="ho-so">
+            <h2>{ format!("Số hồ sơ tiếp nhận trong {} / Dossiers received", props.period.label(Lang::Vi)) }</h2>
+            <form class="staff-form dossiers-form" onsubmit={on_submit}>
+                <label for="dossiers">{ "Mỗi dòng: mã lĩnh vực, số hồ sơ (để trống mã nếu không chia lĩnh vực) / One line per field: code, dossiers" }</label>
+                <textarea id="dossiers" rows="4" value={text} />
+                <label for="dossiers-file">{ "Hoặc nhập tệp CSV (cột field, dossiers) / Or import a CSV" }</label>
+                <input id="dossiers-file" type="file" accept=".csv,text/csv" onchange={on_file} />
+                <button type="submit" class="action">{ "Lưu số hồ sơ / Save" }</button>
+            </form>
+            { notice_html(&notice) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PublishProps {
+    survey: Arc<Survey>,
+    period: Period,
+    settings: KioskSettings,
+    data: DataHandle,
+    figures: FiguresHandle,
+}
+
+#[function_component(Publish)]
+fn publish(props: &PublishProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let data = &props.data.0;
+    let certificate = data.certificates.get(&certificate_key(&props.survey, props.period)).cloned();
+    let on_download = {
+        let (survey, period, settings, data, figures, notice) = (
+            props.survey.clone(),
+            props.period,
+            props.settings.clone(),
+            data.clone(),
+            props.figures.0.clone(),
+            notice.clone(),
+        );
+        let certificate = certificate.clone();
+        Callback::from(move |_: MouseEvent| {
+            let lang = if select_value("page-lang") == "en" { Lang::En } else { Lang::Vi };
+            // A certified period is published from its certificate, never recounted.
+            let tally = match &certificate {
+                Some(certificate) => match certificate.tally() {
+                    Ok(tally) => tally,
+                    Err(err) => return notice.set(Some(Notice::Problem(format!("certificate: {err}")))),
+                },
+                None => {
+                    let options = TallyOptions {
+                        by: certify::certified_grouping(),
+                        from: Some(period.start),
+                        to: Some(period.end),
+                        ..TallyOptions::default()
+                    };
+                    let catalog = Catalog::new([(*survey).clone()]);
+                    let mut tally = Tally::default();
+                    for record in &figures.records {
+                        let _ = tally.add(&catalog, record, &options);
+                    }
+                    tally
+                }
+            };
+            let unit_name =
+                if settings.unit_name.is_empty() { settings.unit_code.clone() } else { settings.unit_name.clone() };
+            let page = ResultsPage {
+                lang,
+                unit_name: &unit_name,
+                period,
+                survey: &survey,
+                tally: &tally,
+                dossiers: data.dossiers.get(&period.code()).map(|map| map.values().sum()),
+                certificate: certificate.as_ref(),
+                min_n: DEFAULT_MIN_N,
+                generated_at: &now_stamp(),
+            };
+            let name = format!(
+                "ket-qua-{}-{}-{}.html",
+                if settings.unit_code.is_empty() { "don-vi" } else { &settings.unit_code },
+                period.code(),
+                if lang == Lang::Vi { "vi" } else { "en" }
+            );
+            match download::save(&name, "text/html;charset=utf-8", page.to_html().as_bytes()) {
+                Ok(()) => notice.set(Some(Notice::Done(format!("Đã tải / Downloaded: {name}")))),
+                Err(err) => notice.set(Some(Notice::Problem(err))),
+            }
+        })
+    };
+    html! {
+        <section class="publish" id="cong-bo">
+            <h2>{ "Trang công bố kết quả / Published results page" }</h2>
+            <p>{ "Một trang A4 để in và niêm yết tại Bộ phận tiếp nhận và trả kết quả, và một tệp HTML đăng lên trang thông tin điện tử. Nhóm dưới 10 phiếu không công bố; không có số liệu theo từng cán bộ. / One A4 page to print for the counter, and an HTML file for the website. Groups under 10 are withheld; there are no per-officer figures." }</p>
+            if certificate.is_none() {
+                <p class="note">{ "Kỳ này chưa chốt: trang sẽ ghi BẢN NHÁP. / Not certified yet: the page will say DRAFT." }</p>
+            }
+            <label for="page-lang">{ "Ngôn ngữ / Language" }</label>
+            <select id="page-lang">
+                <option value="vi" selected=true>{ "Tiếng Việt" }</option>
+                <option value="en">{ "English" }</option>
+            </select>
+            <div class="buttons">
+                <button type="button" class="action download-page" onclick={on_download}>
+                    { "Tải trang công bố (HTML, in ra A4)" }<span class="en" lang="en">{ "Download the page (HTML, prints on A4)" }</span>
+                </button>
+            </div>
+            { notice_html(&notice) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BackupProps {
+    store: SharedStore,
+    data: DataHandle,
+    saved: Rc<BTreeSet<String>>,
+    on_saved: Callback<Vec<String>>,
+    on_change: Callback<()>,
+}
+
+/// The word typed to confirm clearing.
+const CONFIRM_WORD: &str = "XOA";
+
+#[function_component(BackupAndClear)]
+fn backup_and_clear(props: &BackupProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let on_backup = {
+        let (store, notice, on_saved) = (props.store.clone(), notice.clone(), props.on_saved.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (store, notice, on_saved) = (store.clone(), notice.clone(), on_saved.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match staff_files::backup(&store, now_stamp()).await {
+                    Ok((backup, ids)) => {
+                        let day = backup.made_at.get(..10).unwrap_or_default().to_owned();
+                        let name = format!(
+                            "hailong-sao-luu-{day}-{}.json",
+                            &backup.device_id[..8.min(backup.device_id.len())]
+                        );
+                        match download::save(&name, "application/json", backup.to_json().as_bytes()) {
+                            Ok(()) => {
+                                notice.set(Some(Notice::Done(format!(
+                                    "Đã tải tệp sao lưu / Backup downloaded: {name} ({} phiếu)",
+                                    ids.len()
+                                ))));
+                                on_saved.emit(ids);
+                            }
+                            Err(err) => notice.set(Some(Notice::Problem(err))),
+                        }
+                    }
+                    Err(err) => notice.set(Some(Notice::Problem(err))),
+                }
+            });
+        })
+    };
+    let data = &props.data.0;
+    let unsaved =
+        data.records.iter().filter(|record| !props.saved.contains(&record.response_id)).count() + data.unreadable.len();
+    let on_clear = {
+        let (store, notice, on_change) = (props.store.clone(), notice.clone(), props.on_change.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let typed = crate::staff_area::element::<HtmlInputElement>("confirm-clear")
+                .map(|input| input.value())
+                .unwrap_or_default();
+            if typed.trim() != CONFIRM_WORD {
+                return notice.set(Some(Notice::Problem(format!(
+                    "Gõ đúng {CONFIRM_WORD} để xác nhận. / Type {CONFIRM_WORD} to confirm."
+                ))));
+            }
+            let (store, notice, on_change) = (store.clone(), notice.clone(), on_change.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match store.0.clear_responses().await {
+                    Ok(()) => {
+                        notice.set(Some(Notice::Done(
+                            "Đã xóa các phiếu trên thiết bị. / The responses on this device are cleared.".into(),
+                        )));
+                        on_change.emit(());
+                    }
+                    Err(err) => notice.set(Some(Notice::Problem(err.to_string()))),
+                }
+            });
+        })
+    };
+    let total = data.records.len() + data.unreadable.len();
+    html! {
+        <section class="backup" id="sao-luu">
+            <h2>{ "Sao lưu và xóa / Backup and clear" }</h2>
+            <p>{ "Tệp sao lưu chứa mọi phiếu, cài đặt, số liệu đã chốt và số hồ sơ (không chứa mã PIN). Khôi phục bằng cách nhập tệp ở phần Nhập và gộp; nhập lại nhiều lần không làm trùng phiếu. / A backup holds every response, setting, certificate and denominator (never the PIN). Restore it under Import; restoring twice changes nothing." }</p>
+            <button type="button" class="action download-backup" onclick={on_backup}>
+                { "Tải tệp sao lưu toàn bộ" }<span class="en" lang="en">{ "Download a full backup" }</span>
+            </button>
+            <form class="staff-form clear-form" onsubmit={on_clear}>
+                <h3>{ format!("Xóa {total} phiếu trên thiết bị / Clear {total} responses") }</h3>
+                if unsaved > 0 {
+                    <p class="note">{ format!("Còn {unsaved} phiếu chưa được xuất hoặc sao lưu trong phiên này: hãy tải tệp sao lưu trước. / {unsaved} responses are not yet exported or backed up in this session: download a backup first.") }</p>
+                } else {
+                    <label for="confirm-clear">{ format!("Gõ {CONFIRM_WORD} để xác nhận / Type {CONFIRM_WORD} to confirm") }</label>
+                    <input id="confirm-clear" type="text" autocomplete="off" />
+                    <button type="submit" class="action danger">{ "Xóa phiếu / Clear responses" }</button>
+                }
+            </form>
+            { notice_html(&notice) }
+        </section>
     }
 }
 
@@ -162,25 +1244,6 @@ fn storage_line(report: &Option<Result<crate::storage::StorageReport, String>>) 
     }
 }
 
-/// The tally of this device's records, and how many it could not count.
-struct Counted {
-    tally: Tally,
-    /// Records of other surveys or versions, or that do not fit their survey.
-    skipped: u64,
-}
-
-fn count(survey: &Survey, records: &[ResponseRecord]) -> Counted {
-    let catalog = Catalog::new([survey.clone()]);
-    let mut tally = Tally::default();
-    let mut skipped = 0;
-    for record in records {
-        if tally.add(&catalog, record, &TallyOptions::default()).is_err() {
-            skipped += 1;
-        }
-    }
-    Counted { tally, skipped }
-}
-
 /// The layout's option rows grouped by question, in order; indicator rows are left out.
 fn questions(layout: &[Slot]) -> Vec<(String, Vec<Slot>)> {
     let mut grouped: Vec<(String, Vec<Slot>)> = Vec::new();
@@ -201,19 +1264,6 @@ fn option_english(survey: &Survey, question_id: &str, code: &str) -> String {
         .and_then(|question| question.kind.choices().into_iter().find(|choice| choice.code == code))
         .and_then(|choice| choice.label.en)
         .unwrap_or_default()
-}
-
-fn summary(totals: &GroupCounts, skipped: u64) -> Html {
-    html! {
-        <dl class="summary">
-            <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ totals.responses }</dd></div>
-            <div><dt>{ "Nghi lạm dụng (không tính) / Flagged as misuse (not counted)" }</dt><dd>{ totals.misuse }</dd></div>
-            <div><dt>{ "Chưa hoàn thành (không tính) / Left unfinished (not counted)" }</dt><dd>{ totals.partial }</dd></div>
-            if skipped > 0 {
-                <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ skipped }</dd></div>
-            }
-        </dl>
-    }
 }
 
 /// The question's text, and for a matrix item (`question.item`) the item's text after it.
@@ -242,12 +1292,6 @@ fn percent_text(count: u64, answered: u64) -> String {
     }
 }
 
-/// `hailong-tally-danh-gia-tai-quay-2026.1-20261123.csv`: the survey, version and export day.
-fn tally_file_name(survey: &Survey, now_millis: i64) -> String {
-    let day = survey::vn_time::format_vietnam(now_millis).map(|stamp| stamp[..10].replace('-', "")).unwrap_or_default();
-    format!("hailong-tally-{}-{}-{day}.csv", survey.id, survey.version)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,11 +1300,5 @@ mod tests {
     fn percentages_show_a_decimal_comma() {
         assert_eq!(percent_text(2, 3), "66,67 %");
         assert_eq!(percent_text(0, 0), "–");
-    }
-
-    #[test]
-    fn the_file_name_says_what_and_when() {
-        let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
-        assert_eq!(tally_file_name(&survey, 1_795_435_695_000), "hailong-tally-danh-gia-tai-quay-2026.1-20261123.csv");
     }
 }

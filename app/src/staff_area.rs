@@ -126,7 +126,7 @@ async fn enter(store: &SharedStore, attempt: String) -> Gate {
 }
 
 /// The form element with this id, if it is there and of this kind.
-fn element<T: wasm_bindgen::JsCast>(id: &str) -> Option<T> {
+pub(crate) fn element<T: wasm_bindgen::JsCast>(id: &str) -> Option<T> {
     web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.get_element_by_id(id))
@@ -223,11 +223,11 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
             let survey_id = route::query("survey").unwrap_or_else(|| settings.survey_id.clone());
             html! {
                 <>
-                    <SettingsForm store={props.store.clone()} settings={settings} damaged={props.settings.is_none()} />
                     { match survey_defs::by_id(&survey_id) {
-                        Some(survey) => html! { <staff::Staff store={props.store.clone()} survey={Arc::new(survey)} /> },
+                        Some(survey) => html! { <staff::Staff store={props.store.clone()} survey={Arc::new(survey)} settings={settings.clone()} /> },
                         None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
                     } }
+                    <SettingsForm store={props.store.clone()} settings={settings} damaged={props.settings.is_none()} />
                 </>
             }
         }
@@ -294,7 +294,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
         _ => None,
     };
     html! {
-        <main class="page staff settings">
+        <main class="page staff settings" id="cai-dat">
             <h1>{ "Cài đặt thiết bị" }<span class="en" lang="en">{ "This kiosk's settings" }</span></h1>
             if props.damaged {
                 <p class="violation" role="alert">{ "Cài đặt đã lưu không đọc được; lưu lại để thay. / The stored settings cannot be read; saving replaces them." }</p>

@@ -243,22 +243,63 @@ impl Store {
         transaction_done(&transaction).await
     }
 
-    /// Every stored response. One that cannot be read (written by a newer app, or damaged) is
-    /// returned as an error in its place, so staff see it instead of losing it.
-    pub async fn responses(&self) -> Result<Vec<Result<ResponseRecord, RecordError>>, StorageError> {
+    /// Stores many responses in one transaction: all of them, or none if any fails (a response
+    /// whose id is already stored fails it). Returns once the browser has committed them.
+    pub async fn add_responses(&self, records: &[ResponseRecord]) -> Result<(), StorageError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let transaction = self.transaction(RESPONSES, "readwrite")?;
+        let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
+        for record in records {
+            let value = js_sys::JSON::parse(&record.to_json()).map_err(StorageError::from_js)?;
+            if let Err(err) = store.add(&value) {
+                let _ = transaction.abort();
+                return Err(StorageError::from_js(err));
+            }
+        }
+        transaction_done(&transaction).await
+    }
+
+    /// Every stored response as the JSON text it is stored as, readable or not: what a backup
+    /// keeps, so that nothing is lost even where this version cannot read it.
+    pub async fn response_texts(&self) -> Result<Vec<String>, StorageError> {
         let transaction = self.transaction(RESPONSES, "readonly")?;
         let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
         let all = request_result(&store.get_all().map_err(StorageError::from_js)?).await?;
         let all: Array = all.dyn_into().map_err(StorageError::from_js)?;
-        Ok(all
+        Ok(all.iter().filter_map(|value| js_sys::JSON::stringify(&value).ok().map(String::from)).collect())
+    }
+
+    /// Deletes every stored response. Staff reach this only after saving them (see the staff
+    /// area's backup section) and typing a confirmation.
+    pub async fn clear_responses(&self) -> Result<(), StorageError> {
+        let transaction = self.transaction(RESPONSES, "readwrite")?;
+        let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
+        store.clear().map_err(StorageError::from_js)?;
+        transaction_done(&transaction).await
+    }
+
+    /// Every setting whose key starts with `prefix`, as (key, JSON text), in key order.
+    pub async fn settings_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StorageError> {
+        let transaction = self.transaction(SETTINGS, "readonly")?;
+        let store = transaction.object_store(SETTINGS).map_err(StorageError::from_js)?;
+        let keys_request = store.get_all_keys().map_err(StorageError::from_js)?;
+        let values_request = store.get_all().map_err(StorageError::from_js)?;
+        let keys: Array = request_result(&keys_request).await?.dyn_into().map_err(StorageError::from_js)?;
+        let values: Array = request_result(&values_request).await?.dyn_into().map_err(StorageError::from_js)?;
+        Ok(keys
             .iter()
-            .map(|value| {
-                let json = js_sys::JSON::stringify(&value)
-                    .map(String::from)
-                    .map_err(|_| RecordError::Malformed("a stored value that is not JSON".into()))?;
-                ResponseRecord::from_json(&json)
-            })
+            .zip(values.iter())
+            .filter_map(|(key, value)| Some((key.as_string()?, value.as_string()?)))
+            .filter(|(key, _)| key.starts_with(prefix))
             .collect())
+    }
+
+    /// Every stored response. One that cannot be read (written by a newer app, or damaged) is
+    /// returned as an error in its place, so staff see it instead of losing it.
+    pub async fn responses(&self) -> Result<Vec<Result<ResponseRecord, RecordError>>, StorageError> {
+        Ok(self.response_texts().await?.iter().map(|json| ResponseRecord::from_json(json)).collect())
     }
 
     /// Stores a raw value as if an older or newer app had written it. Tests use this to check

@@ -269,11 +269,15 @@ pub fn classify_agency(tenths: u64) -> &'static str {
 
 /// The index rows as CSV.
 pub fn index_csv(rows: &[IndexRow], profile: CsvProfile) -> Vec<u8> {
+    profile.write(&INDEX_COLUMNS, &index_cells(rows))
+}
+
+/// The cells of [`index_csv`] under [`INDEX_COLUMNS`], for other formats (XLSX).
+pub fn index_cells(rows: &[IndexRow]) -> Vec<Vec<Cell>> {
     let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
     let fixed =
         |value: Option<u64>, decimals: u32| value.map_or(Cell::Empty, |scaled| Cell::Fixed { scaled, decimals });
-    let cells: Vec<Vec<Cell>> = rows
-        .iter()
+    rows.iter()
         .map(|row| {
             let mut cells = row.key.cells();
             cells.extend([
@@ -293,8 +297,7 @@ pub fn index_csv(rows: &[IndexRow], profile: CsvProfile) -> Vec<u8> {
             ]);
             cells
         })
-        .collect();
-    profile.write(&INDEX_COLUMNS, &cells)
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,20 +6,26 @@
 //! implementation. Time and randomness come in from the caller: nothing here reads a clock.
 
 pub mod answer;
+pub mod backup;
+pub mod certify;
 pub mod condition;
 pub mod def;
+pub mod denominator;
 pub mod export;
 pub mod import;
 pub mod index;
 pub mod model;
 pub mod period;
 pub mod privacy;
+pub mod publish;
 pub mod raw;
 pub mod record;
 pub mod session;
 pub mod tally;
 pub mod text;
 pub mod vn_time;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use answer::{Answer, Choices, Violation};
 pub use def::SurveyDef;

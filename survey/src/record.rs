@@ -100,6 +100,11 @@ impl ResponseRecord {
         Ok(record)
     }
 
+    /// The Vietnam day on which the response was given, if its time stamp reads.
+    pub fn vietnam_day(&self) -> Option<time::Date> {
+        crate::vn_time::parse_rfc3339(&self.submitted_at).ok().map(crate::vn_time::vietnam_date)
+    }
+
     pub fn to_json(&self) -> String {
         // Serialising plain strings, maps and enums cannot fail.
         serde_json::to_string(self).unwrap_or_default()

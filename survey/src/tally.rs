@@ -393,6 +393,11 @@ impl Tally {
     /// The tally as CSV: for each group, one row per option (zero counts included) and per
     /// indicator, then the rows `_responses`, `_misuse` and `_partial`.
     pub fn to_csv(&self, profile: CsvProfile) -> Vec<u8> {
+        profile.write(&TALLY_COLUMNS, &self.rows())
+    }
+
+    /// The rows of [`Tally::to_csv`] under [`TALLY_COLUMNS`], for other formats (XLSX).
+    pub fn rows(&self) -> Vec<Vec<Cell>> {
         let mut rows = Vec::new();
         for (key, group) in &self.groups {
             let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
@@ -426,7 +431,40 @@ impl Tally {
             rows.push(row("_misuse", "", "", group.misuse, None));
             rows.push(row("_partial", "", "", group.partial, None));
         }
-        profile.write(&TALLY_COLUMNS, &rows)
+        rows
+    }
+
+    /// The same counts grouped by `by` alone, keeping only groups whose period lies within
+    /// `period` (all of them for `None`), each re-dated to that period. Counts of groups that
+    /// were apart are added: a merged view of tallies from many kiosks, or a unit's total.
+    pub fn regroup(&self, by: GroupBy, period: Option<crate::period::Period>) -> Tally {
+        let mut regrouped = Tally { groups: BTreeMap::new(), layouts: self.layouts.clone() };
+        for (key, counts) in &self.groups {
+            let (period_start, period_end) = match period {
+                None => (key.period_start.clone(), key.period_end.clone()),
+                Some(period) => {
+                    let day = |text: &str| crate::period::parse_day(text);
+                    match (day(&key.period_start), day(&key.period_end)) {
+                        (Some(start), Some(end)) if period.contains(start) && period.contains(end) => {}
+                        _ => continue,
+                    }
+                    (period.start.to_string(), period.end.to_string())
+                }
+            };
+            let keep = |grouped: bool, value: &String| if grouped { value.clone() } else { String::new() };
+            let key = GroupKey {
+                survey_id: key.survey_id.clone(),
+                survey_version: key.survey_version.clone(),
+                period_start,
+                period_end,
+                unit: keep(by.unit, &key.unit),
+                counter: keep(by.counter, &key.counter),
+                staff: keep(by.staff, &key.staff),
+                field: keep(by.field, &key.field),
+            };
+            regrouped.groups.entry(key).or_default().add(counts);
+        }
+        regrouped
     }
 
     /// Reads a tally CSV in any profile.

@@ -34,6 +34,19 @@ pub fn vietnam_weekday_and_minute(unix_millis: i64) -> Option<(u8, u16)> {
     Some((instant.weekday().number_from_monday(), u16::from(instant.hour()) * 60 + u16::from(instant.minute())))
 }
 
+/// A time stamp as a report writes it, in Vietnam time: `21:51 ngày 23/11/2026`, or
+/// `23/11/2026 21:51 (UTC+7)` in English; a stamp that does not read is given back as it is.
+pub fn readable(stamp: &str, lang: crate::Lang) -> String {
+    let Ok(instant) = parse_rfc3339(stamp) else { return stamp.to_owned() };
+    let local = instant.to_offset(VIETNAM_OFFSET);
+    let (day, month, year) = (local.day(), local.month() as u8, local.year());
+    let (hour, minute) = (local.hour(), local.minute());
+    match lang {
+        crate::Lang::Vi => format!("{hour:02}:{minute:02} ngày {day:02}/{month:02}/{year}"),
+        crate::Lang::En => format!("{day:02}/{month:02}/{year} {hour:02}:{minute:02} (UTC+7)"),
+    }
+}
+
 /// Parses a time of day written `HH:MM` into minutes since midnight.
 pub fn parse_hh_mm(text: &str) -> Option<u16> {
     let (hours, minutes) = text.split_once(':')?;
@@ -63,6 +76,13 @@ impl std::error::Error for TimeError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_read_as_reports_write_them() {
+        assert_eq!(readable("2026-11-23T14:51:54Z", crate::Lang::Vi), "21:51 ngày 23/11/2026");
+        assert_eq!(readable("2026-11-23T21:51:54+07:00", crate::Lang::En), "23/11/2026 21:51 (UTC+7)");
+        assert_eq!(readable("soon", crate::Lang::Vi), "soon");
+    }
 
     #[test]
     fn formats_in_vietnam_time_to_the_second() {

@@ -222,3 +222,44 @@ fn sipas_elements_are_means_of_their_criteria() {
     "#]]
     .assert_debug_eq(&summary);
 }
+
+#[test]
+fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
+    use survey::certify::certify;
+    use survey::period::Period;
+    use survey::publish::ResultsPage;
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let q4 = Period::parse("2026-Q4").unwrap();
+    let records = worked_example();
+    let certificate =
+        certify(&catalog(), &survey.id, &survey.version, q4, &records, "2027-01-05T08:00:00+07:00".into()).unwrap();
+    let tally = certificate.tally().unwrap();
+    let page = |lang, min_n| {
+        ResultsPage {
+            lang,
+            unit_name: "UBND phường <Hồng Bàng>",
+            period: q4,
+            survey: &survey,
+            tally: &tally,
+            dossiers: Some(40),
+            certificate: Some(&certificate),
+            min_n,
+            generated_at: "2027-01-05T08:00:00+07:00",
+        }
+        .to_html()
+    };
+    let html = page(survey::Lang::Vi, DEFAULT_MIN_N);
+    // 18 counted of 20 (one misuse, one partial); 18 of 40 dossiers is 45 %.
+    assert!(html.contains("<p class=\"value\">18</p>"), "{html}");
+    assert!(html.contains("45,0 %"), "{html}");
+    assert!(html.contains("Quý IV năm 2026"));
+    assert!(html.contains("UBND phường &lt;Hồng Bàng&gt;"), "the unit's name is escaped");
+    assert!(html.contains(&certificate.tally_sha256));
+    assert!(!html.contains("BẢN NHÁP"));
+    // Ward B has 8 responses: under 10, so its figure is withheld; there is no per-officer table.
+    assert!(html.contains("— (dưới 10)"), "{html}");
+    assert!(!html.contains("<script"), "no script on the page");
+    let english = page(survey::Lang::En, 1);
+    assert!(english.contains("Q4 2026") && english.contains("Response rate") && english.contains("45.0%"));
+    assert!(!english.contains("dưới 10"));
+}

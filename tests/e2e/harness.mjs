@@ -177,3 +177,52 @@ export async function waitForOfflineReady(page) {
     timeout: 20_000,
   });
 }
+
+/** Ticks the staff area's consent to files with citizens' words, and downloads the raw CSV of
+ *  the period shown; resolves to the downloaded file's path. */
+export async function downloadRaw(page) {
+  await page.locator("#allow-text").check();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-raw").click()]);
+  return await download.path();
+}
+
+/** Imports files in the staff area and resolves to the report line of each. */
+export async function importFiles(page, paths) {
+  const before = await page.locator(".import-reports > li").count().catch(() => 0);
+  await page.locator("#import-files").setInputFiles(paths);
+  await page.waitForFunction(
+    ([count]) => document.querySelectorAll(".import-reports > li").length === count && !document.querySelector(".import-progress"),
+    [paths.length],
+    { timeout: 60_000 }
+  );
+  void before;
+  return await page.locator(".import-reports > li").all();
+}
+
+const RAW_HEADER =
+  "response_id,survey_id,survey_version,submitted_at,channel,unit,counter,staff,field,device_id,misuse,partial,muc-do-hai-long,ly-do,ly-do.other,y-kien";
+
+/** A raw CSV of `count` counter ratings (RFC 4180), seeded: spread over the fourth quarter of
+ *  2026, four counters and three fields, about one in six not satisfied. */
+export function seededRawCsv(count, { seed = 7, unit = "phuong-hong-bang" } = {}) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const lines = [RAW_HEADER];
+  const start = Date.parse("2026-10-01T08:00:00+07:00");
+  const span = Date.parse("2026-11-20T17:00:00+07:00") - start;
+  const fields = ["ho-tich", "dat-dai", "chung-thuc"];
+  for (let n = 1; n <= count; n++) {
+    const at = new Date(start + Math.floor(next() * span) + 7 * 3600_000).toISOString().replace(/\.\d+Z$/, "+07:00");
+    const roll = next();
+    const level = roll < 0.55 ? "rat-hai-long" : roll < 0.84 ? "hai-long" : "khong-hai-long";
+    const reasons = level === "khong-hai-long" && next() < 0.7 ? "cho-lau" : "";
+    const id = `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+    const counter = `quay-${1 + Math.floor(next() * 4)}`;
+    const field = fields[Math.floor(next() * fields.length)];
+    lines.push(`${id},danh-gia-tai-quay,2026.1,${at},kiosk,${unit},${counter},,${field},,,0,${level},${reasons},,`);
+  }
+  return lines.join("\r\n") + "\r\n";
+}

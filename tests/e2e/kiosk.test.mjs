@@ -41,7 +41,7 @@ test("three answers survive a reload and show on the staff page and in the CSV",
     assert.deepEqual(counts, { "rat-hai-long": 1, "hai-long": 1, "khong-hai-long": 1, _responses: 3 });
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-tally").click()]);
-    assert.match(download.suggestedFilename(), /^hailong-tally-danh-gia-tai-quay-2026\.1-\d{8}\.csv$/);
+    assert.match(download.suggestedFilename(), /^hailong-tally-danh-gia-tai-quay-2026\.1-\d{4}-Q\d-excel\.csv$/);
     const rows = parseTally(await readFile(await download.path()));
     const byCode = Object.fromEntries(
       rows.filter((row) => row.question_id === "muc-do-hai-long").map((row) => [row.option_code, row])

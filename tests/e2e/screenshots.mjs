@@ -2,9 +2,11 @@
 // phone (390×844) sizes, in Vietnamese and in English (`-en`), and of the staff area, into
 // docs/screenshots/, for people to look at. Run it with `cargo xtask screenshots`.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KIOSK, PHONE, UPRIGHT, firstPage, launchBrowser, openStaff, startServer } from "./harness.mjs";
+import { KIOSK, PHONE, UPRIGHT, firstPage, importFiles, launchBrowser, openStaff, seededRawCsv, startServer } from "./harness.mjs";
 
 const out = process.argv[2] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
@@ -64,6 +66,45 @@ try {
       await page.screenshot({ path: join(out, `${size}-staff-pin.png`) });
       await openStaff(page, `${server.url}/staff`);
       await page.screenshot({ path: join(out, `${size}-staff.png`), fullPage: true });
+
+      // The workspace with a quarter of a ward's responses imported, certified and published.
+      const scratch = mkdtempSync(join(tmpdir(), "hailong-shots-"));
+      try {
+        const raw = join(scratch, "phuong-hong-bang-2026-Q4.csv");
+        writeFileSync(raw, seededRawCsv(640));
+        const dossiers = join(scratch, "so-ho-so.csv");
+        writeFileSync(dossiers, "field,dossiers\r\nho-tich,820\r\ndat-dai,310\r\nchung-thuc,1150\r\n");
+        await page.locator("#unit-name").fill("UBND phường Hồng Bàng");
+        await page.locator("#unit-code").fill("phuong-hong-bang");
+        await page.locator(".settings-form button[type=submit]").click();
+        await page.locator(".saved").waitFor();
+        await openStaff(page, `${server.url}/staff`);
+        await page.locator("#period").selectOption("2026-Q4");
+        await importFiles(page, [raw]);
+        await page.locator("#dossiers-file").setInputFiles(dossiers);
+        await page.locator(".response-rate").waitFor();
+        await page.locator("#by-counter").check();
+        await page.locator("button.certify").click();
+        await page.locator(".verified").waitFor();
+        await page.screenshot({ path: join(out, `${size}-staff-workspace.png`), fullPage: true });
+        if (size === "kiosk") {
+          for (const lang of ["vi", "en"]) {
+            await page.locator("#page-lang").selectOption(lang);
+            const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-page").click()]);
+            const file = join(scratch, `page-${lang}.html`);
+            writeFileSync(file, await readFile(await download.path()));
+            const printed = await browser.context.newPage();
+            await printed.setViewportSize({ width: 794, height: 1123 });
+            await printed.goto(`file://${file}`);
+            const suffix = lang === "en" ? "-en" : "";
+            await printed.pdf({ path: join(out, `results-page${suffix}.pdf`), format: "A4", printBackground: true });
+            await printed.screenshot({ path: join(out, `results-page${suffix}.png`), fullPage: true });
+            await printed.close();
+          }
+        }
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
 
       // The screens that need a time or a setting: out of service, idle warning, closed.
       await page.goto(`${server.url}/?survey=khong-co`);

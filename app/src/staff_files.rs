@@ -1,0 +1,218 @@
+//! What the staff area reads from and writes to files: exports, imports from other kiosks and
+//! wards, backups and their restoring. Everything here runs only in the staff wasm.
+//!
+//! One rule for every file that brings responses in (a raw CSV, a backup): responses already
+//! stored with the same content are skipped and counted; a response stored with other content
+//! is a conflict, and then nothing from that file is stored and both versions are listed; all
+//! the new ones are stored in one transaction, or none.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use survey::backup::{Backup, plan_join};
+use survey::raw::read_raw;
+use survey::tally::{Catalog, Tally};
+use survey::{ResponseRecord, certify::sha256_hex};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::SharedStore;
+
+/// Settings keys of what the staff area keeps besides the kiosk's settings.
+pub const CERTIFICATE_PREFIX: &str = "certificate:";
+pub const DOSSIERS_PREFIX: &str = "dossiers:";
+pub const TALLY_PREFIX: &str = "tally:";
+
+/// Keys a backup never carries: the PIN (a short PIN's hash is easy to break offline), its lock
+/// and the device's own id.
+const NOT_BACKED_UP: [&str; 3] = [crate::pin::PIN_KEY, crate::pin::LOCK_KEY, "device_id"];
+
+/// What became of one file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileReport {
+    Responses { file: String, added: usize, duplicates: u64, settings_added: usize, unreadable: Vec<String> },
+    Tally { file: String, groups: usize },
+    TallyAgain { file: String },
+    Conflicts { file: String, conflicts: Vec<(ResponseRecord, ResponseRecord)> },
+    Failed { file: String, reason: String },
+}
+
+/// A tally imported from another ward, kept as its CSV.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredTally {
+    pub file: String,
+    pub csv: String,
+}
+
+/// Reads a file the staff member picked or dropped.
+pub async fn file_text(file: &web_sys::File) -> Result<String, String> {
+    let text = JsFuture::from(file.text()).await.map_err(|err| format!("{err:?}"))?;
+    text.as_string().ok_or_else(|| "the file is not text".into())
+}
+
+/// Lets the page draw (a progress bar) before going on.
+async fn breathe() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Imports one file: a raw CSV, a tally CSV or a backup, told apart by their first line.
+pub async fn import_file(store: &SharedStore, name: &str, text: &str, progress: &dyn Fn(f64)) -> FileReport {
+    let failed = |reason: String| FileReport::Failed { file: name.to_owned(), reason };
+    let first_line = text.trim_start_matches('\u{feff}').lines().next().unwrap_or_default();
+    if text.trim_start().starts_with('{') {
+        return match Backup::from_json(text) {
+            Ok(backup) => restore(store, name, backup).await,
+            Err(reason) => failed(reason),
+        };
+    }
+    if first_line.contains("response_id") {
+        return match read_records(text, progress).await {
+            Ok(records) => join(store, name, records, BTreeMap::new(), Vec::new()).await,
+            Err(reason) => failed(reason),
+        };
+    }
+    if first_line.contains("question_id") {
+        let tally = match Tally::read_csv(text.as_bytes()) {
+            Ok(tally) => tally,
+            Err(err) => return failed(err.to_string()),
+        };
+        let key = format!("{TALLY_PREFIX}{}", sha256_hex(text.as_bytes()));
+        return match store.0.setting(&key).await {
+            Ok(Some(_)) => FileReport::TallyAgain { file: name.to_owned() },
+            Ok(None) => {
+                let stored = StoredTally { file: name.to_owned(), csv: text.to_owned() };
+                match store.0.put_setting(&key, &serde_json::to_string(&stored).unwrap_or_default()).await {
+                    Ok(()) => FileReport::Tally { file: name.to_owned(), groups: tally.groups.len() },
+                    Err(err) => failed(err.to_string()),
+                }
+            }
+            Err(err) => failed(err.to_string()),
+        };
+    }
+    failed(
+        "không nhận ra loại tệp: cần tệp phiếu (raw), bảng tổng hợp (tally) hoặc tệp sao lưu / \
+         not a raw, tally or backup file of Hài Lòng"
+            .into(),
+    )
+}
+
+/// Every record of a raw CSV, checked against its survey; the first bad line fails the file.
+async fn read_records(text: &str, progress: &dyn Fn(f64)) -> Result<Vec<ResponseRecord>, String> {
+    let catalog = Catalog::new(survey_defs::all());
+    let lines = text.bytes().filter(|&byte| byte == b'\n').count().max(1) as f64;
+    let mut reader = read_raw(Cursor::new(text.as_bytes()), &catalog).map_err(|err| err.to_string())?;
+    let mut records = Vec::new();
+    while let Some(next) = reader.next_record() {
+        let (_, record) = next.map_err(|err| err.to_string())?;
+        records.push(record);
+        if records.len() % 2_000 == 0 {
+            progress(records.len() as f64 / lines);
+            breathe().await;
+        }
+    }
+    progress(1.0);
+    Ok(records)
+}
+
+/// Joins records (and settings) to the store under the one rule above.
+async fn join(
+    store: &SharedStore,
+    name: &str,
+    records: Vec<ResponseRecord>,
+    settings: BTreeMap<String, String>,
+    unreadable: Vec<String>,
+) -> FileReport {
+    let failed = |reason: String| FileReport::Failed { file: name.to_owned(), reason };
+    let stored: BTreeMap<String, ResponseRecord> = match store.0.responses().await {
+        Ok(all) => all.into_iter().flatten().map(|record| (record.response_id.clone(), record)).collect(),
+        Err(err) => return failed(err.to_string()),
+    };
+    let plan = plan_join(&stored, records);
+    if !plan.conflicts.is_empty() {
+        return FileReport::Conflicts { file: name.to_owned(), conflicts: plan.conflicts };
+    }
+    if let Err(err) = store.0.add_responses(&plan.new).await {
+        return failed(err.to_string());
+    }
+    let mut settings_added = 0;
+    for (key, value) in settings {
+        if NOT_BACKED_UP.contains(&key.as_str()) {
+            continue;
+        }
+        match store.0.setting(&key).await {
+            Ok(None) => {
+                if let Err(err) = store.0.put_setting(&key, &value).await {
+                    return failed(err.to_string());
+                }
+                settings_added += 1;
+            }
+            // A setting already here is kept as it is.
+            Ok(Some(_)) => {}
+            Err(err) => return failed(err.to_string()),
+        }
+    }
+    FileReport::Responses {
+        file: name.to_owned(),
+        added: plan.new.len(),
+        duplicates: plan.duplicates,
+        settings_added,
+        unreadable,
+    }
+}
+
+async fn restore(store: &SharedStore, name: &str, backup: Backup) -> FileReport {
+    let mut records = Vec::new();
+    let mut unreadable = Vec::new();
+    for (index, value) in backup.responses.iter().enumerate() {
+        match ResponseRecord::from_json(&value.to_string()) {
+            Ok(record) => records.push(record),
+            Err(err) => unreadable.push(format!("responses[{index}]: {err}")),
+        }
+    }
+    join(store, name, records, backup.settings, unreadable).await
+}
+
+/// The whole store as one backup file.
+pub async fn backup(store: &SharedStore, made_at: String) -> Result<(Backup, Vec<String>), String> {
+    let texts = store.0.response_texts().await.map_err(|err| err.to_string())?;
+    let mut responses = Vec::with_capacity(texts.len());
+    let mut ids = Vec::with_capacity(texts.len());
+    for text in &texts {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|err| err.to_string())?;
+        if let Some(id) = value.get("response_id").and_then(|id| id.as_str()) {
+            ids.push(id.to_owned());
+        }
+        responses.push(value);
+    }
+    let settings = store.0.settings_with_prefix("").await.map_err(|err| err.to_string())?;
+    let device_id = store.0.device_id().await.map_err(|err| err.to_string())?;
+    let backup = Backup {
+        format: survey::backup::BACKUP_FORMAT,
+        kind: survey::backup::BACKUP_KIND.into(),
+        made_at,
+        device_id,
+        responses,
+        settings: settings.into_iter().filter(|(key, _)| !NOT_BACKED_UP.contains(&key.as_str())).collect(),
+    };
+    Ok((backup, ids))
+}
+
+/// The files of a drop or a file picker.
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|index| list.get(index)).collect()
+}
+
+/// The files picked in an `<input type=file>`.
+pub fn picked_files(event: &web_sys::Event) -> Vec<web_sys::File> {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|input| {
+            let files = files_of(input.files());
+            // Picking the same file again must fire `change` again.
+            input.set_value("");
+            files
+        })
+        .unwrap_or_default()
+}

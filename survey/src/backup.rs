@@ -1,0 +1,121 @@
+//! A device's whole store as one file, and how a file's responses join those already stored.
+//!
+//! Restoring is idempotent: a response already stored with the same content is skipped, one
+//! stored with other content is a conflict that is listed and never overwritten, and only new
+//! responses are added. Importing a raw CSV from another kiosk follows the same rules.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::ResponseRecord;
+
+pub const BACKUP_FORMAT: u32 = 1;
+pub const BACKUP_KIND: &str = "hailong-backup";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    pub format: u32,
+    pub kind: String,
+    /// When it was made, RFC 3339 in Vietnam time.
+    pub made_at: String,
+    /// The device it was made on.
+    pub device_id: String,
+    /// Every stored response as stored, including any this version cannot read.
+    pub responses: Vec<serde_json::Value>,
+    /// Settings, certificates, denominators and imported tallies, by key (never the PIN).
+    pub settings: BTreeMap<String, String>,
+}
+
+impl Backup {
+    pub fn from_json(text: &str) -> Result<Backup, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|err| format!("this is not a Hài Lòng backup (not JSON: {err})"))?;
+        if value.get("kind").and_then(|kind| kind.as_str()) != Some(BACKUP_KIND) {
+            return Err("this is not a Hài Lòng backup (no `\"kind\": \"hailong-backup\"`)".into());
+        }
+        match value.get("format").and_then(|format| format.as_u64()) {
+            Some(format) if format == u64::from(BACKUP_FORMAT) => {}
+            Some(format) => return Err(format!("backup format {format} is newer than this version reads")),
+            None => return Err("the field `format` is missing".into()),
+        }
+        serde_json::from_value(value).map_err(|err| format!("the backup cannot be read: {err}"))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// What joining some responses to those stored would do.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JoinPlan {
+    /// Responses not stored yet: to add.
+    pub new: Vec<ResponseRecord>,
+    /// Responses already stored with the same content.
+    pub duplicates: u64,
+    /// Responses stored with other content: the stored one (first) stays.
+    pub conflicts: Vec<(ResponseRecord, ResponseRecord)>,
+}
+
+/// Plans joining `incoming` to `stored` (by response id). A response given twice in `incoming`
+/// itself counts the same way against its first copy.
+pub fn plan_join(stored: &BTreeMap<String, ResponseRecord>, incoming: Vec<ResponseRecord>) -> JoinPlan {
+    let mut plan = JoinPlan::default();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for record in incoming {
+        let earlier =
+            stored.get(&record.response_id).or_else(|| seen.get(&record.response_id).map(|&at| &plan.new[at]));
+        match earlier {
+            None => {
+                seen.insert(record.response_id.clone(), plan.new.len());
+                plan.new.push(record);
+            }
+            Some(earlier) if *earlier == record => plan.duplicates += 1,
+            Some(earlier) => plan.conflicts.push((earlier.clone(), record)),
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Answer;
+
+    fn record(id: &str, code: &str) -> ResponseRecord {
+        let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
+            "format": 1, "response_id": id, "survey_id": "s", "survey_version": "1",
+            "submitted_at": "2026-11-23T09:00:00+07:00", "channel": "kiosk", "partial": false, "answers": {}
+        }))
+        .unwrap();
+        record.answers.insert("q".into(), Answer::Choice(code.into()));
+        record
+    }
+
+    #[test]
+    fn joining_adds_new_skips_copies_and_keeps_the_stored_one_in_a_conflict() {
+        let stored: BTreeMap<String, ResponseRecord> = [("a".to_string(), record("a", "x"))].into();
+        let plan = plan_join(&stored, vec![record("a", "x"), record("b", "x"), record("b", "x"), record("a", "y")]);
+        assert_eq!(plan.new, [record("b", "x")]);
+        assert_eq!(plan.duplicates, 2);
+        assert_eq!(plan.conflicts, [(record("a", "x"), record("a", "y"))]);
+    }
+
+    #[test]
+    fn a_backup_says_what_is_wrong_with_it() {
+        assert!(Backup::from_json("{").unwrap_err().contains("not JSON"));
+        assert!(Backup::from_json("{\"kind\":\"x\"}").unwrap_err().contains("hailong-backup"));
+        assert!(Backup::from_json("{\"kind\":\"hailong-backup\",\"format\":2}").unwrap_err().contains("format 2"));
+        let backup = Backup {
+            format: 1,
+            kind: BACKUP_KIND.into(),
+            made_at: "t".into(),
+            device_id: "d".into(),
+            responses: vec![serde_json::json!({"format": 9})],
+            settings: [("kiosk_settings".to_string(), "{}".to_string())].into(),
+        };
+        assert_eq!(Backup::from_json(&backup.to_json()).unwrap(), backup);
+    }
+}

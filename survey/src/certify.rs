@@ -1,0 +1,190 @@
+//! Certified periods: once staff lock a period, its published figures cannot change silently.
+//!
+//! A [`Certificate`] keeps the period's tally as canonical CSV (RFC 4180, grouped by unit,
+//! counter and field; misuse and partial responses apart) with the SHA-256 digest of that CSV,
+//! and the id and SHA-256 of every response it counted. [`verify`] recounts from the responses
+//! stored now and says what differs: a response changed or gone, a digest that no longer
+//! matches, and responses that arrived for the period after it was locked (*late*), which are
+//! shown apart and never folded into the certified figures.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::export::CsvProfile;
+use crate::period::Period;
+use crate::record::ResponseRecord;
+use crate::tally::{Catalog, GroupBy, Tally, TallyError, TallyOptions};
+
+/// The format of stored certificates; a later version must read this one.
+pub const CERTIFICATE_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    pub format: u32,
+    pub survey_id: String,
+    pub survey_version: String,
+    /// The period's code (`2026-Q4`).
+    pub period: String,
+    /// When it was locked, RFC 3339 in Vietnam time.
+    pub certified_at: String,
+    /// The tally as canonical CSV.
+    pub tally_csv: String,
+    /// SHA-256 of `tally_csv`'s bytes, lower-case hex.
+    pub tally_sha256: String,
+    /// Each counted response's id and the SHA-256 of its stored JSON.
+    pub responses: BTreeMap<String, String>,
+}
+
+/// How the certified tally is grouped: what the public page may show (never per officer).
+pub fn certified_grouping() -> GroupBy {
+    GroupBy { unit: true, counter: true, staff: false, field: true }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn record_digest(record: &ResponseRecord) -> String {
+    sha256_hex(record.to_json().as_bytes())
+}
+
+/// The records of one survey version whose Vietnam day falls in the period.
+fn in_period<'a>(
+    records: impl IntoIterator<Item = &'a ResponseRecord>,
+    survey_id: &str,
+    survey_version: &str,
+    period: Period,
+) -> impl Iterator<Item = &'a ResponseRecord> {
+    let (survey_id, survey_version) = (survey_id.to_owned(), survey_version.to_owned());
+    records.into_iter().filter(move |record| {
+        record.survey_id == survey_id
+            && record.survey_version == survey_version
+            && record.vietnam_day().is_some_and(|day| period.contains(day))
+    })
+}
+
+fn options(period: Period) -> TallyOptions {
+    TallyOptions { by: certified_grouping(), from: Some(period.start), to: Some(period.end), ..TallyOptions::default() }
+}
+
+/// Locks a period's figures from the records given (the device's own and those imported).
+pub fn certify<'a>(
+    catalog: &Catalog,
+    survey_id: &str,
+    survey_version: &str,
+    period: Period,
+    records: impl IntoIterator<Item = &'a ResponseRecord>,
+    certified_at: String,
+) -> Result<Certificate, TallyError> {
+    let records: Vec<&ResponseRecord> = in_period(records, survey_id, survey_version, period).collect();
+    let mut tally = Tally::count(catalog, records.iter().copied(), &options(period))?;
+    tally.layouts.retain(|(id, version), _| id == survey_id && version == survey_version);
+    let tally_csv = String::from_utf8_lossy(&tally.to_csv(CsvProfile::Rfc4180)).into_owned();
+    Ok(Certificate {
+        format: CERTIFICATE_FORMAT,
+        survey_id: survey_id.to_owned(),
+        survey_version: survey_version.to_owned(),
+        period: period.code(),
+        certified_at,
+        tally_sha256: sha256_hex(tally_csv.as_bytes()),
+        tally_csv,
+        responses: records.iter().map(|record| (record.response_id.clone(), record_digest(record))).collect(),
+    })
+}
+
+/// What a certified period looks like against the records stored now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verification {
+    /// The digest of the tally recounted from the certified responses stored now.
+    pub recounted_sha256: String,
+    /// The stored CSV no longer has the digest stored with it.
+    pub tally_tampered: bool,
+    /// Certified responses whose stored content has changed.
+    pub changed: Vec<String>,
+    /// Certified responses no longer stored.
+    pub missing: Vec<String>,
+    /// Responses for the period that were not certified: arrived late, shown apart.
+    pub late: Vec<String>,
+}
+
+impl Verification {
+    /// The certified figures still match what is stored (late responses aside).
+    pub fn holds(&self) -> bool {
+        !self.tally_tampered && self.changed.is_empty() && self.missing.is_empty()
+    }
+}
+
+impl Certificate {
+    pub fn from_json(json: &str) -> Result<Certificate, String> {
+        let certificate: Certificate =
+            serde_json::from_str(json).map_err(|err| format!("the certificate cannot be read: {err}"))?;
+        if certificate.format != CERTIFICATE_FORMAT {
+            return Err(format!("certificate format {} is not known to this version", certificate.format));
+        }
+        Ok(certificate)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn period(&self) -> Option<Period> {
+        Period::parse(&self.period)
+    }
+
+    /// The certified tally, as locked.
+    pub fn tally(&self) -> Result<Tally, crate::import::CsvError> {
+        Tally::read_csv(self.tally_csv.as_bytes())
+    }
+
+    /// Checks the certificate against the records stored now.
+    pub fn verify<'a>(
+        &self,
+        catalog: &Catalog,
+        records: impl IntoIterator<Item = &'a ResponseRecord>,
+    ) -> Result<Verification, TallyError> {
+        let Some(period) = self.period() else {
+            return Ok(Verification { tally_tampered: true, ..Verification::default() });
+        };
+        let mut verification = Verification {
+            tally_tampered: sha256_hex(self.tally_csv.as_bytes()) != self.tally_sha256,
+            ..Verification::default()
+        };
+        let mut certified = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for record in in_period(records, &self.survey_id, &self.survey_version, period) {
+            match self.responses.get(&record.response_id) {
+                None => verification.late.push(record.response_id.clone()),
+                Some(digest) => {
+                    seen.insert(record.response_id.as_str());
+                    if *digest != record_digest(record) {
+                        verification.changed.push(record.response_id.clone());
+                    }
+                    certified.push(record);
+                }
+            }
+        }
+        verification.missing = self.responses.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
+        let mut tally = Tally::count(catalog, certified, &options(period))?;
+        tally.layouts.retain(|(id, version), _| *id == self.survey_id && *version == self.survey_version);
+        verification.recounted_sha256 = sha256_hex(&tally.to_csv(CsvProfile::Rfc4180));
+        if verification.recounted_sha256 != self.tally_sha256 && verification.changed.is_empty() {
+            // Same responses, other figures: the certificate itself was edited.
+            verification.tally_tampered = true;
+        }
+        Ok(verification)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_are_sha256() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

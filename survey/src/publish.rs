@@ -1,0 +1,498 @@
+//! The published results page, and the bar charts it and the staff area draw.
+//!
+//! One self-contained HTML document (styles inline, charts as inline SVG, no script, no
+//! external file), sized to print on one A4 page, for the website and the notice board at the
+//! counter. It shows only what may be published: groups under the minimum n are suppressed,
+//! and there is never a figure per officer. Every piece of text that comes from data (the
+//! unit's name, labels, group codes) is escaped.
+
+use crate::certify::Certificate;
+use crate::index::{IndexRow, Scope, indices};
+use crate::model::{QuestionKind, Survey};
+use crate::period::Period;
+use crate::tally::{Catalog, GroupBy, GroupCounts, Tally};
+use crate::text::Lang;
+
+/// Escapes text for HTML and SVG, in element content and in quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// How a bar is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Neutral,
+}
+
+/// One bar: its label, its length out of the chart's maximum, and the figure written after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    pub label: String,
+    pub value: u64,
+    pub figure: String,
+    pub tone: Tone,
+}
+
+/// A horizontal bar chart as SVG. `max` is the value of a full-length bar.
+pub fn bar_chart(title: &str, bars: &[Bar], max: u64) -> String {
+    const WIDTH: u64 = 640;
+    const LABEL: u64 = 260;
+    const FIGURE: u64 = 90;
+    const ROW: u64 = 30;
+    let height = ROW * bars.len() as u64 + 8;
+    let mut svg = format!(
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\">",
+        escape(title)
+    );
+    for (index, bar) in bars.iter().enumerate() {
+        let y = index as u64 * ROW + 4;
+        let span = WIDTH - LABEL - FIGURE;
+        let length = if max == 0 { 0 } else { (bar.value.min(max) * span).div_ceil(max) };
+        let colour = match bar.tone {
+            Tone::Good => "#1b6e35",
+            Tone::Bad => "#a4262c",
+            Tone::Neutral => "#1f5296",
+        };
+        let shown: String = if bar.label.chars().count() > 38 {
+            format!("{}…", bar.label.chars().take(37).collect::<String>())
+        } else {
+            bar.label.clone()
+        };
+        svg.push_str(&format!(
+            "<g><title>{label}: {figure}</title>\
+             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"14\" fill=\"#1a1a1a\">{shown}</text>\
+             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{length}\" height=\"{bh}\" rx=\"3\" fill=\"{colour}\"/>\
+             <text x=\"{fx}\" y=\"{ty}\" font-size=\"14\" font-weight=\"bold\" fill=\"#1a1a1a\">{figure}</text></g>",
+            label = escape(&bar.label),
+            figure = escape(&bar.figure),
+            shown = escape(&shown),
+            lx = LABEL - 8,
+            ty = y + 17,
+            bh = ROW - 8,
+            fx = LABEL + length + 6,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A share in hundredths of a percent written for readers: `85,3 %` in Vietnamese, `85.3%`.
+pub fn percent_text(hundredths: u64, lang: Lang) -> String {
+    let tenths = (hundredths + 5) / 10;
+    match lang {
+        Lang::Vi => format!("{},{} %", tenths / 10, tenths % 10),
+        Lang::En => format!("{}.{}%", tenths / 10, tenths % 10),
+    }
+}
+
+fn score_text(tenths: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("{},{}", tenths / 10, tenths % 10),
+        Lang::En => format!("{}.{}", tenths / 10, tenths % 10),
+    }
+}
+
+/// The bars of the overall rating's levels, best first, counted in `counts`.
+pub fn overall_bars(survey: &Survey, counts: &GroupCounts, lang: Lang) -> Vec<Bar> {
+    let Some(question) = survey.scoring.overall.as_deref().and_then(|id| survey.question(id)) else {
+        return Vec::new();
+    };
+    let QuestionKind::Rating(scale) = &question.kind else { return Vec::new() };
+    let answered = counts.questions.get(&question.id).map_or(0, |q| q.answered);
+    scale
+        .levels
+        .iter()
+        .rev()
+        .map(|level| {
+            let count =
+                counts.questions.get(&question.id).and_then(|q| q.options.get(&level.code)).copied().unwrap_or(0);
+            let share = if answered == 0 { 0 } else { (count * 10_000 * 2 + answered) / (answered * 2) };
+            Bar {
+                label: level.label.get(lang).to_owned(),
+                value: count,
+                figure: format!("{count} ({})", percent_text(share, lang)),
+                tone: if level.satisfied { Tone::Good } else { Tone::Bad },
+            }
+        })
+        .collect()
+}
+
+/// The label of an index row in a language (the core writes Vietnamese labels into files).
+pub fn index_label(survey: &Survey, row: &IndexRow, lang: Lang) -> String {
+    if lang == Lang::Vi {
+        return row.label.clone();
+    }
+    match row.scope {
+        Scope::Criterion | Scope::Overall if row.scope_id != "elements" => {
+            let (question_id, item_id) = match row.scope_id.split_once('.') {
+                Some((question, item)) => (question, Some(item)),
+                None => (row.scope_id.as_str(), None),
+            };
+            let Some(question) = survey.question(question_id) else { return row.label.clone() };
+            match (&question.kind, item_id) {
+                (QuestionKind::Matrix { items, .. }, Some(item_id)) => items
+                    .iter()
+                    .find(|item| item.id == item_id)
+                    .map(|item| format!("{} — {}", question.text.get(lang), item.text.get(lang)))
+                    .unwrap_or_else(|| row.label.clone()),
+                _ => question.text.get(lang).to_owned(),
+            }
+        }
+        Scope::Overall => "Overall satisfaction index (mean of the elements)".into(),
+        Scope::Element => survey
+            .scoring
+            .elements
+            .iter()
+            .find(|element| element.id == row.scope_id)
+            .map_or_else(|| row.label.clone(), |element| element.label.get(lang).to_owned()),
+        Scope::Indicator => survey
+            .scoring
+            .indicators
+            .iter()
+            .find(|indicator| indicator.id == row.scope_id)
+            .map_or_else(|| row.label.clone(), |indicator| indicator.label.get(lang).to_owned()),
+        Scope::Classification if row.scope_id == "staff" => "Officers (indicators 1, 2, 3, 4, 7; out of 10)".into(),
+        Scope::Classification => "Agency (nine indicators; out of 18)".into(),
+        Scope::Criterion => row.label.clone(),
+    }
+}
+
+/// What the published page shows.
+pub struct ResultsPage<'a> {
+    pub lang: Lang,
+    pub unit_name: &'a str,
+    pub period: Period,
+    pub survey: &'a Survey,
+    /// The period's tally: the certified one where the period is certified.
+    pub tally: &'a Tally,
+    /// Dossiers received in the period, for the response rate.
+    pub dossiers: Option<u64>,
+    pub certificate: Option<&'a Certificate>,
+    pub min_n: u64,
+    /// When the page was made, RFC 3339.
+    pub generated_at: &'a str,
+}
+
+/// Words of the page in both languages.
+fn words(lang: Lang) -> impl Fn(&'static str, &'static str) -> &'static str {
+    move |vi, en| if lang == Lang::Vi { vi } else { en }
+}
+
+impl ResultsPage<'_> {
+    /// The page as one HTML document.
+    pub fn to_html(&self) -> String {
+        let t = words(self.lang);
+        let lang = self.lang;
+        let survey = self.survey;
+        let catalog = Catalog::new([survey.clone()]);
+        let total_tally = self.tally.regroup(GroupBy::default(), None);
+        let totals = total_tally.totals(&survey.id, &survey.version);
+        let rows = indices(&total_tally, &catalog, self.min_n).unwrap_or_default();
+        let overall = survey
+            .scoring
+            .overall
+            .as_deref()
+            .and_then(|id| rows.iter().find(|row| row.scope == Scope::Overall && row.scope_id == id));
+        let suppressed_all = totals.responses < self.min_n;
+
+        let mut html = String::new();
+        html.push_str(&format!(
+            "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title><style>{STYLE}</style></head><body><main class=\"sheet\">",
+            code = if lang == Lang::Vi { "vi" } else { "en" },
+            title = escape(&format!(
+                "{} — {} — {}",
+                t("Kết quả đo lường sự hài lòng", "Satisfaction survey results"),
+                self.unit_name,
+                self.period.label(lang)
+            )),
+        ));
+        html.push_str(&format!(
+            "<header><p class=\"unit\">{unit}</p><h1>{heading}</h1><p class=\"sub\">{sub}</p>\
+             <p class=\"period\">{period} · {survey_title}</p></header>",
+            unit = escape(self.unit_name),
+            heading = t("KẾT QUẢ ĐO LƯỜNG SỰ HÀI LÒNG", "SATISFACTION SURVEY RESULTS"),
+            sub = t(
+                "của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước",
+                "of citizens and organisations with the service of the administrative agency"
+            ),
+            period = escape(&self.period.label(lang)),
+            survey_title = escape(survey.title.get(lang)),
+        ));
+        if self.certificate.is_none() {
+            html.push_str(&format!(
+                "<p class=\"draft\">{}</p>",
+                t(
+                    "BẢN NHÁP: số liệu kỳ này chưa được chốt và có thể thay đổi.",
+                    "DRAFT: this period's figures are not certified and may change."
+                )
+            ));
+        }
+
+        // Key figures.
+        html.push_str("<section class=\"figures\">");
+        let figure = |label: &str, value: String, note: String| {
+            format!(
+                "<div class=\"figure\"><p class=\"label\">{}</p><p class=\"value\">{}</p><p class=\"note\">{}</p></div>",
+                escape(label),
+                escape(&value),
+                escape(&note)
+            )
+        };
+        html.push_str(&figure(t("Số phiếu đánh giá", "Responses"), totals.responses.to_string(), String::new()));
+        match self.dossiers {
+            Some(dossiers) if dossiers > 0 => {
+                let rate = (totals.responses * 10_000 * 2 + dossiers) / (dossiers * 2);
+                html.push_str(&figure(
+                    t("Tỷ lệ phản hồi", "Response rate"),
+                    percent_text(rate, lang),
+                    format!(
+                        "{} {} {dossiers} {}",
+                        totals.responses,
+                        t("trên", "of"),
+                        t("hồ sơ tiếp nhận", "dossiers received")
+                    ),
+                ));
+            }
+            _ => html.push_str(&figure(
+                t("Tỷ lệ phản hồi", "Response rate"),
+                "—".into(),
+                t("chưa nhập số hồ sơ tiếp nhận", "dossiers received not entered").into(),
+            )),
+        }
+        if let Some(row) = overall {
+            let (value, note) = match (row.index_percent, row.ci) {
+                _ if row.suppressed => {
+                    ("—".to_string(), format!("{} {}", t("không công bố: dưới", "not published: under"), self.min_n))
+                }
+                (Some(index), Some((low, high))) => (
+                    percent_text(index, lang),
+                    format!(
+                        "{} {}–{}",
+                        t("khoảng tin cậy 95 %:", "95% interval:"),
+                        percent_text(low, lang),
+                        percent_text(high, lang)
+                    ),
+                ),
+                _ => ("—".to_string(), String::new()),
+            };
+            html.push_str(&figure(t("Tỷ lệ hài lòng", "Satisfied"), value, note));
+            html.push_str(&figure(
+                t("Số ý kiến không hài lòng", "Not satisfied"),
+                if row.suppressed { "—".into() } else { row.not_satisfied.unwrap_or(0).to_string() },
+                t("theo Quyết định 766/QĐ-TTg", "as Decision 766/QĐ-TTg counts them").into(),
+            ));
+        }
+        html.push_str("</section>");
+
+        // The overall rating's distribution.
+        if !suppressed_all {
+            let bars = overall_bars(survey, &totals, lang);
+            if !bars.is_empty() {
+                let title = t("Mức độ hài lòng chung", "Overall rating");
+                html.push_str(&format!(
+                    "<section><h2>{title}</h2>{}</section>",
+                    bar_chart(title, &bars, totals.responses)
+                ));
+            }
+        }
+
+        // Indices per element and criterion, or per indicator.
+        let listed: Vec<&IndexRow> = rows
+            .iter()
+            .filter(|row| {
+                !(row.scope == Scope::Overall && Some(row.scope_id.as_str()) == survey.scoring.overall.as_deref())
+            })
+            .collect();
+        if !listed.is_empty() {
+            html.push_str(&format!(
+                "<section><h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+                t("Chỉ số theo tiêu chí", "Indices"),
+                t("Tiêu chí, chỉ số", "Criterion or indicator"),
+                t("Số phiếu", "n"),
+                t("Kết quả", "Result"),
+            ));
+            for row in listed {
+                let result = if row.suppressed {
+                    format!("— ({} {})", t("dưới", "under"), self.min_n)
+                } else if let Some(score) = row.score {
+                    let class = row.class.as_deref().map(|class| format!(" — {class}")).unwrap_or_default();
+                    format!("{}{class}", score_text(score, lang))
+                } else {
+                    row.index_percent.map_or("—".into(), |index| percent_text(index, lang))
+                };
+                let class = match row.scope {
+                    Scope::Element | Scope::Overall | Scope::Classification => " class=\"strong\"",
+                    _ => "",
+                };
+                html.push_str(&format!(
+                    "<tr{class}><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    escape(&index_label(survey, row, lang)),
+                    row.n,
+                    escape(&result)
+                ));
+            }
+            html.push_str("</tbody></table></section>");
+        }
+
+        // By unit, field and counter: never by officer.
+        for (by, heading) in [
+            (GroupBy { unit: true, ..GroupBy::default() }, t("Theo đơn vị", "By unit")),
+            (GroupBy { field: true, ..GroupBy::default() }, t("Theo lĩnh vực", "By field")),
+            (GroupBy { counter: true, ..GroupBy::default() }, t("Theo quầy", "By counter")),
+        ] {
+            let grouped = self.tally.regroup(by, None);
+            if grouped.groups.len() < 2 {
+                continue;
+            }
+            let group_rows = indices(&grouped, &catalog, self.min_n).unwrap_or_default();
+            html.push_str(&format!(
+                "<section><h2>{heading}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+                heading,
+                t("Số phiếu", "n"),
+                t("Tỷ lệ hài lòng", "Satisfied"),
+            ));
+            for (key, counts) in &grouped.groups {
+                let name = if by.unit {
+                    &key.unit
+                } else if by.field {
+                    &key.field
+                } else {
+                    &key.counter
+                };
+                let name = if name.is_empty() { t("(không ghi)", "(not recorded)") } else { name.as_str() };
+                let row = group_rows.iter().find(|row| {
+                    row.key == *key
+                        && row.scope == Scope::Overall
+                        && survey.scoring.overall.as_deref() == Some(row.scope_id.as_str())
+                });
+                let result = match row {
+                    _ if counts.responses < self.min_n => format!("— ({} {})", t("dưới", "under"), self.min_n),
+                    Some(IndexRow { index_percent: Some(index), .. }) => percent_text(*index, lang),
+                    _ => "—".into(),
+                };
+                html.push_str(&format!(
+                    "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    escape(name),
+                    counts.responses,
+                    escape(&result)
+                ));
+            }
+            html.push_str("</tbody></table></section>");
+        }
+
+        // Certification and method.
+        html.push_str("<footer>");
+        if let Some(certificate) = self.certificate {
+            html.push_str(&format!(
+                "<p class=\"certified\">{} {}. {} <code>{}</code></p>",
+                t("Số liệu đã được chốt lúc", "Figures certified on"),
+                escape(&crate::vn_time::readable(&certificate.certified_at, lang)),
+                t("Mã kiểm tra SHA-256 của bảng tổng hợp:", "SHA-256 of the certified tally:"),
+                escape(&certificate.tally_sha256)
+            ));
+        }
+        let method = match lang {
+            Lang::Vi => format!(
+                "Phương pháp: người dân, tổ chức tự đánh giá tại quầy (máy tính bảng) hoặc bằng điện thoại, không ghi danh tính. \
+                 Tỷ lệ hài lòng là số phiếu chọn \"Hài lòng\" hoặc \"Rất hài lòng\" chia cho số phiếu trả lời câu hỏi, kèm khoảng tin cậy 95 % (Wilson). \
+                 Phiếu nghi lạm dụng và phiếu chưa hoàn thành không được tính. Nhóm có dưới {} phiếu không công bố số liệu. \
+                 Bộ câu hỏi: {} (phiên bản {}); căn cứ: {}.",
+                self.min_n,
+                survey.title.get(lang),
+                survey.version,
+                survey.legal_basis
+            ),
+            Lang::En => format!(
+                "Method: citizens and organisations rated the service themselves, at the counter (tablet) or on their phones, anonymously. \
+                 The satisfied share is the responses choosing \"Satisfied\" or \"Very satisfied\" over those answering, with a 95% Wilson interval. \
+                 Responses flagged as misuse and unfinished responses are not counted. Groups of fewer than {} responses are not published. \
+                 Questionnaire: {} (version {}); basis: {}.",
+                self.min_n,
+                survey.title.get(lang),
+                survey.version,
+                survey.legal_basis
+            ),
+        };
+        html.push_str(&format!(
+            "<p class=\"method\">{}</p><p class=\"made\">{} {} · Hài Lòng</p></footer></main></body></html>\n",
+            escape(&method),
+            t("Lập lúc", "Made on"),
+            escape(&crate::vn_time::readable(self.generated_at, lang))
+        ));
+        html
+    }
+}
+
+const STYLE: &str = "\
+@page{size:A4;margin:14mm}\
+*{box-sizing:border-box}\
+body{margin:0;font-family:'Noto Sans','Segoe UI',Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff;font-size:11pt;line-height:1.35}\
+.sheet{max-width:182mm;margin:0 auto;padding:8mm 0}\
+header{text-align:center;border-bottom:2px solid #1f5296;padding-bottom:4mm;margin-bottom:4mm}\
+.unit{margin:0;font-weight:bold;text-transform:uppercase;font-size:11pt}\
+h1{margin:2mm 0 0;font-size:17pt;color:#1f5296}\
+.sub{margin:1mm 0;font-size:10.5pt}\
+.period{margin:1mm 0 0;font-weight:bold}\
+.draft{border:2px solid #a4262c;color:#a4262c;padding:2mm;font-weight:bold;text-align:center}\
+.figures{display:grid;grid-template-columns:repeat(4,1fr);gap:3mm;margin:4mm 0}\
+.figure{border:1px solid #c8d3e6;border-radius:2mm;padding:2mm 3mm;background:#f3f6fb}\
+.figure p{margin:0}.figure .label{font-size:9.5pt}.figure .value{font-size:18pt;font-weight:bold;color:#1f5296}.figure .note{font-size:8.5pt;color:#444}\
+h2{font-size:12pt;margin:4mm 0 2mm;color:#1f5296}\
+.chart{width:100%;height:auto;display:block}\
+table{width:100%;border-collapse:collapse;font-size:9.5pt}\
+th,td{border-bottom:1px solid #d5d9e0;padding:1mm 2mm;text-align:left;vertical-align:top}\
+th[scope=row]{font-weight:normal}.strong th[scope=row],.strong td{font-weight:bold}\
+.num{text-align:right;white-space:nowrap}\
+footer{margin-top:4mm;border-top:1px solid #c8d3e6;padding-top:2mm;font-size:8.5pt;color:#333}\
+footer code{font-size:8pt;word-break:break-all}\
+.certified{font-weight:bold;color:#1b6e35}\
+@media (max-width:600px){.figures{grid-template-columns:repeat(2,1fr)}.sheet{padding:4mm}}\
+@media print{section,table,tr{break-inside:avoid}}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_data_is_escaped() {
+        assert_eq!(
+            escape("<script>\"x\" & 'y'</script>"),
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
+        );
+        let svg = bar_chart("<b>", &[Bar { label: "<i>".into(), value: 1, figure: "1".into(), tone: Tone::Good }], 2);
+        assert!(!svg.contains("<i>") && !svg.contains("<b>"), "{svg}");
+    }
+
+    #[test]
+    fn percentages_read_as_each_language_writes_them() {
+        assert_eq!(percent_text(8534, Lang::Vi), "85,3 %");
+        assert_eq!(percent_text(8535, Lang::En), "85.4%");
+        assert_eq!(percent_text(10_000, Lang::Vi), "100,0 %");
+    }
+
+    #[test]
+    fn bars_scale_to_the_maximum() {
+        let bars = [
+            Bar { label: "a".into(), value: 10, figure: "10".into(), tone: Tone::Good },
+            Bar { label: "b".into(), value: 0, figure: "0".into(), tone: Tone::Bad },
+        ];
+        let svg = bar_chart("t", &bars, 10);
+        assert!(svg.contains("width=\"290\""), "{svg}");
+        assert!(svg.contains("width=\"0\""), "{svg}");
+    }
+}

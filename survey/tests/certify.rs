@@ -1,0 +1,74 @@
+//! Certified periods against the shipped counter rating.
+
+use survey::certify::{Certificate, certify, sha256_hex};
+use survey::period::Period;
+use survey::tally::Catalog;
+use survey::{Answer, Channel, ResponseRecord};
+
+/// A response whose id is a fixed UUID v4 ending in `letter`'s code.
+fn rating(letter: &str, at: &str, code: &str) -> ResponseRecord {
+    let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
+    let mut record = ResponseRecord::new(&survey, uuid(letter), at.into(), Channel::Kiosk);
+    record.unit = Some("phuong-1".into());
+    record.answers.insert("muc-do-hai-long".into(), Answer::Choice(code.into()));
+    record
+}
+
+fn uuid(letter: &str) -> String {
+    format!("00000000-0000-4000-8000-0000000000{:02x}", letter.as_bytes()[0])
+}
+
+fn catalog() -> Catalog {
+    Catalog::new([survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap()])
+}
+
+#[test]
+fn a_certified_period_reports_changes_losses_and_late_arrivals() {
+    let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
+    let q4 = Period::parse("2026-Q4").unwrap();
+    let mut records = vec![
+        rating("a", "2026-10-02T09:00:00+07:00", "hai-long"),
+        rating("b", "2026-11-23T09:00:00+07:00", "khong-hai-long"),
+        rating("c", "2026-12-31T23:59:59+07:00", "rat-hai-long"),
+        // Outside the quarter, in Vietnam time.
+        rating("d", "2026-12-31T17:00:00Z", "hai-long"),
+    ];
+    let certificate =
+        certify(&catalog(), &survey.id, &survey.version, q4, &records, "2027-01-05T08:00:00+07:00".into()).unwrap();
+    assert_eq!(certificate.responses.len(), 3);
+    assert_eq!(certificate.tally_sha256, sha256_hex(certificate.tally_csv.as_bytes()));
+    let read_back = Certificate::from_json(&certificate.to_json()).unwrap();
+    assert_eq!(read_back, certificate);
+    assert_eq!(read_back.tally().unwrap().totals(&survey.id, &survey.version).responses, 3);
+
+    let check = certificate.verify(&catalog(), &records).unwrap();
+    assert!(check.holds(), "{check:?}");
+    assert_eq!(check.recounted_sha256, certificate.tally_sha256);
+
+    records.push(rating("e", "2026-12-01T10:00:00+07:00", "hai-long"));
+    let check = certificate.verify(&catalog(), &records).unwrap();
+    assert!(check.holds(), "a late response does not break the certificate");
+    assert_eq!(check.late, [uuid("e")]);
+
+    records[1].answers.insert("muc-do-hai-long".into(), Answer::Choice("hai-long".into()));
+    let check = certificate.verify(&catalog(), &records).unwrap();
+    assert!(!check.holds());
+    assert_eq!(check.changed, [uuid("b")]);
+    assert_ne!(check.recounted_sha256, certificate.tally_sha256);
+
+    records.remove(0);
+    assert_eq!(certificate.verify(&catalog(), &records).unwrap().missing, [uuid("a")]);
+
+    let mut edited = certificate.clone();
+    edited.tally_csv = edited.tally_csv.replace(",3,", ",4,");
+    assert!(edited.verify(&catalog(), &records[..0]).unwrap().tally_tampered);
+}
+
+#[test]
+fn an_unknown_format_is_refused() {
+    let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
+    let q4 = Period::parse("2026-Q4").unwrap();
+    let certificate = certify(&catalog(), &survey.id, &survey.version, q4, &[], "x".into()).unwrap();
+    let json = certificate.to_json().replace("\"format\":1", "\"format\":9");
+    assert!(Certificate::from_json(&json).unwrap_err().contains("format 9"));
+}

@@ -1,0 +1,151 @@
+// The staff workspace: kiosks' raw exports merged in a third device, a certified period that
+// reports a changed response, and the published page printed to one A4 page.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { downloadRaw, firstPage, importFiles, launchBrowser, openStaff, rateAndFinish, staffCounts, startServer } from "./harness.mjs";
+
+/** Sets this kiosk's counter code in the staff area. */
+async function setCounter(page, url, counter) {
+  await openStaff(page, `${url}/staff`);
+  await page.locator("#unit-code").fill("phuong-hong-bang");
+  await page.locator("#counter-code").fill(counter);
+  await page.locator(".settings-form button[type=submit]").click();
+  await page.locator(".saved").waitFor();
+}
+
+/** Rates each level in turn, one citizen per freshly loaded kiosk. */
+async function answer(page, url, levels) {
+  for (const level of levels) {
+    await page.goto(url);
+    await rateAndFinish(page, level);
+  }
+}
+
+test("two kiosks' raw exports merge in a third: sums add up, a second import changes nothing, a conflict is refused", { timeout: 300_000 }, async () => {
+  const server = await startServer();
+  const browsers = [];
+  const folder = mkdtempSync(join(tmpdir(), "hailong-merge-"));
+  try {
+    for (let n = 0; n < 3; n++) browsers.push(await launchBrowser());
+    const [kioskA, kioskB, office] = await Promise.all(browsers.map(firstPage));
+
+    await setCounter(kioskA, server.url, "quay-1");
+    await answer(kioskA, server.url, ["rat-hai-long", "hai-long", "khong-hai-long"]);
+    await setCounter(kioskB, server.url, "quay-2");
+    await answer(kioskB, server.url, ["rat-hai-long", "rat-hai-long"]);
+
+    const countsA = await staffCounts(kioskA, server.url);
+    const rawA = await downloadRaw(kioskA);
+    const countsB = await staffCounts(kioskB, server.url);
+    const rawB = await downloadRaw(kioskB);
+    assert.equal(countsA._responses, 3);
+    assert.equal(countsB._responses, 2);
+
+    await openStaff(office, `${server.url}/staff`);
+    const first = await importFiles(office, [rawA, rawB]);
+    assert.deepEqual(
+      await Promise.all(first.map((li) => li.getAttribute("data-added"))),
+      ["3", "2"],
+      "every response of both kiosks is added"
+    );
+    const merged = await staffCounts(office, server.url);
+    for (const key of Object.keys(merged)) {
+      assert.equal(merged[key], countsA[key] + countsB[key], `${key}: the merged tally is the sum of both kiosks`);
+    }
+
+    await openStaff(office, `${server.url}/staff`);
+    const again = await importFiles(office, [rawA, rawB]);
+    assert.deepEqual(await Promise.all(again.map((li) => li.getAttribute("data-added"))), ["0", "0"]);
+    assert.deepEqual(await Promise.all(again.map((li) => li.getAttribute("data-duplicates"))), ["3", "2"]);
+    assert.deepEqual(await staffCounts(office, server.url), merged, "a second import changes nothing");
+
+    // Kiosk A's file with one response's answer changed: refused, naming the response.
+    const lines = (await readFile(rawA, "utf8")).split("\r\n");
+    const changedId = lines[1].split(",")[0].replace(/^\uFEFF/, "");
+    lines[1] = lines[1].replace(/,(rat-hai-long|hai-long|khong-hai-long),/, (_, level) =>
+      level === "hai-long" ? ",rat-hai-long," : ",hai-long,"
+    );
+    const conflicting = join(folder, "kiosk-a-edited.csv");
+    await writeFile(conflicting, lines.join("\r\n"));
+    await openStaff(office, `${server.url}/staff`);
+    const [refused] = await importFiles(office, [conflicting]);
+    assert.match(await refused.getAttribute("class"), /import-refused/);
+    assert.equal(await refused.locator(".conflict").getAttribute("data-response"), changedId);
+    assert.match(await refused.textContent(), new RegExp(changedId));
+    assert.deepEqual(await staffCounts(office, server.url), merged, "nothing stored was overwritten");
+
+    for (const browser of browsers) assert.deepEqual(browser.problems, []);
+  } finally {
+    for (const browser of browsers) await browser.close();
+    await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("a certified period reports a changed response with its digest, and its page prints on one A4 page", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const folder = mkdtempSync(join(tmpdir(), "hailong-certify-"));
+  try {
+    const page = await firstPage(browser);
+    await answer(page, server.url, ["rat-hai-long", "hai-long", "khong-hai-long"]);
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("button.certify").click();
+    await page.locator(".verified").waitFor();
+    const digest = (await page.locator(".certified .digest").textContent()).trim();
+    assert.match(digest, /^[0-9a-f]{64}$/);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-page").click()]);
+    const html = await readFile(await download.path(), "utf8");
+    assert.ok(html.includes(digest), "the page carries the certification digest");
+    assert.ok(html.includes('<html lang="vi">') && html.includes("KẾT QUẢ ĐO LƯỜNG SỰ HÀI LÒNG"), "Vietnamese by default");
+    assert.ok(!html.includes("BẢN NHÁP"), "a certified page is not a draft");
+
+    // Someone changes a stored response behind the app's back.
+    const changed = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("hailong");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const store = open.result.transaction("responses", "readwrite").objectStore("responses");
+            const all = store.getAll();
+            all.onsuccess = () => {
+              const record = all.result.find((r) => r.answers["muc-do-hai-long"]?.value === "khong-hai-long");
+              if (!record) return reject(new Error("no 'not satisfied' response is stored"));
+              record.answers = { "muc-do-hai-long": { kind: "choice", value: "rat-hai-long" } };
+              store.put(record).onsuccess = () => resolve(record.response_id);
+            };
+          };
+        })
+    );
+    await openStaff(page, `${server.url}/staff`);
+    const mismatch = page.locator(".mismatch");
+    await mismatch.waitFor();
+    const text = await mismatch.textContent();
+    assert.ok(text.includes(digest), "the alert names the certified digest");
+    assert.ok(text.includes(changed), "the alert names the changed response");
+    const recounted = (await mismatch.locator(".recounted").textContent()).trim();
+    assert.match(recounted, /^[0-9a-f]{64}$/);
+    assert.notEqual(recounted, digest);
+
+    // The published page, printed by Chromium.
+    const file = join(folder, "page.html");
+    await writeFile(file, html);
+    const printed = await browser.context.newPage();
+    await printed.goto(`file://${file}`);
+    const pdf = await printed.pdf({ format: "A4", printBackground: true });
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    assert.equal((pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length, 1, "one A4 page");
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
