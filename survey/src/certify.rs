@@ -171,7 +171,10 @@ impl Certificate {
         let mut tally = Tally::count(catalog, certified, &options(period))?;
         tally.layouts.retain(|(id, version), _| *id == self.survey_id && *version == self.survey_version);
         verification.recounted_sha256 = sha256_hex(&tally.to_csv(CsvProfile::Rfc4180));
-        if verification.recounted_sha256 != self.tally_sha256 && verification.changed.is_empty() {
+        if verification.recounted_sha256 != self.tally_sha256
+            && verification.changed.is_empty()
+            && verification.missing.is_empty()
+        {
             // Same responses, other figures: the certificate itself was edited.
             verification.tally_tampered = true;
         }

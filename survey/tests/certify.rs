@@ -59,6 +59,11 @@ fn a_certified_period_reports_changes_losses_and_late_arrivals() {
     records.remove(0);
     assert_eq!(certificate.verify(&catalog(), &records).unwrap().missing, [uuid("a")]);
 
+    // Cleared from the device after a backup: all gone, but the certificate itself is intact.
+    let gone = certificate.verify(&catalog(), &[]).unwrap();
+    assert_eq!(gone.missing.len(), 3);
+    assert!(!gone.tally_tampered);
+
     let mut edited = certificate.clone();
     edited.tally_csv = edited.tally_csv.replace(",3,", ",4,");
     assert!(edited.verify(&catalog(), &records[..0]).unwrap().tally_tampered);

@@ -149,3 +149,48 @@ test("a certified period reports a changed response with its digest, and its pag
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test("clearing needs a backup first and a typed word; restoring the backup twice brings every response back once", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await answer(page, server.url, ["rat-hai-long", "khong-hai-long"]);
+    const before = await staffCounts(page, server.url);
+    assert.equal(before._responses, 2);
+    await page.locator("button.certify").click();
+    await page.locator(".verified").waitFor();
+
+    assert.equal(await page.locator("#confirm-clear").count(), 0, "no clearing before the data is saved");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-backup").click()]);
+    assert.match(download.suggestedFilename(), /^hailong-sao-luu-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.json$/);
+    const backup = JSON.parse(await readFile(await download.path(), "utf8"));
+    assert.equal(backup.kind, "hailong-backup");
+    assert.equal(backup.responses.length, 2);
+    assert.ok(!Object.keys(backup.settings).some((key) => key.startsWith("staff_pin")), "the PIN is never in a backup");
+
+    await page.locator("#confirm-clear").fill("xoa");
+    await page.locator(".clear-form button[type=submit]").click();
+    await page.locator(".backup .violation").waitFor();
+    assert.equal(await page.locator(".summary .responses").textContent(), "2", "a wrong word clears nothing");
+    await page.locator("#confirm-clear").fill("XOA");
+    await page.locator(".clear-form button[type=submit]").click();
+    await page.waitForFunction(() => document.querySelector(".summary .responses")?.textContent === "0");
+    assert.match(await page.locator(".certification .note").textContent(), /không còn trên thiết bị/);
+
+    const path = join(mkdtempSync(join(tmpdir(), "hailong-backup-")), "backup.json");
+    await writeFile(path, JSON.stringify(backup));
+    const [restored] = await importFiles(page, [path]);
+    assert.equal(await restored.getAttribute("data-added"), "2");
+    await openStaff(page, `${server.url}/staff`);
+    const [again] = await importFiles(page, [path]);
+    assert.equal(await again.getAttribute("data-added"), "0");
+    assert.equal(await again.getAttribute("data-duplicates"), "2");
+    assert.deepEqual(await staffCounts(page, server.url), before);
+    await page.locator(".verified").waitFor();
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

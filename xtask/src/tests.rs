@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every suite, in order of speed, then one line that sums them all.
 //!
 //! 1. native: `cargo test --workspace` (the core, definitions, server, app logic, repo rules);
-//! 2. browser: the app's wasm tests in headless Chromium through wasm-bindgen-test;
-//! 3. end-to-end: `node --test tests/e2e`, Playwright driving Chromium against `hailong serve`.
+//! 2. office: the exported CSV and XLSX files opened by LibreOffice Calc (headless);
+//! 3. browser: the app's wasm tests in headless Chromium through wasm-bindgen-test;
+//! 4. end-to-end: `node --test tests/e2e`, Playwright driving Chromium against `hailong serve`.
 //!
 //! Each suite's output is shown as it runs and its own summary lines are read to count passes
 //! and failures. A suite that fails without a summary (it did not compile) counts as one
@@ -24,6 +25,7 @@ pub struct Counts {
 pub fn run() -> anyhow::Result<bool> {
     tools::ensure_wasm_target()?;
     tools::ensure_chromium()?;
+    tools::ensure_libreoffice()?;
     tools::ensure_npm_packages()?;
     tools::ensure_wasm_test_runner()?;
 
@@ -34,6 +36,20 @@ pub fn run() -> anyhow::Result<bool> {
     let mut native = Command::new("cargo");
     native.current_dir(&root).args(["test", "--workspace"]);
     all_ok &= suite("native", &mut native, &mut total)?;
+
+    let mut office = Command::new("cargo");
+    office.current_dir(&root).args([
+        "test",
+        "--package",
+        "survey",
+        "--features",
+        "xlsx",
+        "--test",
+        "libreoffice",
+        "--",
+        "--ignored",
+    ]);
+    all_ok &= suite("office", &mut office, &mut total)?;
 
     let mut browser = Command::new("cargo");
     browser

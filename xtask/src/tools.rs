@@ -71,19 +71,32 @@ pub fn wasm_opt() -> Option<PathBuf> {
 
 /// Chromium and ChromeDriver from Debian, for the browser and end-to-end tests.
 pub fn ensure_chromium() -> anyhow::Result<()> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+    ensure_debian_packages(&[(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")])
+}
+
+/// LibreOffice Calc without its GUI, which opens the exported CSV and XLSX files in a test.
+pub const SOFFICE: &str = "/usr/bin/soffice";
+
+pub fn ensure_libreoffice() -> anyhow::Result<()> {
+    ensure_debian_packages(&[(SOFFICE, "libreoffice-calc-nogui")])
+}
+
+/// Installs with apt-get (as root) each package whose file is missing.
+fn ensure_debian_packages(wanted: &[(&str, &str)]) -> anyhow::Result<()> {
+    let missing: Vec<&str> =
+        wanted.iter().filter(|(path, _)| !Path::new(path).exists()).map(|(_, package)| *package).collect();
+    if missing.is_empty() {
         return Ok(());
     }
     let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     if !is_root {
-        bail!(
-            "the browser tests need Debian's chromium and chromium-driver: run `sudo apt-get install chromium chromium-driver`"
-        );
+        bail!("the tests need Debian's {}: run `sudo apt-get install {}`", missing.join(", "), missing.join(" "));
     }
-    eprintln!("xtask: installing chromium and chromium-driver with apt-get");
+    eprintln!("xtask: installing {} with apt-get", missing.join(", "));
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }

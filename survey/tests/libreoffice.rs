@@ -1,0 +1,209 @@
+//! The `excel` and `excel-vi` CSVs and the XLSX workbook, opened by LibreOffice Calc (headless)
+//! as an office would open them, keep every Vietnamese character and the right number of
+//! columns. `cargo xtask test` installs Debian's `libreoffice-calc-nogui` and runs this with
+//! `--features xlsx -- --ignored`; a plain `cargo test` skips it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use survey::export::{Cell, CsvProfile};
+use survey::index::{INDEX_COLUMNS, index_cells, indices};
+use survey::raw::{raw_header, write_raw};
+use survey::tally::{Catalog, GroupBy, TALLY_COLUMNS, Tally, TallyOptions};
+use survey::{Answer, Channel, Choices, ResponseRecord};
+
+const SOFFICE: &str = "/usr/bin/soffice";
+
+/// Comments as citizens type them: every Vietnamese tone mark, quotes, both delimiters, a line
+/// break, and text that a spreadsheet would otherwise run as a formula.
+const COMMENTS: [&str; 6] = [
+    "Cán bộ hướng dẫn tận tình; chờ hơi lâu, \"quá đông\"",
+    "Ặ ằ ẳ ẵ ắ ặ Ề Ể Ễ Ế Ệ ỏ ồ ổ ỗ ố ộ ờ ở ỡ ớ ợ ừ ử ữ ứ ự ỳ ỷ ỹ ý ỵ Đ đ",
+    "=HYPERLINK(\"http://x\")",
+    "+84 là mã nước, -5 độ, @tên",
+    "Dòng một\nDòng hai",
+    "'trích dẫn",
+];
+
+fn records() -> Vec<ResponseRecord> {
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let levels = ["rat-hai-long", "hai-long", "khong-hai-long"];
+    (0..30)
+        .map(|n| {
+            let mut record = ResponseRecord::new(
+                &survey,
+                format!("00000000-0000-4000-8000-{n:012}"),
+                format!("2026-11-{:02}T09:30:00+07:00", 1 + n % 20),
+                Channel::Kiosk,
+            );
+            record.unit = Some("phường Hồng Bàng".into());
+            record.counter = Some(format!("quầy-{}", 1 + n % 3));
+            let level = levels[n % 3];
+            record.answers.insert("muc-do-hai-long".into(), Answer::Choice(level.into()));
+            if level == "khong-hai-long" {
+                let comment = COMMENTS[n / 3 % COMMENTS.len()];
+                record.answers.insert(
+                    "ly-do".into(),
+                    Answer::Choices(Choices {
+                        codes: vec!["cho-lau".into(), "khac".into()],
+                        other: Some(comment.into()),
+                    }),
+                );
+                record.answers.insert("y-kien".into(), Answer::Text(comment.into()));
+            }
+            record
+        })
+        .collect()
+}
+
+/// A fresh folder under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Has LibreOffice open `input` with `infilter` (if any) and save every sheet as UTF-8 CSV;
+/// returns the rows of each sheet written.
+fn through_libreoffice(input: &Path, infilter: Option<&str>) -> Vec<Vec<Vec<String>>> {
+    assert!(Path::new(SOFFICE).exists(), "LibreOffice is missing: `cargo xtask test` installs it");
+    let out = input.with_extension("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut command = Command::new(SOFFICE);
+    // A profile of its own, so that a LibreOffice already running cannot take the job.
+    let profile = format!("-env:UserInstallation=file://{}", out.join("profile").display());
+    command.arg(profile).arg("--headless");
+    if let Some(infilter) = infilter {
+        command.arg(format!("--infilter={infilter}"));
+    }
+    // Comma, double quote, UTF-8, from line 1, every sheet to its own file (-1).
+    let status = command
+        .args(["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"])
+        .arg("--outdir")
+        .arg(&out)
+        .arg(input)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "soffice failed: {}", String::from_utf8_lossy(&status.stderr));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "csv"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "LibreOffice wrote nothing: {}", String::from_utf8_lossy(&status.stdout));
+    files
+        .iter()
+        .map(|file| {
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(file).unwrap();
+            reader.records().map(|row| row.unwrap().iter().map(str::to_owned).collect()).collect()
+        })
+        .collect()
+}
+
+/// What LibreOffice should show for a cell we wrote. A guarded formula-like text shows with
+/// its apostrophe in a CSV (as Excel shows it); in the workbook it is plain text.
+fn expected(cell: &Cell, guarded: bool) -> Option<String> {
+    match cell {
+        Cell::Text(text) if guarded && text.starts_with(['=', '+', '-', '@', '\'']) => Some(format!("'{text}")),
+        Cell::Text(text) => Some(text.clone()),
+        Cell::Integer(value) => Some(value.to_string()),
+        Cell::Signed(value) => Some(value.to_string()),
+        // Decimal numbers: written and shown per locale; compared as numbers below.
+        Cell::Fixed { .. } => None,
+        Cell::Empty => Some(String::new()),
+    }
+}
+
+fn compare(name: &str, header: &[String], rows: &[Vec<Cell>], seen: &[Vec<String>], guarded: bool) {
+    assert_eq!(seen.len(), rows.len() + 1, "{name}: rows");
+    assert_eq!(&seen[0], header, "{name}: the header");
+    for (index, (row, read)) in rows.iter().zip(&seen[1..]).enumerate() {
+        assert_eq!(read.len(), header.len(), "{name}: row {} has {} columns: {read:?}", index + 2, read.len());
+        for (column, (cell, text)) in row.iter().zip(read).enumerate() {
+            match (expected(cell, guarded), cell) {
+                (Some(want), _) => assert_eq!(*text, want, "{name}: row {}, column `{}`", index + 2, header[column]),
+                (None, Cell::Fixed { scaled, decimals }) => {
+                    let value: f64 = text.replace(',', ".").parse().unwrap_or(f64::NAN);
+                    let want = *scaled as f64 / 10f64.powi(*decimals as i32);
+                    assert!(
+                        (value - want).abs() < 1e-9,
+                        "{name}: row {}, column `{}`: {text}",
+                        index + 2,
+                        header[column]
+                    );
+                }
+                (None, _) => unreachable!(),
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs LibreOffice; `cargo xtask test` installs it and runs this"]
+fn libreoffice_opens_every_export_intact() {
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let catalog = Catalog::new([survey.clone()]);
+    let records = records();
+    let options = TallyOptions { by: GroupBy { counter: true, ..GroupBy::default() }, ..TallyOptions::default() };
+    let tally = Tally::count(&catalog, &records, &options).unwrap();
+    let index_rows = index_cells(&indices(&tally, &catalog, 10).unwrap());
+    let tally_rows = tally.rows();
+    let strings = |names: &[&str]| names.iter().map(|name| name.to_string()).collect::<Vec<_>>();
+    let dir = scratch("libreoffice");
+
+    // Each CSV as the reader it is made for opens it: Excel-style comma, or `;` with a
+    // Vietnamese locale (1066) reading `66,67` as a number.
+    for (profile, infilter) in
+        [(CsvProfile::Excel, "CSV:44,34,76,1,,1033"), (CsvProfile::ExcelVi, "CSV:59,34,76,1,,1066")]
+    {
+        let raw_path = dir.join(format!("raw-{}.csv", profile.name()));
+        std::fs::write(&raw_path, write_raw(&survey, &records, profile)).unwrap();
+        let raw_cells: Vec<Vec<Cell>> = read_back_raw(&survey, &records);
+        let seen = through_libreoffice(&raw_path, Some(infilter));
+        compare(&format!("raw {}", profile.name()), &raw_header(&survey), &raw_cells, &seen[0], true);
+        for comment in COMMENTS {
+            let shown = if comment.starts_with(['=', '+', '\'']) { format!("'{comment}") } else { comment.to_owned() };
+            assert!(seen[0].iter().flatten().any(|cell| *cell == shown), "{}: {comment} is intact", profile.name());
+        }
+
+        let tally_path = dir.join(format!("tally-{}.csv", profile.name()));
+        std::fs::write(&tally_path, tally.to_csv(profile)).unwrap();
+        let seen = through_libreoffice(&tally_path, Some(infilter));
+        compare(&format!("tally {}", profile.name()), &strings(&TALLY_COLUMNS), &tally_rows, &seen[0], true);
+    }
+
+    let workbook = survey::xlsx::workbook(&[
+        survey::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
+        survey::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
+    ])
+    .unwrap();
+    let xlsx_path = dir.join("bao-cao.xlsx");
+    std::fs::write(&xlsx_path, workbook).unwrap();
+    let sheets = through_libreoffice(&xlsx_path, None);
+    assert_eq!(sheets.len(), 2, "one CSV per sheet");
+    // Sheets are written as `bao-cao-Chỉ số.csv` and `bao-cao-Tổng hợp.csv`: sorted, index first.
+    compare("xlsx index", &strings(&INDEX_COLUMNS), &index_rows, &sheets[0], false);
+    compare("xlsx tally", &strings(&TALLY_COLUMNS), &tally_rows, &sheets[1], false);
+}
+
+/// The cells of the raw file, in the order `write_raw` writes them (read back through the
+/// core's own reader, which the round-trip tests already prove exact).
+fn read_back_raw(survey: &survey::Survey, records: &[ResponseRecord]) -> Vec<Vec<Cell>> {
+    let bytes = write_raw(survey, records, CsvProfile::Rfc4180);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    reader
+        .records()
+        .map(|row| {
+            row.unwrap()
+                .iter()
+                .map(|text| match text.parse::<u64>() {
+                    Ok(number) if !text.starts_with('0') || text == "0" => Cell::Integer(number),
+                    _ if text.is_empty() => Cell::Empty,
+                    _ => Cell::Text(text.to_owned()),
+                })
+                .collect()
+        })
+        .collect()
+}
