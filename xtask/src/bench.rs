@@ -42,6 +42,8 @@ pub fn run() -> anyhow::Result<bool> {
     println!();
     latency_bench()?;
     println!();
+    import_bench()?;
+    println!();
     tally_bench()?;
     Ok(true)
 }
@@ -69,6 +71,40 @@ fn latency_bench() -> anyhow::Result<()> {
     println!("| p50 | p95 | max |");
     println!("|---:|---:|---:|");
     println!("| {:.1} ms | {:.1} ms | {:.1} ms |", ms("p50_ms"), ms("p95_ms"), ms("max_ms"));
+    Ok(())
+}
+
+const IMPORTED_ROWS: u32 = 100_000;
+
+/// A large raw CSV imported in the staff area, as an office merging a ward's kiosks would.
+fn import_bench() -> anyhow::Result<()> {
+    let hailong = build_fast_server()?;
+    let output = Command::new("node")
+        .current_dir(root())
+        .args(["tests/e2e/bench-import.mjs", &IMPORTED_ROWS.to_string()])
+        .env("HAILONG_BIN", &hailong)
+        .env("HAILONG_DIST", dist::dist_dir())
+        .env("CHROMIUM", tools::CHROMIUM)
+        .output()?;
+    if !output.status.success() {
+        bail!("the import bench failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
+    println!(
+        "Staff area import of {IMPORTED_ROWS} raw rows ({:.1} MB) in headless Chromium, from choosing the file to the recounted figures:",
+        number("megabytes")
+    );
+    println!();
+    println!("| first import | rows added | the same file again | rows added |");
+    println!("|---:|---:|---:|---:|");
+    println!(
+        "| {:.1} s | {} | {:.1} s | {} |",
+        number("first_s"),
+        number("first_added"),
+        number("again_s"),
+        number("again_added")
+    );
     Ok(())
 }
 
