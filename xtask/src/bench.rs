@@ -50,21 +50,27 @@ pub fn run() -> anyhow::Result<bool> {
 
 const TAPS: u32 = 1000;
 
-fn latency_bench() -> anyhow::Result<()> {
+/// Runs a node bench script from `tests/e2e/` against a fresh `hailong serve` and returns the
+/// JSON line it prints.
+fn node_bench(script: &str, argument: &str) -> anyhow::Result<serde_json::Value> {
     tools::ensure_chromium()?;
     tools::ensure_npm_packages()?;
     let hailong = build_fast_server()?;
     let output = Command::new("node")
         .current_dir(root())
-        .args(["tests/e2e/bench-latency.mjs", &TAPS.to_string()])
+        .args([&format!("tests/e2e/{script}"), argument])
         .env("HAILONG_BIN", &hailong)
         .env("HAILONG_DIST", dist::dist_dir())
         .env("CHROMIUM", tools::CHROMIUM)
         .output()?;
     if !output.status.success() {
-        bail!("the latency bench failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        bail!("{script} failed:\n{}", String::from_utf8_lossy(&output.stderr));
     }
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+fn latency_bench() -> anyhow::Result<()> {
+    let result = node_bench("bench-latency.mjs", &TAPS.to_string())?;
     let ms = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
     println!("Tap to committed in IndexedDB (durability \"strict\"), {TAPS} taps in headless Chromium:");
     println!();
@@ -78,18 +84,7 @@ const IMPORTED_ROWS: u32 = 100_000;
 
 /// A large raw CSV imported in the staff area, as an office merging a ward's kiosks would.
 fn import_bench() -> anyhow::Result<()> {
-    let hailong = build_fast_server()?;
-    let output = Command::new("node")
-        .current_dir(root())
-        .args(["tests/e2e/bench-import.mjs", &IMPORTED_ROWS.to_string()])
-        .env("HAILONG_BIN", &hailong)
-        .env("HAILONG_DIST", dist::dist_dir())
-        .env("CHROMIUM", tools::CHROMIUM)
-        .output()?;
-    if !output.status.success() {
-        bail!("the import bench failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    }
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let result = node_bench("bench-import.mjs", &IMPORTED_ROWS.to_string())?;
     let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
     println!(
         "Staff area import of {IMPORTED_ROWS} raw rows ({:.1} MB) in headless Chromium, from choosing the file to the recounted figures:",
