@@ -1067,18 +1067,11 @@ fn publish(props: &PublishProps) -> Html {
                     Err(err) => return notice.set(Some(Notice::Problem(format!("certificate: {err}")))),
                 },
                 None => {
-                    let options = TallyOptions {
-                        by: certify::certified_grouping(),
-                        from: Some(period.start),
-                        to: Some(period.end),
-                        ..TallyOptions::default()
-                    };
                     let catalog = Catalog::new([(*survey).clone()]);
-                    let mut tally = Tally::default();
-                    for record in &figures.records {
-                        let _ = tally.add(&catalog, record, &options);
+                    match certify::period_tally(&catalog, &survey.id, &survey.version, period, &figures.records) {
+                        Ok(tally) => tally,
+                        Err(err) => return notice.set(Some(Notice::Problem(err.to_string()))),
                     }
-                    tally
                 }
             };
             let unit_name =

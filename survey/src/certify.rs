@@ -66,8 +66,24 @@ fn in_period<'a>(
     })
 }
 
-fn options(period: Period) -> TallyOptions {
-    TallyOptions { by: certified_grouping(), from: Some(period.start), to: Some(period.end), ..TallyOptions::default() }
+/// The tally a certificate locks: the period's records of one survey version, grouped as the
+/// public page may show them. A draft page of a period not yet certified is made from it too.
+pub fn period_tally<'a>(
+    catalog: &Catalog,
+    survey_id: &str,
+    survey_version: &str,
+    period: Period,
+    records: impl IntoIterator<Item = &'a ResponseRecord>,
+) -> Result<Tally, TallyError> {
+    let options = TallyOptions {
+        by: certified_grouping(),
+        from: Some(period.start),
+        to: Some(period.end),
+        ..TallyOptions::default()
+    };
+    let mut tally = Tally::count(catalog, in_period(records, survey_id, survey_version, period), &options)?;
+    tally.layouts.retain(|(id, version), _| id == survey_id && version == survey_version);
+    Ok(tally)
 }
 
 /// Locks a period's figures from the records given (the device's own and those imported).
@@ -80,8 +96,7 @@ pub fn certify<'a>(
     certified_at: String,
 ) -> Result<Certificate, TallyError> {
     let records: Vec<&ResponseRecord> = in_period(records, survey_id, survey_version, period).collect();
-    let mut tally = Tally::count(catalog, records.iter().copied(), &options(period))?;
-    tally.layouts.retain(|(id, version), _| id == survey_id && version == survey_version);
+    let tally = period_tally(catalog, survey_id, survey_version, period, records.iter().copied())?;
     let tally_csv = String::from_utf8_lossy(&tally.to_csv(CsvProfile::Rfc4180)).into_owned();
     Ok(Certificate {
         format: CERTIFICATE_FORMAT,
@@ -168,8 +183,7 @@ impl Certificate {
             }
         }
         verification.missing = self.responses.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
-        let mut tally = Tally::count(catalog, certified, &options(period))?;
-        tally.layouts.retain(|(id, version), _| *id == self.survey_id && *version == self.survey_version);
+        let tally = period_tally(catalog, &self.survey_id, &self.survey_version, period, certified)?;
         verification.recounted_sha256 = sha256_hex(&tally.to_csv(CsvProfile::Rfc4180));
         if verification.recounted_sha256 != self.tally_sha256
             && verification.changed.is_empty()
