@@ -236,14 +236,26 @@ pub fn staff(props: &StaffProps) -> Html {
     let custom = use_state(|| false);
     // Response ids saved to a file in this session (exported or backed up): clearing needs all.
     let saved = use_state(|| Rc::new(BTreeSet::<String>::new()));
+    let remember_saved = {
+        let saved = saved.clone();
+        Callback::from(move |ids: Vec<String>| {
+            let mut next = (**saved).clone();
+            next.extend(ids);
+            saved.set(Rc::new(next));
+        })
+    };
+    // Counted once per change of the data or the view, not on every render (an export, the
+    // storage report and each notice re-render this component).
+    let ready = match &*loaded {
+        Loaded::Ready(data) => Some(DataHandle(data.clone())),
+        _ => None,
+    };
+    let counted = use_memo((ready, (*view).clone(), props.survey.clone()), |(ready, view, survey)| {
+        ready.as_ref().map(|data| Rc::new(figures(survey, &data.0, view)))
+    });
 
-    let body = match &*loaded {
-        Loaded::Loading => html! { <p>{ "Đang đọc dữ liệu… / Reading…" }</p> },
-        Loaded::Failed(reason) => html! {
-            <p role="alert">{ format!("Không đọc được dữ liệu trên thiết bị / Could not read this device's data: {reason}") }</p>
-        },
-        Loaded::Ready(data) => {
-            let figures = Rc::new(figures(&props.survey, data, &view));
+    let body = match (&*loaded, (*counted).clone()) {
+        (Loaded::Ready(data), Some(figures)) => {
             html! {
                 <>
                     <ViewControls view={(*view).clone()} recent={(*recent).clone()} custom={*custom}
@@ -253,26 +265,21 @@ pub fn staff(props: &StaffProps) -> Html {
                     <Certification store={props.store.clone()} survey={props.survey.clone()} period={view.period}
                         data={DataHandle(data.clone())} on_change={reload.clone()} />
                     <Exports survey={props.survey.clone()} view={(*view).clone()} figures={FiguresHandle(figures.clone())}
-                        on_saved={{ let saved = saved.clone(); Callback::from(move |ids: Vec<String>| {
-                            let mut next = (**saved).clone();
-                            next.extend(ids);
-                            saved.set(Rc::new(next));
-                        }) }} />
+                        on_saved={remember_saved.clone()} />
                     <Imports store={props.store.clone()} on_change={reload.clone()} />
                     <Denominators store={props.store.clone()} period={view.period}
                         current={data.dossiers.get(&view.period.code()).cloned()} on_change={reload.clone()} />
                     <Publish survey={props.survey.clone()} period={view.period} settings={props.settings.clone()}
                         data={DataHandle(data.clone())} figures={FiguresHandle(figures.clone())} />
                     <BackupAndClear store={props.store.clone()} data={DataHandle(data.clone())} saved={(*saved).clone()}
-                        on_saved={{ let saved = saved.clone(); Callback::from(move |ids: Vec<String>| {
-                            let mut next = (**saved).clone();
-                            next.extend(ids);
-                            saved.set(Rc::new(next));
-                        }) }}
-                        on_change={reload.clone()} />
+                        on_saved={remember_saved} on_change={reload.clone()} />
                 </>
             }
         }
+        (Loaded::Failed(reason), _) => html! {
+            <p role="alert">{ format!("Không đọc được dữ liệu trên thiết bị / Could not read this device's data: {reason}") }</p>
+        },
+        _ => html! { <p>{ "Đang đọc dữ liệu… / Reading…" }</p> },
     };
 
     html! {
@@ -703,14 +710,8 @@ struct ExportsProps {
 fn exports(props: &ExportsProps) -> Html {
     let notice = use_state(|| None::<Notice>);
     let with_text = use_state(|| false);
-    let file_name = |kind: &str, extension: &str| {
-        format!("hailong-{kind}-{}-{}-{}.{extension}", props.survey.id, props.survey.version, props.view.period.code())
-    };
-    let profile = || match select_value("profile").as_str() {
-        "excel-vi" => CsvProfile::ExcelVi,
-        "rfc4180" => CsvProfile::Rfc4180,
-        _ => CsvProfile::Excel,
-    };
+    // `hailong-tally-danh-gia-tai-quay-2026.1-2026-Q4-excel.csv`: what, of which survey and period.
+    let stem = format!("{}-{}-{}", props.survey.id, props.survey.version, props.view.period.code());
     let save = {
         let notice = notice.clone();
         move |name: String, mime: &str, bytes: Vec<u8>| match download::save(&name, mime, &bytes) {
@@ -718,32 +719,33 @@ fn exports(props: &ExportsProps) -> Html {
             Err(err) => notice.set(Some(Notice::Problem(format!("Không tải được tệp / The download failed: {err}")))),
         }
     };
-    let csv = "text/csv;charset=utf-8";
+    // A CSV in the profile chosen at the moment of the click.
+    let save_csv = {
+        let (save, stem) = (save.clone(), stem.clone());
+        move |kind: &str, make: &dyn Fn(CsvProfile) -> Vec<u8>| {
+            let profile = match select_value("profile").as_str() {
+                "excel-vi" => CsvProfile::ExcelVi,
+                "rfc4180" => CsvProfile::Rfc4180,
+                _ => CsvProfile::Excel,
+            };
+            save(format!("hailong-{kind}-{stem}-{}.csv", profile.name()), "text/csv;charset=utf-8", make(profile))
+        }
+    };
     let figures = props.figures.0.clone();
     let on_tally = {
-        let (save, figures) = (save.clone(), figures.clone());
-        let name = file_name("tally", "csv");
-        Callback::from(move |_: MouseEvent| {
-            let profile = profile();
-            save(name.replace(".csv", &format!("-{}.csv", profile.name())), csv, figures.tally.to_csv(profile))
-        })
+        let (save_csv, figures) = (save_csv.clone(), figures.clone());
+        Callback::from(move |_: MouseEvent| save_csv("tally", &|profile| figures.tally.to_csv(profile)))
     };
     let on_index = {
-        let (save, figures, survey) = (save.clone(), figures.clone(), props.survey.clone());
-        let name = file_name("index", "csv");
+        let (save_csv, figures, survey) = (save_csv.clone(), figures.clone(), props.survey.clone());
         Callback::from(move |_: MouseEvent| {
-            let profile = profile();
             let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
-            save(
-                name.replace(".csv", &format!("-{}.csv", profile.name())),
-                csv,
-                survey::index::index_csv(&rows, profile),
-            )
+            save_csv("index", &|profile| survey::index::index_csv(&rows, profile))
         })
     };
     let on_xlsx = {
         let (save, notice, figures, survey) = (save.clone(), notice.clone(), figures.clone(), props.survey.clone());
-        let name = file_name("bao-cao", "xlsx");
+        let name = format!("hailong-bao-cao-{stem}.xlsx");
         Callback::from(move |_: MouseEvent| {
             let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
             let (tally_rows, index_rows) = (figures.tally.rows(), index_cells(&rows));
@@ -760,26 +762,18 @@ fn exports(props: &ExportsProps) -> Html {
         })
     };
     let on_raw = {
-        let (save, figures, survey, on_saved) =
-            (save.clone(), figures.clone(), props.survey.clone(), props.on_saved.clone());
-        let name = file_name("raw", "csv");
+        let (save_csv, figures, survey, on_saved) =
+            (save_csv.clone(), figures.clone(), props.survey.clone(), props.on_saved.clone());
         Callback::from(move |_: MouseEvent| {
-            let profile = profile();
-            save(
-                name.replace(".csv", &format!("-{}.csv", profile.name())),
-                csv,
-                survey::raw::write_raw(&survey, &figures.records, profile),
-            );
+            save_csv("raw", &|profile| survey::raw::write_raw(&survey, &figures.records, profile));
             on_saved.emit(figures.records.iter().map(|record| record.response_id.clone()).collect());
         })
     };
     let on_comments = {
-        let (save, figures) = (save.clone(), figures.clone());
-        let name = file_name("y-kien", "csv");
+        let (save_csv, figures) = (save_csv.clone(), figures.clone());
         Callback::from(move |_: MouseEvent| {
-            let profile = profile();
             let rows = comment_rows(figures.records.iter().filter(|record| record.misuse.is_none()));
-            save(name.replace(".csv", &format!("-{}.csv", profile.name())), csv, profile.write(&COMMENT_COLUMNS, &rows))
+            save_csv("y-kien", &|profile| profile.write(&COMMENT_COLUMNS, &rows))
         })
     };
     let on_with_text = {
@@ -1279,10 +1273,10 @@ fn caption(survey: &Survey, tally_id: &str) -> String {
 }
 
 fn percent_text(count: u64, answered: u64) -> String {
-    match percent(count, answered) {
-        Some(Cell::Fixed { scaled, .. }) => format!("{},{:02} %", scaled / 100, scaled % 100),
-        _ => "–".into(),
-    }
+    hundredths(percent(count, answered).and_then(|cell| match cell {
+        Cell::Fixed { scaled, .. } => Some(scaled),
+        _ => None,
+    }))
 }
 
 #[cfg(test)]
