@@ -436,7 +436,7 @@ fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html
             }
             { index_table(&figures.rows) }
             if grouped {
-                { groups_table(survey, &figures.tally) }
+                { groups_table(survey, &figures.tally, view.by) }
             }
             { for questions(&layout).into_iter().map(|(question_id, slots)| {
                 let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
@@ -533,7 +533,7 @@ fn index_table(rows: &[IndexRow]) -> Html {
 }
 
 /// One row per group of the view: its responses, and the overall rating's % satisfied.
-fn groups_table(survey: &Survey, tally: &Tally) -> Html {
+fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
     let catalog = Catalog::new([survey.clone()]);
     let rows = indices(tally, &catalog, DEFAULT_MIN_N).unwrap_or_default();
     let overall = survey.scoring.overall.clone().unwrap_or_default();
@@ -547,9 +547,11 @@ fn groups_table(survey: &Survey, tally: &Tally) -> Html {
             </tr></thead>
             <tbody>
                 { for tally.groups.iter().map(|(key, counts)| {
-                    let name = [&key.unit, &key.counter, &key.staff, &key.field]
+                    // Only what the view groups by: the rest is empty in every key.
+                    let name = [(by.unit, &key.unit), (by.counter, &key.counter), (by.staff, &key.staff), (by.field, &key.field)]
                         .into_iter()
-                        .map(|part| if part.is_empty() { "(không ghi)" } else { part.as_str() })
+                        .filter(|(grouped, _)| *grouped)
+                        .map(|(_, part)| if part.is_empty() { "(không ghi)" } else { part.as_str() })
                         .collect::<Vec<_>>()
                         .join(" · ");
                     let row = rows.iter().find(|row| row.key == *key && row.scope_id == overall);
