@@ -1,31 +1,47 @@
-//! The `hailong` server as a library: the router that serves the app.
+//! The `hailong` server as a library: the router that serves the app and collects responses.
 //!
 //! [`app`] builds the whole HTTP surface as a `Router`, so tests call it without a socket.
-//! This is the only crate that knows HTTP (and, with the collector, SQL).
+//! This is the only crate that knows HTTP and SQL (`storage` alone holds the SQL).
 //!
 //! Caching is the part that matters most for an offline-first app: files whose names carry a
 //! content hash never change and may be cached for a year; everything else (the shell
 //! `index.html`, `sw.js`, the manifest) must be revalidated on every load, or a kiosk could
 //! keep an old app forever.
 
+pub mod api;
+pub mod auth;
+pub mod limits;
+pub mod storage;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
 use tower_http::services::ServeDir;
 
+pub use api::Collector;
+
 /// What the server serves.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServeConfig {
     /// The built app: `index.html`, the content-hashed glue and wasm, `sw.js` … as made by
     /// `cargo xtask dist`.
     pub dist: PathBuf,
+    pub collector: Arc<Collector>,
+    /// The largest request body taken, in bytes: a full batch of long SIPAS responses fits
+    /// in well under this.
+    pub max_body_bytes: usize,
 }
+
+/// The default [`ServeConfig::max_body_bytes`]: 500 records of 4 KB each.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// The content security policy: scripts only from this origin (WebAssembly needs
 /// `wasm-unsafe-eval`), no inline script or style, and no framing by other sites.
@@ -47,7 +63,31 @@ pub fn app(config: &ServeConfig) -> Router {
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .fallback(shell);
-    Router::new().fallback_service(files).layer(middleware::from_fn(headers))
+    let api = Router::new()
+        .route(survey::sync::RESPONSES_PATH, post(api::post_responses))
+        .route(survey::sync::TOKEN_STATUS_PATH, post(api::token_status))
+        .route("/api/v1/tokens", post(api::issue_tokens))
+        .route("/api/v1/tally.csv", get(api::tally_csv))
+        .route("/api/v1/index.csv", get(api::index_csv_handler))
+        .route("/results/{unit}/{period}", get(api::results_page))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .with_state(config.collector.clone());
+    api.fallback_service(files).layer(middleware::from_fn(headers))
+}
+
+/// The CSP source list that allows exactly the `<style>` elements of a page (by their SHA-256),
+/// for the self-contained pages the server makes (the published results).
+pub fn style_hashes(html: &str) -> String {
+    let mut sources = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<style>") {
+        let after = &rest[start + "<style>".len()..];
+        let Some(end) = after.find("</style>") else { break };
+        let digest = survey::certify::sha256_bytes(&after.as_bytes()[..end]);
+        sources.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+        rest = &after[end..];
+    }
+    if sources.is_empty() { "'none'".to_owned() } else { sources.join(" ") }
 }
 
 /// Answers a path with no file behind it. A path that names a file (it has an extension) is a
@@ -74,10 +114,23 @@ pub fn is_content_hashed(path: &str) -> bool {
     }
 }
 
+/// Sets the headers every answer carries, and logs the request: its method, path (never the
+/// query, which may hold filters, nor the address) status and time.
 async fn headers(request: Request, next: Next) -> Response {
     let hashed = is_content_hashed(request.uri().path());
+    let is_api = request.uri().path().starts_with("/api/");
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = std::time::Instant::now();
     let mut response: Response<Body> = next.run(request).await;
-    let cache = if !response.status().is_success() {
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    let cache = if !response.status().is_success() || is_api {
         "no-store"
     } else if hashed {
         "public, max-age=31536000, immutable"
@@ -88,7 +141,8 @@ async fn headers(request: Request, next: Next) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    // A page the server made itself (the published results) brings its own, stricter policy.
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     response
 }
 

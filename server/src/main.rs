@@ -48,7 +48,7 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         to: Option<time::Date>,
         /// excel (BOM, comma), excel-vi (BOM, semicolon, decimal comma) or rfc4180 (no BOM)
-        #[arg(long, default_value = "excel", value_parser = cli::tally::parse_profile)]
+        #[arg(long, default_value = "excel", value_parser = server::api::parse_profile)]
         profile: CsvProfile,
         /// Count responses flagged as misuse in the results
         #[arg(long)]
@@ -70,12 +70,12 @@ enum Command {
     Merge {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, default_value = "excel", value_parser = cli::tally::parse_profile)]
+        #[arg(long, default_value = "excel", value_parser = server::api::parse_profile)]
         profile: CsvProfile,
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Serve the app (build it first with `cargo xtask dist`)
+    /// Serve the app and collect responses (build the app first with `cargo xtask dist`)
     Serve {
         /// The folder of the built app
         #[arg(long, default_value = "dist")]
@@ -83,7 +83,50 @@ enum Command {
         /// The address to listen on; port 0 picks a free port
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        #[command(flatten)]
+        db: Database,
+        /// More survey definitions (TOML or JSON) to take responses to, besides the shipped ones
+        #[arg(long, num_args = 1..)]
+        defs: Vec<PathBuf>,
+        /// Take phone responses only through single-use QR codes (`hailong token add`)
+        #[arg(long)]
+        require_phone_token: bool,
+        /// The largest request body, in bytes
+        #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
+        max_body_bytes: usize,
     },
+    /// Kiosks that send their responses to this server
+    Device {
+        #[command(subcommand)]
+        command: cli::admin::DeviceCommand,
+    },
+    /// Staff accounts, for exports and issuing tokens
+    User {
+        #[command(subcommand)]
+        command: cli::admin::UserCommand,
+    },
+    /// Single-use QR codes for phones
+    Token {
+        #[command(subcommand)]
+        command: cli::admin::TokenCommand,
+    },
+    /// Lock a period's figures from the responses stored here, so /results can publish them
+    Certify(cli::admin::CertifyArgs),
+    /// Copy the database consistently, even while `hailong serve` runs
+    Backup {
+        #[command(flatten)]
+        db: Database,
+        /// The new file to write; an existing file is never overwritten
+        target: PathBuf,
+    },
+}
+
+/// Where the collector's SQLite database is.
+#[derive(clap::Args, Clone)]
+pub struct Database {
+    /// The SQLite database file (created when missing)
+    #[arg(long = "db", default_value = "hailong.db")]
+    pub path: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -110,7 +153,19 @@ fn main() -> ExitCode {
         Command::Merge { files, profile, output } => {
             cli::tally::merge(&files, profile, output.as_deref()).map(|()| true)
         }
-        Command::Serve { dist, addr } => serve(dist, addr).map(|()| true),
+        Command::Serve { dist, addr, db, defs, require_phone_token, max_body_bytes } => {
+            serve(ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes }).map(|()| true)
+        }
+        Command::Device { command } => cli::admin::device(command).map(|()| true),
+        Command::User { command } => cli::admin::user(command).map(|()| true),
+        Command::Token { command } => cli::admin::token(command).map(|()| true),
+        Command::Certify(args) => cli::admin::certify(args).map(|()| true),
+        Command::Backup { db, target } => server::storage::backup(&db.path, &target)
+            .with_context(|| format!("backing up {} to {}", db.path.display(), target.display()))
+            .map(|()| {
+                eprintln!("hailong: {} copied to {}", db.path.display(), target.display());
+                true
+            }),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -131,10 +186,33 @@ fn parse_date(text: &str) -> Result<time::Date, String> {
     parse_day(text).ok_or_else(|| format!("`{text}` is not a day written YYYY-MM-DD"))
 }
 
-fn serve(dist: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
+struct ServeArgs {
+    dist: PathBuf,
+    addr: SocketAddr,
+    db: Database,
+    defs: Vec<PathBuf>,
+    require_phone_token: bool,
+    max_body_bytes: usize,
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes } = args;
     if !dist.join("index.html").is_file() {
         bail!("no app in {}: build it with `cargo xtask dist`", dist.display());
     }
+    // Structured logs, one JSON object a line on standard error; `RUST_LOG` picks the level.
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
+    let collector = server::Collector {
+        store: std::sync::Arc::new(store),
+        catalog: std::sync::Arc::new(cli::tally::catalog(&defs)?),
+        limiter: server::limits::Limiter::new(server::limits::Limits::default()),
+        require_phone_token,
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
@@ -142,8 +220,13 @@ fn serve(dist: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
         // Tests read this line to find the port; keep its form.
         println!("hailong: serving http://{bound}/ from {}", dist.display());
         println!("hailong: press Ctrl+C to stop");
-        let app = server::app(&server::ServeConfig { dist });
-        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving")
+        println!("hailong: responses are stored in {}", db.path.display());
+        let app = server::app(&server::ServeConfig { dist, collector: std::sync::Arc::new(collector), max_body_bytes });
+        // The peer's address feeds the per-address rate limit for phones; it is never logged.
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving")
     })
 }
 

@@ -47,7 +47,13 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 async fn get(dist: &tempfile::TempDir, path: &str, accept_gzip: bool) -> Served {
-    let app = server::app(&server::ServeConfig { dist: dist.path().to_owned() });
+    let store = server::storage::Store::open(&dist.path().join("hailong.db")).unwrap();
+    let collector = server::Collector::with_shipped_surveys(store, Default::default(), false);
+    let app = server::app(&server::ServeConfig {
+        dist: dist.path().to_owned(),
+        collector: std::sync::Arc::new(collector),
+        max_body_bytes: server::DEFAULT_MAX_BODY_BYTES,
+    });
     let mut request = Request::get(path);
     if accept_gzip {
         request = request.header(header::ACCEPT_ENCODING, "gzip");

@@ -44,7 +44,11 @@ pub fn certified_grouping() -> GroupBy {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    sha256_bytes(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub fn sha256_bytes(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
 }
 
 fn record_digest(record: &ResponseRecord) -> String {

@@ -18,9 +18,12 @@ pub mod model;
 pub mod period;
 pub mod privacy;
 pub mod publish;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod raw;
 pub mod record;
 pub mod session;
+pub mod sync;
 pub mod tally;
 pub mod text;
 pub mod vn_time;

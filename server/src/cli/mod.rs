@@ -1,5 +1,7 @@
-//! The `hailong` subcommands that work on files: `check`, `tally` and `merge`.
+//! The `hailong` subcommands that work on files (`check`, `tally`, `merge`) and on the
+//! collector's database (`device`, `user`, `token`, `certify`).
 //! Thin glue: reading files, printing problems, writing output; the work is in `survey`.
 
+pub mod admin;
 pub mod check;
 pub mod tally;

@@ -31,15 +31,6 @@ pub struct TallyRequest {
     pub output: Option<PathBuf>,
 }
 
-pub fn parse_profile(text: &str) -> Result<CsvProfile, String> {
-    match text {
-        "excel" => Ok(CsvProfile::Excel),
-        "excel-vi" => Ok(CsvProfile::ExcelVi),
-        "rfc4180" => Ok(CsvProfile::Rfc4180),
-        other => Err(format!("`{other}` is not a profile: use excel, excel-vi or rfc4180")),
-    }
-}
-
 /// The shipped definitions and those given with `--defs`.
 pub fn catalog(defs: &[PathBuf]) -> anyhow::Result<Catalog> {
     let mut catalog = Catalog::default();

@@ -1,0 +1,633 @@
+//! The collector's HTTP API: devices send responses, phones ask after their token, staff take
+//! tallies and issue tokens, and anyone reads the published page of a certified period.
+//!
+//! Every handler answers with one [`AppError`] on failure, which names what was wrong and never
+//! echoes a citizen's words back. Logs carry counts, codes and statuses, never an address, a
+//! token or an answer.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use base64::Engine;
+use serde::Deserialize;
+use survey::certify::Certificate;
+use survey::export::CsvProfile;
+use survey::index::{DEFAULT_MIN_N, index_csv, indices};
+use survey::period::{Period, PeriodKind, parse_day};
+use survey::publish::ResultsPage;
+use survey::record::{Channel, RecordError, ResponseRecord};
+use survey::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
+use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
+
+use crate::limits::Limiter;
+use crate::storage::{Admission, Incoming, NewToken, Received, Store, StoreError};
+
+/// What the API needs: the store, the survey definitions records are checked against, and
+/// the rules for phones.
+pub struct Collector {
+    pub store: Arc<Store>,
+    pub catalog: Arc<Catalog>,
+    pub limiter: Limiter,
+    /// Refuse phone responses that came without a single-use token.
+    pub require_phone_token: bool,
+}
+
+impl Collector {
+    /// A collector over `store` that takes responses to the shipped definitions.
+    pub fn with_shipped_surveys(store: Store, limits: crate::limits::Limits, require_phone_token: bool) -> Collector {
+        let catalog = Catalog::new(survey_defs::all());
+        Collector {
+            store: Arc::new(store),
+            catalog: Arc::new(catalog),
+            limiter: Limiter::new(limits),
+            require_phone_token,
+        }
+    }
+}
+
+/// A failed request: its status and a message for the person or program that sent it.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl AppError {
+    fn new(status: StatusCode, message: impl Into<String>) -> AppError {
+        AppError { status, message: message.into() }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(serde_json::json!({ "error": self.message }))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"hailong\", charset=\"UTF-8\""),
+            );
+        }
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> AppError {
+        tracing::error!(error = %err, "storage failed");
+        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the server could not reach its database; nothing was changed")
+    }
+}
+
+/// Runs blocking storage work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed while storing; try again"))?
+}
+
+/// The time now, RFC 3339 in Vietnam time.
+pub fn now_vietnam() -> String {
+    let millis = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    survey::vn_time::format_vietnam(millis).unwrap_or_default()
+}
+
+/// Who sent a batch: a registered kiosk, or a phone (anyone).
+enum Sender {
+    Device(String),
+    Phone,
+}
+
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let value =
+        value.to_str().map_err(|_| AppError::new(StatusCode::UNAUTHORIZED, "the Authorization header is not text"))?;
+    match value.strip_prefix("Bearer ") {
+        Some(token) if !token.trim().is_empty() => Ok(Some(token.trim())),
+        _ => Err(AppError::new(StatusCode::UNAUTHORIZED, "a device sends `Authorization: Bearer <device token>`")),
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// `POST /api/v1/responses`.
+pub async fn post_responses(
+    State(collector): State<Arc<Collector>>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    if !is_json(&headers) {
+        return Err(AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the batch as application/json"));
+    }
+    let sender = match bearer(&headers)? {
+        Some(token) => {
+            let store = collector.store.clone();
+            let token = token.to_owned();
+            match blocking(move || Ok(store.device_of(&token)?)).await? {
+                Some(name) => Sender::Device(name),
+                None => {
+                    tracing::warn!("a batch came with an unknown device token; nothing was stored");
+                    return Err(AppError::new(StatusCode::UNAUTHORIZED, "unknown device token; nothing was stored"));
+                }
+            }
+        }
+        None => Sender::Phone,
+    };
+    let batch: Batch = serde_json::from_slice(&body).map_err(|err| {
+        AppError::new(StatusCode::BAD_REQUEST, format!("the batch is not valid JSON of the sync format: {err}"))
+    })?;
+    if batch.format != sync::SYNC_FORMAT {
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            format!("batch format {} is not known here (this server reads {})", batch.format, sync::SYNC_FORMAT),
+        ));
+    }
+    if batch.records.is_empty() {
+        return Err(AppError::new(StatusCode::BAD_REQUEST, "the batch holds no records"));
+    }
+    if batch.records.len() > sync::MAX_BATCH {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{} records in one batch; send at most {}", batch.records.len(), sync::MAX_BATCH),
+        ));
+    }
+
+    // Read and check every record; a bad one gets its own answer and the rest go on.
+    let mut results: Vec<Option<RecordResult>> = vec![None; batch.records.len()];
+    let mut incoming = Vec::new();
+    let mut places = Vec::new();
+    for (index, raw) in batch.records.iter().enumerate() {
+        match check_record(&collector, &sender, raw.get()) {
+            Ok(record) => {
+                let token = batch.tokens.get(&record.response_id).cloned();
+                if token.is_none() && matches!(sender, Sender::Phone) && collector.require_phone_token {
+                    results[index] = Some(refused(
+                        index,
+                        Some(record.response_id),
+                        sync::FORBIDDEN,
+                        None,
+                        "this server takes responses from phones only through a QR code with a token",
+                    ));
+                    continue;
+                }
+                places.push(index);
+                incoming.push(Incoming { record, token });
+            }
+            Err((response_id, status, field, reason)) => {
+                results[index] = Some(refused(index, response_id, status, field, &reason));
+            }
+        }
+    }
+
+    let address: Option<IpAddr> = connect.map(|Extension(ConnectInfo(address))| address.ip());
+    let source = match &sender {
+        Sender::Device(name) => format!("device:{name}"),
+        Sender::Phone => "phone".to_owned(),
+    };
+    let is_device = matches!(sender, Sender::Device(_));
+    let ids: Vec<String> = incoming.iter().map(|incoming| incoming.record.response_id.clone()).collect();
+    let received = if incoming.is_empty() {
+        Vec::new()
+    } else {
+        let collector = collector.clone();
+        let source = source.clone();
+        blocking(move || {
+            let now = Instant::now();
+            let admit = |record: &ResponseRecord| {
+                if is_device {
+                    // A kiosk applies its own misuse rules at the counter.
+                    return Admission::Accept { flag: None };
+                }
+                collector.limiter.admit(record.device_id.as_deref().unwrap_or("(none)"), address, now)
+            };
+            Ok(collector.store.receive(incoming, &source, &now_vietnam(), admit)?)
+        })
+        .await?
+    };
+
+    let mut retry_after = None;
+    for ((index, response_id), outcome) in places.into_iter().zip(ids).zip(received) {
+        let response_id = Some(response_id);
+        results[index] = Some(match outcome {
+            Received::Created { content_sha256 } => RecordResult {
+                index,
+                response_id,
+                status: sync::CREATED,
+                field: None,
+                reason: None,
+                content_sha256: Some(content_sha256),
+            },
+            Received::Replayed { content_sha256 } => RecordResult {
+                index,
+                response_id,
+                status: sync::REPLAYED,
+                field: None,
+                reason: None,
+                content_sha256: Some(content_sha256),
+            },
+            Received::Conflict => refused(
+                index,
+                response_id,
+                sync::CONFLICT,
+                None,
+                "a response with this id is already held with other content; the stored one is kept",
+            ),
+            Received::TokenUsed => refused(
+                index,
+                response_id,
+                sync::TOKEN_USED,
+                Some("token"),
+                "this QR code was already used to rate; each code rates once",
+            ),
+            Received::TokenUnknown => refused(
+                index,
+                response_id,
+                sync::FORBIDDEN,
+                Some("token"),
+                "this QR code's token was not issued by this server",
+            ),
+            Received::Refused(Admission::Later { retry_after_seconds, reason }) => {
+                retry_after = Some(retry_after.unwrap_or(0).max(retry_after_seconds));
+                refused(index, response_id, sync::RATE_LIMITED, None, &reason)
+            }
+            Received::Refused(Admission::Accept { .. }) => unreachable!("an accepted response is stored"),
+        });
+    }
+    let results: Vec<RecordResult> = results.into_iter().flatten().collect();
+    let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
+    for result in &results {
+        *counts.entry(result.status).or_default() += 1;
+    }
+    // One status for the batch when every record has the same; 207 (multi-status) otherwise,
+    // and the body says each record's.
+    let status = match counts.keys().collect::<Vec<_>>().as_slice() {
+        [only] => StatusCode::from_u16(**only).unwrap_or(StatusCode::MULTI_STATUS),
+        _ => StatusCode::MULTI_STATUS,
+    };
+    let count = |status: u16| counts.get(&status).copied().unwrap_or(0);
+    tracing::info!(
+        source = %if is_device { source.as_str() } else { "phone" },
+        records = results.len(),
+        created = count(sync::CREATED),
+        replayed = count(sync::REPLAYED),
+        conflicts = count(sync::CONFLICT),
+        invalid = count(sync::INVALID),
+        token_refused = count(sync::TOKEN_USED) + count(sync::FORBIDDEN),
+        rate_limited = count(sync::RATE_LIMITED),
+        "batch received"
+    );
+    let mut response = (status, Json(BatchResult { format: sync::SYNC_FORMAT, results })).into_response();
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+fn refused(index: usize, response_id: Option<String>, status: u16, field: Option<&str>, reason: &str) -> RecordResult {
+    RecordResult {
+        index,
+        response_id,
+        status,
+        field: field.map(str::to_owned),
+        reason: Some(reason.to_owned()),
+        content_sha256: None,
+    }
+}
+
+type Refusal = (Option<String>, u16, Option<&'static str>, String);
+
+/// Reads one record of a batch and checks it against its survey definition and version.
+fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<ResponseRecord, Refusal> {
+    let record = ResponseRecord::from_json(json).map_err(|err| {
+        // The id is still worth naming where the rest cannot be read, so the device can
+        // match the answer to its record.
+        let response_id = serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .and_then(|value| value.get("response_id").and_then(|id| id.as_str()).map(str::to_owned));
+        let field = match &err {
+            RecordError::UnsupportedFormat(_) => Some("format"),
+            _ => None,
+        };
+        (response_id, sync::INVALID, field, err.to_string())
+    })?;
+    let id = Some(record.response_id.clone());
+    let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else {
+        let known_id = collector.catalog.surveys().iter().any(|survey| survey.id == record.survey_id);
+        let (field, reason) = if known_id {
+            ("survey_version", format!("survey {} has no version {} here", record.survey_id, record.survey_version))
+        } else {
+            ("survey_id", format!("no survey {} is known here", record.survey_id))
+        };
+        return Err((id, sync::INVALID, Some(field), reason));
+    };
+    if let Err(err) = record.check_against(survey) {
+        let (field, reason) = match err {
+            RecordError::Invalid { field, message } => (field, message),
+            other => (String::new(), other.to_string()),
+        };
+        return Err((id, sync::INVALID, None, if field.is_empty() { reason } else { format!("{field}: {reason}") }));
+    }
+    if record.channel == Channel::Kiosk && !matches!(sender, Sender::Device(_)) {
+        return Err((id, sync::FORBIDDEN, Some("channel"), "a kiosk's response needs the kiosk's device token".into()));
+    }
+    Ok(record)
+}
+
+/// `POST /api/v1/tokens/status`: whether a phone's single-use token is still good, so the
+/// phone can say "already rated" before the citizen answers anything.
+pub async fn token_status(
+    State(collector): State<Arc<Collector>>,
+    Json(request): Json<TokenQuery>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let store = collector.store.clone();
+    let status: TokenStatus = blocking(move || Ok(store.token_status(&request.token)?)).await?;
+    Ok(Json(serde_json::json!({ "status": status })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenQuery {
+    token: String,
+}
+
+/// Checks HTTP Basic credentials against the staff accounts (argon2 hashes).
+async fn staff(collector: &Arc<Collector>, headers: &HeaderMap) -> Result<String, AppError> {
+    let unauthorized =
+        || AppError::new(StatusCode::UNAUTHORIZED, "staff sign in with a hailong user name and password");
+    let value = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()).ok_or_else(unauthorized)?;
+    let encoded = value.strip_prefix("Basic ").ok_or_else(unauthorized)?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| unauthorized())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| unauthorized())?;
+    let (name, password) = decoded.split_once(':').ok_or_else(unauthorized)?;
+    let (name, password) = (name.to_owned(), password.to_owned());
+    let store = collector.store.clone();
+    let verified = blocking(move || {
+        let Some(hash) = store.password_hash(&name)? else { return Ok(None) };
+        Ok(crate::auth::verify_password(&password, &hash).then_some(name))
+    })
+    .await?;
+    match verified {
+        Some(name) => Ok(name),
+        None => {
+            tracing::warn!("a staff sign-in failed");
+            Err(unauthorized())
+        }
+    }
+}
+
+/// What `POST /api/v1/tokens` asks for: a sheet of tokens for a counter, or one for a dossier.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[serde(default)]
+    count: Option<usize>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    counter: Option<String>,
+    #[serde(default)]
+    dossier: Option<String>,
+}
+
+/// The most tokens one request issues: a few printed pages.
+pub const MAX_TOKENS: usize = 240;
+
+pub async fn issue_tokens(
+    State(collector): State<Arc<Collector>>,
+    headers: HeaderMap,
+    Json(request): Json<TokenRequest>,
+) -> Result<Response, AppError> {
+    let user = staff(&collector, &headers).await?;
+    let count = match (&request.dossier, request.count) {
+        (Some(_), None | Some(1)) => 1,
+        (Some(_), Some(_)) => {
+            return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "a dossier gets one token: leave out count"));
+        }
+        (None, Some(count)) if (1..=MAX_TOKENS).contains(&count) => count,
+        (None, _) => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("count: ask for 1 to {MAX_TOKENS} tokens, or give a dossier"),
+            ));
+        }
+    };
+    if request.dossier.as_deref().is_some_and(|dossier| dossier.trim().is_empty()) {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "dossier: the dossier's code is empty"));
+    }
+    let store = collector.store.clone();
+    let tokens = blocking(move || {
+        let new = NewToken {
+            unit: request.unit.as_deref(),
+            counter: request.counter.as_deref(),
+            dossier: request.dossier.as_deref().map(str::trim),
+        };
+        match store.issue_tokens(count, &new, &now_vietnam()) {
+            Ok(tokens) => Ok(tokens),
+            Err(StoreError::Exists(what)) => Err(AppError::new(StatusCode::CONFLICT, format!("{what} already exists"))),
+            Err(other) => Err(other.into()),
+        }
+    })
+    .await?;
+    tracing::info!(user = %user, count = tokens.len(), "tokens issued");
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "tokens": tokens }))).into_response())
+}
+
+/// The filters of `GET /api/v1/tally.csv` and `index.csv`, named as `hailong tally`'s flags.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TallyQuery {
+    #[serde(default)]
+    by: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    include_misuse: Option<bool>,
+    #[serde(default)]
+    include_partial: Option<bool>,
+    #[serde(default)]
+    min_n: Option<u64>,
+}
+
+pub fn parse_profile(text: &str) -> Result<CsvProfile, String> {
+    match text {
+        "excel" => Ok(CsvProfile::Excel),
+        "excel-vi" => Ok(CsvProfile::ExcelVi),
+        "rfc4180" => Ok(CsvProfile::Rfc4180),
+        other => Err(format!("`{other}` is not a profile: use excel, excel-vi or rfc4180")),
+    }
+}
+
+fn bad_parameter(name: &str, message: String) -> AppError {
+    AppError::new(StatusCode::BAD_REQUEST, format!("{name}: {message}"))
+}
+
+impl TallyQuery {
+    fn options(&self) -> Result<(TallyOptions, CsvProfile), AppError> {
+        let day = |name: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|text| {
+                    parse_day(text)
+                        .ok_or_else(|| bad_parameter(name, format!("`{text}` is not a day written YYYY-MM-DD")))
+                })
+                .transpose()
+        };
+        let options = TallyOptions {
+            by: GroupBy::parse(self.by.as_deref().unwrap_or("")).map_err(|err| bad_parameter("by", err))?,
+            period: match self.period.as_deref() {
+                None => PeriodKind::default(),
+                Some(text) => PeriodKind::parse(text).ok_or_else(|| {
+                    bad_parameter(
+                        "period",
+                        format!("`{text}` is not a period: use all, day, month, quarter, half or year"),
+                    )
+                })?,
+            },
+            from: day("from", &self.from)?,
+            to: day("to", &self.to)?,
+            include_misuse: self.include_misuse.unwrap_or(false),
+            include_partial: self.include_partial.unwrap_or(false),
+        };
+        let profile =
+            parse_profile(self.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
+        Ok((options, profile))
+    }
+}
+
+async fn tally_of(collector: &Arc<Collector>, query: &TallyQuery) -> Result<(Tally, CsvProfile), AppError> {
+    let (options, profile) = query.options()?;
+    let collector = collector.clone();
+    let tally = blocking(move || {
+        let records = collector.store.records()?;
+        Tally::count(&collector.catalog, &records, &options).map_err(|err| {
+            // Every stored record was checked on the way in; one that no longer counts means
+            // a definition was removed from this server.
+            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("a stored response cannot be counted: {err}"))
+        })
+    })
+    .await?;
+    Ok((tally, profile))
+}
+
+fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/tally.csv`: the tally of every stored response, for staff.
+pub async fn tally_csv(
+    State(collector): State<Arc<Collector>>,
+    headers: HeaderMap,
+    Query(query): Query<TallyQuery>,
+) -> Result<Response, AppError> {
+    let user = staff(&collector, &headers).await?;
+    if query.min_n.is_some() {
+        return Err(bad_parameter("min_n", "only index.csv suppresses small groups".into()));
+    }
+    let (tally, profile) = tally_of(&collector, &query).await?;
+    tracing::info!(user = %user, groups = tally.groups.len(), "tally exported");
+    Ok(csv_response("tally.csv", tally.to_csv(profile)))
+}
+
+/// `GET /api/v1/index.csv`: the indices of every stored response, for staff.
+pub async fn index_csv_handler(
+    State(collector): State<Arc<Collector>>,
+    headers: HeaderMap,
+    Query(query): Query<TallyQuery>,
+) -> Result<Response, AppError> {
+    let user = staff(&collector, &headers).await?;
+    let (tally, profile) = tally_of(&collector, &query).await?;
+    let rows = indices(&tally, &collector.catalog, query.min_n.unwrap_or(DEFAULT_MIN_N))
+        .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    tracing::info!(user = %user, rows = rows.len(), "indices exported");
+    Ok(csv_response("index.csv", index_csv(&rows, profile)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// `GET /results/<unit>/<period>`: the published page of a certified period, made from the
+/// certificate's own tally, never from a recount. A period not certified is a 404.
+pub async fn results_page(
+    State(collector): State<Arc<Collector>>,
+    Path((unit, period)): Path<(String, String)>,
+    Query(query): Query<ResultsQuery>,
+) -> Result<Response, AppError> {
+    let lang = match query.lang.as_deref() {
+        Some("en") => survey::Lang::En,
+        _ => survey::Lang::Vi,
+    };
+    let not_certified = || AppError::new(StatusCode::NOT_FOUND, format!("no certified results of {unit} for {period}"));
+    let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
+    let store = collector.store.clone();
+    let code = period_value.code();
+    let stored = blocking(move || Ok(store.certificates(&code)?)).await?;
+    for json in stored {
+        let certificate = Certificate::from_json(&json).map_err(|err| {
+            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("a stored certificate cannot be read: {err}"))
+        })?;
+        let Ok(mut tally) = certificate.tally() else { continue };
+        tally.groups.retain(|key, _| key.unit == unit);
+        if tally.groups.is_empty() {
+            continue;
+        }
+        let Some(survey) = collector.catalog.get(&certificate.survey_id, &certificate.survey_version) else { continue };
+        let page = ResultsPage {
+            lang,
+            unit_name: &unit,
+            period: period_value,
+            survey,
+            tally: &tally,
+            dossiers: None,
+            certificate: Some(&certificate),
+            min_n: DEFAULT_MIN_N,
+            generated_at: &certificate.certified_at,
+        };
+        let html = page.to_html();
+        let policy = format!(
+            "default-src 'none'; style-src {}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            crate::style_hashes(&html)
+        );
+        let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+        if let Ok(policy) = HeaderValue::from_str(&policy) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        return Ok(response);
+    }
+    Err(not_certified())
+}

@@ -1,0 +1,178 @@
+//! `hailong device`, `user`, `token` and `certify`: the commands that work on the collector's
+//! database. A secret (a device token, a single-use token) is printed once, when it is made;
+//! the database keeps only its salted hash.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use server::storage::{NewToken, Store};
+use survey::period::Period;
+
+use crate::Database;
+
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// Register a kiosk; prints its device token, to enter in the kiosk's settings
+    Add {
+        /// A name for the kiosk, such as phuong-1-quay-2
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account; the password is read from standard input (one line)
+    Add {
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Issue single-use tokens and write a printable sheet of their QR codes
+    Add {
+        /// How many cards (not with --dossier)
+        #[arg(long, default_value_t = 12)]
+        count: usize,
+        /// The unit's code, as in the phone page's address
+        #[arg(long)]
+        unit: String,
+        /// The counter's code
+        #[arg(long)]
+        counter: String,
+        /// One token for this dossier (its code is stored only hashed)
+        #[arg(long)]
+        dossier: Option<String>,
+        /// The address citizens' phones reach this server at, such as https://hailong.phuong1.gov.vn
+        #[arg(long)]
+        base_url: String,
+        /// The sheet to write (HTML, prints on A4)
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Args)]
+pub struct CertifyArgs {
+    /// The survey, as id@version (danh-gia-tai-quay@2026.1)
+    #[arg(long)]
+    survey: String,
+    /// The period's code: 2026-Q4, 2026-H2, 2026, 2026-11 or 2026-10-01_2026-12-31
+    #[arg(long)]
+    period: String,
+    /// More survey definitions besides the shipped ones
+    #[arg(long, num_args = 1..)]
+    defs: Vec<PathBuf>,
+    #[command(flatten)]
+    db: Database,
+}
+
+fn open(db: &Database) -> anyhow::Result<Store> {
+    Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))
+}
+
+pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
+    let DeviceCommand::Add { name, db } = command;
+    check_code("device name", &name)?;
+    let token = open(&db)?.add_device(&name, &server::api::now_vietnam())?;
+    eprintln!("hailong: device {name} added; enter this token in the kiosk's settings (it is shown only now):");
+    println!("{token}");
+    Ok(())
+}
+
+pub fn user(command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add { name, db } = command;
+    check_code("user name", &name)?;
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let hash = server::auth::hash_password(password).map_err(|err| anyhow::anyhow!("{err}"))?;
+    open(&db)?.add_user(&name, &hash, &server::api::now_vietnam())?;
+    eprintln!("hailong: user {name} added");
+    Ok(())
+}
+
+pub fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let TokenCommand::Add { count, unit, counter, dossier, base_url, output, db } = command;
+    check_code("unit", &unit)?;
+    check_code("counter", &counter)?;
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        bail!("--base-url `{base_url}` is not an http(s) address");
+    }
+    if output.exists() {
+        bail!("{} exists; choose a new file (a sheet's tokens are shown only once)", output.display());
+    }
+    let count = if dossier.is_some() { 1 } else { count };
+    if !(1..=server::api::MAX_TOKENS).contains(&count) {
+        bail!("--count: issue 1 to {} tokens at a time", server::api::MAX_TOKENS);
+    }
+    let store = open(&db)?;
+    let new = NewToken { unit: Some(&unit), counter: Some(&counter), dossier: dossier.as_deref() };
+    let tokens = store.issue_tokens(count, &new, &server::api::now_vietnam())?;
+    let base = base_url.trim_end_matches('/');
+    let cards: Vec<survey::qr::Card> = tokens
+        .iter()
+        .map(|token| survey::qr::Card {
+            url: format!("{base}/p/{unit}/{counter}#t={token}"),
+            place: format!("{unit} · {counter}"),
+            note: match &dossier {
+                Some(dossier) => format!("Hồ sơ {dossier} · dùng một lần"),
+                None => "Mỗi mã đánh giá một lần · one rating per code".to_owned(),
+            },
+        })
+        .collect();
+    let html = survey::qr::sheet(&format!("Mã QR đánh giá · {unit} · {counter}"), &cards, survey::Lang::Vi)
+        .map_err(|err| anyhow::anyhow!("making the QR codes: {err}"))?;
+    std::fs::write(&output, html).with_context(|| format!("writing {}", output.display()))?;
+    eprintln!("hailong: {} single-use codes written to {}", tokens.len(), output.display());
+    Ok(())
+}
+
+pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
+    let Some((survey_id, survey_version)) = args.survey.split_once('@') else {
+        bail!("--survey `{}`: write it as id@version, such as danh-gia-tai-quay@2026.1", args.survey);
+    };
+    let Some(period) = Period::parse(&args.period) else {
+        bail!(
+            "--period `{}` is not a period: use 2026-Q4, 2026-H2, 2026, 2026-11 or 2026-10-01_2026-12-31",
+            args.period
+        );
+    };
+    let catalog = super::tally::catalog(&args.defs)?;
+    if catalog.get(survey_id, survey_version).is_none() {
+        bail!("--survey: no definition of {survey_id} version {survey_version} is known here");
+    }
+    let store = open(&args.db)?;
+    let records = store.records()?;
+    let certificate =
+        survey::certify::certify(&catalog, survey_id, survey_version, period, &records, server::api::now_vietnam())?;
+    store.put_certificate(&certificate)?;
+    eprintln!(
+        "hailong: {} {} for {} certified: {} responses, tally SHA-256 {}",
+        survey_id,
+        survey_version,
+        period.code(),
+        certificate.responses.len(),
+        certificate.tally_sha256
+    );
+    Ok(())
+}
+
+/// Names and codes go into addresses and file names: lowercase ASCII letters, digits and `-`.
+fn check_code(what: &str, code: &str) -> anyhow::Result<()> {
+    if code.is_empty()
+        || code.len() > 64
+        || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.')
+    {
+        bail!("{what} `{code}`: use 1 to 64 lowercase letters, digits, `-`, `_` or `.`");
+    }
+    Ok(())
+}

@@ -1,0 +1,545 @@
+//! The collector's storage: the only module that knows SQL.
+//!
+//! One SQLite file in WAL mode, so staff can export while devices send. Every write goes
+//! through one connection behind a mutex, in one transaction per batch: the check that a
+//! response id is new and its insert cannot be split by a second sender, which is what keeps
+//! two tabs, a retried batch and a racing kiosk from storing a response twice.
+//!
+//! Nothing stored is ever overwritten: a response id is inserted once, and a later record with
+//! that id is compared by the SHA-256 of its canonical JSON (a replay, or a conflict that leaves
+//! the stored one as it was). Single-use tokens, dossier codes and device tokens are kept only
+//! as salted SHA-256 hashes; staff passwords as argon2 hashes made by the caller.
+//!
+//! The rest of the server sees plain Rust types; a PostgreSQL backend would be another module
+//! with these same methods (see ARCHITECTURE.md).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use survey::certify::{Certificate, sha256_hex};
+use survey::record::ResponseRecord;
+
+/// The schema, one step per version. A step is never edited once released: a database made by
+/// an older `hailong` is brought forward by running the steps it lacks, in one transaction each.
+const MIGRATIONS: &[&str] = &[
+    // 1: responses, devices, staff, single-use tokens and certificates.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+     CREATE TABLE responses (
+         response_id TEXT PRIMARY KEY,
+         survey_id TEXT NOT NULL,
+         survey_version TEXT NOT NULL,
+         submitted_at TEXT NOT NULL,
+         unit TEXT,
+         counter TEXT,
+         channel TEXT NOT NULL,
+         record_json TEXT NOT NULL,
+         content_sha256 TEXT NOT NULL,
+         server_flag TEXT,
+         source TEXT NOT NULL,
+         received_at TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX responses_by_survey ON responses (survey_id, survey_version, submitted_at);
+     CREATE TABLE devices (
+         name TEXT PRIMARY KEY,
+         token_sha256 TEXT NOT NULL UNIQUE,
+         added_at TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE users (
+         name TEXT PRIMARY KEY,
+         password_hash TEXT NOT NULL,
+         added_at TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE tokens (
+         token_sha256 TEXT PRIMARY KEY,
+         dossier_sha256 TEXT UNIQUE,
+         unit TEXT,
+         counter TEXT,
+         issued_at TEXT NOT NULL,
+         used_by TEXT REFERENCES responses (response_id),
+         used_at TEXT
+     ) STRICT;
+     CREATE TABLE certificates (
+         survey_id TEXT NOT NULL,
+         survey_version TEXT NOT NULL,
+         period TEXT NOT NULL,
+         certificate_json TEXT NOT NULL,
+         PRIMARY KEY (survey_id, survey_version, period)
+     ) STRICT;",
+];
+
+/// Why the store could not do what was asked.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database was made by a newer `hailong`, whose schema this one does not know.
+    NewerSchema {
+        found: i64,
+        known: i64,
+    },
+    /// A name (device, user) or dossier already present; nothing was changed.
+    Exists(String),
+    Sqlite(rusqlite::Error),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::NewerSchema { found, known } => write!(
+                f,
+                "the database has schema version {found}, made by a newer hailong (this one knows up to {known}); \
+                 nothing was changed"
+            ),
+            StoreError::Exists(what) => write!(f, "{what} already exists; nothing was changed"),
+            StoreError::Sqlite(err) => write!(f, "database: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(err)
+    }
+}
+
+/// A response on its way in, already read and checked against its survey.
+pub struct Incoming {
+    pub record: ResponseRecord,
+    /// The single-use token it came with, as the citizen's QR code carried it.
+    pub token: Option<String>,
+}
+
+/// What the store did with one incoming response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Stored now.
+    Created { content_sha256: String },
+    /// Held already, with the same content.
+    Replayed { content_sha256: String },
+    /// Held already with other content; the stored one is kept.
+    Conflict,
+    /// The token was used by another response.
+    TokenUsed,
+    /// The token was never issued here.
+    TokenUnknown,
+    /// The admission rule turned it away for now.
+    Refused(Admission),
+}
+
+/// What the caller's rule says of a new response that came without a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    Accept {
+        flag: Option<String>,
+    },
+    /// Not now: too many, too fast; try again after this many seconds.
+    Later {
+        retry_after_seconds: u64,
+        reason: String,
+    },
+}
+
+/// Where a stored token stands.
+pub use survey::sync::TokenStatus;
+
+/// A single-use token to issue.
+pub struct NewToken<'a> {
+    pub unit: Option<&'a str>,
+    pub counter: Option<&'a str>,
+    /// The dossier the token is for: one dossier, one token.
+    pub dossier: Option<&'a str>,
+}
+
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    salt: String,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut connection = Connection::open(path)?;
+        configure(&connection)?;
+        migrate(&mut connection)?;
+        let salt = match connection
+            .query_row("SELECT value FROM meta WHERE key = 'salt'", [], |row| row.get::<_, String>(0))
+            .optional()?
+        {
+            Some(salt) => salt,
+            None => {
+                let salt = random_hex(16);
+                connection.execute("INSERT INTO meta (key, value) VALUES ('salt', ?1)", [&salt])?;
+                salt
+            }
+        };
+        Ok(Store { path: path.to_owned(), writer: Mutex::new(connection), salt })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a transaction half done (it rolls back
+        // on drop), so the connection is still sound.
+        self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A connection for reading while writes go on (WAL lets readers see the last commit).
+    fn reader(&self) -> Result<Connection, StoreError> {
+        let connection = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(connection)
+    }
+
+    fn hash(&self, secret: &str) -> String {
+        sha256_hex(format!("{}:{secret}", self.salt).as_bytes())
+    }
+
+    /// Stores a batch in one transaction. `admit` is asked only about responses that are new
+    /// and came without a token; the answers come back in the batch's order.
+    pub fn receive(
+        &self,
+        batch: Vec<Incoming>,
+        source: &str,
+        received_at: &str,
+        mut admit: impl FnMut(&ResponseRecord) -> Admission,
+    ) -> Result<Vec<Received>, StoreError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction()?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for incoming in batch {
+            outcomes.push(self.receive_one(&transaction, incoming, source, received_at, &mut admit)?);
+        }
+        transaction.commit()?;
+        Ok(outcomes)
+    }
+
+    fn receive_one(
+        &self,
+        transaction: &Transaction<'_>,
+        incoming: Incoming,
+        source: &str,
+        received_at: &str,
+        admit: &mut impl FnMut(&ResponseRecord) -> Admission,
+    ) -> Result<Received, StoreError> {
+        let record = incoming.record;
+        let json = record.to_json();
+        let content_sha256 = sha256_hex(json.as_bytes());
+        let stored: Option<String> = transaction
+            .query_row("SELECT content_sha256 FROM responses WHERE response_id = ?1", [&record.response_id], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        if let Some(stored) = stored {
+            return Ok(if stored == content_sha256 {
+                Received::Replayed { content_sha256 }
+            } else {
+                Received::Conflict
+            });
+        }
+        let mut flag = None;
+        let token_hash = incoming.token.as_deref().map(|token| self.hash(token));
+        match &token_hash {
+            Some(token_hash) => {
+                let used: Option<Option<String>> = transaction
+                    .query_row("SELECT used_by FROM tokens WHERE token_sha256 = ?1", [token_hash], |row| row.get(0))
+                    .optional()?;
+                match used {
+                    None => return Ok(Received::TokenUnknown),
+                    Some(Some(_)) => return Ok(Received::TokenUsed),
+                    Some(None) => {}
+                }
+            }
+            None => match admit(&record) {
+                Admission::Accept { flag: given } => flag = given,
+                later @ Admission::Later { .. } => return Ok(Received::Refused(later)),
+            },
+        }
+        transaction.execute(
+            "INSERT INTO responses (response_id, survey_id, survey_version, submitted_at, unit, counter, channel,
+                 record_json, content_sha256, server_flag, source, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                record.response_id,
+                record.survey_id,
+                record.survey_version,
+                record.submitted_at,
+                record.unit,
+                record.counter,
+                channel_name(&record),
+                json,
+                content_sha256,
+                flag,
+                source,
+                received_at,
+            ],
+        )?;
+        if let Some(token_hash) = token_hash {
+            transaction.execute(
+                "UPDATE tokens SET used_by = ?1, used_at = ?2 WHERE token_sha256 = ?3 AND used_by IS NULL",
+                params![record.response_id, received_at, token_hash],
+            )?;
+        }
+        Ok(Received::Created { content_sha256 })
+    }
+
+    /// Every stored response, each as a record with the server's misuse flag (a burst from one
+    /// phone, say) carried into `misuse` where the device set none.
+    pub fn records(&self) -> Result<Vec<ResponseRecord>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement =
+            connection.prepare("SELECT record_json, server_flag FROM responses ORDER BY submitted_at, response_id")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (json, flag) = row?;
+            // Every stored record was read before it was stored, by this version or an older
+            // one; a record this version cannot read is a fault to report, not to skip.
+            let mut record = ResponseRecord::from_json(&json).map_err(|err| {
+                StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(err),
+                ))
+            })?;
+            if record.misuse.is_none() {
+                record.misuse = flag;
+            }
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    /// The number of stored responses, and their ids with content digests, for checks.
+    pub fn digests(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement =
+            connection.prepare("SELECT response_id, content_sha256 FROM responses ORDER BY response_id")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The server's own flag on a response, if any.
+    pub fn server_flag(&self, response_id: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row("SELECT server_flag FROM responses WHERE response_id = ?1", [response_id], |row| row.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// Registers a kiosk and returns its device token, which is shown once and stored hashed.
+    pub fn add_device(&self, name: &str, added_at: &str) -> Result<String, StoreError> {
+        let token = random_hex(24);
+        let connection = self.writer();
+        let inserted = connection.execute(
+            "INSERT INTO devices (name, token_sha256, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![name, self.hash(&token), added_at],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::Exists(format!("device `{name}`")));
+        }
+        Ok(token)
+    }
+
+    /// The device a token belongs to.
+    pub fn device_of(&self, token: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.writer();
+        Ok(connection
+            .query_row("SELECT name FROM devices WHERE token_sha256 = ?1", [self.hash(token)], |row| row.get(0))
+            .optional()?)
+    }
+
+    pub fn add_user(&self, name: &str, password_hash: &str, added_at: &str) -> Result<(), StoreError> {
+        let connection = self.writer();
+        let inserted = connection.execute(
+            "INSERT INTO users (name, password_hash, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![name, password_hash, added_at],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::Exists(format!("user `{name}`")));
+        }
+        Ok(())
+    }
+
+    pub fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row("SELECT password_hash FROM users WHERE name = ?1", [name], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Issues `count` single-use tokens in one transaction and returns them (they are stored
+    /// only hashed, so this is the one time they can be read). A dossier gets one token ever.
+    pub fn issue_tokens(&self, count: usize, new: &NewToken<'_>, issued_at: &str) -> Result<Vec<String>, StoreError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction()?;
+        let dossier_hash = new.dossier.map(|dossier| self.hash(&format!("dossier:{dossier}")));
+        if let Some(dossier_hash) = &dossier_hash {
+            let exists: Option<i64> = transaction
+                .query_row("SELECT 1 FROM tokens WHERE dossier_sha256 = ?1", [dossier_hash], |row| row.get(0))
+                .optional()?;
+            if exists.is_some() {
+                return Err(StoreError::Exists("a token for this dossier".into()));
+            }
+        }
+        let mut tokens = Vec::with_capacity(count);
+        for _ in 0..count {
+            let token = random_hex(16);
+            transaction.execute(
+                "INSERT INTO tokens (token_sha256, dossier_sha256, unit, counter, issued_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![self.hash(&token), dossier_hash, new.unit, new.counter, issued_at],
+            )?;
+            tokens.push(token);
+        }
+        transaction.commit()?;
+        Ok(tokens)
+    }
+
+    pub fn token_status(&self, token: &str) -> Result<TokenStatus, StoreError> {
+        let connection = self.reader()?;
+        let used: Option<Option<String>> = connection
+            .query_row("SELECT used_by FROM tokens WHERE token_sha256 = ?1", [self.hash(token)], |row| row.get(0))
+            .optional()?;
+        Ok(match used {
+            None => TokenStatus::Unknown,
+            Some(None) => TokenStatus::Unused,
+            Some(Some(_)) => TokenStatus::Used,
+        })
+    }
+
+    /// Stores a certificate. A period is certified once: certifying it again is refused.
+    pub fn put_certificate(&self, certificate: &Certificate) -> Result<(), StoreError> {
+        let connection = self.writer();
+        let inserted = connection.execute(
+            "INSERT INTO certificates (survey_id, survey_version, period, certificate_json) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+            params![certificate.survey_id, certificate.survey_version, certificate.period, certificate.to_json()],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::Exists(format!(
+                "a certificate of {} {} for {}",
+                certificate.survey_id, certificate.survey_version, certificate.period
+            )));
+        }
+        Ok(())
+    }
+
+    /// The certificates of a period (its code, such as `2026-Q4`), as stored JSON.
+    pub fn certificates(&self, period: &str) -> Result<Vec<String>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare(
+            "SELECT certificate_json FROM certificates WHERE period = ?1 ORDER BY survey_id, survey_version",
+        )?;
+        let rows = statement.query_map([period], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A consistent copy of the database at `source` in `target`, made while a server goes on
+/// taking responses (SQLite's `VACUUM INTO` reads one snapshot, and the copy is a plain
+/// database file with no WAL beside it). An existing file is never overwritten.
+pub fn backup(source: &Path, target: &Path) -> Result<(), StoreError> {
+    if target.exists() {
+        return Err(StoreError::Exists(format!("the file {}", target.display())));
+    }
+    if !source.is_file() {
+        return Err(StoreError::Sqlite(rusqlite::Error::InvalidPath(source.to_owned())));
+    }
+    let connection = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    connection.busy_timeout(std::time::Duration::from_secs(10))?;
+    connection.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+    Ok(())
+}
+
+fn channel_name(record: &ResponseRecord) -> &'static str {
+    match record.channel {
+        survey::Channel::Kiosk => "kiosk",
+        survey::Channel::Phone => "phone",
+        survey::Channel::Web => "web",
+    }
+}
+
+fn configure(connection: &Connection) -> Result<(), StoreError> {
+    // WAL: readers (exports) never wait for writers (devices); FULL sync: a response the
+    // server confirmed survives a power cut, as the device then forgets it.
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(())
+}
+
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(StoreError::NewerSchema { found, known });
+    }
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", step as i64 + 1)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+/// `bytes` random bytes from the operating system, as lower-case hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    // Without the system's randomness no token or salt can be made safely; stop rather than
+    // make a guessable one.
+    getrandom::fill(&mut buffer).expect("the operating system's random number generator failed");
+    buffer.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_from_a_newer_hailong_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hailong.db");
+        drop(Store::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("schema version 99"), "{err}");
+        let version: i64 =
+            Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, 99);
+    }
+
+    #[test]
+    fn reopening_keeps_the_salt_so_tokens_still_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hailong.db");
+        let token = Store::open(&path).unwrap().add_device("quay-1", "2026-11-23T08:00:00+07:00").unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.device_of(&token).unwrap().as_deref(), Some("quay-1"));
+        assert_eq!(store.device_of("not-a-token").unwrap(), None);
+        let raw: String =
+            store.reader().unwrap().query_row("SELECT token_sha256 FROM devices", [], |r| r.get(0)).unwrap();
+        assert_ne!(raw, token, "only the hash is stored");
+    }
+
+    #[test]
+    fn one_dossier_gets_one_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hailong.db")).unwrap();
+        let new = NewToken { unit: Some("p1"), counter: None, dossier: Some("H12.34-261123-0001") };
+        let tokens = store.issue_tokens(1, &new, "2026-11-23T08:00:00+07:00").unwrap();
+        assert_eq!(store.token_status(&tokens[0]).unwrap(), TokenStatus::Unused);
+        assert!(matches!(store.issue_tokens(1, &new, "2026-11-23T08:00:00+07:00"), Err(StoreError::Exists(_))));
+        let stored: String = store
+            .reader()
+            .unwrap()
+            .query_row("SELECT group_concat(coalesce(dossier_sha256, ''), ',') FROM tokens", [], |r| r.get(0))
+            .unwrap();
+        assert!(!stored.contains("H12.34"), "the dossier code is stored only hashed");
+    }
+}

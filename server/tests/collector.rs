@@ -1,0 +1,544 @@
+//! The collector through `server::app()` with no socket: every status of `POST
+//! /api/v1/responses`, single-use tokens, rate limits, staff exports, the published page, and
+//! hostile requests, each of which must get its 4xx and leave stored data as it was.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use base64::Engine;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::limits::{Limits, Line};
+use server::storage::Store;
+use tower::ServiceExt;
+
+struct Server {
+    dir: tempfile::TempDir,
+    app: Router,
+    store: Arc<Store>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("{err}: {}", self.body))
+    }
+
+    /// The status of each record, in the batch's order.
+    fn statuses(&self) -> Vec<u64> {
+        self.json()["results"].as_array().unwrap().iter().map(|result| result["status"].as_u64().unwrap()).collect()
+    }
+
+    fn header(&self, name: header::HeaderName) -> String {
+        self.headers.get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default()
+    }
+}
+
+const STAFF: (&str, &str) = ("can-bo", "mật khẩu của cán bộ");
+
+fn server_with(limits: Limits, require_phone_token: bool) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Hài Lòng</title>").unwrap();
+    let store = Store::open(&dir.path().join("hailong.db")).unwrap();
+    let hash = server::auth::hash_password(STAFF.1).unwrap();
+    store.add_user(STAFF.0, &hash, "2026-11-23T08:00:00+07:00").unwrap();
+    let collector = Arc::new(server::Collector::with_shipped_surveys(store, limits, require_phone_token));
+    let store = collector.store.clone();
+    let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });
+    Server { dir, app, store }
+}
+
+fn server() -> Server {
+    server_with(Limits::default(), false)
+}
+
+fn id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A complete counter rating from a phone.
+fn rating(response_id: &str, level: &str) -> Value {
+    json!({
+        "format": 1,
+        "response_id": response_id,
+        "survey_id": "danh-gia-tai-quay",
+        "survey_version": "2026.1",
+        "submitted_at": "2026-11-23T09:15:00+07:00",
+        "channel": "phone",
+        "unit": "phuong-1",
+        "counter": "quay-2",
+        "device_id": "dien-thoai-1",
+        "answers": { "muc-do-hai-long": { "kind": "choice", "value": level } }
+    })
+}
+
+fn batch(records: &[Value]) -> Value {
+    json!({ "format": 1, "records": records })
+}
+
+impl Server {
+    async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Answer { status, headers, body }
+    }
+
+    async fn post(&self, body: &Value) -> Answer {
+        self.post_as(body, None, None).await
+    }
+
+    async fn post_as(&self, body: &Value, device_token: Option<&str>, address: Option<&str>) -> Answer {
+        let mut request = Request::post("/api/v1/responses").header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = device_token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let mut request = request.body(Body::from(body.to_string())).unwrap();
+        if let Some(address) = address {
+            let address: SocketAddr = format!("{address}:50000").parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(address));
+        }
+        self.send(request).await
+    }
+
+    async fn staff_get(&self, path: &str, credentials: Option<(&str, &str)>) -> Answer {
+        let mut request = Request::get(path);
+        if let Some((name, password)) = credentials {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
+            request = request.header(header::AUTHORIZATION, format!("Basic {encoded}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn issue(&self, body: Value) -> Answer {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", STAFF.0, STAFF.1));
+        let request = Request::post("/api/v1/tokens")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Basic {encoded}"))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// What is stored: every id with its content digest.
+    fn stored(&self) -> Vec<(String, String)> {
+        self.store.digests().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn first_receipt_is_201_an_identical_replay_200_and_other_content_409_keeping_the_first() {
+    let server = server();
+    let response_id = id();
+    let first = server.post(&batch(&[rating(&response_id, "hai-long")])).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let digest = first.json()["results"][0]["content_sha256"].as_str().unwrap().to_owned();
+    assert_eq!(server.stored(), vec![(response_id.clone(), digest.clone())]);
+
+    let replay = server.post(&batch(&[rating(&response_id, "hai-long")])).await;
+    assert_eq!(replay.status, StatusCode::OK, "{}", replay.body);
+    assert_eq!(replay.json()["results"][0]["content_sha256"], digest.as_str());
+
+    let changed = server.post(&batch(&[rating(&response_id, "khong-hai-long")])).await;
+    assert_eq!(changed.status, StatusCode::CONFLICT, "{}", changed.body);
+    assert!(changed.json()["results"][0]["reason"].as_str().unwrap().contains("stored one is kept"));
+    assert_eq!(server.stored(), vec![(response_id.clone(), digest)]);
+    let records = server.store.records().unwrap();
+    assert_eq!(records[0].answers["muc-do-hai-long"], survey::Answer::Choice("hai-long".into()));
+}
+
+#[tokio::test]
+async fn a_batch_keeps_its_valid_records_and_explains_each_invalid_one() {
+    let server = server();
+    let good = [id(), id()];
+    let mut unknown_survey = rating(&id(), "hai-long");
+    unknown_survey["survey_id"] = json!("khong-co");
+    let mut unknown_version = rating(&id(), "hai-long");
+    unknown_version["survey_version"] = json!("1999.1");
+    let mut unanswered = rating(&id(), "hai-long");
+    unanswered["answers"] = json!({});
+    let mut newer = rating(&id(), "hai-long");
+    newer["format"] = json!(2);
+    let mut not_a_level = rating(&id(), "tuyet-voi");
+    not_a_level["channel"] = json!("phone");
+    let records = [
+        rating(&good[0], "hai-long"),
+        unknown_survey,
+        unknown_version,
+        unanswered,
+        json!({ "format": 1, "response_id": "x" }),
+        newer,
+        not_a_level,
+        json!("not even an object"),
+        rating(&good[1], "rat-hai-long"),
+    ];
+    let answer = server.post(&batch(&records)).await;
+    assert_eq!(answer.status, StatusCode::MULTI_STATUS, "{}", answer.body);
+    assert_eq!(answer.statuses(), vec![201, 422, 422, 422, 422, 422, 422, 422, 201]);
+    let results = answer.json()["results"].clone();
+    let reason = |index: usize| results[index]["reason"].as_str().unwrap().to_owned();
+    assert_eq!(results[1]["field"], "survey_id");
+    assert_eq!(results[2]["field"], "survey_version");
+    assert!(reason(2).contains("no version 1999.1"), "{}", reason(2));
+    assert!(reason(3).contains("answers.muc-do-hai-long"), "{}", reason(3));
+    assert_eq!(results[4]["response_id"], "x");
+    assert_eq!(results[5]["field"], "format");
+    assert!(reason(5).contains("newer version"), "{}", reason(5));
+    assert!(reason(6).contains("answers.muc-do-hai-long"), "{}", reason(6));
+    let mut stored: Vec<String> = server.stored().into_iter().map(|(id, _)| id).collect();
+    stored.sort();
+    let mut expected = good.to_vec();
+    expected.sort();
+    assert_eq!(stored, expected);
+}
+
+#[tokio::test]
+async fn hostile_requests_get_their_4xx_and_change_nothing() {
+    let server = server();
+    let kept = id();
+    assert_eq!(server.post(&batch(&[rating(&kept, "hai-long")])).await.status, StatusCode::CREATED);
+    let before = server.stored();
+
+    let post_raw = |content_type: &'static str, body: Vec<u8>| {
+        Request::post("/api/v1/responses").header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap()
+    };
+    // Larger than the body limit (64 KB in these tests).
+    let mut long = rating(&id(), "khong-hai-long");
+    long["answers"]["y-kien"] = json!({ "kind": "text", "value": "a".repeat(100_000) });
+    let cases: Vec<(&str, Request<Body>, StatusCode)> = vec![
+        (
+            "oversized body",
+            post_raw("application/json", batch(&[long]).to_string().into_bytes()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "malformed JSON",
+            post_raw("application/json", b"{\"format\":1,\"records\":[{".to_vec()),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("not JSON at all", post_raw("application/json", vec![0xff, 0xfe, 0x00]), StatusCode::BAD_REQUEST),
+        (
+            "a form, not JSON",
+            post_raw("application/x-www-form-urlencoded", b"a=1".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "an unknown batch format",
+            post_raw(
+                "application/json",
+                json!({"format": 9, "records": [rating(&id(), "hai-long")]}).to_string().into_bytes(),
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "an unknown batch field",
+            post_raw(
+                "application/json",
+                json!({"format": 1, "records": [rating(&id(), "hai-long")], "admin": true}).to_string().into_bytes(),
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("an empty batch", post_raw("application/json", batch(&[]).to_string().into_bytes()), StatusCode::BAD_REQUEST),
+        (
+            "too many records",
+            post_raw("application/json", batch(&vec![json!(0); 501]).to_string().into_bytes()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        ("a GET", Request::get("/api/v1/responses").body(Body::empty()).unwrap(), StatusCode::METHOD_NOT_ALLOWED),
+    ];
+    for (what, request, status) in cases {
+        let answer = server.send(request).await;
+        assert_eq!(answer.status, status, "{what}: {}", answer.body);
+        assert_eq!(answer.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{what}");
+        assert_eq!(answer.header(header::CACHE_CONTROL), "no-store", "{what}");
+        assert_eq!(server.stored(), before, "{what} changed what is stored");
+    }
+    // The same record with other content, in a batch beside a new one: the new one is taken,
+    // the conflicting one refused, the stored one kept.
+    let fresh = id();
+    let answer = server.post(&batch(&[rating(&kept, "rat-hai-long"), rating(&fresh, "hai-long")])).await;
+    assert_eq!(answer.statuses(), vec![409, 201]);
+    assert_eq!(server.stored().iter().find(|(id, _)| id == &kept), before.first());
+}
+
+#[tokio::test]
+async fn markup_and_sql_in_a_comment_are_stored_as_the_citizens_words_and_harm_nothing() {
+    let server = server();
+    let hostile = "<script>alert('x')</script>\"; DROP TABLE responses; -- ' OR 1=1 <img src=x onerror=alert(1)>";
+    let response_id = id();
+    let mut record = rating(&response_id, "khong-hai-long");
+    record["answers"]["y-kien"] = json!({ "kind": "text", "value": hostile });
+    let answer = server.post(&batch(&[record])).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let records = server.store.records().unwrap();
+    assert_eq!(records.len(), 1, "the table is still there, with the one response");
+    assert_eq!(records[0].answers["y-kien"], survey::Answer::Text(hostile.into()));
+    // The answer never echoes the comment back.
+    assert!(!answer.body.contains("script"), "{}", answer.body);
+    // A response whose id is itself an injection is refused and nothing is stored.
+    let mut sneaky = rating("1' OR '1'='1", "hai-long");
+    sneaky["unit"] = json!("'; DELETE FROM responses; --");
+    let answer = server.post(&batch(&[sneaky])).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
+    assert_eq!(server.store.records().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_kiosk_needs_its_device_token_and_a_bad_token_stores_nothing() {
+    let server = server();
+    let token = server.store.add_device("phuong-1-quay-2", "2026-11-23T08:00:00+07:00").unwrap();
+    let mut record = rating(&id(), "hai-long");
+    record["channel"] = json!("kiosk");
+
+    let without = server.post(&batch(&[record.clone()])).await;
+    assert_eq!(without.status, StatusCode::FORBIDDEN, "{}", without.body);
+    assert_eq!(without.json()["results"][0]["field"], "channel");
+
+    let wrong = server.post_as(&batch(&[record.clone()]), Some("0000"), None).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
+    let request = Request::post("/api/v1/responses")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, "Basic Zm9vOmJhcg==")
+        .body(Body::from(batch(&[record.clone()]).to_string()))
+        .unwrap();
+    assert_eq!(server.send(request).await.status, StatusCode::UNAUTHORIZED);
+    assert!(server.stored().is_empty());
+
+    let with = server.post_as(&batch(&[record]), Some(&token), None).await;
+    assert_eq!(with.status, StatusCode::CREATED, "{}", with.body);
+    assert_eq!(server.stored().len(), 1);
+}
+
+#[tokio::test]
+async fn a_single_use_token_rates_once_and_then_says_already_rated() {
+    let server = server();
+    let issued = server.issue(json!({ "count": 2, "unit": "phuong-1", "counter": "quay-2" })).await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let tokens: Vec<String> =
+        issued.json()["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
+    assert_eq!(tokens.len(), 2);
+    let status_of = |token: String| {
+        let app = server.app.clone();
+        async move {
+            let request = Request::post("/api/v1/tokens/status")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json!({ "token": token }).to_string()))
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            serde_json::from_slice::<Value>(&body).unwrap()["status"].as_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(status_of(tokens[0].clone()).await, "unused");
+
+    let first = id();
+    let with_token = |response_id: &str, token: &str| json!({ "format": 1, "records": [rating(response_id, "hai-long")], "tokens": { response_id: token } });
+    let answer = server.post(&with_token(&first, &tokens[0])).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(status_of(tokens[0].clone()).await, "used");
+    // The same response sent again (a retry) is a replay, not a second use.
+    assert_eq!(server.post(&with_token(&first, &tokens[0])).await.status, StatusCode::OK);
+    // Another response with the used token: already rated.
+    let again = server.post(&with_token(&id(), &tokens[0])).await;
+    assert_eq!(again.status, StatusCode::GONE, "{}", again.body);
+    assert!(again.json()["results"][0]["reason"].as_str().unwrap().contains("already used"));
+    // A token this server never issued.
+    let made_up = server.post(&with_token(&id(), "00112233445566778899aabbccddeeff")).await;
+    assert_eq!(made_up.status, StatusCode::FORBIDDEN, "{}", made_up.body);
+    assert_eq!(status_of("00112233445566778899aabbccddeeff".into()).await, "unknown");
+    assert_eq!(server.stored().len(), 1);
+    // The other token is still good.
+    assert_eq!(server.post(&with_token(&id(), &tokens[1])).await.status, StatusCode::CREATED);
+
+    // One dossier, one token; its code is never stored.
+    let dossier = json!({ "dossier": "H12.34-261123-0007", "unit": "phuong-1" });
+    assert_eq!(server.issue(dossier.clone()).await.status, StatusCode::CREATED);
+    assert_eq!(server.issue(dossier).await.status, StatusCode::CONFLICT);
+    let database = std::fs::read(server.dir.path().join("hailong.db")).unwrap();
+    let wal = std::fs::read(server.dir.path().join("hailong.db-wal")).unwrap_or_default();
+    for bytes in [&database, &wal] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("H12.34-261123-0007"), "the dossier code is stored only hashed");
+        assert!(!text.contains(&tokens[0]), "tokens are stored only hashed");
+    }
+    // Without staff credentials, no tokens.
+    let request = Request::post("/api/v1/tokens")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "count": 5 }).to_string()))
+        .unwrap();
+    assert_eq!(server.send(request).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(server.issue(json!({ "count": 100000 })).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_server_that_requires_tokens_refuses_a_phone_without_one() {
+    let server = server_with(Limits::default(), true);
+    let answer = server.post(&batch(&[rating(&id(), "hai-long")])).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+    assert!(server.stored().is_empty());
+}
+
+fn tight_limits() -> Limits {
+    let hour = Duration::from_secs(3600);
+    Limits {
+        device_flag: Line { count: 2, window: hour },
+        device_refuse: Line { count: 4, window: hour },
+        address_flag: Line { count: 6, window: hour },
+        address_refuse: Line { count: 8, window: hour },
+    }
+}
+
+#[tokio::test]
+async fn a_bursting_phone_is_flagged_then_told_to_wait_and_nothing_is_dropped() {
+    let server = server_with(tight_limits(), false);
+    let ids: Vec<String> = (0..6).map(|_| id()).collect();
+    let records: Vec<Value> = ids.iter().map(|id| rating(id, "hai-long")).collect();
+    let answer = server.post_as(&batch(&records), None, Some("10.1.2.3")).await;
+    assert_eq!(answer.status, StatusCode::MULTI_STATUS, "{}", answer.body);
+    assert_eq!(answer.statuses(), vec![201, 201, 201, 201, 429, 429]);
+    assert_eq!(answer.header(header::RETRY_AFTER), "3600");
+    // Past the flag line: stored, flagged as misuse, so counted apart.
+    assert_eq!(server.store.server_flag(&ids[1]).unwrap(), None);
+    assert_eq!(server.store.server_flag(&ids[2]).unwrap().as_deref(), Some("burst-device"));
+    let records = server.store.records().unwrap();
+    assert_eq!(records.iter().filter(|record| record.misuse.is_some()).count(), 2);
+    // The refused ones were not stored, and a retry of a stored one is still a replay.
+    assert_eq!(server.stored().len(), 4);
+    let replay = server.post_as(&batch(&[rating(&ids[0], "hai-long")]), None, Some("10.1.2.3")).await;
+    assert_eq!(replay.status, StatusCode::OK);
+
+    // Many phones behind one address: flagged past 6, refused past 8 (4 counted already).
+    let others: Vec<Value> = (0..5)
+        .map(|n| {
+            let mut record = rating(&id(), "hai-long");
+            record["device_id"] = json!(format!("phone-{n}"));
+            record
+        })
+        .collect();
+    let answer = server.post_as(&batch(&others), None, Some("10.1.2.3")).await;
+    assert_eq!(answer.statuses(), vec![201, 201, 201, 201, 429]);
+    // Another phone at another address is not held back.
+    let mut other_phone = rating(&id(), "hai-long");
+    other_phone["device_id"] = json!("dien-thoai-khac");
+    let elsewhere = server.post_as(&batch(&[other_phone]), None, Some("10.9.9.9")).await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.body);
+    // A kiosk with its token is not rate limited.
+    let token = server.store.add_device("quay-2", "2026-11-23T08:00:00+07:00").unwrap();
+    let kiosk: Vec<Value> = (0..10)
+        .map(|_| {
+            let mut record = rating(&id(), "hai-long");
+            record["channel"] = json!("kiosk");
+            record
+        })
+        .collect();
+    let answer = server.post_as(&batch(&kiosk), Some(&token), Some("10.1.2.3")).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn staff_exports_need_a_staff_account_and_take_the_clis_filters() {
+    let server = server();
+    let records: Vec<Value> =
+        ["hai-long", "rat-hai-long", "khong-hai-long"].iter().map(|level| rating(&id(), level)).collect();
+    server.post(&batch(&records)).await;
+
+    let anonymous = server.staff_get("/api/v1/tally.csv", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.header(header::WWW_AUTHENTICATE).starts_with("Basic"));
+    let wrong = server.staff_get("/api/v1/tally.csv", Some((STAFF.0, "sai mật khẩu rồi"))).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let nobody = server.staff_get("/api/v1/tally.csv", Some(("khong-ai", STAFF.1))).await;
+    assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+
+    let tally = server.staff_get("/api/v1/tally.csv?by=unit,counter&period=quarter&profile=rfc4180", Some(STAFF)).await;
+    assert_eq!(tally.status, StatusCode::OK, "{}", tally.body);
+    assert!(tally.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    assert!(tally.body.starts_with("survey_id,"), "rfc4180 has no BOM: {}", tally.body);
+    assert!(tally.body.contains("2026-10-01,2026-12-31,phuong-1,quay-2"), "{}", tally.body);
+    let excel = server.staff_get("/api/v1/tally.csv", Some(STAFF)).await;
+    assert!(excel.body.starts_with('\u{feff}'));
+    let index = server.staff_get("/api/v1/index.csv?profile=excel-vi&min_n=1", Some(STAFF)).await;
+    assert_eq!(index.status, StatusCode::OK, "{}", index.body);
+    assert!(index.body.contains(';'));
+
+    for (query, named) in [
+        ("by=ward", "by"),
+        ("period=week", "period"),
+        ("from=2026-13-01", "from"),
+        ("profile=xls", "profile"),
+        ("include_misuse=perhaps", "include_misuse"),
+        ("drop=responses", "drop"),
+    ] {
+        let answer = server.staff_get(&format!("/api/v1/tally.csv?{query}"), Some(STAFF)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}: {}", answer.body);
+        assert!(answer.body.contains(named), "{query}: {}", answer.body);
+    }
+}
+
+#[tokio::test]
+async fn the_results_page_is_served_for_certified_periods_only_with_a_strict_policy() {
+    let server = server();
+    let records: Vec<Value> =
+        (0..12).map(|n| rating(&id(), if n % 4 == 0 { "khong-hai-long" } else { "hai-long" })).collect();
+    server.post(&batch(&records)).await;
+    let page = |path: &'static str| server.staff_get(path, None);
+
+    let draft = page("/results/phuong-1/2026-Q4").await;
+    assert_eq!(draft.status, StatusCode::NOT_FOUND, "not certified yet: {}", draft.body);
+
+    let catalog = survey::tally::Catalog::new(survey_defs::all());
+    let period = survey::period::Period::parse("2026-Q4").unwrap();
+    let stored = server.store.records().unwrap();
+    let certificate = survey::certify::certify(
+        &catalog,
+        "danh-gia-tai-quay",
+        "2026.1",
+        period,
+        &stored,
+        "2027-01-02T08:00:00+07:00".into(),
+    )
+    .unwrap();
+    server.store.put_certificate(&certificate).unwrap();
+    assert!(server.store.put_certificate(&certificate).is_err(), "a period is certified once");
+
+    let published = page("/results/phuong-1/2026-Q4").await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    assert!(published.body.contains(&certificate.tally_sha256));
+    assert!(published.body.contains("Quý IV năm 2026"), "Vietnamese first");
+    assert!(!published.body.contains("<script"));
+    let policy = published.header(header::CONTENT_SECURITY_POLICY);
+    assert!(policy.starts_with("default-src 'none'; style-src 'sha256-"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let english = page("/results/phuong-1/2026-Q4?lang=en").await;
+    assert!(english.body.contains("Quarter IV 2026") || english.body.contains("Q4 2026"), "{}", &english.body[..400]);
+
+    assert_eq!(page("/results/phuong-9/2026-Q4").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(page("/results/phuong-1/2026-Q3").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(page("/results/phuong-1/quy-4").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(page("/results/%3Cscript%3E/2026-Q4").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_backup_made_while_serving_holds_every_response() {
+    let server = server();
+    let records: Vec<Value> = (0..3).map(|_| rating(&id(), "hai-long")).collect();
+    server.post(&batch(&records)).await;
+    let copy = server.dir.path().join("copy.db");
+    server::storage::backup(&server.dir.path().join("hailong.db"), &copy).unwrap();
+    let copied = Store::open(&copy).unwrap();
+    assert_eq!(copied.digests().unwrap(), server.stored());
+    // An existing file is never overwritten.
+    let err = server::storage::backup(&server.dir.path().join("hailong.db"), &copy).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+}

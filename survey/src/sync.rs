@@ -1,0 +1,150 @@
+//! The sync API's exchanged format: what a device sends to `POST /api/v1/responses` and what
+//! `hailong` answers, one type for both sides.
+//!
+//! A batch carries response records exactly as the device stored them, and, for a phone that
+//! came through a single-use QR code, the token of each response. The answer gives every record
+//! its own status, so one bad record never costs the others: a device removes a record from its
+//! outbox only when its status says the server holds it ([`Settlement::Confirmed`]).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// Where devices send responses.
+pub const RESPONSES_PATH: &str = "/api/v1/responses";
+/// Where a phone asks whether its single-use token is still good.
+pub const TOKEN_STATUS_PATH: &str = "/api/v1/tokens/status";
+/// The format of [`Batch`] and [`BatchResult`].
+pub const SYNC_FORMAT: u32 = 1;
+/// The most records one batch may hold; devices send at most [`BATCH_SIZE`].
+pub const MAX_BATCH: usize = 500;
+pub const BATCH_SIZE: usize = 50;
+
+/// A first receipt: stored now.
+pub const CREATED: u16 = 201;
+/// The same record again, with the same content: already held, nothing changed.
+pub const REPLAYED: u16 = 200;
+/// A record that does not fit its survey, or cannot be read.
+pub const INVALID: u16 = 422;
+/// The same response id with other content: the stored record is kept.
+pub const CONFLICT: u16 = 409;
+/// The single-use token was used by another response: "already rated".
+pub const TOKEN_USED: u16 = 410;
+/// The token is not one the server issued, or a kiosk record came without a device token.
+pub const FORBIDDEN: u16 = 403;
+/// Too many responses from this phone or address for now: send again later.
+pub const RATE_LIMITED: u16 = 429;
+
+/// What a device sends.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    pub format: u32,
+    /// Each record's JSON as stored on the device, read by the server one at a time so that
+    /// an unreadable record is refused alone.
+    pub records: Vec<Box<RawValue>>,
+    /// Single-use tokens by response id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tokens: BTreeMap<String, String>,
+}
+
+impl Batch {
+    /// A batch of records given as their stored JSON. A text that is not JSON is sent as a
+    /// JSON string, so the server refuses that record alone and says why.
+    pub fn of_stored(texts: &[String], tokens: BTreeMap<String, String>) -> Batch {
+        let records = texts
+            .iter()
+            .map(|text| {
+                RawValue::from_string(text.clone())
+                    .or_else(|_| RawValue::from_string(serde_json::Value::String(text.clone()).to_string()))
+                    .unwrap_or_else(|_| RawValue::NULL.to_owned())
+            })
+            .collect();
+        Batch { format: SYNC_FORMAT, records, tokens }
+    }
+}
+
+/// The server's answer to one record of a batch, in the batch's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordResult {
+    /// The record's place in the batch, from 0.
+    pub index: usize,
+    /// The record's id, where it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_id: Option<String>,
+    pub status: u16,
+    /// The record's field at fault, for a 422.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// SHA-256 of the record as the server holds it (its canonical JSON), for 200 and 201.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sha256: Option<String>,
+}
+
+/// The server's answer to a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub format: u32,
+    pub results: Vec<RecordResult>,
+}
+
+/// What a device does with a record after the server answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// The server holds it: move it from the outbox to the sent-ledger.
+    Confirmed,
+    /// The server will never take it as it is (invalid, a conflict, a used token): keep it on
+    /// the device, marked, for staff to see; do not send it again.
+    Refused,
+    /// Not now (rate limited, or the server failed): keep it and send it again later.
+    Retry,
+}
+
+impl Settlement {
+    pub fn of(status: u16) -> Settlement {
+        match status {
+            CREATED | REPLAYED => Settlement::Confirmed,
+            RATE_LIMITED => Settlement::Retry,
+            400..=499 => Settlement::Refused,
+            _ => Settlement::Retry,
+        }
+    }
+}
+
+/// Whether a single-use token is still good, as `TOKEN_STATUS_PATH` answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStatus {
+    Unused,
+    Used,
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_texts_travel_as_they_are_and_broken_ones_as_strings() {
+        let batch = Batch::of_stored(&[r#"{"a": 1}"#.to_owned(), "{broken".to_owned()], BTreeMap::new());
+        let json = serde_json::to_string(&batch).unwrap();
+        assert_eq!(json, r#"{"format":1,"records":[{"a": 1},"{broken"]}"#);
+        let back: Batch = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.records[1].get(), r#""{broken""#);
+    }
+
+    #[test]
+    fn only_a_held_record_leaves_the_outbox() {
+        assert_eq!(Settlement::of(CREATED), Settlement::Confirmed);
+        assert_eq!(Settlement::of(REPLAYED), Settlement::Confirmed);
+        for refused in [CONFLICT, INVALID, TOKEN_USED, FORBIDDEN] {
+            assert_eq!(Settlement::of(refused), Settlement::Refused);
+        }
+        for later in [RATE_LIMITED, 500, 502, 503] {
+            assert_eq!(Settlement::of(later), Settlement::Retry);
+        }
+    }
+}
