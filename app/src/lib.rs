@@ -18,6 +18,7 @@ pub mod staff;
 pub mod staff_area;
 pub mod staff_files;
 pub mod storage;
+pub mod sync;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -107,24 +108,35 @@ pub(crate) fn loading() -> Html {
 fn kiosk_app() -> Html {
     let route = use_memo((), |_| Route::current());
     let startup = use_startup();
-    match (&*startup, *route) {
-        (Startup::Opening, _) => loading(),
-        (Startup::Failed(reason), _) => kiosk::out_of_service(reason),
-        (Startup::Ready(..), Route::NotFound | Route::Staff) => route::not_found(),
-        (Startup::Ready(store, settings), Route::Kiosk) => {
-            let settings = match settings.as_ref() {
-                Ok(settings) => settings,
-                Err(reason) => return kiosk::out_of_service(reason),
-            };
-            // `?survey=<id>` runs another shipped survey without changing the settings.
-            let survey_id = route::query("survey").unwrap_or_else(|| settings.survey_id.clone());
-            match survey_defs::by_id(&survey_id) {
-                Some(survey) => html! {
-                    <kiosk::Kiosk store={store.clone()} survey={Arc::new(survey)} config={kiosk::KioskConfig::from(settings)} />
-                },
-                None => kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
-            }
-        }
+    let (store, settings) = match &*startup {
+        Startup::Opening => return loading(),
+        Startup::Failed(reason) => return kiosk::out_of_service(reason),
+        Startup::Ready(store, settings) => (store, settings),
+    };
+    let (config, default_survey) = match &*route {
+        Route::NotFound | Route::Staff => return route::not_found(),
+        Route::Kiosk => match settings.as_ref() {
+            Ok(settings) => (kiosk::KioskConfig::from(settings), settings.survey_id.clone()),
+            Err(reason) => return kiosk::out_of_service(reason),
+        },
+        // A phone never reads the kiosk's settings: the address says where the citizen was.
+        Route::Phone { unit, counter } => (
+            kiosk::KioskConfig::phone(unit.clone(), counter.clone(), route::fragment_token()),
+            survey_defs::COUNTER_RATING_ID.to_owned(),
+        ),
+    };
+    if config.sync {
+        let device_token = (**settings).as_ref().ok().map(|settings| settings.device_token.trim().to_owned());
+        let device_token = device_token.filter(|token| !token.is_empty() && config.channel == survey::Channel::Kiosk);
+        sync::start(store.0.clone(), sync::SyncConfig { device_token });
+    }
+    // `?survey=<id>` runs another shipped survey without changing the settings.
+    let survey_id = route::query("survey").unwrap_or(default_survey);
+    match survey_defs::by_id(&survey_id) {
+        Some(survey) => html! {
+            <kiosk::Kiosk store={store.clone()} survey={Arc::new(survey)} {config} />
+        },
+        None => kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
     }
 }
 

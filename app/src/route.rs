@@ -1,15 +1,26 @@
-//! Which screen a URL shows. Two screens do not need a router crate: the path is read once at
+//! Which screen a URL shows. Three screens do not need a router crate: the path is read once at
 //! start, and links between screens are ordinary links that the service worker answers offline.
 
 use yew::prelude::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     /// `/`: the counter kiosk.
     Kiosk,
+    /// `/p/<unit>/<counter>`: a citizen's own phone, reached through the counter's QR code.
+    Phone {
+        unit: String,
+        counter: String,
+    },
     /// `/staff`: counts and exports for counter staff.
     Staff,
     NotFound,
+}
+
+/// A unit or counter code as it may appear in an address and a record.
+fn is_code(segment: &str) -> bool {
+    (1..=64).contains(&segment.len())
+        && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 impl Route {
@@ -17,14 +28,32 @@ impl Route {
         match path.trim_end_matches('/') {
             "" | "/index.html" => Route::Kiosk,
             "/staff" => Route::Staff,
-            _ => Route::NotFound,
+            other => match other.strip_prefix("/p/").and_then(|rest| rest.split_once('/')) {
+                Some((unit, counter)) if is_code(unit) && is_code(counter) => {
+                    Route::Phone { unit: unit.to_owned(), counter: counter.to_owned() }
+                }
+                _ => Route::NotFound,
+            },
         }
+    }
+
+    /// The phone page's address for a unit and counter, as printed in QR codes.
+    pub fn phone_path(unit: &str, counter: &str) -> String {
+        format!("/p/{unit}/{counter}")
     }
 
     pub fn current() -> Route {
         let path = web_sys::window().and_then(|window| window.location().pathname().ok());
         Route::from_path(path.as_deref().unwrap_or("/"))
     }
+}
+
+/// The single-use token in the address's fragment (`#t=…`). A fragment never reaches a
+/// server's logs or a `Referer`, which a query would.
+pub fn fragment_token() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let token = hash.strip_prefix("#t=")?;
+    (!token.is_empty() && token.len() <= 128 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_owned())
 }
 
 /// A parameter of the page's address (`?survey=sipas`), if present and not empty.
@@ -60,5 +89,16 @@ mod tests {
         assert_eq!(Route::from_path("/staff"), Route::Staff);
         assert_eq!(Route::from_path("/staff/"), Route::Staff);
         assert_eq!(Route::from_path("/admin"), Route::NotFound);
+        assert_eq!(
+            Route::from_path("/p/phuong-1/quay-2"),
+            Route::Phone { unit: "phuong-1".into(), counter: "quay-2".into() }
+        );
+        assert_eq!(
+            Route::from_path(&Route::phone_path("p1", "q1")),
+            Route::Phone { unit: "p1".into(), counter: "q1".into() }
+        );
+        assert_eq!(Route::from_path("/p/phuong-1"), Route::NotFound);
+        assert_eq!(Route::from_path("/p/phuong-1/quay-2/x"), Route::NotFound);
+        assert_eq!(Route::from_path("/p/%3Cscript%3E/quay-2"), Route::NotFound);
     }
 }

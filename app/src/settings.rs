@@ -47,6 +47,11 @@ pub struct KioskSettings {
     /// Fill the screen at the first touch (browsers allow full screen only after a touch).
     #[serde(default)]
     pub full_screen: bool,
+    /// The token `hailong device add` printed for this kiosk. With it, every response is also
+    /// sent to the server this app is served from; empty means this kiosk keeps its responses
+    /// to itself (staff export them as files).
+    #[serde(default)]
+    pub device_token: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +84,7 @@ impl Default for KioskSettings {
             on_duty: String::new(),
             field_code: String::new(),
             full_screen: false,
+            device_token: String::new(),
         }
     }
 }
@@ -122,6 +128,13 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
                 )),
             }
         }
+    }
+    let token = settings.device_token.trim();
+    if !token.is_empty() && !(16..=128).contains(&token.len()) || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        problems.push((
+            "device_token",
+            "mã thiết bị do `hailong device add` in ra, chỉ gồm 0–9 và a–f / the token `hailong device add` printed: 0–9 and a–f only".into(),
+        ));
     }
     if !settings.on_duty.is_empty() && !settings.officers.iter().any(|officer| officer.code == settings.on_duty) {
         problems

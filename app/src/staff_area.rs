@@ -269,6 +269,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 on_duty: input_value("on-duty").trim().to_owned(),
                 field_code: input_value("field-code").trim().to_owned(),
                 full_screen: checked("full-screen"),
+                device_token: input_value("device-token").trim().to_owned(),
                 ..KioskSettings::default()
             };
             let problems = settings::problems(&settings);
@@ -278,8 +279,14 @@ fn settings_form(props: &SettingsFormProps) -> Html {
             }
             let (store, message) = (store.clone(), message.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await {
-                    Ok(()) => message.set(Some(Ok("Đã lưu. Màn hình đánh giá dùng cài đặt mới khi mở lại. / Saved: the rating screen uses them when it opens again.".into()))),
+                if let Err(err) = store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await {
+                    return message.set(Some(Err(vec![("", err.to_string())])));
+                }
+                // A kiosk that now sends to the server sends what it holds already, too.
+                let queued = if settings.device_token.is_empty() { Ok(0) } else { store.0.enqueue_unsent().await };
+                match queued {
+                    Ok(0) => message.set(Some(Ok("Đã lưu. Màn hình đánh giá dùng cài đặt mới khi mở lại. / Saved: the rating screen uses them when it opens again.".into()))),
+                    Ok(count) => message.set(Some(Ok(format!("Đã lưu; {count} câu trả lời đã có sẽ được gửi về máy chủ. / Saved; {count} stored responses will be sent to the server.")))),
                     Err(err) => message.set(Some(Err(vec![("", err.to_string())]))),
                 }
             });
@@ -352,6 +359,9 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 <label for="field-code">{ "Mã lĩnh vực / Field code" }</label>
                 <input id="field-code" type="text" value={settings.field_code.clone()} placeholder="ho-tich" />
                 { for problem("field_code") }
+                <label for="device-token">{ "Mã thiết bị để gửi về máy chủ (để trống: không gửi) / Device token for sending to the server (empty: keep here)" }</label>
+                <input id="device-token" type="text" autocomplete="off" spellcheck="false" value={settings.device_token.clone()} />
+                { for problem("device_token") }
                 <label class="day" for="full-screen">
                     <input id="full-screen" type="checkbox" checked={settings.full_screen} />
                     { "Toàn màn hình từ lần chạm đầu tiên / Full screen from the first touch" }

@@ -20,9 +20,15 @@ use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbReques
 /// The database name; one per origin.
 pub const DB_NAME: &str = "hailong";
 /// Bumped with a new step in [`upgrade`] whenever the stores change.
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 /// Response records, keyed by their `response_id`.
 const RESPONSES: &str = "responses";
+/// Responses waiting to be sent to the server (`{response_id, record, token?, refused?}`),
+/// written in the same transaction as the response itself, so none is stored unsent-and-
+/// forgotten; a record leaves it only when the server confirms it holds it.
+const OUTBOX: &str = "outbox";
+/// What the server confirmed: `{response_id, content_sha256, status, confirmed_at}`.
+const SENT: &str = "sent";
 /// Settings of this device, keyed by name.
 const SETTINGS: &str = "settings";
 const DEVICE_ID: &str = "device_id";
@@ -154,7 +160,53 @@ fn upgrade(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
         db.create_object_store_with_optional_parameters(RESPONSES, &by_response_id)?;
         db.create_object_store(SETTINGS)?;
     }
+    if old_version < 2 {
+        for name in [OUTBOX, SENT] {
+            let by_response_id = IdbObjectStoreParameters::new();
+            by_response_id.set_key_path(&"response_id".into());
+            db.create_object_store_with_optional_parameters(name, &by_response_id)?;
+        }
+    }
     Ok(())
+}
+
+/// A response in the outbox: its stored JSON as it will be sent, and the single-use token of
+/// the QR code it came through, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outgoing {
+    pub response_id: String,
+    pub record: String,
+    pub token: Option<String>,
+    /// Why the server refused it for good (a conflict, an invalid record, a used token).
+    pub refused: Option<String>,
+}
+
+impl Outgoing {
+    /// What `add_response` is told to queue: the token, the rest comes from the record.
+    pub fn with_token(token: Option<String>) -> Outgoing {
+        Outgoing { token, ..Outgoing::default() }
+    }
+}
+
+/// One line of the sent-ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentEntry {
+    pub response_id: String,
+    /// SHA-256 of the record as the server holds it.
+    pub content_sha256: String,
+    /// 201 (first receipt) or 200 (the server held it already).
+    pub status: u16,
+    pub confirmed_at: String,
+}
+
+fn outbox_entry(response_id: &str, record: &str, token: Option<&str>) -> Object {
+    let entry = Object::new();
+    let _ = Reflect::set(&entry, &"response_id".into(), &response_id.into());
+    let _ = Reflect::set(&entry, &"record".into(), &record.into());
+    if let Some(token) = token {
+        let _ = Reflect::set(&entry, &"token".into(), &token.into());
+    }
+    entry
 }
 
 /// How much this site stores, and whether the browser promised to keep it.
@@ -225,22 +277,163 @@ impl Store {
     }
 
     fn transaction(&self, store: &str, mode: &str) -> Result<IdbTransaction, StorageError> {
+        self.transaction_over(&[store], mode)
+    }
+
+    fn transaction_over(&self, stores: &[&str], mode: &str) -> Result<IdbTransaction, StorageError> {
         let options = Object::new();
         let _ = Reflect::set(&options, &"durability".into(), &"strict".into());
+        let names: Array = stores.iter().map(|name| JsValue::from_str(name)).collect();
         self.db
             .unchecked_ref::<DatabaseWithOptions>()
-            .transaction_with_options(&Array::of1(&store.into()), mode, &options)
+            .transaction_with_options(&names, mode, &options)
             .map_err(StorageError::from_js)
     }
 
     /// Stores a new response and returns only once the browser has committed it to disk.
     /// A response whose id is already stored is refused; the stored one is never overwritten.
-    pub async fn add_response(&self, record: &ResponseRecord) -> Result<(), StorageError> {
-        let value = js_sys::JSON::parse(&record.to_json()).map_err(StorageError::from_js)?;
-        let transaction = self.transaction(RESPONSES, "readwrite")?;
+    /// With `outbox`, the response also waits in the outbox to be sent, committed in the same
+    /// transaction: both or neither.
+    pub async fn add_response(&self, record: &ResponseRecord, outbox: Option<Outgoing>) -> Result<(), StorageError> {
+        let json = record.to_json();
+        let value = js_sys::JSON::parse(&json).map_err(StorageError::from_js)?;
+        let stores: &[&str] = if outbox.is_some() { &[RESPONSES, OUTBOX] } else { &[RESPONSES] };
+        let transaction = self.transaction_over(stores, "readwrite")?;
         let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
         store.add(&value).map_err(StorageError::from_js)?;
+        if let Some(outgoing) = outbox {
+            let entry = outbox_entry(&record.response_id, &json, outgoing.token.as_deref());
+            let outbox = transaction.object_store(OUTBOX).map_err(StorageError::from_js)?;
+            if let Err(err) = outbox.add(&entry) {
+                let _ = transaction.abort();
+                return Err(StorageError::from_js(err));
+            }
+        }
         transaction_done(&transaction).await
+    }
+
+    /// Puts every stored response that was never confirmed by the server, and is not waiting
+    /// already, into the outbox (a kiosk just given a device token). Returns how many.
+    pub async fn enqueue_unsent(&self) -> Result<usize, StorageError> {
+        let transaction = self.transaction_over(&[RESPONSES, OUTBOX, SENT], "readwrite")?;
+        let store = |name: &str| transaction.object_store(name).map_err(StorageError::from_js);
+        let keys = |name: &str| -> Result<IdbRequest, StorageError> {
+            store(name)?.get_all_keys().map_err(StorageError::from_js)
+        };
+        let (waiting, sent) = (keys(OUTBOX)?, keys(SENT)?);
+        let responses = store(RESPONSES)?.get_all().map_err(StorageError::from_js)?;
+        let as_strings = |value: JsValue| -> std::collections::HashSet<String> {
+            value
+                .dyn_into::<Array>()
+                .map(|array| array.iter().filter_map(|key| key.as_string()).collect())
+                .unwrap_or_default()
+        };
+        let waiting = as_strings(request_result(&waiting).await?);
+        let sent = as_strings(request_result(&sent).await?);
+        let responses: Array = request_result(&responses).await?.dyn_into().map_err(StorageError::from_js)?;
+        let outbox = store(OUTBOX)?;
+        let mut added = 0;
+        for value in responses.iter() {
+            let Some(id) = Reflect::get(&value, &"response_id".into()).ok().and_then(|id| id.as_string()) else {
+                continue;
+            };
+            if waiting.contains(&id) || sent.contains(&id) {
+                continue;
+            }
+            let json: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
+            outbox.add(&outbox_entry(&id, &json, None)).map_err(StorageError::from_js)?;
+            added += 1;
+        }
+        transaction_done(&transaction).await?;
+        Ok(added)
+    }
+
+    /// Up to `limit` responses waiting to be sent, oldest first by id order; refused ones stay
+    /// in the outbox for staff to see but are not sent again.
+    pub async fn outbox_pending(&self, limit: usize) -> Result<Vec<Outgoing>, StorageError> {
+        Ok(self.outbox().await?.into_iter().filter(|entry| entry.refused.is_none()).take(limit).collect())
+    }
+
+    /// Everything in the outbox, waiting or refused.
+    pub async fn outbox(&self) -> Result<Vec<Outgoing>, StorageError> {
+        let transaction = self.transaction(OUTBOX, "readonly")?;
+        let store = transaction.object_store(OUTBOX).map_err(StorageError::from_js)?;
+        let all: Array = request_result(&store.get_all().map_err(StorageError::from_js)?)
+            .await?
+            .dyn_into()
+            .map_err(StorageError::from_js)?;
+        let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
+        Ok(all
+            .iter()
+            .filter_map(|value| {
+                Some(Outgoing {
+                    response_id: text(&value, "response_id")?,
+                    record: text(&value, "record")?,
+                    token: text(&value, "token"),
+                    refused: text(&value, "refused"),
+                })
+            })
+            .collect())
+    }
+
+    /// Records the server's answers in one transaction: a confirmed response leaves the outbox
+    /// and enters the sent-ledger; a refused one stays in the outbox, marked with the reason.
+    pub async fn settle(&self, confirmed: &[SentEntry], refused: &[(Outgoing, String)]) -> Result<(), StorageError> {
+        if confirmed.is_empty() && refused.is_empty() {
+            return Ok(());
+        }
+        let transaction = self.transaction_over(&[OUTBOX, SENT], "readwrite")?;
+        let outbox = transaction.object_store(OUTBOX).map_err(StorageError::from_js)?;
+        let sent = transaction.object_store(SENT).map_err(StorageError::from_js)?;
+        for entry in confirmed {
+            let value = Object::new();
+            for (key, text) in [
+                ("response_id", entry.response_id.as_str()),
+                ("content_sha256", entry.content_sha256.as_str()),
+                ("confirmed_at", entry.confirmed_at.as_str()),
+            ] {
+                let _ = Reflect::set(&value, &key.into(), &text.into());
+            }
+            let _ = Reflect::set(&value, &"status".into(), &JsValue::from(entry.status));
+            sent.put(&value).map_err(StorageError::from_js)?;
+            outbox.delete(&entry.response_id.as_str().into()).map_err(StorageError::from_js)?;
+        }
+        for (outgoing, reason) in refused {
+            let entry = outbox_entry(&outgoing.response_id, &outgoing.record, outgoing.token.as_deref());
+            let _ = Reflect::set(&entry, &"refused".into(), &reason.as_str().into());
+            outbox.put(&entry).map_err(StorageError::from_js)?;
+        }
+        transaction_done(&transaction).await
+    }
+
+    /// How many responses the server has confirmed.
+    pub async fn sent_count(&self) -> Result<usize, StorageError> {
+        let transaction = self.transaction(SENT, "readonly")?;
+        let store = transaction.object_store(SENT).map_err(StorageError::from_js)?;
+        let count = request_result(&store.count().map_err(StorageError::from_js)?).await?;
+        Ok(count.as_f64().unwrap_or(0.0) as usize)
+    }
+
+    /// The sent-ledger: every response the server confirmed, with the digest it confirmed.
+    pub async fn sent_ledger(&self) -> Result<Vec<SentEntry>, StorageError> {
+        let transaction = self.transaction(SENT, "readonly")?;
+        let store = transaction.object_store(SENT).map_err(StorageError::from_js)?;
+        let all: Array = request_result(&store.get_all().map_err(StorageError::from_js)?)
+            .await?
+            .dyn_into()
+            .map_err(StorageError::from_js)?;
+        let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
+        Ok(all
+            .iter()
+            .filter_map(|value| {
+                Some(SentEntry {
+                    response_id: text(&value, "response_id")?,
+                    content_sha256: text(&value, "content_sha256").unwrap_or_default(),
+                    status: Reflect::get(&value, &"status".into()).ok()?.as_f64()? as u16,
+                    confirmed_at: text(&value, "confirmed_at").unwrap_or_default(),
+                })
+            })
+            .collect())
     }
 
     /// Stores many responses in one transaction: all of them, or none if any fails (a response

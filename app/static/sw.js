@@ -41,7 +41,8 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // The API and the published results pages are the server's, never the cached shell.
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/results/")) return;
 
   if (request.mode === "navigate") {
     // Every page of the app is the same shell; the app reads the path itself.

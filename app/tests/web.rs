@@ -26,7 +26,7 @@ async fn fresh_store() -> Store {
 async fn a_stored_response_reads_back_unchanged() {
     let store = fresh_store().await;
     let first = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat-hai-long");
-    store.add_response(&first).await.unwrap();
+    store.add_response(&first, None).await.unwrap();
     let stored: Vec<_> = store.responses().await.unwrap().into_iter().map(Result::unwrap).collect();
     assert_eq!(stored, vec![first]);
 }
@@ -35,9 +35,9 @@ async fn a_stored_response_reads_back_unchanged() {
 async fn the_same_id_twice_is_refused_and_the_first_is_kept() {
     let store = fresh_store().await;
     let first = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat-hai-long");
-    store.add_response(&first).await.unwrap();
+    store.add_response(&first, None).await.unwrap();
     let impostor = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "khong-hai-long");
-    let err = store.add_response(&impostor).await.unwrap_err();
+    let err = store.add_response(&impostor, None).await.unwrap_err();
     assert_eq!(err.kind, StorageErrorKind::Duplicate, "{err}");
     let stored: Vec<_> = store.responses().await.unwrap().into_iter().map(Result::unwrap).collect();
     assert_eq!(stored, vec![first]);
@@ -47,7 +47,7 @@ async fn the_same_id_twice_is_refused_and_the_first_is_kept() {
 async fn an_unreadable_record_is_reported_and_kept() {
     let store = fresh_store().await;
     let good = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "hai-long");
-    store.add_response(&good).await.unwrap();
+    store.add_response(&good, None).await.unwrap();
     let from_the_future =
         js_sys::JSON::parse(r#"{"response_id": "1b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "format": 9}"#).unwrap();
     store.put_raw_response(&from_the_future).await.unwrap();

@@ -574,6 +574,39 @@ pub async fn index_csv_handler(
     Ok(csv_response("index.csv", index_csv(&rows, profile)))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuery {
+    /// `id@version`: a raw file holds one survey version.
+    survey: String,
+    #[serde(default)]
+    profile: Option<String>,
+}
+
+/// `GET /api/v1/responses.csv?survey=id@version`: every stored response of one survey version
+/// as raw CSV, for staff to import into the workspace or count with `hailong tally`. It holds
+/// citizens' comments (masked), so it needs a staff account like the tallies.
+pub async fn raw_csv(
+    State(collector): State<Arc<Collector>>,
+    headers: HeaderMap,
+    Query(query): Query<RawQuery>,
+) -> Result<Response, AppError> {
+    let user = staff(&collector, &headers).await?;
+    let profile =
+        parse_profile(query.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
+    let Some((survey_id, survey_version)) = query.survey.split_once('@') else {
+        return Err(bad_parameter("survey", format!("`{}`: write it as id@version", query.survey)));
+    };
+    let Some(survey) = collector.catalog.get(survey_id, survey_version).cloned() else {
+        return Err(bad_parameter("survey", format!("no survey {survey_id} version {survey_version} is known here")));
+    };
+    let store = collector.store.clone();
+    let records = blocking(move || Ok(store.records()?)).await?;
+    let bytes = survey::raw::write_raw(&survey, &records, profile);
+    tracing::info!(user = %user, "raw responses exported");
+    Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ResultsQuery {

@@ -69,6 +69,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/tokens", post(api::issue_tokens))
         .route("/api/v1/tally.csv", get(api::tally_csv))
         .route("/api/v1/index.csv", get(api::index_csv_handler))
+        .route("/api/v1/responses.csv", get(api::raw_csv))
         .route("/results/{unit}/{period}", get(api::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

@@ -472,6 +472,19 @@ async fn staff_exports_need_a_staff_account_and_take_the_clis_filters() {
     assert_eq!(index.status, StatusCode::OK, "{}", index.body);
     assert!(index.body.contains(';'));
 
+    let raw =
+        server.staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180", Some(STAFF)).await;
+    assert_eq!(raw.status, StatusCode::OK, "{}", raw.body);
+    assert_eq!(raw.body.lines().count(), 4, "a header and three responses: {}", raw.body);
+    assert_eq!(
+        server.staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        server.staff_get("/api/v1/responses.csv?survey=sipas", Some(STAFF)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
     for (query, named) in [
         ("by=ward", "by"),
         ("period=week", "period"),

@@ -57,7 +57,7 @@ impl Batch {
             .iter()
             .map(|text| {
                 RawValue::from_string(text.clone())
-                    .or_else(|_| RawValue::from_string(serde_json::Value::String(text.clone()).to_string()))
+                    .or_else(|_| RawValue::from_string(serde_json::to_string(text).unwrap_or_default()))
                     .unwrap_or_else(|_| RawValue::NULL.to_owned())
             })
             .collect();

@@ -2,8 +2,8 @@
 // Chromium with a fresh profile, driven by playwright-core. `cargo xtask test` sets
 // HAILONG_BIN, HAILONG_DIST and CHROMIUM; every test closes what it opened in `finally`.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -31,13 +31,28 @@ function required(name) {
   return value;
 }
 
+/** The staff account every test server has, for the collector's staff API. */
+export const STAFF_USER = { name: "can-bo-e2e", password: "mật khẩu kiểm thử" };
+
+/** Runs `hailong` with `args` and `input` on standard input; resolves to its standard output. */
+export function hailong(args, input = "") {
+  const run = spawnSync(required("HAILONG_BIN"), args, { input, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`hailong ${args.join(" ")} failed (${run.status}):\n${run.stderr}`);
+  return run.stdout;
+}
+
 /** Starts `hailong serve` of `dist` (the built app by default) on `port` (0: any free port)
- *  and resolves once it is listening. */
-export async function startServer({ port = 0, dist = required("HAILONG_DIST") } = {}) {
+ *  with a database of its own (and the staff account STAFF_USER), and resolves once it is
+ *  listening. */
+export async function startServer({ port = 0, dist = required("HAILONG_DIST"), args = [] } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "hailong-server-"));
+  const db = join(dataDir, "hailong.db");
+  hailong(["user", "add", STAFF_USER.name, "--db", db], `${STAFF_USER.password}\n`);
   const child = spawn(
     required("HAILONG_BIN"),
-    ["serve", "--dist", dist, "--addr", `127.0.0.1:${port}`],
-    { stdio: ["ignore", "pipe", "inherit"] }
+    ["serve", "--dist", dist, "--addr", `127.0.0.1:${port}`, "--db", db, ...args],
+    // The server's structured log goes to a file, where a failing test can read it.
+    { stdio: ["ignore", "pipe", openSync(join(dataDir, "server.log"), "w")] }
   );
   const url = await new Promise((resolve, reject) => {
     let seen = "";
@@ -53,8 +68,28 @@ export async function startServer({ port = 0, dist = required("HAILONG_DIST") } 
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.on("exit", () => resolve());
       child.kill("SIGTERM");
-    });
-  return { url, port: Number(new URL(url).port), stop };
+    }).then(() => rmSync(dataDir, { recursive: true, force: true }));
+  return { url, port: Number(new URL(url).port), stop, db, dataDir };
+}
+
+/** A request to the collector's staff API, signed in as STAFF_USER. */
+export async function staffFetch(server, path, init = {}) {
+  const basic = Buffer.from(`${STAFF_USER.name}:${STAFF_USER.password}`).toString("base64");
+  return fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { ...(init.headers ?? {}), authorization: `Basic ${basic}` },
+  });
+}
+
+/** The responses the server holds for the counter rating: a map from id to the rating given. */
+export async function serverResponses(server) {
+  const response = await staffFetch(server, "/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180");
+  if (response.status !== 200) throw new Error(`responses.csv: ${response.status} ${await response.text()}`);
+  const lines = (await response.text()).trim().split(/\r?\n/);
+  const header = lines.shift().split(",");
+  const id = header.indexOf("response_id");
+  const level = header.indexOf("muc-do-hai-long");
+  return new Map(lines.filter(Boolean).map((line) => line.split(",")).map((cells) => [cells[id], cells[level]]));
 }
 
 /** Launches Chromium with a new, empty profile, or with `profile` (a folder kept from before). */

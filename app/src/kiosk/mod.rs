@@ -24,6 +24,7 @@ use survey::{Answer, Channel, Event, Lang, Outcome, RecordContext, ResponseRecor
 use yew::prelude::*;
 
 use crate::SharedStore;
+use crate::storage::Outgoing;
 use crate::{clock, service_worker};
 
 pub use view::out_of_service;
@@ -65,6 +66,9 @@ pub enum Screen {
     OutOfService {
         reason: String,
     },
+    /// A phone came through a single-use QR code that has rated already (here or earlier):
+    /// thanks, and nothing more to answer.
+    Rated,
 }
 
 /// When the counter is open, in Vietnam time.
@@ -100,6 +104,12 @@ pub struct KioskConfig {
     pub thanks_seconds: u32,
     pub unit_code: Option<String>,
     pub counter_code: Option<String>,
+    /// Kiosk at the counter, or a citizen's own phone (`/p/<unit>/<counter>`).
+    pub channel: Channel,
+    /// The single-use token of the QR code a phone came through.
+    pub phone_token: Option<String>,
+    /// Each response also waits in the outbox to be sent to the server.
+    pub sync: bool,
 }
 
 impl Default for KioskConfig {
@@ -115,6 +125,27 @@ impl Default for KioskConfig {
             thanks_seconds: THANKS_SECONDS,
             unit_code: None,
             counter_code: None,
+            channel: Channel::Kiosk,
+            phone_token: None,
+            sync: false,
+        }
+    }
+}
+
+/// How long a phone waits untouched before the warning: a citizen at home may read slowly.
+pub const PHONE_IDLE_SECONDS: u32 = 600;
+
+impl KioskConfig {
+    /// A citizen's own phone at `/p/<unit>/<counter>`, with the QR code's token if it had one.
+    pub fn phone(unit: String, counter: String, token: Option<String>) -> KioskConfig {
+        KioskConfig {
+            unit_code: Some(unit),
+            counter_code: Some(counter),
+            channel: Channel::Phone,
+            phone_token: token,
+            sync: true,
+            idle_seconds: PHONE_IDLE_SECONDS,
+            ..KioskConfig::default()
         }
     }
 }
@@ -133,6 +164,9 @@ impl From<&crate::settings::KioskSettings> for KioskConfig {
             thanks_seconds: settings.thanks_seconds,
             unit_code: code(&settings.unit_code),
             counter_code: code(&settings.counter_code),
+            channel: Channel::Kiosk,
+            phone_token: None,
+            sync: !settings.device_token.is_empty(),
         }
     }
 }
@@ -155,6 +189,8 @@ pub struct KioskState {
     /// Whether the citizen tried to leave the current question: its problems show only then,
     /// so nobody is told off for a box they have only just ticked.
     pub tried_to_leave: bool,
+    /// What the outbox holds, where this device sends to a server.
+    pub sync: Option<crate::sync::SyncStatus>,
 }
 
 pub enum KioskAction {
@@ -193,6 +229,9 @@ pub enum KioskAction {
     /// Any touch or key press: the citizen is still there.
     Touch,
     SetLang(Lang),
+    /// The server says this phone's QR code has rated already.
+    TokenUsed,
+    Synced(crate::sync::SyncStatus),
 }
 
 impl KioskState {
@@ -208,6 +247,7 @@ impl KioskState {
             ready_since: None,
             recent: VecDeque::new(),
             tried_to_leave: false,
+            sync: None,
         }
     }
 
@@ -277,7 +317,7 @@ impl Reducible for KioskState {
         let question_before = self.session.current_question().id.clone();
         match (action, &self.screen) {
             (KioskAction::DeviceReady { device_id, now }, Screen::Starting) => {
-                let mut context = RecordContext::new(Channel::Kiosk);
+                let mut context = RecordContext::new(self.config.channel);
                 context.device_id = Some(device_id);
                 context.unit = self.config.unit_code.clone();
                 context.counter = self.config.counter_code.clone();
@@ -313,6 +353,10 @@ impl Reducible for KioskState {
                 next.session.apply(Event::Back);
             }
             (KioskAction::Saved { response_id }, Screen::Saving { record }) if record.response_id == response_id => {
+                if let Some(status) = next.sync.as_mut() {
+                    // Waiting until the sender's next round says otherwise.
+                    status.waiting += 1;
+                }
                 if record.partial {
                     next.reset();
                 } else {
@@ -320,6 +364,13 @@ impl Reducible for KioskState {
                 }
             }
             (KioskAction::Failed { reason }, _) => next.screen = Screen::OutOfService { reason },
+            (KioskAction::Tick { .. }, Screen::Thanks { seconds_left })
+                if *seconds_left <= 1 && self.config.phone_token.is_some() =>
+            {
+                // The code has rated: this phone has nothing more to answer with it.
+                next.reset();
+                next.screen = Screen::Rated;
+            }
             (KioskAction::Tick { now }, Screen::Thanks { seconds_left }) => {
                 if *seconds_left > 1 {
                     next.screen = Screen::Thanks { seconds_left: seconds_left - 1 };
@@ -357,6 +408,12 @@ impl Reducible for KioskState {
             {
                 next.reset();
             }
+            (KioskAction::TokenUsed, Screen::Starting | Screen::Welcome | Screen::Asking)
+                if self.session.is_blank() =>
+            {
+                next.screen = Screen::Rated;
+            }
+            (KioskAction::Synced(status), _) => next.sync = Some(status),
             (KioskAction::Touch, _) => next.idle_seconds = 0,
             (KioskAction::SetLang(lang), _) => next.lang = lang,
             // Anything else (a second tap while saving, a stale tick) changes nothing.
@@ -412,6 +469,25 @@ pub fn kiosk(props: &KioskProps) -> Html {
     }
     use_effect_with((), |_| keep_screen_on());
     {
+        // Where this device sends to a server: follow the outbox, and ask once whether a
+        // phone's QR code has rated already, so the citizen is told before answering.
+        let dispatcher = state.dispatcher();
+        let token = props.config.phone_token.clone();
+        use_effect_with(props.config.sync, move |sync| {
+            if *sync {
+                let synced = dispatcher.clone();
+                crate::sync::subscribe(Callback::from(move |status| synced.dispatch(KioskAction::Synced(status))));
+            }
+            if let Some(token) = token {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if crate::sync::token_status(&token).await == Some(survey::sync::TokenStatus::Used) {
+                        dispatcher.dispatch(KioskAction::TokenUsed);
+                    }
+                });
+            }
+        });
+    }
+    {
         // One clock for the thank-you countdown and the idle timer.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
@@ -424,13 +500,16 @@ pub fn kiosk(props: &KioskProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         let store = props.store.clone();
+        let (sync, token) = (props.config.sync, props.config.phone_token.clone());
         use_effect_with(state.screen.clone(), move |screen| {
             if let Screen::Saving { record } = screen {
                 let record = record.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    match store.0.add_response(&record).await {
+                    let outbox = sync.then(|| Outgoing::with_token(token.clone()));
+                    match store.0.add_response(&record, outbox).await {
                         Ok(()) => {
                             clock::measure_since(COMMIT_MEASURE, TAP_MARK);
+                            crate::sync::wake();
                             dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() })
                         }
                         Err(err) => dispatcher.dispatch(KioskAction::Failed { reason: err.to_string() }),

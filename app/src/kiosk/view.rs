@@ -22,6 +22,7 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
         Screen::Asking | Screen::Saving { .. } => asking(state, dispatcher.clone()),
         Screen::Thanks { seconds_left } => thanks(state, *seconds_left),
         Screen::Closed => closed(state),
+        Screen::Rated => rated(state),
         Screen::OutOfService { reason } => return out_of_service(reason),
     };
     let touch = {
@@ -162,13 +163,53 @@ fn thanks(state: &KioskState, seconds_left: u32) -> Html {
         &format!("Màn hình sẽ trở lại sau {seconds_left} giây."),
         &format!("Back to the start in {seconds_left} s."),
     );
+    let on_phone = state.config.channel == survey::Channel::Phone;
     html! {
         <main class="kiosk thanks" aria-live="polite">
             <FaceIcon face={survey::def::Face::VeryHappy} />
             <h1 class="thanks-text">{ both(&state.survey.thank_you, lang) }</h1>
-            <p class="countdown">{ both(&back, lang) }</p>
+            { sync_line(state) }
+            if !on_phone || state.config.phone_token.is_none() {
+                <p class="countdown">{ both(&back, lang) }</p>
+            }
         </main>
     }
+}
+
+/// The phone's thanks once its single-use code has rated, here or on an earlier visit.
+fn rated(state: &KioskState) -> Html {
+    let lang = state.lang;
+    html! {
+        <main class="kiosk thanks rated" aria-live="polite">
+            <FaceIcon face={survey::def::Face::VeryHappy} />
+            <h1 class="thanks-text">{ both(&text("Mã này đã được dùng để đánh giá", "This code has already been used to rate"), lang) }</h1>
+            <p class="rated-note">{ both(&text(
+                "Mỗi mã QR chỉ đánh giá được một lần. Cảm ơn ông/bà đã góp ý.",
+                "Each QR code rates once. Thank you for your feedback.",
+            ), lang) }</p>
+            { sync_line(state) }
+        </main>
+    }
+}
+
+/// On a phone, whether the response has reached the office yet: a citizen who rated offline
+/// should know it is kept and will go by itself.
+fn sync_line(state: &KioskState) -> Html {
+    if state.config.channel != survey::Channel::Phone {
+        return html! {};
+    }
+    let Some(status) = &state.sync else { return html! {} };
+    let words = if status.waiting > 0 {
+        text(
+            "Câu trả lời đã được lưu trên điện thoại và sẽ tự gửi khi có mạng.",
+            "Your answer is saved on this phone and will be sent by itself when there is a connection.",
+        )
+    } else if status.sent > 0 {
+        text("Câu trả lời đã được gửi đến cơ quan.", "Your answer has reached the office.")
+    } else {
+        return html! {};
+    };
+    html! { <p class="sync-line">{ both(&words, state.lang) }</p> }
 }
 
 fn closed(state: &KioskState) -> Html {

@@ -1,0 +1,344 @@
+//! Sends the outbox to the server the app came from: the only module that calls `fetch`.
+//!
+//! One sender per device across every open tab: each round takes the Web Lock
+//! `hailong-outbox`, reads the outbox afresh, and sends it in batches of
+//! [`survey::sync::BATCH_SIZE`]. A record leaves the outbox only in the transaction that writes
+//! the server's confirmation into the sent-ledger; until then a lost answer, a cut connection
+//! or a closed tab just means it is sent again, and the server answers a replay with 200.
+//! Failures wait with exponential backoff and jitter (1 s doubling to 5 min, each wait a random
+//! half to whole of that), so a hundred phones coming back online do not all knock at once; the
+//! browser's `online` event, and every newly stored response, cut a wait short.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Promise, Reflect};
+use survey::sync::{self, Settlement, TokenStatus};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use yew::Callback;
+
+use crate::clock;
+use crate::storage::{Outgoing, SentEntry, Store};
+
+/// The Web Lock that makes one tab the sender.
+pub const LOCK_NAME: &str = "hailong-outbox";
+const FIRST_WAIT_MS: f64 = 1_000.0;
+const LONGEST_WAIT_MS: f64 = 300_000.0;
+/// How often an idle sender looks again without being woken, in case another tab stored
+/// something.
+const IDLE_WAIT_MS: f64 = 30_000.0;
+
+/// Where the device stands, for the screens that say so.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// Responses waiting to be sent.
+    pub waiting: usize,
+    /// Responses the server refused for good, kept on the device.
+    pub refused: usize,
+    /// Confirmed by the server, all time.
+    pub sent: usize,
+    /// Why the last round failed, if it did.
+    pub problem: Option<String>,
+}
+
+/// How to reach the server: the device token of a kiosk (none for a phone).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncConfig {
+    pub device_token: Option<String>,
+}
+
+thread_local! {
+    static STARTED: Cell<bool> = const { Cell::new(false) };
+    static WOKEN: Cell<bool> = const { Cell::new(false) };
+    static LISTENERS: RefCell<Vec<Callback<SyncStatus>>> = const { RefCell::new(Vec::new()) };
+    static LAST: RefCell<SyncStatus> = RefCell::new(SyncStatus::default());
+}
+
+/// Starts this tab's sender, once.
+pub fn start(store: Rc<Store>, config: SyncConfig) {
+    if STARTED.with(|started| started.replace(true)) {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        let online = Closure::<dyn Fn()>::new(wake);
+        let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        online.forget();
+    }
+    wasm_bindgen_futures::spawn_local(run(store, config));
+}
+
+/// Cuts the sender's wait short: a response was just stored, or the network came back.
+pub fn wake() {
+    WOKEN.with(|woken| woken.set(true));
+}
+
+/// Calls `listener` with the status now and after every round.
+pub fn subscribe(listener: Callback<SyncStatus>) {
+    listener.emit(LAST.with(|last| last.borrow().clone()));
+    LISTENERS.with(|listeners| listeners.borrow_mut().push(listener));
+}
+
+fn publish(status: SyncStatus) {
+    LAST.with(|last| *last.borrow_mut() = status.clone());
+    let listeners = LISTENERS.with(|listeners| listeners.borrow().clone());
+    for listener in listeners {
+        listener.emit(status.clone());
+    }
+}
+
+/// How long to wait after `failures` failed rounds in a row: doubling from 1 s to 5 min,
+/// then a random part of that between half and all (`random` in 0..1).
+pub fn backoff_ms(failures: u32, random: f64) -> f64 {
+    let full = (FIRST_WAIT_MS * 2f64.powi(failures.saturating_sub(1).min(20) as i32)).min(LONGEST_WAIT_MS);
+    full * (0.5 + random.clamp(0.0, 1.0) / 2.0)
+}
+
+async fn run(store: Rc<Store>, config: SyncConfig) {
+    let mut failures = 0u32;
+    loop {
+        let round = with_lock(|| send_all(&store, &config)).await;
+        let status = status_of(&store, round.as_ref().err().map(|failure| failure.message.clone())).await;
+        publish(status);
+        let wait = match round {
+            Ok(()) => {
+                failures = 0;
+                IDLE_WAIT_MS
+            }
+            Err(failure) => {
+                failures += 1;
+                backoff_ms(failures, js_sys::Math::random()).max(failure.retry_after_ms.unwrap_or(0.0))
+            }
+        };
+        sleep_unless_woken(wait).await;
+    }
+}
+
+async fn status_of(store: &Store, problem: Option<String>) -> SyncStatus {
+    let outbox = store.outbox().await.unwrap_or_default();
+    let refused = outbox.iter().filter(|entry| entry.refused.is_some()).count();
+    SyncStatus { waiting: outbox.len() - refused, refused, sent: store.sent_count().await.unwrap_or(0), problem }
+}
+
+/// Waits `ms`, or less if [`wake`] is called meanwhile.
+async fn sleep_unless_woken(ms: f64) {
+    let started = clock::now_millis() as f64;
+    while (clock::now_millis() as f64) - started < ms {
+        if WOKEN.with(|woken| woken.replace(false)) {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(250).await;
+    }
+}
+
+struct Failure {
+    message: String,
+    retry_after_ms: Option<f64>,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>) -> Failure {
+        Failure { message: message.into(), retry_after_ms: None }
+    }
+}
+
+/// Sends every waiting response, batch after batch, until none is left or a batch fails.
+async fn send_all(store: &Store, config: &SyncConfig) -> Result<(), Failure> {
+    loop {
+        let pending = store.outbox_pending(sync::BATCH_SIZE).await.map_err(|err| Failure::new(err.to_string()))?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let (answers, retry_after_ms) = post_batch(&pending, config).await?;
+        let confirmed_at = survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default();
+        let mut confirmed = Vec::new();
+        let mut refused = Vec::new();
+        let mut later = false;
+        for answer in &answers {
+            let Some(outgoing) = pending.get(answer.index) else { continue };
+            match Settlement::of(answer.status) {
+                Settlement::Confirmed => confirmed.push(SentEntry {
+                    response_id: outgoing.response_id.clone(),
+                    content_sha256: answer.content_sha256.clone().unwrap_or_default(),
+                    status: answer.status,
+                    confirmed_at: confirmed_at.clone(),
+                }),
+                Settlement::Refused => {
+                    let reason = format!("{} {}", answer.status, answer.reason.clone().unwrap_or_default());
+                    refused.push((outgoing.clone(), reason));
+                }
+                Settlement::Retry => later = true,
+            }
+        }
+        store.settle(&confirmed, &refused).await.map_err(|err| Failure::new(err.to_string()))?;
+        if later {
+            return Err(Failure { message: "the server asked to send some responses later".into(), retry_after_ms });
+        }
+    }
+}
+
+/// One record's answer, read from [`survey::sync::RecordResult`]'s JSON.
+struct RecordAnswer {
+    index: usize,
+    status: u16,
+    reason: Option<String>,
+    content_sha256: Option<String>,
+}
+
+/// POSTs one batch and reads the server's answer to each record.
+///
+/// The body and the answer are made and read with the browser's own `JSON` rather than serde:
+/// serde's derived code for [`survey::sync::Batch`] and [`survey::sync::BatchResult`] cost the
+/// citizen's download 14 KB gzip. The field names are those types'; the end-to-end tests
+/// drive this code against the real server, which uses the types themselves.
+async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<RecordAnswer>, Option<f64>), Failure> {
+    let records = js_sys::Array::new();
+    let tokens = js_sys::Object::new();
+    for outgoing in pending {
+        // A stored text that is not JSON goes as a string, for the server to refuse by itself.
+        records.push(&js_sys::JSON::parse(&outgoing.record).unwrap_or_else(|_| outgoing.record.as_str().into()));
+        if let Some(token) = &outgoing.token {
+            let _ = Reflect::set(&tokens, &outgoing.response_id.as_str().into(), &token.as_str().into());
+        }
+    }
+    let batch = js_sys::Object::new();
+    let _ = Reflect::set(&batch, &"format".into(), &JsValue::from(sync::SYNC_FORMAT));
+    let _ = Reflect::set(&batch, &"records".into(), &records);
+    let _ = Reflect::set(&batch, &"tokens".into(), &tokens);
+    let body: String =
+        js_sys::JSON::stringify(&batch).map(String::from).map_err(|_| Failure::new("the batch cannot be written"))?;
+    let response = fetch_json(sync::RESPONSES_PATH, &body, config.device_token.as_deref()).await?;
+    let status = response.status();
+    let retry_after_ms = response
+        .headers()
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .and_then(|seconds| seconds.trim().parse::<u32>().ok())
+        .map(|seconds| f64::from(seconds) * 1000.0);
+    let text = text_of(&response).await?;
+    let answer = js_sys::JSON::parse(&text).ok();
+    let field = |value: &JsValue, key: &str| {
+        Reflect::get(value, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    // Only these statuses carry an answer per record; any other (401, 413, 5xx …) says the
+    // batch as a whole was not taken, and it is sent again later.
+    if matches!(status, 200 | 201 | 207 | 403 | 409 | 410 | 422 | 429)
+        && let Some(results) =
+            answer.as_ref().and_then(|answer| field(answer, "results")).and_then(|r| r.dyn_into::<js_sys::Array>().ok())
+    {
+        let answers = results
+            .iter()
+            .filter_map(|result| {
+                Some(RecordAnswer {
+                    index: field(&result, "index")?.as_f64()? as usize,
+                    status: field(&result, "status")?.as_f64()? as u16,
+                    reason: field(&result, "reason").and_then(|reason| reason.as_string()),
+                    content_sha256: field(&result, "content_sha256").and_then(|digest| digest.as_string()),
+                })
+            })
+            .collect();
+        return Ok((answers, retry_after_ms));
+    }
+    let message =
+        answer.as_ref().and_then(|answer| field(answer, "error")).and_then(|error| error.as_string()).unwrap_or(text);
+    Err(Failure { message, retry_after_ms })
+}
+
+async fn fetch_json(path: &str, body: &str, bearer: Option<&str>) -> Result<web_sys::Response, Failure> {
+    let window = web_sys::window().ok_or_else(|| Failure::new("no window"))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    // Never a cached answer, and never the citizen's cookies: the API needs neither.
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let headers = web_sys::Headers::new().map_err(|_| Failure::new("no Headers"))?;
+    let _ = headers.set("content-type", "application/json");
+    if let Some(token) = bearer {
+        let _ = headers.set("authorization", &format!("Bearer {token}"));
+    }
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| Failure::new("no connection to the server"))?;
+    response.dyn_into().map_err(|_| Failure::new("fetch gave no response"))
+}
+
+async fn text_of(response: &web_sys::Response) -> Result<String, Failure> {
+    let promise = response.text().map_err(|_| Failure::new("the answer cannot be read"))?;
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| Failure::new("the connection broke while reading the answer"))
+}
+
+/// Asks the server whether a single-use token is still good; `None` when it cannot be asked
+/// (offline): the citizen answers anyway and the server decides when the response arrives.
+pub async fn token_status(token: &str) -> Option<TokenStatus> {
+    let question = js_sys::Object::new();
+    Reflect::set(&question, &"token".into(), &token.into()).ok()?;
+    let body: String = js_sys::JSON::stringify(&question).ok()?.into();
+    let response = fetch_json(sync::TOKEN_STATUS_PATH, &body, None).await.ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    let text = text_of(&response).await.ok()?;
+    let answer = js_sys::JSON::parse(&text).ok()?;
+    match Reflect::get(&answer, &"status".into()).ok()?.as_string()?.as_str() {
+        "unused" => Some(TokenStatus::Unused),
+        "used" => Some(TokenStatus::Used),
+        _ => Some(TokenStatus::Unknown),
+    }
+}
+
+/// Runs `work` holding the Web Lock [`LOCK_NAME`], so that of many tabs one sends at a time.
+/// Where the browser has no Web Locks (an insecure address, an old browser), `work` runs
+/// unguarded: the server's idempotency still stores each response once.
+async fn with_lock<T, F: std::future::Future<Output = T>>(work: impl FnOnce() -> F) -> T {
+    let locks = web_sys::window()
+        .map(|window| window.navigator())
+        .and_then(|navigator| Reflect::get(&navigator, &"locks".into()).ok())
+        .filter(|locks| !locks.is_undefined() && !locks.is_null());
+    let Some(locks) = locks else { return work().await };
+    let request: Option<js_sys::Function> =
+        Reflect::get(&locks, &"request".into()).ok().and_then(|request| request.dyn_into().ok());
+    let Some(request) = request else { return work().await };
+
+    // The lock is held while the promise the callback returns is pending: `held` is resolved
+    // by us after the work, `acquired` by the browser's callback.
+    let mut release = None;
+    let held = Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut on_acquired = None;
+    let acquired = Promise::new(&mut |resolve, _| on_acquired = Some(resolve));
+    let (Some(release), Some(on_acquired)) = (release, on_acquired) else { return work().await };
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let _ = on_acquired.call0(&JsValue::NULL);
+        held.into()
+    });
+    if request.call2(&locks, &LOCK_NAME.into(), &callback).is_err() {
+        return work().await;
+    }
+    let _ = JsFuture::from(acquired).await;
+    let outcome = work().await;
+    let _ = release.call0(&JsValue::NULL);
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_from_a_second_to_five_minutes_with_jitter() {
+        assert_eq!(backoff_ms(1, 1.0), 1_000.0);
+        assert_eq!(backoff_ms(1, 0.0), 500.0);
+        assert_eq!(backoff_ms(2, 1.0), 2_000.0);
+        assert_eq!(backoff_ms(5, 1.0), 16_000.0);
+        assert_eq!(backoff_ms(9, 1.0), 256_000.0);
+        assert_eq!(backoff_ms(10, 1.0), 300_000.0);
+        assert_eq!(backoff_ms(1_000, 0.0), 150_000.0);
+    }
+}

@@ -1,0 +1,287 @@
+// Citizens' phones against a real `hailong serve`: answers given offline wait in the outbox
+// and reach the server exactly once, whatever the network and however many tabs are open;
+// a single-use QR code rates once; a kiosk with a device token sends the same way.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  PHONE,
+  firstPage,
+  hailong,
+  launchBrowser,
+  openStaff,
+  rate,
+  serverResponses,
+  staffFetch,
+  startServer,
+  waitForOfflineReady,
+} from "./harness.mjs";
+
+const PHONE_PATH = "/p/phuong-1/quay-2";
+
+/** Runs `body` with a fresh server and a phone-sized browser, closing both whatever happens. */
+async function withPhone(body) {
+  const server = await startServer();
+  const browser = await launchBrowser({ viewport: PHONE });
+  try {
+    return await body({ server, browser, page: await firstPage(browser) });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** What the phone's IndexedDB holds: the ids of its responses, its outbox and its sent-ledger. */
+async function deviceState(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("hailong");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const transaction = db.transaction(["responses", "outbox", "sent"], "readonly");
+          const all = (name) =>
+            new Promise((done) => {
+              const request = transaction.objectStore(name).getAll();
+              request.onsuccess = () => done(request.result);
+            });
+          Promise.all([all("responses"), all("outbox"), all("sent")]).then(([responses, outbox, sent]) => {
+            db.close();
+            resolve({ responses, outbox, sent });
+          });
+        };
+      })
+  );
+}
+
+/** Waits until the server holds `count` responses, and returns them. */
+async function serverHolds(server, count, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  let held = new Map();
+  while (Date.now() < deadline) {
+    held = await serverResponses(server);
+    if (held.size >= count) return held;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server holds ${held.size} responses, not ${count}`);
+}
+
+/** Answers `levels` one after another on a phone that is offline: each a fresh visit to the
+ *  link, served by the service worker from its cache. */
+async function answerOffline(page, url, levels) {
+  for (const level of levels) {
+    await page.goto(url);
+    await rate(page, level);
+  }
+}
+
+test("a phone answers 5 surveys offline; back online the server holds exactly those 5", { timeout: 120_000 }, async () => {
+  await withPhone(async ({ server, browser, page }) => {
+    await page.goto(`${server.url}${PHONE_PATH}`);
+    await waitForOfflineReady(page);
+    await browser.context.setOffline(true);
+    const levels = ["hai-long", "rat-hai-long", "hai-long", "hai-long", "rat-hai-long"];
+    await answerOffline(page, `${server.url}${PHONE_PATH}`, levels);
+    assert.match(await page.locator(".sync-line").textContent(), /lưu trên điện thoại/);
+
+    let device = await deviceState(page);
+    assert.equal(device.responses.length, 5);
+    assert.equal(device.outbox.length, 5, "every response waits in the outbox");
+    assert.equal((await serverResponses(server)).size, 0, "nothing reached the server while offline");
+
+    await browser.context.setOffline(false);
+    const held = await serverHolds(server, 5);
+    await page.waitForFunction(() => document.querySelector(".sync-line")?.textContent.includes("đã được gửi"), null, {
+      timeout: 15_000,
+    });
+    device = await deviceState(page);
+    assert.equal(held.size, 5);
+    assert.deepEqual(
+      [...held.keys()].sort(),
+      device.responses.map((record) => record.response_id).sort(),
+      "the server holds exactly the phone's responses"
+    );
+    for (const record of device.responses) {
+      assert.equal(held.get(record.response_id), record.answers["muc-do-hai-long"].value);
+      assert.equal(record.channel, "phone");
+      assert.equal(record.unit, "phuong-1");
+      assert.equal(record.counter, "quay-2");
+    }
+    assert.equal(device.outbox.length, 0, "the outbox is empty once the server confirmed");
+    assert.equal(device.sent.length, 5, "the sent-ledger has every response");
+    for (const entry of device.sent) assert.match(entry.content_sha256, /^[0-9a-f]{64}$/);
+    // Still 5 after a while: nothing is sent twice.
+    await page.waitForTimeout(1_500);
+    assert.equal((await serverResponses(server)).size, 5);
+  });
+});
+
+test("a connection cut after the server stored a batch is retried with no duplicate", { timeout: 120_000 }, async () => {
+  await withPhone(async ({ server, browser, page }) => {
+    await page.goto(`${server.url}${PHONE_PATH}`);
+    await waitForOfflineReady(page);
+    await browser.context.setOffline(true);
+    await answerOffline(page, `${server.url}${PHONE_PATH}`, ["hai-long", "rat-hai-long", "hai-long"]);
+
+    // The first batch reaches the server, which stores it; the answer never reaches the phone.
+    let cut = 0;
+    await browser.context.route("**/api/v1/responses", async (route) => {
+      if (cut === 0) {
+        cut += 1;
+        await route.fetch();
+        await route.abort("connectionreset");
+        return;
+      }
+      await route.continue();
+    });
+    await browser.context.setOffline(false);
+    const held = await serverHolds(server, 3);
+    await page.waitForFunction(() => document.querySelector(".sync-line")?.textContent.includes("đã được gửi"), null, {
+      timeout: 20_000,
+    });
+    assert.equal(cut, 1, "one batch was cut");
+    const device = await deviceState(page);
+    assert.equal(held.size, 3, "three responses, none twice");
+    assert.equal(device.outbox.length, 0);
+    assert.deepEqual(
+      device.sent.map((entry) => entry.status).sort(),
+      [200, 200, 200],
+      "the retry was answered as a replay of what the server already held"
+    );
+  });
+});
+
+test("two tabs sending at once leave no duplicate: one sender holds the lock", { timeout: 120_000 }, async () => {
+  await withPhone(async ({ server, browser, page }) => {
+    await page.goto(`${server.url}${PHONE_PATH}`);
+    await waitForOfflineReady(page);
+    const other = await browser.context.newPage();
+    await browser.context.setOffline(true);
+    await answerOffline(page, `${server.url}${PHONE_PATH}`, ["hai-long", "rat-hai-long"]);
+    await answerOffline(other, `${server.url}${PHONE_PATH}`, ["hai-long", "rat-hai-long"]);
+
+    const posted = [];
+    browser.context.on("request", (request) => {
+      if (request.url().endsWith("/api/v1/responses") && request.method() === "POST") {
+        posted.push(...JSON.parse(request.postData()).records.map((record) => record.response_id));
+      }
+    });
+    await browser.context.setOffline(false);
+    const held = await serverHolds(server, 4);
+    await page.waitForTimeout(2_000);
+    assert.equal((await serverResponses(server)).size, 4);
+    assert.equal(held.size, 4);
+    assert.equal(new Set(posted).size, posted.length, `no response was sent twice: ${posted.join(", ")}`);
+    const device = await deviceState(page);
+    assert.equal(device.outbox.length, 0);
+    assert.equal(device.sent.length, 4);
+    await other.close();
+  });
+});
+
+test("a replay with changed content gets 409: the original stays and the phone keeps its copy", { timeout: 120_000 }, async () => {
+  await withPhone(async ({ server, page }) => {
+    await page.goto(`${server.url}${PHONE_PATH}`);
+    await rate(page, "rat-hai-long");
+    const held = await serverHolds(server, 1);
+    const [id] = held.keys();
+    assert.equal(held.get(id), "rat-hai-long");
+
+    // Someone changes the stored answer and queues it again.
+    await page.evaluate(
+      (id) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("hailong");
+          open.onsuccess = () => {
+            const transaction = open.result.transaction(["outbox"], "readwrite");
+            const changed = {
+              format: 1,
+              response_id: id,
+              survey_id: "danh-gia-tai-quay",
+              survey_version: "2026.1",
+              submitted_at: "2026-11-23T09:00:00+07:00",
+              channel: "phone",
+              unit: "phuong-1",
+              counter: "quay-2",
+              partial: false,
+              answers: { "muc-do-hai-long": { kind: "choice", value: "khong-hai-long" } },
+            };
+            transaction.objectStore("outbox").put({ response_id: id, record: JSON.stringify(changed) });
+            transaction.oncomplete = () => resolve();
+            transaction.onerror = () => reject(transaction.error);
+          };
+        }),
+      id
+    );
+    const answer = page.waitForResponse((response) => response.url().endsWith("/api/v1/responses"));
+    await page.reload();
+    assert.equal((await answer).status(), 409);
+    await page.waitForFunction(
+      async () =>
+        new Promise((resolve) => {
+          const open = indexedDB.open("hailong");
+          open.onsuccess = () => {
+            const request = open.result.transaction(["outbox"]).objectStore("outbox").getAll();
+            request.onsuccess = () => resolve(request.result.some((entry) => entry.refused?.startsWith("409")));
+          };
+        }),
+      null,
+      { timeout: 10_000 }
+    );
+    const after = await serverResponses(server);
+    assert.equal(after.size, 1);
+    assert.equal(after.get(id), "rat-hai-long", "the server kept the original");
+  });
+});
+
+test("a single-use QR code rates once; opened again it says already rated", { timeout: 120_000 }, async () => {
+  await withPhone(async ({ server, browser, page }) => {
+    const issued = await staffFetch(server, "/api/v1/tokens", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ count: 1, unit: "phuong-1", counter: "quay-2" }),
+    });
+    assert.equal(issued.status, 201);
+    const [token] = (await issued.json()).tokens;
+    const link = `${server.url}${PHONE_PATH}#t=${token}`;
+    await page.goto(link);
+    await rate(page, "hai-long");
+    await serverHolds(server, 1);
+    // After the thanks, the phone says the code has rated rather than asking again.
+    await page.locator(".rated").waitFor({ timeout: 15_000 });
+
+    const again = await browser.context.newPage();
+    await again.goto(link);
+    await again.locator(".rated").waitFor({ timeout: 15_000 });
+    assert.match(await again.locator("h1").textContent(), /đã được dùng/);
+    assert.equal(await again.locator("label.level").count(), 0, "nothing to answer");
+    assert.equal((await serverResponses(server)).size, 1);
+    await again.close();
+  });
+});
+
+test("a kiosk given a device token sends its responses, those from before included", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await page.goto(server.url);
+    await rate(page, "hai-long");
+    const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#device-token").fill(token);
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".settings-form .saved").waitFor();
+    assert.match(await page.locator(".settings-form .saved").textContent(), /1 câu trả lời/);
+    await page.goto(server.url);
+    await page.locator("label.level").first().waitFor();
+    await page.waitForTimeout(3_500);
+    await rate(page, "rat-hai-long");
+    const held = await serverHolds(server, 2);
+    assert.deepEqual([...held.values()].sort(), ["hai-long", "rat-hai-long"]);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
