@@ -7,6 +7,8 @@
 //!    groups (ward × quarter × question × answer) from the same file, in one run: wall time and
 //!    peak memory of each, measured by the kernel (`wait4`), and a check that both counted the
 //!    same number of answers.
+//! 4. `hailong serve` under load on 127.0.0.1 (Debian's `wrk`): responses stored per second,
+//!    and p99 latency, for batches of 50 and for single responses, with SQLite.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -22,7 +24,16 @@ const RESPONSES: u64 = 1_000_000;
 /// Bumped whenever the generator changes, so an old file is not reused.
 const GENERATOR: &str = "sipas-v2";
 
-pub fn run() -> anyhow::Result<bool> {
+/// Every bench, or only the one named (`cargo xtask bench load`).
+pub fn run(only: Option<&str>) -> anyhow::Result<bool> {
+    match only {
+        None => {}
+        Some("load") => return load_bench().map(|()| true),
+        Some("latency") => return latency_bench().map(|()| true),
+        Some("import") => return import_bench().map(|()| true),
+        Some("tally") => return tally_bench().map(|()| true),
+        Some(other) => bail!("no bench named `{other}`: use load, latency, import or tally, or none for all"),
+    }
     let report = dist::build()?;
     report.print();
     println!();
@@ -45,7 +56,121 @@ pub fn run() -> anyhow::Result<bool> {
     import_bench()?;
     println!();
     tally_bench()?;
+    println!();
+    load_bench()?;
     Ok(true)
+}
+
+/// How long each load run lasts, and with how many connections (two wrk threads, one per core
+/// of this machine, sharing it with the server).
+const LOAD_SECONDS: u32 = 15;
+const LOAD_CONNECTIONS: u32 = 8;
+
+/// `hailong serve` taking kiosk batches as fast as `wrk` can send them.
+fn load_bench() -> anyhow::Result<()> {
+    tools::ensure_wrk()?;
+    let hailong = build_fast_server()?;
+    let dir = tempdir_in_target("load")?;
+    let db = dir.join("hailong.db");
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist)?;
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>bench</title>")?;
+    let token_output = Command::new(&hailong).args(["device", "add", "bench"]).arg("--db").arg(&db).output()?;
+    if !token_output.status.success() {
+        bail!("hailong device add: {}", String::from_utf8_lossy(&token_output.stderr));
+    }
+    let token = String::from_utf8(token_output.stdout)?.trim().to_owned();
+    let mut server = Command::new(&hailong)
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
+        .arg(&dist)
+        .arg("--db")
+        .arg(&db)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("starting hailong serve")?;
+    let url = {
+        use std::io::BufRead;
+        let stdout = server.stdout.take().context("no stdout")?;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines.next().context("hailong serve said nothing")??;
+        first.split_whitespace().find(|word| word.starts_with("http://")).context("no address")?.to_owned()
+    };
+    let script = root().join("xtask/bench/post-responses.lua");
+    let mut rows = Vec::new();
+    let mut outcome = Ok(());
+    for (run, batch) in [(1, 50u32), (2, 1u32)] {
+        let output = Command::new("wrk")
+            .args(["-t2", &format!("-c{LOAD_CONNECTIONS}"), &format!("-d{LOAD_SECONDS}s"), "--latency", "-s"])
+            .arg(&script)
+            .arg(format!("{url}api/v1/responses"))
+            .env("BATCH", batch.to_string())
+            .env("TOKEN", &token)
+            .env("RUN", run.to_string())
+            .output()
+            .context("running wrk")?;
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let errors = String::from_utf8_lossy(&output.stderr).into_owned();
+        if !output.status.success() || !errors.trim().is_empty() || text.contains("Non-2xx") {
+            outcome = Err(anyhow::anyhow!("wrk with batches of {batch}:\n{text}\n{errors}"));
+            break;
+        }
+        let requests = wrk_figure(&text, "Requests/sec:").context("no Requests/sec in wrk's output")?;
+        let p50 = wrk_latency(&text, "50%").context("no p50 in wrk's output")?;
+        let p99 = wrk_latency(&text, "99%").context("no p99 in wrk's output")?;
+        rows.push((batch, requests, requests * f64::from(batch), p50, p99));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    outcome?;
+    let stored = Command::new(&hailong)
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg(dir.join("copy.db"))
+        .status()
+        .is_ok_and(|status| status.success());
+    println!(
+        "`hailong serve` on 127.0.0.1 under `wrk` (2 threads, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s each), kiosk batches of new counter ratings, SQLite in WAL mode with synchronous=FULL, on this 2-core machine (server and wrk share it):"
+    );
+    println!();
+    println!("| records per request | requests/s | responses stored/s | p50 | p99 |");
+    println!("|---:|---:|---:|---:|---:|");
+    for (batch, requests, responses, p50, p99) in rows {
+        println!("| {batch} | {requests:.0} | {responses:.0} | {p50:.1} ms | {p99:.1} ms |");
+    }
+    if !stored {
+        bail!("hailong backup of the bench database failed");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
+fn tempdir_in_target(name: &str) -> anyhow::Result<PathBuf> {
+    let dir = root().join("target/bench").join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The number after `label` in wrk's output.
+fn wrk_figure(text: &str, label: &str) -> Option<f64> {
+    let line = text.lines().find(|line| line.trim_start().starts_with(label))?;
+    line.trim_start().strip_prefix(label)?.trim().parse().ok()
+}
+
+/// A percentile of wrk's `--latency` table, in milliseconds (`99%   12.34ms`).
+fn wrk_latency(text: &str, percentile: &str) -> Option<f64> {
+    let line = text.lines().find(|line| line.trim_start().starts_with(percentile))?;
+    let value = line.split_whitespace().nth(1)?;
+    let (number, unit) = value.split_at(value.find(|c: char| c.is_ascii_alphabetic())?);
+    let number: f64 = number.parse().ok()?;
+    Some(match unit {
+        "us" => number / 1000.0,
+        "ms" => number,
+        "s" => number * 1000.0,
+        "m" => number * 60_000.0,
+        _ => return None,
+    })
 }
 
 const TAPS: u32 = 1000;
@@ -328,6 +453,16 @@ fn uuid_v4(rng: &mut fastrand::Rng) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{wrk_figure, wrk_latency};
+
+    #[test]
+    fn wrk_figures_are_read_in_milliseconds() {
+        let text = "  Latency Distribution\n     50%    1.50ms\n     99%  850.00us\n  Requests/sec:   1234.56\n";
+        assert_eq!(wrk_figure(text, "Requests/sec:"), Some(1234.56));
+        assert_eq!(wrk_latency(text, "50%"), Some(1.5));
+        assert_eq!(wrk_latency(text, "99%"), Some(0.85));
+    }
+
     #[test]
     fn generated_ids_are_uuid_v4() {
         let mut rng = fastrand::Rng::with_seed(1);

@@ -23,7 +23,9 @@ commands:
   serve [--addr ADDR]   build the app and serve it (default http://127.0.0.1:8080)
   test                  run every test suite; ends with `N passed, N failed`
   dist                  build the release app into dist/ and print its size
-  bench                 sizes, and hailong tally beside DuckDB on 1,000,000 responses
+  bench [NAME]          sizes, tap latency, import, hailong tally beside DuckDB on 1,000,000
+                        responses, and hailong serve under load; NAME runs one of
+                        latency, import, tally or load
   screenshots           build the app and save screenshots of it in docs/screenshots/
 ";
 
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
             report.print();
             true
         }),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("measure") => bench::measure_child(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("help" | "--help" | "-h") | None => {

@@ -81,6 +81,11 @@ pub fn ensure_libreoffice() -> anyhow::Result<()> {
     ensure_debian_packages(&[(SOFFICE, "libreoffice-calc-nogui")])
 }
 
+/// Debian's `wrk`, for the load benchmark.
+pub fn ensure_wrk() -> anyhow::Result<()> {
+    ensure_debian_packages(&[("/usr/bin/wrk", "wrk")])
+}
+
 /// Installs with apt-get (as root) each package whose file is missing.
 fn ensure_debian_packages(wanted: &[(&str, &str)]) -> anyhow::Result<()> {
     let missing: Vec<&str> =
