@@ -17,6 +17,7 @@ pub mod settings;
 pub mod staff;
 pub mod staff_area;
 pub mod staff_files;
+pub mod staff_phone;
 pub mod storage;
 pub mod sync;
 

@@ -184,12 +184,12 @@ fn now_stamp() -> String {
 
 /// A message for the staff member after an action.
 #[derive(Clone, PartialEq)]
-enum Notice {
+pub(crate) enum Notice {
     Done(String),
     Problem(String),
 }
 
-fn notice_html(notice: &Option<Notice>) -> Html {
+pub(crate) fn notice_html(notice: &Option<Notice>) -> Html {
     match notice {
         None => html! {},
         Some(Notice::Done(text)) => html! { <p class="saved" role="status">{ text }</p> },
@@ -271,6 +271,7 @@ pub fn staff(props: &StaffProps) -> Html {
                         current={data.dossiers.get(&view.period.code()).cloned()} on_change={reload.clone()} />
                     <Publish survey={props.survey.clone()} period={view.period} settings={props.settings.clone()}
                         data={DataHandle(data.clone())} figures={FiguresHandle(figures.clone())} />
+                    <crate::staff_phone::PhoneCodes store={props.store.clone()} settings={props.settings.clone()} />
                     <BackupAndClear store={props.store.clone()} data={DataHandle(data.clone())} saved={(*saved).clone()}
                         on_saved={remember_saved} on_change={reload.clone()} />
                 </>
@@ -293,6 +294,7 @@ pub fn staff(props: &StaffProps) -> Html {
                 <a href="#nhap">{ "Nhập, gộp" }</a>
                 <a href="#ho-so">{ "Số hồ sơ" }</a>
                 <a href="#cong-bo">{ "Công bố" }</a>
+                <a href="#dien-thoai">{ "Điện thoại" }</a>
                 <a href="#sao-luu">{ "Sao lưu, xóa" }</a>
                 <a href="#cai-dat">{ "Cài đặt" }</a>
             </nav>

@@ -247,6 +247,10 @@ async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<Re
 }
 
 async fn fetch_json(path: &str, body: &str, bearer: Option<&str>) -> Result<web_sys::Response, Failure> {
+    fetch_with(path, body, bearer.map(|token| format!("Bearer {token}"))).await
+}
+
+async fn fetch_with(path: &str, body: &str, authorization: Option<String>) -> Result<web_sys::Response, Failure> {
     let window = web_sys::window().ok_or_else(|| Failure::new("no window"))?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
@@ -256,8 +260,8 @@ async fn fetch_json(path: &str, body: &str, bearer: Option<&str>) -> Result<web_
     init.set_credentials(web_sys::RequestCredentials::Omit);
     let headers = web_sys::Headers::new().map_err(|_| Failure::new("no Headers"))?;
     let _ = headers.set("content-type", "application/json");
-    if let Some(token) = bearer {
-        let _ = headers.set("authorization", &format!("Bearer {token}"));
+    if let Some(authorization) = authorization {
+        let _ = headers.set("authorization", &authorization);
     }
     init.set_headers(&headers);
     let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
@@ -291,6 +295,49 @@ pub async fn token_status(token: &str) -> Option<TokenStatus> {
         "unused" => Some(TokenStatus::Unused),
         "used" => Some(TokenStatus::Used),
         _ => Some(TokenStatus::Unknown),
+    }
+}
+
+/// What staff ask the server for: a sheet of single-use codes for a counter, or one for a
+/// dossier (the body of `POST /api/v1/tokens`).
+#[derive(serde::Serialize)]
+pub struct TokenRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+    pub unit: String,
+    pub counter: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<String>,
+}
+
+/// Asks the server (the one this app came from) to issue single-use codes, signed in with a
+/// staff account; the codes come back once and are stored there only hashed.
+pub async fn issue_tokens(user: &str, password: &str, request: &TokenRequest) -> Result<Vec<String>, String> {
+    #[derive(serde::Deserialize)]
+    struct Issued {
+        tokens: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Refusal {
+        error: String,
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    // HTTP Basic carries UTF-8 bytes; `btoa` takes a string of bytes, one per character.
+    let bytes: String = format!("{user}:{password}").bytes().map(char::from).collect();
+    let basic = window.btoa(&bytes).map_err(|_| "the user name cannot be sent".to_owned())?;
+    let body = serde_json::to_string(request).map_err(|err| err.to_string())?;
+    let response = fetch_with("/api/v1/tokens", &body, Some(format!("Basic {basic}")))
+        .await
+        .map_err(|failure| format!("Không kết nối được máy chủ / Cannot reach the server: {}", failure.message))?;
+    let status = response.status();
+    let text = text_of(&response).await.map_err(|failure| failure.message)?;
+    match status {
+        201 => serde_json::from_str::<Issued>(&text).map(|issued| issued.tokens).map_err(|err| err.to_string()),
+        401 => Err("Sai tài khoản hoặc mật khẩu / Wrong user name or password".into()),
+        _ => Err(format!(
+            "Máy chủ từ chối ({status}) / The server refused ({status}): {}",
+            serde_json::from_str::<Refusal>(&text).map(|refusal| refusal.error).unwrap_or(text)
+        )),
     }
 }
 

@@ -4,8 +4,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
   PHONE,
+  STAFF_USER,
   firstPage,
   hailong,
   launchBrowser,
@@ -280,6 +282,53 @@ test("a kiosk given a device token sends its responses, those from before includ
     await rate(page, "rat-hai-long");
     const held = await serverHolds(server, 2);
     assert.deepEqual([...held.values()].sort(), ["hai-long", "rat-hai-long"]);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test("staff make QR codes per counter and single-use codes from the server, as SVG, and print them", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#qr-unit").fill("phuong-1");
+    await page.locator("#qr-counters").fill("quay-1, quay-2");
+    await page.locator(".phone-codes form:not(.tokens) button[type=submit]").click();
+    await page.locator(".qr-card svg.qr").nth(1).waitFor();
+    assert.equal(await page.locator(".qr-card svg.qr").count(), 2);
+    assert.match(await page.locator(".qr-card .qr-url").first().textContent(), /\/p\/phuong-1\/quay-1$/);
+
+    // Wrong password: refused, nothing issued.
+    await page.locator("#token-counter").fill("quay-2");
+    await page.locator("#token-count").fill("3");
+    await page.locator("#token-user").fill(STAFF_USER.name);
+    await page.locator("#token-password").fill("sai mật khẩu");
+    await page.locator(".phone-codes form.tokens button[type=submit]").click();
+    await page.locator(".phone-codes .violation").waitFor();
+    assert.match(await page.locator(".phone-codes .violation").textContent(), /Sai tài khoản hoặc mật khẩu/);
+    await page.locator("#token-password").fill(STAFF_USER.password);
+    await page.locator(".phone-codes form.tokens button[type=submit]").click();
+    await page.locator(".phone-codes .saved").waitFor({ timeout: 10_000 }).catch(async (error) => {
+      throw new Error(`${error.message}: ${await page.locator(".phone-codes").textContent()}`);
+    });
+    assert.equal(await page.locator(".qr-card svg.qr").count(), 3);
+    const url = await page.locator(".qr-card .qr-url").first().textContent();
+    assert.match(url, /\/p\/phuong-1\/quay-2#t=[0-9a-f]{32}$/);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".phone-codes button.action", { hasText: "Tải tờ in" }).click()]);
+    const sheet = readFileSync(await download.path(), "utf8");
+    assert.equal((sheet.match(/<svg class="qr"/g) ?? []).length, 3);
+    assert.ok(!sheet.includes("<script"));
+
+    // The code works once on a phone.
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize(PHONE);
+    await phone.goto(url);
+    await rate(phone, "rat-hai-long");
+    await serverHolds(server, 1);
   } finally {
     await browser.close();
     await server.stop();

@@ -1,0 +1,281 @@
+//! The staff area's phone section: QR codes that bring citizens to `/p/<unit>/<counter>`,
+//! single-use codes issued by the server (a printed sheet, or one on screen per dossier), and
+//! what this device has sent to the server (the outbox and the sent-ledger, exportable).
+
+use std::rc::Rc;
+
+use survey::export::{Cell, CsvProfile};
+use survey::qr::{self, Card};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::SharedStore;
+use crate::download;
+use crate::route::Route;
+use crate::settings::KioskSettings;
+use crate::staff::{Notice, notice_html};
+use crate::staff_area::element;
+use crate::storage::{Outgoing, SentEntry};
+
+/// The columns of the sent-ledger export.
+pub const LEDGER_COLUMNS: [&str; 4] = ["response_id", "content_sha256", "status", "confirmed_at"];
+
+#[derive(Properties, PartialEq)]
+pub struct PhoneCodesProps {
+    pub store: SharedStore,
+    pub settings: KioskSettings,
+}
+
+#[derive(Clone, PartialEq)]
+struct Sending {
+    outbox: Rc<Vec<Outgoing>>,
+    sent: Rc<Vec<SentEntry>>,
+}
+
+fn value(id: &str) -> String {
+    element::<HtmlInputElement>(id).map(|input| input.value()).unwrap_or_default().trim().to_owned()
+}
+
+/// Where citizens' phones reach this server: the address this page came from.
+fn this_origin() -> String {
+    web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
+}
+
+fn is_code(code: &str) -> bool {
+    matches!(Route::from_path(&Route::phone_path(code, "x")), Route::Phone { .. })
+}
+
+#[function_component(PhoneCodes)]
+pub fn phone_codes(props: &PhoneCodesProps) -> Html {
+    let cards = use_state(Vec::<Card>::new);
+    let notice = use_state(|| None::<Notice>);
+    let sending = use_state(|| None::<Sending>);
+    {
+        let (store, sending) = (props.store.clone(), sending.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let outbox = store.0.outbox().await.unwrap_or_default();
+                let sent = store.0.sent_ledger().await.unwrap_or_default();
+                sending.set(Some(Sending { outbox: Rc::new(outbox), sent: Rc::new(sent) }));
+            });
+        });
+    }
+    {
+        // The fields start from this kiosk's settings but are the staff member's to change:
+        // filled once, not bound, so a re-render never puts back what they replaced.
+        let settings = props.settings.clone();
+        use_effect_with((), move |_| {
+            let fill = |id: &str, text: &str| {
+                if let Some(input) = element::<HtmlInputElement>(id) {
+                    input.set_value(text);
+                }
+            };
+            fill("qr-base", &this_origin());
+            fill("qr-unit", &settings.unit_code);
+            fill("token-counter", &settings.counter_code);
+            fill("token-count", "12");
+            if let Some(area) = element::<HtmlTextAreaElement>("qr-counters") {
+                area.set_value(&settings.counter_code);
+            }
+        });
+    }
+
+    // Plain codes: one per counter, any number of ratings.
+    let show_plain = {
+        let (cards, notice) = (cards.clone(), notice.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (base, unit) = (value("qr-base"), value("qr-unit"));
+            let counters = element::<HtmlTextAreaElement>("qr-counters").map(|area| area.value()).unwrap_or_default();
+            let counters: Vec<String> = counters
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if let Some(bad) = std::iter::once(&unit).chain(&counters).find(|code| !is_code(code)) {
+                return notice.set(Some(Notice::Problem(format!(
+                    "Mã `{bad}` không hợp lệ: chỉ chữ không dấu, số, `-`, `_`, `.` / `{bad}` is not a code: letters without accents, digits, - _ ."
+                ))));
+            }
+            if counters.is_empty() {
+                return notice
+                    .set(Some(Notice::Problem("Nhập ít nhất một mã quầy / Enter at least one counter code".into())));
+            }
+            let base = base.trim_end_matches('/').to_owned();
+            cards.set(
+                counters
+                    .iter()
+                    .map(|counter| Card {
+                        url: format!("{base}{}", Route::phone_path(&unit, counter)),
+                        place: format!("{unit} · {counter}"),
+                        note: String::new(),
+                    })
+                    .collect(),
+            );
+            notice.set(None);
+        })
+    };
+
+    // Single-use codes, issued by the server for a staff account.
+    let issue = {
+        let (cards, notice) = (cards.clone(), notice.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (base, unit, counter) = (value("qr-base"), value("qr-unit"), value("token-counter"));
+            let (user, password, dossier) = (value("token-user"), value("token-password"), value("token-dossier"));
+            let count: usize = value("token-count").parse().unwrap_or(0);
+            if !is_code(&unit) || !is_code(&counter) {
+                return notice.set(Some(Notice::Problem(
+                    "Nhập mã đơn vị và mã quầy hợp lệ / Enter valid unit and counter codes".into(),
+                )));
+            }
+            let (cards, notice) = (cards.clone(), notice.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let dossier = Some(dossier).filter(|dossier| !dossier.is_empty());
+                let request = crate::sync::TokenRequest {
+                    count: if dossier.is_some() { None } else { Some(count) },
+                    unit: unit.clone(),
+                    counter: counter.clone(),
+                    dossier: dossier.clone(),
+                };
+                match crate::sync::issue_tokens(&user, &password, &request).await {
+                    Ok(tokens) => {
+                        let base = base.trim_end_matches('/').to_owned();
+                        let note = match &dossier {
+                            Some(dossier) => format!("Hồ sơ {dossier} · dùng một lần"),
+                            None => "Mỗi mã đánh giá một lần · one rating per code".to_owned(),
+                        };
+                        cards.set(
+                            tokens
+                                .iter()
+                                .map(|token| Card {
+                                    url: format!("{base}{}#t={token}", Route::phone_path(&unit, &counter)),
+                                    place: format!("{unit} · {counter}"),
+                                    note: note.clone(),
+                                })
+                                .collect(),
+                        );
+                        notice.set(Some(Notice::Done(format!(
+                            "Máy chủ đã cấp {} mã dùng một lần; mã chỉ hiện lần này, hãy in hoặc tải tờ in ngay. / The server issued {} single-use codes; they show only now: print or save the sheet.",
+                            tokens.len(),
+                            tokens.len()
+                        ))));
+                    }
+                    Err(problem) => notice.set(Some(Notice::Problem(problem))),
+                }
+            });
+        })
+    };
+
+    let save_sheet = {
+        let (cards, notice) = (cards.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            let title = "Mã QR đánh giá sự phục vụ";
+            let saved = qr::sheet(title, &cards, survey::Lang::Vi)
+                .and_then(|html| download::save("ma-qr-danh-gia.html", "text/html;charset=utf-8", html.as_bytes()));
+            if let Err(problem) = saved {
+                notice.set(Some(Notice::Problem(problem)));
+            }
+        })
+    };
+    let save_ledger = {
+        let (sending, notice) = (sending.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(sending) = &*sending else { return };
+            let rows: Vec<Vec<Cell>> = sending
+                .sent
+                .iter()
+                .map(|entry| {
+                    vec![
+                        Cell::Text(entry.response_id.clone()),
+                        Cell::Text(entry.content_sha256.clone()),
+                        Cell::Integer(u64::from(entry.status)),
+                        Cell::Text(entry.confirmed_at.clone()),
+                    ]
+                })
+                .collect();
+            let bytes = CsvProfile::Excel.write(&LEDGER_COLUMNS, &rows);
+            if let Err(problem) = download::save("so-da-gui.csv", "text/csv;charset=utf-8", &bytes) {
+                notice.set(Some(Notice::Problem(problem)));
+            }
+        })
+    };
+
+    let preview = cards.iter().take(12).map(|card| {
+        let code = qr::svg(&card.url, &card.place).unwrap_or_default();
+        html! {
+            <figure class="qr-card">
+                { Html::from_html_unchecked(AttrValue::from(code)) }
+                <figcaption>
+                    <strong>{ &card.place }</strong>
+                    if !card.note.is_empty() { <br />{ &card.note } }
+                    <br /><span class="qr-url">{ &card.url }</span>
+                </figcaption>
+            </figure>
+        }
+    });
+    let sending_html = match &*sending {
+        None => html! {},
+        Some(sending) => {
+            let refused: Vec<&Outgoing> = sending.outbox.iter().filter(|entry| entry.refused.is_some()).collect();
+            let waiting = sending.outbox.len() - refused.len();
+            html! {
+                <>
+                    <dl class="summary sending">
+                        <dt>{ "Chờ gửi / Waiting" }</dt><dd class="waiting">{ waiting }</dd>
+                        <dt>{ "Máy chủ đã nhận / Confirmed" }</dt><dd class="sent">{ sending.sent.len() }</dd>
+                        <dt>{ "Máy chủ từ chối / Refused" }</dt><dd class="refused">{ refused.len() }</dd>
+                    </dl>
+                    if !refused.is_empty() {
+                        <ul class="refused-list">
+                            { for refused.iter().map(|entry| html! {
+                                <li>{ format!("{}: {}", entry.response_id, entry.refused.clone().unwrap_or_default()) }</li>
+                            }) }
+                        </ul>
+                    }
+                    <button type="button" class="action" onclick={save_ledger} disabled={sending.sent.is_empty()}>
+                        { "Tải sổ đã gửi (CSV) / Download the sent-ledger (CSV)" }
+                    </button>
+                </>
+            }
+        }
+    };
+
+    html! {
+        <section class="phone-codes" id="dien-thoai">
+            <h2>{ "Đánh giá bằng điện thoại" }<span class="en" lang="en">{ "Rating by phone" }</span></h2>
+            <form class="staff-form" onsubmit={show_plain}>
+                <label for="qr-base">{ "Địa chỉ máy chủ mà điện thoại người dân truy cập / The server's address for citizens' phones" }</label>
+                <input id="qr-base" type="url" />
+                <label for="qr-unit">{ "Mã đơn vị / Unit code" }</label>
+                <input id="qr-unit" type="text" />
+                <label for="qr-counters">{ "Mã các quầy, cách nhau bởi dấu phẩy / Counter codes, comma-separated" }</label>
+                <textarea id="qr-counters" rows="2" />
+                <button type="submit" class="action">{ "Tạo mã QR cho từng quầy / Make a QR code per counter" }</button>
+            </form>
+            <form class="staff-form tokens" onsubmit={issue}>
+                <p>{ "Mã dùng một lần (cần tài khoản cán bộ trên máy chủ) / Single-use codes (needs a staff account on the server)" }</p>
+                <label for="token-counter">{ "Mã quầy / Counter code" }</label>
+                <input id="token-counter" type="text" />
+                <label for="token-count">{ "Số mã cần in / How many to print" }</label>
+                <input id="token-count" type="number" min="1" max="240" />
+                <label for="token-dossier">{ "Hoặc một mã cho hồ sơ số / Or one code for dossier" }</label>
+                <input id="token-dossier" type="text" autocomplete="off" />
+                <label for="token-user">{ "Tài khoản / User" }</label>
+                <input id="token-user" type="text" autocomplete="username" />
+                <label for="token-password">{ "Mật khẩu / Password" }</label>
+                <input id="token-password" type="password" autocomplete="current-password" />
+                <button type="submit" class="action">{ "Xin mã từ máy chủ / Get codes from the server" }</button>
+            </form>
+            { notice_html(&notice) }
+            if !cards.is_empty() {
+                <div class="qr-cards">{ for preview }</div>
+                <button type="button" class="action" onclick={save_sheet}>
+                    { format!("Tải tờ in {} mã (A4) / Download the sheet of {} codes (A4)", cards.len(), cards.len()) }
+                </button>
+            }
+            <h3>{ "Gửi về máy chủ / Sent to the server" }</h3>
+            { sending_html }
+        </section>
+    }
+}
