@@ -38,8 +38,9 @@ pub struct SyncStatus {
     pub refused: usize,
     /// Confirmed by the server, all time.
     pub sent: usize,
-    /// Why the last round failed, if it did.
-    pub problem: Option<String>,
+    /// The last round failed (no connection, or the server did not take the batch); the
+    /// outbox is sent again after a wait.
+    pub failed: bool,
 }
 
 /// How to reach the server: the device token of a kiosk (none for a phone).
@@ -99,7 +100,7 @@ async fn run(store: Rc<Store>, config: SyncConfig) {
     let mut failures = 0u32;
     loop {
         let round = with_lock(|| send_all(&store, &config)).await;
-        let status = status_of(&store, round.as_ref().err().map(|failure| failure.message.clone())).await;
+        let status = status_of(&store, round.is_err()).await;
         publish(status);
         let wait = match round {
             Ok(()) => {
@@ -115,10 +116,10 @@ async fn run(store: Rc<Store>, config: SyncConfig) {
     }
 }
 
-async fn status_of(store: &Store, problem: Option<String>) -> SyncStatus {
+async fn status_of(store: &Store, failed: bool) -> SyncStatus {
     let outbox = store.outbox().await.unwrap_or_default();
     let refused = outbox.iter().filter(|entry| entry.refused.is_some()).count();
-    SyncStatus { waiting: outbox.len() - refused, refused, sent: store.sent_count().await.unwrap_or(0), problem }
+    SyncStatus { waiting: outbox.len() - refused, refused, sent: store.sent_count().await.unwrap_or(0), failed }
 }
 
 /// Waits `ms`, or less if [`wake`] is called meanwhile.
