@@ -1,6 +1,7 @@
 //! Which screen a URL shows. Three screens do not need a router crate: the path is read once at
 //! start, and links between screens are ordinary links that the service worker answers offline.
 
+use survey::record::is_code;
 use yew::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,12 +16,6 @@ pub enum Route {
     /// `/staff`: counts and exports for counter staff.
     Staff,
     NotFound,
-}
-
-/// A unit or counter code as it may appear in an address and a record.
-fn is_code(segment: &str) -> bool {
-    (1..=64).contains(&segment.len())
-        && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 impl Route {

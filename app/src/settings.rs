@@ -102,8 +102,8 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
         ("field_code", &settings.field_code),
     ];
     for (field, code) in codes.into_iter().chain(officer_codes.map(|code| ("officers", code))) {
-        let plain = code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !plain {
+        // A code may be left empty here (the kiosk then records none).
+        if !code.is_empty() && !survey::record::is_code(code) {
             problems.push((
                 field,
                 "chỉ dùng chữ không dấu, số, `-`, `_`, `.` / letters without accents, digits, - _ .".into(),

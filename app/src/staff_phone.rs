@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use survey::export::{Cell, CsvProfile};
 use survey::qr::{self, Card};
+use survey::record::is_code;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -39,10 +40,6 @@ fn value(id: &str) -> String {
 /// Where citizens' phones reach this server: the address this page came from.
 fn this_origin() -> String {
     web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
-}
-
-fn is_code(code: &str) -> bool {
-    matches!(Route::from_path(&Route::phone_path(code, "x")), Route::Phone { .. })
 }
 
 #[function_component(PhoneCodes)]

@@ -199,6 +199,11 @@ pub struct SentEntry {
     pub confirmed_at: String,
 }
 
+/// A text property of a stored object, if it has one.
+fn text_field(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &key.into()).ok().and_then(|field| field.as_string())
+}
+
 fn outbox_entry(response_id: &str, record: &str, token: Option<&str>) -> Object {
     let entry = Object::new();
     let _ = Reflect::set(&entry, &"response_id".into(), &response_id.into());
@@ -334,7 +339,7 @@ impl Store {
         let outbox = store(OUTBOX)?;
         let mut added = 0;
         for value in responses.iter() {
-            let Some(id) = Reflect::get(&value, &"response_id".into()).ok().and_then(|id| id.as_string()) else {
+            let Some(id) = text_field(&value, "response_id") else {
                 continue;
             };
             if waiting.contains(&id) || sent.contains(&id) {
@@ -356,21 +361,16 @@ impl Store {
 
     /// Everything in the outbox, waiting or refused.
     pub async fn outbox(&self) -> Result<Vec<Outgoing>, StorageError> {
-        let transaction = self.transaction(OUTBOX, "readonly")?;
-        let store = transaction.object_store(OUTBOX).map_err(StorageError::from_js)?;
-        let all: Array = request_result(&store.get_all().map_err(StorageError::from_js)?)
+        Ok(self
+            .all_values(OUTBOX)
             .await?
-            .dyn_into()
-            .map_err(StorageError::from_js)?;
-        let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
-        Ok(all
             .iter()
             .filter_map(|value| {
                 Some(Outgoing {
-                    response_id: text(&value, "response_id")?,
-                    record: text(&value, "record")?,
-                    token: text(&value, "token"),
-                    refused: text(&value, "refused"),
+                    response_id: text_field(&value, "response_id")?,
+                    record: text_field(&value, "record")?,
+                    token: text_field(&value, "token"),
+                    refused: text_field(&value, "refused"),
                 })
             })
             .collect())
@@ -416,21 +416,16 @@ impl Store {
 
     /// The sent-ledger: every response the server confirmed, with the digest it confirmed.
     pub async fn sent_ledger(&self) -> Result<Vec<SentEntry>, StorageError> {
-        let transaction = self.transaction(SENT, "readonly")?;
-        let store = transaction.object_store(SENT).map_err(StorageError::from_js)?;
-        let all: Array = request_result(&store.get_all().map_err(StorageError::from_js)?)
+        Ok(self
+            .all_values(SENT)
             .await?
-            .dyn_into()
-            .map_err(StorageError::from_js)?;
-        let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
-        Ok(all
             .iter()
             .filter_map(|value| {
                 Some(SentEntry {
-                    response_id: text(&value, "response_id")?,
-                    content_sha256: text(&value, "content_sha256").unwrap_or_default(),
+                    response_id: text_field(&value, "response_id")?,
+                    content_sha256: text_field(&value, "content_sha256").unwrap_or_default(),
                     status: Reflect::get(&value, &"status".into()).ok()?.as_f64()? as u16,
-                    confirmed_at: text(&value, "confirmed_at").unwrap_or_default(),
+                    confirmed_at: text_field(&value, "confirmed_at").unwrap_or_default(),
                 })
             })
             .collect())
@@ -457,11 +452,16 @@ impl Store {
     /// Every stored response as the JSON text it is stored as, readable or not: what a backup
     /// keeps, so that nothing is lost even where this version cannot read it.
     pub async fn response_texts(&self) -> Result<Vec<String>, StorageError> {
-        let transaction = self.transaction(RESPONSES, "readonly")?;
-        let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
-        let all = request_result(&store.get_all().map_err(StorageError::from_js)?).await?;
-        let all: Array = all.dyn_into().map_err(StorageError::from_js)?;
+        let all = self.all_values(RESPONSES).await?;
         Ok(all.iter().filter_map(|value| js_sys::JSON::stringify(&value).ok().map(String::from)).collect())
+    }
+
+    /// Every value of one object store, in key order.
+    async fn all_values(&self, name: &str) -> Result<Array, StorageError> {
+        let transaction = self.transaction(name, "readonly")?;
+        let store = transaction.object_store(name).map_err(StorageError::from_js)?;
+        let all = request_result(&store.get_all().map_err(StorageError::from_js)?).await?;
+        all.dyn_into().map_err(StorageError::from_js)
     }
 
     /// Deletes every stored response. Staff reach this only after saving them (see the staff

@@ -52,6 +52,13 @@ pub struct ResponseRecord {
     pub answers: BTreeMap<String, Answer>,
 }
 
+/// Whether `text` can be a unit, counter, officer or field code: 1 to 64 ASCII letters,
+/// digits, `-`, `_` or `.`. Codes go into records, tallies, file names and the phone page's
+/// address, so they need no escaping anywhere.
+pub fn is_code(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// How the response reached us.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -192,6 +199,16 @@ impl std::error::Error for RecordError {}
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_plain_ascii_of_1_to_64() {
+        for good in ["phuong-1", "quay_2", "ho.tich", "Q1", &"a".repeat(64)] {
+            assert!(is_code(good), "{good}");
+        }
+        for bad in ["", "phường-1", "quay 2", "a/b", "<b>", &"a".repeat(65)] {
+            assert!(!is_code(bad), "{bad}");
+        }
+    }
 
     pub(crate) fn record(id: &str, choice: &str) -> ResponseRecord {
         ResponseRecord {

@@ -42,27 +42,12 @@ pub const RATE_LIMITED: u16 = 429;
 pub struct Batch {
     pub format: u32,
     /// Each record's JSON as stored on the device, read by the server one at a time so that
-    /// an unreadable record is refused alone.
+    /// an unreadable record is refused alone (a device sends a text that is not JSON as a
+    /// JSON string).
     pub records: Vec<Box<RawValue>>,
     /// Single-use tokens by response id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tokens: BTreeMap<String, String>,
-}
-
-impl Batch {
-    /// A batch of records given as their stored JSON. A text that is not JSON is sent as a
-    /// JSON string, so the server refuses that record alone and says why.
-    pub fn of_stored(texts: &[String], tokens: BTreeMap<String, String>) -> Batch {
-        let records = texts
-            .iter()
-            .map(|text| {
-                RawValue::from_string(text.clone())
-                    .or_else(|_| RawValue::from_string(serde_json::to_string(text).unwrap_or_default()))
-                    .unwrap_or_else(|_| RawValue::NULL.to_owned())
-            })
-            .collect();
-        Batch { format: SYNC_FORMAT, records, tokens }
-    }
 }
 
 /// The server's answer to one record of a batch, in the batch's order.
@@ -128,12 +113,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stored_texts_travel_as_they_are_and_broken_ones_as_strings() {
-        let batch = Batch::of_stored(&[r#"{"a": 1}"#.to_owned(), "{broken".to_owned()], BTreeMap::new());
-        let json = serde_json::to_string(&batch).unwrap();
-        assert_eq!(json, r#"{"format":1,"records":[{"a": 1},"{broken"]}"#);
-        let back: Batch = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.records[1].get(), r#""{broken""#);
+    fn a_batch_keeps_each_record_as_sent_so_a_broken_one_is_refused_alone() {
+        let json = r#"{"format":1,"records":[{"a": 1},"{broken"]}"#;
+        let batch: Batch = serde_json::from_str(json).unwrap();
+        assert_eq!(batch.records[0].get(), r#"{"a": 1}"#);
+        assert_eq!(batch.records[1].get(), r#""{broken""#);
+        assert!(batch.tokens.is_empty());
     }
 
     #[test]

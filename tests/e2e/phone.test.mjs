@@ -8,30 +8,19 @@ import { readFileSync } from "node:fs";
 import {
   PHONE,
   STAFF_USER,
-  firstPage,
   hailong,
-  launchBrowser,
   openStaff,
   rate,
   serverResponses,
   staffFetch,
-  startServer,
   waitForOfflineReady,
+  withKiosk,
 } from "./harness.mjs";
 
 const PHONE_PATH = "/p/phuong-1/quay-2";
 
 /** Runs `body` with a fresh server and a phone-sized browser, closing both whatever happens. */
-async function withPhone(body) {
-  const server = await startServer();
-  const browser = await launchBrowser({ viewport: PHONE });
-  try {
-    return await body({ server, browser, page: await firstPage(browser) });
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-}
+const withPhone = (body) => withKiosk(body, { viewport: PHONE });
 
 /** What the phone's IndexedDB holds: the ids of its responses, its outbox and its sent-ledger. */
 async function deviceState(page) {
@@ -264,10 +253,7 @@ test("a single-use QR code rates once; opened again it says already rated", { ti
 });
 
 test("a kiosk given a device token sends its responses, those from before included", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, page }) => {
     await page.goto(server.url);
     await rate(page, "hai-long");
     const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
@@ -282,17 +268,11 @@ test("a kiosk given a device token sends its responses, those from before includ
     await rate(page, "rat-hai-long");
     const held = await serverHolds(server, 2);
     assert.deepEqual([...held.values()].sort(), ["hai-long", "rat-hai-long"]);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
 
 test("staff make QR codes per counter and single-use codes from the server, as SVG, and print them", { timeout: 120_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await firstPage(browser);
+  await withKiosk(async ({ server, browser, page }) => {
     await openStaff(page, `${server.url}/staff`);
     await page.locator("#qr-unit").fill("phuong-1");
     await page.locator("#qr-counters").fill("quay-1, quay-2");
@@ -329,8 +309,5 @@ test("staff make QR codes per counter and single-use codes from the server, as S
     await phone.goto(url);
     await rate(phone, "rat-hai-long");
     await serverHolds(server, 1);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
