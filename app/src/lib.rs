@@ -126,11 +126,6 @@ fn kiosk_app() -> Html {
             survey_defs::COUNTER_RATING_ID.to_owned(),
         ),
     };
-    if config.sync {
-        let device_token = (**settings).as_ref().ok().map(|settings| settings.device_token.trim().to_owned());
-        let device_token = device_token.filter(|token| !token.is_empty() && config.channel == survey::Channel::Kiosk);
-        sync::start(store.0.clone(), sync::SyncConfig { device_token });
-    }
     // `?survey=<id>` runs another shipped survey without changing the settings.
     let survey_id = route::query("survey").unwrap_or(default_survey);
     match survey_defs::by_id(&survey_id) {

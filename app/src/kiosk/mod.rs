@@ -108,8 +108,9 @@ pub struct KioskConfig {
     pub channel: Channel,
     /// The single-use token of the QR code a phone came through.
     pub phone_token: Option<String>,
-    /// Each response also waits in the outbox to be sent to the server.
-    pub sync: bool,
+    /// The kiosk's device token for sending to the server it is served from (a phone sends
+    /// without one).
+    pub device_token: Option<String>,
 }
 
 impl Default for KioskConfig {
@@ -127,7 +128,7 @@ impl Default for KioskConfig {
             counter_code: None,
             channel: Channel::Kiosk,
             phone_token: None,
-            sync: false,
+            device_token: None,
         }
     }
 }
@@ -136,6 +137,12 @@ impl Default for KioskConfig {
 pub const PHONE_IDLE_SECONDS: u32 = 600;
 
 impl KioskConfig {
+    /// Whether each response also waits in the outbox to be sent to the server: always on a
+    /// phone, and on a kiosk given a device token.
+    pub fn sync(&self) -> bool {
+        self.channel == Channel::Phone || self.device_token.is_some()
+    }
+
     /// A citizen's own phone at `/p/<unit>/<counter>`, with the QR code's token if it had one.
     pub fn phone(unit: String, counter: String, token: Option<String>) -> KioskConfig {
         KioskConfig {
@@ -143,7 +150,6 @@ impl KioskConfig {
             counter_code: Some(counter),
             channel: Channel::Phone,
             phone_token: token,
-            sync: true,
             idle_seconds: PHONE_IDLE_SECONDS,
             ..KioskConfig::default()
         }
@@ -166,7 +172,7 @@ impl From<&crate::settings::KioskSettings> for KioskConfig {
             counter_code: code(&settings.counter_code),
             channel: Channel::Kiosk,
             phone_token: None,
-            sync: !settings.device_token.is_empty(),
+            device_token: code(settings.device_token.trim()),
         }
     }
 }
@@ -473,8 +479,11 @@ pub fn kiosk(props: &KioskProps) -> Html {
         // phone's QR code has rated already, so the citizen is told before answering.
         let dispatcher = state.dispatcher();
         let token = props.config.phone_token.clone();
-        use_effect_with(props.config.sync, move |sync| {
+        let store = props.store.clone();
+        let device_token = props.config.device_token.clone();
+        use_effect_with(props.config.sync(), move |sync| {
             if *sync {
+                crate::sync::start(store.0.clone(), crate::sync::SyncConfig { device_token });
                 let synced = dispatcher.clone();
                 crate::sync::subscribe(Callback::from(move |status| synced.dispatch(KioskAction::Synced(status))));
             }
@@ -500,7 +509,7 @@ pub fn kiosk(props: &KioskProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         let store = props.store.clone();
-        let (sync, token) = (props.config.sync, props.config.phone_token.clone());
+        let (sync, token) = (props.config.sync(), props.config.phone_token.clone());
         use_effect_with(state.screen.clone(), move |screen| {
             if let Screen::Saving { record } = screen {
                 let record = record.clone();
