@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod download;
 pub mod faces;
+pub mod gesture;
 pub mod kiosk;
 pub mod pin;
 pub mod route;
@@ -42,6 +43,7 @@ pub fn run_staff() {
 
 fn mount<C: BaseComponent<Properties = ()>>() {
     service_worker::register();
+    gesture::install();
     let document = web_sys::window().and_then(|window| window.document());
     match document.and_then(|document| document.get_element_by_id("app")) {
         Some(root) => {

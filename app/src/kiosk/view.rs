@@ -47,7 +47,8 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(KioskAction::SetLang(other)))
     };
     html! {
-        <div class="kiosk-root" lang={lang_code(lang)} onpointerdown={touch} onkeydown={key}>
+        <div class="kiosk-root" lang={lang_code(lang)} onpointerdown={touch} onkeydown={key}
+             data-screen={screen_name(state)}>
             <header class="kiosk-bar">
                 <span class="survey-title">
                     if let Some(unit) = &state.config.unit_name {
@@ -64,6 +65,24 @@ pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) ->
             { idle_warning(state) }
         </div>
     }
+}
+
+/// What names the screen shown, for the rule that a gesture's click stays on the screen it
+/// began on (`crate::gesture`): every screen change changes it.
+/// The idle warning counts as a screen of its own: the touch that lifts it answers nothing.
+fn screen_name(state: &KioskState) -> String {
+    let warning = if state.idle_warning().is_some() { ":warning" } else { "" };
+    let screen = match &state.screen {
+        Screen::Starting => String::from("starting"),
+        Screen::Welcome => "welcome".into(),
+        Screen::Asking => format!("asking:{}", state.session.current_question().id),
+        Screen::Saving { .. } => "saving".into(),
+        Screen::Thanks { .. } => "thanks".into(),
+        Screen::Closed => "closed".into(),
+        Screen::OutOfService { .. } => "out-of-service".into(),
+        Screen::Rated => "rated".into(),
+    };
+    screen + warning
 }
 
 /// Asks for full screen, unless the kiosk already has it.
@@ -134,7 +153,7 @@ fn asking(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> H
                     { for section.map(|title| html! { <span class="section-title">{ format!(" · {}", title.get(lang)) }</span> }) }
                 </p>
             }
-            { inputs::question_input(question, answer, violation, lang, saving, dispatcher.clone()) }
+            { inputs::question_input(question, session.typed(&question.id), violation, lang, saving, dispatcher.clone()) }
             <nav class="question-nav">
                 if !session.is_first() {
                     <button type="button" class="nav-button back" onclick={back} disabled={saving}>
