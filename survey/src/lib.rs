@@ -34,5 +34,5 @@ pub use answer::{Answer, Choices, Violation};
 pub use def::SurveyDef;
 pub use model::{DefError, Problem, ProblemKind, Survey};
 pub use record::{Channel, RecordError, ResponseRecord};
-pub use session::{Event, Outcome, RecordContext, Session};
+pub use session::{Event, Normalizer, Outcome, RecordContext, Session};
 pub use text::{Lang, Text};

@@ -5,6 +5,10 @@
 //! which one is current, and what is wrong with each answer (violations are data, not errors).
 //! It reads no clock and makes no ids: `Submit` and `Abandon` carry them in, so the same events
 //! always give the same record.
+//!
+//! Free text is kept exactly as typed, spaces and line breaks included, for the screen to show
+//! back while the citizen types; what the session takes as the answer (for checks, visibility
+//! and the record) is that text trimmed, normalised to NFC and masked.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -33,8 +37,8 @@ impl RecordContext {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The citizen answered (or changed the answer to) a question. Text should come in
-    /// NFC-normalised; identifying numbers and e-mail addresses are masked here.
+    /// The citizen answered (or changed the answer to) a question. Text comes in as typed;
+    /// the answer taken from it is trimmed, normalised and masked here.
     Answer {
         question_id: String,
         answer: Answer,
@@ -72,10 +76,39 @@ pub enum Outcome {
     Discarded,
 }
 
+/// How free text is put in Unicode normalisation form C. Natively the core does it (its `nfc`
+/// feature); the app passes the browser's `String.prototype.normalize`, which costs the
+/// respondent's download nothing.
+#[derive(Clone, Copy)]
+pub struct Normalizer(pub fn(&str) -> String);
+
+impl Default for Normalizer {
+    fn default() -> Normalizer {
+        Normalizer(crate::text::nfc)
+    }
+}
+
+impl std::fmt::Debug for Normalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Normalizer")
+    }
+}
+
+/// Sessions compare by what the citizen did; how text is normalised is configuration.
+impl PartialEq for Normalizer {
+    fn eq(&self, _: &Normalizer) -> bool {
+        true
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     survey: Arc<Survey>,
     context: RecordContext,
+    normalizer: Normalizer,
+    /// What the citizen entered, exactly (free text untrimmed), for the screen.
+    typed: BTreeMap<String, Answer>,
+    /// The answers taken from it: free text cleaned, empty text absent.
     answers: BTreeMap<String, Answer>,
     violations: BTreeMap<String, Violation>,
     /// Index into `survey.questions` of the current question, always a visible one.
@@ -85,7 +118,20 @@ pub struct Session {
 
 impl Session {
     pub fn new(survey: Arc<Survey>, context: RecordContext) -> Session {
-        Session { survey, context, answers: BTreeMap::new(), violations: BTreeMap::new(), current: 0, finished: false }
+        Session::with_normalizer(survey, context, Normalizer::default())
+    }
+
+    pub fn with_normalizer(survey: Arc<Survey>, context: RecordContext, normalizer: Normalizer) -> Session {
+        Session {
+            survey,
+            context,
+            normalizer,
+            typed: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            violations: BTreeMap::new(),
+            current: 0,
+            finished: false,
+        }
     }
 
     pub fn survey(&self) -> &Survey {
@@ -137,8 +183,14 @@ impl Session {
         self.finished
     }
 
+    /// The answer taken for a question: free text trimmed, normalised and masked.
     pub fn answer(&self, question_id: &str) -> Option<&Answer> {
         self.answers.get(question_id)
+    }
+
+    /// What the citizen entered for a question, exactly as typed, for the screen to show back.
+    pub fn typed(&self, question_id: &str) -> Option<&Answer> {
+        self.typed.get(question_id)
     }
 
     pub fn violation(&self, question_id: &str) -> Option<&Violation> {
@@ -163,7 +215,8 @@ impl Session {
                 if !visible.contains(&index) {
                     return Outcome::Continue;
                 }
-                let answer = clean(answer);
+                self.typed.insert(question_id.clone(), answer.clone());
+                let answer = clean(answer, self.normalizer);
                 if answer.is_empty() {
                     self.answers.remove(&question_id);
                     self.violations.remove(&question_id);
@@ -176,6 +229,7 @@ impl Session {
                 self.answers.insert(question_id, answer);
             }
             Event::Clear { question_id } => {
+                self.typed.remove(&question_id);
                 self.answers.remove(&question_id);
                 self.violations.remove(&question_id);
             }
@@ -223,7 +277,7 @@ impl Session {
                 return Outcome::Partial(self.record(response_id, submitted_at, true, &visible));
             }
             Event::Reset => {
-                *self = Session::new(self.survey.clone(), self.context.clone());
+                *self = Session::with_normalizer(self.survey.clone(), self.context.clone(), self.normalizer);
             }
         }
         Outcome::Continue
@@ -269,10 +323,9 @@ impl Session {
     }
 }
 
-/// Trims free text, normalises it (with the `nfc` feature) and masks what could identify the
-/// citizen.
-fn clean(answer: Answer) -> Answer {
-    let clean_text = |text: &str| mask_identifiers(&crate::text::nfc(text.trim()));
+/// Trims free text, normalises it and masks what could identify the citizen.
+fn clean(answer: Answer, normalizer: Normalizer) -> Answer {
+    let clean_text = |text: &str| mask_identifiers(&(normalizer.0)(text.trim()));
     match answer {
         Answer::Text(text) => Answer::Text(clean_text(&text)),
         Answer::Choices(mut choices) => {
@@ -430,6 +483,26 @@ mod tests {
         );
         assert_eq!(record.answers["y-kien"], Answer::Text(format!("Email: {}", "*".repeat("a.b@example.vn".len()))));
         record.check_against(session.survey()).unwrap();
+    }
+
+    #[test]
+    fn text_typed_key_by_key_keeps_its_spaces_until_it_is_taken() {
+        let mut session = session();
+        session.apply(answer("muc-do", choice("co")));
+        let comment = "Chờ 2 tiếng\nmới đến lượt ";
+        let mut typed = String::new();
+        for key in comment.chars() {
+            typed.push(key);
+            session.apply(answer("y-kien", Answer::Text(typed.clone())));
+            assert_eq!(session.typed("y-kien"), Some(&Answer::Text(typed.clone())), "shown back as typed");
+        }
+        assert_eq!(session.answer("y-kien"), Some(&Answer::Text("Chờ 2 tiếng\nmới đến lượt".into())));
+        session.apply(answer("y-kien", Answer::Text("   ".into())));
+        assert_eq!(session.answer("y-kien"), None, "only spaces is no answer");
+        assert_eq!(session.typed("y-kien"), Some(&Answer::Text("   ".into())), "but the box keeps them");
+        session.apply(answer("y-kien", Answer::Text(" Chờ  lâu\n".into())));
+        let Outcome::Complete(record) = session.apply(submit()) else { panic!("not complete") };
+        assert_eq!(record.answers["y-kien"], Answer::Text("Chờ  lâu".into()), "trimmed once, inner spaces kept");
     }
 
     #[test]

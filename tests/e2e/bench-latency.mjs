@@ -14,7 +14,7 @@ try {
   for (let i = 0; i < taps; i++) {
     // Each citizen meets a freshly loaded kiosk, rather than waiting out the thank-you.
     if (i > 0) await page.reload();
-    await page.locator(`label.level[data-code="${i % 2 ? "hai-long" : "rat-hai-long"}"]`).click();
+    await page.locator(`label.level[data-code="${i % 2 ? "hai-long" : "rat-hai-long"}"]`).tap();
     await page.locator(".thanks").waitFor();
     durations.push(await page.evaluate(() => performance.getEntriesByName("hailong-tap-to-commit").pop().duration));
   }

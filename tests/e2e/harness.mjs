@@ -100,6 +100,9 @@ export async function launchBrowser({ viewport = KIOSK, profile: kept } = {}) {
     headless: true,
     args: FLAGS,
     viewport,
+    // Kiosks and phones are touch screens: citizens' taps are touch events, and the browser
+    // sends the click of a tap after them, as a finger would.
+    hasTouch: true,
     acceptDownloads: true,
     locale: "vi-VN",
     timezoneId: "Asia/Ho_Chi_Minh",
@@ -161,14 +164,14 @@ export async function firstPage(browser) {
 /** Taps a rating level on the kiosk and waits for the thank-you, which appears only once the
  *  response is committed to IndexedDB. */
 export async function rate(page, code) {
-  await page.locator(`label.level[data-code="${code}"]`).click();
+  await page.locator(`label.level[data-code="${code}"]`).tap();
   await page.locator(".thanks").waitFor({ timeout: 10_000 });
 }
 
 /** Taps a rating level, then moves past any follow-up questions without answering them (they
  *  are optional), until the thank-you shows. */
 export async function rateAndFinish(page, code) {
-  await page.locator(`label.level[data-code="${code}"]`).click();
+  await page.locator(`label.level[data-code="${code}"]`).tap();
   for (let step = 0; step < 5; step++) {
     // Either the thank-you, or a question whose button can be pressed (not the brief moment
     // while the response is being stored, when buttons are disabled).
@@ -177,9 +180,63 @@ export async function rateAndFinish(page, code) {
       return document.querySelector(".thanks") || (next && !next.disabled);
     }, null, { timeout: 10_000 });
     if (await page.locator(".thanks").isVisible()) return;
-    await page.locator("button.next").click();
+    await page.locator("button.next").tap();
   }
   await page.locator(".thanks").waitFor({ timeout: 10_000 });
+}
+
+/** Every response record the device's IndexedDB holds, as stored. */
+export async function storedResponses(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("hailong");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction("responses", "readonly").objectStore("responses").getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      })
+  );
+}
+
+/** Taps the middle of `locator` with one finger, as `page.touchscreen.tap` does: the browser
+ *  sends touchstart, touchend, then the click at whatever is under the finger by then. */
+export async function fingerTap(page, locator) {
+  // A citizen scrolls to what is below the fold before touching it.
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`nothing to tap: ${locator}`);
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+/** Certifies the period shown in the staff area: asks, reads the counts to be locked, ticks
+ *  "certify early" where the period is still running, confirms, and waits for the check.
+ *  Resolves to the counts the confirmation showed. */
+export async function certifyPeriod(page) {
+  await page.locator("button.certify").click();
+  const toLock = page.locator(".confirm-certify .to-lock");
+  const counts = {
+    responses: Number(await toLock.getAttribute("data-responses")),
+    partial: Number(await toLock.getAttribute("data-partial")),
+    misuse: Number(await toLock.getAttribute("data-misuse")),
+  };
+  if (await page.locator("#certify-early").count()) await page.locator("#certify-early").check();
+  await page.locator("button.certify-confirm").click();
+  await page.locator(".verified").waitFor();
+  return counts;
+}
+
+/** Fills the kiosk's required unit and counter codes in the open settings form where they
+ *  are still empty, as staff setting up a new kiosk must. */
+export async function fillKioskCodes(page, { unit = "phuong-1", counter = "quay-1" } = {}) {
+  if ((await page.locator("#unit-code").inputValue()) === "") await page.locator("#unit-code").fill(unit);
+  if ((await page.locator("#counter-code").inputValue()) === "") await page.locator("#counter-code").fill(counter);
 }
 
 /** The PIN the tests choose for the staff area. */

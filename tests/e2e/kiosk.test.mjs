@@ -85,19 +85,19 @@ test("with the network gone the kiosk reloads, stores an answer, and it is there
 test("the per-dossier evaluation is answered screen by screen and counted", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
     await page.goto(`${server.url}/?survey=danh-gia-ho-so`);
-    await page.locator("button.start").click();
+    await page.locator("button.start").tap();
     const answers = ["som-hon-hen", "khong-lan", "chi-bo-phan-mot-cua", "khong"];
     for (const [index, code] of answers.entries()) {
       assert.match(await page.locator(".progress").textContent(), new RegExp(`Câu ${index + 1}/5`));
-      await page.locator(`label.level[data-code="${code}"]`).click();
+      await page.locator(`label.level[data-code="${code}"]`).tap();
     }
     // Back to the first question: the answer given is still chosen, and can be kept.
-    await page.locator("button.back").click();
-    await page.locator("button.back").click();
-    await page.locator("button.back").click();
-    await page.locator("button.back").click();
+    await page.locator("button.back").tap();
+    await page.locator("button.back").tap();
+    await page.locator("button.back").tap();
+    await page.locator("button.back").tap();
     assert.equal(await page.locator('label.level[data-code="som-hon-hen"] input').isChecked(), true);
-    for (let i = 0; i < 4; i++) await page.locator("button.next").click();
+    for (let i = 0; i < 4; i++) await page.locator("button.next").tap();
     await rate(page, "hai-long");
 
     const counts = await staffCounts(page, `${server.url}`, "chi-so-1");

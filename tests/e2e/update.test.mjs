@@ -36,9 +36,9 @@ test("a new version deployed mid-survey waits until the citizen is done", { time
     assert.equal(await version(page), "1");
 
     // A citizen starts: not satisfied, so the follow-up question shows.
-    await page.locator('label.level[data-code="khong-hai-long"]').click();
+    await page.locator('label.level[data-code="khong-hai-long"]').tap();
     await page.locator("fieldset.multi").waitFor();
-    await page.locator('label.option[data-code="cho-lau"]').click();
+    await page.locator('label.option[data-code="cho-lau"]').tap();
 
     // Version 2 is deployed at the same address, and the browser finds it.
     await server.stop();
@@ -49,9 +49,9 @@ test("a new version deployed mid-survey waits until the citizen is done", { time
     // The citizen is not disturbed: same page, same answers.
     assert.equal(await page.locator('label.option[data-code="cho-lau"] input').isChecked(), true);
     assert.equal(await version(page), "1");
-    await page.locator("button.next").click();
+    await page.locator("button.next").tap();
     const reloaded = page.waitForEvent("framenavigated", { timeout: 30_000 });
-    await page.locator("button.next").click();
+    await page.locator("button.next").tap();
     await page.locator(".thanks").waitFor();
     assert.equal(await version(page), "1", "the thank-you is still the old version's");
 

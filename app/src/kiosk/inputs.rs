@@ -41,11 +41,7 @@ fn answer_action(question_id: &str, answer: Answer, advance: bool) -> KioskActio
     }
 }
 
-/// Free text as the browser normalises it to NFC, so that `ệ` is stored as one character.
-fn nfc(value: String) -> String {
-    String::from(js_sys::JsString::from(value.as_str()).normalize("NFC"))
-}
-
+/// `answer` is what the citizen entered, as typed (see `Session::typed`).
 pub fn question_input(
     question: &Question,
     answer: Option<&Answer>,
@@ -174,7 +170,7 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let (id, current) = (id.clone(), current.clone());
                 Callback::from(move |event: InputEvent| {
-                    let value = nfc(event.target_unchecked_into::<HtmlInputElement>().value());
+                    let value = event.target_unchecked_into::<HtmlInputElement>().value();
                     let mut next = current.clone();
                     next.other = Some(value);
                     dispatcher.dispatch(answer_action(&id, Answer::Choices(next), false));
@@ -246,7 +242,7 @@ pub fn question_input(
                         Some(area) => area.value(),
                         None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
                     };
-                    dispatcher.dispatch(answer_action(&id, Answer::Text(nfc(value)), false));
+                    dispatcher.dispatch(answer_action(&id, Answer::Text(value), false));
                 })
             };
             let value = match answer {

@@ -46,6 +46,15 @@ pub const BURST_WINDOW_MS: i64 = 60_000;
 pub const TAP_MARK: &str = "hailong-tap";
 pub const COMMIT_MEASURE: &str = "hailong-tap-to-commit";
 
+/// Free text is put in NFC by the browser (`String.prototype.normalize`), so that `ệ` is stored
+/// as one character without the normalisation tables in the respondent's download. Natively
+/// (the reducer's tests) the core's own normaliser serves.
+#[cfg(target_arch = "wasm32")]
+const NORMALIZER: survey::Normalizer =
+    survey::Normalizer(|text| String::from(js_sys::JsString::from(text).normalize("NFC")));
+#[cfg(not(target_arch = "wasm32"))]
+const NORMALIZER: survey::Normalizer = survey::Normalizer(survey::text::nfc);
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     /// Waiting for this device's id from the store.
@@ -243,7 +252,7 @@ pub enum KioskAction {
 impl KioskState {
     pub fn new(survey: Arc<Survey>, config: KioskConfig) -> KioskState {
         KioskState {
-            session: Session::new(survey.clone(), RecordContext::new(Channel::Kiosk)),
+            session: Session::with_normalizer(survey.clone(), RecordContext::new(Channel::Kiosk), NORMALIZER),
             survey,
             lang: config.default_lang,
             config,
@@ -329,7 +338,7 @@ impl Reducible for KioskState {
                 context.counter = self.config.counter_code.clone();
                 context.staff = self.config.staff_code.clone();
                 context.field = self.config.field_code.clone();
-                next.session = Session::new(self.survey.clone(), context);
+                next.session = Session::with_normalizer(self.survey.clone(), context, NORMALIZER);
                 next.screen = match &self.config.hours {
                     Some(hours) if !hours.is_open(now) => Screen::Closed,
                     _ => next.start_screen(),
