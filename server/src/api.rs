@@ -464,8 +464,6 @@ pub struct TallyQuery {
     #[serde(default)]
     include_misuse: Option<bool>,
     #[serde(default)]
-    include_partial: Option<bool>,
-    #[serde(default)]
     min_n: Option<u64>,
 }
 
@@ -507,7 +505,6 @@ impl TallyQuery {
             from: day("from", &self.from)?,
             to: day("to", &self.to)?,
             include_misuse: self.include_misuse.unwrap_or(false),
-            include_partial: self.include_partial.unwrap_or(false),
         };
         let profile =
             parse_profile(self.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;

@@ -53,8 +53,8 @@ enum Command {
         /// Count responses flagged as misuse in the results
         #[arg(long)]
         include_misuse: bool,
-        /// Count partial responses in the results
-        #[arg(long)]
+        /// Gone: an unfinished response counts for every question it answered
+        #[arg(long, hide = true)]
         include_partial: bool,
         /// Write the index table (% satisfied, means, intervals, scores) instead of the tally
         #[arg(long)]
@@ -146,7 +146,13 @@ fn main() -> ExitCode {
             min_n,
             output,
         } => {
-            let options = TallyOptions { by, period, from, to, include_misuse, include_partial };
+            if include_partial {
+                eprintln!(
+                    "hailong: --include-partial is no longer needed: an unfinished response counts for every question it answered (see `_partial` for how many)"
+                );
+                return ExitCode::from(2);
+            }
+            let options = TallyOptions { by, period, from, to, include_misuse };
             let request = cli::tally::TallyRequest { files, defs, options, profile, index, min_n, output };
             cli::tally::tally(&request).map(|()| true)
         }

@@ -4,8 +4,11 @@
 //! field. A tally holds counts only; percentages and indices are derived from counts when a
 //! tally is written out, and rounded once there. So tallies from many kiosks, wards and cities
 //! merge by adding counts (`Tally::merge`), whatever order they arrive in.
-//! Misuse-flagged and partial responses are counted apart and left out of the results unless
-//! asked for; free text never enters a tally.
+//! Misuse-flagged responses are counted apart and left out of the results unless asked for.
+//! An unfinished (partial) response counts for every question it answered, like any other: a
+//! citizen who tapped "Không hài lòng" and walked away said so. Each question's `answered`
+//! says how many answered it, and `_partial` how many responses stopped before the end.
+//! Free text never enters a tally.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -84,8 +87,6 @@ pub struct TallyOptions {
     pub to: Option<Date>,
     /// Count misuse-flagged responses in the results (they are always counted apart).
     pub include_misuse: bool,
-    /// Count partial responses in the results (they are always counted apart).
-    pub include_partial: bool,
 }
 
 /// What identifies a group. Empty strings mean "all": the field was not grouped by (or, for a
@@ -105,11 +106,11 @@ pub struct GroupKey {
 /// The counts of one group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupCounts {
-    /// Responses counted in the results.
+    /// Responses counted in the results, unfinished ones included.
     pub responses: u64,
     /// Responses flagged as misuse, whether or not they were included.
     pub misuse: u64,
-    /// Partial responses, whether or not they were included.
+    /// Unfinished responses, flagged or not: whatever the options, the same number.
     pub partial: u64,
     /// By question id (`question.item` for a matrix item).
     pub questions: BTreeMap<String, QuestionCounts>,
@@ -180,8 +181,6 @@ pub enum Added {
     Counted,
     /// Counted apart as misuse, left out of the results.
     Misuse,
-    /// Counted apart as partial, left out of the results.
-    Partial,
     /// Outside `from`..`to`: not counted at all.
     OutOfRange,
 }
@@ -310,16 +309,14 @@ impl Tally {
             field: by(options.by.field, &record.field),
         };
         let group = self.group(key, survey);
+        // Both counts come first, so neither depends on the other or on the options: a response
+        // both flagged and unfinished is in `_misuse` and in `_partial`, and in `_responses`
+        // only when misuse is included.
+        group.partial += u64::from(record.partial);
         if record.misuse.is_some() {
             group.misuse += 1;
             if !options.include_misuse {
                 return Ok(Added::Misuse);
-            }
-        }
-        if record.partial {
-            group.partial += 1;
-            if !options.include_partial {
-                return Ok(Added::Partial);
             }
         }
         group.responses += 1;

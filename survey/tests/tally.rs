@@ -69,6 +69,17 @@ fn the_worked_example_tallies_by_ward_and_quarter() {
     expect_test::expect_file!["snapshots/worked-example-index.csv"].assert_eq(&csv);
 }
 
+/// `docs/formats.md` shows the worked example's tally and index exactly as they are computed.
+#[test]
+fn the_documented_worked_example_is_the_computed_one() {
+    let docs = include_str!("../../docs/formats.md");
+    for snapshot in
+        [include_str!("snapshots/worked-example-tally.csv"), include_str!("snapshots/worked-example-index.csv")]
+    {
+        assert!(docs.contains(snapshot), "docs/formats.md must show, as computed:\n{snapshot}");
+    }
+}
+
 /// The worked example as a raw export, kept in `tests/data/raw/` for the command-line tests
 /// (`UPDATE_EXPECT=1` rewrites it when the example changes).
 #[test]
@@ -80,11 +91,32 @@ fn the_worked_example_as_a_raw_file() {
 }
 
 #[test]
-fn misuse_and_partial_count_when_asked() {
-    let options = TallyOptions { include_misuse: true, include_partial: true, ..TallyOptions::default() };
-    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
-    let totals = tally.totals("danh-gia-tai-quay", "2026.1");
-    assert_eq!((totals.responses, totals.misuse, totals.partial), (20, 1, 1));
+fn misuse_counts_when_asked_and_an_unfinished_response_always_counts() {
+    for include_misuse in [false, true] {
+        let options = TallyOptions { include_misuse, ..TallyOptions::default() };
+        let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+        let totals = tally.totals("danh-gia-tai-quay", "2026.1");
+        let responses = if include_misuse { 20 } else { 19 };
+        assert_eq!((totals.responses, totals.misuse, totals.partial), (responses, 1, 1), "misuse {include_misuse}");
+        let rating = &totals.questions["muc-do-hai-long"];
+        assert_eq!(rating.options["khong-hai-long"], 4, "ward B's unfinished Không hài lòng is counted");
+    }
+}
+
+/// A response both flagged and unfinished is in `_misuse` and in `_partial` whatever is
+/// included; only `_responses` and the answers follow `include_misuse`.
+#[test]
+fn apart_counts_never_depend_on_the_options() {
+    let mut records = worked_example();
+    let last = records.iter_mut().find(|record| record.partial).unwrap();
+    last.misuse = Some("burst: 5 responses within 60 s".into());
+    let counts = |include_misuse| {
+        let options = TallyOptions { include_misuse, ..TallyOptions::default() };
+        let totals = Tally::count(&catalog(), &records, &options).unwrap().totals("danh-gia-tai-quay", "2026.1");
+        (totals.responses, totals.misuse, totals.partial)
+    };
+    assert_eq!(counts(false), (18, 2, 1));
+    assert_eq!(counts(true), (20, 2, 1));
 }
 
 #[test]
@@ -232,7 +264,8 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     let q4 = Period::parse("2026-Q4").unwrap();
     let records = worked_example();
     let certificate =
-        certify(&catalog(), &survey.id, &survey.version, q4, &records, "2027-01-05T08:00:00+07:00".into()).unwrap();
+        certify(&catalog(), &survey.id, &survey.version, q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
+            .unwrap();
     let tally = certificate.tally().unwrap();
     let page = |lang, min_n| {
         ResultsPage {
@@ -249,9 +282,10 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
         .to_html()
     };
     let html = page(survey::Lang::Vi, DEFAULT_MIN_N);
-    // 18 counted of 20 (one misuse, one partial); 18 of 40 dossiers is 45 %.
-    assert!(html.contains("<p class=\"value\">18</p>"), "{html}");
-    assert!(html.contains("45,0 %"), "{html}");
+    // 19 counted of 20 (one misuse apart; the unfinished one counts for its rating); 19 of 40
+    // dossiers is 47.5 %.
+    assert!(html.contains("<p class=\"value\">19</p>"), "{html}");
+    assert!(html.contains("47,5 %"), "{html}");
     assert!(html.contains("Quý IV năm 2026"));
     assert!(html.contains("UBND phường &lt;Hồng Bàng&gt;"), "the unit's name is escaped");
     assert!(html.contains(&certificate.tally_sha256));
@@ -260,6 +294,6 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     assert!(html.contains("— (dưới 10)"), "{html}");
     assert!(!html.contains("<script"), "no script on the page");
     let english = page(survey::Lang::En, 1);
-    assert!(english.contains("Q4 2026") && english.contains("Response rate") && english.contains("45.0%"));
+    assert!(english.contains("Q4 2026") && english.contains("Response rate") && english.contains("47.5%"));
     assert!(!english.contains("dưới 10"));
 }

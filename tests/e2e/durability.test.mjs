@@ -42,11 +42,11 @@ test("a tap right after the previous thank-you is kept but flagged as misuse", {
   });
 });
 
-test("a citizen who walks away is warned, then kept as partial and the kiosk starts again", { timeout: 120_000 }, async () => {
+test("a citizen who walks away is warned, then kept as partial, counted as not satisfied, and the kiosk starts again", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
     await page.clock.install();
     await page.goto(server.url);
-    await page.locator('label.level[data-code="khong-hai-long"]').click();
+    await page.locator('label.level[data-code="khong-hai-long"]').tap();
     await page.locator("fieldset.multi").waitFor();
     await page.clock.runFor(31_000);
     await page.locator(".idle-warning").waitFor();
@@ -57,7 +57,10 @@ test("a citizen who walks away is warned, then kept as partial and the kiosk sta
     assert.equal(await page.locator("fieldset.multi").count(), 0, "nothing of the last citizen shows");
     await openStaff(page, `${server.url}/staff`);
     const values = await page.locator(".summary dd").allTextContents();
-    assert.deepEqual(values.slice(0, 3), ["0", "0", "1"], "counted: none; misuse: none; partial: one");
+    // The sad tap was an answer: it counts as not satisfied, and the response as unfinished.
+    assert.deepEqual(values.slice(0, 3), ["1", "0", "1"], "counted: one; misuse: none; unfinished: one");
+    const sad = page.locator('table.tally[data-question="muc-do-hai-long"] tr[data-code="khong-hai-long"] .count');
+    assert.equal(await sad.textContent(), "1", "the walk-away's Không hài lòng is counted");
   });
 });
 

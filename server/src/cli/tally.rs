@@ -112,7 +112,7 @@ pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
     let mut tally = Tally::default();
     let mut seen: HashMap<u128, Seen> = HashMap::new();
     let mut conflicts = Vec::new();
-    let (mut counted, mut duplicates, mut apart, mut outside) = (0u64, 0u64, 0u64, 0u64);
+    let (mut counted, mut duplicates, mut apart, mut outside, mut unfinished) = (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut progress = Progress::new();
     for (file_index, path) in request.files.iter().enumerate() {
         let name = path.display();
@@ -146,8 +146,11 @@ pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
                 .add(&catalog, &record, &request.options)
                 .map_err(|err| anyhow::anyhow!("{name}: line {line}: {err}"))?
             {
-                Added::Counted => counted += 1,
-                Added::Misuse | Added::Partial => apart += 1,
+                Added::Counted => {
+                    counted += 1;
+                    unfinished += u64::from(record.partial);
+                }
+                Added::Misuse => apart += 1,
                 Added::OutOfRange => outside += 1,
             }
             if rows.is_multiple_of(4096) {
@@ -175,7 +178,7 @@ pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
     };
     write_output(request.output.as_deref(), &bytes)?;
     eprintln!(
-        "hailong: {counted} responses counted from {} files; {duplicates} duplicates skipped, {apart} misuse or partial counted apart, {outside} outside the dates",
+        "hailong: {counted} responses counted ({unfinished} of them unfinished, for the questions they answered) from {} files; {duplicates} duplicates skipped, {apart} flagged as misuse counted apart, {outside} outside the dates",
         request.files.len()
     );
     Ok(())
