@@ -44,10 +44,16 @@ pub struct StoredTally {
     pub csv: String,
 }
 
-/// Reads a file the staff member picked or dropped.
+/// Reads a file the staff member picked or dropped, byte for byte. `Blob.text()` would drop a
+/// byte-order mark, and the mark is what says a CSV was written for Excel, with a guarding
+/// apostrophe before formula-like cells to remove again; without it every round trip through
+/// the app would add one more apostrophe.
 pub async fn file_text(file: &web_sys::File) -> Result<String, String> {
-    let text = JsFuture::from(file.text()).await.map_err(|err| format!("{err:?}"))?;
-    text.as_string().ok_or_else(|| "the file is not text".into())
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|err| format!("{err:?}"))?;
+    String::from_utf8(js_sys::Uint8Array::new(&buffer).to_vec()).map_err(|_| {
+        "not UTF-8 text: save the file as \"CSV UTF-8\" (an old Vietnamese encoding such as Windows-1258 or TCVN3 is not read)"
+            .into()
+    })
 }
 
 /// Lets the page draw (a progress bar) before going on.
@@ -59,8 +65,8 @@ async fn breathe() {
 pub async fn import_file(store: &SharedStore, name: &str, text: &str, progress: &dyn Fn(f64)) -> FileReport {
     let failed = |reason: String| FileReport::Failed { file: name.to_owned(), reason };
     let first_line = text.trim_start_matches('\u{feff}').lines().next().unwrap_or_default();
-    if text.trim_start().starts_with('{') {
-        return match Backup::from_json(text) {
+    if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+        return match Backup::from_json(text.trim_start_matches('\u{feff}')) {
             Ok(backup) => restore(store, name, backup).await,
             Err(reason) => failed(reason),
         };
@@ -76,7 +82,9 @@ pub async fn import_file(store: &SharedStore, name: &str, text: &str, progress: 
             Ok(tally) => tally,
             Err(err) => return failed(err.to_string()),
         };
-        let key = format!("{TALLY_PREFIX}{}", sha256_hex(text.as_bytes()));
+        // Keyed on the text without its byte-order mark, as earlier versions read it, so that a
+        // tally imported before is still known.
+        let key = format!("{TALLY_PREFIX}{}", sha256_hex(text.trim_start_matches('\u{feff}').as_bytes()));
         return match store.0.setting(&key).await {
             Ok(Some(_)) => FileReport::TallyAgain { file: name.to_owned() },
             Ok(None) => {
