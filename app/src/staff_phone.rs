@@ -31,6 +31,8 @@ pub struct PhoneCodesProps {
 struct Sending {
     outbox: Rc<Vec<Outgoing>>,
     sent: Rc<Vec<SentEntry>>,
+    /// What the sender's last round met, where this device has sent at all.
+    last_round: Option<crate::sync::LastRound>,
 }
 
 fn value(id: &str) -> String {
@@ -53,7 +55,14 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let outbox = store.0.outbox().await.unwrap_or_default();
                 let sent = store.0.sent_ledger().await.unwrap_or_default();
-                sending.set(Some(Sending { outbox: Rc::new(outbox), sent: Rc::new(sent) }));
+                let last_round = store
+                    .0
+                    .setting(crate::storage::LAST_ROUND_KEY)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|json| serde_json::from_str(&json).ok());
+                sending.set(Some(Sending { outbox: Rc::new(outbox), sent: Rc::new(sent), last_round }));
             });
         });
     }
@@ -219,14 +228,22 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
             html! {
                 <>
                     <dl class="summary sending">
-                        <dt>{ "Chờ gửi / Waiting" }</dt><dd class="waiting">{ waiting }</dd>
-                        <dt>{ "Máy chủ đã nhận / Confirmed" }</dt><dd class="sent">{ sending.sent.len() }</dd>
-                        <dt>{ "Máy chủ từ chối / Refused" }</dt><dd class="refused">{ refused.len() }</dd>
+                        <div><dt>{ "Chờ gửi / Waiting" }</dt><dd class="waiting">{ waiting }</dd></div>
+                        <div><dt>{ "Máy chủ đã nhận / Confirmed" }</dt><dd class="sent">{ sending.sent.len() }</dd></div>
+                        <div><dt>{ "Máy chủ từ chối / Refused" }</dt><dd class="refused">{ refused.len() }</dd></div>
                     </dl>
+                    if let Some(round) = &sending.last_round {
+                        <p class={classes!("last-round", (!round.ok).then_some("problem"))} role={(!round.ok).then_some("alert")}>
+                            { format!("Lần gửi gần nhất ({}): {} / Last attempt: {}", round.at, round.words().0, round.words().1) }
+                        </p>
+                    }
                     if !refused.is_empty() {
                         <ul class="refused-list">
-                            { for refused.iter().map(|entry| html! {
-                                <li>{ format!("{}: {}", entry.response_id, entry.refused.clone().unwrap_or_default()) }</li>
+                            { for refused.iter().map(|entry| {
+                                let refused = entry.refused.clone().unwrap_or_default();
+                                let (status, reason) = refused.split_once(' ').unwrap_or((refused.as_str(), ""));
+                                let (vi, en) = crate::sync::refusal_words(status.parse().unwrap_or(0), reason);
+                                html! { <li>{ format!("{}: {vi} / {en}", entry.response_id) }</li> }
                             }) }
                         </ul>
                     }

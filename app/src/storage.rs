@@ -32,6 +32,8 @@ const SENT: &str = "sent";
 /// Settings of this device, keyed by name.
 const SETTINGS: &str = "settings";
 const DEVICE_ID: &str = "device_id";
+/// What the outbox sender's last round met (`crate::sync::LastRound`), for the staff area.
+pub const LAST_ROUND_KEY: &str = "sync_last_round";
 
 #[wasm_bindgen]
 extern "C" {

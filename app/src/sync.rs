@@ -98,10 +98,23 @@ pub fn backoff_ms(failures: u32, random: f64) -> f64 {
 
 async fn run(store: Rc<Store>, config: SyncConfig) {
     let mut failures = 0u32;
+    let mut last_kept = None::<(Option<u16>, String)>;
     loop {
         let round = with_lock(|| send_all(&store, &config)).await;
         let status = status_of(&store, round.is_err()).await;
         publish(status);
+        // The staff area is another page: what the server last said is kept in the store for
+        // it, written only when it changes, not every round.
+        let said = match &round {
+            Ok(()) => (None, String::new()),
+            Err(failure) => (failure.status, failure.message.clone()),
+        };
+        if last_kept.as_ref() != Some(&said) {
+            let at = survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default();
+            if store.put_setting(crate::storage::LAST_ROUND_KEY, &last_round_json(&at, &said)).await.is_ok() {
+                last_kept = Some(said);
+            }
+        }
         let wait = match round {
             Ok(()) => {
                 failures = 0;
@@ -134,14 +147,87 @@ async fn sleep_unless_woken(ms: f64) {
 }
 
 struct Failure {
+    /// The HTTP status of an answer that refused the batch as a whole; `None` when no answer
+    /// came (no connection) or the device itself failed.
+    status: Option<u16>,
     message: String,
     retry_after_ms: Option<f64>,
 }
 
 impl Failure {
     fn new(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), retry_after_ms: None }
+        Failure { status: None, message: message.into(), retry_after_ms: None }
     }
+}
+
+/// The last round as the JSON of [`LastRound`], written with the browser's `JSON` (serde's
+/// derives would cost the citizen's download; the staff area reads it with serde).
+fn last_round_json(at: &str, (status, message): &(Option<u16>, String)) -> String {
+    let round = js_sys::Object::new();
+    let _ = Reflect::set(&round, &"at".into(), &at.into());
+    let _ = Reflect::set(&round, &"ok".into(), &JsValue::from(status.is_none() && message.is_empty()));
+    if let Some(status) = status {
+        let _ = Reflect::set(&round, &"status".into(), &JsValue::from(*status));
+    }
+    let _ = Reflect::set(&round, &"message".into(), &message.as_str().into());
+    js_sys::JSON::stringify(&round).map(String::from).unwrap_or_default()
+}
+
+/// What the device's last round of sending met, as the staff area reads it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct LastRound {
+    /// When, in Vietnam time.
+    pub at: String,
+    /// The server took every batch it was sent.
+    pub ok: bool,
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl LastRound {
+    /// What it means, in words staff understand: (Vietnamese, English).
+    pub fn words(&self) -> (String, String) {
+        if self.ok {
+            return ("máy chủ đã nhận".into(), "the server took everything".into());
+        }
+        match self.status {
+            Some(401) => (
+                "máy chủ trả lời 401: mã thiết bị không đúng hoặc đã bị thu hồi. Nhập lại mã thiết bị trong phần Cài đặt.".into(),
+                "the server answered 401: the device token is wrong or revoked. Enter it again in the settings.".into(),
+            ),
+            Some(413) => ("máy chủ trả lời 413: gói gửi quá lớn".into(), "the server answered 413: the batch is too large".into()),
+            Some(429) => (
+                "máy chủ đang bận (429): thiết bị sẽ tự gửi lại sau".into(),
+                "the server is busy (429): the device sends again later by itself".into(),
+            ),
+            Some(status) if status >= 500 => (
+                format!("máy chủ gặp lỗi ({status}): thiết bị sẽ tự gửi lại sau"),
+                format!("the server failed ({status}): the device sends again later by itself"),
+            ),
+            Some(status) => (format!("máy chủ trả lời {status}: {}", self.message), format!("the server answered {status}: {}", self.message)),
+            None => (
+                format!("chưa kết nối được máy chủ ({}): thiết bị sẽ tự gửi lại khi có mạng", self.message),
+                format!("could not reach the server ({}): the device sends again when there is a connection", self.message),
+            ),
+        }
+    }
+}
+
+/// Why the server refused one record for good, in words staff understand: (Vietnamese,
+/// English). `reason` is the server's own.
+pub fn refusal_words(status: u16, reason: &str) -> (String, String) {
+    let (vi, en) = match status {
+        403 => ("thiếu mã thiết bị hoặc mã không đúng", "no device token, or a wrong one"),
+        409 => (
+            "máy chủ đã có phiếu cùng mã với nội dung khác; bản trên máy chủ được giữ",
+            "the server holds another response with this id; it keeps its own",
+        ),
+        410 => ("mã QR dùng một lần này đã được dùng", "this single-use QR code was used already"),
+        422 => ("phiếu không hợp lệ", "the response is not valid"),
+        _ => ("máy chủ từ chối", "refused by the server"),
+    };
+    (format!("{vi} ({status}: {reason})"), format!("{en} ({status}: {reason})"))
 }
 
 /// Sends every waiting response, batch after batch, until none is left or a batch fails.
@@ -174,7 +260,11 @@ async fn send_all(store: &Store, config: &SyncConfig) -> Result<(), Failure> {
         }
         store.settle(&confirmed, &refused).await.map_err(|err| Failure::new(err.to_string()))?;
         if later {
-            return Err(Failure { message: "the server asked to send some responses later".into(), retry_after_ms });
+            return Err(Failure {
+                status: Some(429),
+                message: "the server asked to send some responses later".into(),
+                retry_after_ms,
+            });
         }
     }
 }
@@ -244,7 +334,7 @@ async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<Re
     }
     let message =
         answer.as_ref().and_then(|answer| field(answer, "error")).and_then(|error| error.as_string()).unwrap_or(text);
-    Err(Failure { message, retry_after_ms })
+    Err(Failure { status: Some(status), message, retry_after_ms })
 }
 
 async fn fetch_json(path: &str, body: &str, bearer: Option<&str>) -> Result<web_sys::Response, Failure> {

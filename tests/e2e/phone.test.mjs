@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import {
   PHONE,
   STAFF_USER,
+  fillKioskCodes,
   hailong,
   openStaff,
   rate,
@@ -258,6 +259,7 @@ test("a kiosk given a device token sends its responses, those from before includ
     await rate(page, "hai-long");
     const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
     await openStaff(page, `${server.url}/staff`);
+    await fillKioskCodes(page);
     await page.locator("#device-token").fill(token);
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".settings-form .saved").waitFor();
@@ -268,6 +270,56 @@ test("a kiosk given a device token sends its responses, those from before includ
     await rate(page, "rat-hai-long");
     const held = await serverHolds(server, 2);
     assert.deepEqual([...held.values()].sort(), ["hai-long", "rat-hai-long"]);
+  });
+});
+
+test("the sending status puts each number under its label, and says in words when the server refuses the device token", { timeout: 120_000 }, async () => {
+  await withKiosk(async ({ server, browser, page }) => {
+    const good = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
+    await openStaff(page, `${server.url}/staff`);
+    await fillKioskCodes(page);
+    // A token of the right form that this server never issued.
+    await page.locator("#device-token").fill("ab".repeat(16));
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".settings-form .saved").waitFor();
+    await page.goto(server.url);
+    await rate(page, "hai-long");
+
+    // Staff look in another tab while the kiosk's tab keeps trying.
+    const staff = await browser.context.newPage();
+    const status = async () => {
+      const cells = {};
+      for (const name of ["waiting", "sent", "refused"]) {
+        const pair = staff.locator(`.summary.sending div:has(dd.${name})`);
+        cells[name] = [(await pair.locator("dt").textContent()).split(" / ")[0], await pair.locator("dd").textContent()];
+      }
+      return cells;
+    };
+    for (let attempt = 0; ; attempt++) {
+      await openStaff(staff, `${server.url}/staff`);
+      if (await staff.locator(".last-round.problem").count()) break;
+      if (attempt > 20) throw new Error("the kiosk's sender never reported its round");
+      await staff.waitForTimeout(500);
+    }
+    assert.deepEqual(await status(), { waiting: ["Chờ gửi", "1"], sent: ["Máy chủ đã nhận", "0"], refused: ["Máy chủ từ chối", "0"] });
+    assert.match(await staff.locator(".last-round").textContent(), /401: mã thiết bị không đúng hoặc đã bị thu hồi/);
+
+    // With the right token the response reaches the server, and the numbers move.
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#device-token").fill(good);
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".settings-form .saved").waitFor();
+    await page.goto(server.url);
+    await serverHolds(server, 1);
+    for (let attempt = 0; ; attempt++) {
+      await openStaff(staff, `${server.url}/staff`);
+      if ((await staff.locator(".summary.sending dd.sent").textContent()) === "1") break;
+      if (attempt > 20) throw new Error("the sent-ledger never showed the confirmed response");
+      await staff.waitForTimeout(500);
+    }
+    assert.deepEqual(await status(), { waiting: ["Chờ gửi", "0"], sent: ["Máy chủ đã nhận", "1"], refused: ["Máy chủ từ chối", "0"] });
+    assert.equal(await staff.locator(".last-round.problem").count(), 0, "the last round went through");
+    assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
   });
 });
 
