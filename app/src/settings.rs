@@ -95,6 +95,13 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
     if survey_defs::by_id(&settings.survey_id).is_none() {
         problems.push(("survey_id", format!("no shipped survey has the id `{}`", settings.survey_id)));
     }
+    // Every response carries them, and tallies split by them: a kiosk without them would
+    // send responses nobody can place.
+    for (field, code) in [("unit_code", &settings.unit_code), ("counter_code", &settings.counter_code)] {
+        if code.is_empty() {
+            problems.push((field, "bắt buộc nhập / required".into()));
+        }
+    }
     let officer_codes = settings.officers.iter().map(|officer| &officer.code);
     let codes = [
         ("unit_code", &settings.unit_code),
@@ -102,7 +109,7 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
         ("field_code", &settings.field_code),
     ];
     for (field, code) in codes.into_iter().chain(officer_codes.map(|code| ("officers", code))) {
-        // A code may be left empty here (the kiosk then records none).
+        // The field and officers may be left empty (the kiosk then records none).
         if !code.is_empty() && !survey::record::is_code(code) {
             problems.push((
                 field,
@@ -141,6 +148,126 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
             .push(("on_duty", "cán bộ trực không có trong danh sách / the officer on duty is not in the list".into()));
     }
     problems
+}
+
+/// The settings form as a staff member fills it in: every field exactly as typed, so that what
+/// the form shows is what is in state (never read back from the page), and numbers are checked
+/// only when saving.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsDraft {
+    pub survey_id: String,
+    pub unit_name: String,
+    pub unit_code: String,
+    pub counter_code: String,
+    pub idle_seconds: String,
+    pub thanks_seconds: String,
+    pub default_lang: survey::Lang,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub open_days: Vec<u8>,
+    /// One officer a line: `code; name`.
+    pub officers: String,
+    pub on_duty: String,
+    pub field_code: String,
+    pub full_screen: bool,
+    pub device_token: String,
+}
+
+/// A text field of the settings form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftField {
+    SurveyId,
+    UnitName,
+    UnitCode,
+    CounterCode,
+    IdleSeconds,
+    ThanksSeconds,
+    OpensAt,
+    ClosesAt,
+    Officers,
+    OnDuty,
+    FieldCode,
+    DeviceToken,
+}
+
+impl SettingsDraft {
+    /// The form filled with stored settings.
+    pub fn of(settings: &KioskSettings) -> SettingsDraft {
+        SettingsDraft {
+            survey_id: settings.survey_id.clone(),
+            unit_name: settings.unit_name.clone(),
+            unit_code: settings.unit_code.clone(),
+            counter_code: settings.counter_code.clone(),
+            idle_seconds: settings.idle_seconds.to_string(),
+            thanks_seconds: settings.thanks_seconds.to_string(),
+            default_lang: settings.default_lang,
+            opens_at: settings.opens_at.clone(),
+            closes_at: settings.closes_at.clone(),
+            open_days: settings.open_days.clone(),
+            officers: settings
+                .officers
+                .iter()
+                .map(|officer| format!("{}; {}", officer.code, officer.name))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            on_duty: settings.on_duty.clone(),
+            field_code: settings.field_code.clone(),
+            full_screen: settings.full_screen,
+            device_token: settings.device_token.clone(),
+        }
+    }
+
+    pub fn field_mut(&mut self, field: DraftField) -> &mut String {
+        match field {
+            DraftField::SurveyId => &mut self.survey_id,
+            DraftField::UnitName => &mut self.unit_name,
+            DraftField::UnitCode => &mut self.unit_code,
+            DraftField::CounterCode => &mut self.counter_code,
+            DraftField::IdleSeconds => &mut self.idle_seconds,
+            DraftField::ThanksSeconds => &mut self.thanks_seconds,
+            DraftField::OpensAt => &mut self.opens_at,
+            DraftField::ClosesAt => &mut self.closes_at,
+            DraftField::Officers => &mut self.officers,
+            DraftField::OnDuty => &mut self.on_duty,
+            DraftField::FieldCode => &mut self.field_code,
+            DraftField::DeviceToken => &mut self.device_token,
+        }
+    }
+
+    /// The settings to store, over `stored` (so that a field the form does not show is kept),
+    /// or every problem, field by field.
+    pub fn settings(&self, stored: &KioskSettings) -> Result<KioskSettings, Vec<(&'static str, String)>> {
+        let mut problems_found = Vec::new();
+        let mut number = |field: &'static str, text: &str| {
+            text.trim().parse::<u32>().unwrap_or_else(|_| {
+                problems_found.push((field, "một số nguyên / a whole number".to_owned()));
+                0
+            })
+        };
+        let idle_seconds = number("idle_seconds", &self.idle_seconds);
+        let thanks_seconds = number("thanks_seconds", &self.thanks_seconds);
+        let settings = KioskSettings {
+            survey_id: self.survey_id.clone(),
+            unit_name: self.unit_name.trim().to_owned(),
+            unit_code: self.unit_code.trim().to_owned(),
+            counter_code: self.counter_code.trim().to_owned(),
+            idle_seconds,
+            thanks_seconds,
+            default_lang: self.default_lang,
+            opens_at: self.opens_at.trim().to_owned(),
+            closes_at: self.closes_at.trim().to_owned(),
+            open_days: self.open_days.clone(),
+            officers: KioskSettings::parse_officers(&self.officers),
+            on_duty: self.on_duty.trim().to_owned(),
+            field_code: self.field_code.trim().to_owned(),
+            full_screen: self.full_screen,
+            device_token: self.device_token.trim().to_owned(),
+            ..stored.clone()
+        };
+        let number_fields: Vec<&str> = problems_found.iter().map(|(field, _)| *field).collect();
+        problems_found.extend(problems(&settings).into_iter().filter(|(field, _)| !number_fields.contains(field)));
+        if problems_found.is_empty() { Ok(settings) } else { Err(problems_found) }
+    }
 }
 
 impl KioskSettings {
@@ -198,10 +325,35 @@ mod tests {
     }
 
     #[test]
-    fn settings_round_trip_and_defaults_are_valid() {
-        let settings = KioskSettings::default();
+    fn settings_round_trip_and_a_kiosk_needs_its_unit_and_counter() {
+        let fresh = KioskSettings::default();
+        let fields: Vec<&str> = problems(&fresh).into_iter().map(|(field, _)| field).collect();
+        assert_eq!(fields, ["unit_code", "counter_code"], "a fresh kiosk is told what to fill in");
+        let settings = KioskSettings { unit_code: "phuong-1".into(), counter_code: "quay-2".into(), ..fresh };
         assert_eq!(problems(&settings), vec![]);
         assert_eq!(KioskSettings::from_json(&settings.to_json()).unwrap(), settings);
+    }
+
+    /// Typed into the form, saved, and shown again: what shows after Save is what was stored,
+    /// and a field added later keeps the others.
+    #[test]
+    fn the_form_gives_back_what_was_saved() {
+        let mut draft = SettingsDraft::of(&KioskSettings::default());
+        *draft.field_mut(DraftField::UnitCode) = " phuong-1 ".into();
+        *draft.field_mut(DraftField::CounterCode) = "quay-2".into();
+        *draft.field_mut(DraftField::Officers) = "cb-01; Nguyễn Văn An".into();
+        let saved = draft.settings(&KioskSettings::default()).unwrap();
+        assert_eq!((saved.unit_code.as_str(), saved.counter_code.as_str()), ("phuong-1", "quay-2"));
+        let mut again = SettingsDraft::of(&saved);
+        assert_eq!(again.settings(&saved).unwrap(), saved, "saving again writes the same");
+        *again.field_mut(DraftField::DeviceToken) = "0123456789abcdef0123".into();
+        let with_token = again.settings(&saved).unwrap();
+        assert_eq!((with_token.unit_code.as_str(), with_token.counter_code.as_str()), ("phuong-1", "quay-2"));
+        assert_eq!(with_token.device_token, "0123456789abcdef0123");
+        *again.field_mut(DraftField::IdleSeconds) = "ba mươi".into();
+        *again.field_mut(DraftField::UnitCode) = String::new();
+        let fields: Vec<&str> = again.settings(&saved).unwrap_err().into_iter().map(|(field, _)| field).collect();
+        assert_eq!(fields, ["idle_seconds", "unit_code"]);
     }
 
     #[test]
@@ -209,12 +361,15 @@ mod tests {
         let bad = KioskSettings {
             survey_id: "khong-co".into(),
             unit_code: "Phường 1".into(),
+            counter_code: "quay-1".into(),
             idle_seconds: 3,
             ..KioskSettings::default()
         };
         let fields: Vec<&str> = problems(&bad).into_iter().map(|(field, _)| field).collect();
         assert_eq!(fields, ["survey_id", "unit_code", "idle_seconds"]);
         let hours = KioskSettings {
+            unit_code: "phuong-1".into(),
+            counter_code: "quay-1".into(),
             opens_at: "17:00".into(),
             closes_at: "07:30".into(),
             on_duty: "cb-9".into(),

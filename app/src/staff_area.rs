@@ -10,7 +10,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::pin::{self, PinLock, PinRecord};
-use crate::settings::{self, KioskSettings};
+use crate::settings::{DraftField, KioskSettings, SettingsDraft};
 use crate::{SETTINGS_KEY, SharedStore, clock, route, staff};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -242,58 +242,141 @@ struct SettingsFormProps {
     damaged: bool,
 }
 
+/// The settings form: the draft as typed, what is stored, and what the last Save said.
+#[derive(Clone, Debug, PartialEq)]
+struct SettingsFormState {
+    draft: SettingsDraft,
+    stored: KioskSettings,
+    /// Checked settings on their way to the store (the effect below writes them).
+    saving: Option<KioskSettings>,
+    message: Option<Result<String, Vec<(&'static str, String)>>>,
+}
+
+enum SettingsFormAction {
+    Edit(DraftField, String),
+    Lang(survey::Lang),
+    Day(u8, bool),
+    FullScreen(bool),
+    Save,
+    /// The store has them; `queued` responses held before now wait to be sent.
+    Saved {
+        settings: KioskSettings,
+        queued: usize,
+    },
+    Failed(String),
+}
+
+impl Reducible for SettingsFormState {
+    type Action = SettingsFormAction;
+
+    fn reduce(self: std::rc::Rc<Self>, action: SettingsFormAction) -> std::rc::Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            SettingsFormAction::Edit(field, value) => *next.draft.field_mut(field) = value,
+            SettingsFormAction::Lang(lang) => next.draft.default_lang = lang,
+            SettingsFormAction::Day(day, open) => {
+                next.draft.open_days.retain(|known| *known != day);
+                if open {
+                    next.draft.open_days.push(day);
+                    next.draft.open_days.sort_unstable();
+                }
+            }
+            SettingsFormAction::FullScreen(on) => next.draft.full_screen = on,
+            SettingsFormAction::Save if self.saving.is_none() => match next.draft.settings(&self.stored) {
+                Ok(settings) => next.saving = Some(settings),
+                Err(problems) => next.message = Some(Err(problems)),
+            },
+            SettingsFormAction::Save => return self,
+            SettingsFormAction::Saved { settings, queued } => {
+                // The form now shows exactly what was stored.
+                next.draft = SettingsDraft::of(&settings);
+                next.stored = settings;
+                next.saving = None;
+                next.message = Some(Ok(match queued {
+                    0 => "Đã lưu. Màn hình đánh giá dùng cài đặt mới khi mở lại. / Saved: the rating screen uses them when it opens again.".into(),
+                    count => format!("Đã lưu; {count} câu trả lời đã có sẽ được gửi về máy chủ. / Saved; {count} stored responses will be sent to the server."),
+                }));
+            }
+            SettingsFormAction::Failed(reason) => {
+                next.saving = None;
+                next.message = Some(Err(vec![("", reason)]));
+            }
+        }
+        std::rc::Rc::new(next)
+    }
+}
+
 #[function_component(SettingsForm)]
 fn settings_form(props: &SettingsFormProps) -> Html {
-    let message = use_state(|| None::<Result<String, Vec<(&'static str, String)>>>);
+    let state = use_reducer(|| SettingsFormState {
+        draft: SettingsDraft::of(&props.settings),
+        stored: props.settings.clone(),
+        saving: None,
+        message: None,
+    });
+    {
+        let (store, dispatcher) = (props.store.clone(), state.dispatcher());
+        use_effect_with(state.saving.clone(), move |saving| {
+            if let Some(settings) = saving.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(err) = store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await {
+                        return dispatcher.dispatch(SettingsFormAction::Failed(err.to_string()));
+                    }
+                    // A kiosk that now sends to the server sends what it holds already, too.
+                    let queued = if settings.device_token.is_empty() { Ok(0) } else { store.0.enqueue_unsent().await };
+                    match queued {
+                        Ok(queued) => dispatcher.dispatch(SettingsFormAction::Saved { settings, queued }),
+                        Err(err) => dispatcher.dispatch(SettingsFormAction::Failed(err.to_string())),
+                    }
+                });
+            }
+        });
+    }
     let on_submit = {
-        let (store, message) = (props.store.clone(), message.clone());
+        let dispatcher = state.dispatcher();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let number = |id: &str| input_value(id).trim().parse().unwrap_or(0);
-            let select = |id: &str| element::<HtmlSelectElement>(id).map(|select| select.value()).unwrap_or_default();
-            let checked = |id: &str| element::<HtmlInputElement>(id).is_some_and(|input| input.checked());
-            let officers_text =
-                element::<web_sys::HtmlTextAreaElement>("officers").map(|area| area.value()).unwrap_or_default();
-            let settings = KioskSettings {
-                survey_id: select("survey"),
-                unit_name: input_value("unit-name").trim().to_owned(),
-                unit_code: input_value("unit-code").trim().to_owned(),
-                counter_code: input_value("counter-code").trim().to_owned(),
-                idle_seconds: number("idle-seconds"),
-                thanks_seconds: number("thanks-seconds"),
-                default_lang: if select("default-lang") == "en" { survey::Lang::En } else { survey::Lang::Vi },
-                opens_at: input_value("opens-at").trim().to_owned(),
-                closes_at: input_value("closes-at").trim().to_owned(),
-                open_days: (1..=7).filter(|day| checked(&format!("day-{day}"))).collect(),
-                officers: KioskSettings::parse_officers(&officers_text),
-                on_duty: input_value("on-duty").trim().to_owned(),
-                field_code: input_value("field-code").trim().to_owned(),
-                full_screen: checked("full-screen"),
-                device_token: input_value("device-token").trim().to_owned(),
-                ..KioskSettings::default()
-            };
-            let problems = settings::problems(&settings);
-            if !problems.is_empty() {
-                message.set(Some(Err(problems)));
-                return;
-            }
-            let (store, message) = (store.clone(), message.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Err(err) = store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await {
-                    return message.set(Some(Err(vec![("", err.to_string())])));
-                }
-                // A kiosk that now sends to the server sends what it holds already, too.
-                let queued = if settings.device_token.is_empty() { Ok(0) } else { store.0.enqueue_unsent().await };
-                match queued {
-                    Ok(0) => message.set(Some(Ok("Đã lưu. Màn hình đánh giá dùng cài đặt mới khi mở lại. / Saved: the rating screen uses them when it opens again.".into()))),
-                    Ok(count) => message.set(Some(Ok(format!("Đã lưu; {count} câu trả lời đã có sẽ được gửi về máy chủ. / Saved; {count} stored responses will be sent to the server.")))),
-                    Err(err) => message.set(Some(Err(vec![("", err.to_string())]))),
-                }
-            });
+            dispatcher.dispatch(SettingsFormAction::Save);
         })
     };
-    let settings = &props.settings;
-    let problem = |field: &str| match &*message {
+    let edit = |field: DraftField| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: InputEvent| {
+            let target = event.target_unchecked_into::<web_sys::EventTarget>();
+            let value = match wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlTextAreaElement>(&target) {
+                Some(area) => area.value(),
+                None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
+            };
+            dispatcher.dispatch(SettingsFormAction::Edit(field, value));
+        })
+    };
+    let choose_survey = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatcher.dispatch(SettingsFormAction::Edit(DraftField::SurveyId, value));
+        })
+    };
+    let choose_lang = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatcher.dispatch(SettingsFormAction::Lang(if value == "en" {
+                survey::Lang::En
+            } else {
+                survey::Lang::Vi
+            }));
+        })
+    };
+    let full_screen = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            dispatcher
+                .dispatch(SettingsFormAction::FullScreen(event.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
+    let draft = &state.draft;
+    let problem = |field: &str| match &state.message {
         Some(Err(problems)) => problems
             .iter()
             .find(|(name, _)| *name == field)
@@ -308,71 +391,79 @@ fn settings_form(props: &SettingsFormProps) -> Html {
             }
             <form class="settings-form" onsubmit={on_submit}>
                 <label for="survey">{ "Khảo sát / Survey" }</label>
-                <select id="survey">
+                <select id="survey" onchange={choose_survey}>
                     { for survey_defs::all().into_iter().map(|survey| html! {
-                        <option value={survey.id.clone()} selected={survey.id == settings.survey_id}>
+                        <option value={survey.id.clone()} selected={survey.id == draft.survey_id}>
                             { format!("{} ({})", survey.title.vi, survey.version) }
                         </option>
                     }) }
                 </select>
                 <label for="unit-name">{ "Tên đơn vị / Unit name" }</label>
-                <input id="unit-name" type="text" value={settings.unit_name.clone()} />
-                <label for="unit-code">{ "Mã đơn vị / Unit code" }</label>
-                <input id="unit-code" type="text" value={settings.unit_code.clone()} placeholder="phuong-hong-bang" />
+                <input id="unit-name" type="text" value={draft.unit_name.clone()} oninput={edit(DraftField::UnitName)} />
+                <label for="unit-code">{ "Mã đơn vị (bắt buộc; ví dụ phuong-hong-bang) / Unit code (required; e.g. phuong-hong-bang)" }</label>
+                <input id="unit-code" type="text" aria-required="true" autocomplete="off" spellcheck="false" value={draft.unit_code.clone()} oninput={edit(DraftField::UnitCode)} />
                 { for problem("unit_code") }
-                <label for="counter-code">{ "Mã quầy / Counter code" }</label>
-                <input id="counter-code" type="text" value={settings.counter_code.clone()} placeholder="quay-1" />
+                <label for="counter-code">{ "Mã quầy (bắt buộc; ví dụ quay-1) / Counter code (required; e.g. quay-1)" }</label>
+                <input id="counter-code" type="text" aria-required="true" autocomplete="off" spellcheck="false" value={draft.counter_code.clone()} oninput={edit(DraftField::CounterCode)} />
                 { for problem("counter_code") }
                 <label for="idle-seconds">{ "Chờ khi không thao tác (giây) / Idle time (s)" }</label>
-                <input id="idle-seconds" type="number" inputmode="numeric" min="10" max="600" value={settings.idle_seconds.to_string()} />
+                <input id="idle-seconds" type="number" inputmode="numeric" min="10" max="600" value={draft.idle_seconds.clone()} oninput={edit(DraftField::IdleSeconds)} />
                 { for problem("idle_seconds") }
                 <label for="thanks-seconds">{ "Màn hình cảm ơn (giây) / Thank-you screen (s)" }</label>
-                <input id="thanks-seconds" type="number" inputmode="numeric" min="2" max="60" value={settings.thanks_seconds.to_string()} />
+                <input id="thanks-seconds" type="number" inputmode="numeric" min="2" max="60" value={draft.thanks_seconds.clone()} oninput={edit(DraftField::ThanksSeconds)} />
                 { for problem("thanks_seconds") }
                 <label for="default-lang">{ "Ngôn ngữ hiển thị trước / Language shown first" }</label>
-                <select id="default-lang">
-                    <option value="vi" selected={settings.default_lang == survey::Lang::Vi}>{ "Tiếng Việt" }</option>
-                    <option value="en" selected={settings.default_lang == survey::Lang::En}>{ "English" }</option>
+                <select id="default-lang" onchange={choose_lang}>
+                    <option value="vi" selected={draft.default_lang == survey::Lang::Vi}>{ "Tiếng Việt" }</option>
+                    <option value="en" selected={draft.default_lang == survey::Lang::En}>{ "English" }</option>
                 </select>
                 <fieldset class="hours">
                     <legend>{ "Giờ làm việc (để trống: luôn mở) / Opening hours (empty: always open)" }</legend>
                     <label for="opens-at">{ "Mở cửa / Opens" }</label>
-                    <input id="opens-at" type="time" value={settings.opens_at.clone()} />
+                    <input id="opens-at" type="time" value={draft.opens_at.clone()} oninput={edit(DraftField::OpensAt)} />
                     <label for="closes-at">{ "Đóng cửa / Closes" }</label>
-                    <input id="closes-at" type="time" value={settings.closes_at.clone()} />
+                    <input id="closes-at" type="time" value={draft.closes_at.clone()} oninput={edit(DraftField::ClosesAt)} />
                     <div class="days">
                         { for ["Thứ 2 / Mon", "Thứ 3 / Tue", "Thứ 4 / Wed", "Thứ 5 / Thu", "Thứ 6 / Fri", "Thứ 7 / Sat", "Chủ nhật / Sun"].iter().enumerate().map(|(index, name)| {
                             let day = index as u8 + 1;
+                            let toggle = {
+                                let dispatcher = state.dispatcher();
+                                Callback::from(move |event: Event| {
+                                    dispatcher.dispatch(SettingsFormAction::Day(day, event.target_unchecked_into::<HtmlInputElement>().checked()))
+                                })
+                            };
                             html! {
-                                <label class="day"><input id={format!("day-{day}")} type="checkbox" checked={settings.open_days.contains(&day)} />{ *name }</label>
+                                <label class="day"><input id={format!("day-{day}")} type="checkbox" checked={draft.open_days.contains(&day)} onchange={toggle} />{ *name }</label>
                             }
                         }) }
                     </div>
                     { for problem("opens_at") }
                 </fieldset>
                 <label for="officers">{ "Cán bộ tại quầy, mỗi dòng: mã; họ tên / Officers, one per line: code; name" }</label>
-                <textarea id="officers" rows="4" value={settings.officers.iter().map(|officer| format!("{}; {}", officer.code, officer.name)).collect::<Vec<_>>().join("\n")} />
+                <textarea id="officers" rows="4" value={draft.officers.clone()} oninput={edit(DraftField::Officers)} />
                 { for problem("officers") }
                 <label for="on-duty">{ "Mã cán bộ đang trực / Code of the officer on duty" }</label>
-                <input id="on-duty" type="text" value={settings.on_duty.clone()} />
+                <input id="on-duty" type="text" value={draft.on_duty.clone()} oninput={edit(DraftField::OnDuty)} />
                 { for problem("on_duty") }
-                <label for="field-code">{ "Mã lĩnh vực / Field code" }</label>
-                <input id="field-code" type="text" value={settings.field_code.clone()} placeholder="ho-tich" />
+                <label for="field-code">{ "Mã lĩnh vực (ví dụ ho-tich) / Field code (e.g. ho-tich)" }</label>
+                <input id="field-code" type="text" value={draft.field_code.clone()} oninput={edit(DraftField::FieldCode)} />
                 { for problem("field_code") }
                 <label for="device-token">{ "Mã thiết bị để gửi về máy chủ (để trống: không gửi) / Device token for sending to the server (empty: keep here)" }</label>
-                <input id="device-token" type="text" autocomplete="off" spellcheck="false" value={settings.device_token.clone()} />
+                <input id="device-token" type="text" autocomplete="off" spellcheck="false" value={draft.device_token.clone()} oninput={edit(DraftField::DeviceToken)} />
                 { for problem("device_token") }
                 <label class="day" for="full-screen">
-                    <input id="full-screen" type="checkbox" checked={settings.full_screen} />
+                    <input id="full-screen" type="checkbox" checked={draft.full_screen} onchange={full_screen} />
                     { "Toàn màn hình từ lần chạm đầu tiên / Full screen from the first touch" }
                 </label>
-                <button type="submit" class="action">{ "Lưu cài đặt / Save settings" }</button>
-                if let Some(Ok(saved)) = &*message {
+                <button type="submit" class="action" disabled={state.saving.is_some()}>{ "Lưu cài đặt / Save settings" }</button>
+                if let Some(Ok(saved)) = &state.message {
                     <p class="saved" role="status">{ saved }</p>
                 }
-                if let Some(Err(problems)) = &*message {
+                if let Some(Err(problems)) = &state.message {
                     if problems.iter().any(|(field, _)| field.is_empty()) {
                         <p class="violation" role="alert">{ problems.iter().map(|(_, text)| text.clone()).collect::<Vec<_>>().join("; ") }</p>
+                    } else {
+                        <p class="violation" role="alert">{ "Chưa lưu: xem các ô được đánh dấu. / Not saved: see the fields marked." }</p>
                     }
                 }
             </form>

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TEST_PIN, openStaff, rate, withKiosk } from "./harness.mjs";
+import { TEST_PIN, fillKioskCodes, openStaff, rate, withKiosk } from "./harness.mjs";
 
 async function tryPin(page, pin) {
   await page.locator("#pin").fill(pin);
@@ -40,6 +40,7 @@ test("settings saved by staff survive a reload and go into every response", { ti
   await withKiosk(async ({ server, browser, page }) => {
     await openStaff(page, `${server.url}/staff`);
     await page.locator("#unit-code").fill("Phường 1");
+    await page.locator("#counter-code").fill("quay-2");
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".field-problem").waitFor();
 
@@ -75,6 +76,64 @@ test("settings saved by staff survive a reload and go into every response", { ti
   });
 });
 
+/** What the settings form shows now, field by field. */
+async function formValues(page) {
+  const values = {};
+  for (const id of ["unit-name", "unit-code", "counter-code", "device-token", "idle-seconds"]) {
+    values[id] = await page.locator(`#${id}`).inputValue();
+  }
+  return values;
+}
+
+/** Clears a field and types into it key by key, as staff do. */
+async function typeInto(page, id, text) {
+  await page.locator(`#${id}`).fill("");
+  await page.locator(`#${id}`).click();
+  await page.keyboard.type(text);
+}
+
+test("what the settings form shows after Save is what was stored, and a later Save keeps it", { timeout: 120_000 }, async () => {
+  await withKiosk(async ({ server, browser, page }) => {
+    await openStaff(page, `${server.url}/staff`);
+    // A fresh kiosk: the codes are required, and a placeholder is never taken for a value.
+    assert.equal(await page.locator("#unit-code").inputValue(), "");
+    await page.locator(".settings-form button[type=submit]").click();
+    assert.equal(await page.locator(".field-problem").count(), 2, "unit and counter codes are required");
+
+    await typeInto(page, "unit-name", "Bộ phận Một cửa phường Hồng Bàng");
+    await typeInto(page, "unit-code", "phuong-hong-bang");
+    await typeInto(page, "counter-code", "quay-2");
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+    const saved = {
+      "unit-name": "Bộ phận Một cửa phường Hồng Bàng",
+      "unit-code": "phuong-hong-bang",
+      "counter-code": "quay-2",
+      "device-token": "",
+      "idle-seconds": "30",
+    };
+    assert.deepEqual(await formValues(page), saved, "the first Save on a fresh kiosk blanks nothing");
+
+    // The device token added afterwards keeps the unit and counter.
+    const token = "0123456789abcdef0123456789abcdef";
+    await typeInto(page, "device-token", token);
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+    assert.deepEqual(await formValues(page), { ...saved, "device-token": token });
+    // Saved twice: the second Save writes what the form shows, not older values.
+    await typeInto(page, "counter-code", "quay-3");
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+    const expected = { ...saved, "device-token": token, "counter-code": "quay-3" };
+    assert.deepEqual(await formValues(page), expected);
+    await openStaff(page, `${server.url}/staff`);
+    assert.deepEqual(await formValues(page), expected, "as stored, across a reload");
+    assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
+  });
+});
+
 test("outside the opening hours set by staff the kiosk is closed and stores nothing", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
     // Sunday 22 November 2026, 10:00 in Vietnam.
@@ -83,6 +142,7 @@ test("outside the opening hours set by staff the kiosk is closed and stores noth
     await page.locator("#opens-at").fill("07:30");
     await page.locator("#closes-at").fill("17:00");
     await page.locator("#day-7").uncheck();
+    await fillKioskCodes(page);
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".saved").waitFor();
 
@@ -103,6 +163,7 @@ test("with full screen set, the kiosk fills the screen at the first touch", { ti
   await withKiosk(async ({ server, browser, page }) => {
     await openStaff(page, `${server.url}/staff`);
     await page.locator("#full-screen").check();
+    await fillKioskCodes(page);
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".saved").waitFor();
     await page.goto(server.url);
