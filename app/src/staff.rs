@@ -16,7 +16,7 @@ use survey::period::{Period, parse_day};
 use survey::privacy::{COMMENT_COLUMNS, comment_rows};
 use survey::publish::{ResultsPage, bar_chart, overall_bars};
 use survey::tally::{Catalog, GroupBy, GroupCounts, POINTS, Slot, TALLY_COLUMNS, Tally, TallyOptions, percent};
-use survey::{Lang, ResponseRecord, Survey};
+use survey::{Answer, Lang, ResponseRecord, Survey};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -104,7 +104,6 @@ struct View {
     period: Period,
     by: GroupBy,
     include_misuse: bool,
-    include_partial: bool,
     /// Only this device's own responses, or everything stored here (imports included).
     own_only: bool,
 }
@@ -127,7 +126,6 @@ fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
         from: Some(view.period.start),
         to: Some(view.period.end),
         include_misuse: view.include_misuse,
-        include_partial: view.include_partial,
         ..TallyOptions::default()
     };
     let mut tally = Tally::default();
@@ -230,7 +228,6 @@ pub fn staff(props: &StaffProps) -> Html {
         period: recent.first().copied().unwrap_or(Period { start: time::Date::MIN, end: time::Date::MIN }),
         by: GroupBy::default(),
         include_misuse: false,
-        include_partial: false,
         own_only: false,
     });
     let custom = use_state(|| false);
@@ -364,7 +361,6 @@ fn view_controls(props: &ViewControlsProps) -> Html {
                     field: checked("by-field"),
                 },
                 include_misuse: checked("include-misuse"),
-                include_partial: checked("include-partial"),
                 own_only: select_value("source") == "own",
             });
         })
@@ -407,7 +403,6 @@ fn view_controls(props: &ViewControlsProps) -> Html {
             <fieldset class="control">
                 <legend>{ "Tính cả / Also count" }</legend>
                 <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={read.clone()} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
-                <label><input id="include-partial" type="checkbox" checked={view.include_partial} onchange={read.clone()} />{ "Phiếu chưa hoàn thành / Unfinished" }</label>
             </fieldset>
             <div class="control">
                 <label for="source">{ "Dữ liệu / Data" }</label>
@@ -444,7 +439,10 @@ fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html
                 let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
                 html! {
                 <table class="tally" data-question={question_id.clone()}>
-                    <caption>{ caption(survey, &question_id) }</caption>
+                    <caption>
+                        { caption(survey, &question_id) }
+                        <span class="answered">{ format!(" · {} người trả lời / answered", counts.answered) }</span>
+                    </caption>
                     <thead><tr>
                         <th scope="col">{ "Câu trả lời / Answer" }</th>
                         <th scope="col" class="num">{ "Số lượt / Count" }</th>
@@ -464,7 +462,7 @@ fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html
                     </tbody>
                 </table>
             }}) }
-            { flagged_list(&figures.records) }
+            { flagged_list(survey, &figures.records) }
             if !data.unreadable.is_empty() || !data.damaged.is_empty() {
                 <section class="warning" role="alert">
                     <h2>{ format!("{} bản ghi không đọc được / unreadable records", data.unreadable.len() + data.damaged.len()) }</h2>
@@ -570,8 +568,39 @@ fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
     }
 }
 
-/// The period's misuse-flagged and unfinished responses, for staff to look at.
-fn flagged_list(records: &[ResponseRecord]) -> Html {
+/// What a response answered, in the survey's words: "question: answer" for each choice-like
+/// question answered, so staff see what a flagged or unfinished response said.
+fn answers_in_words(survey: &Survey, record: &ResponseRecord) -> String {
+    let label = |question: &survey::model::Question, code: &str| {
+        question
+            .kind
+            .choices()
+            .into_iter()
+            .find(|choice| choice.code == code)
+            .map_or(code.to_owned(), |choice| choice.label.vi)
+    };
+    let said: Vec<String> = survey
+        .questions
+        .iter()
+        .filter_map(|question| {
+            let answer = match record.answers.get(&question.id)? {
+                Answer::Choice(code) => label(question, code),
+                Answer::Choices(choices) => {
+                    choices.codes.iter().map(|code| label(question, code)).collect::<Vec<_>>().join(", ")
+                }
+                Answer::Number(number) => number.to_string(),
+                Answer::Matrix(levels) => format!("{} mục / items", levels.len()),
+                Answer::Text(_) => "(ý kiến / a comment)".into(),
+            };
+            Some(format!("{}: {answer}", question.text.vi))
+        })
+        .collect();
+    if said.is_empty() { "không trả lời câu nào / nothing answered".into() } else { said.join("; ") }
+}
+
+/// The period's misuse-flagged and unfinished responses, for staff to look at, with what each
+/// answered (an unfinished response counts for the questions it answered).
+fn flagged_list(survey: &Survey, records: &[ResponseRecord]) -> Html {
     let flagged: Vec<&ResponseRecord> =
         records.iter().filter(|record| record.misuse.is_some() || record.partial).collect();
     if flagged.is_empty() {
@@ -584,10 +613,12 @@ fn flagged_list(records: &[ResponseRecord]) -> Html {
                 { for flagged.iter().map(|record| html! {
                     <li>
                         { format!("{} · {} · ", record.submitted_at, record.counter.as_deref().unwrap_or("–")) }
-                        { match &record.misuse {
-                            Some(reason) => format!("nghi lạm dụng / misuse: {reason}"),
-                            None => "chưa hoàn thành / unfinished".into(),
+                        { match (&record.misuse, record.partial) {
+                            (Some(reason), false) => format!("nghi lạm dụng / misuse: {reason}"),
+                            (Some(reason), true) => format!("nghi lạm dụng / misuse: {reason}; chưa hoàn thành / unfinished"),
+                            (None, _) => "chưa hoàn thành / unfinished".into(),
                         } }
+                        <br /><span class="answers">{ answers_in_words(survey, record) }</span>
                     </li>
                 }) }
             </ul>
@@ -604,36 +635,69 @@ struct CertificationProps {
     on_change: Callback<()>,
 }
 
+/// What certifying locks, in words: the responses the published page counts, with the
+/// unfinished and misuse-flagged ones named apart, so that no number differs without a reason.
+fn counted_in_words(counts: &GroupCounts) -> String {
+    format!(
+        "{} phiếu được tính (trong đó {} phiếu chưa hoàn thành, tính cho các câu đã trả lời); {} phiếu nghi lạm dụng để riêng, không tính. / \
+         {} responses counted ({} of them unfinished, counted for the questions they answered); {} flagged as misuse kept apart, not counted.",
+        counts.responses, counts.partial, counts.misuse, counts.responses, counts.partial, counts.misuse
+    )
+}
+
 #[function_component(Certification)]
 fn certification(props: &CertificationProps) -> Html {
     let notice = use_state(|| None::<Notice>);
+    // Certifying is two steps: the counts to be locked are shown, then confirmed.
+    let confirming = use_state(|| false);
+    let early = use_state(|| false);
     let key = certificate_key(&props.survey, props.period);
     let data = &props.data.0;
     let certificate = data.certificates.get(&key);
     let catalog = Catalog::new([(*props.survey).clone()]);
+    let ended = props.period.end < today();
     let on_certify = {
-        let (store, survey, period, data, notice, on_change) = (
+        let (store, survey, period, data, notice, on_change, confirming, early) = (
             props.store.clone(),
             props.survey.clone(),
             props.period,
             data.clone(),
             notice.clone(),
             props.on_change.clone(),
+            confirming.clone(),
+            early.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let catalog = Catalog::new([(*survey).clone()]);
-            let certificate =
-                match certify::certify(&catalog, &survey.id, &survey.version, period, data.records.iter(), now_stamp())
-                {
-                    Ok(certificate) => certificate,
-                    Err(err) => return notice.set(Some(Notice::Problem(err.to_string()))),
-                };
-            let (store, notice, on_change, key) =
-                (store.clone(), notice.clone(), on_change.clone(), certificate_key(&survey, period));
+            let certificate = match certify::certify(
+                &catalog,
+                &survey.id,
+                &survey.version,
+                period,
+                data.records.iter(),
+                now_stamp(),
+                *early,
+            ) {
+                Ok(certificate) => certificate,
+                Err(certify::CertifyError::NotEnded { last_day }) => {
+                    return notice.set(Some(Notice::Problem(format!(
+                        "Kỳ này đến hết ngày {last_day} mới kết thúc: chốt sau ngày đó, hoặc đánh dấu chốt sớm. / The period runs until {last_day}: certify it afterwards, or tick that you certify early."
+                    ))));
+                }
+                Err(err) => return notice.set(Some(Notice::Problem(err.to_string()))),
+            };
+            let (store, notice, on_change, key, confirming) = (
+                store.clone(),
+                notice.clone(),
+                on_change.clone(),
+                certificate_key(&survey, period),
+                confirming.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match store.0.put_setting(&key, &certificate.to_json()).await {
                     Ok(()) => {
                         notice.set(None);
+                        confirming.set(false);
                         on_change.emit(());
                     }
                     Err(err) => notice.set(Some(Notice::Problem(err.to_string()))),
@@ -641,14 +705,60 @@ fn certification(props: &CertificationProps) -> Html {
             });
         })
     };
+    let ask = {
+        let (confirming, notice) = (confirming.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            notice.set(None);
+            confirming.set(true);
+        })
+    };
+    let cancel = {
+        let (confirming, early) = (confirming.clone(), early.clone());
+        Callback::from(move |_: MouseEvent| {
+            confirming.set(false);
+            early.set(false);
+        })
+    };
+    let tick_early = {
+        let early = early.clone();
+        Callback::from(move |event: Event| early.set(event.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+    let to_lock =
+        certify::period_tally(&catalog, &props.survey.id, &props.survey.version, props.period, data.records.iter())
+            .map(|tally| tally.totals(&props.survey.id, &props.survey.version))
+            .unwrap_or_default();
     let status = match certificate {
-        None => html! {
+        None if !*confirming => html! {
             <>
                 <p>{ "Kỳ này chưa chốt. Khi chốt, bảng tổng hợp và mã SHA-256 của nó được lưu lại; trang công bố dùng đúng số liệu đó. / This period is not certified: certifying stores its tally and the tally's SHA-256, and the published page uses exactly those figures." }</p>
-                <button type="button" class="action certify" onclick={on_certify}>
-                    { format!("Chốt số liệu {} / Certify {}", props.period.label(Lang::Vi), props.period.label(Lang::En)) }
+                <button type="button" class="action certify" onclick={ask}>
+                    { format!("Chốt số liệu {}… / Certify {}…", props.period.label(Lang::Vi), props.period.label(Lang::En)) }
                 </button>
             </>
+        },
+        None => html! {
+            <div class="confirm-certify" role="group" aria-labelledby="confirm-certify-title">
+                <p id="confirm-certify-title"><strong>
+                    { format!("Chốt số liệu {}? / Certify {}?", props.period.label(Lang::Vi), props.period.label(Lang::En)) }
+                </strong></p>
+                <p class="to-lock" data-responses={to_lock.responses.to_string()} data-partial={to_lock.partial.to_string()} data-misuse={to_lock.misuse.to_string()}>
+                    { counted_in_words(&to_lock) }
+                </p>
+                <p>{ "Sau khi chốt, trang công bố dùng đúng các số này; phiếu đến sau được liệt kê riêng. / Once certified, the published page uses exactly these figures; responses that arrive later are listed apart." }</p>
+                if !ended {
+                    <p class="violation">{ format!("Kỳ này chưa kết thúc (đến hết ngày {}). / This period has not ended (it runs until {}).", props.period.end, props.period.end) }</p>
+                    <label class="day">
+                        <input id="certify-early" type="checkbox" checked={*early} onchange={tick_early} />
+                        { "Tôi chốt sớm, trước khi kỳ kết thúc; trang công bố sẽ ghi rõ điều này. / I certify early, before the period ends; the published page will say so." }
+                    </label>
+                }
+                <div class="actions">
+                    <button type="button" class="action certify-confirm" onclick={on_certify} disabled={!ended && !*early}>
+                        { "Xác nhận chốt / Confirm" }
+                    </button>
+                    <button type="button" class="action secondary certify-cancel" onclick={cancel}>{ "Hủy / Cancel" }</button>
+                </div>
+            </div>
         },
         Some(certificate) => {
             let check = certificate
@@ -660,7 +770,11 @@ fn certification(props: &CertificationProps) -> Html {
             html! {
                 <>
                     <p class="certified">
-                        { format!("Đã chốt lúc {} ({} phiếu). / Certified on {} ({} responses).", survey::vn_time::readable(&certificate.certified_at, Lang::Vi), certificate.responses.len(), survey::vn_time::readable(&certificate.certified_at, Lang::En), certificate.responses.len()) }
+                        { format!("Đã chốt lúc {} / Certified on {}", survey::vn_time::readable(&certificate.certified_at, Lang::Vi), survey::vn_time::readable(&certificate.certified_at, Lang::En)) }
+                        if certificate.early {
+                            <br />{ "Chốt sớm, trước khi kỳ kết thúc. / Certified early, before the period ended." }
+                        }
+                        <br /><span class="locked-counts">{ certificate.counts().map(|counts| counted_in_words(&counts)).unwrap_or_default() }</span>
                         <br />{ "SHA-256: " }<code class="digest">{ &certificate.tally_sha256 }</code>
                     </p>
                     if check.holds() {

@@ -520,6 +520,7 @@ async fn the_results_page_is_served_for_certified_periods_only_with_a_strict_pol
         period,
         &stored,
         "2027-01-02T08:00:00+07:00".into(),
+        false,
     )
     .unwrap();
     server.store.put_certificate(&certificate).unwrap();

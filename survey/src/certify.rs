@@ -1,7 +1,8 @@
 //! Certified periods: once staff lock a period, its published figures cannot change silently.
 //!
 //! A [`Certificate`] keeps the period's tally as canonical CSV (RFC 4180, grouped by unit,
-//! counter and field; misuse and partial responses apart) with the SHA-256 digest of that CSV,
+//! counter and field; misuse apart, unfinished responses counted for what they answered) with
+//! the SHA-256 digest of that CSV,
 //! and the id and SHA-256 of every response it counted. [`verify`] recounts from the responses
 //! stored now and says what differs: a response changed or gone, a digest that no longer
 //! matches, and responses that arrived for the period after it was locked (*late*), which are
@@ -34,8 +35,45 @@ pub struct Certificate {
     pub tally_csv: String,
     /// SHA-256 of `tally_csv`'s bytes, lower-case hex.
     pub tally_sha256: String,
-    /// Each counted response's id and the SHA-256 of its stored JSON.
+    /// Each response of the period's id and the SHA-256 of its stored JSON: those counted and
+    /// those flagged as misuse (kept apart in the tally, but locked too).
     pub responses: BTreeMap<String, String>,
+    /// Certified before the period had ended, as staff chose to; the published page says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+}
+
+/// Why a period cannot be certified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertifyError {
+    /// The period's last day is today or later, and certifying early was not asked for.
+    NotEnded {
+        last_day: time::Date,
+    },
+    /// The time of certifying is not an RFC 3339 time.
+    BadTime(String),
+    Tally(TallyError),
+}
+
+impl std::fmt::Display for CertifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CertifyError::NotEnded { last_day } => write!(
+                f,
+                "the period runs until {last_day}: certify it after it has ended, or say that it is certified early"
+            ),
+            CertifyError::BadTime(time) => write!(f, "`{time}` is not a time written in RFC 3339"),
+            CertifyError::Tally(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for CertifyError {}
+
+impl From<TallyError> for CertifyError {
+    fn from(err: TallyError) -> CertifyError {
+        CertifyError::Tally(err)
+    }
 }
 
 /// How the certified tally is grouped: what the public page may show (never per officer).
@@ -90,7 +128,9 @@ pub fn period_tally<'a>(
     Ok(tally)
 }
 
-/// Locks a period's figures from the records given (the device's own and those imported).
+/// Locks a period's figures from the records given (the device's own and those imported), at
+/// `certified_at`. A period that has not ended (its last day is that day or later) is refused
+/// unless `early` says staff certify it early, which the certificate then records.
 pub fn certify<'a>(
     catalog: &Catalog,
     survey_id: &str,
@@ -98,7 +138,14 @@ pub fn certify<'a>(
     period: Period,
     records: impl IntoIterator<Item = &'a ResponseRecord>,
     certified_at: String,
-) -> Result<Certificate, TallyError> {
+    early: bool,
+) -> Result<Certificate, CertifyError> {
+    let instant =
+        crate::vn_time::parse_rfc3339(&certified_at).map_err(|_| CertifyError::BadTime(certified_at.clone()))?;
+    let ended = crate::vn_time::vietnam_date(instant) > period.end;
+    if !ended && !early {
+        return Err(CertifyError::NotEnded { last_day: period.end });
+    }
     let records: Vec<&ResponseRecord> = in_period(records, survey_id, survey_version, period).collect();
     let tally = period_tally(catalog, survey_id, survey_version, period, records.iter().copied())?;
     let tally_csv = String::from_utf8_lossy(&tally.to_csv(CsvProfile::Rfc4180)).into_owned();
@@ -111,6 +158,7 @@ pub fn certify<'a>(
         tally_sha256: sha256_hex(tally_csv.as_bytes()),
         tally_csv,
         responses: records.iter().map(|record| (record.response_id.clone(), record_digest(record))).collect(),
+        early: !ended,
     })
 }
 
@@ -157,6 +205,12 @@ impl Certificate {
     /// The certified tally, as locked.
     pub fn tally(&self) -> Result<Tally, crate::import::CsvError> {
         Tally::read_csv(self.tally_csv.as_bytes())
+    }
+
+    /// The certified counts of all groups together: the responses the published page counts,
+    /// and the unfinished and misuse-flagged ones named apart.
+    pub fn counts(&self) -> Result<crate::tally::GroupCounts, crate::import::CsvError> {
+        Ok(self.tally()?.totals(&self.survey_id, &self.survey_version))
     }
 
     /// Checks the certificate against the records stored now.

@@ -398,8 +398,13 @@ impl ResultsPage<'_> {
         // Certification and method.
         html.push_str("<footer>");
         if let Some(certificate) = self.certificate {
+            let early = if certificate.early {
+                format!(" {}", t("(chốt sớm, trước khi kỳ kết thúc)", "(certified early, before the period ended)"))
+            } else {
+                String::new()
+            };
             html.push_str(&format!(
-                "<p class=\"certified\">{} {}. {} <code>{}</code></p>",
+                "<p class=\"certified\">{} {}{early}. {} <code>{}</code></p>",
                 t("Số liệu đã được chốt lúc", "Figures certified on"),
                 escape(&crate::vn_time::readable(&certificate.certified_at, lang)),
                 t("Mã kiểm tra SHA-256 của bảng tổng hợp:", "SHA-256 of the certified tally:"),
@@ -410,7 +415,7 @@ impl ResultsPage<'_> {
             Lang::Vi => format!(
                 "Phương pháp: người dân, tổ chức tự đánh giá tại quầy (máy tính bảng) hoặc bằng điện thoại, không ghi danh tính. \
                  Tỷ lệ hài lòng là số phiếu chọn \"Hài lòng\" hoặc \"Rất hài lòng\" chia cho số phiếu trả lời câu hỏi, kèm khoảng tin cậy 95 % (Wilson). \
-                 Phiếu nghi lạm dụng và phiếu chưa hoàn thành không được tính. Nhóm có dưới {} phiếu không công bố số liệu. \
+                 Phiếu nghi lạm dụng không được tính; phiếu chưa hoàn thành được tính cho các câu đã trả lời. Nhóm có dưới {} phiếu không công bố số liệu. \
                  Bộ câu hỏi: {} (phiên bản {}); căn cứ: {}.",
                 self.min_n,
                 survey.title.get(lang),
@@ -420,7 +425,7 @@ impl ResultsPage<'_> {
             Lang::En => format!(
                 "Method: citizens and organisations rated the service themselves, at the counter (tablet) or on their phones, anonymously. \
                  The satisfied share is the responses choosing \"Satisfied\" or \"Very satisfied\" over those answering, with a 95% Wilson interval. \
-                 Responses flagged as misuse and unfinished responses are not counted. Groups of fewer than {} responses are not published. \
+                 Responses flagged as misuse are not counted; unfinished responses count for the questions they answered. Groups of fewer than {} responses are not published. \
                  Questionnaire: {} (version {}); basis: {}.",
                 self.min_n,
                 survey.title.get(lang),

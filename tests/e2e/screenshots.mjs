@@ -6,14 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KIOSK, PHONE, UPRIGHT, firstPage, importFiles, launchBrowser, openStaff, seededRawCsv, startServer } from "./harness.mjs";
+import { KIOSK, PHONE, UPRIGHT, certifyPeriod, fillKioskCodes, firstPage, importFiles, launchBrowser, openStaff, seededRawCsv, startServer } from "./harness.mjs";
 
 const out = process.argv[2] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
 
 /** Shows the kiosk in `lang` (each citizen starts in the default language, Vietnamese). */
 async function useLang(page, lang) {
-  if ((await page.locator(".kiosk-root").getAttribute("lang")) !== lang) await page.locator(".lang-switch").click();
+  if ((await page.locator(".kiosk-root").getAttribute("lang")) !== lang) await page.locator(".lang-switch").tap();
 }
 
 const server = await startServer();
@@ -29,16 +29,16 @@ try {
         await page.locator("label.level").first().waitFor();
         await useLang(page, lang);
         await shot("question");
-        await page.locator('label.level[data-code="khong-hai-long"]').click();
+        await page.locator('label.level[data-code="khong-hai-long"]').tap();
         await page.locator("fieldset.multi").waitFor();
-        await page.locator('label.option[data-code="cho-lau"]').click();
-        await page.locator('label.option[data-code="khac"]').click();
+        await page.locator('label.option[data-code="cho-lau"]').tap();
+        await page.locator('label.option[data-code="khac"]').tap();
         await shot("why");
         await page.locator(".other-text input").fill(lang === "en" ? "No seats to wait" : "Không có chỗ ngồi chờ");
-        await page.locator("button.next").click();
+        await page.locator("button.next").tap();
         await page.locator("textarea").waitFor();
         await shot("comment");
-        await page.locator("button.next").click();
+        await page.locator("button.next").tap();
         await page.locator(".thanks").waitFor();
         await shot("thanks");
 
@@ -46,18 +46,18 @@ try {
         await page.locator("button.start").waitFor();
         await useLang(page, lang);
         await shot("dossier-welcome");
-        await page.locator("button.start").click();
+        await page.locator("button.start").tap();
         await page.locator("label.level").first().waitFor();
         await shot("dossier-question");
 
         await page.goto(`${server.url}/?survey=sipas`);
         await page.locator("button.start").waitFor();
         await useLang(page, lang);
-        await page.locator("button.start").click();
-        for (let i = 0; i < 6; i++) await page.locator("button.next").click();
+        await page.locator("button.start").tap();
+        for (let i = 0; i < 6; i++) await page.locator("button.next").tap();
         await page.locator("fieldset.matrix").waitFor();
-        await page.locator('.matrix-item[data-item="thong-tin"] label.level[data-code="hai-long"]').click();
-        await page.locator("button.next").click();
+        await page.locator('.matrix-item[data-item="thong-tin"] label.level[data-code="hai-long"]').tap();
+        await page.locator("button.next").tap();
         await page.locator(".violation").waitFor();
         await shot("sipas-matrix", true);
       }
@@ -76,6 +76,7 @@ try {
         writeFileSync(dossiers, "field,dossiers\r\nho-tich,820\r\ndat-dai,310\r\nchung-thuc,1150\r\n");
         await page.locator("#unit-name").fill("UBND phường Hồng Bàng");
         await page.locator("#unit-code").fill("phuong-hong-bang");
+        await fillKioskCodes(page);
         await page.locator(".settings-form button[type=submit]").click();
         await page.locator(".saved").waitFor();
         await openStaff(page, `${server.url}/staff`);
@@ -84,8 +85,7 @@ try {
         await page.locator("#dossiers-file").setInputFiles(dossiers);
         await page.locator(".response-rate").waitFor();
         await page.locator("#by-counter").check();
-        await page.locator("button.certify").click();
-        await page.locator(".verified").waitFor();
+        await certifyPeriod(page);
         await page.screenshot({ path: join(out, `${size}-staff-workspace.png`), fullPage: true });
         if (size === "kiosk") {
           for (const lang of ["vi", "en"]) {
@@ -117,7 +117,7 @@ try {
         await timed.goto(server.url);
         await timed.locator("label.level").first().waitFor();
         await useLang(timed, lang);
-        await timed.locator('label.level[data-code="khong-hai-long"]').click();
+        await timed.locator('label.level[data-code="khong-hai-long"]').tap();
         await timed.locator("fieldset.multi").waitFor();
         await timed.clock.runFor(31_000);
         await timed.locator(".idle-warning").waitFor();
@@ -127,6 +127,7 @@ try {
       await openStaff(timed, `${server.url}/staff`);
       await timed.locator("#opens-at").fill("13:30");
       await timed.locator("#closes-at").fill("17:00");
+      await fillKioskCodes(timed);
       await timed.locator(".settings-form button[type=submit]").click();
       await timed.locator(".saved").waitFor();
       for (const lang of ["vi", "en"]) {

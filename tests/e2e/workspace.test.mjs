@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { downloadRaw, firstPage, importFiles, launchBrowser, openStaff, rateAndFinish, staffCounts, startServer } from "./harness.mjs";
+import { certifyPeriod, downloadRaw, firstPage, importFiles, launchBrowser, openStaff, rate, rateAndFinish, staffCounts, startServer, storedResponses, withKiosk } from "./harness.mjs";
 
 /** Sets this kiosk's counter code in the staff area. */
 async function setCounter(page, url, counter) {
@@ -95,8 +95,7 @@ test("a certified period reports a changed response with its digest, and its pag
     const page = await firstPage(browser);
     await answer(page, server.url, ["rat-hai-long", "hai-long", "khong-hai-long"]);
     await openStaff(page, `${server.url}/staff`);
-    await page.locator("button.certify").click();
-    await page.locator(".verified").waitFor();
+    await certifyPeriod(page);
     const digest = (await page.locator(".certified .digest").textContent()).trim();
     assert.match(digest, /^[0-9a-f]{64}$/);
 
@@ -158,8 +157,7 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     await answer(page, server.url, ["rat-hai-long", "khong-hai-long"]);
     const before = await staffCounts(page, server.url);
     assert.equal(before._responses, 2);
-    await page.locator("button.certify").click();
-    await page.locator(".verified").waitFor();
+    await certifyPeriod(page);
 
     assert.equal(await page.locator("#confirm-clear").count(), 0, "no clearing before the data is saved");
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-backup").click()]);
@@ -194,3 +192,77 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     await server.stop();
   }
 });
+
+test("a comment that looks like a formula keeps exactly its text through export, import and export again", { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  const browsers = [];
+  try {
+    for (let n = 0; n < 2; n++) browsers.push(await launchBrowser());
+    const [kiosk, office] = await Promise.all(browsers.map(firstPage));
+    const comment = "- Cán bộ hướng dẫn tận tình";
+    await kiosk.goto(server.url);
+    await kiosk.locator('label.level[data-code="khong-hai-long"]').tap();
+    await kiosk.locator("button.next").tap();
+    await kiosk.locator("textarea").tap();
+    await kiosk.keyboard.type(comment);
+    await kiosk.locator("button.next").tap();
+    await kiosk.locator(".thanks").waitFor();
+
+    await openStaff(kiosk, `${server.url}/staff`);
+    const first = await readFile(await downloadRaw(kiosk), "utf8");
+    assert.ok(first.includes(`'${comment}`) && !first.includes(`''${comment}`), "guarded once for Excel");
+
+    await openStaff(office, `${server.url}/staff`);
+    const [report] = await importFiles(office, [await downloadRaw(kiosk)]);
+    assert.equal(await report.getAttribute("data-added"), "1");
+    const stored = await storedResponses(office);
+    assert.equal(stored[0].answers["y-kien"].value, comment, "the guard is removed on the way in");
+    await openStaff(office, `${server.url}/staff`);
+    const second = await readFile(await downloadRaw(office), "utf8");
+    const cell = (csv) => csv.split("\r\n").find((line) => line.includes(comment));
+    assert.equal(cell(second).slice(cell(second).indexOf(comment) - 2), cell(first).slice(cell(first).indexOf(comment) - 2), "no apostrophe added");
+    for (const browser of browsers) assert.deepEqual(browser.problems, []);
+  } finally {
+    for (const browser of browsers) await browser.close();
+    await server.stop();
+  }
+});
+
+test("certifying asks first, refuses a running quarter unless certified early, and locks the count the page publishes", { timeout: 120_000 }, async () => {
+  await withKiosk(async ({ server, browser, page }) => {
+    await page.clock.install();
+    await page.goto(server.url);
+    await rate(page, "hai-long");
+    await page.clock.runFor(6_000);
+    // Within 3 s of the question coming back: kept, flagged as misuse.
+    await rate(page, "rat-hai-long");
+    await page.clock.runFor(126_000);
+    // A sad tap, then the citizen walks away: unfinished, counted as not satisfied.
+    await page.locator('label.level[data-code="khong-hai-long"]').tap();
+    await page.locator("fieldset.multi").waitFor();
+    await page.clock.runFor(36_000);
+    await page.locator('label.level[data-code="rat-hai-long"]').waitFor();
+
+    await openStaff(page, `${server.url}/staff`);
+    const shown = await page.locator(".summary dd").allTextContents();
+    assert.deepEqual(shown.slice(0, 3), ["2", "1", "1"], "counted, misuse, unfinished");
+    await page.locator("button.certify").click();
+    assert.equal(await page.locator(".certified").count(), 0, "one click certifies nothing");
+    const confirm = page.locator("button.certify-confirm");
+    assert.ok(await confirm.isDisabled(), "a quarter still running is not certified by default");
+    const toLock = page.locator(".confirm-certify .to-lock");
+    assert.equal(await toLock.getAttribute("data-responses"), "2", "the count the page will publish");
+    assert.match(await toLock.textContent(), /2 phiếu được tính \(trong đó 1 phiếu chưa hoàn thành.*1 phiếu nghi lạm dụng để riêng/);
+    await page.locator("button.certify-cancel").click();
+    assert.equal(await page.locator(".certified").count(), 0, "cancelled");
+
+    assert.deepEqual(await certifyPeriod(page), { responses: 2, partial: 1, misuse: 1 });
+    assert.match(await page.locator(".certified").textContent(), /Chốt sớm/);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-page").click()]);
+    const html = await readFile(await download.path(), "utf8");
+    assert.ok(html.includes('<p class="value">2</p>'), "the page publishes the count that was locked");
+    assert.ok(html.includes("chốt sớm, trước khi kỳ kết thúc"), "and says it was certified early");
+    assert.deepEqual(browser.problems, []);
+  });
+});
+

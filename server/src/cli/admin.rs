@@ -71,6 +71,9 @@ pub struct CertifyArgs {
     /// More survey definitions besides the shipped ones
     #[arg(long, num_args = 1..)]
     defs: Vec<PathBuf>,
+    /// Certify a period that has not ended yet (the published page then says so)
+    #[arg(long)]
+    early: bool,
     #[command(flatten)]
     db: Database,
 }
@@ -152,15 +155,30 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
     }
     let store = open(&args.db)?;
     let records = store.records()?;
-    let certificate =
-        survey::certify::certify(&catalog, survey_id, survey_version, period, &records, server::api::now_vietnam())?;
+    let certificate = survey::certify::certify(
+        &catalog,
+        survey_id,
+        survey_version,
+        period,
+        &records,
+        server::api::now_vietnam(),
+        args.early,
+    )
+    .map_err(|err| match err {
+        survey::certify::CertifyError::NotEnded { .. } => anyhow::anyhow!("{err} (--early)"),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    let counts = certificate.counts().map_err(|err| anyhow::anyhow!("reading the certified tally: {err}"))?;
     store.put_certificate(&certificate)?;
     eprintln!(
-        "hailong: {} {} for {} certified: {} responses, tally SHA-256 {}",
+        "hailong: {} {} for {} certified{}: {} responses counted ({} of them unfinished), {} flagged as misuse kept apart; tally SHA-256 {}",
         survey_id,
         survey_version,
         period.code(),
-        certificate.responses.len(),
+        if certificate.early { " early, before the period ended" } else { "" },
+        counts.responses,
+        counts.partial,
+        counts.misuse,
         certificate.tally_sha256
     );
     Ok(())
