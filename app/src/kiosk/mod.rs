@@ -548,7 +548,59 @@ pub fn kiosk(props: &KioskProps) -> Html {
         });
     }
 
-    view::view(&state, state.dispatcher())
+    // Whether answers of the question lie below the fold, behind the buttons: then the screen
+    // says so. Measured after every render and on every scroll or resize (layout is the
+    // browser's, not the reducer's).
+    let more_below = use_state(|| false);
+    {
+        let more_below = more_below.clone();
+        use_effect(move || watch_more_below(more_below));
+    }
+
+    view::view(&state, *more_below, state.dispatcher())
+}
+
+/// Keeps `more_below` true while the last answer of the question shown ends below the top of
+/// the buttons; returns the cleanup that stops watching.
+fn watch_more_below(more_below: UseStateHandle<bool>) -> impl FnOnce() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    let measure = move || {
+        let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
+        // The last answer is the last child of the last list of answers (a matrix has one list
+        // per item).
+        let lists = document.query_selector_all(".kiosk .option-list").ok();
+        let last_answer = lists
+            .and_then(|lists| lists.item(lists.length().checked_sub(1)?))
+            .and_then(|list| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(list).ok())
+            .and_then(|list| list.last_element_child());
+        let nav = document.query_selector(".question-nav").ok().flatten();
+        let hidden = match (last_answer, nav) {
+            (Some(last), Some(nav)) => {
+                last.get_bounding_client_rect().bottom() > nav.get_bounding_client_rect().top() + 1.0
+            }
+            _ => false,
+        };
+        if *more_below != hidden {
+            more_below.set(hidden);
+        }
+    };
+    measure();
+    let listener = Closure::<dyn Fn()>::new(measure);
+    let window = web_sys::window();
+    if let Some(window) = &window {
+        for event in ["scroll", "resize"] {
+            let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        }
+    }
+    move || {
+        if let Some(window) = &window {
+            for event in ["scroll", "resize"] {
+                let _ = window.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+            }
+        }
+        drop(listener);
+    }
 }
 
 /// Asks the browser to keep the tablet's screen on while the kiosk shows (Screen Wake Lock),

@@ -14,12 +14,13 @@ fn next_action() -> KioskAction {
     KioskAction::Next { fresh_id: uuid::Uuid::new_v4().to_string(), now: clock::now_millis() }
 }
 
-pub fn view(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
+/// `more_below`: answers of the question shown lie below the fold (measured by the component).
+pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
     let lang = state.lang;
     let body = match &state.screen {
         Screen::Starting => crate::loading(),
         Screen::Welcome => welcome(state, dispatcher.clone()),
-        Screen::Asking | Screen::Saving { .. } => asking(state, dispatcher.clone()),
+        Screen::Asking | Screen::Saving { .. } => asking(state, more_below, dispatcher.clone()),
         Screen::Thanks { seconds_left } => thanks(state, *seconds_left),
         Screen::Closed => closed(state),
         Screen::Rated => rated(state),
@@ -116,7 +117,7 @@ fn welcome(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> 
     }
 }
 
-fn asking(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
+fn asking(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
     let lang = state.lang;
     let session = &state.session;
     let question = session.current_question();
@@ -155,6 +156,9 @@ fn asking(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> H
             }
             { inputs::question_input(question, session.typed(&question.id), violation, lang, saving, dispatcher.clone()) }
             <nav class="question-nav">
+                if more_below {
+                    <p class="more-below">{ "↓ " }{ both(&text("Còn nữa bên dưới", "More below"), lang) }</p>
+                }
                 if !session.is_first() {
                     <button type="button" class="nav-button back" onclick={back} disabled={saving}>
                         { "← " }{ both(&text("Quay lại", "Back"), lang) }
