@@ -28,3 +28,15 @@ pub fn face_icon(props: &FaceProps) -> Html {
         </svg>
     }
 }
+
+/// The mark of the thank-you screen: a tick that says the answer is kept, the same for every
+/// citizen. A grinning face would thank someone who has just complained with a smile.
+#[function_component(ThanksIcon)]
+pub fn thanks_icon() -> Html {
+    html! {
+        <svg class="face thanks-mark" viewBox="0 0 100 100" aria-hidden="true" focusable="false">
+            <circle class="thanks-disc" cx="50" cy="50" r="46" />
+            <path class="thanks-tick" d="M28 52 L44 68 L73 36" />
+        </svg>
+    }
+}

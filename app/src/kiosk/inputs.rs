@@ -295,6 +295,9 @@ pub fn question_input(
                                                        checked={selected} disabled={disabled} onchange={change} />
                                                 { for level.face.map(|face| html! { <FaceIcon {face} /> }) }
                                                 <span class="level-label">{ level.label.get(lang) }</span>
+                                                if level.label.get(lang) != level.label.get(other(lang)) {
+                                                    <span class="level-label-second" lang={super::view::lang_code(other(lang))}>{ level.label.get(other(lang)) }</span>
+                                                }
                                             </label>
                                         }
                                     }) }
