@@ -27,6 +27,23 @@ include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
 
 /// The one-tap counter rating, the kiosk's default survey.
 pub const COUNTER_RATING_ID: &str = "danh-gia-tai-quay";
+/// The per-dossier evaluation (Thông tư 01/2018/TT-VPCP), which a dossier's single-use code opens.
+pub const PER_DOSSIER_ID: &str = "danh-gia-ho-so";
+
+/// The address a phone's QR code opens: `{base}/p/{unit}/{counter}`, the per-dossier evaluation
+/// for a dossier's code, and the single-use token in the fragment (`#t=…`, which browsers never
+/// send to the server, so it stays out of its logs). One rule for the staff area and for
+/// `hailong token add`.
+pub fn phone_url(base: &str, unit: &str, counter: &str, token: Option<&str>, for_dossier: bool) -> String {
+    let mut url = format!("{}/p/{unit}/{counter}", base.trim_end_matches('/'));
+    if for_dossier {
+        url.push_str(&format!("?survey={PER_DOSSIER_ID}"));
+    }
+    if let Some(token) = token {
+        url.push_str(&format!("#t={token}"));
+    }
+    url
+}
 
 impl Shipped {
     pub fn survey(&self) -> Result<Survey, DefError> {
@@ -53,6 +70,17 @@ mod summary;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dossier_code_opens_the_per_dossier_evaluation() {
+        assert_eq!(phone_url("https://x.vn/", "p-1", "q-2", None, false), "https://x.vn/p/p-1/q-2");
+        assert_eq!(phone_url("https://x.vn", "p-1", "q-2", Some("ab"), false), "https://x.vn/p/p-1/q-2#t=ab");
+        assert_eq!(
+            phone_url("https://x.vn", "p-1", "q-2", Some("ab"), true),
+            "https://x.vn/p/p-1/q-2?survey=danh-gia-ho-so#t=ab"
+        );
+        assert!(by_id(PER_DOSSIER_ID).is_some());
+    }
 
     #[test]
     fn every_shipped_definition_validates() {

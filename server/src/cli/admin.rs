@@ -120,11 +120,10 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
     let store = open(&db)?;
     let new = NewToken { unit: Some(&unit), counter: Some(&counter), dossier: dossier.as_deref() };
     let tokens = store.issue_tokens(count, &new, &server::api::now_vietnam())?;
-    let base = base_url.trim_end_matches('/');
     let cards: Vec<survey::qr::Card> = tokens
         .iter()
         .map(|token| survey::qr::Card {
-            url: format!("{base}/p/{unit}/{counter}#t={token}"),
+            url: survey_defs::phone_url(&base_url, &unit, &counter, Some(token), dossier.is_some()),
             place: format!("{unit} · {counter}"),
             note: match &dossier {
                 Some(dossier) => format!("Hồ sơ {dossier} · dùng một lần"),
