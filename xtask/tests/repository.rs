@@ -81,3 +81,57 @@ fn ci_runs_exactly_the_readme_test_command() {
     assert!(readme.contains("cargo xtask serve"));
     assert!(ci.lines().any(|line| line.trim() == "cargo xtask test"), ".ci/run must run `cargo xtask test`");
 }
+
+/// A brace left open in the stylesheet silently drops every rule after it (the staff page once
+/// lost its layout that way), and browsers say nothing: so the braces must balance, with rules
+/// nested only inside `@media` and `@supports`.
+#[test]
+fn the_stylesheet_braces_balance() {
+    let css = fs::read_to_string(root().join("app/static/style.css")).unwrap();
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    let mut comment = false;
+    let (mut line, mut prelude) = (1, String::new());
+    let bytes = css.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let here = &bytes[at..];
+        if comment {
+            if here.starts_with(b"*/") {
+                comment = false;
+                at += 1;
+            }
+        } else if here.starts_with(b"/*") {
+            comment = true;
+            at += 1;
+        } else {
+            match bytes[at] {
+                b'{' => {
+                    let group =
+                        prelude.trim_start().starts_with("@media") || prelude.trim_start().starts_with("@supports");
+                    assert!(
+                        open.iter().all(|(_, group)| *group),
+                        "line {line}: a rule opens inside a rule: {}",
+                        prelude.trim()
+                    );
+                    open.push((line, group));
+                    prelude.clear();
+                }
+                b'}' => {
+                    assert!(open.pop().is_some(), "line {line}: `}}` closes nothing");
+                    prelude.clear();
+                }
+                b';' => prelude.clear(),
+                byte => prelude.push(byte as char),
+            }
+        }
+        if bytes[at] == b'\n' {
+            line += 1;
+        }
+        at += 1;
+    }
+    assert!(
+        open.is_empty(),
+        "blocks opened on lines {:?} are never closed",
+        open.iter().map(|(line, _)| line).collect::<Vec<_>>()
+    );
+}
