@@ -18,11 +18,14 @@ pub enum Route {
     NotFound,
 }
 
+/// The staff area's address.
+pub const STAFF_PATH: &str = "/staff";
+
 impl Route {
     pub fn from_path(path: &str) -> Route {
         match path.trim_end_matches('/') {
             "" | "/index.html" => Route::Kiosk,
-            "/staff" => Route::Staff,
+            STAFF_PATH => Route::Staff,
             other => match other.strip_prefix("/p/").and_then(|rest| rest.split_once('/')) {
                 Some((unit, counter)) if is_code(unit) && is_code(counter) => {
                     Route::Phone { unit: unit.to_owned(), counter: counter.to_owned() }

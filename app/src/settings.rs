@@ -26,8 +26,13 @@ pub struct KioskSettings {
     /// The language the kiosk shows first to each citizen.
     #[serde(default)]
     pub default_lang: survey::Lang,
-    /// Opening hours, `HH:MM` in Vietnam time; both empty means always open. Outside them the
-    /// kiosk says it is closed and stores nothing.
+    /// Opening hours for each weekday, Monday first, in Vietnam time: `07:30-11:30, 13:30-17:00`
+    /// (a morning and an afternoon), empty on a day the counter is closed. No entries at all
+    /// means always open. Outside them the kiosk says it is closed and stores nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week_hours: Vec<String>,
+    /// Opening hours as earlier versions kept them (one pair for every open day); read, and
+    /// replaced by `week_hours` at the next Save.
     #[serde(default)]
     pub opens_at: String,
     #[serde(default)]
@@ -77,6 +82,7 @@ impl Default for KioskSettings {
             idle_seconds: crate::kiosk::IDLE_SECONDS,
             thanks_seconds: crate::kiosk::THANKS_SECONDS,
             default_lang: survey::Lang::Vi,
+            week_hours: Vec::new(),
             opens_at: String::new(),
             closes_at: String::new(),
             open_days: working_days(),
@@ -123,6 +129,14 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
     if !(2..=60).contains(&settings.thanks_seconds) {
         problems.push(("thanks_seconds", "từ 2 đến 60 giây / 2 to 60 seconds".into()));
     }
+    if !settings.week_hours.is_empty() && settings.week_hours.len() != 7 {
+        problems.push(("week_hours", "cần giờ làm việc của 7 ngày / hours for all 7 days".into()));
+    }
+    for (day, text) in settings.week_hours.iter().enumerate() {
+        if let Err(problem) = parse_day_hours(text) {
+            problems.push(("week_hours", format!("{}: {problem}", WEEKDAYS[day.min(6)])));
+        }
+    }
     match (settings.opens_at.is_empty(), settings.closes_at.is_empty()) {
         (true, true) => {}
         _ => {
@@ -150,6 +164,49 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
     problems
 }
 
+/// The weekdays, Monday first, as the form names them.
+pub const WEEKDAYS: [&str; 7] =
+    ["Thứ 2 / Mon", "Thứ 3 / Tue", "Thứ 4 / Wed", "Thứ 5 / Thu", "Thứ 6 / Fri", "Thứ 7 / Sat", "Chủ nhật / Sun"];
+
+/// The hours a new kiosk's form suggests when staff turn opening hours on: a morning and an
+/// afternoon on weekdays, Saturday morning (as many one-stop counters open), Sunday closed.
+const SUGGESTED_WEEK: [&str; 7] = [
+    "07:30-11:30, 13:30-17:00",
+    "07:30-11:30, 13:30-17:00",
+    "07:30-11:30, 13:30-17:00",
+    "07:30-11:30, 13:30-17:00",
+    "07:30-11:30, 13:30-17:00",
+    "07:30-11:30",
+    "",
+];
+
+/// One day's opening periods from text such as `07:30-11:30, 13:30-17:00` (`–` also
+/// separates), in minutes since midnight, in order; empty text is a closed day.
+pub fn parse_day_hours(text: &str) -> Result<Vec<(u16, u16)>, String> {
+    let mut periods = Vec::new();
+    for part in text.split([',', ';']).map(str::trim).filter(|part| !part.is_empty()) {
+        let (opens, closes) = part
+            .split_once(['-', '–', '—'])
+            .map(|(opens, closes)| {
+                (survey::vn_time::parse_hh_mm(opens.trim()), survey::vn_time::parse_hh_mm(closes.trim()))
+            })
+            .unwrap_or((None, None));
+        match (opens, closes) {
+            (Some(opens), Some(closes)) if opens < closes => periods.push((opens, closes)),
+            _ => {
+                return Err(format!(
+                    "`{part}`: viết giờ mở - giờ đóng, như 07:30-11:30 / write opening-closing, as 07:30-11:30"
+                ));
+            }
+        }
+    }
+    periods.sort_unstable();
+    if periods.windows(2).any(|pair| pair[1].0 < pair[0].1) {
+        return Err("các khoảng giờ chồng lên nhau / the periods overlap".into());
+    }
+    Ok(periods)
+}
+
 /// The settings form as a staff member fills it in: every field exactly as typed, so that what
 /// the form shows is what is in state (never read back from the page), and numbers are checked
 /// only when saving.
@@ -162,9 +219,10 @@ pub struct SettingsDraft {
     pub idle_seconds: String,
     pub thanks_seconds: String,
     pub default_lang: survey::Lang,
-    pub opens_at: String,
-    pub closes_at: String,
-    pub open_days: Vec<u8>,
+    /// Take ratings only during opening hours.
+    pub hours_on: bool,
+    /// Each weekday's hours, Monday first, as typed.
+    pub week: [String; 7],
     /// One officer a line: `code; name`.
     pub officers: String,
     pub on_duty: String,
@@ -182,8 +240,8 @@ pub enum DraftField {
     CounterCode,
     IdleSeconds,
     ThanksSeconds,
-    OpensAt,
-    ClosesAt,
+    /// A weekday's hours, 1 (Monday) to 7.
+    Hours(u8),
     Officers,
     OnDuty,
     FieldCode,
@@ -201,9 +259,11 @@ impl SettingsDraft {
             idle_seconds: settings.idle_seconds.to_string(),
             thanks_seconds: settings.thanks_seconds.to_string(),
             default_lang: settings.default_lang,
-            opens_at: settings.opens_at.clone(),
-            closes_at: settings.closes_at.clone(),
-            open_days: settings.open_days.clone(),
+            hours_on: settings.hours().is_some(),
+            week: match settings.hours() {
+                Some(hours) => std::array::from_fn(|day| hours.day_text(day as u8 + 1)),
+                None => SUGGESTED_WEEK.map(String::from),
+            },
             officers: settings
                 .officers
                 .iter()
@@ -225,8 +285,7 @@ impl SettingsDraft {
             DraftField::CounterCode => &mut self.counter_code,
             DraftField::IdleSeconds => &mut self.idle_seconds,
             DraftField::ThanksSeconds => &mut self.thanks_seconds,
-            DraftField::OpensAt => &mut self.opens_at,
-            DraftField::ClosesAt => &mut self.closes_at,
+            DraftField::Hours(day) => &mut self.week[usize::from(day.clamp(1, 7)) - 1],
             DraftField::Officers => &mut self.officers,
             DraftField::OnDuty => &mut self.on_duty,
             DraftField::FieldCode => &mut self.field_code,
@@ -254,9 +313,15 @@ impl SettingsDraft {
             idle_seconds,
             thanks_seconds,
             default_lang: self.default_lang,
-            opens_at: self.opens_at.trim().to_owned(),
-            closes_at: self.closes_at.trim().to_owned(),
-            open_days: self.open_days.clone(),
+            // Saved in the new form only; the fields of earlier versions are cleared.
+            week_hours: if self.hours_on {
+                self.week.iter().map(|day| day.trim().to_owned()).collect()
+            } else {
+                Vec::new()
+            },
+            opens_at: String::new(),
+            closes_at: String::new(),
+            open_days: working_days(),
             officers: KioskSettings::parse_officers(&self.officers),
             on_duty: self.on_duty.trim().to_owned(),
             field_code: self.field_code.trim().to_owned(),
@@ -273,9 +338,17 @@ impl SettingsDraft {
 impl KioskSettings {
     /// The opening hours as days and minutes since midnight, if there are any.
     pub fn hours(&self) -> Option<crate::kiosk::OpeningHours> {
+        if self.week_hours.len() == 7 {
+            let day = |index: usize| parse_day_hours(&self.week_hours[index]).unwrap_or_default();
+            return Some(crate::kiosk::OpeningHours { week: std::array::from_fn(day) });
+        }
+        // As an earlier version kept them: one pair for every open day.
         let opens = survey::vn_time::parse_hh_mm(&self.opens_at)?;
         let closes = survey::vn_time::parse_hh_mm(&self.closes_at)?;
-        Some(crate::kiosk::OpeningHours { days: self.open_days.clone(), opens, closes })
+        let day = |index: usize| {
+            if self.open_days.contains(&(index as u8 + 1)) { vec![(opens, closes)] } else { Vec::new() }
+        };
+        Some(crate::kiosk::OpeningHours { week: std::array::from_fn(day) })
     }
 
     /// Reads the officers from text, one per line: `code; name`.
@@ -308,6 +381,32 @@ impl KioskSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_of_opening_hours_is_read_or_named_for_what_is_wrong() {
+        assert_eq!(parse_day_hours(" 13:30-17:00 , 07:30 – 11:30 "), Ok(vec![(450, 690), (810, 1020)]));
+        assert_eq!(parse_day_hours(""), Ok(vec![]), "a closed day");
+        assert!(parse_day_hours("7:30-11:30").unwrap_err().contains("`7:30-11:30`"));
+        assert!(parse_day_hours("11:30-07:30").is_err(), "closing before opening");
+        assert!(parse_day_hours("07:30-12:00, 11:00-17:00").unwrap_err().contains("chồng"));
+        let settings = KioskSettings {
+            unit_code: "p".into(),
+            counter_code: "q".into(),
+            week_hours: vec![
+                "07:30-11:30".into(),
+                "sáng".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+            ..KioskSettings::default()
+        };
+        let problems = problems(&settings);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].1.starts_with("Thứ 3 / Tue: `sáng`"), "{problems:?}");
+    }
 
     #[test]
     fn officers_are_read_one_per_line() {

@@ -159,6 +159,125 @@ pub struct StaffProps {
     pub store: SharedStore,
     pub survey: Arc<Survey>,
     pub settings: KioskSettings,
+    pub section: Section,
+    /// What this staff member looked at last time, if it was kept.
+    pub prefs: Option<StaffPrefs>,
+}
+
+/// The sections of the staff area, one shown at a time; each has an address (`/staff#xuat`),
+/// so that the browser's Back button and a bookmark work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Results,
+    Exports,
+    Imports,
+    Certify,
+    Phones,
+    Backup,
+    Settings,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Results,
+        Section::Exports,
+        Section::Imports,
+        Section::Certify,
+        Section::Phones,
+        Section::Backup,
+        Section::Settings,
+    ];
+
+    /// The fragment of the section's address.
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Section::Results => "ket-qua",
+            Section::Exports => "xuat",
+            Section::Imports => "nhap",
+            Section::Certify => "chot-so-lieu",
+            Section::Phones => "dien-thoai",
+            Section::Backup => "sao-luu",
+            Section::Settings => "cai-dat",
+        }
+    }
+
+    pub fn from_anchor(anchor: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|section| section.anchor() == anchor.trim_start_matches('#'))
+    }
+
+    /// (Vietnamese, English)
+    pub fn name(self) -> (&'static str, &'static str) {
+        match self {
+            Section::Results => ("Kết quả", "Results"),
+            Section::Exports => ("Xuất tệp", "Exports"),
+            Section::Imports => ("Nhập và gộp", "Import and merge"),
+            Section::Certify => ("Chốt số liệu và công bố", "Certify and publish"),
+            Section::Phones => ("Đánh giá bằng điện thoại", "Rating by phone"),
+            Section::Backup => ("Sao lưu, xóa", "Back up and clear"),
+            Section::Settings => ("Cài đặt thiết bị", "Settings"),
+        }
+    }
+}
+
+/// What the staff area remembers between visits (in the store, key [`PREFS_KEY`]): the period,
+/// the grouping, what is counted and the CSV profile last chosen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StaffPrefs {
+    #[serde(default)]
+    pub survey_id: Option<String>,
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub by: Vec<String>,
+    #[serde(default)]
+    pub include_misuse: bool,
+    #[serde(default)]
+    pub own_only: bool,
+    #[serde(default)]
+    pub profile: Option<String>,
+}
+
+pub const PREFS_KEY: &str = "staff_view";
+
+impl StaffPrefs {
+    fn view(&self, fallback: &View) -> View {
+        let by = GroupBy::parse(&self.by.join(",")).unwrap_or_default();
+        View {
+            period: self.period.as_deref().and_then(Period::parse).unwrap_or(fallback.period),
+            by,
+            include_misuse: self.include_misuse,
+            own_only: self.own_only,
+        }
+    }
+
+    fn with_view(&self, view: &View) -> StaffPrefs {
+        let by =
+            [("unit", view.by.unit), ("counter", view.by.counter), ("staff", view.by.staff), ("field", view.by.field)]
+                .into_iter()
+                .filter(|(_, on)| *on)
+                .map(|(name, _)| name.to_owned())
+                .collect();
+        StaffPrefs {
+            period: Some(view.period.code()),
+            by,
+            include_misuse: view.include_misuse,
+            own_only: view.own_only,
+            ..self.clone()
+        }
+    }
+
+    pub fn profile(&self) -> CsvProfile {
+        self.profile.as_deref().and_then(CsvProfile::from_name).unwrap_or(CsvProfile::Excel)
+    }
+}
+
+/// Keeps what the staff member chose, for the next visit.
+fn keep_prefs(store: &SharedStore, prefs: &StaffPrefs) {
+    let (store, json) = (store.clone(), serde_json::to_string(prefs).unwrap_or_default());
+    wasm_bindgen_futures::spawn_local(async move {
+        // Losing a preference is no harm: nothing is reported.
+        let _ = store.0.put_setting(PREFS_KEY, &json).await;
+    });
 }
 
 fn select_value(id: &str) -> String {
@@ -224,13 +343,34 @@ pub fn staff(props: &StaffProps) -> Html {
         });
     }
     let recent = use_memo((), |_| Period::recent(today()));
-    let view = use_state(|| View {
-        period: recent.first().copied().unwrap_or(Period { start: time::Date::MIN, end: time::Date::MIN }),
-        by: GroupBy::default(),
-        include_misuse: false,
-        own_only: false,
+    let view = use_state(|| {
+        let fallback = View {
+            period: recent.first().copied().unwrap_or(Period { start: time::Date::MIN, end: time::Date::MIN }),
+            by: GroupBy::default(),
+            include_misuse: false,
+            own_only: false,
+        };
+        props.prefs.as_ref().map_or(fallback.clone(), |prefs| prefs.view(&fallback))
     });
-    let custom = use_state(|| false);
+    let prefs = use_state(|| props.prefs.clone().unwrap_or_default());
+    let custom = use_state(|| !recent.contains(&view.period));
+    {
+        // Remembered for the next visit whenever it changes.
+        let (store, prefs) = (props.store.clone(), prefs.clone());
+        use_effect_with(((*view).clone(), (*prefs).clone()), move |(view, kept)| {
+            let next = kept.with_view(view);
+            if next != *kept {
+                prefs.set(next.clone());
+            }
+            keep_prefs(&store, &next);
+        });
+    }
+    let on_profile = {
+        let prefs = prefs.clone();
+        Callback::from(move |profile: CsvProfile| {
+            prefs.set(StaffPrefs { profile: Some(profile.name().to_owned()), ..(*prefs).clone() })
+        })
+    };
     // Response ids saved to a file in this session (exported or backed up): clearing needs all.
     let saved = use_state(|| Rc::new(BTreeSet::<String>::new()));
     let remember_saved = {
@@ -251,28 +391,45 @@ pub fn staff(props: &StaffProps) -> Html {
         ready.as_ref().map(|data| Rc::new(figures(survey, &data.0, view)))
     });
 
+    let section = props.section;
     let body = match (&*loaded, (*counted).clone()) {
         (Loaded::Ready(data), Some(figures)) => {
-            html! {
-                <>
+            // The period and grouping apply to the results, the exports and certifying.
+            let controls = matches!(section, Section::Results | Section::Exports | Section::Certify).then(|| {
+                html! {
                     <ViewControls view={(*view).clone()} recent={(*recent).clone()} custom={*custom}
                         on_change={{ let view = view.clone(); Callback::from(move |next: View| view.set(next)) }}
                         on_custom={{ let custom = custom.clone(); Callback::from(move |on: bool| custom.set(on)) }} />
-                    { results(&props.survey, data, &view, &figures) }
-                    <Certification store={props.store.clone()} survey={props.survey.clone()} period={view.period}
-                        data={DataHandle(data.clone())} on_change={reload.clone()} />
+                }
+            });
+            let content = match section {
+                Section::Results => results(&props.survey, data, &view, &figures),
+                Section::Exports => html! {
                     <Exports survey={props.survey.clone()} view={(*view).clone()} figures={FiguresHandle(figures.clone())}
-                        on_saved={remember_saved.clone()} />
-                    <Imports store={props.store.clone()} on_change={reload.clone()} />
-                    <Denominators store={props.store.clone()} period={view.period}
-                        current={data.dossiers.get(&view.period.code()).cloned()} on_change={reload.clone()} />
-                    <Publish survey={props.survey.clone()} period={view.period} settings={props.settings.clone()}
-                        data={DataHandle(data.clone())} figures={FiguresHandle(figures.clone())} />
+                        profile={prefs.profile()} on_profile={on_profile.clone()} on_saved={remember_saved.clone()} />
+                },
+                Section::Imports => html! { <Imports store={props.store.clone()} on_change={reload.clone()} /> },
+                Section::Certify => html! {
+                    <>
+                        <Certification store={props.store.clone()} survey={props.survey.clone()} period={view.period}
+                            data={DataHandle(data.clone())} on_change={reload.clone()} />
+                        <Denominators store={props.store.clone()} period={view.period}
+                            current={data.dossiers.get(&view.period.code()).cloned()} on_change={reload.clone()} />
+                        <Publish survey={props.survey.clone()} period={view.period} settings={props.settings.clone()}
+                            data={DataHandle(data.clone())} figures={FiguresHandle(figures.clone())} />
+                    </>
+                },
+                Section::Phones => html! {
                     <crate::staff_phone::PhoneCodes store={props.store.clone()} settings={props.settings.clone()} />
+                },
+                Section::Backup => html! {
                     <BackupAndClear store={props.store.clone()} data={DataHandle(data.clone())} saved={(*saved).clone()}
                         on_saved={remember_saved} on_change={reload.clone()} />
-                </>
-            }
+                },
+                // The settings form is the staff area's own (it needs no figures).
+                Section::Settings => html! {},
+            };
+            html! { <>{ for controls }{ content }</> }
         }
         (Loaded::Failed(reason), _) => html! {
             <p role="alert">{ format!("Không đọc được dữ liệu trên thiết bị / Could not read this device's data: {reason}") }</p>
@@ -281,24 +438,12 @@ pub fn staff(props: &StaffProps) -> Html {
     };
 
     html! {
-        <main class="page staff">
-            <h1>{ "Kết quả đánh giá" }<span class="en" lang="en">{ "Survey results" }</span></h1>
-            <p class="survey-name">{ format!("{} (phiên bản {})", props.survey.title.get(Lang::Vi), props.survey.version) }</p>
-            <nav class="sections" aria-label="Các phần / Sections">
-                <a href="#ket-qua">{ "Kết quả" }</a>
-                <a href="#chot-so-lieu">{ "Chốt số liệu" }</a>
-                <a href="#xuat">{ "Xuất tệp" }</a>
-                <a href="#nhap">{ "Nhập, gộp" }</a>
-                <a href="#ho-so">{ "Số hồ sơ" }</a>
-                <a href="#cong-bo">{ "Công bố" }</a>
-                <a href="#dien-thoai">{ "Điện thoại" }</a>
-                <a href="#sao-luu">{ "Sao lưu, xóa" }</a>
-                <a href="#cai-dat">{ "Cài đặt" }</a>
-            </nav>
+        <div class="workspace">
             { body }
-            { storage_line(&storage) }
-            <p><a href="/">{ "← Về màn hình đánh giá / Back to the rating screen" }</a></p>
-        </main>
+            if section == Section::Results {
+                { storage_line(&storage) }
+            }
+        </div>
     }
 }
 
@@ -821,11 +966,21 @@ struct ExportsProps {
     survey: Arc<Survey>,
     view: View,
     figures: FiguresHandle,
+    /// The CSV profile chosen (remembered between visits), and where a new choice goes.
+    profile: CsvProfile,
+    on_profile: Callback<CsvProfile>,
     on_saved: Callback<Vec<String>>,
 }
 
 #[function_component(Exports)]
 fn exports(props: &ExportsProps) -> Html {
+    let choose_profile = {
+        let on_profile = props.on_profile.clone();
+        Callback::from(move |event: Event| {
+            let name = event.target_unchecked_into::<HtmlSelectElement>().value();
+            on_profile.emit(CsvProfile::from_name(&name).unwrap_or(CsvProfile::Excel));
+        })
+    };
     let notice = use_state(|| None::<Notice>);
     let with_text = use_state(|| false);
     // `hailong-tally-danh-gia-tai-quay-2026.1-2026-Q4-excel.csv`: what, of which survey and period.
@@ -839,13 +994,8 @@ fn exports(props: &ExportsProps) -> Html {
     };
     // A CSV in the profile chosen at the moment of the click.
     let save_csv = {
-        let (save, stem) = (save.clone(), stem.clone());
+        let (save, stem, profile) = (save.clone(), stem.clone(), props.profile);
         move |kind: &str, make: &dyn Fn(CsvProfile) -> Vec<u8>| {
-            let profile = match select_value("profile").as_str() {
-                "excel-vi" => CsvProfile::ExcelVi,
-                "rfc4180" => CsvProfile::Rfc4180,
-                _ => CsvProfile::Excel,
-            };
             save(format!("hailong-{kind}-{stem}-{}.csv", profile.name()), "text/csv;charset=utf-8", make(profile))
         }
     };
@@ -905,10 +1055,10 @@ fn exports(props: &ExportsProps) -> Html {
             <h2>{ "Xuất tệp / Export" }</h2>
             <p>{ format!("Theo kỳ và cách chia đang chọn ở trên ({}). / For the period and grouping chosen above.", props.view.period.label(Lang::Vi)) }</p>
             <label for="profile">{ "Định dạng CSV / CSV for" }</label>
-            <select id="profile">
-                <option value="excel" selected=true>{ "Excel (dấu phẩy, UTF-8) / Excel, comma" }</option>
-                <option value="excel-vi">{ "Excel tiếng Việt (dấu chấm phẩy, số thập phân có dấu phẩy) / Excel, Vietnamese settings" }</option>
-                <option value="rfc4180">{ "RFC 4180 (phần mềm khác) / other tools" }</option>
+            <select id="profile" onchange={choose_profile}>
+                <option value="excel" selected={props.profile == CsvProfile::Excel}>{ "Excel (dấu phẩy, UTF-8) / Excel, comma" }</option>
+                <option value="excel-vi" selected={props.profile == CsvProfile::ExcelVi}>{ "Excel tiếng Việt (dấu chấm phẩy, số thập phân có dấu phẩy) / Excel, Vietnamese settings" }</option>
+                <option value="rfc4180" selected={props.profile == CsvProfile::Rfc4180}>{ "RFC 4180 (phần mềm khác) / other tools" }</option>
             </select>
             <div class="buttons">
                 <button type="button" class="action download-tally" onclick={on_tally}>

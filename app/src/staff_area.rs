@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::pin::{self, PinLock, PinRecord};
 use crate::settings::{DraftField, KioskSettings, SettingsDraft};
+use crate::staff::{Section, StaffPrefs};
 use crate::{SETTINGS_KEY, SharedStore, clock, route, staff};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -218,19 +219,128 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
                 </p>
             </main>
         },
-        Gate::Open => {
-            let settings = props.settings.clone().unwrap_or_default();
-            let survey_id = route::query("survey").unwrap_or_else(|| settings.survey_id.clone());
-            html! {
-                <>
-                    { match survey_defs::by_id(&survey_id) {
-                        Some(survey) => html! { <staff::Staff store={props.store.clone()} survey={Arc::new(survey)} settings={settings.clone()} /> },
-                        None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
-                    } }
-                    <SettingsForm store={props.store.clone()} settings={settings} damaged={props.settings.is_none()} />
-                </>
+        Gate::Open => html! {
+            <Workspace store={props.store.clone()} settings={props.settings.clone()} />
+        },
+    }
+}
+
+/// The section the address names (`/staff#xuat`), if any.
+fn section_in_address() -> Option<Section> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    Section::from_anchor(&hash)
+}
+
+#[derive(Properties, PartialEq)]
+struct WorkspaceProps {
+    store: SharedStore,
+    settings: Option<KioskSettings>,
+}
+
+/// Behind the PIN: the sections, one at a time, the survey they show, and the settings.
+#[function_component(Workspace)]
+fn workspace(props: &WorkspaceProps) -> Html {
+    let settings = props.settings.clone().unwrap_or_default();
+    // A new device opens at its settings: nothing else works before the unit and counter are set.
+    let fresh = settings.unit_code.is_empty();
+    let section =
+        use_state(|| section_in_address().unwrap_or(if fresh { Section::Settings } else { Section::Results }));
+    {
+        // Links between sections are plain links to `#anchor`: follow the address.
+        let section = section.clone();
+        use_effect_with((), move |_| {
+            use wasm_bindgen::JsCast;
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                if let Some(next) = section_in_address() {
+                    section.set(next);
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
             }
-        }
+            move || {
+                if let Some(window) = &window {
+                    let _ = window.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                }
+                drop(listener);
+            }
+        });
+    }
+    // What was looked at last time, read before the workspace starts (it starts from it).
+    let prefs = use_state(|| None::<Option<StaffPrefs>>);
+    {
+        let (prefs, store) = (prefs.clone(), props.store.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let kept: Option<StaffPrefs> = read(&store, staff::PREFS_KEY).await.ok().flatten();
+                prefs.set(Some(kept));
+            });
+        });
+    }
+    let chosen = use_state(|| None::<String>);
+    let Some(kept) = (*prefs).clone() else {
+        return html! { <p class="loading">{ "Đang đọc… / Reading…" }</p> };
+    };
+    let survey_id = (*chosen)
+        .clone()
+        .or_else(|| route::query("survey"))
+        .or_else(|| kept.as_ref().and_then(|kept| kept.survey_id.clone()))
+        .filter(|id| survey_defs::by_id(id).is_some())
+        .unwrap_or_else(|| settings.survey_id.clone());
+    let choose_survey = {
+        let (chosen, store, kept) = (chosen.clone(), props.store.clone(), kept.clone());
+        Callback::from(move |event: Event| {
+            let id = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let prefs = StaffPrefs { survey_id: Some(id.clone()), ..kept.clone().unwrap_or_default() };
+            let (store, json) = (store.clone(), serde_json::to_string(&prefs).unwrap_or_default());
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = store.0.put_setting(staff::PREFS_KEY, &json).await;
+            });
+            chosen.set(Some(id));
+        })
+    };
+    let shown = *section;
+    html! {
+        <main class="page staff">
+            <h1>{ "Khu vực cán bộ" }<span class="en" lang="en">{ "Staff area" }</span></h1>
+            <div class="survey-picker">
+                <label for="survey-shown">{ "Khảo sát đang xem / Survey shown" }</label>
+                <select id="survey-shown" onchange={choose_survey}>
+                    { for survey_defs::all().into_iter().map(|survey| html! {
+                        <option value={survey.id.clone()} selected={survey.id == survey_id}>
+                            { format!("{} ({})", survey.title.vi, survey.version) }
+                        </option>
+                    }) }
+                </select>
+            </div>
+            <nav class="sections" aria-label="Các phần / Sections">
+                { for Section::ALL.into_iter().map(|section| {
+                    let (vi, en) = section.name();
+                    html! {
+                        <a href={format!("#{}", section.anchor())} class={classes!((section == shown).then_some("current"))}
+                           aria-current={(section == shown).then_some("page")}>
+                            { vi }<span class="en" lang="en">{ en }</span>
+                        </a>
+                    }
+                }) }
+            </nav>
+            if fresh && shown == Section::Settings {
+                <p class="note" role="status">{ "Thiết bị mới: nhập mã đơn vị và mã quầy rồi lưu, trước khi dùng để đánh giá. / A new device: enter the unit and counter codes and save before citizens use it." }</p>
+            }
+            if shown == Section::Settings {
+                <SettingsForm store={props.store.clone()} settings={settings.clone()} damaged={props.settings.is_none()} />
+            } else {
+                { match survey_defs::by_id(&survey_id) {
+                    Some(survey) => html! {
+                        <staff::Staff key={survey_id.clone()} store={props.store.clone()} survey={Arc::new(survey)}
+                            settings={settings.clone()} section={shown} prefs={kept.clone()} />
+                    },
+                    None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
+                } }
+            }
+            <p><a href="/">{ "← Về màn hình đánh giá / Back to the rating screen" }</a></p>
+        </main>
     }
 }
 
@@ -255,7 +365,7 @@ struct SettingsFormState {
 enum SettingsFormAction {
     Edit(DraftField, String),
     Lang(survey::Lang),
-    Day(u8, bool),
+    HoursOn(bool),
     FullScreen(bool),
     Save,
     /// The store has them; `queued` responses held before now wait to be sent.
@@ -274,13 +384,7 @@ impl Reducible for SettingsFormState {
         match action {
             SettingsFormAction::Edit(field, value) => *next.draft.field_mut(field) = value,
             SettingsFormAction::Lang(lang) => next.draft.default_lang = lang,
-            SettingsFormAction::Day(day, open) => {
-                next.draft.open_days.retain(|known| *known != day);
-                if open {
-                    next.draft.open_days.push(day);
-                    next.draft.open_days.sort_unstable();
-                }
-            }
+            SettingsFormAction::HoursOn(on) => next.draft.hours_on = on,
             SettingsFormAction::FullScreen(on) => next.draft.full_screen = on,
             SettingsFormAction::Save if self.saving.is_none() => match next.draft.settings(&self.stored) {
                 Ok(settings) => next.saving = Some(settings),
@@ -368,6 +472,13 @@ fn settings_form(props: &SettingsFormProps) -> Html {
             }));
         })
     };
+    let hours_on = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            dispatcher
+                .dispatch(SettingsFormAction::HoursOn(event.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
     let full_screen = {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: Event| {
@@ -384,8 +495,8 @@ fn settings_form(props: &SettingsFormProps) -> Html {
         _ => None,
     };
     html! {
-        <main class="page staff settings" id="cai-dat">
-            <h1>{ "Cài đặt thiết bị" }<span class="en" lang="en">{ "This kiosk's settings" }</span></h1>
+        <section class="settings" id="cai-dat">
+            <h2>{ "Cài đặt thiết bị" }<span class="en" lang="en">{ "This kiosk's settings" }</span></h2>
             if props.damaged {
                 <p class="violation" role="alert">{ "Cài đặt đã lưu không đọc được; lưu lại để thay. / The stored settings cannot be read; saving replaces them." }</p>
             }
@@ -418,25 +529,27 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                     <option value="en" selected={draft.default_lang == survey::Lang::En}>{ "English" }</option>
                 </select>
                 <fieldset class="hours">
-                    <legend>{ "Giờ làm việc (để trống: luôn mở) / Opening hours (empty: always open)" }</legend>
-                    <label for="opens-at">{ "Mở cửa / Opens" }</label>
-                    <input id="opens-at" type="time" value={draft.opens_at.clone()} oninput={edit(DraftField::OpensAt)} />
-                    <label for="closes-at">{ "Đóng cửa / Closes" }</label>
-                    <input id="closes-at" type="time" value={draft.closes_at.clone()} oninput={edit(DraftField::ClosesAt)} />
-                    <div class="days">
-                        { for ["Thứ 2 / Mon", "Thứ 3 / Tue", "Thứ 4 / Wed", "Thứ 5 / Thu", "Thứ 6 / Fri", "Thứ 7 / Sat", "Chủ nhật / Sun"].iter().enumerate().map(|(index, name)| {
-                            let day = index as u8 + 1;
-                            let toggle = {
-                                let dispatcher = state.dispatcher();
-                                Callback::from(move |event: Event| {
-                                    dispatcher.dispatch(SettingsFormAction::Day(day, event.target_unchecked_into::<HtmlInputElement>().checked()))
-                                })
-                            };
-                            html! {
-                                <label class="day"><input id={format!("day-{day}")} type="checkbox" checked={draft.open_days.contains(&day)} onchange={toggle} />{ *name }</label>
-                            }
-                        }) }
-                    </div>
+                    <legend>{ "Giờ làm việc / Opening hours" }</legend>
+                    <label class="day" for="hours-on">
+                        <input id="hours-on" type="checkbox" checked={draft.hours_on} onchange={hours_on} />
+                        { "Chỉ nhận đánh giá trong giờ làm việc (bỏ chọn: luôn mở) / Take ratings only in opening hours (unticked: always open)" }
+                    </label>
+                    if draft.hours_on {
+                        <p class="help">{ "Mỗi ngày một dòng, như 07:30-11:30, 13:30-17:00 (nghỉ trưa ở giữa); để trống ngày nghỉ. / One line a day, as 07:30-11:30, 13:30-17:00 (a lunch break between); empty on a closed day." }</p>
+                        <div class="week">
+                            { for crate::settings::WEEKDAYS.iter().enumerate().map(|(index, name)| {
+                                let day = index as u8 + 1;
+                                html! {
+                                    <>
+                                        <label for={format!("hours-{day}")}>{ *name }</label>
+                                        <input id={format!("hours-{day}")} type="text" inputmode="numeric" autocomplete="off"
+                                               value={draft.week[index].clone()} oninput={edit(DraftField::Hours(day))} />
+                                    </>
+                                }
+                            }) }
+                        </div>
+                    }
+                    { for problem("week_hours") }
                     { for problem("opens_at") }
                 </fieldset>
                 <label for="officers">{ "Cán bộ tại quầy, mỗi dòng: mã; họ tên / Officers, one per line: code; name" }</label>
@@ -467,6 +580,6 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                     }
                 }
             </form>
-        </main>
+        </section>
     }
 }

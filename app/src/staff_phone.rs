@@ -12,7 +12,6 @@ use yew::prelude::*;
 
 use crate::SharedStore;
 use crate::download;
-use crate::route::Route;
 use crate::settings::KioskSettings;
 use crate::staff::{Notice, notice_html};
 use crate::staff_area::element;
@@ -37,6 +36,11 @@ struct Sending {
 
 fn value(id: &str) -> String {
     element::<HtmlInputElement>(id).map(|input| input.value()).unwrap_or_default().trim().to_owned()
+}
+
+/// "1 code", "12 codes": Vietnamese has no plural, English does.
+fn codes_in_english(count: usize) -> String {
+    if count == 1 { "1 code".into() } else { format!("{count} codes") }
 }
 
 /// Where citizens' phones reach this server: the address this page came from.
@@ -112,7 +116,7 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                 counters
                     .iter()
                     .map(|counter| Card {
-                        url: format!("{base}{}", Route::phone_path(&unit, counter)),
+                        url: survey_defs::phone_url(&base, &unit, counter, None, false),
                         place: format!("{unit} · {counter}"),
                         note: String::new(),
                     })
@@ -146,7 +150,6 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                 };
                 match crate::sync::issue_tokens(&user, &password, &request).await {
                     Ok(tokens) => {
-                        let base = base.trim_end_matches('/').to_owned();
                         let note = match &dossier {
                             Some(dossier) => format!("Hồ sơ {dossier} · dùng một lần"),
                             None => "Mỗi mã đánh giá một lần · one rating per code".to_owned(),
@@ -155,16 +158,16 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                             tokens
                                 .iter()
                                 .map(|token| Card {
-                                    url: format!("{base}{}#t={token}", Route::phone_path(&unit, &counter)),
+                                    url: survey_defs::phone_url(&base, &unit, &counter, Some(token), dossier.is_some()),
                                     place: format!("{unit} · {counter}"),
                                     note: note.clone(),
                                 })
                                 .collect(),
                         );
                         notice.set(Some(Notice::Done(format!(
-                            "Máy chủ đã cấp {} mã dùng một lần; mã chỉ hiện lần này, hãy in hoặc tải tờ in ngay. / The server issued {} single-use codes; they show only now: print or save the sheet.",
+                            "Máy chủ đã cấp {} mã dùng một lần; mã chỉ hiện lần này, hãy in hoặc tải tờ in ngay. / The server issued {}; they show only now: print or save the sheet.",
                             tokens.len(),
-                            tokens.len()
+                            codes_in_english(tokens.len())
                         ))));
                     }
                     Err(problem) => notice.set(Some(Notice::Problem(problem))),
@@ -285,7 +288,7 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
             if !cards.is_empty() {
                 <div class="qr-cards">{ for preview }</div>
                 <button type="button" class="action" onclick={save_sheet}>
-                    { format!("Tải tờ in {} mã (A4) / Download the sheet of {} codes (A4)", cards.len(), cards.len()) }
+                    { format!("Tải tờ in {} mã (A4) / Download the sheet of {} (A4)", cards.len(), codes_in_english(cards.len())) }
                 </button>
             }
             <h3>{ "Gửi về máy chủ / Sent to the server" }</h3>

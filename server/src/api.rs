@@ -468,12 +468,7 @@ pub struct TallyQuery {
 }
 
 pub fn parse_profile(text: &str) -> Result<CsvProfile, String> {
-    match text {
-        "excel" => Ok(CsvProfile::Excel),
-        "excel-vi" => Ok(CsvProfile::ExcelVi),
-        "rfc4180" => Ok(CsvProfile::Rfc4180),
-        other => Err(format!("`{other}` is not a profile: use excel, excel-vi or rfc4180")),
-    }
+    CsvProfile::from_name(text).ok_or_else(|| format!("`{text}` is not a profile: use excel, excel-vi or rfc4180"))
 }
 
 fn bad_parameter(name: &str, message: String) -> AppError {

@@ -37,6 +37,12 @@ pub enum Cell {
 const BOM: &str = "\u{feff}";
 
 impl CsvProfile {
+    /// The profile with this name (`excel`, `excel-vi`, `rfc4180`), as [`CsvProfile::name`]
+    /// writes it.
+    pub fn from_name(name: &str) -> Option<CsvProfile> {
+        [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180].into_iter().find(|profile| profile.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             CsvProfile::Excel => "excel",

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { KIOSK, PHONE, firstPage, launchBrowser, startServer, openStaff } from "./harness.mjs";
+import { KIOSK, PHONE, firstPage, launchBrowser, openStaff, showSection, startServer } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -70,7 +70,9 @@ for (const [size, viewport] of [["kiosk", KIOSK], ["phone", PHONE], ["kiosk at 2
       await page.locator("#pin").waitFor();
       await check("staff PIN");
       await openStaff(page, `${server.url}/staff`);
-      await check("staff page and settings");
+      await check("staff results");
+      await showSection(page, "cai-dat");
+      await check("staff settings");
       await page.goto(`${server.url}/?survey=khong-co`);
       await page.locator(".out-of-service").waitFor();
       await check("out of service");

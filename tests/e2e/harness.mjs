@@ -219,6 +219,7 @@ export async function fingerTap(page, locator) {
  *  "certify early" where the period is still running, confirms, and waits for the check.
  *  Resolves to the counts the confirmation showed. */
 export async function certifyPeriod(page) {
+  await showSection(page, "chot-so-lieu");
   await page.locator("button.certify").click();
   const toLock = page.locator(".confirm-certify .to-lock");
   const counts = {
@@ -242,14 +243,25 @@ export async function fillKioskCodes(page, { unit = "phuong-1", counter = "quay-
 /** The PIN the tests choose for the staff area. */
 export const TEST_PIN = "2468";
 
-/** Opens the staff area at `url` (`…/staff`), choosing the PIN on a new kiosk or entering it. */
-export async function openStaff(page, url) {
-  await page.goto(url);
+/** Opens the staff area at `url` (`…/staff`) on one of its sections (`ket-qua`, the results,
+ *  unless another is named: `xuat`, `nhap`, `chot-so-lieu`, `dien-thoai`, `sao-luu`,
+ *  `cai-dat`), choosing the PIN on a new kiosk or entering it. */
+export async function openStaff(page, url, section = "ket-qua") {
+  // A fresh load every time: from `/staff#…` another `#…` alone would not load the page again.
+  await page.goto("about:blank");
+  await page.goto(`${url}#${section}`);
   await page.locator("#pin").waitFor();
   await page.locator("#pin").fill(TEST_PIN);
   if (await page.locator("#pin-again").count()) await page.locator("#pin-again").fill(TEST_PIN);
   await page.locator(".pin-form button[type=submit]").click();
-  await page.locator(".summary .responses").waitFor();
+  await page.locator(`nav.sections a[href="#${section}"][aria-current=page]`).waitFor();
+  if (section === "ket-qua") await page.locator(".summary .responses").waitFor();
+}
+
+/** Goes to another section of the open staff area, as staff do: by its link. */
+export async function showSection(page, section) {
+  await page.locator(`nav.sections a[href="#${section}"]`).click();
+  await page.locator(`nav.sections a[href="#${section}"][aria-current=page]`).waitFor();
 }
 
 /** Counts per option of one question, as the staff page shows them, with the responses counted. */
@@ -273,6 +285,7 @@ export async function waitForOfflineReady(page) {
 /** Ticks the staff area's consent to files with citizens' words, and downloads the raw CSV of
  *  the period shown; resolves to the downloaded file's path. */
 export async function downloadRaw(page) {
+  await showSection(page, "xuat");
   await page.locator("#allow-text").check();
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-raw").click()]);
   return await download.path();
@@ -280,6 +293,7 @@ export async function downloadRaw(page) {
 
 /** Imports files in the staff area and resolves to the report line of each. */
 export async function importFiles(page, paths) {
+  await showSection(page, "nhap");
   const before = await page.locator(".import-reports > li").count().catch(() => 0);
   await page.locator("#import-files").setInputFiles(paths);
   await page.waitForFunction(

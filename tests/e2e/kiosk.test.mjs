@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { firstPage, launchBrowser, openStaff, rate, rateAndFinish, staffCounts, startServer, waitForOfflineReady, withKiosk } from "./harness.mjs";
+import { firstPage, launchBrowser, openStaff, rate, rateAndFinish, showSection, staffCounts, startServer, waitForOfflineReady, withKiosk } from "./harness.mjs";
 
 const LEVELS = ["rat-hai-long", "hai-long", "khong-hai-long"];
 
@@ -40,6 +40,7 @@ test("three answers survive a reload and show on the staff page and in the CSV",
     const counts = await staffCounts(page, server.url);
     assert.deepEqual(counts, { "rat-hai-long": 1, "hai-long": 1, "khong-hai-long": 1, _responses: 3 });
 
+    await showSection(page, "xuat");
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-tally").click()]);
     assert.match(download.suggestedFilename(), /^hailong-tally-danh-gia-tai-quay-2026\.1-\d{4}-Q\d-excel\.csv$/);
     const rows = parseTally(await readFile(await download.path()));

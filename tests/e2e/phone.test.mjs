@@ -258,7 +258,7 @@ test("a kiosk given a device token sends its responses, those from before includ
     await page.goto(server.url);
     await rate(page, "hai-long");
     const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     await fillKioskCodes(page);
     await page.locator("#device-token").fill(token);
     await page.locator(".settings-form button[type=submit]").click();
@@ -276,7 +276,7 @@ test("a kiosk given a device token sends its responses, those from before includ
 test("the sending status puts each number under its label, and says in words when the server refuses the device token", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
     const good = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     await fillKioskCodes(page);
     // A token of the right form that this server never issued.
     await page.locator("#device-token").fill("ab".repeat(16));
@@ -296,7 +296,7 @@ test("the sending status puts each number under its label, and says in words whe
       return cells;
     };
     for (let attempt = 0; ; attempt++) {
-      await openStaff(staff, `${server.url}/staff`);
+      await openStaff(staff, `${server.url}/staff`, "dien-thoai");
       if (await staff.locator(".last-round.problem").count()) break;
       if (attempt > 20) throw new Error("the kiosk's sender never reported its round");
       await staff.waitForTimeout(500);
@@ -305,14 +305,14 @@ test("the sending status puts each number under its label, and says in words whe
     assert.match(await staff.locator(".last-round").textContent(), /401: mã thiết bị không đúng hoặc đã bị thu hồi/);
 
     // With the right token the response reaches the server, and the numbers move.
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     await page.locator("#device-token").fill(good);
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".settings-form .saved").waitFor();
     await page.goto(server.url);
     await serverHolds(server, 1);
     for (let attempt = 0; ; attempt++) {
-      await openStaff(staff, `${server.url}/staff`);
+      await openStaff(staff, `${server.url}/staff`, "dien-thoai");
       if ((await staff.locator(".summary.sending dd.sent").textContent()) === "1") break;
       if (attempt > 20) throw new Error("the sent-ledger never showed the confirmed response");
       await staff.waitForTimeout(500);
@@ -325,7 +325,7 @@ test("the sending status puts each number under its label, and says in words whe
 
 test("staff make QR codes per counter and single-use codes from the server, as SVG, and print them", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "dien-thoai");
     await page.locator("#qr-unit").fill("phuong-1");
     await page.locator("#qr-counters").fill("quay-1, quay-2");
     await page.locator(".phone-codes form:not(.tokens) button[type=submit]").click();
@@ -361,5 +361,17 @@ test("staff make QR codes per counter and single-use codes from the server, as S
     await phone.goto(url);
     await rate(phone, "rat-hai-long");
     await serverHolds(server, 1);
+
+    // A dossier's code opens the per-dossier evaluation, not the counter rating.
+    await page.locator("#token-dossier").fill("H12.34-261123-0001");
+    await page.locator(".phone-codes form.tokens button[type=submit]").click();
+    await page.locator(".qr-card .qr-url").first().filter({ hasText: "danh-gia-ho-so" }).waitFor();
+    assert.equal(await page.locator(".qr-card svg.qr").count(), 1, "one code for one dossier");
+    assert.equal(await page.locator(".phone-codes .saved").textContent().then((text) => /issued 1 code;/.test(text)), true, "1 code, not 1 codes");
+    const dossierUrl = await page.locator(".qr-card .qr-url").first().textContent();
+    assert.match(dossierUrl, /\/p\/phuong-1\/quay-2\?survey=danh-gia-ho-so#t=[0-9a-f]{32}$/);
+    await phone.goto(dossierUrl);
+    await phone.locator("button.start").waitFor();
+    assert.match(await phone.locator(".welcome-title").textContent(), /Đánh giá việc giải quyết hồ sơ/);
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KIOSK, PHONE, UPRIGHT, certifyPeriod, fillKioskCodes, firstPage, importFiles, launchBrowser, openStaff, seededRawCsv, startServer } from "./harness.mjs";
+import { KIOSK, PHONE, UPRIGHT, certifyPeriod, fillKioskCodes, firstPage, importFiles, launchBrowser, openStaff, seededRawCsv, showSection, startServer } from "./harness.mjs";
 
 const out = process.argv[2] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
@@ -64,7 +64,8 @@ try {
       await page.goto(`${server.url}/staff`);
       await page.locator("#pin").waitFor();
       await page.screenshot({ path: join(out, `${size}-staff-pin.png`) });
-      await openStaff(page, `${server.url}/staff`);
+      // A new device opens at its settings.
+      await openStaff(page, `${server.url}/staff`, "cai-dat");
       await page.screenshot({ path: join(out, `${size}-staff.png`), fullPage: true });
 
       // The workspace with a quarter of a ward's responses imported, certified and published.
@@ -82,11 +83,24 @@ try {
         await openStaff(page, `${server.url}/staff`);
         await page.locator("#period").selectOption("2026-Q4");
         await importFiles(page, [raw]);
+        await page.screenshot({ path: join(out, `${size}-staff-imports.png`), fullPage: true });
+        await showSection(page, "chot-so-lieu");
         await page.locator("#dossiers-file").setInputFiles(dossiers);
+        await page.locator("button.certify").click();
+        await page.screenshot({ path: join(out, `${size}-staff-certify-confirm.png`), fullPage: true });
+        await page.locator("button.certify-cancel").click();
+        await showSection(page, "ket-qua");
         await page.locator(".response-rate").waitFor();
         await page.locator("#by-counter").check();
         await certifyPeriod(page);
+        await page.screenshot({ path: join(out, `${size}-staff-certified.png`), fullPage: true });
+        await showSection(page, "ket-qua");
         await page.screenshot({ path: join(out, `${size}-staff-workspace.png`), fullPage: true });
+        await showSection(page, "xuat");
+        await page.screenshot({ path: join(out, `${size}-staff-exports.png`), fullPage: true });
+        await showSection(page, "dien-thoai");
+        await page.screenshot({ path: join(out, `${size}-staff-phones.png`), fullPage: true });
+        await showSection(page, "chot-so-lieu");
         if (size === "kiosk") {
           for (const lang of ["vi", "en"]) {
             await page.locator("#page-lang").selectOption(lang);
@@ -124,9 +138,9 @@ try {
         await timed.screenshot({ path: join(out, `${size}-idle-warning${suffix}.png`) });
         await timed.clock.runFor(6_000);
       }
-      await openStaff(timed, `${server.url}/staff`);
-      await timed.locator("#opens-at").fill("13:30");
-      await timed.locator("#closes-at").fill("17:00");
+      await openStaff(timed, `${server.url}/staff`, "cai-dat");
+      await timed.locator("#hours-on").check();
+      await timed.locator("#hours-1").fill("13:30-17:00");
       await fillKioskCodes(timed);
       await timed.locator(".settings-form button[type=submit]").click();
       await timed.locator(".saved").waitFor();

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TEST_PIN, fillKioskCodes, openStaff, rate, withKiosk } from "./harness.mjs";
+import { TEST_PIN, fillKioskCodes, openStaff, rate, showSection, withKiosk } from "./harness.mjs";
 
 async function tryPin(page, pin) {
   await page.locator("#pin").fill(pin);
@@ -15,7 +15,8 @@ test("five wrong PINs lock the staff area for a minute, even across a reload", {
   await withKiosk(async ({ server, browser, page }) => {
     await page.clock.install();
     await openStaff(page, `${server.url}/staff`); // chooses the PIN on this new kiosk
-    await page.goto(`${server.url}/staff`);
+    await page.goto("about:blank");
+    await page.goto(`${server.url}/staff#ket-qua`);
     for (let left = 4; left >= 1; left--) {
       await tryPin(page, "0000");
       await page.getByText(`Còn ${left} lần thử`).waitFor();
@@ -38,7 +39,7 @@ test("five wrong PINs lock the staff area for a minute, even across a reload", {
 
 test("settings saved by staff survive a reload and go into every response", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     await page.locator("#unit-code").fill("Phường 1");
     await page.locator("#counter-code").fill("quay-2");
     await page.locator(".settings-form button[type=submit]").click();
@@ -51,7 +52,7 @@ test("settings saved by staff survive a reload and go into every response", { ti
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".saved").waitFor();
 
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     assert.equal(await page.locator("#unit-code").inputValue(), "phuong-hong-bang", "kept across a reload");
 
     await page.goto(server.url);
@@ -94,7 +95,7 @@ async function typeInto(page, id, text) {
 
 test("what the settings form shows after Save is what was stored, and a later Save keeps it", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     // A fresh kiosk: the codes are required, and a placeholder is never taken for a value.
     assert.equal(await page.locator("#unit-code").inputValue(), "");
     await page.locator(".settings-form button[type=submit]").click();
@@ -128,7 +129,7 @@ test("what the settings form shows after Save is what was stored, and a later Sa
     await page.locator(".saved").waitFor();
     const expected = { ...saved, "device-token": token, "counter-code": "quay-3" };
     assert.deepEqual(await formValues(page), expected);
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     assert.deepEqual(await formValues(page), expected, "as stored, across a reload");
     assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
   });
@@ -138,10 +139,12 @@ test("outside the opening hours set by staff the kiosk is closed and stores noth
   await withKiosk(async ({ server, browser, page }) => {
     // Sunday 22 November 2026, 10:00 in Vietnam.
     await page.clock.install({ time: new Date("2026-11-22T10:00:00+07:00") });
-    await openStaff(page, `${server.url}/staff`);
-    await page.locator("#opens-at").fill("07:30");
-    await page.locator("#closes-at").fill("17:00");
-    await page.locator("#day-7").uncheck();
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
+    // Opening hours on, with the hours suggested: weekdays with a lunch break, Saturday
+    // morning, Sunday closed.
+    await page.locator("#hours-on").check();
+    assert.equal(await page.locator("#hours-1").inputValue(), "07:30-11:30, 13:30-17:00");
+    assert.equal(await page.locator("#hours-7").inputValue(), "");
     await fillKioskCodes(page);
     await page.locator(".settings-form button[type=submit]").click();
     await page.locator(".saved").waitFor();
@@ -149,10 +152,17 @@ test("outside the opening hours set by staff the kiosk is closed and stores noth
     await page.goto(server.url);
     await page.locator(".closed").waitFor();
     assert.match(await page.locator(".closed").textContent(), /ngoài giờ làm việc/);
+    assert.match(await page.locator(".closed").textContent(), /Thứ 2 – Thứ 6: 07:30–11:30, 13:30–17:00; Thứ 7: 07:30–11:30/);
     assert.equal(await page.locator("label.level").count(), 0, "nothing to tap");
 
-    // Monday 07:31: the kiosk opens by itself.
+    // Monday 07:31: the kiosk opens by itself; at the lunch break it closes, and opens again.
     await page.clock.setSystemTime(new Date("2026-11-23T07:31:00+07:00"));
+    await page.clock.runFor(2_000);
+    await page.locator('label.level[data-code="hai-long"]').waitFor();
+    await page.clock.setSystemTime(new Date("2026-11-23T11:45:00+07:00"));
+    await page.clock.runFor(2_000);
+    await page.locator(".closed").waitFor();
+    await page.clock.setSystemTime(new Date("2026-11-23T13:31:00+07:00"));
     await page.clock.runFor(2_000);
     await page.locator('label.level[data-code="hai-long"]').waitFor();
     assert.deepEqual(browser.problems, []);
@@ -161,7 +171,7 @@ test("outside the opening hours set by staff the kiosk is closed and stores noth
 
 test("with full screen set, the kiosk fills the screen at the first touch", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
     await page.locator("#full-screen").check();
     await fillKioskCodes(page);
     await page.locator(".settings-form button[type=submit]").click();
@@ -171,6 +181,58 @@ test("with full screen set, the kiosk fills the screen at the first touch", { ti
     assert.equal(await page.evaluate(() => document.fullscreenElement === null), true);
     await page.locator(".survey-title").click();
     await page.waitForFunction(() => document.fullscreenElement !== null, null, { timeout: 5_000 });
+    assert.deepEqual(browser.problems, []);
+  });
+});
+
+/** Touches the screen at (x, y) with one finger for `ms` milliseconds of the page's clock. */
+async function hold(page, x, y, ms) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+  await page.clock.runFor(ms);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+}
+
+test("staff reach the staff area from a full-screen kiosk by holding its corner, and find its sections", { timeout: 120_000 }, async () => {
+  await withKiosk(async ({ server, browser, page }) => {
+    await page.clock.install({ time: new Date("2026-11-23T09:00:00+07:00") });
+    await page.goto(server.url);
+    await page.locator("label.level").first().waitFor();
+    await hold(page, 12, 12, 300);
+    assert.equal(new URL(page.url()).pathname, "/", "a short touch in the corner goes nowhere");
+    await hold(page, 12, 12, 2_100);
+    await page.waitForURL(/\/staff$/);
+    await page.locator("#pin").waitFor();
+
+    // A new device opens at its settings, with every section a link away.
+    await page.locator("#pin").fill(TEST_PIN);
+    await page.locator("#pin-again").fill(TEST_PIN);
+    await page.locator(".pin-form button[type=submit]").click();
+    await page.locator('nav.sections a[href="#cai-dat"][aria-current=page]').waitFor();
+    const sections = await page.locator("nav.sections a").evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+    assert.deepEqual(sections, ["#ket-qua", "#xuat", "#nhap", "#chot-so-lieu", "#dien-thoai", "#sao-luu", "#cai-dat"]);
+    await fillKioskCodes(page);
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".saved").waitFor();
+    await page.goto(server.url);
+    await rate(page, "hai-long");
+
+    // The survey is chosen from a list; the period, grouping and CSV profile are remembered.
+    await openStaff(page, `${server.url}/staff`);
+    await page.locator("#survey-shown").selectOption("sipas");
+    await page.locator('table.tally[data-question="gioi-tinh"]').waitFor();
+    await page.locator("#survey-shown").selectOption("danh-gia-tai-quay");
+    await page.locator('table.tally[data-question="muc-do-hai-long"]').waitFor();
+    await page.locator("#by-counter").check();
+    const period = await page.locator("#period option").nth(1).getAttribute("value");
+    await page.locator("#period").selectOption(period);
+    await showSection(page, "xuat");
+    await page.locator("#profile").selectOption("excel-vi");
+    await openStaff(page, `${server.url}/staff`, "xuat");
+    assert.equal(await page.locator("#profile").inputValue(), "excel-vi", "the CSV profile is remembered");
+    assert.equal(await page.locator("#period").inputValue(), period, "the period is remembered");
+    assert.equal(await page.locator("#by-counter").isChecked(), true, "the grouping is remembered");
+    assert.equal(await page.locator("#survey-shown").inputValue(), "danh-gia-tai-quay");
     assert.deepEqual(browser.problems, []);
   });
 });

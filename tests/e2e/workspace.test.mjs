@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { certifyPeriod, downloadRaw, firstPage, importFiles, launchBrowser, openStaff, rate, rateAndFinish, staffCounts, startServer, storedResponses, withKiosk } from "./harness.mjs";
+import { certifyPeriod, downloadRaw, firstPage, importFiles, launchBrowser, openStaff, rate, rateAndFinish, showSection, staffCounts, startServer, storedResponses, withKiosk } from "./harness.mjs";
 
 /** Sets this kiosk's counter code in the staff area. */
 async function setCounter(page, url, counter) {
-  await openStaff(page, `${url}/staff`);
+  await openStaff(page, `${url}/staff`, "cai-dat");
   await page.locator("#unit-code").fill("phuong-hong-bang");
   await page.locator("#counter-code").fill(counter);
   await page.locator(".settings-form button[type=submit]").click();
@@ -123,7 +123,7 @@ test("a certified period reports a changed response with its digest, and its pag
           };
         })
     );
-    await openStaff(page, `${server.url}/staff`);
+    await openStaff(page, `${server.url}/staff`, "chot-so-lieu");
     const mismatch = page.locator(".mismatch");
     await mismatch.waitFor();
     const text = await mismatch.textContent();
@@ -159,6 +159,7 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     assert.equal(before._responses, 2);
     await certifyPeriod(page);
 
+    await showSection(page, "sao-luu");
     assert.equal(await page.locator("#confirm-clear").count(), 0, "no clearing before the data is saved");
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-backup").click()]);
     assert.match(download.suggestedFilename(), /^hailong-sao-luu-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.json$/);
@@ -170,10 +171,15 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     await page.locator("#confirm-clear").fill("xoa");
     await page.locator(".clear-form button[type=submit]").click();
     await page.locator(".backup .violation").waitFor();
+    await showSection(page, "ket-qua");
     assert.equal(await page.locator(".summary .responses").textContent(), "2", "a wrong word clears nothing");
+    await showSection(page, "sao-luu");
     await page.locator("#confirm-clear").fill("XOA");
     await page.locator(".clear-form button[type=submit]").click();
+    await page.locator(".clear-form").waitFor({ state: "detached" }).catch(() => {});
+    await showSection(page, "ket-qua");
     await page.waitForFunction(() => document.querySelector(".summary .responses")?.textContent === "0");
+    await showSection(page, "chot-so-lieu");
     assert.match(await page.locator(".certification .note").textContent(), /không còn trên thiết bị/);
 
     const path = join(mkdtempSync(join(tmpdir(), "hailong-backup-")), "backup.json");
@@ -185,6 +191,7 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     assert.equal(await again.getAttribute("data-added"), "0");
     assert.equal(await again.getAttribute("data-duplicates"), "2");
     assert.deepEqual(await staffCounts(page, server.url), before);
+    await showSection(page, "chot-so-lieu");
     await page.locator(".verified").waitFor();
     assert.deepEqual(browser.problems, []);
   } finally {
@@ -246,6 +253,7 @@ test("certifying asks first, refuses a running quarter unless certified early, a
     await openStaff(page, `${server.url}/staff`);
     const shown = await page.locator(".summary dd").allTextContents();
     assert.deepEqual(shown.slice(0, 3), ["2", "1", "1"], "counted, misuse, unfinished");
+    await showSection(page, "chot-so-lieu");
     await page.locator("button.certify").click();
     assert.equal(await page.locator(".certified").count(), 0, "one click certifies nothing");
     const confirm = page.locator("button.certify-confirm");

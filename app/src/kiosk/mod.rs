@@ -83,17 +83,57 @@ pub enum Screen {
 /// When the counter is open, in Vietnam time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpeningHours {
-    /// 1 (Monday) to 7 (Sunday).
-    pub days: Vec<u8>,
-    /// Minutes since midnight.
-    pub opens: u16,
-    pub closes: u16,
+    /// For each weekday, Monday first: its opening periods (opens, closes) in minutes since
+    /// midnight, in order (a morning and an afternoon, say); none on a closed day.
+    pub week: [Vec<(u16, u16)>; 7],
 }
 
 impl OpeningHours {
     pub fn is_open(&self, now: i64) -> bool {
         survey::vn_time::vietnam_weekday_and_minute(now)
-            .is_some_and(|(day, minute)| self.days.contains(&day) && (self.opens..self.closes).contains(&minute))
+            .is_some_and(|(day, minute)| self.on(day).iter().any(|&(opens, closes)| (opens..closes).contains(&minute)))
+    }
+
+    /// The periods of a weekday, 1 (Monday) to 7.
+    pub fn on(&self, day: u8) -> &[(u16, u16)] {
+        &self.week[usize::from(day.clamp(1, 7)) - 1]
+    }
+
+    /// A weekday's periods as staff write them: `07:30-11:30, 13:30-17:00`.
+    pub fn day_text(&self, day: u8) -> String {
+        let time = |minutes: u16| format!("{:02}:{:02}", minutes / 60, minutes % 60);
+        self.on(day)
+            .iter()
+            .map(|&(opens, closes)| format!("{}-{}", time(opens), time(closes)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The week for citizens, days with the same hours together: `Thứ 2 – Thứ 6: 07:30–11:30,
+    /// 13:30–17:00; Thứ 7: 07:30–11:30`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let names: [&str; 7] = match lang {
+            Lang::Vi => ["Thứ 2", "Thứ 3", "Thứ 4", "Thứ 5", "Thứ 6", "Thứ 7", "Chủ nhật"],
+            Lang::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+        };
+        let mut parts = Vec::new();
+        let mut day = 1u8;
+        while day <= 7 {
+            let mut last = day;
+            while last < 7 && self.on(last + 1) == self.on(day) {
+                last += 1;
+            }
+            if !self.on(day).is_empty() {
+                let days = if last == day {
+                    names[usize::from(day) - 1].to_owned()
+                } else {
+                    format!("{} – {}", names[usize::from(day) - 1], names[usize::from(last) - 1])
+                };
+                parts.push(format!("{days}: {}", self.day_text(day).replace('-', "–")));
+            }
+            day = last + 1;
+        }
+        parts.join("; ")
     }
 }
 
@@ -821,10 +861,43 @@ mod tests {
 
     /// T0 is Monday 19:08 in Vietnam: outside 07:30–17:00.
     fn office_hours() -> KioskConfig {
-        KioskConfig {
-            hours: Some(OpeningHours { days: vec![1, 2, 3, 4, 5], opens: 7 * 60 + 30, closes: 17 * 60 }),
-            ..KioskConfig::default()
-        }
+        let day = |index: usize| if index < 5 { vec![(7 * 60 + 30, 17 * 60)] } else { Vec::new() };
+        KioskConfig { hours: Some(OpeningHours { week: std::array::from_fn(day) }), ..KioskConfig::default() }
+    }
+
+    #[test]
+    fn opening_hours_have_a_lunch_break_and_a_saturday_morning() {
+        let settings = crate::settings::KioskSettings {
+            week_hours: ["07:30-11:30, 13:30-17:00"; 5]
+                .into_iter()
+                .chain(["07:30–11:30", ""])
+                .map(String::from)
+                .collect(),
+            ..crate::settings::KioskSettings::default()
+        };
+        let hours = settings.hours().unwrap();
+        // T0 is Monday 2026-11-23 19:08 in Vietnam; minutes from it to a Vietnam time that day.
+        let monday = |hh: i64, mm: i64| T0 + ((hh * 60 + mm) - (19 * 60 + 8)) * 60_000 - 15_000;
+        assert!(hours.is_open(monday(7, 30)));
+        assert!(!hours.is_open(monday(12, 0)), "closed for lunch");
+        assert!(hours.is_open(monday(13, 30)));
+        assert!(!hours.is_open(monday(17, 0)), "closing time is closed");
+        let saturday = |hh, mm| monday(hh, mm) + 5 * 86_400_000;
+        assert!(hours.is_open(saturday(9, 0)) && !hours.is_open(saturday(14, 0)), "Saturday morning only");
+        assert!(!hours.is_open(monday(9, 0) + 6 * 86_400_000), "Sunday closed");
+        assert_eq!(hours.describe(Lang::Vi), "Thứ 2 – Thứ 6: 07:30–11:30, 13:30–17:00; Thứ 7: 07:30–11:30");
+        // Settings written by an earlier version: one pair for the open days.
+        let old = crate::settings::KioskSettings {
+            opens_at: "07:30".into(),
+            closes_at: "17:00".into(),
+            open_days: vec![1, 2, 3, 4, 5],
+            ..crate::settings::KioskSettings::default()
+        };
+        assert_eq!(old.hours().unwrap(), office_hours().hours.unwrap());
+        let draft = crate::settings::SettingsDraft::of(&old);
+        assert!(draft.hours_on);
+        assert_eq!(draft.week[0], "07:30-17:00");
+        assert_eq!(draft.week[6], "");
     }
 
     #[test]

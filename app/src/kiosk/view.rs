@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::inputs::{self, both};
 use super::{KioskAction, KioskState, Screen, advances_on_tap};
 use crate::clock;
-use crate::faces::FaceIcon;
+use crate::faces::ThanksIcon;
 
 /// A fresh id and the time, for actions that may finish a response.
 fn next_action() -> KioskAction {
@@ -50,6 +50,9 @@ pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatch
     html! {
         <div class="kiosk-root" lang={lang_code(lang)} onpointerdown={touch} onkeydown={key}
              data-screen={screen_name(state)}>
+            if state.config.channel == survey::Channel::Kiosk {
+                { staff_door() }
+            }
             <header class="kiosk-bar">
                 <span class="survey-title">
                     if let Some(unit) = &state.config.unit_name {
@@ -84,6 +87,31 @@ fn screen_name(state: &KioskState) -> String {
         Screen::Rated => "rated".into(),
     };
     screen + warning
+}
+
+/// How long staff hold the top left corner of a kiosk to reach the staff area (and its PIN).
+pub const STAFF_HOLD_MS: i64 = 2_000;
+
+thread_local! {
+    /// When the press on the staff corner began.
+    static HELD_SINCE: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
+/// The way in for staff from a kiosk in full screen, where there is no address bar: a press
+/// held for [`STAFF_HOLD_MS`] on the top left corner, then the PIN. Citizens tapping there by
+/// chance go nowhere; it is not announced to screen readers, as it is not for citizens.
+fn staff_door() -> Html {
+    let down = Callback::from(|_: PointerEvent| HELD_SINCE.with(|since| since.set(Some(clock::now_millis()))));
+    let up = Callback::from(|_: PointerEvent| {
+        let held = HELD_SINCE.with(|since| since.take()).map(|since| clock::now_millis() - since);
+        if held.is_some_and(|held| held >= STAFF_HOLD_MS)
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().set_href(crate::route::STAFF_PATH);
+        }
+    });
+    let cancel = Callback::from(|_: PointerEvent| HELD_SINCE.with(|since| since.set(None)));
+    html! { <div class="staff-corner" aria-hidden="true" onpointerdown={down} onpointerup={up} onpointercancel={cancel.clone()} onpointerleave={cancel} /> }
 }
 
 /// Asks for full screen, unless the kiosk already has it.
@@ -189,7 +217,7 @@ fn thanks(state: &KioskState, seconds_left: u32) -> Html {
     let on_phone = state.config.channel == survey::Channel::Phone;
     html! {
         <main class="kiosk thanks" aria-live="polite">
-            <FaceIcon face={survey::def::Face::VeryHappy} />
+            <ThanksIcon />
             <h1 class="thanks-text">{ both(&state.survey.thank_you, lang) }</h1>
             { sync_line(state) }
             if !on_phone || state.config.phone_token.is_none() {
@@ -204,7 +232,7 @@ fn rated(state: &KioskState) -> Html {
     let lang = state.lang;
     html! {
         <main class="kiosk thanks rated" aria-live="polite">
-            <FaceIcon face={survey::def::Face::VeryHappy} />
+            <ThanksIcon />
             <h1 class="thanks-text">{ both(&text("Mã này đã được dùng để đánh giá", "This code has already been used to rate"), lang) }</h1>
             <p class="rated-note">{ both(&text(
                 "Mỗi mã QR chỉ đánh giá được một lần. Cảm ơn ông/bà đã góp ý.",
@@ -238,10 +266,9 @@ fn sync_line(state: &KioskState) -> Html {
 fn closed(state: &KioskState) -> Html {
     let lang = state.lang;
     let hours = state.config.hours.as_ref().map(|hours| {
-        let time = |minutes: u16| format!("{:02}:{:02}", minutes / 60, minutes % 60);
         text(
-            &format!("Giờ làm việc: {} đến {}.", time(hours.opens), time(hours.closes)),
-            &format!("Opening hours: {} to {}.", time(hours.opens), time(hours.closes)),
+            &format!("Giờ làm việc: {}.", hours.describe(Lang::Vi)),
+            &format!("Opening hours: {}.", hours.describe(Lang::En)),
         )
     });
     html! {
