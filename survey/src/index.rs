@@ -10,8 +10,10 @@
 //!   the agency total (all nine; out of 18) are sums of indicator scores, and an indicator
 //!   without data is left out. Sums are taken in tenths, so a total of exactly 15.0 is exact.
 //!
-//! Percentages of criteria are rounded once, from integers; means of means are computed in
-//! floating point and rounded once. A group with fewer responses than the minimum is marked
+//! Every figure is computed exactly from integer counts and rounded once, half up: a mean of
+//! criteria's percentages (an element) and a mean of elements (the overall index) are exact
+//! fractions until they are written, so 51.875 % prints 51.88, never 51.87. No floating point
+//! is on the way to a published index; only the Wilson interval, a statistical estimate, uses it. A group with fewer responses than the minimum is marked
 //! `suppressed`: its figures stay in the file for staff, and must not be published.
 
 use crate::export::{Cell, CsvProfile};
@@ -172,12 +174,12 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
                 criteria.iter().find(|criterion| criterion.id == id)
             })
             .collect();
-        let with_data: Vec<f64> = members.iter().filter(|c| c.n > 0).map(|c| c.satisfied as f64 / c.n as f64).collect();
+        let with_data: Vec<Fraction> =
+            members.iter().filter(|c| c.n > 0).map(|c| Fraction::new(c.satisfied, c.n)).collect();
         let n = members.iter().map(|c| c.n).min().unwrap_or(0);
         let mut element_row = row(Scope::Element, &element.id, element.label.get(Lang::Vi).to_owned(), n);
-        if !with_data.is_empty() {
-            let mean = with_data.iter().sum::<f64>() / with_data.len() as f64;
-            element_row.index_percent = Some(round_f64(mean));
+        if let Some(mean) = Fraction::mean(&with_data) {
+            element_row.index_percent = Some(mean.hundredths_of_percent());
             element_means.push((mean, n));
         }
         rows.push(element_row);
@@ -185,10 +187,8 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
     if !survey.scoring.elements.is_empty() {
         let n = element_means.iter().map(|(_, n)| *n).min().unwrap_or(0);
         let mut overall = row(Scope::Overall, "elements", "Chỉ số hài lòng chung (trung bình các yếu tố)".into(), n);
-        if !element_means.is_empty() {
-            overall.index_percent =
-                Some(round_f64(element_means.iter().map(|(mean, _)| mean).sum::<f64>() / element_means.len() as f64));
-        }
+        let means: Vec<Fraction> = element_means.into_iter().map(|(mean, _)| mean).collect();
+        overall.index_percent = Fraction::mean(&means).map(|mean| mean.hundredths_of_percent());
         rows.push(overall);
     }
 
@@ -232,7 +232,42 @@ fn round_ratio(numerator: u64, denominator: u64) -> u64 {
     (numerator * 2 + denominator) / (denominator * 2)
 }
 
-/// A proportion as hundredths of a percent, rounded half up.
+/// An exact non-negative fraction, for means of proportions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fraction {
+    numerator: num_bigint::BigUint,
+    denominator: num_bigint::BigUint,
+}
+
+impl Fraction {
+    /// `numerator / denominator`; the denominator is not 0.
+    fn new(numerator: u64, denominator: u64) -> Fraction {
+        Fraction { numerator: numerator.into(), denominator: denominator.max(1).into() }
+    }
+
+    /// The exact mean, or `None` of nothing.
+    fn mean(values: &[Fraction]) -> Option<Fraction> {
+        let (first, rest) = values.split_first()?;
+        let mut sum = first.clone();
+        for value in rest {
+            sum = Fraction {
+                numerator: &sum.numerator * &value.denominator + &value.numerator * &sum.denominator,
+                denominator: &sum.denominator * &value.denominator,
+            };
+        }
+        sum.denominator *= values.len() as u64;
+        Some(sum)
+    }
+
+    /// The proportion in hundredths of a percent, rounded half up (once).
+    fn hundredths_of_percent(&self) -> u64 {
+        let doubled = &self.numerator * 20_000u32 + &self.denominator;
+        let rounded = doubled / (&self.denominator * 2u32);
+        u64::try_from(rounded).unwrap_or(u64::MAX)
+    }
+}
+
+/// A proportion as hundredths of a percent, rounded half up (for the Wilson interval only).
 fn round_f64(proportion: f64) -> u64 {
     (proportion * 10_000.0).round() as u64
 }
@@ -326,6 +361,39 @@ mod tests {
         assert_eq!(wilson(16, 20), (5840, 9193));
         assert_eq!(wilson(0, 10), (0, 2775));
         assert_eq!(wilson(10, 10), (7225, 10000));
+    }
+
+    /// Means of percentages at an exact half round up, as the published convention does; binary
+    /// floating point put 51.875 % at 51.87 and 40.075 % at 40.07.
+    #[test]
+    fn means_of_percentages_round_half_up_exactly() {
+        let mean = |parts: &[(u64, u64)]| {
+            let fractions: Vec<Fraction> = parts.iter().map(|&(s, n)| Fraction::new(s, n)).collect();
+            Fraction::mean(&fractions).unwrap().hundredths_of_percent()
+        };
+        assert_eq!(mean(&[(1, 2), (43, 80)]), 5188, "51.875 %");
+        assert_eq!(mean(&[(2, 5), (803, 2000)]), 4008, "40.075 %");
+        assert_eq!(mean(&[(83, 160)]), 5188, "a criterion alone, 51.875 %");
+        assert_eq!(mean(&[(1, 3), (2, 3)]), 5000, "thirds add up to exactly a half");
+        assert_eq!(mean(&[(1, 3)]), 3333);
+        assert_eq!(mean(&[(2, 3)]), 6667);
+        assert_eq!(mean(&[(0, 7), (7, 7)]), 5000);
+        assert_eq!(mean(&[(1, 80_000)]), 0, "0.00125 % rounds down");
+        assert_eq!(mean(&[(1, 20_000)]), 1, "0.005 % rounds up");
+        // Many criteria with unrelated counts: the common denominator outgrows 128 bits.
+        let many: Vec<(u64, u64)> = (0..25).map(|i| (500 + i, 997 + 2 * i)).collect();
+        let expected = {
+            // The same mean by hand in exact integer arithmetic, over the product of the counts.
+            let mut numerator = num_bigint::BigUint::from(0u32);
+            let mut denominator = num_bigint::BigUint::from(1u32);
+            for &(s, n) in &many {
+                numerator = numerator * n + denominator.clone() * s;
+                denominator *= n;
+            }
+            denominator *= many.len() as u64;
+            u64::try_from((numerator * 20_000u32 + &denominator) / (denominator * 2u32)).unwrap()
+        };
+        assert_eq!(mean(&many), expected);
     }
 
     #[test]
