@@ -556,3 +556,49 @@ async fn a_backup_made_while_serving_holds_every_response() {
     let err = server::storage::backup(&server.dir.path().join("hailong.db"), &copy).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
 }
+
+/// Every hostile record of `tests/data/bad/records/` is refused by the API with a 422 that names
+/// its field, the valid records beside it are stored, and afterwards nothing stored has
+/// changed and every export still answers and reads back.
+#[tokio::test]
+async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() {
+    let server = server();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/bad/records");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    let mut report = String::new();
+    for file in &files {
+        let before = server.stored();
+        let hostile: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let good = id();
+        let answer = server.post(&batch(&[hostile, rating(&good, "hai-long")])).await;
+        let name = file.file_name().unwrap().to_string_lossy();
+        assert_eq!(answer.statuses(), vec![422, 201], "{name}: {}", answer.body);
+        let result = &answer.json()["results"][0];
+        let reason = result["reason"].as_str().unwrap_or_default();
+        assert!(reason.len() < 400, "{name}: the reason quotes too much: {} bytes", reason.len());
+        report.push_str(&format!("{name}: {}\n", reason));
+        let mut after = server.stored();
+        after.retain(|(id, _)| *id != good);
+        assert_eq!(after, before, "{name}: nothing stored changed");
+    }
+    expect_test::expect_file!["../../tests/data/bad/records/expected.txt"].assert_eq(&report);
+    for path in ["/api/v1/tally.csv", "/api/v1/index.csv", "/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1"] {
+        let answer = server.staff_get(path, Some(STAFF)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+    }
+    let raw =
+        server.staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180", Some(STAFF)).await;
+    let catalog = survey::tally::Catalog::new(survey_defs::all());
+    let mut reader = survey::raw::read_raw(std::io::Cursor::new(raw.body.into_bytes()), &catalog).unwrap();
+    let mut read_back = 0;
+    while let Some(next) = reader.next_record() {
+        next.unwrap();
+        read_back += 1;
+    }
+    assert_eq!(read_back, files.len(), "the server's own raw export reads back, one good record per file");
+}

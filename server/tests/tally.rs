@@ -111,9 +111,10 @@ fn every_hostile_file_is_explained_by_line_and_column() {
         hailong: error: 1 conflicting responses; nothing was written:
         response 00000000-0000-4000-8000-000000000003 differs between tests/data/raw/worked-example.csv:4 and tests/data/bad/csv/conflicting-ids.csv:2; neither was counted twice, fix the source
         hailong: error: tests/data/bad/csv/duplicate-ids.csv: line 7, column `response_id`: response `00000000-0000-4000-8000-000000000003` appears twice in this file (also on line 4)
-        hailong: error: tests/data/bad/csv/formula-cells.csv: line 3, column `unit`: `=HYPERLINK("http://x","Bấm vào đây")` is not a code (letters, digits, `-`, `_`, `.`)
+        hailong: error: tests/data/bad/csv/formula-cells.csv: line 3, column `unit`: `=HYPERLINK("http://x","Bấm vào đây")` is not a code: 1 to 64 letters without accents, digits, `-`, `_`, `.`
         hailong: error: tests/data/bad/csv/header-of-another-survey.csv: line 1: the header is not that of survey `danh-gia-tai-quay` version `2026.1`: column 13 is `thoi-gian-tra-ket-qua` where `muc-do-hai-long` was expected
         hailong: error: tests/data/bad/csv/not-an-option.csv: line 3, column `muc-do-hai-long`: `tuyet-voi` is not an option of this question
+        hailong: error: tests/data/bad/csv/repeated-reason.csv: line 3, column `ly-do`: `cho-lau` is chosen more than once
         hailong: error: tests/data/bad/csv/tally-bad-count.csv: line 3, column `count`: `mười` is not a whole number
         hailong: error: tests/data/bad/csv/truncated.csv: line 7: this row has 6 cells where the header has 16: is the file cut short or edited by hand?
         hailong: error: tests/data/bad/csv/unknown-version.csv: line 2, column `survey_version`: no definition of survey `danh-gia-tai-quay` version `1999.1` is known; add it with --defs

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{OTHER_CODE, Question, QuestionKind};
+use crate::model::{OTHER_CODE, OTHER_MAX_CHARS, Question, QuestionKind};
 use crate::text::Text;
 
 /// One answer. Tagged explicitly (`{"kind":"choice","value":"hai-long"}`) so that a text answer
@@ -60,8 +60,14 @@ pub enum Violation {
     TooManyChoices {
         max: u32,
     },
+    /// The same option twice in one answer (a record can say it; a citizen cannot).
+    RepeatedChoice {
+        code: String,
+    },
     /// "Khác" was chosen without saying what.
     OtherTextMissing,
+    /// Text for "Khác" where "Khác" was not chosen.
+    OtherTextWithoutOther,
     /// A required matrix with unrated items.
     ItemsMissing {
         items: Vec<String>,
@@ -102,15 +108,24 @@ impl Question {
                 }
                 let mut distinct = choices.codes.clone();
                 distinct.sort();
-                distinct.dedup();
+                if let Some(pair) = distinct.windows(2).find(|pair| pair[0] == pair[1]) {
+                    return Err(Violation::RepeatedChoice { code: pair[0].clone() });
+                }
                 if let Some(max) = max_choices
                     && distinct.len() > *max as usize
                 {
                     return Err(Violation::TooManyChoices { max: *max });
                 }
                 let said_what = choices.other.as_deref().is_some_and(|text| !text.trim().is_empty());
-                if choices.codes.iter().any(|code| code == OTHER_CODE) && !said_what {
+                let other_chosen = choices.codes.iter().any(|code| code == OTHER_CODE);
+                if other_chosen && !said_what {
                     return Err(Violation::OtherTextMissing);
+                }
+                if !other_chosen && choices.other.is_some() {
+                    return Err(Violation::OtherTextWithoutOther);
+                }
+                if choices.other.as_deref().is_some_and(|text| text.chars().count() > OTHER_MAX_CHARS as usize) {
+                    return Err(Violation::TooLong { max: OTHER_MAX_CHARS });
                 }
                 Ok(())
             }
@@ -188,6 +203,10 @@ impl Violation {
                 "Ông/Bà đã chọn \"Khác\": xin ghi rõ lý do.".into(),
                 "You chose \"Other\": please say what.".into(),
             ),
+            Violation::RepeatedChoice { .. } | Violation::OtherTextWithoutOther => both(
+                "Câu trả lời này không hợp lệ, xin chọn lại.".into(),
+                "This answer is not valid; please choose again.".into(),
+            ),
             Violation::ItemsMissing { items } => both(
                 format!("Xin đánh giá đủ các mục ({} mục còn thiếu).", items.len()),
                 format!("Please rate every item ({} left).", items.len()),
@@ -210,6 +229,8 @@ impl fmt::Display for Violation {
             Violation::TooLong { max } => write!(f, "the text is longer than {max} characters"),
             Violation::TooManyChoices { max } => write!(f, "more than {max} options are chosen"),
             Violation::OtherTextMissing => f.write_str("`khac` is chosen without its text"),
+            Violation::RepeatedChoice { code } => write!(f, "`{code}` is chosen more than once"),
+            Violation::OtherTextWithoutOther => f.write_str("there is text for `khac`, but `khac` is not chosen"),
             Violation::ItemsMissing { items } => {
                 write!(f, "items without a level in a required matrix: {}", items.join(", "))
             }

@@ -15,6 +15,8 @@ use crate::text::Text;
 
 /// The code of the "Khác" (other) option of a multiple-choice question.
 pub const OTHER_CODE: &str = "khac";
+/// The longest text of "Khác", in characters (the kiosk's box takes as many).
+pub const OTHER_MAX_CHARS: u32 = 200;
 /// The codes of a yes/no answer.
 pub const YES_CODE: &str = "co";
 pub const NO_CODE: &str = "khong";

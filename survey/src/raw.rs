@@ -233,11 +233,7 @@ impl<R: Read> RawReader<R> {
                 return Ok(None);
             }
             if index != 10 && !is_code(value) {
-                return Err(CsvError::at(
-                    line,
-                    Some(RAW_FIXED[index]),
-                    format!("`{}` is not a code (letters, digits, `-`, `_`, `.`)", shorten(value)),
-                ));
+                return Err(CsvError::at(line, Some(RAW_FIXED[index]), crate::record::not_a_code(value)));
             }
             Ok(Some(value.to_owned()))
         };
@@ -262,14 +258,20 @@ impl<R: Read> RawReader<R> {
                 return Err(CsvError::at(
                     line,
                     Some("channel"),
-                    format!("`{}` is not kiosk, phone or web", shorten(other)),
+                    format!("`{}` is not kiosk, phone or web", crate::record::short(other)),
                 ));
             }
         };
         let partial = match cell(11) {
             "1" | "true" => true,
             "0" | "false" | "" => false,
-            other => return Err(CsvError::at(line, Some("partial"), format!("`{}` is not 1 or 0", shorten(other)))),
+            other => {
+                return Err(CsvError::at(
+                    line,
+                    Some("partial"),
+                    format!("`{}` is not 1 or 0", crate::record::short(other)),
+                ));
+            }
         };
         let mut answers = BTreeMap::new();
         let mut others: HashMap<&str, String> = HashMap::new();
@@ -289,7 +291,11 @@ impl<R: Read> RawReader<R> {
                         }),
                         QuestionKind::Number { .. } | QuestionKind::Nps { .. } => {
                             Answer::Number(value.trim().parse().map_err(|_| {
-                                CsvError::at(line, column_name, format!("`{}` is not a whole number", shorten(value)))
+                                CsvError::at(
+                                    line,
+                                    column_name,
+                                    format!("`{}` is not a whole number", crate::record::short(value)),
+                                )
                             })?)
                         }
                         QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => {
@@ -364,14 +370,6 @@ impl<R: Read> RawReader<R> {
 
 fn is_code(text: &str) -> bool {
     text.len() <= 64 && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-fn shorten(text: &str) -> String {
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
-    } else {
-        text.to_owned()
-    }
 }
 
 /// Reads every record of a raw file (for files that fit in memory; large ones are better read

@@ -118,6 +118,10 @@ impl ResponseRecord {
     }
 
     /// Checks what a record must satisfy whatever survey it answers.
+    /// The years a `submitted_at` may fall in. A time outside them is a device's wrong clock or
+    /// a forged record, and converting it to Vietnam days would overflow.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
+
     pub fn check_shape(&self) -> Result<(), RecordError> {
         let is_uuid_v4 = uuid::Uuid::try_parse(&self.response_id).map(|id| id.get_version_num() == 4).unwrap_or(false);
         if !is_uuid_v4 {
@@ -126,10 +130,41 @@ impl ResponseRecord {
                 message: format!("`{}` is not a UUID v4", self.response_id),
             });
         }
-        vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
+        let instant = vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
             field: "submitted_at".into(),
-            message: format!("`{}` is {err}", self.submitted_at),
+            message: format!("`{}` is {err}", short(&self.submitted_at)),
         })?;
+        if !Self::YEARS.contains(&instant.year()) {
+            return Err(RecordError::Invalid {
+                field: "submitted_at".into(),
+                message: format!(
+                    "`{}` is outside the years {} to {}",
+                    self.submitted_at,
+                    Self::YEARS.start(),
+                    Self::YEARS.end()
+                ),
+            });
+        }
+        // Codes go into tallies, file names and addresses: one rule for all of them.
+        for (field, code) in [
+            ("unit", &self.unit),
+            ("counter", &self.counter),
+            ("staff", &self.staff),
+            ("field", &self.field),
+            ("device_id", &self.device_id),
+        ] {
+            if let Some(code) = code
+                && !is_code(code)
+            {
+                return Err(RecordError::Invalid { field: field.into(), message: not_a_code(code) });
+            }
+        }
+        if self.misuse.as_deref().is_some_and(|reason| reason.chars().count() > MISUSE_MAX_CHARS) {
+            return Err(RecordError::Invalid {
+                field: "misuse".into(),
+                message: format!("the reason is longer than {MISUSE_MAX_CHARS} characters"),
+            });
+        }
         Ok(())
     }
 
@@ -146,13 +181,32 @@ impl ResponseRecord {
             });
         }
         for (question_id, answer) in &self.answers {
-            let field = format!("answers.{question_id}");
+            let field = format!("answers.{}", short(question_id));
             let Some(question) = survey.question(question_id) else {
                 return Err(RecordError::Invalid { field, message: "no such question in this survey".into() });
             };
             question
                 .check_answer(answer)
                 .map_err(|violation| RecordError::Invalid { field, message: violation.to_string() })?;
+        }
+        // Visibility is decided in order, from the answers of visible questions only, as the
+        // filling session decides it: an answer to a question the record's own answers hide (the
+        // reasons of a very satisfied citizen) is never counted.
+        let mut shown = BTreeMap::new();
+        for question in &survey.questions {
+            let visible = question.show_if.as_ref().is_none_or(|condition| condition.holds(survey, &shown));
+            match (visible, self.answers.get(&question.id)) {
+                (true, Some(answer)) => {
+                    shown.insert(question.id.clone(), answer.clone());
+                }
+                (false, Some(_)) => {
+                    return Err(RecordError::Invalid {
+                        field: format!("answers.{}", question.id),
+                        message: "answers a question that the record's other answers hide".into(),
+                    });
+                }
+                _ => {}
+            }
         }
         if !self.partial {
             let visible =
@@ -171,6 +225,23 @@ impl ResponseRecord {
 }
 
 /// Why a record could not be read or does not fit its survey.
+/// The longest misuse reason, in characters.
+pub const MISUSE_MAX_CHARS: usize = 200;
+
+/// Why `text` is not a code ([`is_code`]), in one wording for every reader.
+pub fn not_a_code(text: &str) -> String {
+    format!("`{}` is not a code: 1 to 64 letters without accents, digits, `-`, `_`, `.`", short(text))
+}
+
+/// At most the first 80 characters of what a record said, for messages: an error never quotes
+/// a megabyte back.
+pub fn short(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RecordError {
     /// Not a record at all: broken JSON, a missing or mistyped field.
