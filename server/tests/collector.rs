@@ -602,3 +602,28 @@ async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() 
     }
     assert_eq!(read_back, files.len(), "the server's own raw export reads back, one good record per file");
 }
+
+/// Responses stored by an older hailong, whose check was weaker, that fail today's check (a
+/// counter that is not a code; a time in the year 9999, which once made every export answer 500
+/// and `hailong tally` panic): the exports leave them out and still answer, and they stay stored.
+#[tokio::test]
+async fn a_stored_response_that_fails_todays_check_is_left_out_and_kept() {
+    let server = server();
+    let mut old: survey::ResponseRecord = serde_json::from_value(rating(&id(), "hai-long")).unwrap();
+    old.counter = Some("quay 2".into());
+    let mut forged: survey::ResponseRecord = serde_json::from_value(rating(&id(), "khong-hai-long")).unwrap();
+    forged.submitted_at = "9999-12-31T23:00:00+00:00".into();
+    let incoming = [old, forged].map(|record| server::storage::Incoming { record, token: None });
+    server
+        .store
+        .receive(incoming.into(), "test", "2026-11-23T09:16:00+07:00", |_| server::storage::Admission::Accept {
+            flag: None,
+        })
+        .unwrap();
+    server.post(&batch(&[rating(&id(), "rat-hai-long")])).await;
+    let tally = server.staff_get("/api/v1/tally.csv?profile=rfc4180", Some(STAFF)).await;
+    assert_eq!(tally.status, StatusCode::OK, "{}", tally.body);
+    assert!(tally.body.contains(",_responses,,,1,,"), "only the valid one is counted: {}", tally.body);
+    assert_eq!(server.staff_get("/api/v1/index.csv", Some(STAFF)).await.status, StatusCode::OK);
+    assert_eq!(server.stored().len(), 3, "nothing is lost");
+}

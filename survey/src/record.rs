@@ -130,6 +130,19 @@ impl ResponseRecord {
                 message: format!("`{}` is not a UUID v4", self.response_id),
             });
         }
+        vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
+            field: "submitted_at".into(),
+            message: format!("`{}` is {err}", short(&self.submitted_at)),
+        })?;
+        Ok(())
+    }
+
+    /// Checks the record against the survey it claims to answer.
+    pub fn check_against(&self, survey: &Survey) -> Result<(), RecordError> {
+        self.check_shape()?;
+        // What makes a record countable, beyond being one: checked here rather than when a stored
+        // record is read, so that one stored by an older version with a weaker check is still
+        // read, kept and shown, and only left out of the figures.
         let instant = vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
             field: "submitted_at".into(),
             message: format!("`{}` is {err}", short(&self.submitted_at)),
@@ -165,12 +178,6 @@ impl ResponseRecord {
                 message: format!("the reason is longer than {MISUSE_MAX_CHARS} characters"),
             });
         }
-        Ok(())
-    }
-
-    /// Checks the record against the survey it claims to answer.
-    pub fn check_against(&self, survey: &Survey) -> Result<(), RecordError> {
-        self.check_shape()?;
         if self.survey_id != survey.id || self.survey_version != survey.version {
             return Err(RecordError::Invalid {
                 field: "survey_version".into(),

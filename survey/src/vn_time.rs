@@ -14,7 +14,11 @@ pub const VIETNAM_OFFSET: UtcOffset = time::macros::offset!(+7);
 pub fn format_vietnam(unix_millis: i64) -> Result<String, TimeError> {
     let seconds = unix_millis.div_euclid(1000);
     let instant = OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| TimeError::OutOfRange)?;
-    instant.to_offset(VIETNAM_OFFSET).format(&Rfc3339).map_err(|_| TimeError::OutOfRange)
+    instant
+        .checked_to_offset(VIETNAM_OFFSET)
+        .ok_or(TimeError::OutOfRange)?
+        .format(&Rfc3339)
+        .map_err(|_| TimeError::OutOfRange)
 }
 
 /// Parses an RFC 3339 time stamp; the offset is required, so a time is never ambiguous.
@@ -23,22 +27,27 @@ pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, TimeError> {
 }
 
 /// The calendar day in Vietnam on which an instant falls, whatever offset it was written with.
+/// At the very end of the years `time` represents (a forged `9999-12-31T23:00:00+00:00`) there
+/// is no Vietnam day; the day as written is given rather than a panic, and the record check
+/// refuses such a time anyway.
 pub fn vietnam_date(instant: OffsetDateTime) -> Date {
-    instant.to_offset(VIETNAM_OFFSET).date()
+    instant.checked_to_offset(VIETNAM_OFFSET).map_or(instant.date(), |local| local.date())
 }
 
 /// The Vietnam weekday (1 is Monday, 7 is Sunday) and minute of the day of an instant, for
 /// opening hours.
 pub fn vietnam_weekday_and_minute(unix_millis: i64) -> Option<(u8, u16)> {
-    let instant = OffsetDateTime::from_unix_timestamp(unix_millis.div_euclid(1000)).ok()?.to_offset(VIETNAM_OFFSET);
+    let instant =
+        OffsetDateTime::from_unix_timestamp(unix_millis.div_euclid(1000)).ok()?.checked_to_offset(VIETNAM_OFFSET)?;
     Some((instant.weekday().number_from_monday(), u16::from(instant.hour()) * 60 + u16::from(instant.minute())))
 }
 
 /// A time stamp as a report writes it, in Vietnam time: `21:51 ngày 23/11/2026`, or
 /// `23/11/2026 21:51 (UTC+7)` in English; a stamp that does not read is given back as it is.
 pub fn readable(stamp: &str, lang: crate::Lang) -> String {
-    let Ok(instant) = parse_rfc3339(stamp) else { return stamp.to_owned() };
-    let local = instant.to_offset(VIETNAM_OFFSET);
+    let Some(local) = parse_rfc3339(stamp).ok().and_then(|instant| instant.checked_to_offset(VIETNAM_OFFSET)) else {
+        return stamp.to_owned();
+    };
     let (day, month, year) = (local.day(), local.month() as u8, local.year());
     let (hour, minute) = (local.hour(), local.minute());
     match lang {
@@ -98,6 +107,10 @@ mod tests {
         assert_eq!(vietnam_date(late_utc).to_string(), "2027-01-01");
         let before = parse_rfc3339("2026-12-31T16:59:59Z").unwrap();
         assert_eq!(vietnam_date(before).to_string(), "2026-12-31");
+        // The last hour `time` represents has no Vietnam day: no panic.
+        let end = parse_rfc3339("9999-12-31T23:00:00+00:00").unwrap();
+        assert_eq!(vietnam_date(end).to_string(), "9999-12-31");
+        assert_eq!(readable("9999-12-31T23:00:00+00:00", crate::Lang::Vi), "9999-12-31T23:00:00+00:00");
     }
 
     #[test]
