@@ -7,8 +7,9 @@
 //!   is the mean of the elements.
 //! - Per-dossier (Thông tư 01/2018/TT-VPCP): an *indicator*'s score is its total points ÷ the
 //!   dossiers rated, to one decimal; the staff total (indicators 1, 2, 3, 4, 7; out of 10) and
-//!   the agency total (all nine; out of 18) are sums of indicator scores, and an indicator
-//!   without data is left out. Sums are taken in tenths, so a total of exactly 15.0 is exact.
+//!   the agency total (all nine; out of 18) are sums of indicator scores in tenths, so a total of
+//!   exactly 15.0 is exact. A class is given only for all of its indicators, and the staff class
+//!   only for one officer (a group by officer); otherwise the row says what is missing.
 //!
 //! Every figure is computed exactly from integer counts and rounded once, half up: a mean of
 //! criteria's percentages (an element) and a mean of elements (the overall index) are exact
@@ -212,12 +213,30 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
                 &[1, 2, 3, 4, 7][..],
                 classify_staff as fn(u64) -> &'static str,
             ),
-            ("agency", "Cơ quan (chín chỉ số; tối đa 18 điểm)", &[1, 2, 3, 4, 5, 6, 7, 8, 9][..], classify_agency),
+            (
+                "agency",
+                "Cơ quan (chín chỉ số 1 đến 9; tối đa 18 điểm)",
+                &[1, 2, 3, 4, 5, 6, 7, 8, 9][..],
+                classify_agency,
+            ),
         ] {
             let used: Vec<&(u32, u64, u64)> = scores.iter().filter(|(number, _, _)| numbers.contains(number)).collect();
             let n = used.iter().map(|(_, _, dossiers)| *dossiers).min().unwrap_or(0);
             let mut class_row = row(Scope::Classification, id, label.into(), n);
-            if !used.is_empty() {
+            // Thông tư 01/2018 classes a total of all its indicators, and a staff member alone:
+            // a class from fewer indicators, or for a group of several officers, would be a class
+            // the regulation never gave. Indicators 2, 5, 6, 8 and 9 come from the agency's own
+            // systems, not from citizens, so until they are there the row says what is missing.
+            let missing: Vec<String> = numbers
+                .iter()
+                .filter(|number| !used.iter().any(|(used, _, _)| used == *number))
+                .map(u32::to_string)
+                .collect();
+            if id == "staff" && key.staff.is_empty() {
+                class_row.class = Some("chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ".into());
+            } else if !missing.is_empty() {
+                class_row.class = Some(format!("chưa xếp loại: chưa có chỉ số {}", missing.join(", ")));
+            } else {
                 let total: u64 = used.iter().map(|(_, tenths, _)| tenths).sum();
                 class_row.score = Some(total);
                 class_row.class = Some(classify(total).into());

@@ -178,32 +178,47 @@ fn the_per_dossier_indicators_score_and_classify() {
         dossier(3, "tre-hen", "tu-hai-lan", "nhieu-hon-mot", "co"),
         dossier(4, "som-hon-hen", "mot-lan", "khong-lien-he-them", "khong"),
     ];
-    let tally = Tally::count(&catalog(), &records, &TallyOptions::default()).unwrap();
-    let rows = indices(&tally, &catalog(), 1).unwrap();
+    let mut records = records;
+    for record in &mut records {
+        record.staff = Some("cb-01".into());
+    }
+    let by_officer = TallyOptions { by: survey::tally::GroupBy::parse("staff").unwrap(), ..TallyOptions::default() };
+    let mut rows =
+        indices(&Tally::count(&catalog(), &records, &TallyOptions::default()).unwrap(), &catalog(), 1).unwrap();
+    rows.extend(
+        indices(&Tally::count(&catalog(), &records, &by_officer).unwrap(), &catalog(), 1)
+            .unwrap()
+            .into_iter()
+            .filter(|row| row.scope == survey::index::Scope::Classification),
+    );
     let shown: Vec<String> = rows
         .iter()
-        .filter(|row| row.score.is_some())
+        .filter(|row| row.score.is_some() || row.class.is_some())
         .map(|row| {
             format!(
                 "{} {}: {:?} tenths over {} {}",
                 row.scope.name(),
                 row.scope_id,
-                row.score.unwrap(),
+                row.score,
                 row.n,
                 row.class.clone().unwrap_or_default()
             )
         })
         .collect();
     // Indicator 1: (2+1+0+2)/4 = 1.25 → 1.3; indicator 3: (2+2+0+1)/4 = 1.25 → 1.3;
-    // indicator 4: (2+1+0+2)/4 → 1.3; indicator 7: (2+1+0+2)/4 → 1.3. Staff total 5.2 ≥ 5.
+    // indicator 4: (2+1+0+2)/4 → 1.3; indicator 7: (2+1+0+2)/4 → 1.3. No class: citizens give
+    // indicators 1, 3, 4 and 7 only, and the staff class is for one officer at a time (the
+    // earlier "5.2 ≥ 5, hoàn thành 100%" and "yếu" were classes the regulation never gave).
     expect_test::expect![[r#"
         [
-            "indicator chi-so-1: 13 tenths over 4 ",
-            "indicator chi-so-3: 13 tenths over 4 ",
-            "indicator chi-so-4: 13 tenths over 4 ",
-            "indicator chi-so-7: 13 tenths over 4 ",
-            "classification staff: 52 tenths over 4 hoàn thành 100% nhiệm vụ",
-            "classification agency: 52 tenths over 4 yếu",
+            "indicator chi-so-1: Some(13) tenths over 4 ",
+            "indicator chi-so-3: Some(13) tenths over 4 ",
+            "indicator chi-so-4: Some(13) tenths over 4 ",
+            "indicator chi-so-7: Some(13) tenths over 4 ",
+            "classification staff: None tenths over 4 chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ",
+            "classification agency: None tenths over 4 chưa xếp loại: chưa có chỉ số 2, 5, 6, 8, 9",
+            "classification staff: None tenths over 4 chưa xếp loại: chưa có chỉ số 2",
+            "classification agency: None tenths over 4 chưa xếp loại: chưa có chỉ số 2, 5, 6, 8, 9",
         ]
     "#]]
     .assert_debug_eq(&shown);
