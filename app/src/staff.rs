@@ -146,7 +146,10 @@ fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
         for (_, imported) in data.tallies.iter() {
             let mut part = imported.regroup(view.by, Some(view.period));
             part.groups.retain(|key, _| key.survey_id == survey.id && key.survey_version == survey.version);
-            tally.merge(&part);
+            // A forged tally that overflows the counts is left out rather than wrapped.
+            if tally.merge(&part).is_err() {
+                skipped += 1;
+            }
         }
     }
     let totals = tally.totals(&survey.id, &survey.version);

@@ -116,6 +116,7 @@ fn every_hostile_file_is_explained_by_line_and_column() {
         hailong: error: tests/data/bad/csv/not-an-option.csv: line 3, column `muc-do-hai-long`: `tuyet-voi` is not an option of this question
         hailong: error: tests/data/bad/csv/repeated-reason.csv: line 3, column `ly-do`: `cho-lau` is chosen more than once
         hailong: error: tests/data/bad/csv/tally-bad-count.csv: line 3, column `count`: `mười` is not a whole number
+        hailong: error: tests/data/bad/csv/tally-count-too-large.csv: line 2, column `count`: `18446744073709551615` is more than any tally holds (at most 1000000000000)
         hailong: error: tests/data/bad/csv/truncated.csv: line 7: this row has 6 cells where the header has 16: is the file cut short or edited by hand?
         hailong: error: tests/data/bad/csv/unknown-version.csv: line 2, column `survey_version`: no definition of survey `danh-gia-tai-quay` version `1999.1` is known; add it with --defs
         hailong: error: tests/data/bad/csv/windows-1258.csv: line 13, column `y-kien`: not UTF-8 text: save the file as "CSV UTF-8" (an old Vietnamese encoding such as Windows-1258 or TCVN3 is not read)

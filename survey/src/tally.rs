@@ -361,8 +361,16 @@ impl Tally {
         })
     }
 
-    /// Adds another tally's counts to this one.
-    pub fn merge(&mut self, other: &Tally) {
+    /// Adds another tally's counts to this one. Counts are checked: a sum past what a count can
+    /// hold is an error, and then nothing of `other` is added; never a panic or a silent wrap.
+    pub fn merge(&mut self, other: &Tally) -> Result<(), Overflow> {
+        let mut merged = self.clone();
+        merged.merge_into(other)?;
+        *self = merged;
+        Ok(())
+    }
+
+    fn merge_into(&mut self, other: &Tally) -> Result<(), Overflow> {
         for (version, slots) in &other.layouts {
             let layout = self.layouts.entry(version.clone()).or_default();
             for slot in slots {
@@ -372,8 +380,9 @@ impl Tally {
             }
         }
         for (key, counts) in &other.groups {
-            self.groups.entry(key.clone()).or_default().add(counts);
+            self.groups.entry(key.clone()).or_default().checked_add(counts)?;
         }
+        Ok(())
     }
 
     /// The sum of every group of one survey version, for a screen that shows one number each.
@@ -480,9 +489,17 @@ impl Tally {
                 if text.is_empty() && !required {
                     return Ok(None);
                 }
-                text.parse()
-                    .map(Some)
-                    .map_err(|_| CsvError::at(row.line, column(index), format!("`{text}` is not a whole number")))
+                let value: u64 = text
+                    .parse()
+                    .map_err(|_| CsvError::at(row.line, column(index), format!("`{text}` is not a whole number")))?;
+                if value > MAX_COUNT {
+                    return Err(CsvError::at(
+                        row.line,
+                        column(index),
+                        format!("`{text}` is more than any tally holds (at most {MAX_COUNT})"),
+                    ));
+                }
+                Ok(Some(value))
             };
             for (index, name) in [(2, "period_start"), (3, "period_end")] {
                 if !cell(index).is_empty() && parse_day(cell(index)).is_none() {
@@ -582,24 +599,59 @@ fn count_options<'a>(group: &mut GroupCounts, question_id: &str, codes: impl Int
     question.answered += u64::from(counted);
 }
 
+/// A sum of counts too large for a count (only a forged or corrupt tally gets there: a count
+/// read from a file is at most [`MAX_COUNT`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overflow;
+
+impl std::fmt::Display for Overflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the counts add up to more than a count can hold: is a file forged or corrupt?")
+    }
+}
+
+impl std::error::Error for Overflow {}
+
+/// The largest count a tally file may hold: a million million, far beyond every response of
+/// a country, and small enough that sums of millions of files still fit.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
 impl GroupCounts {
-    /// Adds another group's counts to these.
+    /// Adds another group's counts to these, checked.
+    pub fn checked_add(&mut self, other: &GroupCounts) -> Result<(), Overflow> {
+        self.combine(other, u64::checked_add)
+    }
+
+    /// Adds another group's counts to these, within one tally: its counts are bounded (by the
+    /// records counted, or by [`MAX_COUNT`] per cell of a file), so the sum saturates rather
+    /// than wraps in the impossible case.
     pub fn add(&mut self, other: &GroupCounts) {
-        self.responses += other.responses;
-        self.misuse += other.misuse;
-        self.partial += other.partial;
+        // Saturating never fails.
+        let _ = self.combine(other, |mine, theirs| Some(mine.saturating_add(theirs)));
+    }
+
+    /// Every count of `other` put into these with `sum`, which says `None` for too much.
+    fn combine(&mut self, other: &GroupCounts, sum: impl Fn(u64, u64) -> Option<u64>) -> Result<(), Overflow> {
+        let put = |mine: &mut u64, theirs: u64| -> Result<(), Overflow> {
+            *mine = sum(*mine, theirs).ok_or(Overflow)?;
+            Ok(())
+        };
+        put(&mut self.responses, other.responses)?;
+        put(&mut self.misuse, other.misuse)?;
+        put(&mut self.partial, other.partial)?;
         for (id, counts) in &other.questions {
             let mine = self.questions.entry(id.clone()).or_default();
-            mine.answered += counts.answered;
+            put(&mut mine.answered, counts.answered)?;
             for (code, count) in &counts.options {
-                *mine.options.entry(code.clone()).or_default() += count;
+                put(mine.options.entry(code.clone()).or_default(), *count)?;
             }
         }
         for (id, points) in &other.points {
             let mine = self.points.entry(id.clone()).or_default();
-            mine.dossiers += points.dossiers;
-            mine.total += points.total;
+            put(&mut mine.dossiers, points.dossiers)?;
+            put(&mut mine.total, points.total)?;
         }
+        Ok(())
     }
 }
 

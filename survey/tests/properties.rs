@@ -100,7 +100,7 @@ fn tally(records: &[ResponseRecord], options: &TallyOptions) -> Tally {
 
 fn merged(a: &Tally, b: &Tally) -> Tally {
     let mut sum = a.clone();
-    sum.merge(b);
+    sum.merge(b).unwrap();
     sum
 }
 

@@ -312,3 +312,22 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     assert!(english.contains("Q4 2026") && english.contains("Response rate") && english.contains("47.5%"));
     assert!(!english.contains("dưới 10"));
 }
+
+/// Tallies that add up past what a count holds are refused, never wrapped: a count in a file is
+/// at most `MAX_COUNT`, and a merge that would overflow adds nothing.
+#[test]
+fn counts_past_what_a_count_holds_are_refused() {
+    let header = "survey_id,survey_version,period_start,period_end,unit,counter,staff,field,question_id,option_code,option_label,count,answered,percent\r\n";
+    let row = |count: u64| format!("{header}danh-gia-tai-quay,2026.1,,,,,,,_responses,,,{count},,\r\n");
+    let err = Tally::read_csv(row(survey::tally::MAX_COUNT + 1).as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("line 2, column `count`"), "{err}");
+    assert!(err.to_string().contains("more than any tally holds"), "{err}");
+    let big = Tally::read_csv(row(survey::tally::MAX_COUNT).as_bytes()).unwrap();
+    let mut forged = big.clone();
+    forged.groups.values_mut().for_each(|group| group.responses = u64::MAX);
+    let mut sum = big.clone();
+    assert_eq!(sum.merge(&forged), Err(survey::tally::Overflow));
+    assert_eq!(sum, big, "nothing of the overflowing tally was added");
+    sum.merge(&big).unwrap();
+    assert_eq!(sum.totals("danh-gia-tai-quay", "2026.1").responses, 2 * survey::tally::MAX_COUNT);
+}

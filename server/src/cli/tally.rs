@@ -190,7 +190,7 @@ pub fn merge(files: &[PathBuf], profile: CsvProfile, output: Option<&Path>) -> a
         let name = path.display();
         let file = File::open(path).with_context(|| format!("{name}: cannot open the file"))?;
         let tally = Tally::read_csv(BufReader::new(file)).map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
-        total.merge(&tally);
+        total.merge(&tally).map_err(|err| anyhow::anyhow!("{name}: {err}; nothing was written"))?;
     }
     write_output(output, &total.to_csv(profile))?;
     eprintln!("hailong: merged {} tallies into {} groups", files.len(), total.groups.len());
