@@ -542,7 +542,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                                 html! {
                                     <>
                                         <label for={format!("hours-{day}")}>{ *name }</label>
-                                        <input id={format!("hours-{day}")} type="text" inputmode="numeric" autocomplete="off"
+                                        <input id={format!("hours-{day}")} type="text" autocomplete="off" spellcheck="false"
                                                value={draft.week[index].clone()} oninput={edit(DraftField::Hours(day))} />
                                     </>
                                 }
