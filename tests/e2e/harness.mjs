@@ -185,24 +185,36 @@ export async function rateAndFinish(page, code) {
   await page.locator(".thanks").waitFor({ timeout: 10_000 });
 }
 
-/** Every response record the device's IndexedDB holds, as stored. */
-export async function storedResponses(page) {
+/** What the device's IndexedDB holds in each of the stores named: an object from the store's
+ *  name to its values, as stored. */
+export async function deviceStores(page, names) {
   return page.evaluate(
-    () =>
+    (names) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open("hailong");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const request = db.transaction("responses", "readonly").objectStore("responses").getAll();
-          request.onsuccess = () => {
+          const transaction = db.transaction(names, "readonly");
+          const all = (name) =>
+            new Promise((done, fail) => {
+              const request = transaction.objectStore(name).getAll();
+              request.onsuccess = () => done([name, request.result]);
+              request.onerror = () => fail(request.error);
+            });
+          Promise.all(names.map(all)).then((entries) => {
             db.close();
-            resolve(request.result);
-          };
-          request.onerror = () => reject(request.error);
+            resolve(Object.fromEntries(entries));
+          }, reject);
         };
-      })
+      }),
+    names
   );
+}
+
+/** Every response record the device's IndexedDB holds, as stored. */
+export async function storedResponses(page) {
+  return (await deviceStores(page, ["responses"])).responses;
 }
 
 /** Taps the middle of `locator` with one finger, as `page.touchscreen.tap` does: the browser

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import {
   PHONE,
   STAFF_USER,
+  deviceStores,
   fillKioskCodes,
   hailong,
   openStaff,
@@ -23,29 +24,8 @@ const PHONE_PATH = "/p/phuong-1/quay-2";
 /** Runs `body` with a fresh server and a phone-sized browser, closing both whatever happens. */
 const withPhone = (body) => withKiosk(body, { viewport: PHONE });
 
-/** What the phone's IndexedDB holds: the ids of its responses, its outbox and its sent-ledger. */
-async function deviceState(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("hailong");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const transaction = db.transaction(["responses", "outbox", "sent"], "readonly");
-          const all = (name) =>
-            new Promise((done) => {
-              const request = transaction.objectStore(name).getAll();
-              request.onsuccess = () => done(request.result);
-            });
-          Promise.all([all("responses"), all("outbox"), all("sent")]).then(([responses, outbox, sent]) => {
-            db.close();
-            resolve({ responses, outbox, sent });
-          });
-        };
-      })
-  );
-}
+/** What the phone's IndexedDB holds: its responses, its outbox and its sent-ledger. */
+const deviceState = (page) => deviceStores(page, ["responses", "outbox", "sent"]);
 
 /** Waits until the server holds `count` responses, and returns them. */
 async function serverHolds(server, count, timeout = 30_000) {
@@ -209,18 +189,12 @@ test("a replay with changed content gets 409: the original stays and the phone k
     const answer = page.waitForResponse((response) => response.url().endsWith("/api/v1/responses"));
     await page.reload();
     assert.equal((await answer).status(), 409);
-    await page.waitForFunction(
-      async () =>
-        new Promise((resolve) => {
-          const open = indexedDB.open("hailong");
-          open.onsuccess = () => {
-            const request = open.result.transaction(["outbox"]).objectStore("outbox").getAll();
-            request.onsuccess = () => resolve(request.result.some((entry) => entry.refused?.startsWith("409")));
-          };
-        }),
-      null,
-      { timeout: 10_000 }
-    );
+    for (let attempt = 0; ; attempt++) {
+      const { outbox } = await deviceState(page);
+      if (outbox.some((entry) => entry.refused?.startsWith("409"))) break;
+      if (attempt > 40) throw new Error("the phone never marked its changed copy refused");
+      await page.waitForTimeout(250);
+    }
     const after = await serverResponses(server);
     assert.equal(after.size, 1);
     assert.equal(after.get(id), "rat-hai-long", "the server kept the original");

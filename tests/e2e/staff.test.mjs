@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TEST_PIN, fillKioskCodes, openStaff, rate, showSection, withKiosk } from "./harness.mjs";
+import { TEST_PIN, fillKioskCodes, openStaff, rate, showSection, storedResponses, withKiosk } from "./harness.mjs";
 
 async function tryPin(page, pin) {
   await page.locator("#pin").fill(pin);
@@ -59,17 +59,7 @@ test("settings saved by staff survive a reload and go into every response", { ti
     assert.equal(await page.locator(".unit-name").textContent(), "Bộ phận Một cửa phường Hồng Bàng");
     await rate(page, "rat-hai-long");
     assert.match(await page.locator(".countdown").textContent(), /3 giây/);
-    const stored = await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const open = indexedDB.open("hailong");
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction("responses").objectStore("responses").getAll();
-            all.onsuccess = () => resolve(all.result);
-          };
-        })
-    );
+    const stored = await storedResponses(page);
     assert.equal(stored.length, 1);
     assert.equal(stored[0].unit, "phuong-hong-bang");
     assert.equal(stored[0].counter, "quay-2");
