@@ -871,10 +871,13 @@ fn certification(props: &CertificationProps) -> Html {
         let early = early.clone();
         Callback::from(move |event: Event| early.set(event.target_unchecked_into::<HtmlInputElement>().checked()))
     };
-    let to_lock =
-        certify::period_tally(&catalog, &props.survey.id, &props.survey.version, props.period, data.records.iter())
-            .map(|tally| tally.totals(&props.survey.id, &props.survey.version))
-            .unwrap_or_default();
+    // Counted once per change of the data or the period, not on every tick of a checkbox.
+    let to_lock = use_memo((props.data.clone(), props.period, props.survey.clone()), |(data, period, survey)| {
+        let catalog = Catalog::new([(**survey).clone()]);
+        certify::period_tally(&catalog, &survey.id, &survey.version, *period, data.0.records.iter())
+            .map(|tally| tally.totals(&survey.id, &survey.version))
+            .unwrap_or_default()
+    });
     let status = match certificate {
         None if !*confirming => html! {
             <>
