@@ -287,8 +287,66 @@ fn select_value(id: &str) -> String {
     crate::staff_area::element::<HtmlSelectElement>(id).map(|select| select.value()).unwrap_or_default()
 }
 
-fn checked(id: &str) -> bool {
-    crate::staff_area::element::<HtmlInputElement>(id).is_some_and(|input| input.checked())
+/// The value of the select or input an event came from.
+fn control_value(event: &web_sys::Event) -> String {
+    let target = event.target();
+    match target.as_ref().and_then(|target| wasm_bindgen::JsCast::dyn_ref::<HtmlSelectElement>(target)) {
+        Some(select) => select.value(),
+        None => event.target_unchecked_into::<HtmlInputElement>().value(),
+    }
+}
+
+/// Whether the checkbox an event came from is ticked.
+fn control_ticked(event: &web_sys::Event) -> bool {
+    event.target_unchecked_into::<HtmlInputElement>().checked()
+}
+
+/// One change to the view's controls.
+#[derive(Clone, Debug, PartialEq)]
+enum ViewChange {
+    /// A period's code, or `custom`.
+    Period(String),
+    From(String),
+    To(String),
+    ByUnit(bool),
+    ByCounter(bool),
+    ByStaff(bool),
+    ByField(bool),
+    IncludeMisuse(bool),
+    OwnOnly(bool),
+}
+
+impl View {
+    /// The view after one change, and whether custom days are being chosen.
+    fn changed(&self, change: ViewChange, custom: bool) -> (View, bool) {
+        let mut next = self.clone();
+        let mut custom = custom;
+        let day = |text: &str| parse_day(text);
+        match change {
+            ViewChange::Period(code) if code == "custom" => custom = true,
+            ViewChange::Period(code) => {
+                custom = false;
+                next.period = Period::parse(&code).unwrap_or(self.period);
+            }
+            ViewChange::From(text) => {
+                if let Some(span) = day(&text).and_then(|from| Period::span(from, self.period.end)) {
+                    next.period = span;
+                }
+            }
+            ViewChange::To(text) => {
+                if let Some(span) = day(&text).and_then(|to| Period::span(self.period.start, to)) {
+                    next.period = span;
+                }
+            }
+            ViewChange::ByUnit(on) => next.by.unit = on,
+            ViewChange::ByCounter(on) => next.by.counter = on,
+            ViewChange::ByStaff(on) => next.by.staff = on,
+            ViewChange::ByField(on) => next.by.field = on,
+            ViewChange::IncludeMisuse(on) => next.include_misuse = on,
+            ViewChange::OwnOnly(on) => next.own_only = on,
+        }
+        (next, custom)
+    }
 }
 
 fn today() -> time::Date {
@@ -483,34 +541,17 @@ struct ViewControlsProps {
 
 #[function_component(ViewControls)]
 fn view_controls(props: &ViewControlsProps) -> Html {
-    let read = {
-        let (props_view, on_change, on_custom) = (props.view.clone(), props.on_change.clone(), props.on_custom.clone());
-        Callback::from(move |_: Event| {
-            let choice = select_value("period");
-            let custom = choice == "custom";
-            on_custom.emit(custom);
-            let period = if custom {
-                let day = |id: &str| {
-                    crate::staff_area::element::<HtmlInputElement>(id).and_then(|input| parse_day(&input.value()))
-                };
-                match (day("period-from"), day("period-to")) {
-                    (Some(from), Some(to)) => Period::span(from, to).unwrap_or(props_view.period),
-                    _ => props_view.period,
-                }
-            } else {
-                Period::parse(&choice).unwrap_or(props_view.period)
-            };
-            on_change.emit(View {
-                period,
-                by: GroupBy {
-                    unit: checked("by-unit"),
-                    counter: checked("by-counter"),
-                    staff: checked("by-staff"),
-                    field: checked("by-field"),
-                },
-                include_misuse: checked("include-misuse"),
-                own_only: select_value("source") == "own",
-            });
+    // Each control says what changed; the next view is worked out from the view shown (in
+    // `View::changed`), never read back from the page.
+    let change = |make: fn(&web_sys::Event) -> ViewChange| {
+        let (view, custom, on_change, on_custom) =
+            (props.view.clone(), props.custom, props.on_change.clone(), props.on_custom.clone());
+        Callback::from(move |event: Event| {
+            let (next, next_custom) = view.changed(make(&event), custom);
+            if next_custom != custom {
+                on_custom.emit(next_custom);
+            }
+            on_change.emit(next);
         })
     };
     let view = &props.view;
@@ -519,7 +560,7 @@ fn view_controls(props: &ViewControlsProps) -> Html {
         <form class="view-controls" id="ket-qua" onsubmit={Callback::from(|event: SubmitEvent| event.prevent_default())}>
             <div class="control">
                 <label for="period">{ "Kỳ báo cáo / Period" }</label>
-                <select id="period" onchange={read.clone()}>
+                <select id="period" onchange={change(|event| ViewChange::Period(control_value(event)))}>
                     { for props.recent.iter().map(|period| html! {
                         <option value={period.code()} selected={selected == period.code()}>
                             { format!("{} / {}", period.label(Lang::Vi), period.label(Lang::En)) }
@@ -534,27 +575,27 @@ fn view_controls(props: &ViewControlsProps) -> Html {
             if props.custom {
                 <div class="control">
                     <label for="period-from">{ "Từ ngày / From" }</label>
-                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={read.clone()} />
+                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={change(|event| ViewChange::From(control_value(event)))} />
                 </div>
                 <div class="control">
                     <label for="period-to">{ "Đến ngày / To" }</label>
-                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={read.clone()} />
+                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={change(|event| ViewChange::To(control_value(event)))} />
                 </div>
             }
             <fieldset class="control">
                 <legend>{ "Chia theo / Group by" }</legend>
-                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={read.clone()} />{ "Đơn vị / Unit" }</label>
-                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={read.clone()} />{ "Quầy / Counter" }</label>
-                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={read.clone()} />{ "Cán bộ / Officer" }</label>
-                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={read.clone()} />{ "Lĩnh vực / Field" }</label>
+                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={change(|event| ViewChange::ByUnit(control_ticked(event)))} />{ "Đơn vị / Unit" }</label>
+                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={change(|event| ViewChange::ByCounter(control_ticked(event)))} />{ "Quầy / Counter" }</label>
+                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={change(|event| ViewChange::ByStaff(control_ticked(event)))} />{ "Cán bộ / Officer" }</label>
+                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={change(|event| ViewChange::ByField(control_ticked(event)))} />{ "Lĩnh vực / Field" }</label>
             </fieldset>
             <fieldset class="control">
                 <legend>{ "Tính cả / Also count" }</legend>
-                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={read.clone()} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
+                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={change(|event| ViewChange::IncludeMisuse(control_ticked(event)))} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
             </fieldset>
             <div class="control">
                 <label for="source">{ "Dữ liệu / Data" }</label>
-                <select id="source" onchange={read}>
+                <select id="source" onchange={change(|event| ViewChange::OwnOnly(control_value(event) == "own"))}>
                     <option value="all" selected={!view.own_only}>{ "Tất cả, kể cả tệp đã nhập / All, imports included" }</option>
                     <option value="own" selected={view.own_only}>{ "Chỉ của thiết bị này / This device's own" }</option>
                 </select>
@@ -1561,5 +1602,31 @@ mod tests {
     fn percentages_show_a_decimal_comma() {
         assert_eq!(percent_text(2, 3), "66,67 %");
         assert_eq!(percent_text(0, 0), "–");
+    }
+}
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+
+    /// The view controls change one thing at a time, from the view shown.
+    #[test]
+    fn each_control_changes_its_own_part_of_the_view() {
+        let q4 = Period::parse("2026-Q4").unwrap();
+        let view = View { period: q4, by: GroupBy::default(), include_misuse: false, own_only: false };
+        let (grouped, custom) = view.changed(ViewChange::ByCounter(true), false);
+        assert!(grouped.by.counter && !grouped.by.unit && !custom);
+        let (custom_view, custom) = grouped.changed(ViewChange::Period("custom".into()), false);
+        assert!(custom, "custom days are being chosen");
+        assert_eq!(custom_view, grouped, "nothing else changes yet");
+        let (from, _) = custom_view.changed(ViewChange::From("2026-11-01".into()), true);
+        assert_eq!(from.period, Period::span(parse_day("2026-11-01").unwrap(), q4.end).unwrap());
+        let (bad, _) = from.changed(ViewChange::To("2026-10-01".into()), true);
+        assert_eq!(bad.period, from.period, "an end before the start changes nothing");
+        let (back, custom) = bad.changed(ViewChange::Period("2026-Q3".into()), true);
+        assert_eq!((back.period.code().as_str(), custom), ("2026-Q3", false));
+        assert!(back.by.counter, "the grouping stays");
+        let (own, _) = back.changed(ViewChange::OwnOnly(true), false);
+        assert!(own.own_only);
     }
 }

@@ -14,7 +14,6 @@ use crate::SharedStore;
 use crate::download;
 use crate::settings::KioskSettings;
 use crate::staff::{Notice, notice_html};
-use crate::staff_area::element;
 use crate::storage::{Outgoing, SentEntry};
 
 /// The columns of the sent-ledger export.
@@ -34,8 +33,46 @@ struct Sending {
     last_round: Option<crate::sync::LastRound>,
 }
 
-fn value(id: &str) -> String {
-    element::<HtmlInputElement>(id).map(|input| input.value()).unwrap_or_default().trim().to_owned()
+/// The two forms of the section, as typed: they start from this kiosk's settings and are the
+/// staff member's to change (kept in state, never read back from the page).
+#[derive(Clone, Debug, PartialEq)]
+struct PhoneForm {
+    base: String,
+    unit: String,
+    counters: String,
+    token_counter: String,
+    token_count: String,
+    dossier: String,
+    user: String,
+    password: String,
+}
+
+/// A field of [`PhoneForm`].
+#[derive(Clone, Copy)]
+enum PhoneField {
+    Base,
+    Unit,
+    Counters,
+    TokenCounter,
+    TokenCount,
+    Dossier,
+    User,
+    Password,
+}
+
+impl PhoneForm {
+    fn field_mut(&mut self, field: PhoneField) -> &mut String {
+        match field {
+            PhoneField::Base => &mut self.base,
+            PhoneField::Unit => &mut self.unit,
+            PhoneField::Counters => &mut self.counters,
+            PhoneField::TokenCounter => &mut self.token_counter,
+            PhoneField::TokenCount => &mut self.token_count,
+            PhoneField::Dossier => &mut self.dossier,
+            PhoneField::User => &mut self.user,
+            PhoneField::Password => &mut self.password,
+        }
+    }
 }
 
 /// "1 code", "12 codes": Vietnamese has no plural, English does.
@@ -70,33 +107,37 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
             });
         });
     }
-    {
-        // The fields start from this kiosk's settings but are the staff member's to change:
-        // filled once, not bound, so a re-render never puts back what they replaced.
-        let settings = props.settings.clone();
-        use_effect_with((), move |_| {
-            let fill = |id: &str, text: &str| {
-                if let Some(input) = element::<HtmlInputElement>(id) {
-                    input.set_value(text);
-                }
+    let form = use_state(|| PhoneForm {
+        base: this_origin(),
+        unit: props.settings.unit_code.clone(),
+        counters: props.settings.counter_code.clone(),
+        token_counter: props.settings.counter_code.clone(),
+        token_count: "12".into(),
+        dossier: String::new(),
+        user: String::new(),
+        password: String::new(),
+    });
+    let edit = |field: PhoneField| {
+        let form = form.clone();
+        Callback::from(move |event: InputEvent| {
+            let target = event.target_unchecked_into::<web_sys::EventTarget>();
+            let value = match wasm_bindgen::JsCast::dyn_ref::<HtmlTextAreaElement>(&target) {
+                Some(area) => area.value(),
+                None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
             };
-            fill("qr-base", &this_origin());
-            fill("qr-unit", &settings.unit_code);
-            fill("token-counter", &settings.counter_code);
-            fill("token-count", "12");
-            if let Some(area) = element::<HtmlTextAreaElement>("qr-counters") {
-                area.set_value(&settings.counter_code);
-            }
-        });
-    }
+            let mut next = (*form).clone();
+            *next.field_mut(field) = value;
+            form.set(next);
+        })
+    };
 
     // Plain codes: one per counter, any number of ratings.
     let show_plain = {
-        let (cards, notice) = (cards.clone(), notice.clone());
+        let (cards, notice, form) = (cards.clone(), notice.clone(), form.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (base, unit) = (value("qr-base"), value("qr-unit"));
-            let counters = element::<HtmlTextAreaElement>("qr-counters").map(|area| area.value()).unwrap_or_default();
+            let (base, unit) = (form.base.trim().to_owned(), form.unit.trim().to_owned());
+            let counters = form.counters.clone();
             let counters: Vec<String> = counters
                 .split(|c: char| c == ',' || c.is_whitespace())
                 .filter(|c| !c.is_empty())
@@ -128,12 +169,13 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
 
     // Single-use codes, issued by the server for a staff account.
     let issue = {
-        let (cards, notice) = (cards.clone(), notice.clone());
+        let (cards, notice, form) = (cards.clone(), notice.clone(), form.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (base, unit, counter) = (value("qr-base"), value("qr-unit"), value("token-counter"));
-            let (user, password, dossier) = (value("token-user"), value("token-password"), value("token-dossier"));
-            let count: usize = value("token-count").parse().unwrap_or(0);
+            let trimmed = |text: &str| text.trim().to_owned();
+            let (base, unit, counter) = (trimmed(&form.base), trimmed(&form.unit), trimmed(&form.token_counter));
+            let (user, password, dossier) = (trimmed(&form.user), form.password.clone(), trimmed(&form.dossier));
+            let count: usize = form.token_count.trim().parse().unwrap_or(0);
             if !is_code(&unit) || !is_code(&counter) {
                 return notice.set(Some(Notice::Problem(
                     "Nhập mã đơn vị và mã quầy hợp lệ / Enter valid unit and counter codes".into(),
@@ -263,25 +305,25 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
             <h2>{ "Đánh giá bằng điện thoại" }<span class="en" lang="en">{ "Rating by phone" }</span></h2>
             <form class="staff-form" onsubmit={show_plain}>
                 <label for="qr-base">{ "Địa chỉ máy chủ mà điện thoại người dân truy cập / The server's address for citizens' phones" }</label>
-                <input id="qr-base" type="url" />
+                <input id="qr-base" type="url" value={form.base.clone()} oninput={edit(PhoneField::Base)} />
                 <label for="qr-unit">{ "Mã đơn vị / Unit code" }</label>
-                <input id="qr-unit" type="text" />
+                <input id="qr-unit" type="text" value={form.unit.clone()} oninput={edit(PhoneField::Unit)} />
                 <label for="qr-counters">{ "Mã các quầy, cách nhau bởi dấu phẩy / Counter codes, comma-separated" }</label>
-                <textarea id="qr-counters" rows="2" />
+                <textarea id="qr-counters" rows="2" value={form.counters.clone()} oninput={edit(PhoneField::Counters)} />
                 <button type="submit" class="action">{ "Tạo mã QR cho từng quầy / Make a QR code per counter" }</button>
             </form>
             <form class="staff-form tokens" onsubmit={issue}>
                 <p>{ "Mã dùng một lần (cần tài khoản cán bộ trên máy chủ) / Single-use codes (needs a staff account on the server)" }</p>
                 <label for="token-counter">{ "Mã quầy / Counter code" }</label>
-                <input id="token-counter" type="text" />
+                <input id="token-counter" type="text" value={form.token_counter.clone()} oninput={edit(PhoneField::TokenCounter)} />
                 <label for="token-count">{ "Số mã cần in / How many to print" }</label>
-                <input id="token-count" type="number" min="1" max="240" />
+                <input id="token-count" type="number" min="1" max="240" value={form.token_count.clone()} oninput={edit(PhoneField::TokenCount)} />
                 <label for="token-dossier">{ "Hoặc một mã cho hồ sơ số / Or one code for dossier" }</label>
-                <input id="token-dossier" type="text" autocomplete="off" />
+                <input id="token-dossier" type="text" autocomplete="off" value={form.dossier.clone()} oninput={edit(PhoneField::Dossier)} />
                 <label for="token-user">{ "Tài khoản / User" }</label>
-                <input id="token-user" type="text" autocomplete="username" />
+                <input id="token-user" type="text" autocomplete="username" value={form.user.clone()} oninput={edit(PhoneField::User)} />
                 <label for="token-password">{ "Mật khẩu / Password" }</label>
-                <input id="token-password" type="password" autocomplete="current-password" />
+                <input id="token-password" type="password" autocomplete="current-password" value={form.password.clone()} oninput={edit(PhoneField::Password)} />
                 <button type="submit" class="action">{ "Xin mã từ máy chủ / Get codes from the server" }</button>
             </form>
             { notice_html(&notice) }

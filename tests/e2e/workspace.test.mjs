@@ -176,7 +176,7 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     await showSection(page, "sao-luu");
     await page.locator("#confirm-clear").fill("XOA");
     await page.locator(".clear-form button[type=submit]").click();
-    await page.locator(".clear-form").waitFor({ state: "detached" }).catch(() => {});
+    await page.locator(".backup .saved, .backup [role=status]").first().waitFor();
     await showSection(page, "ket-qua");
     await page.waitForFunction(() => document.querySelector(".summary .responses")?.textContent === "0");
     await showSection(page, "chot-so-lieu");
