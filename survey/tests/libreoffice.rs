@@ -36,8 +36,10 @@ fn records() -> Vec<ResponseRecord> {
                 format!("2026-11-{:02}T09:30:00+07:00", 1 + n % 20),
                 Channel::Kiosk,
             );
-            record.unit = Some("phường Hồng Bàng".into());
-            record.counter = Some(format!("quầy-{}", 1 + n % 3));
+            // Codes are plain ASCII (the record check refuses others); the Vietnamese text is in
+            // the comments.
+            record.unit = Some("phuong-hong-bang".into());
+            record.counter = Some(format!("quay-{}", 1 + n % 3));
             let level = levels[n % 3];
             record.answers.insert("muc-do-hai-long".into(), Answer::Choice(level.into()));
             if level == "khong-hai-long" {
