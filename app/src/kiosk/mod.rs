@@ -600,22 +600,18 @@ pub fn kiosk(props: &KioskProps) -> Html {
     view::view(&state, *more_below, state.dispatcher())
 }
 
-/// Keeps `more_below` true while the last answer of the question shown ends below the top of
-/// the buttons; returns the cleanup that stops watching.
+/// Keeps `more_below` true while the question shown (its answers, the "Khác" text) ends below
+/// the top of the buttons; returns the cleanup that stops watching.
 fn watch_more_below(more_below: UseStateHandle<bool>) -> impl FnOnce() {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::Closure;
     let measure = move || {
         let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
-        // The last answer is the last child of the last list of answers (a matrix has one list
-        // per item).
-        let lists = document.query_selector_all(".kiosk .option-list").ok();
-        let last_answer = lists
-            .and_then(|lists| lists.item(lists.length().checked_sub(1)?))
-            .and_then(|list| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(list).ok())
-            .and_then(|list| list.last_element_child());
+        // The question's own fieldset ends below its last answer, and below the "Khác" text and
+        // any problem shown with it.
+        let question = document.query_selector(".kiosk > fieldset.choices").ok().flatten();
         let nav = document.query_selector(".question-nav").ok().flatten();
-        let hidden = match (last_answer, nav) {
+        let hidden = match (question, nav) {
             (Some(last), Some(nav)) => {
                 last.get_bounding_client_rect().bottom() > nav.get_bounding_client_rect().top() + 1.0
             }
