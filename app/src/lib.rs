@@ -7,6 +7,7 @@
 //! (only `storage` touches it) and keeps working with the network gone (`service_worker`).
 
 pub mod clock;
+pub mod dom;
 pub mod download;
 pub mod faces;
 pub mod gesture;

@@ -287,20 +287,6 @@ fn select_value(id: &str) -> String {
     crate::staff_area::element::<HtmlSelectElement>(id).map(|select| select.value()).unwrap_or_default()
 }
 
-/// The value of the select or input an event came from.
-fn control_value(event: &web_sys::Event) -> String {
-    let target = event.target();
-    match target.as_ref().and_then(|target| wasm_bindgen::JsCast::dyn_ref::<HtmlSelectElement>(target)) {
-        Some(select) => select.value(),
-        None => event.target_unchecked_into::<HtmlInputElement>().value(),
-    }
-}
-
-/// Whether the checkbox an event came from is ticked.
-fn control_ticked(event: &web_sys::Event) -> bool {
-    event.target_unchecked_into::<HtmlInputElement>().checked()
-}
-
 /// One change to the view's controls.
 #[derive(Clone, Debug, PartialEq)]
 enum ViewChange {
@@ -560,7 +546,7 @@ fn view_controls(props: &ViewControlsProps) -> Html {
         <form class="view-controls" id="ket-qua" onsubmit={Callback::from(|event: SubmitEvent| event.prevent_default())}>
             <div class="control">
                 <label for="period">{ "Kỳ báo cáo / Period" }</label>
-                <select id="period" onchange={change(|event| ViewChange::Period(control_value(event)))}>
+                <select id="period" onchange={change(|event| ViewChange::Period(crate::dom::field_value(event)))}>
                     { for props.recent.iter().map(|period| html! {
                         <option value={period.code()} selected={selected == period.code()}>
                             { format!("{} / {}", period.label(Lang::Vi), period.label(Lang::En)) }
@@ -575,27 +561,27 @@ fn view_controls(props: &ViewControlsProps) -> Html {
             if props.custom {
                 <div class="control">
                     <label for="period-from">{ "Từ ngày / From" }</label>
-                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={change(|event| ViewChange::From(control_value(event)))} />
+                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={change(|event| ViewChange::From(crate::dom::field_value(event)))} />
                 </div>
                 <div class="control">
                     <label for="period-to">{ "Đến ngày / To" }</label>
-                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={change(|event| ViewChange::To(control_value(event)))} />
+                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={change(|event| ViewChange::To(crate::dom::field_value(event)))} />
                 </div>
             }
             <fieldset class="control">
                 <legend>{ "Chia theo / Group by" }</legend>
-                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={change(|event| ViewChange::ByUnit(control_ticked(event)))} />{ "Đơn vị / Unit" }</label>
-                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={change(|event| ViewChange::ByCounter(control_ticked(event)))} />{ "Quầy / Counter" }</label>
-                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={change(|event| ViewChange::ByStaff(control_ticked(event)))} />{ "Cán bộ / Officer" }</label>
-                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={change(|event| ViewChange::ByField(control_ticked(event)))} />{ "Lĩnh vực / Field" }</label>
+                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={change(|event| ViewChange::ByUnit(crate::dom::field_ticked(event)))} />{ "Đơn vị / Unit" }</label>
+                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={change(|event| ViewChange::ByCounter(crate::dom::field_ticked(event)))} />{ "Quầy / Counter" }</label>
+                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={change(|event| ViewChange::ByStaff(crate::dom::field_ticked(event)))} />{ "Cán bộ / Officer" }</label>
+                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={change(|event| ViewChange::ByField(crate::dom::field_ticked(event)))} />{ "Lĩnh vực / Field" }</label>
             </fieldset>
             <fieldset class="control">
                 <legend>{ "Tính cả / Also count" }</legend>
-                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={change(|event| ViewChange::IncludeMisuse(control_ticked(event)))} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
+                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={change(|event| ViewChange::IncludeMisuse(crate::dom::field_ticked(event)))} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
             </fieldset>
             <div class="control">
                 <label for="source">{ "Dữ liệu / Data" }</label>
-                <select id="source" onchange={change(|event| ViewChange::OwnOnly(control_value(event) == "own"))}>
+                <select id="source" onchange={change(|event| ViewChange::OwnOnly(crate::dom::field_value(event) == "own"))}>
                     <option value="all" selected={!view.own_only}>{ "Tất cả, kể cả tệp đã nhập / All, imports included" }</option>
                     <option value="own" selected={view.own_only}>{ "Chỉ của thiết bị này / This device's own" }</option>
                 </select>
@@ -910,7 +896,7 @@ fn certification(props: &CertificationProps) -> Html {
     };
     let tick_early = {
         let early = early.clone();
-        Callback::from(move |event: Event| early.set(event.target_unchecked_into::<HtmlInputElement>().checked()))
+        Callback::from(move |event: Event| early.set(crate::dom::field_ticked(&event)))
     };
     // Counted once per change of the data or the period, not on every tick of a checkbox.
     let to_lock = use_memo((props.data.clone(), props.period, props.survey.clone()), |(data, period, survey)| {
@@ -1094,7 +1080,7 @@ fn exports(props: &ExportsProps) -> Html {
     let on_with_text = {
         let with_text = with_text.clone();
         Callback::from(move |event: Event| {
-            with_text.set(event.target_unchecked_into::<HtmlInputElement>().checked());
+            with_text.set(crate::dom::field_ticked(&event));
         })
     };
     html! {

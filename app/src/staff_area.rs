@@ -446,12 +446,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
     let edit = |field: DraftField| {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: InputEvent| {
-            let target = event.target_unchecked_into::<web_sys::EventTarget>();
-            let value = match wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlTextAreaElement>(&target) {
-                Some(area) => area.value(),
-                None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
-            };
-            dispatcher.dispatch(SettingsFormAction::Edit(field, value));
+            dispatcher.dispatch(SettingsFormAction::Edit(field, crate::dom::field_value(&event)));
         })
     };
     let choose_survey = {
@@ -475,15 +470,13 @@ fn settings_form(props: &SettingsFormProps) -> Html {
     let hours_on = {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: Event| {
-            dispatcher
-                .dispatch(SettingsFormAction::HoursOn(event.target_unchecked_into::<HtmlInputElement>().checked()))
+            dispatcher.dispatch(SettingsFormAction::HoursOn(crate::dom::field_ticked(&event)))
         })
     };
     let full_screen = {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: Event| {
-            dispatcher
-                .dispatch(SettingsFormAction::FullScreen(event.target_unchecked_into::<HtmlInputElement>().checked()))
+            dispatcher.dispatch(SettingsFormAction::FullScreen(crate::dom::field_ticked(&event)))
         })
     };
     let draft = &state.draft;

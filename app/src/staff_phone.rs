@@ -7,7 +7,6 @@ use std::rc::Rc;
 use survey::export::{Cell, CsvProfile};
 use survey::qr::{self, Card};
 use survey::record::is_code;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::SharedStore;
@@ -120,13 +119,8 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
     let edit = |field: PhoneField| {
         let form = form.clone();
         Callback::from(move |event: InputEvent| {
-            let target = event.target_unchecked_into::<web_sys::EventTarget>();
-            let value = match wasm_bindgen::JsCast::dyn_ref::<HtmlTextAreaElement>(&target) {
-                Some(area) => area.value(),
-                None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
-            };
             let mut next = (*form).clone();
-            *next.field_mut(field) = value;
+            *next.field_mut(field) = crate::dom::field_value(&event);
             form.set(next);
         })
     };

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use survey::model::{OTHER_CODE, Question, QuestionKind};
 use survey::{Answer, Choices, Lang, Text, Violation};
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::{KioskAction, KioskState};
@@ -170,7 +169,7 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let (id, current) = (id.clone(), current.clone());
                 Callback::from(move |event: InputEvent| {
-                    let value = event.target_unchecked_into::<HtmlInputElement>().value();
+                    let value = crate::dom::field_value(&event);
                     let mut next = current.clone();
                     next.other = Some(value);
                     dispatcher.dispatch(answer_action(&id, Answer::Choices(next), false));
@@ -208,7 +207,7 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let id = id.clone();
                 Callback::from(move |event: InputEvent| {
-                    let value = event.target_unchecked_into::<HtmlInputElement>().value();
+                    let value = crate::dom::field_value(&event);
                     let action = match value.trim().parse::<i64>() {
                         Ok(number) => answer_action(&id, Answer::Number(number), false),
                         Err(_) => KioskAction::Clear { question_id: id.clone() },
@@ -237,12 +236,7 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let id = id.clone();
                 Callback::from(move |event: InputEvent| {
-                    let target = event.target_unchecked_into::<web_sys::EventTarget>();
-                    let value = match wasm_bindgen::JsCast::dyn_ref::<HtmlTextAreaElement>(&target) {
-                        Some(area) => area.value(),
-                        None => wasm_bindgen::JsCast::unchecked_ref::<HtmlInputElement>(&target).value(),
-                    };
-                    dispatcher.dispatch(answer_action(&id, Answer::Text(value), false));
+                    dispatcher.dispatch(answer_action(&id, Answer::Text(crate::dom::field_value(&event)), false));
                 })
             };
             let value = match answer {
