@@ -17,7 +17,7 @@ use survey::privacy::{COMMENT_COLUMNS, comment_rows};
 use survey::publish::{ResultsPage, bar_chart, overall_bars};
 use survey::tally::{Catalog, GroupBy, GroupCounts, POINTS, Slot, TALLY_COLUMNS, Tally, TallyOptions, percent};
 use survey::{Answer, Lang, ResponseRecord, Survey};
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::SharedStore;
@@ -281,10 +281,6 @@ fn keep_prefs(store: &SharedStore, prefs: &StaffPrefs) {
         // Losing a preference is no harm: nothing is reported.
         let _ = store.0.put_setting(PREFS_KEY, &json).await;
     });
-}
-
-fn select_value(id: &str) -> String {
-    crate::staff_area::element::<HtmlSelectElement>(id).map(|select| select.value()).unwrap_or_default()
 }
 
 /// One change to the view's controls.
@@ -1265,6 +1261,12 @@ struct DenominatorsProps {
 #[function_component(Denominators)]
 fn denominators(props: &DenominatorsProps) -> Html {
     let notice = use_state(|| None::<Notice>);
+    // What staff typed, until it is saved; the stored figures show otherwise.
+    let typed = use_state(|| None::<String>);
+    {
+        let typed = typed.clone();
+        use_effect_with(props.period, move |_| typed.set(None));
+    }
     let save = {
         let (store, period, notice, on_change) =
             (props.store.clone(), props.period, notice.clone(), props.on_change.clone());
@@ -1289,15 +1291,18 @@ fn denominators(props: &DenominatorsProps) -> Html {
             });
         })
     };
+    let stored = props.current.as_ref().map_or("field,dossiers\n".to_string(), write_dossiers);
+    let text = (*typed).clone().unwrap_or(stored);
     let on_submit = {
-        let save = save.clone();
+        let (save, text) = (save.clone(), text.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let text = crate::staff_area::element::<HtmlTextAreaElement>("dossiers")
-                .map(|area| area.value())
-                .unwrap_or_default();
-            save(text);
+            save(text.clone());
         })
+    };
+    let on_input = {
+        let typed = typed.clone();
+        Callback::from(move |event: InputEvent| typed.set(Some(crate::dom::field_value(&event))))
     };
     let on_file = {
         let (save, notice) = (save.clone(), notice.clone());
@@ -1313,13 +1318,12 @@ fn denominators(props: &DenominatorsProps) -> Html {
             }
         })
     };
-    let text = props.current.as_ref().map_or("field,dossiers\n".to_string(), write_dossiers);
     html! {
         <section class="denominators" id="ho-so">
             <h2>{ format!("Số hồ sơ tiếp nhận trong {} / Dossiers received", props.period.label(Lang::Vi)) }</h2>
             <form class="staff-form dossiers-form" onsubmit={on_submit}>
                 <label for="dossiers">{ "Mỗi dòng: mã lĩnh vực, số hồ sơ (để trống mã nếu không chia lĩnh vực) / One line per field: code, dossiers" }</label>
-                <textarea id="dossiers" rows="4" value={text} />
+                <textarea id="dossiers" rows="4" value={text} oninput={on_input} />
                 <label for="dossiers-file">{ "Hoặc nhập tệp CSV (cột field, dossiers) / Or import a CSV" }</label>
                 <input id="dossiers-file" type="file" accept=".csv,text/csv" onchange={on_file} />
                 <button type="submit" class="action">{ "Lưu số hồ sơ / Save" }</button>
@@ -1341,6 +1345,13 @@ struct PublishProps {
 #[function_component(Publish)]
 fn publish(props: &PublishProps) -> Html {
     let notice = use_state(|| None::<Notice>);
+    let page_lang = use_state(|| Lang::Vi);
+    let choose_lang = {
+        let page_lang = page_lang.clone();
+        Callback::from(move |event: Event| {
+            page_lang.set(if crate::dom::field_value(&event) == "en" { Lang::En } else { Lang::Vi })
+        })
+    };
     let data = &props.data.0;
     let certificate = data.certificates.get(&certificate_key(&props.survey, props.period)).cloned();
     let on_download = {
@@ -1352,9 +1363,9 @@ fn publish(props: &PublishProps) -> Html {
             props.figures.0.clone(),
             notice.clone(),
         );
-        let certificate = certificate.clone();
+        let (certificate, page_lang) = (certificate.clone(), page_lang.clone());
         Callback::from(move |_: MouseEvent| {
-            let lang = if select_value("page-lang") == "en" { Lang::En } else { Lang::Vi };
+            let lang = *page_lang;
             // A certified period is published from its certificate, never recounted.
             let tally = match &certificate {
                 Some(certificate) => match certificate.tally() {
@@ -1402,7 +1413,7 @@ fn publish(props: &PublishProps) -> Html {
                 <p class="note">{ "Kỳ này chưa chốt: trang sẽ ghi BẢN NHÁP. / Not certified yet: the page will say DRAFT." }</p>
             }
             <label for="page-lang">{ "Ngôn ngữ / Language" }</label>
-            <select id="page-lang">
+            <select id="page-lang" onchange={choose_lang}>
                 <option value="vi" selected=true>{ "Tiếng Việt" }</option>
                 <option value="en">{ "English" }</option>
             </select>
@@ -1431,6 +1442,7 @@ const CONFIRM_WORD: &str = "XOA";
 #[function_component(BackupAndClear)]
 fn backup_and_clear(props: &BackupProps) -> Html {
     let notice = use_state(|| None::<Notice>);
+    let confirm_word = use_state(String::new);
     let on_backup = {
         let (store, notice, on_saved) = (props.store.clone(), notice.clone(), props.on_saved.clone());
         Callback::from(move |_: MouseEvent| {
@@ -1463,12 +1475,11 @@ fn backup_and_clear(props: &BackupProps) -> Html {
     let unsaved =
         data.records.iter().filter(|record| !props.saved.contains(&record.response_id)).count() + data.unreadable.len();
     let on_clear = {
-        let (store, notice, on_change) = (props.store.clone(), notice.clone(), props.on_change.clone());
+        let (store, notice, on_change, confirm_word) =
+            (props.store.clone(), notice.clone(), props.on_change.clone(), confirm_word.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let typed = crate::staff_area::element::<HtmlInputElement>("confirm-clear")
-                .map(|input| input.value())
-                .unwrap_or_default();
+            let typed = (*confirm_word).clone();
             if typed.trim() != CONFIRM_WORD {
                 return notice.set(Some(Notice::Problem(format!(
                     "Gõ đúng {CONFIRM_WORD} để xác nhận. / Type {CONFIRM_WORD} to confirm."
@@ -1502,7 +1513,8 @@ fn backup_and_clear(props: &BackupProps) -> Html {
                     <p class="note">{ format!("Còn {unsaved} phiếu chưa được xuất hoặc sao lưu trong phiên này: hãy tải tệp sao lưu trước. / {unsaved} responses are not yet exported or backed up in this session: download a backup first.") }</p>
                 } else {
                     <label for="confirm-clear">{ format!("Gõ {CONFIRM_WORD} để xác nhận / Type {CONFIRM_WORD} to confirm") }</label>
-                    <input id="confirm-clear" type="text" autocomplete="off" />
+                    <input id="confirm-clear" type="text" autocomplete="off" value={(*confirm_word).clone()}
+                           oninput={{ let confirm_word = confirm_word.clone(); Callback::from(move |event: InputEvent| confirm_word.set(crate::dom::field_value(&event))) }} />
                     <button type="submit" class="action danger">{ "Xóa phiếu / Clear responses" }</button>
                 }
             </form>

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::pin::{self, PinLock, PinRecord};
@@ -126,21 +126,11 @@ async fn enter(store: &SharedStore, attempt: String) -> Gate {
     }
 }
 
-/// The form element with this id, if it is there and of this kind.
-pub(crate) fn element<T: wasm_bindgen::JsCast>(id: &str) -> Option<T> {
-    web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id(id))
-        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<T>(element).ok())
-}
-
-fn input_value(id: &str) -> String {
-    element::<HtmlInputElement>(id).map(|input| input.value()).unwrap_or_default()
-}
-
 #[function_component(StaffArea)]
 pub fn staff_area(props: &StaffAreaProps) -> Html {
     let gate = use_state(|| Gate::Loading);
+    // The PIN and its repetition as typed; emptied as soon as they are checked.
+    let pins = use_state(|| (String::new(), String::new()));
     {
         let (gate, store) = (gate.clone(), props.store.clone());
         use_effect_with((), move |_| {
@@ -163,13 +153,13 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
     }
 
     let on_submit = {
-        let (gate, store) = (gate.clone(), props.store.clone());
+        let (gate, store, pins) = (gate.clone(), props.store.clone(), pins.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let (gate, store) = (gate.clone(), store.clone());
             let current = (*gate).clone();
-            // Read the fields now: the "checking" screen below replaces the form.
-            let (first, second) = (input_value("pin"), input_value("pin-again"));
+            let (first, second) = ((*pins).0.clone(), (*pins).1.clone());
+            pins.set((String::new(), String::new()));
             gate.set(Gate::Loading);
             wasm_bindgen_futures::spawn_local(async move {
                 let next = match current {
@@ -182,16 +172,31 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
         })
     };
 
+    let type_pin = |first: bool| {
+        let pins = pins.clone();
+        Callback::from(move |event: InputEvent| {
+            let typed = crate::dom::field_value(&event);
+            let (mut pin, mut again) = (*pins).clone();
+            if first {
+                pin = typed
+            } else {
+                again = typed
+            }
+            pins.set((pin, again));
+        })
+    };
     let pin_form = |title: &str, english: &str, again: bool, error: &Option<String>| {
         html! {
             <main class="page staff pin-gate">
                 <h1>{ title }<span class="en" lang="en">{ english }</span></h1>
                 <form class="pin-form" onsubmit={on_submit.clone()}>
                     <label for="pin">{ "Mã PIN (4–8 chữ số) / PIN (4–8 digits)" }</label>
-                    <input id="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8" required=true />
+                    <input id="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8" required=true
+                           value={pins.0.clone()} oninput={type_pin(true)} />
                     if again {
                         <label for="pin-again">{ "Nhập lại mã PIN / The PIN again" }</label>
-                        <input id="pin-again" type="password" inputmode="numeric" autocomplete="off" maxlength="8" required=true />
+                        <input id="pin-again" type="password" inputmode="numeric" autocomplete="off" maxlength="8" required=true
+                               value={pins.1.clone()} oninput={type_pin(false)} />
                     }
                     if let Some(error) = error {
                         <p class="violation" role="alert">{ error }</p>

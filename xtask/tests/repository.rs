@@ -135,3 +135,18 @@ fn the_stylesheet_braces_balance() {
         open.iter().map(|(line, _)| line).collect::<Vec<_>>()
     );
 }
+
+/// Forms keep what is typed in state (ARCHITECTURE.md): no app code reads a field back from the
+/// page by its id; only the app's mount point is looked up so.
+#[test]
+fn no_form_reads_the_page_back_by_id() {
+    let mut files = Vec::new();
+    rust_files(&root().join("app/src"), &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|path| !path.ends_with("lib.rs"))
+        .filter(|path| fs::read_to_string(path).unwrap().contains("get_element_by_id"))
+        .map(|path| path.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "read form values from state, not the page: {offenders:?}");
+}
