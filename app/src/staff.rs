@@ -163,8 +163,10 @@ pub struct StaffProps {
     pub survey: Arc<Survey>,
     pub settings: KioskSettings,
     pub section: Section,
-    /// What this staff member looked at last time, if it was kept.
+    /// What this staff member chose, this visit or last time, if it was kept.
     pub prefs: Option<StaffPrefs>,
+    /// Where a new choice goes (the staff area keeps and stores it, one owner for all of it).
+    pub on_prefs: Callback<StaffPrefs>,
 }
 
 /// The sections of the staff area, one shown at a time; each has an address (`/staff#xuat`),
@@ -254,12 +256,7 @@ impl StaffPrefs {
     }
 
     fn with_view(&self, view: &View) -> StaffPrefs {
-        let by =
-            [("unit", view.by.unit), ("counter", view.by.counter), ("staff", view.by.staff), ("field", view.by.field)]
-                .into_iter()
-                .filter(|(_, on)| *on)
-                .map(|(name, _)| name.to_owned())
-                .collect();
+        let by = view.by.names().into_iter().map(str::to_owned).collect();
         StaffPrefs {
             period: Some(view.period.code()),
             by,
@@ -275,7 +272,7 @@ impl StaffPrefs {
 }
 
 /// Keeps what the staff member chose, for the next visit.
-fn keep_prefs(store: &SharedStore, prefs: &StaffPrefs) {
+pub(crate) fn keep_prefs(store: &SharedStore, prefs: &StaffPrefs) {
     let (store, json) = (store.clone(), serde_json::to_string(prefs).unwrap_or_default());
     wasm_bindgen_futures::spawn_local(async move {
         // Losing a preference is no harm: nothing is reported.
@@ -395,23 +392,22 @@ pub fn staff(props: &StaffProps) -> Html {
         };
         props.prefs.as_ref().map_or(fallback.clone(), |prefs| prefs.view(&fallback))
     });
-    let prefs = use_state(|| props.prefs.clone().unwrap_or_default());
+    let prefs = props.prefs.clone().unwrap_or_default();
     let custom = use_state(|| !recent.contains(&view.period));
     {
-        // Remembered for the next visit whenever it changes.
-        let (store, prefs) = (props.store.clone(), prefs.clone());
-        use_effect_with(((*view).clone(), (*prefs).clone()), move |(view, kept)| {
+        // Remembered for the next visit whenever the view changes.
+        let on_prefs = props.on_prefs.clone();
+        use_effect_with(((*view).clone(), prefs.clone()), move |(view, kept)| {
             let next = kept.with_view(view);
             if next != *kept {
-                prefs.set(next.clone());
+                on_prefs.emit(next);
             }
-            keep_prefs(&store, &next);
         });
     }
     let on_profile = {
-        let prefs = prefs.clone();
+        let (on_prefs, prefs) = (props.on_prefs.clone(), prefs.clone());
         Callback::from(move |profile: CsvProfile| {
-            prefs.set(StaffPrefs { profile: Some(profile.name().to_owned()), ..(*prefs).clone() })
+            on_prefs.emit(StaffPrefs { profile: Some(profile.name().to_owned()), ..prefs.clone() })
         })
     };
     // Response ids saved to a file in this session (exported or backed up): clearing needs all.

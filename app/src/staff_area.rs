@@ -293,15 +293,19 @@ fn workspace(props: &WorkspaceProps) -> Html {
         .or_else(|| kept.as_ref().and_then(|kept| kept.survey_id.clone()))
         .filter(|id| survey_defs::by_id(id).is_some())
         .unwrap_or_else(|| settings.survey_id.clone());
+    // The one owner of what staff chose: kept here, stored for the next visit, handed down.
+    let on_prefs = {
+        let (prefs, store) = (prefs.clone(), props.store.clone());
+        Callback::from(move |next: StaffPrefs| {
+            staff::keep_prefs(&store, &next);
+            prefs.set(Some(Some(next)));
+        })
+    };
     let choose_survey = {
-        let (chosen, store, kept) = (chosen.clone(), props.store.clone(), kept.clone());
+        let (chosen, on_prefs, kept) = (chosen.clone(), on_prefs.clone(), kept.clone());
         Callback::from(move |event: Event| {
             let id = event.target_unchecked_into::<HtmlSelectElement>().value();
-            let prefs = StaffPrefs { survey_id: Some(id.clone()), ..kept.clone().unwrap_or_default() };
-            let (store, json) = (store.clone(), serde_json::to_string(&prefs).unwrap_or_default());
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = store.0.put_setting(staff::PREFS_KEY, &json).await;
-            });
+            on_prefs.emit(StaffPrefs { survey_id: Some(id.clone()), ..kept.clone().unwrap_or_default() });
             chosen.set(Some(id));
         })
     };
@@ -339,7 +343,7 @@ fn workspace(props: &WorkspaceProps) -> Html {
                 { match survey_defs::by_id(&survey_id) {
                     Some(survey) => html! {
                         <staff::Staff key={survey_id.clone()} store={props.store.clone()} survey={Arc::new(survey)}
-                            settings={settings.clone()} section={shown} prefs={kept.clone()} />
+                            settings={settings.clone()} section={shown} prefs={kept.clone()} on_prefs={on_prefs.clone()} />
                     },
                     None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
                 } }

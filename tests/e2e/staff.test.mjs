@@ -211,6 +211,8 @@ test("staff reach the staff area from a full-screen kiosk by holding its corner,
     await openStaff(page, `${server.url}/staff`);
     await page.locator("#survey-shown").selectOption("sipas");
     await page.locator('table.tally[data-question="gioi-tinh"]').waitFor();
+    await openStaff(page, `${server.url}/staff`);
+    assert.equal(await page.locator("#survey-shown").inputValue(), "sipas", "the survey chosen is remembered");
     await page.locator("#survey-shown").selectOption("danh-gia-tai-quay");
     await page.locator('table.tally[data-question="muc-do-hai-long"]').waitFor();
     await page.locator("#by-counter").check();
