@@ -60,6 +60,15 @@ pub struct GroupBy {
 }
 
 impl GroupBy {
+    /// The names of the fields grouped by, in the order [`GroupBy::parse`] reads them back.
+    pub fn names(self) -> Vec<&'static str> {
+        [("unit", self.unit), ("counter", self.counter), ("staff", self.staff), ("field", self.field)]
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
     /// Parses `unit,counter,staff,field` (any of them, in any order); the empty string is none.
     pub fn parse(text: &str) -> Result<GroupBy, String> {
         let mut by = GroupBy::default();

@@ -331,3 +331,13 @@ fn counts_past_what_a_count_holds_are_refused() {
     sum.merge(&big).unwrap();
     assert_eq!(sum.totals("danh-gia-tai-quay", "2026.1").responses, 2 * survey::tally::MAX_COUNT);
 }
+
+/// A grouping written by its names reads back as itself.
+#[test]
+fn a_grouping_reads_back_from_its_names() {
+    for text in ["", "unit", "counter,field", "unit,counter,staff,field"] {
+        let by = GroupBy::parse(text).unwrap();
+        assert_eq!(GroupBy::parse(&by.names().join(",")).unwrap(), by, "{text}");
+        assert_eq!(by.names().join(","), text);
+    }
+}
