@@ -28,8 +28,9 @@ fn main() {
         let json = serde_json::to_string(&value).expect("TOML values convert to JSON");
         // Shipped definitions are validated here, so the app can trust them without carrying
         // the validation code: an invalid one stops the build with every problem named.
-        let def: survey::SurveyDef = toml::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let survey = survey::Survey::from_def(def)
+        let def: survey::definition::def::SurveyDef =
+            toml::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let survey = survey::definition::model::Survey::from_def(def)
             .unwrap_or_else(|err| panic!("{} is not a valid survey definition:\n{err}", path.display()));
         let validated = serde_json::to_string(&survey).expect("a validated survey serialises");
         let file = path.file_name().unwrap().to_string_lossy();

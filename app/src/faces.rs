@@ -2,7 +2,7 @@
 //! tablet (emoji fonts differ, and some cheap devices have none). A face is decoration: it is
 //! hidden from screen readers and always shown with its text label.
 
-use survey::def::Face;
+use survey::definition::def::Face;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 //! Which screen a URL shows. Three screens do not need a router crate: the path is read once at
 //! start, and links between screens are ordinary links that the service worker answers offline.
 
-use survey::record::is_code;
+use survey::records::record::is_code;
 use yew::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

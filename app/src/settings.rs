@@ -25,7 +25,7 @@ pub struct KioskSettings {
     pub thanks_seconds: u32,
     /// The language the kiosk shows first to each citizen.
     #[serde(default)]
-    pub default_lang: survey::Lang,
+    pub default_lang: survey::text::Lang,
     /// Opening hours for each weekday, Monday first, in Vietnam time: `07:30-11:30, 13:30-17:00`
     /// (a morning and an afternoon), empty on a day the counter is closed. No entries at all
     /// means always open. Outside them the kiosk says it is closed and stores nothing.
@@ -81,7 +81,7 @@ impl Default for KioskSettings {
             counter_code: String::new(),
             idle_seconds: crate::kiosk::IDLE_SECONDS,
             thanks_seconds: crate::kiosk::THANKS_SECONDS,
-            default_lang: survey::Lang::Vi,
+            default_lang: survey::text::Lang::Vi,
             week_hours: Vec::new(),
             opens_at: String::new(),
             closes_at: String::new(),
@@ -116,7 +116,7 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
     ];
     for (field, code) in codes.into_iter().chain(officer_codes.map(|code| ("officers", code))) {
         // The field and officers may be left empty (the kiosk then records none).
-        if !code.is_empty() && !survey::record::is_code(code) {
+        if !code.is_empty() && !survey::records::record::is_code(code) {
             problems.push((
                 field,
                 "chỉ dùng chữ không dấu, số, `-`, `_`, `.` / letters without accents, digits, - _ .".into(),
@@ -218,7 +218,7 @@ pub struct SettingsDraft {
     pub counter_code: String,
     pub idle_seconds: String,
     pub thanks_seconds: String,
-    pub default_lang: survey::Lang,
+    pub default_lang: survey::text::Lang,
     /// Take ratings only during opening hours.
     pub hours_on: bool,
     /// Each weekday's hours, Monday first, as typed.

@@ -8,15 +8,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use survey::certify::{self, Certificate, Verification};
-use survey::denominator::{Dossiers, read_dossiers, write_dossiers};
-use survey::export::{Cell, CsvProfile};
-use survey::index::{DEFAULT_MIN_N, INDEX_COLUMNS, IndexRow, Scope, index_cells, indices};
-use survey::period::{Period, parse_day};
-use survey::privacy::{COMMENT_COLUMNS, comment_rows};
-use survey::publish::{ResultsPage, bar_chart, overall_bars};
-use survey::tally::{Catalog, GroupBy, GroupCounts, POINTS, Slot, TALLY_COLUMNS, Tally, TallyOptions, percent};
-use survey::{Answer, Lang, ResponseRecord, Survey};
+use survey::csv::write::{Cell, CsvProfile};
+use survey::definition::catalog::Catalog;
+use survey::reports::chart::bar_chart;
+use survey::reports::comments::{COMMENT_COLUMNS, comment_rows};
+use survey::reports::publish::{ResultsPage, overall_bars};
+use survey::results::certify::{self, Certificate, Verification};
+use survey::results::denominator::{Dossiers, read_dossiers, write_dossiers};
+use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, IndexRow, Scope, index_cells, indices};
+use survey::results::period::{Period, parse_day};
+use survey::results::tally::{GroupBy, GroupCounts, POINTS, Slot, TALLY_COLUMNS, Tally, TallyOptions, percent};
+use survey::{definition::answer::Answer, definition::model::Survey, records::record::ResponseRecord, text::Lang};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -137,7 +139,7 @@ fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
             continue;
         }
         match tally.add(&catalog, record, &options) {
-            Ok(survey::tally::Added::OutOfRange) => {}
+            Ok(survey::results::tally::Added::OutOfRange) => {}
             Ok(_) => records.push(record.clone()),
             Err(_) => skipped += 1,
         }
@@ -738,7 +740,7 @@ fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
 /// What a response answered, in the survey's words: "question: answer" for each choice-like
 /// question answered, so staff see what a flagged or unfinished response said.
 fn answers_in_words(survey: &Survey, record: &ResponseRecord) -> String {
-    let label = |question: &survey::model::Question, code: &str| {
+    let label = |question: &survey::definition::model::Question, code: &str| {
         question
             .kind
             .choices()
@@ -1033,7 +1035,7 @@ fn exports(props: &ExportsProps) -> Html {
         let (save_csv, figures, survey) = (save_csv.clone(), figures.clone(), props.survey.clone());
         Callback::from(move |_: MouseEvent| {
             let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
-            save_csv("index", &|profile| survey::index::index_csv(&rows, profile))
+            save_csv("index", &|profile| survey::results::index::index_csv(&rows, profile))
         })
     };
     let on_xlsx = {
@@ -1043,10 +1045,10 @@ fn exports(props: &ExportsProps) -> Html {
             let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
             let (tally_rows, index_rows) = (figures.tally.rows(), index_cells(&rows));
             let sheets = [
-                survey::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
-                survey::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
+                survey::reports::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
+                survey::reports::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
             ];
-            match survey::xlsx::workbook(&sheets) {
+            match survey::reports::xlsx::workbook(&sheets) {
                 Ok(bytes) => {
                     save(name.clone(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes)
                 }
@@ -1058,7 +1060,7 @@ fn exports(props: &ExportsProps) -> Html {
         let (save_csv, figures, survey, on_saved) =
             (save_csv.clone(), figures.clone(), props.survey.clone(), props.on_saved.clone());
         Callback::from(move |_: MouseEvent| {
-            save_csv("raw", &|profile| survey::raw::write_raw(&survey, &figures.records, profile));
+            save_csv("raw", &|profile| survey::records::raw::write_raw(&survey, &figures.records, profile));
             on_saved.emit(figures.records.iter().map(|record| record.response_id.clone()).collect());
         })
     };
@@ -1345,7 +1347,7 @@ fn publish(props: &PublishProps) -> Html {
     let choose_lang = {
         let page_lang = page_lang.clone();
         Callback::from(move |event: Event| {
-            page_lang.set(if crate::dom::field_value(&event) == "en" { Lang::En } else { Lang::Vi })
+            page_lang.set(Lang::parse(&crate::dom::field_value(&event)).unwrap_or_default())
         })
     };
     let data = &props.data.0;
@@ -1393,7 +1395,7 @@ fn publish(props: &PublishProps) -> Html {
                 "ket-qua-{}-{}-{}.html",
                 if settings.unit_code.is_empty() { "don-vi" } else { &settings.unit_code },
                 period.code(),
-                if lang == Lang::Vi { "vi" } else { "en" }
+                lang.code()
             );
             match download::save(&name, "text/html;charset=utf-8", page.to_html().as_bytes()) {
                 Ok(()) => notice.set(Some(Notice::Done(format!("Đã tải / Downloaded: {name}")))),
@@ -1570,7 +1572,7 @@ fn caption(survey: &Survey, tally_id: &str) -> String {
     };
     let Some(question) = survey.question(question_id) else { return tally_id.to_owned() };
     let item = match (&question.kind, item_id) {
-        (survey::model::QuestionKind::Matrix { items, .. }, Some(item_id)) => {
+        (survey::definition::model::QuestionKind::Matrix { items, .. }, Some(item_id)) => {
             items.iter().find(|item| item.id == item_id).map(|item| item.text.get(Lang::Vi).to_owned())
         }
         _ => None,

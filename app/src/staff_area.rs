@@ -373,7 +373,7 @@ struct SettingsFormState {
 
 enum SettingsFormAction {
     Edit(DraftField, String),
-    Lang(survey::Lang),
+    Lang(survey::text::Lang),
     HoursOn(bool),
     FullScreen(bool),
     Save,
@@ -469,11 +469,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: Event| {
             let value = event.target_unchecked_into::<HtmlSelectElement>().value();
-            dispatcher.dispatch(SettingsFormAction::Lang(if value == "en" {
-                survey::Lang::En
-            } else {
-                survey::Lang::Vi
-            }));
+            dispatcher.dispatch(SettingsFormAction::Lang(survey::text::Lang::parse(&value).unwrap_or_default()));
         })
     };
     let hours_on = {
@@ -527,8 +523,8 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 { for problem("thanks_seconds") }
                 <label for="default-lang">{ "Ngôn ngữ hiển thị trước / Language shown first" }</label>
                 <select id="default-lang" onchange={choose_lang}>
-                    <option value="vi" selected={draft.default_lang == survey::Lang::Vi}>{ "Tiếng Việt" }</option>
-                    <option value="en" selected={draft.default_lang == survey::Lang::En}>{ "English" }</option>
+                    <option value={survey::text::Lang::Vi.code()} selected={draft.default_lang == survey::text::Lang::Vi}>{ "Tiếng Việt" }</option>
+                    <option value={survey::text::Lang::En.code()} selected={draft.default_lang == survey::text::Lang::En}>{ "English" }</option>
                 </select>
                 <fieldset class="hours">
                     <legend>{ "Giờ làm việc / Opening hours" }</legend>

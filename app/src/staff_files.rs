@@ -9,10 +9,11 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use survey::backup::{Backup, plan_join};
-use survey::raw::read_raw;
-use survey::tally::{Catalog, Tally};
-use survey::{ResponseRecord, certify::sha256_hex};
+use survey::definition::catalog::Catalog;
+use survey::records::backup::{Backup, plan_join};
+use survey::records::raw::read_raw;
+use survey::results::tally::Tally;
+use survey::{digest::sha256_hex, records::record::ResponseRecord};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -195,8 +196,8 @@ pub async fn backup(store: &SharedStore, made_at: String) -> Result<(Backup, Vec
     let settings = store.0.settings_with_prefix("").await.map_err(|err| err.to_string())?;
     let device_id = store.0.device_id().await.map_err(|err| err.to_string())?;
     let backup = Backup {
-        format: survey::backup::BACKUP_FORMAT,
-        kind: survey::backup::BACKUP_KIND.into(),
+        format: survey::records::backup::BACKUP_FORMAT,
+        kind: survey::records::backup::BACKUP_KIND.into(),
         made_at,
         device_id,
         responses,

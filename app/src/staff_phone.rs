@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
-use survey::export::{Cell, CsvProfile};
-use survey::qr::{self, Card};
-use survey::record::is_code;
+use survey::csv::write::{Cell, CsvProfile};
+use survey::records::record::is_code;
+use survey::reports::qr::{self, Card};
 use yew::prelude::*;
 
 use crate::SharedStore;
@@ -216,7 +216,7 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
         let (cards, notice) = (cards.clone(), notice.clone());
         Callback::from(move |_: MouseEvent| {
             let title = "Mã QR đánh giá sự phục vụ";
-            let saved = qr::sheet(title, &cards, survey::Lang::Vi)
+            let saved = qr::sheet(title, &cards, survey::text::Lang::Vi)
                 .and_then(|html| download::save("ma-qr-danh-gia.html", "text/html;charset=utf-8", html.as_bytes()));
             if let Err(problem) = saved {
                 notice.set(Some(Notice::Problem(problem)));

@@ -12,7 +12,7 @@
 use std::fmt;
 
 use js_sys::{Array, Object, Promise, Reflect};
-use survey::{RecordError, ResponseRecord};
+use survey::{records::record::RecordError, records::record::ResponseRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction};

@@ -2,7 +2,7 @@
 //!
 //! One sender per device across every open tab: each round takes the Web Lock
 //! `hailong-outbox`, reads the outbox afresh, and sends it in batches of
-//! [`survey::sync::BATCH_SIZE`]. A record leaves the outbox only in the transaction that writes
+//! [`survey::records::sync::BATCH_SIZE`]. A record leaves the outbox only in the transaction that writes
 //! the server's confirmation into the sent-ledger; until then a lost answer, a cut connection
 //! or a closed tab just means it is sent again, and the server answers a replay with 200.
 //! Failures wait with exponential backoff and jitter (1 s doubling to 5 min, each wait a random
@@ -13,7 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Promise, Reflect};
-use survey::sync::{self, Settlement, TokenStatus};
+use survey::records::sync::{self, Settlement, TokenStatus};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
@@ -269,7 +269,7 @@ async fn send_all(store: &Store, config: &SyncConfig) -> Result<(), Failure> {
     }
 }
 
-/// One record's answer, read from [`survey::sync::RecordResult`]'s JSON.
+/// One record's answer, read from [`survey::records::sync::RecordResult`]'s JSON.
 struct RecordAnswer {
     index: usize,
     status: u16,
@@ -280,7 +280,7 @@ struct RecordAnswer {
 /// POSTs one batch and reads the server's answer to each record.
 ///
 /// The body and the answer are made and read with the browser's own `JSON` rather than serde:
-/// serde's derived code for [`survey::sync::Batch`] and [`survey::sync::BatchResult`] cost the
+/// serde's derived code for [`survey::records::sync::Batch`] and [`survey::records::sync::BatchResult`] cost the
 /// citizen's download 14 KB gzip. The field names are those types'; the end-to-end tests
 /// drive this code against the real server, which uses the types themselves.
 async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<RecordAnswer>, Option<f64>), Failure> {

@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use app::storage::{StorageErrorKind, Store};
-use survey::record::Answer;
-use survey::{Channel, ResponseRecord};
+use survey::definition::answer::Answer;
+use survey::{records::record::Channel, records::record::ResponseRecord};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -17,14 +17,15 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
 use serde::Deserialize;
-use survey::certify::Certificate;
-use survey::export::CsvProfile;
-use survey::index::{DEFAULT_MIN_N, index_csv, indices};
-use survey::period::{Period, PeriodKind, parse_day};
-use survey::publish::ResultsPage;
-use survey::record::{Channel, RecordError, ResponseRecord};
-use survey::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
-use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
+use survey::csv::write::CsvProfile;
+use survey::definition::catalog::Catalog;
+use survey::records::record::{Channel, RecordError, ResponseRecord};
+use survey::records::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
+use survey::reports::publish::ResultsPage;
+use survey::results::certify::Certificate;
+use survey::results::index::{DEFAULT_MIN_N, index_csv, indices};
+use survey::results::period::{Period, PeriodKind, parse_day};
+use survey::results::tally::{GroupBy, Tally, TallyOptions};
 
 use crate::limits::Limiter;
 use crate::storage::{Admission, Incoming, NewToken, Received, Store, StoreError};
@@ -604,7 +605,7 @@ pub async fn raw_csv(
     };
     let store = collector.store.clone();
     let records = blocking(move || Ok(store.records()?)).await?;
-    let bytes = survey::raw::write_raw(&survey, &records, profile);
+    let bytes = survey::records::raw::write_raw(&survey, &records, profile);
     tracing::info!(user = %user, "raw responses exported");
     Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
 }
@@ -624,8 +625,8 @@ pub async fn results_page(
     Query(query): Query<ResultsQuery>,
 ) -> Result<Response, AppError> {
     let lang = match query.lang.as_deref() {
-        Some("en") => survey::Lang::En,
-        _ => survey::Lang::Vi,
+        Some("en") => survey::text::Lang::En,
+        _ => survey::text::Lang::Vi,
     };
     let not_certified = || AppError::new(StatusCode::NOT_FOUND, format!("no certified results of {unit} for {period}"));
     let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };

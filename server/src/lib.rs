@@ -64,8 +64,8 @@ pub fn app(config: &ServeConfig) -> Router {
         .append_index_html_on_directories(true)
         .fallback(shell);
     let api = Router::new()
-        .route(survey::sync::RESPONSES_PATH, post(api::post_responses))
-        .route(survey::sync::TOKEN_STATUS_PATH, post(api::token_status))
+        .route(survey::records::sync::RESPONSES_PATH, post(api::post_responses))
+        .route(survey::records::sync::TOKEN_STATUS_PATH, post(api::token_status))
         .route("/api/v1/tokens", post(api::issue_tokens))
         .route("/api/v1/tally.csv", get(api::tally_csv))
         .route("/api/v1/index.csv", get(api::index_csv_handler))
@@ -84,7 +84,7 @@ pub fn style_hashes(html: &str) -> String {
     while let Some(start) = rest.find("<style>") {
         let after = &rest[start + "<style>".len()..];
         let Some(end) = after.find("</style>") else { break };
-        let digest = survey::certify::sha256_bytes(&after.as_bytes()[..end]);
+        let digest = survey::digest::sha256_bytes(&after.as_bytes()[..end]);
         sources.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
         rest = &after[end..];
     }

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use survey::export::CsvProfile;
-use survey::period::{PeriodKind, parse_day};
-use survey::tally::{GroupBy, TallyOptions};
+use survey::csv::write::CsvProfile;
+use survey::results::period::{PeriodKind, parse_day};
+use survey::results::tally::{GroupBy, TallyOptions};
 
 mod cli;
 
@@ -60,7 +60,7 @@ enum Command {
         #[arg(long)]
         index: bool,
         /// Groups with fewer responses are marked suppressed (not to be published)
-        #[arg(long, default_value_t = survey::index::DEFAULT_MIN_N)]
+        #[arg(long, default_value_t = survey::results::index::DEFAULT_MIN_N)]
         min_n: u64,
         /// The output file; standard output when absent
         #[arg(short, long)]

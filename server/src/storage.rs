@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use survey::certify::{Certificate, sha256_hex};
-use survey::record::ResponseRecord;
+use survey::digest::sha256_hex;
+use survey::records::record::ResponseRecord;
+use survey::results::certify::Certificate;
 
 /// The schema, one step per version. A step is never edited once released: a database made by
 /// an older `hailong` is brought forward by running the steps it lacks, in one transaction each.
@@ -141,7 +142,7 @@ pub enum Admission {
 }
 
 /// Where a stored token stands.
-pub use survey::sync::TokenStatus;
+pub use survey::records::sync::TokenStatus;
 
 /// A single-use token to issue.
 pub struct NewToken<'a> {
@@ -269,7 +270,7 @@ impl Store {
                 record.submitted_at,
                 record.unit,
                 record.counter,
-                channel_name(&record),
+                record.channel.name(),
                 json,
                 content_sha256,
                 flag,
@@ -453,14 +454,6 @@ pub fn backup(source: &Path, target: &Path) -> Result<(), StoreError> {
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     connection.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
     Ok(())
-}
-
-fn channel_name(record: &ResponseRecord) -> &'static str {
-    match record.channel {
-        survey::Channel::Kiosk => "kiosk",
-        survey::Channel::Phone => "phone",
-        survey::Channel::Web => "web",
-    }
 }
 
 fn configure(connection: &Connection) -> Result<(), StoreError> {

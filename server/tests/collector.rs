@@ -155,7 +155,7 @@ async fn first_receipt_is_201_an_identical_replay_200_and_other_content_409_keep
     assert!(changed.json()["results"][0]["reason"].as_str().unwrap().contains("stored one is kept"));
     assert_eq!(server.stored(), vec![(response_id.clone(), digest)]);
     let records = server.store.records().unwrap();
-    assert_eq!(records[0].answers["muc-do-hai-long"], survey::Answer::Choice("hai-long".into()));
+    assert_eq!(records[0].answers["muc-do-hai-long"], survey::definition::answer::Answer::Choice("hai-long".into()));
 }
 
 #[tokio::test]
@@ -283,7 +283,7 @@ async fn markup_and_sql_in_a_comment_are_stored_as_the_citizens_words_and_harm_n
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
     let records = server.store.records().unwrap();
     assert_eq!(records.len(), 1, "the table is still there, with the one response");
-    assert_eq!(records[0].answers["y-kien"], survey::Answer::Text(hostile.into()));
+    assert_eq!(records[0].answers["y-kien"], survey::definition::answer::Answer::Text(hostile.into()));
     // The answer never echoes the comment back.
     assert!(!answer.body.contains("script"), "{}", answer.body);
     // A response whose id is itself an injection is refused and nothing is stored.
@@ -510,10 +510,10 @@ async fn the_results_page_is_served_for_certified_periods_only_with_a_strict_pol
     let draft = page("/results/phuong-1/2026-Q4").await;
     assert_eq!(draft.status, StatusCode::NOT_FOUND, "not certified yet: {}", draft.body);
 
-    let catalog = survey::tally::Catalog::new(survey_defs::all());
-    let period = survey::period::Period::parse("2026-Q4").unwrap();
+    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+    let period = survey::results::period::Period::parse("2026-Q4").unwrap();
     let stored = server.store.records().unwrap();
-    let certificate = survey::certify::certify(
+    let certificate = survey::results::certify::certify(
         &catalog,
         "danh-gia-tai-quay",
         "2026.1",
@@ -593,8 +593,8 @@ async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() 
     }
     let raw =
         server.staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180", Some(STAFF)).await;
-    let catalog = survey::tally::Catalog::new(survey_defs::all());
-    let mut reader = survey::raw::read_raw(std::io::Cursor::new(raw.body.into_bytes()), &catalog).unwrap();
+    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+    let mut reader = survey::records::raw::read_raw(std::io::Cursor::new(raw.body.into_bytes()), &catalog).unwrap();
     let mut read_back = 0;
     while let Some(next) = reader.next_record() {
         next.unwrap();
@@ -609,9 +609,10 @@ async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() 
 #[tokio::test]
 async fn a_stored_response_that_fails_todays_check_is_left_out_and_kept() {
     let server = server();
-    let mut old: survey::ResponseRecord = serde_json::from_value(rating(&id(), "hai-long")).unwrap();
+    let mut old: survey::records::record::ResponseRecord = serde_json::from_value(rating(&id(), "hai-long")).unwrap();
     old.counter = Some("quay 2".into());
-    let mut forged: survey::ResponseRecord = serde_json::from_value(rating(&id(), "khong-hai-long")).unwrap();
+    let mut forged: survey::records::record::ResponseRecord =
+        serde_json::from_value(rating(&id(), "khong-hai-long")).unwrap();
     forged.submitted_at = "9999-12-31T23:00:00+00:00".into();
     let incoming = [old, forged].map(|record| server::storage::Incoming { record, token: None });
     server

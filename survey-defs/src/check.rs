@@ -6,7 +6,10 @@
 
 use std::ops::Range;
 
-use survey::{DefError, Problem, ProblemKind, Survey, SurveyDef};
+use survey::{
+    definition::def::SurveyDef, definition::model::Survey, definition::validate::DefError,
+    definition::validate::Problem, definition::validate::ProblemKind,
+};
 use toml_edit::{Document, Item, Value};
 
 /// A definition file larger than this is refused before parsing: shipped definitions are a few

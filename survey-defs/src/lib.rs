@@ -7,7 +7,7 @@
 #[cfg(feature = "check")]
 pub mod check;
 
-use survey::{DefError, Survey};
+use survey::{definition::model::Survey, definition::validate::DefError};
 
 /// One shipped definition file.
 #[derive(Clone, Copy, Debug)]
@@ -123,8 +123,8 @@ mod tests {
 
     #[test]
     fn has_choice_agrees_with_the_list_of_choices() {
-        let nps = survey::model::QuestionKind::Nps { low_label: None, high_label: None };
-        let mut kinds: Vec<survey::model::QuestionKind> = SHIPPED
+        let nps = survey::definition::model::QuestionKind::Nps { low_label: None, high_label: None };
+        let mut kinds: Vec<survey::definition::model::QuestionKind> = SHIPPED
             .iter()
             .flat_map(|shipped| shipped.survey().unwrap().questions)
             .map(|question| question.kind)
@@ -155,7 +155,9 @@ mod tests {
     #[test]
     fn the_counter_rating_has_the_three_official_levels() {
         let survey = by_id(COUNTER_RATING_ID).expect("the counter rating ships");
-        let survey::model::QuestionKind::Rating(scale) = &survey.questions[0].kind else { panic!("not a rating") };
+        let survey::definition::model::QuestionKind::Rating(scale) = &survey.questions[0].kind else {
+            panic!("not a rating")
+        };
         let shown: Vec<_> = scale.display_levels().iter().map(|level| level.label.vi.as_str()).collect();
         assert_eq!(shown, ["Rất hài lòng", "Hài lòng", "Không hài lòng"]);
         assert!(scale.levels.iter().all(|level| level.face.is_some()), "every level has a face");

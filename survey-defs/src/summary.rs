@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use survey::Survey;
-use survey::condition::{CompareOp, Condition, Value};
-use survey::model::QuestionKind;
+use survey::definition::condition::{CompareOp, Condition, Value};
+use survey::definition::model::QuestionKind;
+use survey::definition::model::Survey;
 
 pub fn of(file: &str, survey: &Survey) -> String {
     let mut out = String::new();
@@ -76,7 +76,7 @@ pub fn of(file: &str, survey: &Survey) -> String {
 }
 
 fn condition_text(condition: &Condition) -> String {
-    let target = |target: &survey::condition::Target| match &target.item {
+    let target = |target: &survey::definition::condition::Target| match &target.item {
         Some(item) => format!("{}.{item}", target.question),
         None => target.question.clone(),
     };

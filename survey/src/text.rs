@@ -12,6 +12,32 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+
+    /// The language's code (BCP 47) for `lang=` attributes, settings and addresses: the one
+    /// spelling, the same as serde's.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a code written by [`Lang::code`].
+    pub fn parse(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
+    /// The other of the two languages: the second line under each first-language text.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+}
+
 /// Text in Vietnamese, with an optional English translation.
 ///
 /// Reading it in English falls back to Vietnamese, so a missing translation never shows as a

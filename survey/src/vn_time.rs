@@ -44,15 +44,15 @@ pub fn vietnam_weekday_and_minute(unix_millis: i64) -> Option<(u8, u16)> {
 
 /// A time stamp as a report writes it, in Vietnam time: `21:51 ngày 23/11/2026`, or
 /// `23/11/2026 21:51 (UTC+7)` in English; a stamp that does not read is given back as it is.
-pub fn readable(stamp: &str, lang: crate::Lang) -> String {
+pub fn readable(stamp: &str, lang: crate::text::Lang) -> String {
     let Some(local) = parse_rfc3339(stamp).ok().and_then(|instant| instant.checked_to_offset(VIETNAM_OFFSET)) else {
         return stamp.to_owned();
     };
     let (day, month, year) = (local.day(), local.month() as u8, local.year());
     let (hour, minute) = (local.hour(), local.minute());
     match lang {
-        crate::Lang::Vi => format!("{hour:02}:{minute:02} ngày {day:02}/{month:02}/{year}"),
-        crate::Lang::En => format!("{day:02}/{month:02}/{year} {hour:02}:{minute:02} (UTC+7)"),
+        crate::text::Lang::Vi => format!("{hour:02}:{minute:02} ngày {day:02}/{month:02}/{year}"),
+        crate::text::Lang::En => format!("{day:02}/{month:02}/{year} {hour:02}:{minute:02} (UTC+7)"),
     }
 }
 
@@ -88,9 +88,9 @@ mod tests {
 
     #[test]
     fn stamps_read_as_reports_write_them() {
-        assert_eq!(readable("2026-11-23T14:51:54Z", crate::Lang::Vi), "21:51 ngày 23/11/2026");
-        assert_eq!(readable("2026-11-23T21:51:54+07:00", crate::Lang::En), "23/11/2026 21:51 (UTC+7)");
-        assert_eq!(readable("soon", crate::Lang::Vi), "soon");
+        assert_eq!(readable("2026-11-23T14:51:54Z", crate::text::Lang::Vi), "21:51 ngày 23/11/2026");
+        assert_eq!(readable("2026-11-23T21:51:54+07:00", crate::text::Lang::En), "23/11/2026 21:51 (UTC+7)");
+        assert_eq!(readable("soon", crate::text::Lang::Vi), "soon");
     }
 
     #[test]
@@ -110,7 +110,7 @@ mod tests {
         // The last hour `time` represents has no Vietnam day: no panic.
         let end = parse_rfc3339("9999-12-31T23:00:00+00:00").unwrap();
         assert_eq!(vietnam_date(end).to_string(), "9999-12-31");
-        assert_eq!(readable("9999-12-31T23:00:00+00:00", crate::Lang::Vi), "9999-12-31T23:00:00+00:00");
+        assert_eq!(readable("9999-12-31T23:00:00+00:00", crate::text::Lang::Vi), "9999-12-31T23:00:00+00:00");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Certified periods against the shipped counter rating.
 
-use survey::certify::{Certificate, certify, sha256_hex};
-use survey::period::Period;
-use survey::tally::Catalog;
-use survey::{Answer, Channel, ResponseRecord};
+use survey::definition::catalog::Catalog;
+use survey::digest::sha256_hex;
+use survey::results::certify::{Certificate, certify};
+use survey::results::period::Period;
+use survey::{definition::answer::Answer, records::record::Channel, records::record::ResponseRecord};
 
 /// A response whose id is a fixed UUID v4 ending in `letter`'s code.
 fn rating(letter: &str, at: &str, code: &str) -> ResponseRecord {
@@ -88,7 +89,7 @@ fn a_period_is_certified_once_it_has_ended_or_early_by_choice() {
     let q4 = Period::parse("2026-Q4").unwrap();
     let at = |time: &str, early: bool| certify(&catalog(), &survey.id, &survey.version, q4, &[], time.into(), early);
     let last_day = at("2026-12-31T23:59:00+07:00", false).unwrap_err();
-    assert_eq!(last_day, survey::certify::CertifyError::NotEnded { last_day: q4.end });
+    assert_eq!(last_day, survey::results::certify::CertifyError::NotEnded { last_day: q4.end });
     assert!(last_day.to_string().contains("until 2026-12-31"), "{last_day}");
     // 2026-12-31T17:30Z is already 1 January in Vietnam.
     assert!(!at("2026-12-31T17:30:00+00:00", false).unwrap().early);
@@ -96,5 +97,5 @@ fn a_period_is_certified_once_it_has_ended_or_early_by_choice() {
     assert!(early.early);
     assert!(early.to_json().contains("\"early\":true"));
     assert!(!at("2027-01-02T08:00:00+07:00", true).unwrap().early, "asking early after the end is not early");
-    assert!(matches!(at("x", true), Err(survey::certify::CertifyError::BadTime(_))));
+    assert!(matches!(at("x", true), Err(survey::results::certify::CertifyError::BadTime(_))));
 }

@@ -6,11 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use survey::export::{Cell, CsvProfile};
-use survey::index::{INDEX_COLUMNS, index_cells, indices};
-use survey::raw::{raw_header, write_raw};
-use survey::tally::{Catalog, GroupBy, TALLY_COLUMNS, Tally, TallyOptions};
-use survey::{Answer, Channel, Choices, ResponseRecord};
+use survey::csv::write::{Cell, CsvProfile};
+use survey::definition::catalog::Catalog;
+use survey::records::raw::{raw_header, write_raw};
+use survey::results::index::{INDEX_COLUMNS, index_cells, indices};
+use survey::results::tally::{GroupBy, TALLY_COLUMNS, Tally, TallyOptions};
+use survey::{
+    definition::answer::Answer, definition::answer::Choices, records::record::Channel, records::record::ResponseRecord,
+};
 
 const SOFFICE: &str = "/usr/bin/soffice";
 
@@ -176,9 +179,9 @@ fn libreoffice_opens_every_export_intact() {
         compare(&format!("tally {}", profile.name()), &strings(&TALLY_COLUMNS), &tally_rows, &seen[0], true);
     }
 
-    let workbook = survey::xlsx::workbook(&[
-        survey::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
-        survey::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
+    let workbook = survey::reports::xlsx::workbook(&[
+        survey::reports::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
+        survey::reports::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
     ])
     .unwrap();
     let xlsx_path = dir.join("bao-cao.xlsx");
@@ -192,7 +195,7 @@ fn libreoffice_opens_every_export_intact() {
 
 /// The cells of the raw file, in the order `write_raw` writes them (read back through the
 /// core's own reader, which the round-trip tests already prove exact).
-fn read_back_raw(survey: &survey::Survey, records: &[ResponseRecord]) -> Vec<Vec<Cell>> {
+fn read_back_raw(survey: &survey::definition::model::Survey, records: &[ResponseRecord]) -> Vec<Vec<Cell>> {
     let bytes = write_raw(survey, records, CsvProfile::Rfc4180);
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     reader

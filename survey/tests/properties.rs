@@ -5,11 +5,14 @@
 use std::io::Cursor;
 
 use proptest::prelude::*;
-use survey::export::CsvProfile;
-use survey::period::PeriodKind;
-use survey::raw::{read_all_raw, write_raw};
-use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
-use survey::{Answer, Channel, Choices, ResponseRecord};
+use survey::csv::write::CsvProfile;
+use survey::definition::catalog::Catalog;
+use survey::records::raw::{read_all_raw, write_raw};
+use survey::results::period::PeriodKind;
+use survey::results::tally::{GroupBy, Tally, TallyOptions};
+use survey::{
+    definition::answer::Answer, definition::answer::Choices, records::record::Channel, records::record::ResponseRecord,
+};
 
 const LEVELS: [&str; 3] = ["rat-hai-long", "hai-long", "khong-hai-long"];
 const REASONS: [&str; 6] = ["cho-lau", "huong-dan-khong-ro", "phai-bo-sung", "thai-do", "tra-ket-qua-tre", "khac"];

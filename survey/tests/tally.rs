@@ -3,12 +3,15 @@
 
 use std::io::Cursor;
 
-use survey::export::CsvProfile;
-use survey::index::{DEFAULT_MIN_N, index_csv, indices};
-use survey::period::{PeriodKind, parse_day};
-use survey::raw::{read_all_raw, write_raw};
-use survey::tally::{Catalog, GroupBy, Tally, TallyOptions};
-use survey::{Answer, Channel, Choices, ResponseRecord};
+use survey::csv::write::CsvProfile;
+use survey::definition::catalog::Catalog;
+use survey::records::raw::{read_all_raw, write_raw};
+use survey::results::index::{DEFAULT_MIN_N, index_csv, indices};
+use survey::results::period::{PeriodKind, parse_day};
+use survey::results::tally::{GroupBy, Tally, TallyOptions};
+use survey::{
+    definition::answer::Answer, definition::answer::Choices, records::record::Channel, records::record::ResponseRecord,
+};
 
 fn catalog() -> Catalog {
     Catalog::new(survey_defs::SHIPPED.iter().map(|shipped| shipped.survey().unwrap()))
@@ -182,14 +185,15 @@ fn the_per_dossier_indicators_score_and_classify() {
     for record in &mut records {
         record.staff = Some("cb-01".into());
     }
-    let by_officer = TallyOptions { by: survey::tally::GroupBy::parse("staff").unwrap(), ..TallyOptions::default() };
+    let by_officer =
+        TallyOptions { by: survey::results::tally::GroupBy::parse("staff").unwrap(), ..TallyOptions::default() };
     let mut rows =
         indices(&Tally::count(&catalog(), &records, &TallyOptions::default()).unwrap(), &catalog(), 1).unwrap();
     rows.extend(
         indices(&Tally::count(&catalog(), &records, &by_officer).unwrap(), &catalog(), 1)
             .unwrap()
             .into_iter()
-            .filter(|row| row.scope == survey::index::Scope::Classification),
+            .filter(|row| row.scope == survey::results::index::Scope::Classification),
     );
     let shown: Vec<String> = rows
         .iter()
@@ -231,7 +235,7 @@ fn sipas_elements_are_means_of_their_criteria() {
         &survey,
         "00000000-0000-4000-8000-000000000001".into(),
         "2026-11-23T10:00:00+07:00".into(),
-        survey::Channel::Web,
+        survey::records::record::Channel::Web,
     );
     let all = |level: &str, items: &[&str]| {
         Answer::Matrix(items.iter().map(|item| (item.to_string(), level.to_string())).collect())
@@ -272,9 +276,9 @@ fn sipas_elements_are_means_of_their_criteria() {
 
 #[test]
 fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
-    use survey::certify::certify;
-    use survey::period::Period;
-    use survey::publish::ResultsPage;
+    use survey::reports::publish::ResultsPage;
+    use survey::results::certify::certify;
+    use survey::results::period::Period;
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
     let q4 = Period::parse("2026-Q4").unwrap();
     let records = worked_example();
@@ -296,7 +300,7 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
         }
         .to_html()
     };
-    let html = page(survey::Lang::Vi, DEFAULT_MIN_N);
+    let html = page(survey::text::Lang::Vi, DEFAULT_MIN_N);
     // 19 counted of 20 (one misuse apart; the unfinished one counts for its rating); 19 of 40
     // dossiers is 47.5 %.
     assert!(html.contains("<p class=\"value\">19</p>"), "{html}");
@@ -308,7 +312,7 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     // Ward B has 8 responses: under 10, so its figure is withheld; there is no per-officer table.
     assert!(html.contains("— (dưới 10)"), "{html}");
     assert!(!html.contains("<script"), "no script on the page");
-    let english = page(survey::Lang::En, 1);
+    let english = page(survey::text::Lang::En, 1);
     assert!(english.contains("Q4 2026") && english.contains("Response rate") && english.contains("47.5%"));
     assert!(!english.contains("dưới 10"));
 }
@@ -319,17 +323,17 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
 fn counts_past_what_a_count_holds_are_refused() {
     let header = "survey_id,survey_version,period_start,period_end,unit,counter,staff,field,question_id,option_code,option_label,count,answered,percent\r\n";
     let row = |count: u64| format!("{header}danh-gia-tai-quay,2026.1,,,,,,,_responses,,,{count},,\r\n");
-    let err = Tally::read_csv(row(survey::tally::MAX_COUNT + 1).as_bytes()).unwrap_err();
+    let err = Tally::read_csv(row(survey::results::tally::MAX_COUNT + 1).as_bytes()).unwrap_err();
     assert!(err.to_string().contains("line 2, column `count`"), "{err}");
     assert!(err.to_string().contains("more than any tally holds"), "{err}");
-    let big = Tally::read_csv(row(survey::tally::MAX_COUNT).as_bytes()).unwrap();
+    let big = Tally::read_csv(row(survey::results::tally::MAX_COUNT).as_bytes()).unwrap();
     let mut forged = big.clone();
     forged.groups.values_mut().for_each(|group| group.responses = u64::MAX);
     let mut sum = big.clone();
-    assert_eq!(sum.merge(&forged), Err(survey::tally::Overflow));
+    assert_eq!(sum.merge(&forged), Err(survey::results::tally::Overflow));
     assert_eq!(sum, big, "nothing of the overflowing tally was added");
     sum.merge(&big).unwrap();
-    assert_eq!(sum.totals("danh-gia-tai-quay", "2026.1").responses, 2 * survey::tally::MAX_COUNT);
+    assert_eq!(sum.totals("danh-gia-tai-quay", "2026.1").responses, 2 * survey::results::tally::MAX_COUNT);
 }
 
 /// A grouping written by its names reads back as itself.

@@ -393,12 +393,12 @@ COPY (
 /// Writes `RESPONSES` random SIPAS responses as a raw CSV, deterministically (fixed seed).
 fn generate(path: &Path) -> anyhow::Result<()> {
     let survey = survey_defs::by_id("sipas").context("SIPAS ships")?;
-    let header = survey::raw::raw_header(&survey);
+    let header = survey::records::raw::raw_header(&survey);
     let mut rng = fastrand::Rng::with_seed(20_261_123);
     let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, File::create(path)?));
     writer.write_record(&header)?;
     // For each answer column: its options, and whether it may be left empty.
-    let choices: Vec<(Vec<String>, bool)> = header[survey::raw::RAW_FIXED.len()..]
+    let choices: Vec<(Vec<String>, bool)> = header[survey::records::raw::RAW_FIXED.len()..]
         .iter()
         .map(|column| {
             let question = survey.question(column.split('.').next().unwrap_or(column));
@@ -425,7 +425,7 @@ fn generate(path: &Path) -> anyhow::Result<()> {
         row.extend([String::new(), String::new(), String::new(), String::new()]);
         row.push(if rng.u8(..100) == 0 { "burst: 5 in 4 s".into() } else { String::new() });
         row.push(if rng.u8(..50) == 0 { "1".into() } else { "0".into() });
-        for (column, (options, optional)) in header[survey::raw::RAW_FIXED.len()..].iter().zip(&choices) {
+        for (column, (options, optional)) in header[survey::records::raw::RAW_FIXED.len()..].iter().zip(&choices) {
             let value = if column == "y-kien-khac" {
                 if rng.u8(..20) == 0 { "Cần thêm chỗ ngồi chờ".into() } else { String::new() }
             } else if options.is_empty() || (*optional && rng.u8(..10) == 0) {

@@ -8,8 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use survey::model::{OTHER_CODE, Question, QuestionKind};
-use survey::{Answer, Choices, Lang, Text, Violation};
+use survey::definition::model::{OTHER_CODE, Question, QuestionKind};
+use survey::{
+    definition::answer::Answer, definition::answer::Choices, definition::answer::Violation, text::Lang, text::Text,
+};
 use yew::prelude::*;
 
 use super::{KioskAction, KioskState};
@@ -18,13 +20,13 @@ use crate::faces::FaceIcon;
 
 /// Text in the chosen language first, the other one under it.
 pub fn both(text: &Text, lang: Lang) -> Html {
-    let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
+    let other = lang.other();
     let (first, second) = (text.get(lang), text.get(other));
     html! {
         <>
             { first }
             if second != first {
-                <span class="second" lang={super::view::lang_code(other)}>{ second }</span>
+                <span class="second" lang={other.code()}>{ second }</span>
             }
         </>
     }
@@ -85,7 +87,7 @@ pub fn question_input(
         | QuestionKind::SingleChoice { .. }
         | QuestionKind::YesNo
         | QuestionKind::Nps { .. } => {
-            let faces: BTreeMap<String, survey::def::Face> = match &question.kind {
+            let faces: BTreeMap<String, survey::definition::def::Face> = match &question.kind {
                 QuestionKind::Rating(scale) => {
                     scale.levels.iter().filter_map(|level| Some((level.code.clone(), level.face?))).collect()
                 }
@@ -127,8 +129,8 @@ pub fn question_input(
                                            checked={selected} disabled={disabled} onchange={change} />
                                     { for faces.get(&choice.code).map(|&face| html! { <FaceIcon {face} /> }) }
                                     <span class="level-label">{ choice.label.get(lang) }</span>
-                                    if layout != "scale-0-10" && choice.label.get(lang) != choice.label.get(other(lang)) {
-                                        <span class="level-label-second" lang={super::view::lang_code(other(lang))}>{ choice.label.get(other(lang)) }</span>
+                                    if layout != "scale-0-10" && choice.label.get(lang) != choice.label.get(lang.other()) {
+                                        <span class="level-label-second" lang={lang.other().code()}>{ choice.label.get(lang.other()) }</span>
                                     }
                                 </label>
                             }
@@ -289,8 +291,8 @@ pub fn question_input(
                                                        checked={selected} disabled={disabled} onchange={change} />
                                                 { for level.face.map(|face| html! { <FaceIcon {face} /> }) }
                                                 <span class="level-label">{ level.label.get(lang) }</span>
-                                                if level.label.get(lang) != level.label.get(other(lang)) {
-                                                    <span class="level-label-second" lang={super::view::lang_code(other(lang))}>{ level.label.get(other(lang)) }</span>
+                                                if level.label.get(lang) != level.label.get(lang.other()) {
+                                                    <span class="level-label-second" lang={lang.other().code()}>{ level.label.get(lang.other()) }</span>
                                                 }
                                             </label>
                                         }
@@ -304,8 +306,4 @@ pub fn question_input(
             }
         }
     }
-}
-
-fn other(lang: Lang) -> Lang {
-    if lang == Lang::Vi { Lang::En } else { Lang::Vi }
 }

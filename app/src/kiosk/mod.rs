@@ -19,8 +19,12 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use survey::model::QuestionKind;
-use survey::{Answer, Channel, Event, Lang, Outcome, RecordContext, ResponseRecord, Session, Survey, vn_time};
+use survey::definition::model::QuestionKind;
+use survey::{
+    definition::answer::Answer, definition::model::Survey, filling::session::Event, filling::session::Outcome,
+    filling::session::RecordContext, filling::session::Session, records::record::Channel,
+    records::record::ResponseRecord, text::Lang, vn_time,
+};
 use yew::prelude::*;
 
 use crate::SharedStore;
@@ -50,10 +54,10 @@ pub const COMMIT_MEASURE: &str = "hailong-tap-to-commit";
 /// as one character without the normalisation tables in the respondent's download. Natively
 /// (the reducer's tests) the core's own normaliser serves.
 #[cfg(target_arch = "wasm32")]
-const NORMALIZER: survey::Normalizer =
-    survey::Normalizer(|text| String::from(js_sys::JsString::from(text).normalize("NFC")));
+const NORMALIZER: survey::filling::session::Normalizer =
+    survey::filling::session::Normalizer(|text| String::from(js_sys::JsString::from(text).normalize("NFC")));
 #[cfg(not(target_arch = "wasm32"))]
-const NORMALIZER: survey::Normalizer = survey::Normalizer(survey::text::nfc);
+const NORMALIZER: survey::filling::session::Normalizer = survey::filling::session::Normalizer(survey::text::nfc);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
@@ -538,7 +542,7 @@ pub fn kiosk(props: &KioskProps) -> Html {
             }
             if let Some(token) = token {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if crate::sync::token_status(&token).await == Some(survey::sync::TokenStatus::Used) {
+                    if crate::sync::token_status(&token).await == Some(survey::records::sync::TokenStatus::Used) {
                         dispatcher.dispatch(KioskAction::TokenUsed);
                     }
                 });
@@ -838,7 +842,7 @@ mod tests {
     #[test]
     fn problems_show_only_once_the_citizen_tries_to_move_on() {
         let why = state("danh-gia-tai-quay").reduce(tap("muc-do-hai-long", "khong-hai-long", 1, T0));
-        let other = Answer::Choices(survey::Choices { codes: vec!["khac".into()], other: None });
+        let other = Answer::Choices(survey::definition::answer::Choices { codes: vec!["khac".into()], other: None });
         let ticked = why.reduce(KioskAction::Answer {
             question_id: "ly-do".into(),
             answer: other,

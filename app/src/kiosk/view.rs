@@ -1,7 +1,7 @@
 //! The kiosk's screens: welcome, one question, thank-you, out of service. Pure rendering of
 //! [`KioskState`]; every callback only dispatches.
 
-use survey::{Lang, Text};
+use survey::{text::Lang, text::Text};
 use yew::prelude::*;
 
 use super::inputs::{self, both};
@@ -44,13 +44,13 @@ pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatch
     };
     let switch = {
         let dispatcher = dispatcher.clone();
-        let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
+        let other = lang.other();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(KioskAction::SetLang(other)))
     };
     html! {
-        <div class="kiosk-root" lang={lang_code(lang)} onpointerdown={touch} onkeydown={key}
+        <div class="kiosk-root" lang={lang.code()} onpointerdown={touch} onkeydown={key}
              data-screen={screen_name(state)}>
-            if state.config.channel == survey::Channel::Kiosk {
+            if state.config.channel == survey::records::record::Channel::Kiosk {
                 { staff_door() }
             }
             <header class="kiosk-bar">
@@ -61,7 +61,7 @@ pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatch
                     { state.survey.title.get(lang) }
                 </span>
                 <button type="button" class="lang-switch" onclick={switch}
-                        lang={if lang == Lang::Vi { "en" } else { "vi" }}>
+                        lang={lang.other().code()}>
                     { if lang == Lang::Vi { "English" } else { "Tiếng Việt" } }
                 </button>
             </header>
@@ -121,13 +121,6 @@ fn fill_screen() {
         .is_ok_and(|element| !element.is_null() && !element.is_undefined());
     if let (false, Some(root)) = (already, document.document_element()) {
         let _ = root.request_fullscreen();
-    }
-}
-
-pub fn lang_code(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Vi => "vi",
-        Lang::En => "en",
     }
 }
 
@@ -214,7 +207,7 @@ fn thanks(state: &KioskState, seconds_left: u32) -> Html {
         &format!("Màn hình sẽ trở lại sau {seconds_left} giây."),
         &format!("Back to the start in {seconds_left} s."),
     );
-    let on_phone = state.config.channel == survey::Channel::Phone;
+    let on_phone = state.config.channel == survey::records::record::Channel::Phone;
     html! {
         <main class="kiosk thanks" aria-live="polite">
             <ThanksIcon />
@@ -246,7 +239,7 @@ fn rated(state: &KioskState) -> Html {
 /// On a phone, whether the response has reached the office yet: a citizen who rated offline
 /// should know it is kept and will go by itself.
 fn sync_line(state: &KioskState) -> Html {
-    if state.config.channel != survey::Channel::Phone {
+    if state.config.channel != survey::records::record::Channel::Phone {
         return html! {};
     }
     let Some(status) = &state.sync else { return html! {} };

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use server::storage::{NewToken, Store};
-use survey::period::Period;
+use survey::results::period::Period;
 
 use crate::Database;
 
@@ -120,9 +120,9 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
     let store = open(&db)?;
     let new = NewToken { unit: Some(&unit), counter: Some(&counter), dossier: dossier.as_deref() };
     let tokens = store.issue_tokens(count, &new, &server::api::now_vietnam())?;
-    let cards: Vec<survey::qr::Card> = tokens
+    let cards: Vec<survey::reports::qr::Card> = tokens
         .iter()
-        .map(|token| survey::qr::Card {
+        .map(|token| survey::reports::qr::Card {
             url: survey_defs::phone_url(&base_url, &unit, &counter, Some(token), dossier.is_some()),
             place: format!("{unit} · {counter}"),
             note: match &dossier {
@@ -131,8 +131,9 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
             },
         })
         .collect();
-    let html = survey::qr::sheet(&format!("Mã QR đánh giá · {unit} · {counter}"), &cards, survey::Lang::Vi)
-        .map_err(|err| anyhow::anyhow!("making the QR codes: {err}"))?;
+    let html =
+        survey::reports::qr::sheet(&format!("Mã QR đánh giá · {unit} · {counter}"), &cards, survey::text::Lang::Vi)
+            .map_err(|err| anyhow::anyhow!("making the QR codes: {err}"))?;
     std::fs::write(&output, html).with_context(|| format!("writing {}", output.display()))?;
     eprintln!("hailong: {} single-use codes written to {}", tokens.len(), output.display());
     Ok(())
@@ -154,7 +155,7 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
     }
     let store = open(&args.db)?;
     let records = store.records()?;
-    let certificate = survey::certify::certify(
+    let certificate = survey::results::certify::certify(
         &catalog,
         survey_id,
         survey_version,
@@ -164,7 +165,7 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
         args.early,
     )
     .map_err(|err| match err {
-        survey::certify::CertifyError::NotEnded { .. } => anyhow::anyhow!("{err} (--early)"),
+        survey::results::certify::CertifyError::NotEnded { .. } => anyhow::anyhow!("{err} (--early)"),
         other => anyhow::anyhow!("{other}"),
     })?;
     let counts = certificate.counts().map_err(|err| anyhow::anyhow!("reading the certified tally: {err}"))?;

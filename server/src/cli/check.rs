@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use survey::DefError;
+use survey::definition::validate::DefError;
 use survey_defs::check::{Syntax, check};
 
 /// Checks each file; true when all are valid. Problems go to stderr, one per line.
@@ -28,7 +28,7 @@ fn check_one(file: &Path) -> Result<String, Vec<String>> {
 }
 
 /// Reads and validates one definition file; its problems come as printable lines.
-pub fn load(file: &Path) -> Result<survey::Survey, Vec<String>> {
+pub fn load(file: &Path) -> Result<survey::definition::model::Survey, Vec<String>> {
     let name = file.display();
     let bytes = std::fs::read(file).map_err(|err| vec![format!("{name}: cannot read the file: {err}")])?;
     let syntax = if file.extension().is_some_and(|ext| ext == "json") { Syntax::Json } else { Syntax::Toml };

@@ -15,10 +15,11 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use survey::export::CsvProfile;
-use survey::index::{index_csv, indices};
-use survey::raw::{content_hash, read_raw};
-use survey::tally::{Added, Catalog, Tally, TallyOptions};
+use survey::csv::write::CsvProfile;
+use survey::definition::catalog::Catalog;
+use survey::records::raw::{content_hash, read_raw};
+use survey::results::index::{index_csv, indices};
+use survey::results::tally::{Added, Tally, TallyOptions};
 
 /// What `hailong tally` was asked for.
 pub struct TallyRequest {

@@ -11,12 +11,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::export::CsvProfile;
-use crate::period::Period;
-use crate::record::ResponseRecord;
-use crate::tally::{Catalog, GroupBy, Tally, TallyError, TallyOptions};
+use crate::csv::write::CsvProfile;
+use crate::definition::catalog::Catalog;
+use crate::digest::sha256_hex;
+use crate::records::record::ResponseRecord;
+use crate::results::period::Period;
+use crate::results::tally::{GroupBy, Tally, TallyError, TallyOptions};
 
 /// The format of stored certificates; a later version must read this one.
 pub const CERTIFICATE_FORMAT: u32 = 1;
@@ -79,14 +80,6 @@ impl From<TallyError> for CertifyError {
 /// How the certified tally is grouped: what the public page may show (never per officer).
 pub fn certified_grouping() -> GroupBy {
     GroupBy { unit: true, counter: true, staff: false, field: true }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    sha256_bytes(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-pub fn sha256_bytes(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
 }
 
 fn record_digest(record: &ResponseRecord) -> String {
@@ -203,13 +196,13 @@ impl Certificate {
     }
 
     /// The certified tally, as locked.
-    pub fn tally(&self) -> Result<Tally, crate::import::CsvError> {
+    pub fn tally(&self) -> Result<Tally, crate::csv::read::CsvError> {
         Tally::read_csv(self.tally_csv.as_bytes())
     }
 
     /// The certified counts of all groups together: the responses the published page counts,
     /// and the unfinished and misuse-flagged ones named apart.
-    pub fn counts(&self) -> Result<crate::tally::GroupCounts, crate::import::CsvError> {
+    pub fn counts(&self) -> Result<crate::results::tally::GroupCounts, crate::csv::read::CsvError> {
         Ok(self.tally()?.totals(&self.survey_id, &self.survey_version))
     }
 
@@ -251,15 +244,5 @@ impl Certificate {
             verification.tally_tampered = true;
         }
         Ok(verification)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn digests_are_sha256() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

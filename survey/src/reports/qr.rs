@@ -6,7 +6,7 @@
 
 use qrcode::{Color, EcLevel, QrCode};
 
-use crate::publish::escape;
+use crate::reports::html::escape;
 use crate::text::Lang;
 
 /// A QR code of `text` as an SVG element with a `viewBox` in modules, or why it cannot be
@@ -71,10 +71,7 @@ pub fn sheet(title: &str, cards: &[Card], lang: Lang) -> Result<String, String> 
             escape(&card.url),
         ));
     }
-    let html_lang = match lang {
-        Lang::Vi => "vi",
-        Lang::En => "en",
-    };
+    let html_lang = lang.code();
     Ok(format!(
         "<!doctype html>\n<html lang=\"{html_lang}\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>{SHEET_STYLE}</style></head>\n\
          <body><h1>{}</h1>\n<main class=\"cards\">\n{body}</main></body></html>\n",

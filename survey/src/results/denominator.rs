@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-use crate::import::{self, CsvError};
+use crate::csv::read::{self, CsvError};
 
 /// Dossiers received per field code.
 pub type Dossiers = BTreeMap<String, u64>;
@@ -15,7 +15,7 @@ pub type Dossiers = BTreeMap<String, u64>;
 /// Reads a denominator CSV; a field given twice is an error, not a sum, since it is most likely
 /// a copy-and-paste slip.
 pub fn read_dossiers(input: impl BufRead) -> Result<Dossiers, CsvError> {
-    let mut file = import::open(input)?;
+    let mut file = read::open(input)?;
     let (field, dossiers) = (file.column("field")?, file.column("dossiers")?);
     let mut read = Dossiers::new();
     while let Some(row) = file.next_row() {

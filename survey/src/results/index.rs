@@ -17,9 +17,10 @@
 //! is on the way to a published index; only the Wilson interval, a statistical estimate, uses it. A group with fewer responses than the minimum is marked
 //! `suppressed`: its figures stay in the file for staff, and must not be published.
 
-use crate::export::{Cell, CsvProfile};
-use crate::model::{QuestionKind, RatingScale, Survey};
-use crate::tally::{Catalog, GroupCounts, GroupKey, Tally, TallyError, after_group_columns};
+use crate::csv::write::{Cell, CsvProfile};
+use crate::definition::catalog::Catalog;
+use crate::definition::model::{QuestionKind, RatingScale, Survey};
+use crate::results::tally::{GroupCounts, GroupKey, Tally, TallyError, after_group_columns};
 use crate::text::Lang;
 
 /// The default smallest group that may be published.

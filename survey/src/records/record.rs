@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::answer::{Answer, Choices};
-use crate::model::Survey;
+pub use crate::definition::answer::{Answer, Choices};
+use crate::definition::model::Survey;
 use crate::vn_time;
 
 /// The record format this version writes and reads.
@@ -66,6 +66,25 @@ pub enum Channel {
     Kiosk,
     Phone,
     Web,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Kiosk, Channel::Phone, Channel::Web];
+
+    /// The channel's name in records, CSV files, the database and the API (`kiosk`, `phone`,
+    /// `web`): the one spelling, the same as serde's.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "kiosk",
+            Channel::Phone => "phone",
+            Channel::Web => "web",
+        }
+    }
+
+    /// The channel of a name written by [`Channel::name`].
+    pub fn parse(name: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|channel| channel.name() == name)
+    }
 }
 
 impl ResponseRecord {
@@ -216,8 +235,9 @@ impl ResponseRecord {
             }
         }
         if !self.partial {
-            let visible =
-                |q: &&crate::model::Question| q.show_if.as_ref().is_none_or(|c| c.holds(survey, &self.answers));
+            let visible = |q: &&crate::definition::model::Question| {
+                q.show_if.as_ref().is_none_or(|c| c.holds(survey, &self.answers))
+            };
             if let Some(missing) =
                 survey.questions.iter().filter(visible).find(|q| q.required && !self.answers.contains_key(&q.id))
             {

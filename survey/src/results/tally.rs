@@ -12,43 +12,18 @@
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
-use std::sync::Arc;
 
 use time::Date;
 
-use crate::answer::Answer;
-use crate::export::{Cell, CsvProfile};
-use crate::import::{self, CsvError};
-use crate::model::{QuestionKind, Survey};
-use crate::period::{PeriodKind, parse_day};
-use crate::record::{RecordError, ResponseRecord};
+use crate::csv::read::{self, CsvError};
+use crate::csv::write::{Cell, CsvProfile};
+use crate::definition::answer::Answer;
+use crate::definition::catalog::Catalog;
+use crate::definition::model::{QuestionKind, Survey};
+use crate::records::record::{RecordError, ResponseRecord};
+use crate::results::period::{PeriodKind, parse_day};
 use crate::text::Lang;
 use crate::vn_time;
-
-/// The survey definitions a tally can count against, by id and version.
-#[derive(Clone, Debug, Default)]
-pub struct Catalog {
-    surveys: Vec<Arc<Survey>>,
-}
-
-impl Catalog {
-    pub fn new(surveys: impl IntoIterator<Item = Survey>) -> Catalog {
-        Catalog { surveys: surveys.into_iter().map(Arc::new).collect() }
-    }
-
-    pub fn add(&mut self, survey: Survey) {
-        self.surveys.retain(|known| !(known.id == survey.id && known.version == survey.version));
-        self.surveys.push(Arc::new(survey));
-    }
-
-    pub fn get(&self, id: &str, version: &str) -> Option<&Arc<Survey>> {
-        self.surveys.iter().find(|survey| survey.id == id && survey.version == version)
-    }
-
-    pub fn surveys(&self) -> &[Arc<Survey>] {
-        &self.surveys
-    }
-}
 
 /// Which record fields split groups.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -452,13 +427,13 @@ impl Tally {
     /// The same counts grouped by `by` alone, keeping only groups whose period lies within
     /// `period` (all of them for `None`), each re-dated to that period. Counts of groups that
     /// were apart are added: a merged view of tallies from many kiosks, or a unit's total.
-    pub fn regroup(&self, by: GroupBy, period: Option<crate::period::Period>) -> Tally {
+    pub fn regroup(&self, by: GroupBy, period: Option<crate::results::period::Period>) -> Tally {
         let mut regrouped = Tally { groups: BTreeMap::new(), layouts: self.layouts.clone() };
         for (key, counts) in &self.groups {
             let (period_start, period_end) = match period {
                 None => (key.period_start.clone(), key.period_end.clone()),
                 Some(period) => {
-                    let day = |text: &str| crate::period::parse_day(text);
+                    let day = |text: &str| crate::results::period::parse_day(text);
                     match (day(&key.period_start), day(&key.period_end)) {
                         (Some(start), Some(end)) if period.contains(start) && period.contains(end) => {}
                         _ => continue,
@@ -484,7 +459,7 @@ impl Tally {
 
     /// Reads a tally CSV in any profile.
     pub fn read_csv(input: impl BufRead) -> Result<Tally, CsvError> {
-        let mut file = import::open(input)?;
+        let mut file = read::open(input)?;
         let columns: Vec<usize> = TALLY_COLUMNS[..13].iter().map(|name| file.column(name)).collect::<Result<_, _>>()?;
         let mut tally = Tally::default();
         let mut seen: BTreeMap<(GroupKey, String, String), u64> = BTreeMap::new();

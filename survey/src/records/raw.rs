@@ -10,12 +10,12 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Read};
 use std::sync::Arc;
 
-use crate::answer::{Answer, Choices};
-use crate::export::{Cell, CsvProfile};
-use crate::import::{self, CsvError, CsvFile, Row};
-use crate::model::{QuestionKind, Survey};
-use crate::record::{Channel, RECORD_FORMAT, RecordError, ResponseRecord};
-use crate::tally::Catalog;
+use crate::csv::read::{self, CsvError, CsvFile, Row};
+use crate::csv::write::{Cell, CsvProfile};
+use crate::definition::answer::{Answer, Choices};
+use crate::definition::catalog::Catalog;
+use crate::definition::model::{QuestionKind, Survey};
+use crate::records::record::{Channel, RECORD_FORMAT, RecordError, ResponseRecord, is_code};
 
 /// The columns every raw file starts with.
 pub const RAW_FIXED: [&str; 12] = [
@@ -92,7 +92,7 @@ pub fn write_raw<'a>(
                 Cell::Text(record.survey_id.clone()),
                 Cell::Text(record.survey_version.clone()),
                 Cell::Text(record.submitted_at.clone()),
-                Cell::Text(channel_name(record.channel).into()),
+                Cell::Text(record.channel.name().into()),
                 text(&record.unit),
                 text(&record.counter),
                 text(&record.staff),
@@ -129,14 +129,6 @@ pub fn write_raw<'a>(
     profile.write(&header, &rows)
 }
 
-fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Kiosk => "kiosk",
-        Channel::Phone => "phone",
-        Channel::Web => "web",
-    }
-}
-
 /// The survey of a raw file, and which of its answer columns sits at which index.
 type Layout = (Arc<Survey>, Vec<(usize, Column)>);
 
@@ -152,7 +144,7 @@ pub struct RawReader<R: Read> {
 
 /// Opens a raw file, finding its survey version in `catalog` from the first row.
 pub fn read_raw<R: BufRead>(input: R, catalog: &Catalog) -> Result<RawReader<R>, CsvError> {
-    let mut file = import::open(input)?;
+    let mut file = read::open(input)?;
     for (index, expected) in RAW_FIXED.iter().enumerate() {
         let found = file.header.get(index).map(String::as_str).unwrap_or("");
         if found != *expected {
@@ -233,7 +225,7 @@ impl<R: Read> RawReader<R> {
                 return Ok(None);
             }
             if index != 10 && !is_code(value) {
-                return Err(CsvError::at(line, Some(RAW_FIXED[index]), crate::record::not_a_code(value)));
+                return Err(CsvError::at(line, Some(RAW_FIXED[index]), crate::records::record::not_a_code(value)));
             }
             Ok(Some(value.to_owned()))
         };
@@ -250,15 +242,14 @@ impl<R: Read> RawReader<R> {
                 ),
             ));
         }
-        let channel = match cell(4) {
-            "kiosk" => Channel::Kiosk,
-            "phone" => Channel::Phone,
-            "web" => Channel::Web,
-            other => {
+        let channel = match Channel::parse(cell(4)) {
+            Some(channel) => channel,
+            None => {
+                let other = cell(4);
                 return Err(CsvError::at(
                     line,
                     Some("channel"),
-                    format!("`{}` is not kiosk, phone or web", crate::record::short(other)),
+                    format!("`{}` is not kiosk, phone or web", crate::records::record::short(other)),
                 ));
             }
         };
@@ -269,7 +260,7 @@ impl<R: Read> RawReader<R> {
                 return Err(CsvError::at(
                     line,
                     Some("partial"),
-                    format!("`{}` is not 1 or 0", crate::record::short(other)),
+                    format!("`{}` is not 1 or 0", crate::records::record::short(other)),
                 ));
             }
         };
@@ -294,7 +285,7 @@ impl<R: Read> RawReader<R> {
                                 CsvError::at(
                                     line,
                                     column_name,
-                                    format!("`{}` is not a whole number", crate::record::short(value)),
+                                    format!("`{}` is not a whole number", crate::records::record::short(value)),
                                 )
                             })?)
                         }
@@ -368,10 +359,6 @@ impl<R: Read> RawReader<R> {
     }
 }
 
-fn is_code(text: &str) -> bool {
-    text.len() <= 64 && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
 /// Reads every record of a raw file (for files that fit in memory; large ones are better read
 /// with [`read_raw`] one record at a time).
 pub fn read_all_raw(input: impl BufRead, catalog: &Catalog) -> Result<Vec<ResponseRecord>, CsvError> {
@@ -389,32 +376,4 @@ pub fn content_hash(record: &ResponseRecord) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     record.hash(&mut hasher);
     hasher.finish()
-}
-
-/// Records gathered from many files, each response once. A response seen again with the same
-/// content is a duplicate and is skipped; with other content it is a conflict, and the first
-/// one stays.
-#[derive(Clone, Debug, Default)]
-pub struct Merged {
-    pub records: BTreeMap<String, ResponseRecord>,
-    pub duplicates: u64,
-    pub conflicts: Vec<Conflict>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Conflict {
-    pub kept: ResponseRecord,
-    pub refused: ResponseRecord,
-}
-
-impl Merged {
-    pub fn add(&mut self, record: ResponseRecord) {
-        match self.records.get(&record.response_id) {
-            None => {
-                self.records.insert(record.response_id.clone(), record);
-            }
-            Some(kept) if *kept == record => self.duplicates += 1,
-            Some(kept) => self.conflicts.push(Conflict { kept: kept.clone(), refused: record }),
-        }
-    }
 }

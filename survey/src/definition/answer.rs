@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{OTHER_CODE, OTHER_MAX_CHARS, Question, QuestionKind};
+use crate::definition::model::{OTHER_CODE, OTHER_MAX_CHARS, Question, QuestionKind};
 use crate::text::Text;
 
 /// One answer. Tagged explicitly (`{"kind":"choice","value":"hai-long"}`) so that a text answer

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::ResponseRecord;
+use crate::records::record::ResponseRecord;
 
 pub const BACKUP_FORMAT: u32 = 1;
 pub const BACKUP_KIND: &str = "hailong-backup";
@@ -82,7 +82,7 @@ pub fn plan_join(stored: &BTreeMap<String, ResponseRecord>, incoming: Vec<Respon
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Answer;
+    use crate::definition::answer::Answer;
 
     fn record(id: &str, code: &str) -> ResponseRecord {
         let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({

@@ -13,10 +13,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::answer::{Answer, Violation};
-use crate::model::{Question, Survey};
-use crate::privacy::mask_identifiers;
-use crate::record::{Channel, RECORD_FORMAT, ResponseRecord};
+use crate::definition::answer::{Answer, Violation};
+use crate::definition::model::{Question, Survey};
+use crate::filling::privacy::mask_identifiers;
+use crate::records::record::{Channel, RECORD_FORMAT, ResponseRecord};
 
 /// Where and how responses are taken; copied into every record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -339,7 +339,7 @@ fn clean(answer: Answer, normalizer: Normalizer) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::Choices;
+    use crate::definition::answer::Choices;
 
     /// A counter rating with a follow-up "why" when not satisfied, a number and a comment.
     const FIXTURE: &str = r#"{

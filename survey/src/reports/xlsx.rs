@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::export::Cell;
+use crate::csv::write::Cell;
 
 /// One sheet: its name (at most 31 characters, as Excel allows), header and rows.
 pub struct Sheet<'a> {

@@ -118,9 +118,9 @@ impl Period {
     }
 
     /// How a report names the period: "Quý IV năm 2026", "Q4 2026".
-    pub fn label(self, lang: crate::Lang) -> String {
+    pub fn label(self, lang: crate::text::Lang) -> String {
         let (year, month) = (self.start.year(), self.start.month() as u8);
-        let vi = lang == crate::Lang::Vi;
+        let vi = lang == crate::text::Lang::Vi;
         match self.kind() {
             Some(PeriodKind::Year) if vi => format!("Năm {year}"),
             Some(PeriodKind::Year) => format!("{year}"),
@@ -207,11 +207,11 @@ mod tests {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
         let q4 = Period::parse("2026-Q4").unwrap();
-        assert_eq!(q4.label(crate::Lang::Vi), "Quý IV năm 2026");
-        assert_eq!(q4.label(crate::Lang::En), "Q4 2026");
-        assert_eq!(Period::parse("2026-H1").unwrap().label(crate::Lang::Vi), "6 tháng đầu năm 2026");
+        assert_eq!(q4.label(crate::text::Lang::Vi), "Quý IV năm 2026");
+        assert_eq!(q4.label(crate::text::Lang::En), "Q4 2026");
+        assert_eq!(Period::parse("2026-H1").unwrap().label(crate::text::Lang::Vi), "6 tháng đầu năm 2026");
         assert_eq!(
-            Period::parse("2026-10-05_2026-11-23").unwrap().label(crate::Lang::Vi),
+            Period::parse("2026-10-05_2026-11-23").unwrap().label(crate::text::Lang::Vi),
             "Từ 05/10/2026 đến 23/11/2026"
         );
     }

@@ -1,8 +1,8 @@
 //! The raw survey definition, exactly as written in a file of `survey-defs/`.
 //!
 //! These types only describe the shape of the file: every field name is checked (unknown ones
-//! are refused), but no rule that spans fields is. [`crate::Survey::from_def`] turns a
-//! [`SurveyDef`] into a validated [`crate::Survey`] and reports every problem at once.
+//! are refused), but no rule that spans fields is. [`crate::definition::model::Survey::from_def`] turns a
+//! [`SurveyDef`] into a validated [`crate::definition::model::Survey`] and reports every problem at once.
 //! Definitions are authored in TOML (comments, readable multi-line Vietnamese) and reach the
 //! browser as JSON compiled at build time, so both formats map onto these same types.
 //!
@@ -144,6 +144,23 @@ pub enum QuestionKindDef {
     Nps,
     /// Several items rated on one shared scale (the criteria of a SIPAS element).
     Matrix,
+}
+
+impl QuestionKindDef {
+    /// The kind's name as files write it (`single-choice`), the same as serde's.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionKindDef::Rating => "rating",
+            QuestionKindDef::SingleChoice => "single-choice",
+            QuestionKindDef::MultipleChoice => "multiple-choice",
+            QuestionKindDef::YesNo => "yes-no",
+            QuestionKindDef::Number => "number",
+            QuestionKindDef::ShortText => "short-text",
+            QuestionKindDef::LongText => "long-text",
+            QuestionKindDef::Nps => "nps",
+            QuestionKindDef::Matrix => "matrix",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Reading CSV written in any of the profiles of [`crate::export::CsvProfile`], or by Excel
+//! Reading CSV written in any of the profiles of [`crate::csv::write::CsvProfile`], or by Excel
 //! itself: a byte-order mark is detected and dropped, the delimiter (`,` or `;`) is detected
 //! from the header, and the apostrophe that guards a formula-like cell is removed again.
 //! Every error names the line, and the column where there is one.

@@ -1,0 +1,208 @@
+//! The validated survey model.
+//!
+//! A [`Survey`] that exists is valid: the only way to get one is [`Survey::from_def`], which
+//! checks every rule and returns all problems at once, each with a path such as
+//! `questions[0].levels[2].label.vi`, so that an author fixes a file in one pass.
+
+use crate::definition::condition::Condition;
+use crate::definition::def::{Face, LevelOrder, QuestionKindDef, SurveyDef};
+use crate::definition::scoring::Scoring;
+use crate::definition::validate::{DefError, Problem, ProblemKind};
+use crate::text::Text;
+
+/// The code of the "Khác" (other) option of a multiple-choice question.
+pub const OTHER_CODE: &str = "khac";
+/// The longest text of "Khác", in characters (the kiosk's box takes as many).
+pub const OTHER_MAX_CHARS: u32 = 200;
+/// The codes of a yes/no answer.
+pub const YES_CODE: &str = "co";
+pub const NO_CODE: &str = "khong";
+/// Text answers are limited unless a definition says otherwise.
+pub const SHORT_TEXT_MAX: u32 = 200;
+pub const LONG_TEXT_MAX: u32 = 2000;
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Survey {
+    pub id: String,
+    pub version: String,
+    pub legal_basis: String,
+    pub source_note: String,
+    pub title: Text,
+    pub intro: Option<Text>,
+    pub thank_you: Text,
+    pub keep_partial: bool,
+    pub sections: Vec<Section>,
+    pub questions: Vec<Question>,
+    pub scoring: Scoring,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub intro: Option<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub text: Text,
+    pub help: Option<Text>,
+    pub section: Option<String>,
+    pub required: bool,
+    pub sensitive: bool,
+    pub show_if: Option<Condition>,
+    pub kind: QuestionKind,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum QuestionKind {
+    Rating(RatingScale),
+    SingleChoice { options: Vec<Choice> },
+    MultipleChoice { options: Vec<Choice>, other: Option<Text>, max_choices: Option<u32> },
+    YesNo,
+    Number { min: Option<i64>, max: Option<i64> },
+    ShortText { max_length: u32 },
+    LongText { max_length: u32 },
+    Nps { low_label: Option<Text>, high_label: Option<Text> },
+    Matrix { items: Vec<MatrixItem>, scale: RatingScale },
+}
+
+/// A rating scale; `levels` run from the worst to the best, so a level's index is its score.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RatingScale {
+    pub levels: Vec<Level>,
+    pub order: LevelOrder,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Level {
+    pub code: String,
+    pub label: Text,
+    pub face: Option<Face>,
+    pub satisfied: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MatrixItem {
+    pub id: String,
+    pub text: Text,
+}
+
+impl RatingScale {
+    /// The levels in the order the citizen sees them.
+    pub fn display_levels(&self) -> Vec<&Level> {
+        match self.order {
+            LevelOrder::WorstFirst => self.levels.iter().collect(),
+            LevelOrder::BestFirst => self.levels.iter().rev().collect(),
+        }
+    }
+
+    pub fn level(&self, code: &str) -> Option<&Level> {
+        self.levels.iter().find(|level| level.code == code)
+    }
+}
+
+impl QuestionKind {
+    /// The kind's name as written in a definition file.
+    pub fn name(&self) -> &'static str {
+        self.written_as().name()
+    }
+
+    /// The kind as a definition file writes it.
+    pub fn written_as(&self) -> QuestionKindDef {
+        match self {
+            QuestionKind::Rating(_) => QuestionKindDef::Rating,
+            QuestionKind::SingleChoice { .. } => QuestionKindDef::SingleChoice,
+            QuestionKind::MultipleChoice { .. } => QuestionKindDef::MultipleChoice,
+            QuestionKind::YesNo => QuestionKindDef::YesNo,
+            QuestionKind::Number { .. } => QuestionKindDef::Number,
+            QuestionKind::ShortText { .. } => QuestionKindDef::ShortText,
+            QuestionKind::LongText { .. } => QuestionKindDef::LongText,
+            QuestionKind::Nps { .. } => QuestionKindDef::Nps,
+            QuestionKind::Matrix { .. } => QuestionKindDef::Matrix,
+        }
+    }
+
+    /// Whether `code` is one of the answers a citizen picks from; like [`Self::choices`] without
+    /// building the list (this runs for every answer of every imported record).
+    pub fn has_choice(&self, code: &str) -> bool {
+        match self {
+            QuestionKind::Rating(scale) | QuestionKind::Matrix { scale, .. } => scale.level(code).is_some(),
+            QuestionKind::SingleChoice { options } => options.iter().any(|option| option.code == code),
+            QuestionKind::MultipleChoice { options, other, .. } => {
+                options.iter().any(|option| option.code == code) || (other.is_some() && code == OTHER_CODE)
+            }
+            QuestionKind::YesNo => code == YES_CODE || code == NO_CODE,
+            QuestionKind::Nps { .. } => {
+                matches!(code, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10")
+            }
+            QuestionKind::Number { .. } | QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => false,
+        }
+    }
+
+    /// The answers a citizen picks from, with their labels, in the order shown; empty for
+    /// questions answered with a number or text. Matrix items share their scale's levels.
+    pub fn choices(&self) -> Vec<Choice> {
+        let levels = |scale: &RatingScale| {
+            scale
+                .display_levels()
+                .into_iter()
+                .map(|level| Choice { code: level.code.clone(), label: level.label.clone() })
+                .collect()
+        };
+        match self {
+            QuestionKind::Rating(scale) | QuestionKind::Matrix { scale, .. } => levels(scale),
+            QuestionKind::SingleChoice { options } => options.clone(),
+            QuestionKind::MultipleChoice { options, other, .. } => {
+                let mut all = options.clone();
+                if let Some(label) = other {
+                    all.push(Choice { code: OTHER_CODE.into(), label: label.clone() });
+                }
+                all
+            }
+            QuestionKind::YesNo => vec![
+                Choice { code: YES_CODE.into(), label: Text { vi: "Có".into(), en: Some("Yes".into()) } },
+                Choice { code: NO_CODE.into(), label: Text { vi: "Không".into(), en: Some("No".into()) } },
+            ],
+            QuestionKind::Nps { .. } => {
+                (0..=10).map(|n| Choice { code: n.to_string(), label: Text { vi: n.to_string(), en: None } }).collect()
+            }
+            QuestionKind::Number { .. } | QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => Vec::new(),
+        }
+    }
+}
+
+impl Survey {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|question| question.id == id)
+    }
+
+    /// Reads a survey that was validated when the app was built: `survey-defs` validates every
+    /// shipped definition in its build script (the build fails on any problem) and embeds the
+    /// validated model as JSON. Trusting it here spares the kiosk the validation code and the
+    /// definition parser (about 15 KB of a citizen's download). Anything not made that way must
+    /// go through [`Survey::from_def`].
+    pub fn from_prevalidated_json(json: &str) -> Result<Survey, String> {
+        serde_json::from_str(json).map_err(|err| format!("a built-in survey could not be read: {err}"))
+    }
+
+    /// Parses and validates a definition written as JSON.
+    pub fn from_json(json: &str) -> Result<Survey, DefError> {
+        let def: SurveyDef = serde_json::from_str(json).map_err(|err| DefError {
+            problems: vec![Problem {
+                path: String::new(),
+                line: Some(err.line()),
+                kind: ProblemKind::Syntax,
+                message: err.to_string(),
+            }],
+        })?;
+        Survey::from_def(def)
+    }
+}

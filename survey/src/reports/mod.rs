@@ -1,0 +1,11 @@
+//! Pages and files for people: the published results page and its charts, the summary of
+//! comments, the QR sheet and Excel workbooks. The only folder that writes HTML or SVG.
+
+pub mod chart;
+pub mod comments;
+pub mod html;
+pub mod publish;
+#[cfg(feature = "qr")]
+pub mod qr;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
