@@ -97,7 +97,7 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
 }
 
 fn certificate_key(survey: &Survey, period: Period) -> String {
-    format!("{CERTIFICATE_PREFIX}{}:{}:{}", survey.id, survey.version, period.code())
+    format!("{CERTIFICATE_PREFIX}{}:{}:{}", survey.id(), survey.version(), period.code())
 }
 
 /// What the staff member asked to see.
@@ -131,7 +131,7 @@ fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
         ..TallyOptions::default()
     };
     let mut tally = Tally::default();
-    tally.layouts.insert((survey.id.clone(), survey.version.clone()), Tally::layout_of(survey));
+    tally.layouts.insert((survey.id().to_owned(), survey.version().to_owned()), Tally::layout_of(survey));
     let mut skipped = 0;
     let mut records = Vec::new();
     for record in data.records.iter() {
@@ -147,14 +147,14 @@ fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
     if !view.own_only {
         for (_, imported) in data.tallies.iter() {
             let mut part = imported.regroup(view.by, Some(view.period));
-            part.groups.retain(|key, _| key.survey_id == survey.id && key.survey_version == survey.version);
+            part.groups.retain(|key, _| key.survey_id == survey.id() && key.survey_version == survey.version());
             // A forged tally that overflows the counts is left out rather than wrapped.
             if tally.merge(&part).is_err() {
                 skipped += 1;
             }
         }
     }
-    let totals = tally.totals(&survey.id, &survey.version);
+    let totals = tally.totals(&survey.id(), &survey.version());
     let rows = indices(&tally.regroup(GroupBy::default(), None), &catalog, DEFAULT_MIN_N).unwrap_or_default();
     Figures { tally, totals, rows, records, skipped }
 }
@@ -705,7 +705,7 @@ fn index_table(rows: &[IndexRow]) -> Html {
 fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
     let catalog = Catalog::new([survey.clone()]);
     let rows = indices(tally, &catalog, DEFAULT_MIN_N).unwrap_or_default();
-    let overall = survey.scoring.overall.clone().unwrap_or_default();
+    let overall = survey.scoring().overall.clone().unwrap_or_default();
     html! {
         <table class="tally groups">
             <caption>{ "Theo nhóm / By group" }</caption>
@@ -749,7 +749,7 @@ fn answers_in_words(survey: &Survey, record: &ResponseRecord) -> String {
             .map_or(code.to_owned(), |choice| choice.label.vi)
     };
     let said: Vec<String> = survey
-        .questions
+        .questions()
         .iter()
         .filter_map(|question| {
             let answer = match record.answers.get(&question.id)? {
@@ -840,8 +840,8 @@ fn certification(props: &CertificationProps) -> Html {
             let catalog = Catalog::new([(*survey).clone()]);
             let certificate = match certify::certify(
                 &catalog,
-                &survey.id,
-                &survey.version,
+                &survey.id(),
+                &survey.version(),
                 period,
                 data.records.iter(),
                 now_stamp(),
@@ -895,8 +895,8 @@ fn certification(props: &CertificationProps) -> Html {
     // Counted once per change of the data or the period, not on every tick of a checkbox.
     let to_lock = use_memo((props.data.clone(), props.period, props.survey.clone()), |(data, period, survey)| {
         let catalog = Catalog::new([(**survey).clone()]);
-        certify::period_tally(&catalog, &survey.id, &survey.version, *period, data.0.records.iter())
-            .map(|tally| tally.totals(&survey.id, &survey.version))
+        certify::period_tally(&catalog, &survey.id(), &survey.version(), *period, data.0.records.iter())
+            .map(|tally| tally.totals(&survey.id(), &survey.version()))
             .unwrap_or_default()
     });
     let status = match certificate {
@@ -1011,7 +1011,7 @@ fn exports(props: &ExportsProps) -> Html {
     let notice = use_state(|| None::<Notice>);
     let with_text = use_state(|| false);
     // `hailong-tally-danh-gia-tai-quay-2026.1-2026-Q4-excel.csv`: what, of which survey and period.
-    let stem = format!("{}-{}-{}", props.survey.id, props.survey.version, props.view.period.code());
+    let stem = format!("{}-{}-{}", props.survey.id(), props.survey.version(), props.view.period.code());
     let save = {
         let notice = notice.clone();
         move |name: String, mime: &str, bytes: Vec<u8>| match download::save(&name, mime, &bytes) {
@@ -1372,7 +1372,7 @@ fn publish(props: &PublishProps) -> Html {
                 },
                 None => {
                     let catalog = Catalog::new([(*survey).clone()]);
-                    match certify::period_tally(&catalog, &survey.id, &survey.version, period, &figures.records) {
+                    match certify::period_tally(&catalog, &survey.id(), &survey.version(), period, &figures.records) {
                         Ok(tally) => tally,
                         Err(err) => return notice.set(Some(Notice::Problem(err.to_string()))),
                     }

@@ -317,8 +317,8 @@ fn workspace(props: &WorkspaceProps) -> Html {
                 <label for="survey-shown">{ "Khảo sát đang xem / Survey shown" }</label>
                 <select id="survey-shown" onchange={choose_survey}>
                     { for survey_defs::all().into_iter().map(|survey| html! {
-                        <option value={survey.id.clone()} selected={survey.id == survey_id}>
-                            { format!("{} ({})", survey.title.vi, survey.version) }
+                        <option value={survey.id().to_owned()} selected={survey.id() == survey_id}>
+                            { format!("{} ({})", survey.title().vi, survey.version()) }
                         </option>
                     }) }
                 </select>
@@ -502,8 +502,8 @@ fn settings_form(props: &SettingsFormProps) -> Html {
                 <label for="survey">{ "Khảo sát / Survey" }</label>
                 <select id="survey" onchange={choose_survey}>
                     { for survey_defs::all().into_iter().map(|survey| html! {
-                        <option value={survey.id.clone()} selected={survey.id == draft.survey_id}>
-                            { format!("{} ({})", survey.title.vi, survey.version) }
+                        <option value={survey.id().to_owned()} selected={survey.id() == draft.survey_id}>
+                            { format!("{} ({})", survey.title().vi, survey.version()) }
                         </option>
                     }) }
                 </select>

@@ -328,7 +328,7 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Re
     })?;
     let id = Some(record.response_id.clone());
     let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else {
-        let known_id = collector.catalog.surveys().iter().any(|survey| survey.id == record.survey_id);
+        let known_id = collector.catalog.surveys().iter().any(|survey| survey.id() == record.survey_id);
         let (field, reason) = if known_id {
             ("survey_version", format!("survey {} has no version {} here", record.survey_id, record.survey_version))
         } else {

@@ -128,7 +128,7 @@ mod tests {
 
     fn lines(text: &str) -> String {
         match check(text.as_bytes(), Syntax::Toml) {
-            Ok(survey) => format!("ok: {}", survey.id),
+            Ok(survey) => format!("ok: {}", survey.id()),
             Err(err) => err
                 .problems
                 .iter()

@@ -56,7 +56,7 @@ pub fn by_id(id: &str) -> Option<Survey> {
     SHIPPED
         .iter()
         .filter_map(|shipped| Survey::from_prevalidated_json(shipped.validated).ok())
-        .find(|survey| survey.id == id)
+        .find(|survey| survey.id() == id)
 }
 
 /// Every shipped survey, as validated when the app was built.
@@ -106,10 +106,10 @@ mod tests {
 
     #[test]
     fn survey_ids_are_unique_and_match_file_names() {
-        let mut ids: Vec<_> = SHIPPED.iter().map(|shipped| shipped.survey().unwrap().id).collect();
+        let mut ids: Vec<_> = SHIPPED.iter().map(|shipped| shipped.survey().unwrap().id().to_owned()).collect();
         for shipped in SHIPPED {
             let survey = shipped.survey().unwrap();
-            let named = [format!("{}.toml", survey.id), format!("{}-{}.toml", survey.id, survey.version)];
+            let named = [format!("{}.toml", survey.id()), format!("{}-{}.toml", survey.id(), survey.version())];
             assert!(
                 named.contains(&shipped.file.to_string()),
                 "{} is named after neither its id nor its id and version",
@@ -126,7 +126,7 @@ mod tests {
         let nps = survey::definition::model::QuestionKind::Nps { low_label: None, high_label: None };
         let mut kinds: Vec<survey::definition::model::QuestionKind> = SHIPPED
             .iter()
-            .flat_map(|shipped| shipped.survey().unwrap().questions)
+            .flat_map(|shipped| shipped.survey().unwrap().questions().to_vec())
             .map(|question| question.kind)
             .collect();
         kinds.push(nps);
@@ -155,12 +155,12 @@ mod tests {
     #[test]
     fn the_counter_rating_has_the_three_official_levels() {
         let survey = by_id(COUNTER_RATING_ID).expect("the counter rating ships");
-        let survey::definition::model::QuestionKind::Rating(scale) = &survey.questions[0].kind else {
+        let survey::definition::model::QuestionKind::Rating(scale) = &survey.questions()[0].kind else {
             panic!("not a rating")
         };
         let shown: Vec<_> = scale.display_levels().iter().map(|level| level.label.vi.as_str()).collect();
         assert_eq!(shown, ["Rất hài lòng", "Hài lòng", "Không hài lòng"]);
         assert!(scale.levels.iter().all(|level| level.face.is_some()), "every level has a face");
-        assert_eq!(survey.questions[0].text.vi, "Ông/Bà có hài lòng với sự phục vụ tại quầy hôm nay không?");
+        assert_eq!(survey.questions()[0].text.vi, "Ông/Bà có hài lòng với sự phục vụ tại quầy hôm nay không?");
     }
 }

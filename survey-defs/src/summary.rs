@@ -9,11 +9,11 @@ use survey::definition::model::Survey;
 
 pub fn of(file: &str, survey: &Survey) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "== {file}: {} {}", survey.id, survey.version);
-    let _ = writeln!(out, "title: {}", survey.title.vi);
-    let _ = writeln!(out, "legal basis: {}", survey.legal_basis);
-    let _ = writeln!(out, "partial responses: {}", if survey.keep_partial { "kept" } else { "discarded" });
-    for question in &survey.questions {
+    let _ = writeln!(out, "== {file}: {} {}", survey.id(), survey.version());
+    let _ = writeln!(out, "title: {}", survey.title().vi);
+    let _ = writeln!(out, "legal basis: {}", survey.legal_basis());
+    let _ = writeln!(out, "partial responses: {}", if survey.keep_partial() { "kept" } else { "discarded" });
+    for question in survey.questions() {
         let mut flags = vec![question.kind.name().to_string()];
         flags.push(if question.required { "required" } else { "optional" }.into());
         if question.sensitive {
@@ -51,10 +51,10 @@ pub fn of(file: &str, survey: &Survey) -> String {
             _ => {}
         }
     }
-    if let Some(overall) = &survey.scoring.overall {
+    if let Some(overall) = &survey.scoring().overall {
         let _ = writeln!(out, "overall rating: {overall}");
     }
-    for element in &survey.scoring.elements {
+    for element in &survey.scoring().elements {
         let criteria: Vec<String> = element
             .criteria
             .iter()
@@ -65,7 +65,7 @@ pub fn of(file: &str, survey: &Survey) -> String {
             .collect();
         let _ = writeln!(out, "element {} ({}): {}", element.id, element.label.vi, criteria.join(", "));
     }
-    for indicator in &survey.scoring.indicators {
+    for indicator in &survey.scoring().indicators {
         let _ = writeln!(out, "indicator {} {} ({}):", indicator.number, indicator.id, indicator.label.vi);
         for rule in &indicator.rules {
             let _ = writeln!(out, "    {} points if {}", rule.points, condition_text(&rule.when));

@@ -416,8 +416,8 @@ fn generate(path: &Path) -> anyhow::Result<()> {
         let stamp = survey::vn_time::format_vietnam(instant * 1000).map_err(|e| anyhow::anyhow!("{e}"))?;
         row.extend([
             id,
-            survey.id.clone(),
-            survey.version.clone(),
+            survey.id().to_owned(),
+            survey.version().to_owned(),
             stamp,
             "web".into(),
             units[rng.usize(..units.len())].clone(),

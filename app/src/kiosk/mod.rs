@@ -311,7 +311,7 @@ impl KioskState {
     }
 
     fn start_screen(&self) -> Screen {
-        if self.survey.intro.is_some() { Screen::Welcome } else { Screen::Asking }
+        if self.survey.intro().is_some() { Screen::Welcome } else { Screen::Asking }
     }
 
     /// Forgets the last citizen entirely.

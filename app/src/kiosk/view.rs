@@ -58,7 +58,7 @@ pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatch
                     if let Some(unit) = &state.config.unit_name {
                         <strong class="unit-name">{ unit }</strong>{ " · " }
                     }
-                    { state.survey.title.get(lang) }
+                    { state.survey.title().get(lang) }
                 </span>
                 <button type="button" class="lang-switch" onclick={switch}
                         lang={lang.other().code()}>
@@ -129,8 +129,8 @@ fn welcome(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> 
     let start = Callback::from(move |_: MouseEvent| dispatcher.dispatch(KioskAction::Start));
     html! {
         <main class="kiosk welcome">
-            <h1 class="welcome-title">{ both(&state.survey.title, lang) }</h1>
-            { for state.survey.intro.as_ref().map(|intro| html! { <p class="welcome-intro">{ both(intro, lang) }</p> }) }
+            <h1 class="welcome-title">{ both(state.survey.title(), lang) }</h1>
+            { for state.survey.intro().map(|intro| html! { <p class="welcome-intro">{ both(intro, lang) }</p> }) }
             <button type="button" class="nav-button primary start" onclick={start}>
                 { both(&text("Bắt đầu", "Start"), lang) }
             </button>
@@ -149,7 +149,7 @@ fn asking(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatcher
     let section = question
         .section
         .as_ref()
-        .and_then(|id| state.survey.sections.iter().find(|section| &section.id == id))
+        .and_then(|id| state.survey.sections().iter().find(|section| &section.id == id))
         .map(|section| section.title.clone());
     let back = {
         let dispatcher = dispatcher.clone();
@@ -211,7 +211,7 @@ fn thanks(state: &KioskState, seconds_left: u32) -> Html {
     html! {
         <main class="kiosk thanks" aria-live="polite">
             <ThanksIcon />
-            <h1 class="thanks-text">{ both(&state.survey.thank_you, lang) }</h1>
+            <h1 class="thanks-text">{ both(state.survey.thank_you(), lang) }</h1>
             { sync_line(state) }
             if !on_phone || state.config.phone_token.is_none() {
                 <p class="countdown">{ both(&back, lang) }</p>

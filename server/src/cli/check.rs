@@ -24,7 +24,7 @@ pub fn run(files: &[PathBuf]) -> bool {
 
 fn check_one(file: &Path) -> Result<String, Vec<String>> {
     let survey = load(file)?;
-    Ok(format!("{} {} ({} questions)", survey.id, survey.version, survey.questions.len()))
+    Ok(format!("{} {} ({} questions)", survey.id(), survey.version(), survey.questions().len()))
 }
 
 /// Reads and validates one definition file; its problems come as printable lines.

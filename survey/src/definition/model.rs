@@ -23,17 +23,17 @@ pub const LONG_TEXT_MAX: u32 = 2000;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Survey {
-    pub id: String,
-    pub version: String,
-    pub legal_basis: String,
-    pub source_note: String,
-    pub title: Text,
-    pub intro: Option<Text>,
-    pub thank_you: Text,
-    pub keep_partial: bool,
-    pub sections: Vec<Section>,
-    pub questions: Vec<Question>,
-    pub scoring: Scoring,
+    pub(super) id: String,
+    pub(super) version: String,
+    pub(super) legal_basis: String,
+    pub(super) source_note: String,
+    pub(super) title: Text,
+    pub(super) intro: Option<Text>,
+    pub(super) thank_you: Text,
+    pub(super) keep_partial: bool,
+    pub(super) sections: Vec<Section>,
+    pub(super) questions: Vec<Question>,
+    pub(super) scoring: Scoring,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -180,6 +180,53 @@ impl QuestionKind {
 }
 
 impl Survey {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The legal instrument the survey follows (`Quyết định 3468/QĐ-BNV`), shown to staff.
+    pub fn legal_basis(&self) -> &str {
+        &self.legal_basis
+    }
+
+    pub fn source_note(&self) -> &str {
+        &self.source_note
+    }
+
+    pub fn title(&self) -> &Text {
+        &self.title
+    }
+
+    pub fn intro(&self) -> Option<&Text> {
+        self.intro.as_ref()
+    }
+
+    pub fn thank_you(&self) -> &Text {
+        &self.thank_you
+    }
+
+    /// Whether a response left unfinished is stored (and counted for what it answered).
+    pub fn keep_partial(&self) -> bool {
+        self.keep_partial
+    }
+
+    pub fn sections(&self) -> &[Section] {
+        &self.sections
+    }
+
+    /// The questions in the order they are asked.
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+
+    pub fn scoring(&self) -> &Scoring {
+        &self.scoring
+    }
+
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|question| question.id == id)
     }

@@ -144,7 +144,7 @@ impl Session {
     fn visible_indices(&self) -> Vec<usize> {
         let mut effective = BTreeMap::new();
         let mut visible = Vec::new();
-        for (index, question) in self.survey.questions.iter().enumerate() {
+        for (index, question) in self.survey.questions().iter().enumerate() {
             if question.show_if.as_ref().is_none_or(|condition| condition.holds(&self.survey, &effective)) {
                 visible.push(index);
                 if let Some(answer) = self.answers.get(&question.id) {
@@ -156,11 +156,11 @@ impl Session {
     }
 
     pub fn visible_questions(&self) -> Vec<&Question> {
-        self.visible_indices().into_iter().map(|index| &self.survey.questions[index]).collect()
+        self.visible_indices().into_iter().map(|index| &self.survey.questions()[index]).collect()
     }
 
     pub fn current_question(&self) -> &Question {
-        &self.survey.questions[self.current]
+        &self.survey.questions()[self.current]
     }
 
     /// The current question's place among the visible ones: (1-based number, how many).
@@ -209,7 +209,7 @@ impl Session {
         match event {
             Event::Answer { question_id, answer } => {
                 let visible = self.visible_indices();
-                let Some(index) = self.survey.questions.iter().position(|q| q.id == question_id) else {
+                let Some(index) = self.survey.questions().iter().position(|q| q.id == question_id) else {
                     return Outcome::Continue;
                 };
                 if !visible.contains(&index) {
@@ -222,7 +222,7 @@ impl Session {
                     self.violations.remove(&question_id);
                     return Outcome::Continue;
                 }
-                match self.survey.questions[index].check_answer(&answer) {
+                match self.survey.questions()[index].check_answer(&answer) {
                     Ok(()) => self.violations.remove(&question_id),
                     Err(violation) => self.violations.insert(question_id.clone(), violation),
                 };
@@ -249,7 +249,7 @@ impl Session {
                 let visible = self.visible_indices();
                 let mut first_wrong = None;
                 for &index in &visible {
-                    let question = &self.survey.questions[index];
+                    let question = &self.survey.questions()[index];
                     if question.required && !self.answers.contains_key(&question.id) {
                         self.violations.insert(question.id.clone(), Violation::Required);
                     }
@@ -267,11 +267,11 @@ impl Session {
             Event::Abandon { response_id, submitted_at } => {
                 let visible = self.visible_indices();
                 let kept = visible.iter().any(|&index| {
-                    let id = &self.survey.questions[index].id;
+                    let id = &self.survey.questions()[index].id;
                     self.answers.contains_key(id) && !self.violations.contains_key(id)
                 });
                 self.finished = true;
-                if !self.survey.keep_partial || !kept {
+                if !self.survey.keep_partial() || !kept {
                     return Outcome::Discarded;
                 }
                 return Outcome::Partial(self.record(response_id, submitted_at, true, &visible));
@@ -285,7 +285,7 @@ impl Session {
 
     /// Marks the current question's problem, if any; true when it may be left forwards.
     fn check_current(&mut self) -> bool {
-        let question = &self.survey.questions[self.current];
+        let question = &self.survey.questions()[self.current];
         if self.violations.contains_key(&question.id) {
             return false;
         }
@@ -300,15 +300,15 @@ impl Session {
     fn record(&self, response_id: String, submitted_at: String, partial: bool, visible: &[usize]) -> ResponseRecord {
         let answers = visible
             .iter()
-            .map(|&index| &self.survey.questions[index].id)
+            .map(|&index| &self.survey.questions()[index].id)
             .filter(|id| !self.violations.contains_key(*id))
             .filter_map(|id| self.answers.get(id).map(|answer| (id.clone(), answer.clone())))
             .collect();
         ResponseRecord {
             format: RECORD_FORMAT,
             response_id,
-            survey_id: self.survey.id.clone(),
-            survey_version: self.survey.version.clone(),
+            survey_id: self.survey.id().to_owned(),
+            survey_version: self.survey.version().to_owned(),
             submitted_at,
             channel: self.context.channel,
             unit: self.context.unit.clone(),

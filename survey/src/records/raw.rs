@@ -46,7 +46,7 @@ enum Column {
 
 fn columns_of(survey: &Survey) -> Vec<(String, Column)> {
     let mut columns = Vec::new();
-    for question in &survey.questions {
+    for question in survey.questions() {
         let id = question.id.clone();
         match &question.kind {
             QuestionKind::Matrix { items, .. } => {
@@ -85,7 +85,7 @@ pub fn write_raw<'a>(
     let text = |value: &Option<String>| value.as_ref().map_or(Cell::Empty, |value| Cell::Text(value.clone()));
     let rows: Vec<Vec<Cell>> = records
         .into_iter()
-        .filter(|record| record.survey_id == survey.id && record.survey_version == survey.version)
+        .filter(|record| record.survey_id == survey.id() && record.survey_version == survey.version())
         .map(|record| {
             let mut cells = vec![
                 Cell::Text(record.response_id.clone()),
@@ -229,14 +229,14 @@ impl<R: Read> RawReader<R> {
             }
             Ok(Some(value.to_owned()))
         };
-        if cell(1) != survey.id || cell(2) != survey.version {
+        if cell(1) != survey.id() || cell(2) != survey.version() {
             return Err(CsvError::at(
                 line,
                 Some("survey_version"),
                 format!(
                     "this file holds survey `{}` version `{}`; this row is of `{}` `{}`",
-                    survey.id,
-                    survey.version,
+                    survey.id(),
+                    survey.version(),
                     cell(1),
                     cell(2)
                 ),

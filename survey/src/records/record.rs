@@ -94,8 +94,8 @@ impl ResponseRecord {
         ResponseRecord {
             format: RECORD_FORMAT,
             response_id,
-            survey_id: survey.id.clone(),
-            survey_version: survey.version.clone(),
+            survey_id: survey.id().to_owned(),
+            survey_version: survey.version().to_owned(),
             submitted_at,
             channel,
             unit: None,
@@ -197,12 +197,15 @@ impl ResponseRecord {
                 message: format!("the reason is longer than {MISUSE_MAX_CHARS} characters"),
             });
         }
-        if self.survey_id != survey.id || self.survey_version != survey.version {
+        if self.survey_id != survey.id() || self.survey_version != survey.version() {
             return Err(RecordError::Invalid {
                 field: "survey_version".into(),
                 message: format!(
                     "the record answers {} {}, not {} {}",
-                    self.survey_id, self.survey_version, survey.id, survey.version
+                    self.survey_id,
+                    self.survey_version,
+                    survey.id(),
+                    survey.version()
                 ),
             });
         }
@@ -219,7 +222,7 @@ impl ResponseRecord {
         // filling session decides it: an answer to a question the record's own answers hide (the
         // reasons of a very satisfied citizen) is never counted.
         let mut shown = BTreeMap::new();
-        for question in &survey.questions {
+        for question in survey.questions() {
             let visible = question.show_if.as_ref().is_none_or(|condition| condition.holds(survey, &shown));
             match (visible, self.answers.get(&question.id)) {
                 (true, Some(answer)) => {
@@ -239,7 +242,7 @@ impl ResponseRecord {
                 q.show_if.as_ref().is_none_or(|c| c.holds(survey, &self.answers))
             };
             if let Some(missing) =
-                survey.questions.iter().filter(visible).find(|q| q.required && !self.answers.contains_key(&q.id))
+                survey.questions().iter().filter(visible).find(|q| q.required && !self.answers.contains_key(&q.id))
             {
                 return Err(RecordError::Invalid {
                     field: format!("answers.{}", missing.id),

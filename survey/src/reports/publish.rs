@@ -34,7 +34,7 @@ fn score_text(tenths: u64, lang: Lang) -> String {
 
 /// The bars of the overall rating's levels, best first, counted in `counts`.
 pub fn overall_bars(survey: &Survey, counts: &GroupCounts, lang: Lang) -> Vec<Bar> {
-    let Some(question) = survey.scoring.overall.as_deref().and_then(|id| survey.question(id)) else {
+    let Some(question) = survey.scoring().overall.as_deref().and_then(|id| survey.question(id)) else {
         return Vec::new();
     };
     let QuestionKind::Rating(scale) = &question.kind else { return Vec::new() };
@@ -80,13 +80,13 @@ pub fn index_label(survey: &Survey, row: &IndexRow, lang: Lang) -> String {
         }
         Scope::Overall => "Overall satisfaction index (mean of the elements)".into(),
         Scope::Element => survey
-            .scoring
+            .scoring()
             .elements
             .iter()
             .find(|element| element.id == row.scope_id)
             .map_or_else(|| row.label.clone(), |element| element.label.get(lang).to_owned()),
         Scope::Indicator => survey
-            .scoring
+            .scoring()
             .indicators
             .iter()
             .find(|indicator| indicator.id == row.scope_id)
@@ -126,10 +126,10 @@ impl ResultsPage<'_> {
         let survey = self.survey;
         let catalog = Catalog::new([survey.clone()]);
         let total_tally = self.tally.regroup(GroupBy::default(), None);
-        let totals = total_tally.totals(&survey.id, &survey.version);
+        let totals = total_tally.totals(&survey.id(), &survey.version());
         let rows = indices(&total_tally, &catalog, self.min_n).unwrap_or_default();
         let overall = survey
-            .scoring
+            .scoring()
             .overall
             .as_deref()
             .and_then(|id| rows.iter().find(|row| row.scope == Scope::Overall && row.scope_id == id));
@@ -158,7 +158,7 @@ impl ResultsPage<'_> {
                 "of citizens and organisations with the service of the administrative agency"
             ),
             period = escape(&self.period.label(lang)),
-            survey_title = escape(survey.title.get(lang)),
+            survey_title = escape(survey.title().get(lang)),
         ));
         if self.certificate.is_none() {
             html.push_str(&format!(
@@ -242,7 +242,7 @@ impl ResultsPage<'_> {
         let listed: Vec<&IndexRow> = rows
             .iter()
             .filter(|row| {
-                !(row.scope == Scope::Overall && Some(row.scope_id.as_str()) == survey.scoring.overall.as_deref())
+                !(row.scope == Scope::Overall && Some(row.scope_id.as_str()) == survey.scoring().overall.as_deref())
             })
             .collect();
         if !listed.is_empty() {
@@ -305,7 +305,7 @@ impl ResultsPage<'_> {
                 let row = group_rows.iter().find(|row| {
                     row.key == *key
                         && row.scope == Scope::Overall
-                        && survey.scoring.overall.as_deref() == Some(row.scope_id.as_str())
+                        && survey.scoring().overall.as_deref() == Some(row.scope_id.as_str())
                 });
                 let result = match row {
                     _ if counts.responses < self.min_n => format!("— ({} {})", t("dưới", "under"), self.min_n),
@@ -345,9 +345,9 @@ impl ResultsPage<'_> {
                  Phiếu nghi lạm dụng không được tính; phiếu chưa hoàn thành được tính cho các câu đã trả lời. Nhóm có dưới {} phiếu không công bố số liệu. \
                  Bộ câu hỏi: {} (phiên bản {}); căn cứ: {}.",
                 self.min_n,
-                survey.title.get(lang),
-                survey.version,
-                survey.legal_basis
+                survey.title().get(lang),
+                survey.version(),
+                survey.legal_basis()
             ),
             Lang::En => format!(
                 "Method: citizens and organisations rated the service themselves, at the counter (tablet) or on their phones, anonymously. \
@@ -355,9 +355,9 @@ impl ResultsPage<'_> {
                  Responses flagged as misuse are not counted; unfinished responses count for the questions they answered. Groups of fewer than {} responses are not published. \
                  Questionnaire: {} (version {}); basis: {}.",
                 self.min_n,
-                survey.title.get(lang),
-                survey.version,
-                survey.legal_basis
+                survey.title().get(lang),
+                survey.version(),
+                survey.legal_basis()
             ),
         };
         html.push_str(&format!(

@@ -121,7 +121,7 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
     };
 
     let mut criteria = Vec::new();
-    for question in &survey.questions {
+    for question in survey.questions() {
         let scored: Vec<(String, String, &RatingScale)> = match &question.kind {
             QuestionKind::Rating(scale) => vec![(question.id.clone(), question.text.get(Lang::Vi).to_owned(), scale)],
             QuestionKind::Matrix { items, scale } => items
@@ -148,8 +148,11 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
             let steps = scale.levels.len() as u64 - 1;
             let weighted: u64 =
                 scale.levels.iter().enumerate().map(|(index, level)| index as u64 * count(&level.code)).sum();
-            let scope =
-                if survey.scoring.overall.as_deref() == Some(id.as_str()) { Scope::Overall } else { Scope::Criterion };
+            let scope = if survey.scoring().overall.as_deref() == Some(id.as_str()) {
+                Scope::Overall
+            } else {
+                Scope::Criterion
+            };
             let mut criterion_row = row(scope, &id, label, n);
             criterion_row.satisfied = Some(satisfied);
             criterion_row.not_satisfied = Some(n - satisfied);
@@ -164,7 +167,7 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
     }
 
     let mut element_means = Vec::new();
-    for element in &survey.scoring.elements {
+    for element in &survey.scoring().elements {
         let members: Vec<&Criterion> = element
             .criteria
             .iter()
@@ -186,7 +189,7 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
         }
         rows.push(element_row);
     }
-    if !survey.scoring.elements.is_empty() {
+    if !survey.scoring().elements.is_empty() {
         let n = element_means.iter().map(|(_, n)| *n).min().unwrap_or(0);
         let mut overall = row(Scope::Overall, "elements", "Chỉ số hài lòng chung (trung bình các yếu tố)".into(), n);
         let means: Vec<Fraction> = element_means.into_iter().map(|(mean, _)| mean).collect();
@@ -195,7 +198,7 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
     }
 
     let mut scores = Vec::new();
-    for indicator in &survey.scoring.indicators {
+    for indicator in &survey.scoring().indicators {
         let points = group.points.get(&indicator.id).copied().unwrap_or_default();
         let mut indicator_row =
             row(Scope::Indicator, &indicator.id, indicator.label.get(Lang::Vi).to_owned(), points.dossiers);
@@ -206,7 +209,7 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
         }
         rows.push(indicator_row);
     }
-    if !survey.scoring.indicators.is_empty() {
+    if !survey.scoring().indicators.is_empty() {
         for (id, label, numbers, classify) in [
             (
                 "staff",

@@ -212,7 +212,7 @@ impl Tally {
     /// matrix item, in the order shown, then every indicator. Numbers and text have no rows.
     pub fn layout_of(survey: &Survey) -> Vec<Slot> {
         let mut slots = Vec::new();
-        for question in &survey.questions {
+        for question in survey.questions() {
             let choices = question.kind.choices();
             let ids: Vec<String> = match &question.kind {
                 QuestionKind::Matrix { items, .. } => {
@@ -229,7 +229,7 @@ impl Tally {
                 }));
             }
         }
-        for indicator in &survey.scoring.indicators {
+        for indicator in &survey.scoring().indicators {
             slots.push(Slot {
                 question_id: POINTS.into(),
                 code: indicator.id.clone(),
@@ -318,7 +318,7 @@ impl Tally {
                 Answer::Text(_) => {}
             }
         }
-        for indicator in &survey.scoring.indicators {
+        for indicator in &survey.scoring().indicators {
             if let Some(rule) = indicator.rules.iter().find(|rule| rule.when.holds(survey, &record.answers)) {
                 let points = group.points.entry(indicator.id.clone()).or_default();
                 points.dossiers += 1;
@@ -330,8 +330,10 @@ impl Tally {
 
     /// The group with this key, made with every row at zero if it is new.
     fn group(&mut self, key: GroupKey, survey: &Survey) -> &mut GroupCounts {
-        let layout =
-            self.layouts.entry((survey.id.clone(), survey.version.clone())).or_insert_with(|| Tally::layout_of(survey));
+        let layout = self
+            .layouts
+            .entry((survey.id().to_owned(), survey.version().to_owned()))
+            .or_insert_with(|| Tally::layout_of(survey));
         self.groups.entry(key).or_insert_with(|| {
             let mut group = GroupCounts::default();
             for slot in layout.iter() {
