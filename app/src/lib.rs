@@ -4,32 +4,23 @@
 //!
 //! This is the only crate that knows the DOM. It is a thin shell over the `survey` core: the
 //! core decides what a response and a tally are; the app shows them, stores them in IndexedDB
-//! (only `storage` touches it) and keeps working with the network gone (`service_worker`).
+//! (only `platform::storage` touches it) and keeps working with the network gone (`service_worker`).
 
-pub mod clock;
-pub mod dom;
-pub mod download;
-pub mod faces;
-pub mod gesture;
+pub mod platform;
+pub mod ui;
+
 pub mod kiosk;
-pub mod pin;
-pub mod route;
-pub mod service_worker;
 pub mod settings;
 pub mod staff;
-pub mod staff_area;
-pub mod staff_files;
-pub mod staff_phone;
-pub mod storage;
-pub mod sync;
 
 use std::rc::Rc;
 use std::sync::Arc;
 
 use yew::prelude::*;
 
-use crate::route::Route;
-use crate::storage::Store;
+use crate::platform::route::{self, Route};
+use crate::platform::storage::{SETTINGS_KEY, SharedStore, Store};
+use crate::platform::{gesture, service_worker};
 
 /// Starts the kiosk (every path but `/staff…`) in the page's `#app` element.
 pub fn run_kiosk() {
@@ -66,19 +57,6 @@ enum Startup {
     Failed(String),
 }
 
-/// A handle to the open store that components can take as a prop.
-#[derive(Clone)]
-pub struct SharedStore(pub Rc<Store>);
-
-impl PartialEq for SharedStore {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// The key of the kiosk's settings in the store.
-pub const SETTINGS_KEY: &str = "kiosk_settings";
-
 /// Opens the store and reads the settings, once.
 #[hook]
 fn use_startup() -> UseStateHandle<Startup> {
@@ -103,25 +81,20 @@ fn use_startup() -> UseStateHandle<Startup> {
     startup
 }
 
-/// The line shown while the app reads the device's store.
-pub(crate) fn loading() -> Html {
-    html! { <p class="loading">{ "Đang tải… / Loading…" }</p> }
-}
-
 #[function_component(KioskApp)]
 fn kiosk_app() -> Html {
     let route = use_memo((), |_| Route::current());
     let startup = use_startup();
     let (store, settings) = match &*startup {
-        Startup::Opening => return loading(),
-        Startup::Failed(reason) => return kiosk::out_of_service(reason),
+        Startup::Opening => return ui::loading(),
+        Startup::Failed(reason) => return kiosk::view::out_of_service(reason),
         Startup::Ready(store, settings) => (store, settings),
     };
     let (config, default_survey) = match &*route {
         Route::NotFound | Route::Staff => return route::not_found(),
         Route::Kiosk => match settings.as_ref() {
             Ok(settings) => (kiosk::KioskConfig::from(settings), settings.survey_id.clone()),
-            Err(reason) => return kiosk::out_of_service(reason),
+            Err(reason) => return kiosk::view::out_of_service(reason),
         },
         // A phone never reads the kiosk's settings: the address says where the citizen was.
         Route::Phone { unit, counter } => (
@@ -135,7 +108,7 @@ fn kiosk_app() -> Html {
         Some(survey) => html! {
             <kiosk::Kiosk store={store.clone()} survey={Arc::new(survey)} {config} />
         },
-        None => kiosk::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
+        None => kiosk::view::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
     }
 }
 
@@ -143,10 +116,10 @@ fn kiosk_app() -> Html {
 fn staff_app() -> Html {
     let startup = use_startup();
     match &*startup {
-        Startup::Opening => loading(),
-        Startup::Failed(reason) => kiosk::out_of_service(reason),
+        Startup::Opening => ui::loading(),
+        Startup::Failed(reason) => kiosk::view::out_of_service(reason),
         Startup::Ready(store, settings) => {
-            html! { <staff_area::StaffArea store={store.clone()} settings={settings.as_ref().clone().ok()} /> }
+            html! { <staff::area::StaffArea store={store.clone()} settings={settings.as_ref().clone().ok()} /> }
         }
     }
 }

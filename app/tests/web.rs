@@ -2,7 +2,7 @@
 //! Each test opens a database of its own name, so tests never see each other's data.
 #![cfg(target_arch = "wasm32")]
 
-use app::storage::{StorageErrorKind, Store};
+use app::platform::storage::{StorageErrorKind, Store};
 use survey::definition::answer::Answer;
 use survey::{records::record::Channel, records::record::ResponseRecord};
 use wasm_bindgen_test::*;

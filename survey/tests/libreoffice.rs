@@ -10,7 +10,8 @@ use survey::csv::write::{Cell, CsvProfile};
 use survey::definition::catalog::Catalog;
 use survey::records::raw::{raw_header, write_raw};
 use survey::results::index::{INDEX_COLUMNS, index_cells, indices};
-use survey::results::tally::{GroupBy, TALLY_COLUMNS, Tally, TallyOptions};
+use survey::results::tally::{GroupBy, Tally, TallyOptions};
+use survey::results::tally_csv::TALLY_COLUMNS;
 use survey::{
     definition::answer::Answer, definition::answer::Choices, records::record::Channel, records::record::ResponseRecord,
 };

@@ -9,28 +9,13 @@
 use std::collections::BTreeMap;
 
 use survey::definition::model::{OTHER_CODE, Question, QuestionKind};
-use survey::{
-    definition::answer::Answer, definition::answer::Choices, definition::answer::Violation, text::Lang, text::Text,
-};
+use survey::{definition::answer::Answer, definition::answer::Choices, definition::answer::Violation, text::Lang};
 use yew::prelude::*;
 
 use super::{KioskAction, KioskState};
-use crate::clock;
-use crate::faces::FaceIcon;
-
-/// Text in the chosen language first, the other one under it.
-pub fn both(text: &Text, lang: Lang) -> Html {
-    let other = lang.other();
-    let (first, second) = (text.get(lang), text.get(other));
-    html! {
-        <>
-            { first }
-            if second != first {
-                <span class="second" lang={other.code()}>{ second }</span>
-            }
-        </>
-    }
-}
+use crate::platform::clock;
+use crate::ui::faces::FaceIcon;
+use crate::ui::text::both;
 
 fn answer_action(question_id: &str, answer: Answer, advance: bool) -> KioskAction {
     KioskAction::Answer {
@@ -171,7 +156,7 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let (id, current) = (id.clone(), current.clone());
                 Callback::from(move |event: InputEvent| {
-                    let value = crate::dom::field_value(&event);
+                    let value = crate::platform::dom::field_value(&event);
                     let mut next = current.clone();
                     next.other = Some(value);
                     dispatcher.dispatch(answer_action(&id, Answer::Choices(next), false));
@@ -209,7 +194,7 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let id = id.clone();
                 Callback::from(move |event: InputEvent| {
-                    let value = crate::dom::field_value(&event);
+                    let value = crate::platform::dom::field_value(&event);
                     let action = match value.trim().parse::<i64>() {
                         Ok(number) => answer_action(&id, Answer::Number(number), false),
                         Err(_) => KioskAction::Clear { question_id: id.clone() },
@@ -238,7 +223,11 @@ pub fn question_input(
                 let dispatcher = dispatcher.clone();
                 let id = id.clone();
                 Callback::from(move |event: InputEvent| {
-                    dispatcher.dispatch(answer_action(&id, Answer::Text(crate::dom::field_value(&event)), false));
+                    dispatcher.dispatch(answer_action(
+                        &id,
+                        Answer::Text(crate::platform::dom::field_value(&event)),
+                        false,
+                    ));
                 })
             };
             let value = match answer {

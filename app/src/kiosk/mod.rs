@@ -13,7 +13,7 @@
 //! as misuse; nothing is ever deleted.
 
 mod inputs;
-mod view;
+pub mod view;
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -27,11 +27,9 @@ use survey::{
 };
 use yew::prelude::*;
 
-use crate::SharedStore;
-use crate::storage::Outgoing;
-use crate::{clock, service_worker};
-
-pub use view::out_of_service;
+use crate::platform::storage::Outgoing;
+use crate::platform::storage::SharedStore;
+use crate::{platform::clock, platform::service_worker};
 
 /// How long the thank-you screen stays before the survey returns for the next citizen, unless
 /// staff set otherwise.
@@ -249,7 +247,7 @@ pub struct KioskState {
     /// so nobody is told off for a box they have only just ticked.
     pub tried_to_leave: bool,
     /// What the outbox holds, where this device sends to a server.
-    pub sync: Option<crate::sync::SyncStatus>,
+    pub sync: Option<crate::platform::sync::SyncStatus>,
 }
 
 pub enum KioskAction {
@@ -290,7 +288,7 @@ pub enum KioskAction {
     SetLang(Lang),
     /// The server says this phone's QR code has rated already.
     TokenUsed,
-    Synced(crate::sync::SyncStatus),
+    Synced(crate::platform::sync::SyncStatus),
 }
 
 impl KioskState {
@@ -536,13 +534,17 @@ pub fn kiosk(props: &KioskProps) -> Html {
         let device_token = props.config.device_token.clone();
         use_effect_with(props.config.sync(), move |sync| {
             if *sync {
-                crate::sync::start(store.0.clone(), crate::sync::SyncConfig { device_token });
+                crate::platform::sync::start(store.0.clone(), crate::platform::sync::SyncConfig { device_token });
                 let synced = dispatcher.clone();
-                crate::sync::subscribe(Callback::from(move |status| synced.dispatch(KioskAction::Synced(status))));
+                crate::platform::sync::subscribe(Callback::from(move |status| {
+                    synced.dispatch(KioskAction::Synced(status))
+                }));
             }
             if let Some(token) = token {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if crate::sync::token_status(&token).await == Some(survey::records::sync::TokenStatus::Used) {
+                    if crate::platform::sync::token_status(&token).await
+                        == Some(survey::records::sync::TokenStatus::Used)
+                    {
                         dispatcher.dispatch(KioskAction::TokenUsed);
                     }
                 });
@@ -571,7 +573,7 @@ pub fn kiosk(props: &KioskProps) -> Html {
                     match store.0.add_response(&record, outbox).await {
                         Ok(()) => {
                             clock::measure_since(COMMIT_MEASURE, TAP_MARK);
-                            crate::sync::wake();
+                            crate::platform::sync::wake();
                             dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() })
                         }
                         Err(err) => dispatcher.dispatch(KioskAction::Failed { reason: err.to_string() }),

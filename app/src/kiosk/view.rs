@@ -4,10 +4,11 @@
 use survey::{text::Lang, text::Text};
 use yew::prelude::*;
 
-use super::inputs::{self, both};
+use super::inputs;
 use super::{KioskAction, KioskState, Screen, advances_on_tap};
-use crate::clock;
-use crate::faces::ThanksIcon;
+use crate::platform::clock;
+use crate::ui::faces::ThanksIcon;
+use crate::ui::text::both;
 
 /// A fresh id and the time, for actions that may finish a response.
 fn next_action() -> KioskAction {
@@ -18,7 +19,7 @@ fn next_action() -> KioskAction {
 pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatcher<KioskState>) -> Html {
     let lang = state.lang;
     let body = match &state.screen {
-        Screen::Starting => crate::loading(),
+        Screen::Starting => crate::ui::loading(),
         Screen::Welcome => welcome(state, dispatcher.clone()),
         Screen::Asking | Screen::Saving { .. } => asking(state, more_below, dispatcher.clone()),
         Screen::Thanks { seconds_left } => thanks(state, *seconds_left),
@@ -72,7 +73,7 @@ pub fn view(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatch
 }
 
 /// What names the screen shown, for the rule that a gesture's click stays on the screen it
-/// began on (`crate::gesture`): every screen change changes it.
+/// began on (`crate::platform::gesture`): every screen change changes it.
 /// The idle warning counts as a screen of its own: the touch that lifts it answers nothing.
 fn screen_name(state: &KioskState) -> String {
     let warning = if state.idle_warning().is_some() { ":warning" } else { "" };
@@ -107,7 +108,7 @@ fn staff_door() -> Html {
         if held.is_some_and(|held| held >= STAFF_HOLD_MS)
             && let Some(window) = web_sys::window()
         {
-            let _ = window.location().set_href(crate::route::STAFF_PATH);
+            let _ = window.location().set_href(crate::platform::route::STAFF_PATH);
         }
     });
     let cancel = Callback::from(|_: PointerEvent| HELD_SINCE.with(|since| since.set(None)));

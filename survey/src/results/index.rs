@@ -20,7 +20,8 @@
 use crate::csv::write::{Cell, CsvProfile};
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, RatingScale, Survey};
-use crate::results::tally::{GroupCounts, GroupKey, Tally, TallyError, after_group_columns};
+use crate::results::tally::{GroupCounts, GroupKey, Tally, TallyError};
+use crate::results::tally_csv::after_group_columns;
 use crate::text::Lang;
 
 /// The default smallest group that may be published.

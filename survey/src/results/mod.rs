@@ -6,3 +6,4 @@ pub mod denominator;
 pub mod index;
 pub mod period;
 pub mod tally;
+pub mod tally_csv;

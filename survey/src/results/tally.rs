@@ -11,17 +11,14 @@
 //! Free text never enters a tally.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 
 use time::Date;
 
-use crate::csv::read::{self, CsvError};
-use crate::csv::write::{Cell, CsvProfile};
 use crate::definition::answer::Answer;
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, Survey};
 use crate::records::record::{RecordError, ResponseRecord};
-use crate::results::period::{PeriodKind, parse_day};
+use crate::results::period::PeriodKind;
 use crate::text::Lang;
 use crate::vn_time;
 
@@ -168,44 +165,6 @@ pub enum Added {
     /// Outside `from`..`to`: not counted at all.
     OutOfRange,
 }
-
-/// The columns that name a group, first in every tally and index CSV.
-pub const GROUP_COLUMNS: [&str; 8] =
-    ["survey_id", "survey_version", "period_start", "period_end", "unit", "counter", "staff", "field"];
-
-impl GroupKey {
-    /// The cells of [`GROUP_COLUMNS`] for this group.
-    pub fn cells(&self) -> Vec<Cell> {
-        let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
-        vec![
-            Cell::Text(self.survey_id.clone()),
-            Cell::Text(self.survey_version.clone()),
-            text(&self.period_start),
-            text(&self.period_end),
-            text(&self.unit),
-            text(&self.counter),
-            text(&self.staff),
-            text(&self.field),
-        ]
-    }
-}
-
-/// [`GROUP_COLUMNS`] followed by `rest`, joined at compile time (`M` must be 8 more than `N`).
-pub const fn after_group_columns<const N: usize, const M: usize>(rest: [&'static str; N]) -> [&'static str; M] {
-    assert!(M == GROUP_COLUMNS.len() + N, "the header's length is the group columns and the rest");
-    let mut header = [""; M];
-    let mut index = 0;
-    while index < M {
-        header[index] =
-            if index < GROUP_COLUMNS.len() { GROUP_COLUMNS[index] } else { rest[index - GROUP_COLUMNS.len()] };
-        index += 1;
-    }
-    header
-}
-
-/// The columns of the tally CSV; `docs/formats.md` describes each.
-pub const TALLY_COLUMNS: [&str; 14] =
-    after_group_columns(["question_id", "option_code", "option_label", "count", "answered", "percent"]);
 
 impl Tally {
     /// The rows of a survey version's tally: every option of every choice-like question and
@@ -382,50 +341,6 @@ impl Tally {
         total
     }
 
-    /// The tally as CSV: for each group, one row per option (zero counts included) and per
-    /// indicator, then the rows `_responses`, `_misuse` and `_partial`.
-    pub fn to_csv(&self, profile: CsvProfile) -> Vec<u8> {
-        profile.write(&TALLY_COLUMNS, &self.rows())
-    }
-
-    /// The rows of [`Tally::to_csv`] under [`TALLY_COLUMNS`], for other formats (XLSX).
-    pub fn rows(&self) -> Vec<Vec<Cell>> {
-        let mut rows = Vec::new();
-        for (key, group) in &self.groups {
-            let text = |value: &str| if value.is_empty() { Cell::Empty } else { Cell::Text(value.to_owned()) };
-            let row = |question_id: &str, code: &str, label: &str, count: u64, answered: Option<u64>| {
-                let mut cells = key.cells();
-                cells.extend([
-                    Cell::Text(question_id.into()),
-                    text(code),
-                    text(label),
-                    Cell::Integer(count),
-                    answered.map_or(Cell::Empty, Cell::Integer),
-                    answered.and_then(|answered| percent(count, answered)).unwrap_or(Cell::Empty),
-                ]);
-                cells
-            };
-            let layout = self.layouts.get(&(key.survey_id.clone(), key.survey_version.clone()));
-            for slot in layout.into_iter().flatten() {
-                if slot.question_id == POINTS {
-                    let points = group.points.get(&slot.code).copied().unwrap_or_default();
-                    let mut cells = row(POINTS, &slot.code, &slot.label, points.total, None);
-                    cells[12] = Cell::Integer(points.dossiers);
-                    rows.push(cells);
-                } else {
-                    let question = group.questions.get(&slot.question_id);
-                    let count = question.and_then(|q| q.options.get(&slot.code)).copied().unwrap_or(0);
-                    let answered = question.map_or(0, |q| q.answered);
-                    rows.push(row(&slot.question_id, &slot.code, &slot.label, count, Some(answered)));
-                }
-            }
-            rows.push(row("_responses", "", "", group.responses, None));
-            rows.push(row("_misuse", "", "", group.misuse, None));
-            rows.push(row("_partial", "", "", group.partial, None));
-        }
-        rows
-    }
-
     /// The same counts grouped by `by` alone, keeping only groups whose period lies within
     /// `period` (all of them for `None`), each re-dated to that period. Counts of groups that
     /// were apart are added: a merged view of tallies from many kiosks, or a unit's total.
@@ -457,119 +372,6 @@ impl Tally {
             regrouped.groups.entry(key).or_default().add(counts);
         }
         regrouped
-    }
-
-    /// Reads a tally CSV in any profile.
-    pub fn read_csv(input: impl BufRead) -> Result<Tally, CsvError> {
-        let mut file = read::open(input)?;
-        let columns: Vec<usize> = TALLY_COLUMNS[..13].iter().map(|name| file.column(name)).collect::<Result<_, _>>()?;
-        let mut tally = Tally::default();
-        let mut seen: BTreeMap<(GroupKey, String, String), u64> = BTreeMap::new();
-        let mut answered_at: BTreeMap<(GroupKey, String), (u64, u64)> = BTreeMap::new();
-        while let Some(row) = file.next_row() {
-            let row = row?;
-            let cell = |index: usize| row.cells[columns[index]].trim();
-            let column = |index: usize| Some(TALLY_COLUMNS[index]);
-            let number = |index: usize, required: bool| -> Result<Option<u64>, CsvError> {
-                let text = cell(index);
-                if text.is_empty() && !required {
-                    return Ok(None);
-                }
-                let value: u64 = text
-                    .parse()
-                    .map_err(|_| CsvError::at(row.line, column(index), format!("`{text}` is not a whole number")))?;
-                if value > MAX_COUNT {
-                    return Err(CsvError::at(
-                        row.line,
-                        column(index),
-                        format!("`{text}` is more than any tally holds (at most {MAX_COUNT})"),
-                    ));
-                }
-                Ok(Some(value))
-            };
-            for (index, name) in [(2, "period_start"), (3, "period_end")] {
-                if !cell(index).is_empty() && parse_day(cell(index)).is_none() {
-                    return Err(CsvError::at(
-                        row.line,
-                        Some(name),
-                        format!("`{}` is not a day written YYYY-MM-DD", cell(index)),
-                    ));
-                }
-            }
-            for index in [0, 1, 8] {
-                if cell(index).is_empty() {
-                    return Err(CsvError::at(row.line, column(index), "this cell must not be empty"));
-                }
-            }
-            let key = GroupKey {
-                survey_id: cell(0).into(),
-                survey_version: cell(1).into(),
-                period_start: cell(2).into(),
-                period_end: cell(3).into(),
-                unit: cell(4).into(),
-                counter: cell(5).into(),
-                staff: cell(6).into(),
-                field: cell(7).into(),
-            };
-            let (question_id, code, label) = (cell(8).to_owned(), cell(9).to_owned(), cell(10).to_owned());
-            let count = number(11, true)?.unwrap_or(0);
-            let answered = number(12, false)?;
-            if let Some(line) = seen.insert((key.clone(), question_id.clone(), code.clone()), row.line) {
-                return Err(CsvError::at(
-                    row.line,
-                    Some("option_code"),
-                    format!("this row repeats line {line} ({question_id} {code})"),
-                ));
-            }
-            let group = tally.groups.entry(key.clone()).or_default();
-            match question_id.as_str() {
-                "_responses" => group.responses = count,
-                "_misuse" => group.misuse = count,
-                "_partial" => group.partial = count,
-                POINTS => {
-                    let dossiers = answered.ok_or_else(|| {
-                        CsvError::at(
-                            row.line,
-                            Some("answered"),
-                            "a `_points` row needs the number of dossiers in `answered`",
-                        )
-                    })?;
-                    group.points.insert(code.clone(), Points { dossiers, total: count });
-                }
-                other if other.starts_with('_') => {
-                    return Err(CsvError::at(
-                        row.line,
-                        Some("question_id"),
-                        format!("`{other}` is not a row this version knows"),
-                    ));
-                }
-                _ => {
-                    let answered = answered
-                        .ok_or_else(|| CsvError::at(row.line, Some("answered"), "an option row needs `answered`"))?;
-                    if let Some(&(first_line, first)) = answered_at.get(&(key.clone(), question_id.clone())) {
-                        if first != answered {
-                            return Err(CsvError::at(
-                                row.line,
-                                Some("answered"),
-                                format!("{answered} here but {first} on line {first_line} for the same question"),
-                            ));
-                        }
-                    } else {
-                        answered_at.insert((key.clone(), question_id.clone()), (row.line, answered));
-                    }
-                    let question = group.questions.entry(question_id.clone()).or_default();
-                    question.answered = answered;
-                    question.options.insert(code.clone(), count);
-                }
-            }
-            if !question_id.starts_with('_') || question_id == POINTS {
-                let layout = tally.layouts.entry((key.survey_id.clone(), key.survey_version.clone())).or_default();
-                if !layout.iter().any(|slot| slot.question_id == question_id && slot.code == code) {
-                    layout.push(Slot { question_id, code, label });
-                }
-            }
-        }
-        Ok(tally)
     }
 }
 
@@ -639,9 +441,4 @@ impl GroupCounts {
         }
         Ok(())
     }
-}
-
-/// `count / answered` as a percentage with two decimals, rounded half up, from integers only.
-pub fn percent(count: u64, answered: u64) -> Option<Cell> {
-    (answered > 0).then(|| Cell::Fixed { scaled: (count * 10_000 * 2 + answered) / (answered * 2), decimals: 2 })
 }

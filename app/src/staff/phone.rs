@@ -9,11 +9,11 @@ use survey::records::record::is_code;
 use survey::reports::qr::{self, Card};
 use yew::prelude::*;
 
-use crate::SharedStore;
-use crate::download;
+use crate::platform::download;
+use crate::platform::storage::SharedStore;
+use crate::platform::storage::{Outgoing, SentEntry};
 use crate::settings::KioskSettings;
-use crate::staff::{Notice, notice_html};
-use crate::storage::{Outgoing, SentEntry};
+use crate::ui::notice::{Notice, notice_html};
 
 /// The columns of the sent-ledger export.
 pub const LEDGER_COLUMNS: [&str; 4] = ["response_id", "content_sha256", "status", "confirmed_at"];
@@ -29,7 +29,7 @@ struct Sending {
     outbox: Rc<Vec<Outgoing>>,
     sent: Rc<Vec<SentEntry>>,
     /// What the sender's last round met, where this device has sent at all.
-    last_round: Option<crate::sync::LastRound>,
+    last_round: Option<crate::platform::sync::LastRound>,
 }
 
 /// The two forms of the section, as typed: they start from this kiosk's settings and are the
@@ -97,7 +97,7 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                 let sent = store.0.sent_ledger().await.unwrap_or_default();
                 let last_round = store
                     .0
-                    .setting(crate::storage::LAST_ROUND_KEY)
+                    .setting(crate::platform::storage::LAST_ROUND_KEY)
                     .await
                     .ok()
                     .flatten()
@@ -120,7 +120,7 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
         let form = form.clone();
         Callback::from(move |event: InputEvent| {
             let mut next = (*form).clone();
-            *next.field_mut(field) = crate::dom::field_value(&event);
+            *next.field_mut(field) = crate::platform::dom::field_value(&event);
             form.set(next);
         })
     };
@@ -178,13 +178,13 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
             let (cards, notice) = (cards.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let dossier = Some(dossier).filter(|dossier| !dossier.is_empty());
-                let request = crate::sync::TokenRequest {
+                let request = crate::platform::sync::TokenRequest {
                     count: if dossier.is_some() { None } else { Some(count) },
                     unit: unit.clone(),
                     counter: counter.clone(),
                     dossier: dossier.clone(),
                 };
-                match crate::sync::issue_tokens(&user, &password, &request).await {
+                match crate::platform::sync::issue_tokens(&user, &password, &request).await {
                     Ok(tokens) => {
                         let note = match &dossier {
                             Some(dossier) => format!("Hồ sơ {dossier} · dùng một lần"),
@@ -281,7 +281,7 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                             { for refused.iter().map(|entry| {
                                 let refused = entry.refused.clone().unwrap_or_default();
                                 let (status, reason) = refused.split_once(' ').unwrap_or((refused.as_str(), ""));
-                                let (vi, en) = crate::sync::refusal_words(status.parse().unwrap_or(0), reason);
+                                let (vi, en) = crate::platform::sync::refusal_words(status.parse().unwrap_or(0), reason);
                                 html! { <li>{ format!("{}: {vi} / {en}", entry.response_id) }</li> }
                             }) }
                         </ul>

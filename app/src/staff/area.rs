@@ -9,10 +9,12 @@ use std::sync::Arc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::pin::{self, PinLock, PinRecord};
 use crate::settings::{DraftField, KioskSettings, SettingsDraft};
-use crate::staff::{Section, StaffPrefs};
-use crate::{SETTINGS_KEY, SharedStore, clock, route, staff};
+use crate::staff::pin::{self, PinLock, PinRecord};
+use crate::staff::workspace::{Section, StaffPrefs};
+use crate::{
+    platform::clock, platform::route, platform::storage::SETTINGS_KEY, platform::storage::SharedStore, staff::workspace,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Gate {
@@ -175,7 +177,7 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
     let type_pin = |first: bool| {
         let pins = pins.clone();
         Callback::from(move |event: InputEvent| {
-            let typed = crate::dom::field_value(&event);
+            let typed = crate::platform::dom::field_value(&event);
             let (mut pin, mut again) = (*pins).clone();
             if first {
                 pin = typed
@@ -278,7 +280,7 @@ fn workspace(props: &WorkspaceProps) -> Html {
         let (prefs, store) = (prefs.clone(), props.store.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let kept: Option<StaffPrefs> = read(&store, staff::PREFS_KEY).await.ok().flatten();
+                let kept: Option<StaffPrefs> = read(&store, workspace::PREFS_KEY).await.ok().flatten();
                 prefs.set(Some(kept));
             });
         });
@@ -297,7 +299,7 @@ fn workspace(props: &WorkspaceProps) -> Html {
     let on_prefs = {
         let (prefs, store) = (prefs.clone(), props.store.clone());
         Callback::from(move |next: StaffPrefs| {
-            staff::keep_prefs(&store, &next);
+            workspace::keep_prefs(&store, &next);
             prefs.set(Some(Some(next)));
         })
     };
@@ -342,7 +344,7 @@ fn workspace(props: &WorkspaceProps) -> Html {
             } else {
                 { match survey_defs::by_id(&survey_id) {
                     Some(survey) => html! {
-                        <staff::Staff key={survey_id.clone()} store={props.store.clone()} survey={Arc::new(survey)}
+                        <workspace::Staff key={survey_id.clone()} store={props.store.clone()} survey={Arc::new(survey)}
                             settings={settings.clone()} section={shown} prefs={kept.clone()} on_prefs={on_prefs.clone()} />
                     },
                     None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
@@ -455,7 +457,7 @@ fn settings_form(props: &SettingsFormProps) -> Html {
     let edit = |field: DraftField| {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: InputEvent| {
-            dispatcher.dispatch(SettingsFormAction::Edit(field, crate::dom::field_value(&event)));
+            dispatcher.dispatch(SettingsFormAction::Edit(field, crate::platform::dom::field_value(&event)));
         })
     };
     let choose_survey = {
@@ -475,13 +477,13 @@ fn settings_form(props: &SettingsFormProps) -> Html {
     let hours_on = {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: Event| {
-            dispatcher.dispatch(SettingsFormAction::HoursOn(crate::dom::field_ticked(&event)))
+            dispatcher.dispatch(SettingsFormAction::HoursOn(crate::platform::dom::field_ticked(&event)))
         })
     };
     let full_screen = {
         let dispatcher = state.dispatcher();
         Callback::from(move |event: Event| {
-            dispatcher.dispatch(SettingsFormAction::FullScreen(crate::dom::field_ticked(&event)))
+            dispatcher.dispatch(SettingsFormAction::FullScreen(crate::platform::dom::field_ticked(&event)))
         })
     };
     let draft = &state.draft;

@@ -10,6 +10,7 @@
 //! success and error events into a promise without any Rust closure to leak.
 
 use std::fmt;
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use survey::{records::record::RecordError, records::record::ResponseRecord};
@@ -32,7 +33,7 @@ const SENT: &str = "sent";
 /// Settings of this device, keyed by name.
 const SETTINGS: &str = "settings";
 const DEVICE_ID: &str = "device_id";
-/// What the outbox sender's last round met (`crate::sync::LastRound`), for the staff area.
+/// What the outbox sender's last round met (`crate::platform::sync::LastRound`), for the staff area.
 pub const LAST_ROUND_KEY: &str = "sync_last_round";
 
 #[wasm_bindgen]
@@ -539,3 +540,16 @@ impl Store {
         Ok(value.as_string())
     }
 }
+
+/// A handle to the open store that components can take as a prop.
+#[derive(Clone)]
+pub struct SharedStore(pub Rc<Store>);
+
+impl PartialEq for SharedStore {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The key of the kiosk's settings in the store.
+pub const SETTINGS_KEY: &str = "kiosk_settings";

@@ -17,15 +17,18 @@ use survey::results::certify::{self, Certificate, Verification};
 use survey::results::denominator::{Dossiers, read_dossiers, write_dossiers};
 use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, IndexRow, Scope, index_cells, indices};
 use survey::results::period::{Period, parse_day};
-use survey::results::tally::{GroupBy, GroupCounts, POINTS, Slot, TALLY_COLUMNS, Tally, TallyOptions, percent};
+use survey::results::tally::{GroupBy, GroupCounts, POINTS, Slot, Tally, TallyOptions};
+use survey::results::tally_csv::TALLY_COLUMNS;
+use survey::results::tally_csv::percent;
 use survey::{definition::answer::Answer, definition::model::Survey, records::record::ResponseRecord, text::Lang};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::SharedStore;
+use crate::platform::storage::SharedStore;
 use crate::settings::KioskSettings;
-use crate::staff_files::{self, CERTIFICATE_PREFIX, DOSSIERS_PREFIX, FileReport, StoredTally, TALLY_PREFIX};
-use crate::{clock, download};
+use crate::staff::files::{self, CERTIFICATE_PREFIX, DOSSIERS_PREFIX, FileReport, StoredTally, TALLY_PREFIX};
+use crate::ui::notice::{Notice, notice_html};
+use crate::{platform::clock, platform::download};
 
 /// Everything the workspace reads from the store, read again after each change.
 #[derive(Clone, Default)]
@@ -48,7 +51,7 @@ enum Loaded {
 }
 
 async fn load(store: &SharedStore) -> Result<Data, String> {
-    let fail = |err: crate::storage::StorageError| err.to_string();
+    let fail = |err: crate::platform::storage::StorageError| err.to_string();
     let mut data = Data::default();
     let mut records = Vec::new();
     let mut unreadable = Vec::new();
@@ -341,21 +344,6 @@ fn now_stamp() -> String {
     survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default()
 }
 
-/// A message for the staff member after an action.
-#[derive(Clone, PartialEq)]
-pub(crate) enum Notice {
-    Done(String),
-    Problem(String),
-}
-
-pub(crate) fn notice_html(notice: &Option<Notice>) -> Html {
-    match notice {
-        None => html! {},
-        Some(Notice::Done(text)) => html! { <p class="saved" role="status">{ text }</p> },
-        Some(Notice::Problem(text)) => html! { <p class="violation" role="alert">{ text }</p> },
-    }
-}
-
 #[function_component(Staff)]
 pub fn staff(props: &StaffProps) -> Html {
     let loaded = use_state(|| Loaded::Loading);
@@ -375,13 +363,13 @@ pub fn staff(props: &StaffProps) -> Html {
         let generation = generation.clone();
         Callback::from(move |()| generation.set(*generation + 1))
     };
-    let storage = use_state(|| None::<Result<crate::storage::StorageReport, String>>);
+    let storage = use_state(|| None::<Result<crate::platform::storage::StorageReport, String>>);
     {
         let storage = storage.clone();
         use_effect_with(*generation, move |_| {
-            wasm_bindgen_futures::spawn_local(
-                async move { storage.set(Some(crate::storage::persist_and_report().await)) },
-            );
+            wasm_bindgen_futures::spawn_local(async move {
+                storage.set(Some(crate::platform::storage::persist_and_report().await))
+            });
         });
     }
     let recent = use_memo((), |_| Period::recent(today()));
@@ -461,7 +449,7 @@ pub fn staff(props: &StaffProps) -> Html {
                     </>
                 },
                 Section::Phones => html! {
-                    <crate::staff_phone::PhoneCodes store={props.store.clone()} settings={props.settings.clone()} />
+                    <crate::staff::phone::PhoneCodes store={props.store.clone()} settings={props.settings.clone()} />
                 },
                 Section::Backup => html! {
                     <BackupAndClear store={props.store.clone()} data={DataHandle(data.clone())} saved={(*saved).clone()}
@@ -540,7 +528,7 @@ fn view_controls(props: &ViewControlsProps) -> Html {
         <form class="view-controls" id="ket-qua" onsubmit={Callback::from(|event: SubmitEvent| event.prevent_default())}>
             <div class="control">
                 <label for="period">{ "Kỳ báo cáo / Period" }</label>
-                <select id="period" onchange={change(|event| ViewChange::Period(crate::dom::field_value(event)))}>
+                <select id="period" onchange={change(|event| ViewChange::Period(crate::platform::dom::field_value(event)))}>
                     { for props.recent.iter().map(|period| html! {
                         <option value={period.code()} selected={selected == period.code()}>
                             { format!("{} / {}", period.label(Lang::Vi), period.label(Lang::En)) }
@@ -555,27 +543,27 @@ fn view_controls(props: &ViewControlsProps) -> Html {
             if props.custom {
                 <div class="control">
                     <label for="period-from">{ "Từ ngày / From" }</label>
-                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={change(|event| ViewChange::From(crate::dom::field_value(event)))} />
+                    <input id="period-from" type="date" value={view.period.start.to_string()} onchange={change(|event| ViewChange::From(crate::platform::dom::field_value(event)))} />
                 </div>
                 <div class="control">
                     <label for="period-to">{ "Đến ngày / To" }</label>
-                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={change(|event| ViewChange::To(crate::dom::field_value(event)))} />
+                    <input id="period-to" type="date" value={view.period.end.to_string()} onchange={change(|event| ViewChange::To(crate::platform::dom::field_value(event)))} />
                 </div>
             }
             <fieldset class="control">
                 <legend>{ "Chia theo / Group by" }</legend>
-                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={change(|event| ViewChange::ByUnit(crate::dom::field_ticked(event)))} />{ "Đơn vị / Unit" }</label>
-                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={change(|event| ViewChange::ByCounter(crate::dom::field_ticked(event)))} />{ "Quầy / Counter" }</label>
-                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={change(|event| ViewChange::ByStaff(crate::dom::field_ticked(event)))} />{ "Cán bộ / Officer" }</label>
-                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={change(|event| ViewChange::ByField(crate::dom::field_ticked(event)))} />{ "Lĩnh vực / Field" }</label>
+                <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={change(|event| ViewChange::ByUnit(crate::platform::dom::field_ticked(event)))} />{ "Đơn vị / Unit" }</label>
+                <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={change(|event| ViewChange::ByCounter(crate::platform::dom::field_ticked(event)))} />{ "Quầy / Counter" }</label>
+                <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={change(|event| ViewChange::ByStaff(crate::platform::dom::field_ticked(event)))} />{ "Cán bộ / Officer" }</label>
+                <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={change(|event| ViewChange::ByField(crate::platform::dom::field_ticked(event)))} />{ "Lĩnh vực / Field" }</label>
             </fieldset>
             <fieldset class="control">
                 <legend>{ "Tính cả / Also count" }</legend>
-                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={change(|event| ViewChange::IncludeMisuse(crate::dom::field_ticked(event)))} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
+                <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={change(|event| ViewChange::IncludeMisuse(crate::platform::dom::field_ticked(event)))} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
             </fieldset>
             <div class="control">
                 <label for="source">{ "Dữ liệu / Data" }</label>
-                <select id="source" onchange={change(|event| ViewChange::OwnOnly(crate::dom::field_value(event) == "own"))}>
+                <select id="source" onchange={change(|event| ViewChange::OwnOnly(crate::platform::dom::field_value(event) == "own"))}>
                     <option value="all" selected={!view.own_only}>{ "Tất cả, kể cả tệp đã nhập / All, imports included" }</option>
                     <option value="own" selected={view.own_only}>{ "Chỉ của thiết bị này / This device's own" }</option>
                 </select>
@@ -890,7 +878,7 @@ fn certification(props: &CertificationProps) -> Html {
     };
     let tick_early = {
         let early = early.clone();
-        Callback::from(move |event: Event| early.set(crate::dom::field_ticked(&event)))
+        Callback::from(move |event: Event| early.set(crate::platform::dom::field_ticked(&event)))
     };
     // Counted once per change of the data or the period, not on every tick of a checkbox.
     let to_lock = use_memo((props.data.clone(), props.period, props.survey.clone()), |(data, period, survey)| {
@@ -1074,7 +1062,7 @@ fn exports(props: &ExportsProps) -> Html {
     let on_with_text = {
         let with_text = with_text.clone();
         Callback::from(move |event: Event| {
-            with_text.set(crate::dom::field_ticked(&event));
+            with_text.set(crate::platform::dom::field_ticked(&event));
         })
     };
     html! {
@@ -1143,11 +1131,11 @@ fn imports(props: &ImportsProps) -> Html {
                 for file in files {
                     let name = file.name();
                     progress.set(Some((name.clone(), 0.0)));
-                    let report = match staff_files::file_text(&file).await {
+                    let report = match files::file_text(&file).await {
                         Ok(text) => {
                             let (progress, name) = (progress.clone(), name.clone());
                             let step = move |share: f64| progress.set(Some((name.clone(), share)));
-                            staff_files::import_file(&store, &file.name(), &text, &step).await
+                            files::import_file(&store, &file.name(), &text, &step).await
                         }
                         Err(reason) => FileReport::Failed { file: name, reason },
                     };
@@ -1161,14 +1149,14 @@ fn imports(props: &ImportsProps) -> Html {
     };
     let on_pick = {
         let run = run.clone();
-        Callback::from(move |event: Event| run(staff_files::picked_files(&event)))
+        Callback::from(move |event: Event| run(files::picked_files(&event)))
     };
     let on_drop = {
         let (run, hover) = (run.clone(), hover.clone());
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             hover.set(false);
-            run(staff_files::files_of(event.data_transfer().and_then(|transfer| transfer.files())));
+            run(files::files_of(event.data_transfer().and_then(|transfer| transfer.files())));
         })
     };
     let on_drag_over = {
@@ -1300,15 +1288,15 @@ fn denominators(props: &DenominatorsProps) -> Html {
     };
     let on_input = {
         let typed = typed.clone();
-        Callback::from(move |event: InputEvent| typed.set(Some(crate::dom::field_value(&event))))
+        Callback::from(move |event: InputEvent| typed.set(Some(crate::platform::dom::field_value(&event))))
     };
     let on_file = {
         let (save, notice) = (save.clone(), notice.clone());
         Callback::from(move |event: Event| {
             let (save, notice) = (save.clone(), notice.clone());
-            if let Some(file) = staff_files::picked_files(&event).into_iter().next() {
+            if let Some(file) = files::picked_files(&event).into_iter().next() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    match staff_files::file_text(&file).await {
+                    match files::file_text(&file).await {
                         Ok(text) => save(text),
                         Err(err) => notice.set(Some(Notice::Problem(err))),
                     }
@@ -1347,7 +1335,7 @@ fn publish(props: &PublishProps) -> Html {
     let choose_lang = {
         let page_lang = page_lang.clone();
         Callback::from(move |event: Event| {
-            page_lang.set(Lang::parse(&crate::dom::field_value(&event)).unwrap_or_default())
+            page_lang.set(Lang::parse(&crate::platform::dom::field_value(&event)).unwrap_or_default())
         })
     };
     let data = &props.data.0;
@@ -1446,7 +1434,7 @@ fn backup_and_clear(props: &BackupProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (store, notice, on_saved) = (store.clone(), notice.clone(), on_saved.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match staff_files::backup(&store, now_stamp()).await {
+                match files::backup(&store, now_stamp()).await {
                     Ok((backup, ids)) => {
                         let day = backup.made_at.get(..10).unwrap_or_default().to_owned();
                         let name = format!(
@@ -1512,7 +1500,7 @@ fn backup_and_clear(props: &BackupProps) -> Html {
                 } else {
                     <label for="confirm-clear">{ format!("Gõ {CONFIRM_WORD} để xác nhận / Type {CONFIRM_WORD} to confirm") }</label>
                     <input id="confirm-clear" type="text" autocomplete="off" value={(*confirm_word).clone()}
-                           oninput={{ let confirm_word = confirm_word.clone(); Callback::from(move |event: InputEvent| confirm_word.set(crate::dom::field_value(&event))) }} />
+                           oninput={{ let confirm_word = confirm_word.clone(); Callback::from(move |event: InputEvent| confirm_word.set(crate::platform::dom::field_value(&event))) }} />
                     <button type="submit" class="action danger">{ "Xóa phiếu / Clear responses" }</button>
                 }
             </form>
@@ -1522,7 +1510,7 @@ fn backup_and_clear(props: &BackupProps) -> Html {
 }
 
 /// What the browser said about keeping this device's data.
-fn storage_line(report: &Option<Result<crate::storage::StorageReport, String>>) -> Html {
+fn storage_line(report: &Option<Result<crate::platform::storage::StorageReport, String>>) -> Html {
     let megabytes = |bytes: Option<f64>| bytes.map_or("?".to_string(), |bytes| format!("{:.1} MB", bytes / 1e6));
     match report {
         None => html! {},

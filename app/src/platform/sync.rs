@@ -18,8 +18,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
 
-use crate::clock;
-use crate::storage::{Outgoing, SentEntry, Store};
+use crate::platform::clock;
+use crate::platform::storage::{Outgoing, SentEntry, Store};
 
 /// The Web Lock that makes one tab the sender.
 pub const LOCK_NAME: &str = "hailong-outbox";
@@ -111,7 +111,7 @@ async fn run(store: Rc<Store>, config: SyncConfig) {
         };
         if last_kept.as_ref() != Some(&said) {
             let at = survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default();
-            if store.put_setting(crate::storage::LAST_ROUND_KEY, &last_round_json(&at, &said)).await.is_ok() {
+            if store.put_setting(crate::platform::storage::LAST_ROUND_KEY, &last_round_json(&at, &said)).await.is_ok() {
                 last_kept = Some(said);
             }
         }

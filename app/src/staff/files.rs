@@ -17,7 +17,7 @@ use survey::{digest::sha256_hex, records::record::ResponseRecord};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::SharedStore;
+use crate::platform::storage::SharedStore;
 
 /// Settings keys of what the staff area keeps besides the kiosk's settings.
 pub const CERTIFICATE_PREFIX: &str = "certificate:";
@@ -26,7 +26,7 @@ pub const TALLY_PREFIX: &str = "tally:";
 
 /// Keys a backup never carries: the PIN (a short PIN's hash is easy to break offline), its lock
 /// and the device's own id.
-const NOT_BACKED_UP: [&str; 3] = [crate::pin::PIN_KEY, crate::pin::LOCK_KEY, "device_id"];
+const NOT_BACKED_UP: [&str; 3] = [crate::staff::pin::PIN_KEY, crate::staff::pin::LOCK_KEY, "device_id"];
 
 /// What became of one file.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,13 @@
+//! What both apps show the same way: bilingual text, notices after an action, the faces of a
+//! rating, the loading line. Pure views: nothing here stores, fetches or reads a clock.
+
+pub mod faces;
+pub mod notice;
+pub mod text;
+
+use yew::prelude::*;
+
+/// The line shown while the app reads the device's store.
+pub(crate) fn loading() -> Html {
+    html! { <p class="loading">{ "Đang tải… / Loading…" }</p> }
+}
