@@ -93,12 +93,12 @@ fn kiosk_app() -> Html {
     let (config, default_survey) = match &*route {
         Route::NotFound | Route::Staff => return route::not_found(),
         Route::Kiosk => match settings.as_ref() {
-            Ok(settings) => (kiosk::KioskConfig::from(settings), settings.survey_id.clone()),
+            Ok(settings) => (settings.kiosk_config(), settings.survey_id.clone()),
             Err(reason) => return kiosk::view::out_of_service(reason),
         },
         // A phone never reads the kiosk's settings: the address says where the citizen was.
         Route::Phone { unit, counter } => (
-            kiosk::KioskConfig::phone(unit.clone(), counter.clone(), route::fragment_token()),
+            kiosk::config::KioskConfig::phone(unit.clone(), counter.clone(), route::fragment_token()),
             survey_defs::COUNTER_RATING_ID.to_owned(),
         ),
     };

@@ -79,8 +79,8 @@ impl Default for KioskSettings {
             unit_name: String::new(),
             unit_code: String::new(),
             counter_code: String::new(),
-            idle_seconds: crate::kiosk::IDLE_SECONDS,
-            thanks_seconds: crate::kiosk::THANKS_SECONDS,
+            idle_seconds: crate::kiosk::config::IDLE_SECONDS,
+            thanks_seconds: crate::kiosk::config::THANKS_SECONDS,
             default_lang: survey::text::Lang::Vi,
             week_hours: Vec::new(),
             opens_at: String::new(),
@@ -337,10 +337,32 @@ impl SettingsDraft {
 
 impl KioskSettings {
     /// The opening hours as days and minutes since midnight, if there are any.
-    pub fn hours(&self) -> Option<crate::kiosk::OpeningHours> {
+    /// The settings as the kiosk uses them.
+    pub fn kiosk_config(&self) -> crate::kiosk::config::KioskConfig {
+        use crate::kiosk::config::KioskConfig;
+        use survey::records::record::Channel;
+        let code = |code: &str| Some(code.to_owned()).filter(|code| !code.is_empty());
+        KioskConfig {
+            default_lang: self.default_lang,
+            full_screen: self.full_screen,
+            hours: self.hours(),
+            staff_code: code(&self.on_duty),
+            field_code: code(&self.field_code),
+            unit_name: code(&self.unit_name),
+            idle_seconds: self.idle_seconds,
+            thanks_seconds: self.thanks_seconds,
+            unit_code: code(&self.unit_code),
+            counter_code: code(&self.counter_code),
+            channel: Channel::Kiosk,
+            phone_token: None,
+            device_token: code(self.device_token.trim()),
+        }
+    }
+
+    pub fn hours(&self) -> Option<crate::kiosk::config::OpeningHours> {
         if self.week_hours.len() == 7 {
             let day = |index: usize| parse_day_hours(&self.week_hours[index]).unwrap_or_default();
-            return Some(crate::kiosk::OpeningHours { week: std::array::from_fn(day) });
+            return Some(crate::kiosk::config::OpeningHours { week: std::array::from_fn(day) });
         }
         // As an earlier version kept them: one pair for every open day.
         let opens = survey::vn_time::parse_hh_mm(&self.opens_at)?;
@@ -348,7 +370,7 @@ impl KioskSettings {
         let day = |index: usize| {
             if self.open_days.contains(&(index as u8 + 1)) { vec![(opens, closes)] } else { Vec::new() }
         };
-        Some(crate::kiosk::OpeningHours { week: std::array::from_fn(day) })
+        Some(crate::kiosk::config::OpeningHours { week: std::array::from_fn(day) })
     }
 
     /// Reads the officers from text, one per line: `code; name`.
@@ -380,6 +402,48 @@ impl KioskSettings {
 
 #[cfg(test)]
 mod tests {
+    use crate::kiosk::config::OpeningHours;
+    use survey::text::Lang;
+
+    /// Monday 2026-11-23 19:08:15 in Vietnam.
+    const T0: i64 = 1_795_435_695_000;
+
+    #[test]
+    fn opening_hours_have_a_lunch_break_and_a_saturday_morning() {
+        let settings = KioskSettings {
+            week_hours: ["07:30-11:30, 13:30-17:00"; 5]
+                .into_iter()
+                .chain(["07:30–11:30", ""])
+                .map(String::from)
+                .collect(),
+            ..KioskSettings::default()
+        };
+        let hours = settings.hours().unwrap();
+        // T0 is Monday 2026-11-23 19:08 in Vietnam; minutes from it to a Vietnam time that day.
+        let monday = |hh: i64, mm: i64| T0 + ((hh * 60 + mm) - (19 * 60 + 8)) * 60_000 - 15_000;
+        assert!(hours.is_open(monday(7, 30)));
+        assert!(!hours.is_open(monday(12, 0)), "closed for lunch");
+        assert!(hours.is_open(monday(13, 30)));
+        assert!(!hours.is_open(monday(17, 0)), "closing time is closed");
+        let saturday = |hh, mm| monday(hh, mm) + 5 * 86_400_000;
+        assert!(hours.is_open(saturday(9, 0)) && !hours.is_open(saturday(14, 0)), "Saturday morning only");
+        assert!(!hours.is_open(monday(9, 0) + 6 * 86_400_000), "Sunday closed");
+        assert_eq!(hours.describe(Lang::Vi), "Thứ 2 – Thứ 6: 07:30–11:30, 13:30–17:00; Thứ 7: 07:30–11:30");
+        // Settings written by an earlier version: one pair for the open days.
+        let old = KioskSettings {
+            opens_at: "07:30".into(),
+            closes_at: "17:00".into(),
+            open_days: vec![1, 2, 3, 4, 5],
+            ..KioskSettings::default()
+        };
+        let office = |index: usize| if index < 5 { vec![(7 * 60 + 30, 17 * 60)] } else { Vec::new() };
+        assert_eq!(old.hours().unwrap(), OpeningHours { week: std::array::from_fn(office) });
+        let draft = SettingsDraft::of(&old);
+        assert!(draft.hours_on);
+        assert_eq!(draft.week[0], "07:30-17:00");
+        assert_eq!(draft.week[6], "");
+    }
+
     use super::*;
 
     #[test]

@@ -12,7 +12,7 @@ use survey::definition::model::{OTHER_CODE, Question, QuestionKind};
 use survey::{definition::answer::Answer, definition::answer::Choices, definition::answer::Violation, text::Lang};
 use yew::prelude::*;
 
-use super::{KioskAction, KioskState};
+use super::state::{KioskAction, KioskState};
 use crate::platform::clock;
 use crate::ui::faces::FaceIcon;
 use crate::ui::text::both;

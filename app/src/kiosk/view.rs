@@ -5,7 +5,7 @@ use survey::{text::Lang, text::Text};
 use yew::prelude::*;
 
 use super::inputs;
-use super::{KioskAction, KioskState, Screen, advances_on_tap};
+use super::state::{KioskAction, KioskState, Screen, advances_on_tap};
 use crate::platform::clock;
 use crate::ui::faces::ThanksIcon;
 use crate::ui::text::both;
