@@ -32,9 +32,28 @@ const OUTBOX: &str = "outbox";
 const SENT: &str = "sent";
 /// Settings of this device, keyed by name.
 const SETTINGS: &str = "settings";
-const DEVICE_ID: &str = "device_id";
+
+// Every key of the settings store, in one place: a key is a stored format, and a backup, a
+// restore and every reader must agree on it.
+/// This device's id, made once.
+pub const DEVICE_ID: &str = "device_id";
+/// The kiosk's settings (`crate::settings::KioskSettings` as JSON).
+pub const SETTINGS_KEY: &str = "kiosk_settings";
 /// What the outbox sender's last round met (`crate::platform::sync::LastRound`), for the staff area.
 pub const LAST_ROUND_KEY: &str = "sync_last_round";
+/// What the staff member last looked at (`crate::staff::prefs::StaffPrefs`).
+pub const PREFS_KEY: &str = "staff_view";
+/// The staff PIN's salted hash, and its lock after wrong tries.
+pub const PIN_KEY: &str = "staff_pin";
+pub const LOCK_KEY: &str = "staff_pin_lock";
+/// Prefixes of what the staff area keeps: certificates (`certificate:<survey>:<version>:<period>`),
+/// dossiers received (`dossiers:<period>`) and imported tallies (`tally:<sha256 of the CSV>`).
+pub const CERTIFICATE_PREFIX: &str = "certificate:";
+pub const DOSSIERS_PREFIX: &str = "dossiers:";
+pub const TALLY_PREFIX: &str = "tally:";
+/// Keys a backup never carries: the PIN (a short PIN's hash is easy to break offline), its lock
+/// and the device's own id.
+pub const NOT_BACKED_UP: [&str; 3] = [PIN_KEY, LOCK_KEY, DEVICE_ID];
 
 #[wasm_bindgen]
 extern "C" {
@@ -550,6 +569,3 @@ impl PartialEq for SharedStore {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
-
-/// The key of the kiosk's settings in the store.
-pub const SETTINGS_KEY: &str = "kiosk_settings";

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::platform::storage;
 use crate::settings::{DraftField, KioskSettings, SettingsDraft};
 use crate::staff::pin::{self, PinLock, PinRecord};
-use crate::staff::workspace::{Section, StaffPrefs};
+use crate::staff::prefs::{Section, StaffPrefs};
 use crate::{
     platform::clock, platform::route, platform::storage::SETTINGS_KEY, platform::storage::SharedStore, staff::workspace,
 };
@@ -54,14 +55,14 @@ async fn write<T: serde::Serialize>(store: &SharedStore, key: &str, value: &T) -
 
 /// Where the gate stands now, from what is stored.
 async fn current_gate(store: &SharedStore) -> Gate {
-    let pin: Option<PinRecord> = match read(store, pin::PIN_KEY).await {
+    let pin: Option<PinRecord> = match read(store, storage::PIN_KEY).await {
         Ok(pin) => pin,
         Err(err) => return Gate::Failed(err),
     };
     if pin.is_none() {
         return Gate::Choose { error: None };
     }
-    let lock: PinLock = read(store, pin::LOCK_KEY).await.ok().flatten().unwrap_or_default();
+    let lock: PinLock = read(store, storage::LOCK_KEY).await.ok().flatten().unwrap_or_default();
     match lock.seconds_left(clock::now_millis()) {
         Some(seconds) => Gate::Locked { seconds },
         None => Gate::Enter { error: None },
@@ -84,7 +85,7 @@ async fn choose(store: &SharedStore, first: String, second: String) -> Gate {
                 iterations: pin::ITERATIONS,
                 hash: pin::to_hex(&hash),
             };
-            match write(store, pin::PIN_KEY, &record).await {
+            match write(store, storage::PIN_KEY, &record).await {
                 Ok(()) => Gate::Open,
                 Err(err) => Gate::Failed(err),
             }
@@ -95,11 +96,11 @@ async fn choose(store: &SharedStore, first: String, second: String) -> Gate {
 
 async fn enter(store: &SharedStore, attempt: String) -> Gate {
     let now = clock::now_millis();
-    let lock: PinLock = read(store, pin::LOCK_KEY).await.ok().flatten().unwrap_or_default();
+    let lock: PinLock = read(store, storage::LOCK_KEY).await.ok().flatten().unwrap_or_default();
     if let Some(seconds) = lock.seconds_left(now) {
         return Gate::Locked { seconds };
     }
-    let record: PinRecord = match read(store, pin::PIN_KEY).await {
+    let record: PinRecord = match read(store, storage::PIN_KEY).await {
         Ok(Some(record)) => record,
         Ok(None) => return Gate::Choose { error: None },
         Err(err) => return Gate::Failed(err),
@@ -112,7 +113,7 @@ async fn enter(store: &SharedStore, attempt: String) -> Gate {
         Err(err) => return Gate::Failed(err),
     };
     let lock = if right { PinLock::default() } else { lock.failed(now) };
-    if let Err(err) = write(store, pin::LOCK_KEY, &lock).await {
+    if let Err(err) = write(store, storage::LOCK_KEY, &lock).await {
         return Gate::Failed(err);
     }
     match (right, lock.seconds_left(now)) {
@@ -280,12 +281,26 @@ fn workspace(props: &WorkspaceProps) -> Html {
         let (prefs, store) = (prefs.clone(), props.store.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let kept: Option<StaffPrefs> = read(&store, workspace::PREFS_KEY).await.ok().flatten();
+                let kept: Option<StaffPrefs> = read(&store, storage::PREFS_KEY).await.ok().flatten();
                 prefs.set(Some(kept));
             });
         });
     }
     let chosen = use_state(|| None::<String>);
+    // How many choices were made this visit: each is stored once made.
+    let choices = use_state(|| 0u32);
+    {
+        let (store, kept) = (props.store.clone(), (*prefs).clone().flatten());
+        use_effect_with(*choices, move |choices| {
+            if let (true, Some(kept)) = (*choices > 0, kept) {
+                let json = serde_json::to_string(&kept).unwrap_or_default();
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Losing a preference is no harm: nothing is reported.
+                    let _ = store.0.put_setting(storage::PREFS_KEY, &json).await;
+                });
+            }
+        });
+    }
     let Some(kept) = (*prefs).clone() else {
         return html! { <p class="loading">{ "Đang đọc… / Reading…" }</p> };
     };
@@ -295,12 +310,13 @@ fn workspace(props: &WorkspaceProps) -> Html {
         .or_else(|| kept.as_ref().and_then(|kept| kept.survey_id.clone()))
         .filter(|id| survey_defs::by_id(id).is_some())
         .unwrap_or_else(|| settings.survey_id.clone());
-    // The one owner of what staff chose: kept here, stored for the next visit, handed down.
+    // The one owner of what staff chose: kept here, stored for the next visit (in the effect
+    // below), handed down.
     let on_prefs = {
-        let (prefs, store) = (prefs.clone(), props.store.clone());
+        let (prefs, choices) = (prefs.clone(), choices.clone());
         Callback::from(move |next: StaffPrefs| {
-            workspace::keep_prefs(&store, &next);
             prefs.set(Some(Some(next)));
+            choices.set(*choices + 1);
         })
     };
     let choose_survey = {

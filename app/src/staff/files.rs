@@ -17,16 +17,7 @@ use survey::{digest::sha256_hex, records::record::ResponseRecord};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::platform::storage::SharedStore;
-
-/// Settings keys of what the staff area keeps besides the kiosk's settings.
-pub const CERTIFICATE_PREFIX: &str = "certificate:";
-pub const DOSSIERS_PREFIX: &str = "dossiers:";
-pub const TALLY_PREFIX: &str = "tally:";
-
-/// Keys a backup never carries: the PIN (a short PIN's hash is easy to break offline), its lock
-/// and the device's own id.
-const NOT_BACKED_UP: [&str; 3] = [crate::staff::pin::PIN_KEY, crate::staff::pin::LOCK_KEY, "device_id"];
+use crate::platform::storage::{NOT_BACKED_UP, SharedStore, TALLY_PREFIX};
 
 /// What became of one file.
 #[derive(Clone, Debug, PartialEq)]

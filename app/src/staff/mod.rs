@@ -4,7 +4,17 @@
 //! by pure functions (`figures`) tested natively.
 
 pub mod area;
+pub mod backup;
+pub mod certification;
+pub mod denominators;
+pub mod exports;
+pub mod figures;
 pub mod files;
+pub mod imports;
 pub mod phone;
 pub mod pin;
+pub mod prefs;
+pub mod publish;
+pub mod results;
+pub mod view_controls;
 pub mod workspace;

@@ -11,9 +11,6 @@ pub const LOCK_MS: i64 = 60_000;
 /// PBKDF2 rounds: about a third of a second on a cheap tablet, far longer for anyone guessing
 /// a stolen hash.
 pub const ITERATIONS: u32 = 100_000;
-/// The keys of the PIN's hash and of the lock in the settings store.
-pub const PIN_KEY: &str = "staff_pin";
-pub const LOCK_KEY: &str = "staff_pin_lock";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,216 @@
+//! The Results section: a period's counts, the overall rating as a chart, the indices, the
+//! groups, each question's options, and the responses to look at (flagged or unfinished).
+//! Pure views of the figures (`crate::staff::figures`).
+
+use survey::definition::catalog::Catalog;
+use survey::definition::model::Survey;
+use survey::records::record::ResponseRecord;
+use survey::reports::chart::bar_chart;
+use survey::reports::publish::overall_bars;
+use survey::results::index::{DEFAULT_MIN_N, IndexRow, Scope, indices};
+use survey::results::tally::{GroupBy, GroupCounts, Tally};
+use survey::text::Lang;
+use yew::prelude::*;
+
+use crate::platform::storage::StorageReport;
+use crate::staff::figures::{
+    Data, Figures, View, answers_in_words, caption, hundredths, option_english, percent_text, questions,
+};
+
+pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html {
+    let layout = Tally::layout_of(survey);
+    let totals = &figures.totals;
+    let dossiers: Option<u64> = data.dossiers.get(&view.period.code()).map(|map| map.values().sum());
+    let bars = overall_bars(survey, totals, Lang::Vi);
+    let grouped = view.by != GroupBy::default();
+    html! {
+        <section class="results" aria-label="Kết quả / Results">
+            <h2>{ format!("{} / {}", view.period.label(Lang::Vi), view.period.label(Lang::En)) }</h2>
+            { summary(totals, figures.skipped, dossiers) }
+            if !bars.is_empty() {
+                <figure class="chart-box">
+                    <figcaption>{ "Mức độ hài lòng chung / Overall rating" }</figcaption>
+                    { Html::from_html_unchecked(bar_chart("Mức độ hài lòng chung / Overall rating", &bars, totals.responses).into()) }
+                </figure>
+            }
+            { index_table(&figures.rows) }
+            if grouped {
+                { groups_table(survey, &figures.tally, view.by) }
+            }
+            { for questions(&layout).into_iter().map(|(question_id, slots)| {
+                let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
+                html! {
+                <table class="tally" data-question={question_id.clone()}>
+                    <caption>
+                        { caption(survey, &question_id) }
+                        <span class="answered">{ format!(" · {} người trả lời / answered", counts.answered) }</span>
+                    </caption>
+                    <thead><tr>
+                        <th scope="col">{ "Câu trả lời / Answer" }</th>
+                        <th scope="col" class="num">{ "Số lượt / Count" }</th>
+                        <th scope="col" class="num">{ "Tỷ lệ / Share" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for slots.iter().map(|slot| {
+                            let count = counts.options.get(&slot.code).copied().unwrap_or(0);
+                            let english = option_english(survey, &question_id, &slot.code);
+                            html! {
+                            <tr data-code={slot.code.clone()}>
+                                <th scope="row">{ &slot.label }<span class="en" lang="en">{ english }</span></th>
+                                <td class="num count">{ count }</td>
+                                <td class="num">{ percent_text(count, counts.answered) }</td>
+                            </tr>
+                        }}) }
+                    </tbody>
+                </table>
+            }}) }
+            { flagged_list(survey, &figures.records) }
+            if !data.unreadable.is_empty() || !data.damaged.is_empty() {
+                <section class="warning" role="alert">
+                    <h2>{ format!("{} bản ghi không đọc được / unreadable records", data.unreadable.len() + data.damaged.len()) }</h2>
+                    <p>{ "Các bản ghi này được giữ nguyên trên thiết bị và có trong tệp sao lưu. / They are kept on the device as they are, and go into backups." }</p>
+                    <ul>{ for data.unreadable.iter().chain(data.damaged.iter()).map(|reason| html! { <li>{ reason }</li> }) }</ul>
+                </section>
+            }
+        </section>
+    }
+}
+
+fn summary(totals: &GroupCounts, skipped: u64, dossiers: Option<u64>) -> Html {
+    html! {
+        <dl class="summary">
+            <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ totals.responses }</dd></div>
+            <div><dt>{ "Nghi lạm dụng / Flagged as misuse" }</dt><dd class="misuse">{ totals.misuse }</dd></div>
+            <div><dt>{ "Chưa hoàn thành / Left unfinished" }</dt><dd class="partial">{ totals.partial }</dd></div>
+            if let Some(dossiers) = dossiers.filter(|dossiers| *dossiers > 0) {
+                <div><dt>{ format!("Tỷ lệ phản hồi ({dossiers} hồ sơ) / Response rate") }</dt>
+                    <dd class="response-rate">{ percent_text(totals.responses, dossiers) }</dd></div>
+            }
+            if skipped > 0 {
+                <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ skipped }</dd></div>
+            }
+        </dl>
+    }
+}
+
+fn index_table(rows: &[IndexRow]) -> Html {
+    if rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        <table class="tally index">
+            <caption>{ "Chỉ số / Indices" }</caption>
+            <thead><tr>
+                <th scope="col">{ "Tiêu chí / Criterion" }</th>
+                <th scope="col" class="num">{ "n" }</th>
+                <th scope="col" class="num">{ "Kết quả / Result" }</th>
+            </tr></thead>
+            <tbody>
+                { for rows.iter().map(|row| {
+                    let result = match (row.score, &row.class) {
+                        (Some(score), class) => format!("{},{}{}", score / 10, score % 10, class.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()),
+                        (None, _) => match (row.index_percent, row.ci) {
+                            (Some(index), Some((low, high))) => format!("{} ({}–{})", hundredths(Some(index)), hundredths(Some(low)), hundredths(Some(high))),
+                            (index, _) => hundredths(index),
+                        },
+                    };
+                    html! {
+                        <tr class={classes!(row.suppressed.then_some("suppressed"), matches!(row.scope, Scope::Element | Scope::Overall | Scope::Classification).then_some("strong"))}
+                            data-scope={row.scope.name()} data-id={row.scope_id.clone()}>
+                            <th scope="row">{ &row.label }
+                                if row.suppressed { <span class="en">{ format!("dưới {DEFAULT_MIN_N} phiếu: không công bố / under {DEFAULT_MIN_N}: not published") }</span> }
+                            </th>
+                            <td class="num">{ row.n }</td>
+                            <td class="num index-value">{ result }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// One row per group of the view: its responses, and the overall rating's % satisfied.
+fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
+    let catalog = Catalog::new([survey.clone()]);
+    let rows = indices(tally, &catalog, DEFAULT_MIN_N).unwrap_or_default();
+    let overall = survey.scoring().overall.clone().unwrap_or_default();
+    html! {
+        <table class="tally groups">
+            <caption>{ "Theo nhóm / By group" }</caption>
+            <thead><tr>
+                <th scope="col">{ "Nhóm / Group" }</th>
+                <th scope="col" class="num">{ "Phiếu / n" }</th>
+                <th scope="col" class="num">{ "Hài lòng / Satisfied" }</th>
+            </tr></thead>
+            <tbody>
+                { for tally.groups.iter().map(|(key, counts)| {
+                    // Only what the view groups by: the rest is empty in every key.
+                    let name = [(by.unit, &key.unit), (by.counter, &key.counter), (by.staff, &key.staff), (by.field, &key.field)]
+                        .into_iter()
+                        .filter(|(grouped, _)| *grouped)
+                        .map(|(_, part)| if part.is_empty() { "(không ghi)" } else { part.as_str() })
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    let row = rows.iter().find(|row| row.key == *key && row.scope_id == overall);
+                    html! {
+                        <tr class={classes!(row.is_some_and(|row| row.suppressed).then_some("suppressed"))}>
+                            <th scope="row">{ name }</th>
+                            <td class="num">{ counts.responses }</td>
+                            <td class="num">{ hundredths(row.and_then(|row| row.index_percent)) }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// The period's misuse-flagged and unfinished responses, for staff to look at, with what each
+/// answered (an unfinished response counts for the questions it answered).
+fn flagged_list(survey: &Survey, records: &[ResponseRecord]) -> Html {
+    let flagged: Vec<&ResponseRecord> =
+        records.iter().filter(|record| record.misuse.is_some() || record.partial).collect();
+    if flagged.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="flagged">
+            <summary>{ format!("{} phiếu nghi lạm dụng hoặc chưa hoàn thành / flagged or unfinished", flagged.len()) }</summary>
+            <ul>
+                { for flagged.iter().map(|record| html! {
+                    <li>
+                        { format!("{} · {} · ", record.submitted_at, record.counter.as_deref().unwrap_or("–")) }
+                        { match (&record.misuse, record.partial) {
+                            (Some(reason), false) => format!("nghi lạm dụng / misuse: {reason}"),
+                            (Some(reason), true) => format!("nghi lạm dụng / misuse: {reason}; chưa hoàn thành / unfinished"),
+                            (None, _) => "chưa hoàn thành / unfinished".into(),
+                        } }
+                        <br /><span class="answers">{ answers_in_words(survey, record) }</span>
+                    </li>
+                }) }
+            </ul>
+        </details>
+    }
+}
+
+/// What the browser said about keeping this device's data.
+pub fn storage_line(report: &Option<Result<StorageReport, String>>) -> Html {
+    let megabytes = |bytes: Option<f64>| bytes.map_or("?".to_string(), |bytes| format!("{:.1} MB", bytes / 1e6));
+    match report {
+        None => html! {},
+        Some(Err(reason)) => {
+            html! { <p class="storage warning" role="status">{ format!("Không rõ dung lượng lưu trữ / Storage unknown: {reason}") }</p> }
+        }
+        Some(Ok(report)) => html! {
+            <p class={classes!("storage", (!report.persisted).then_some("warning"))} role="status">
+                { format!("Đã dùng {} trên {} cho phép. / {} used of {} allowed. ", megabytes(report.usage_bytes), megabytes(report.quota_bytes), megabytes(report.usage_bytes), megabytes(report.quota_bytes)) }
+                { if report.persisted {
+                    "Trình duyệt cam kết giữ dữ liệu. / The browser keeps this data even when space runs short."
+                } else {
+                    "Trình duyệt CHƯA cam kết giữ dữ liệu: hãy cài ứng dụng lên màn hình chính và xuất dữ liệu thường xuyên. / The browser may clear this data when space runs short: install the app to the home screen and export often."
+                } }
+            </p>
+        },
+    }
+}
