@@ -26,7 +26,7 @@ use axum::routing::{get, post};
 use base64::Engine;
 use tower_http::services::ServeDir;
 
-pub use api::Collector;
+use api::Collector;
 
 /// What the server serves.
 #[derive(Clone)]

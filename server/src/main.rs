@@ -213,7 +213,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
-    let collector = server::Collector {
+    let collector = server::api::Collector {
         store: std::sync::Arc::new(store),
         catalog: std::sync::Arc::new(cli::tally::catalog(&defs)?),
         limiter: server::limits::Limiter::new(server::limits::Limits::default()),

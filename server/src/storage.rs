@@ -142,7 +142,7 @@ pub enum Admission {
 }
 
 /// Where a stored token stands.
-pub use survey::records::sync::TokenStatus;
+use survey::records::sync::TokenStatus;
 
 /// A single-use token to issue.
 pub struct NewToken<'a> {

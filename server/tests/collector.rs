@@ -52,7 +52,7 @@ fn server_with(limits: Limits, require_phone_token: bool) -> Server {
     let store = Store::open(&dir.path().join("hailong.db")).unwrap();
     let hash = server::auth::hash_password(STAFF.1).unwrap();
     store.add_user(STAFF.0, &hash, "2026-11-23T08:00:00+07:00").unwrap();
-    let collector = Arc::new(server::Collector::with_shipped_surveys(store, limits, require_phone_token));
+    let collector = Arc::new(server::api::Collector::with_shipped_surveys(store, limits, require_phone_token));
     let store = collector.store.clone();
     let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });
     Server { dir, app, store }

@@ -48,7 +48,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 async fn get(dist: &tempfile::TempDir, path: &str, accept_gzip: bool) -> Served {
     let store = server::storage::Store::open(&dist.path().join("hailong.db")).unwrap();
-    let collector = server::Collector::with_shipped_surveys(store, Default::default(), false);
+    let collector = server::api::Collector::with_shipped_surveys(store, Default::default(), false);
     let app = server::app(&server::ServeConfig {
         dist: dist.path().to_owned(),
         collector: std::sync::Arc::new(collector),

@@ -150,3 +150,194 @@ fn no_form_reads_the_page_back_by_id() {
         .collect();
     assert!(offenders.is_empty(), "read form values from state, not the page: {offenders:?}");
 }
+
+/// The layers of a crate, lowest first: a file may import from its own layer and the ones
+/// before it, never from a later one, and never from a sibling named in the same layer
+/// (`filling` and `results` see nothing of each other). `lib.rs` ties them together.
+const SURVEY_LAYERS: &[&[&str]] = &[
+    &["text", "digest"],
+    &["vn_time"],
+    &["csv"],
+    &["definition"],
+    &["records"],
+    &["filling", "results"],
+    &["reports"],
+];
+const APP_LAYERS: &[&[&str]] = &[&["platform"], &["ui"], &["kiosk"], &["settings"], &["staff"]];
+
+/// The room a file is in: its folder under `src`, or its own name for a file at the top.
+fn room_of(src: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap();
+    let first = relative.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+    first.trim_end_matches(".rs").to_owned()
+}
+
+/// The rooms a file names through `crate::` (paths and `use crate::{…}` groups alike).
+fn rooms_named(text: &str) -> Vec<(usize, String)> {
+    let mut named = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or_default();
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // `crate::{a::x, b::{y, z}}`: the first segment of each item at depth one.
+                let mut depth = 0;
+                let mut item = String::new();
+                for ch in group.chars() {
+                    match ch {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            named.push((index + 1, item.trim().split("::").next().unwrap_or_default().to_owned()));
+                            item.clear();
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        item.push(ch);
+                    }
+                }
+                if !item.trim().is_empty() {
+                    named.push((index + 1, item.trim().split("::").next().unwrap_or_default().to_owned()));
+                }
+            } else {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                named.push((index + 1, name));
+            }
+        }
+    }
+    named
+}
+
+fn check_layers(krate: &str, layers: &[&[&str]]) {
+    let src = root().join(krate).join("src");
+    let layer_of = |room: &str| layers.iter().position(|layer| layer.contains(&room));
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut wrong = Vec::new();
+    for file in &files {
+        let room = room_of(&src, file);
+        if room == "lib" || room == "bin" {
+            continue;
+        }
+        let own = layer_of(&room).unwrap_or_else(|| panic!("{krate}/src/{room} is in no layer: add it to the list"));
+        let text = fs::read_to_string(file).unwrap();
+        assert!(!text.contains("super::super"), "{}: reaches out of its room with super::super", file.display());
+        for (line, named) in rooms_named(&text) {
+            if named == room || named.is_empty() {
+                continue;
+            }
+            // Items of the crate root (`crate::SharedStore`) would hide a room's dependency.
+            let Some(theirs) = layer_of(&named) else {
+                wrong.push(format!(
+                    "{}:{line}: crate::{named} is not a room",
+                    file.strip_prefix(root()).unwrap().display()
+                ));
+                continue;
+            };
+            if theirs >= own {
+                wrong.push(format!(
+                    "{}:{line}: {room} may not import {named}",
+                    file.strip_prefix(root()).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "imports against the layers (ARCHITECTURE.md):\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn each_room_of_the_core_imports_only_from_rooms_below_it() {
+    check_layers("survey", SURVEY_LAYERS);
+}
+
+#[test]
+fn each_room_of_the_app_imports_only_from_rooms_below_it() {
+    check_layers("app", APP_LAYERS);
+}
+
+#[test]
+fn the_layer_checker_reads_grouped_imports() {
+    let named =
+        rooms_named("use crate::{platform::clock, ui::text::{both, other}};\nlet x = crate::staff::y; // crate::kiosk");
+    let rooms: Vec<&str> = named.iter().map(|(_, room)| room.as_str()).collect();
+    assert_eq!(rooms, ["platform", "ui", "staff"]);
+}
+
+/// The code of a file without its test module: `#[cfg(test)] mod tests` comes last.
+fn without_tests(text: &str) -> &str {
+    text.find("#[cfg(test)]\nmod ").map_or(text, |at| &text[..at])
+}
+
+#[test]
+fn no_file_of_the_core_or_the_app_is_over_600_lines_tests_aside() {
+    let mut files = Vec::new();
+    rust_files(&root().join("survey/src"), &mut files);
+    rust_files(&root().join("app/src"), &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|path| {
+            let lines = without_tests(&fs::read_to_string(path).unwrap()).lines().count();
+            (lines > 600).then(|| format!("{}: {lines}", path.strip_prefix(root()).unwrap().display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "files over 600 lines: {long:?}");
+}
+
+#[test]
+fn nothing_is_re_exported() {
+    let mut files = Vec::new();
+    for krate in ["survey", "survey-defs", "app", "server"] {
+        rust_files(&root().join(krate).join("src"), &mut files);
+    }
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            fs::read_to_string(path).unwrap().lines().any(|line| {
+                let line = line.trim_start();
+                line.starts_with("pub use ") || line.starts_with("pub(crate) use ")
+            })
+        })
+        .map(|path| path.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "every item has one path; re-exports in {offenders:?}");
+}
+
+/// The absences of ARCHITECTURE.md: each of these touches the world in one module only.
+#[test]
+fn one_module_touches_each_part_of_the_world() {
+    let rules: [(&str, &[&str], &[&str]); 5] = [
+        ("app/src", &["Idb", "indexed_db"], &["app/src/platform/storage.rs"]),
+        ("app/src", &["fetch_with_str", "fetch_with_request", ".fetch("], &["app/src/platform/sync.rs"]),
+        ("app/src", &["Date::now", "js_sys::Date", "performance()"], &["app/src/platform/clock.rs"]),
+        ("server/src", &["rusqlite", "SELECT ", "INSERT ", "VACUUM"], &["server/src/storage.rs"]),
+        ("survey/src", &["<svg", "<div", "<table", "<html", "<!doctype"], &["survey/src/reports/"]),
+    ];
+    for (dir, needles, allowed) in rules {
+        let mut files = Vec::new();
+        rust_files(&root().join(dir), &mut files);
+        for file in files {
+            let name = file.strip_prefix(root()).unwrap().display().to_string();
+            if allowed.iter().any(|allowed| name.starts_with(allowed)) {
+                continue;
+            }
+            let text = fs::read_to_string(&file).unwrap();
+            for needle in needles {
+                assert!(!text.contains(needle), "{name} uses `{needle}`: only {allowed:?} may");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_code_map_names_every_room() {
+    let map = fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    for (krate, layers) in [("survey", SURVEY_LAYERS), ("app", APP_LAYERS)] {
+        for room in layers.iter().flat_map(|layer| layer.iter()) {
+            assert!(map.contains(&format!("`{krate}/src/{room}")), "ARCHITECTURE.md does not name {krate}/src/{room}");
+        }
+    }
+}

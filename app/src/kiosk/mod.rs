@@ -24,6 +24,7 @@ use yew::prelude::*;
 
 use crate::platform::storage::Outgoing;
 use crate::platform::storage::SharedStore;
+use crate::platform::sync::{Sender, SyncConfig};
 use crate::{platform::clock, platform::service_worker};
 
 use self::config::KioskConfig;
@@ -59,6 +60,8 @@ pub fn kiosk(props: &KioskProps) -> Html {
         });
     }
     use_effect_with((), |_| keep_screen_on());
+    // This tab's outbox sender, while the kiosk or phone page sends to a server.
+    let sender = use_mut_ref(|| None::<Sender>);
     {
         // Where this device sends to a server: follow the outbox, and ask once whether a
         // phone's QR code has rated already, so the citizen is told before answering.
@@ -66,13 +69,13 @@ pub fn kiosk(props: &KioskProps) -> Html {
         let token = props.config.phone_token.clone();
         let store = props.store.clone();
         let device_token = props.config.device_token.clone();
+        let sender = sender.clone();
         use_effect_with(props.config.sync(), move |sync| {
             if *sync {
-                crate::platform::sync::start(store.0.clone(), crate::platform::sync::SyncConfig { device_token });
                 let synced = dispatcher.clone();
-                crate::platform::sync::subscribe(Callback::from(move |status| {
-                    synced.dispatch(KioskAction::Synced(status))
-                }));
+                let on_status = Callback::from(move |status| synced.dispatch(KioskAction::Synced(status)));
+                let config = SyncConfig { device_token };
+                *sender.borrow_mut() = Some(Sender::start(store.0.clone(), config, on_status));
             }
             if let Some(token) = token {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -82,6 +85,11 @@ pub fn kiosk(props: &KioskProps) -> Html {
                         dispatcher.dispatch(KioskAction::TokenUsed);
                     }
                 });
+            }
+            move || {
+                if let Some(sender) = sender.borrow_mut().take() {
+                    sender.stop();
+                }
             }
         });
     }
@@ -99,6 +107,7 @@ pub fn kiosk(props: &KioskProps) -> Html {
         let dispatcher = state.dispatcher();
         let store = props.store.clone();
         let (sync, token) = (props.config.sync(), props.config.phone_token.clone());
+        let sender = sender.clone();
         use_effect_with(state.screen.clone(), move |screen| {
             if let Screen::Saving { record } = screen {
                 let record = record.clone();
@@ -107,7 +116,9 @@ pub fn kiosk(props: &KioskProps) -> Html {
                     match store.0.add_response(&record, outbox).await {
                         Ok(()) => {
                             clock::measure_since(COMMIT_MEASURE, TAP_MARK);
-                            crate::platform::sync::wake();
+                            if let Some(sender) = &*sender.borrow() {
+                                sender.wake();
+                            }
                             dispatcher.dispatch(KioskAction::Saved { response_id: record.response_id.clone() })
                         }
                         Err(err) => dispatcher.dispatch(KioskAction::Failed { reason: err.to_string() }),

@@ -49,43 +49,49 @@ pub struct SyncConfig {
     pub device_token: Option<String>,
 }
 
-thread_local! {
-    static STARTED: Cell<bool> = const { Cell::new(false) };
-    static WOKEN: Cell<bool> = const { Cell::new(false) };
-    static LISTENERS: RefCell<Vec<Callback<SyncStatus>>> = const { RefCell::new(Vec::new()) };
-    static LAST: RefCell<SyncStatus> = RefCell::new(SyncStatus::default());
+/// This tab's outbox sender, owned by the component that shows its status: made by
+/// [`Sender::start`], told of new responses by [`Sender::wake`], and stopped (its `online`
+/// listener removed, its loop ended after the round in progress) by [`Sender::stop`].
+#[derive(Clone)]
+pub struct Sender(Rc<SenderInner>);
+
+struct SenderInner {
+    woken: Cell<bool>,
+    stopped: Cell<bool>,
+    on_status: Callback<SyncStatus>,
+    online: RefCell<Option<Closure<dyn Fn()>>>,
 }
 
-/// Starts this tab's sender, once.
-pub fn start(store: Rc<Store>, config: SyncConfig) {
-    if STARTED.with(|started| started.replace(true)) {
-        return;
+impl Sender {
+    /// Starts sending the outbox; `on_status` hears the status after every round.
+    pub fn start(store: Rc<Store>, config: SyncConfig, on_status: Callback<SyncStatus>) -> Sender {
+        let sender = Sender(Rc::new(SenderInner {
+            woken: Cell::new(false),
+            stopped: Cell::new(false),
+            on_status,
+            online: RefCell::new(None),
+        }));
+        if let Some(window) = web_sys::window() {
+            let woken = sender.clone();
+            let online = Closure::<dyn Fn()>::new(move || woken.wake());
+            let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+            *sender.0.online.borrow_mut() = Some(online);
+        }
+        wasm_bindgen_futures::spawn_local(run(store, config, sender.clone()));
+        sender
     }
-    if let Some(window) = web_sys::window() {
-        let online = Closure::<dyn Fn()>::new(wake);
-        let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-        // The listener lives as long as the page.
-        online.forget();
+
+    /// Cuts the sender's wait short: a response was just stored, or the network came back.
+    pub fn wake(&self) {
+        self.0.woken.set(true);
     }
-    wasm_bindgen_futures::spawn_local(run(store, config));
-}
 
-/// Cuts the sender's wait short: a response was just stored, or the network came back.
-pub fn wake() {
-    WOKEN.with(|woken| woken.set(true));
-}
-
-/// Calls `listener` with the status now and after every round.
-pub fn subscribe(listener: Callback<SyncStatus>) {
-    listener.emit(LAST.with(|last| last.borrow().clone()));
-    LISTENERS.with(|listeners| listeners.borrow_mut().push(listener));
-}
-
-fn publish(status: SyncStatus) {
-    LAST.with(|last| *last.borrow_mut() = status.clone());
-    let listeners = LISTENERS.with(|listeners| listeners.borrow().clone());
-    for listener in listeners {
-        listener.emit(status.clone());
+    pub fn stop(&self) {
+        self.0.stopped.set(true);
+        self.wake();
+        if let (Some(window), Some(online)) = (web_sys::window(), self.0.online.borrow_mut().take()) {
+            let _ = window.remove_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+        }
     }
 }
 
@@ -96,13 +102,13 @@ pub fn backoff_ms(failures: u32, random: f64) -> f64 {
     full * (0.5 + random.clamp(0.0, 1.0) / 2.0)
 }
 
-async fn run(store: Rc<Store>, config: SyncConfig) {
+async fn run(store: Rc<Store>, config: SyncConfig, sender: Sender) {
     let mut failures = 0u32;
     let mut last_kept = None::<(Option<u16>, String)>;
-    loop {
+    while !sender.0.stopped.get() {
         let round = with_lock(|| send_all(&store, &config)).await;
         let status = status_of(&store, round.is_err()).await;
-        publish(status);
+        sender.0.on_status.emit(status);
         // The staff area is another page: what the server last said is kept in the store for
         // it, written only when it changes, not every round.
         let said = match &round {
@@ -125,7 +131,7 @@ async fn run(store: Rc<Store>, config: SyncConfig) {
                 backoff_ms(failures, js_sys::Math::random()).max(failure.retry_after_ms.unwrap_or(0.0))
             }
         };
-        sleep_unless_woken(wait).await;
+        sleep_unless_woken(&sender, wait).await;
     }
 }
 
@@ -135,11 +141,11 @@ async fn status_of(store: &Store, failed: bool) -> SyncStatus {
     SyncStatus { waiting: outbox.len() - refused, refused, sent: store.sent_count().await.unwrap_or(0), failed }
 }
 
-/// Waits `ms`, or less if [`wake`] is called meanwhile.
-async fn sleep_unless_woken(ms: f64) {
+/// Waits `ms`, or less if the sender is woken meanwhile.
+async fn sleep_unless_woken(sender: &Sender, ms: f64) {
     let started = clock::now_millis() as f64;
     while (clock::now_millis() as f64) - started < ms {
-        if WOKEN.with(|woken| woken.replace(false)) {
+        if sender.0.woken.replace(false) {
             return;
         }
         gloo_timers::future::TimeoutFuture::new(250).await;

@@ -16,5 +16,6 @@ pub mod pin;
 pub mod prefs;
 pub mod publish;
 pub mod results;
+pub mod settings_form;
 pub mod view_controls;
 pub mod workspace;

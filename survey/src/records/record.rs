@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::definition::answer::{Answer, Choices};
+use crate::definition::answer::Answer;
 use crate::definition::model::Survey;
 use crate::vn_time;
 
@@ -300,6 +300,7 @@ impl std::error::Error for RecordError {}
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::definition::answer::Choices;
 
     #[test]
     fn codes_are_plain_ascii_of_1_to_64() {
