@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::platform::dom::field_value;
-use crate::staff::workspace::{CONFIRM_WORD, Part, SectionProps, WorkspaceAction, now_stamp};
+use crate::staff::state::{CONFIRM_WORD, Part, SectionProps, WorkspaceAction, now_stamp};
 use crate::ui::notice::notice_html;
 
 #[function_component(BackupAndClear)]

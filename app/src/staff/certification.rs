@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::platform::dom::field_ticked;
 use crate::staff::figures::{DataHandle, certificate_key, counted_in_words};
-use crate::staff::workspace::{Part, SectionProps, WorkspaceAction, now_stamp, today};
+use crate::staff::state::{Part, SectionProps, WorkspaceAction, now_stamp, today};
 use crate::ui::notice::notice_html;
 
 #[function_component(Certification)]

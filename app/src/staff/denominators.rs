@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::platform::dom::field_value;
 use crate::staff::files;
-use crate::staff::workspace::{Part, SectionProps, WorkspaceAction};
+use crate::staff::state::{Part, SectionProps, WorkspaceAction};
 use crate::ui::notice::notice_html;
 
 #[function_component(Denominators)]

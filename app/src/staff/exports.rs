@@ -12,7 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::platform::dom::field_ticked;
-use crate::staff::workspace::{Part, Workspace, WorkspaceAction};
+use crate::staff::state::{Part, Workspace, WorkspaceAction};
 use crate::ui::notice::notice_html;
 
 #[derive(Properties, PartialEq)]

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::staff::figures::conflict_summary;
 use crate::staff::files::{self, FileReport};
-use crate::staff::workspace::{SectionProps, WorkspaceAction};
+use crate::staff::state::{SectionProps, WorkspaceAction};
 
 #[function_component(Imports)]
 pub fn imports(props: &SectionProps) -> Html {

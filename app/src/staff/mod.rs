@@ -17,5 +17,6 @@ pub mod prefs;
 pub mod publish;
 pub mod results;
 pub mod settings_form;
+pub mod state;
 pub mod view_controls;
 pub mod workspace;

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::platform::dom::field_value;
 use crate::settings::KioskSettings;
 use crate::staff::figures::certificate_key;
-use crate::staff::workspace::{Part, Workspace, WorkspaceAction, now_stamp};
+use crate::staff::state::{Part, Workspace, WorkspaceAction, now_stamp};
 use crate::ui::notice::notice_html;
 
 #[derive(Properties, PartialEq)]
