@@ -153,23 +153,31 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
         });
     }
 
+    // A PIN submitted; the effect checks or stores it, and forgets it at once.
+    let submitted = use_state(|| None::<(Gate, String, String)>);
+    {
+        let (gate, store, handle) = (gate.clone(), props.store.clone(), submitted.clone());
+        use_effect_with((*submitted).clone(), move |submitted| {
+            if let Some((current, first, second)) = submitted.clone() {
+                handle.set(None);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let next = match current {
+                        Gate::Choose { .. } => choose(&store, first, second).await,
+                        Gate::Enter { .. } => enter(&store, first).await,
+                        other => other,
+                    };
+                    gate.set(next);
+                });
+            }
+        });
+    }
     let on_submit = {
-        let (gate, store, pins) = (gate.clone(), props.store.clone(), pins.clone());
+        let (gate, pins, submitted) = (gate.clone(), pins.clone(), submitted.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (gate, store) = (gate.clone(), store.clone());
-            let current = (*gate).clone();
-            let (first, second) = ((*pins).0.clone(), (*pins).1.clone());
+            submitted.set(Some(((*gate).clone(), pins.0.clone(), pins.1.clone())));
             pins.set((String::new(), String::new()));
             gate.set(Gate::Loading);
-            wasm_bindgen_futures::spawn_local(async move {
-                let next = match current {
-                    Gate::Choose { .. } => choose(&store, first, second).await,
-                    Gate::Enter { .. } => enter(&store, first).await,
-                    other => other,
-                };
-                gate.set(next);
-            });
         })
     };
 

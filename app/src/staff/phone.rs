@@ -84,6 +84,19 @@ fn this_origin() -> String {
     web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
 }
 
+/// One request for single-use codes, numbered so that asking again asks again.
+#[derive(Clone, PartialEq)]
+struct Issue {
+    number: u32,
+    base: String,
+    unit: String,
+    counter: String,
+    user: String,
+    password: String,
+    dossier: Option<String>,
+    count: usize,
+}
+
 #[function_component(PhoneCodes)]
 pub fn phone_codes(props: &PhoneCodesProps) -> Html {
     let cards = use_state(Vec::<Card>::new);
@@ -161,23 +174,16 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
         })
     };
 
-    // Single-use codes, issued by the server for a staff account.
-    let issue = {
-        let (cards, notice, form) = (cards.clone(), notice.clone(), form.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let trimmed = |text: &str| text.trim().to_owned();
-            let (base, unit, counter) = (trimmed(&form.base), trimmed(&form.unit), trimmed(&form.token_counter));
-            let (user, password, dossier) = (trimmed(&form.user), form.password.clone(), trimmed(&form.dossier));
-            let count: usize = form.token_count.trim().parse().unwrap_or(0);
-            if !is_code(&unit) || !is_code(&counter) {
-                return notice.set(Some(Notice::Problem(
-                    "Nhập mã đơn vị và mã quầy hợp lệ / Enter valid unit and counter codes".into(),
-                )));
-            }
-            let (cards, notice) = (cards.clone(), notice.clone());
+    // Single-use codes, issued by the server for a staff account: the form asks, and the
+    // effect below carries the request out (one per press of the button).
+    let issuing = use_state(|| None::<Issue>);
+    {
+        let (cards, notice) = (cards.clone(), notice.clone());
+        use_effect_with((*issuing).clone(), move |issuing| {
+            let Some(Issue { base, unit, counter, user, password, dossier, count, .. }) = issuing.clone() else {
+                return;
+            };
             wasm_bindgen_futures::spawn_local(async move {
-                let dossier = Some(dossier).filter(|dossier| !dossier.is_empty());
                 let request = crate::platform::sync::TokenRequest {
                     count: if dossier.is_some() { None } else { Some(count) },
                     unit: unit.clone(),
@@ -209,6 +215,24 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                     Err(problem) => notice.set(Some(Notice::Problem(problem))),
                 }
             });
+        });
+    }
+    let issue = {
+        let (issuing, notice, form) = (issuing.clone(), notice.clone(), form.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let trimmed = |text: &str| text.trim().to_owned();
+            let (base, unit, counter) = (trimmed(&form.base), trimmed(&form.unit), trimmed(&form.token_counter));
+            let (user, password, dossier) = (trimmed(&form.user), form.password.clone(), trimmed(&form.dossier));
+            let count: usize = form.token_count.trim().parse().unwrap_or(0);
+            if !is_code(&unit) || !is_code(&counter) {
+                return notice.set(Some(Notice::Problem(
+                    "Nhập mã đơn vị và mã quầy hợp lệ / Enter valid unit and counter codes".into(),
+                )));
+            }
+            let number = issuing.as_ref().map_or(1, |last| last.number + 1);
+            let dossier = Some(dossier).filter(|dossier| !dossier.is_empty());
+            issuing.set(Some(Issue { number, base, unit, counter, user, password, dossier, count }));
         })
     };
 
