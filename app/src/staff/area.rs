@@ -293,13 +293,18 @@ fn workspace(props: &WorkspaceProps) -> Html {
         });
     }
     let chosen = use_state(|| None::<String>);
-    // How many choices were made this visit: each is stored once made.
-    let choices = use_state(|| 0u32);
     {
-        let (store, kept) = (props.store.clone(), (*prefs).clone().flatten());
-        use_effect_with(*choices, move |choices| {
-            if let (true, Some(kept)) = (*choices > 0, kept) {
-                let json = serde_json::to_string(&kept).unwrap_or_default();
+        // Whatever staff chose is stored for the next visit as soon as it differs from what is
+        // stored (`written` is what the store holds, as far as this page knows).
+        let written = use_mut_ref(|| None::<Option<StaffPrefs>>);
+        let store = props.store.clone();
+        use_effect_with((*prefs).clone(), move |chosen| {
+            let Some(chosen) = chosen.clone() else { return };
+            let first_read = written.borrow().is_none();
+            let changed = written.borrow().as_ref() != Some(&chosen);
+            *written.borrow_mut() = Some(chosen.clone());
+            if let (false, true, Some(next)) = (first_read, changed, chosen) {
+                let json = serde_json::to_string(&next).unwrap_or_default();
                 wasm_bindgen_futures::spawn_local(async move {
                     // Losing a preference is no harm: nothing is reported.
                     let _ = store.0.put_setting(storage::PREFS_KEY, &json).await;
@@ -319,11 +324,8 @@ fn workspace(props: &WorkspaceProps) -> Html {
     // The one owner of what staff chose: kept here, stored for the next visit (in the effect
     // below), handed down.
     let on_prefs = {
-        let (prefs, choices) = (prefs.clone(), choices.clone());
-        Callback::from(move |next: StaffPrefs| {
-            prefs.set(Some(Some(next)));
-            choices.set(*choices + 1);
-        })
+        let prefs = prefs.clone();
+        Callback::from(move |next: StaffPrefs| prefs.set(Some(Some(next))))
     };
     let choose_survey = {
         let (chosen, on_prefs, kept) = (chosen.clone(), on_prefs.clone(), kept.clone());
