@@ -1,5 +1,5 @@
-//! The staff area (its own wasm, never in a citizen's download): the PIN gate and the shell
-//! (`area`), the settings form, and the workspace, one state and one action enum in
+//! The staff area (its own wasm, never in a citizen's download): the PIN gate (`area`), the
+//! sections behind it (`shell`), the settings form, and the workspace, one state and one action enum in
 //! `use_reducer` (`workspace`) with one file per section. The figures it shows are computed
 //! by pure functions (`figures`) tested natively.
 
@@ -17,6 +17,7 @@ pub mod prefs;
 pub mod publish;
 pub mod results;
 pub mod settings_form;
+pub mod shell;
 pub mod state;
 pub mod view_controls;
 pub mod workspace;
