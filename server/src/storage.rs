@@ -228,18 +228,19 @@ impl Store {
     ) -> Result<Received, StoreError> {
         let record = incoming.record;
         let json = record.to_json();
-        let content_sha256 = sha256_hex(json.as_bytes());
-        let stored: Option<String> = transaction
-            .query_row("SELECT content_sha256 FROM responses WHERE response_id = ?1", [&record.response_id], |row| {
-                row.get(0)
-            })
+        let content_sha256 = record.content_sha256();
+        let stored: Option<(String, String)> = transaction
+            .query_row(
+                "SELECT content_sha256, record_json FROM responses WHERE response_id = ?1",
+                [&record.response_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()?;
-        if let Some(stored) = stored {
-            return Ok(if stored == content_sha256 {
-                Received::Replayed { content_sha256 }
-            } else {
-                Received::Conflict
-            });
+        if let Some((stored_sha256, stored_json)) = stored {
+            // The one meaning of "the same response" (the core's), compared on the stored record:
+            // its digest was made by whichever version stored it.
+            let same = ResponseRecord::from_json(&stored_json).is_ok_and(|stored| stored.same_response(&record));
+            return Ok(if same { Received::Replayed { content_sha256: stored_sha256 } } else { Received::Conflict });
         }
         let mut flag = None;
         let token_hash = incoming.token.as_deref().map(|token| self.hash(token));

@@ -158,6 +158,25 @@ async fn first_receipt_is_201_an_identical_replay_200_and_other_content_409_keep
     assert_eq!(records[0].answers["muc-do-hai-long"], survey::definition::answer::Answer::Choice("hai-long".into()));
 }
 
+/// The same response is the same instant, whatever offset its time is written with: a device
+/// that sends `…T02:15:00Z` for a response stored as `…T09:15:00+07:00` gets 200, not 409.
+#[tokio::test]
+async fn a_replay_with_its_time_in_another_offset_is_the_same_response() {
+    let server = server();
+    let response_id = id();
+    let first = server.post(&batch(&[rating(&response_id, "hai-long")])).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let mut in_utc = rating(&response_id, "hai-long");
+    in_utc["submitted_at"] = json!("2026-11-23T02:15:00Z");
+    let replay = server.post(&batch(&[in_utc.clone()])).await;
+    assert_eq!(replay.status, StatusCode::OK, "{}", replay.body);
+    assert_eq!(replay.json()["results"][0]["content_sha256"], first.json()["results"][0]["content_sha256"]);
+    in_utc["submitted_at"] = json!("2026-11-23T02:15:01Z");
+    let later = server.post(&batch(&[in_utc])).await;
+    assert_eq!(later.status, StatusCode::CONFLICT, "another instant is other content: {}", later.body);
+    assert_eq!(server.store.records().unwrap()[0].submitted_at, "2026-11-23T09:15:00+07:00", "the stored one is kept");
+}
+
 #[tokio::test]
 async fn a_batch_keeps_its_valid_records_and_explains_each_invalid_one() {
     let server = server();

@@ -26,6 +26,13 @@ pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, TimeError> {
     OffsetDateTime::parse(text, &Rfc3339).map_err(|_| TimeError::Malformed)
 }
 
+/// A time stamp as the instant it names, written in Vietnam time (`2026-11-23T02:00:00Z` and
+/// `2026-11-23T09:00:00+07:00` both give the latter; a fraction of a second is kept). `None`
+/// for a stamp that is not RFC 3339 or names no representable Vietnam time.
+pub fn canonical_stamp(text: &str) -> Option<String> {
+    parse_rfc3339(text).ok()?.checked_to_offset(VIETNAM_OFFSET)?.format(&Rfc3339).ok()
+}
+
 /// The calendar day in Vietnam on which an instant falls, whatever offset it was written with.
 /// At the very end of the years `time` represents (a forged `9999-12-31T23:00:00+00:00`) there
 /// is no Vietnam day; the day as written is given rather than a panic, and the record check
@@ -85,6 +92,18 @@ impl std::error::Error for TimeError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_instant_has_one_canonical_stamp() {
+        let vn = Some("2026-11-23T09:00:00+07:00".to_owned());
+        assert_eq!(canonical_stamp("2026-11-23T02:00:00Z"), vn);
+        assert_eq!(canonical_stamp("2026-11-23T02:00:00+00:00"), vn);
+        assert_eq!(canonical_stamp("2026-11-23T09:00:00+07:00"), vn);
+        assert_eq!(canonical_stamp("2026-11-22T21:00:00-05:00"), vn);
+        assert_eq!(canonical_stamp("2026-11-23T02:00:00.250Z").as_deref(), Some("2026-11-23T09:00:00.25+07:00"));
+        assert_eq!(canonical_stamp("9999-12-31T23:00:00+00:00"), None);
+        assert_eq!(canonical_stamp("soon"), None);
+    }
 
     #[test]
     fn stamps_read_as_reports_write_them() {

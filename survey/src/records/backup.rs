@@ -72,7 +72,7 @@ pub fn plan_join(stored: &BTreeMap<String, ResponseRecord>, incoming: Vec<Respon
                 seen.insert(record.response_id.clone(), plan.new.len());
                 plan.new.push(record);
             }
-            Some(earlier) if *earlier == record => plan.duplicates += 1,
+            Some(earlier) if earlier.same_response(&record) => plan.duplicates += 1,
             Some(earlier) => plan.conflicts.push((earlier.clone(), record)),
         }
     }
@@ -92,6 +92,20 @@ mod tests {
         .unwrap();
         record.answers.insert("q".into(), Answer::Choice(code.into()));
         record
+    }
+
+    #[test]
+    fn a_copy_with_its_time_in_another_offset_is_skipped_as_the_same_response() {
+        let stored: BTreeMap<String, ResponseRecord> = [("a".to_string(), record("a", "x"))].into();
+        let mut in_utc = record("a", "x");
+        in_utc.submitted_at = "2026-11-23T02:00:00Z".into();
+        let plan = plan_join(&stored, vec![in_utc.clone()]);
+        assert_eq!((plan.new.len(), plan.duplicates, plan.conflicts.len()), (0, 1, 0));
+        assert_eq!(
+            crate::records::raw::content_hash(&in_utc),
+            crate::records::raw::content_hash(&record("a", "x")),
+            "hailong tally's de-duplication agrees"
+        );
     }
 
     #[test]

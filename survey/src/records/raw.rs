@@ -370,10 +370,10 @@ pub fn read_all_raw(input: impl BufRead, catalog: &Catalog) -> Result<Vec<Respon
     Ok(records)
 }
 
-/// A fingerprint of a record's content, to tell a replayed response from a conflicting one
-/// within one run (the hasher's keys are fixed, but not promised across Rust versions).
+/// A fingerprint of a record's canonical content ([`ResponseRecord::same_response`]), to tell a
+/// replayed response from a conflicting one within one run (the hasher's keys are fixed, but not promised across Rust versions).
 pub fn content_hash(record: &ResponseRecord) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    record.hash(&mut hasher);
+    record.canonical().hash(&mut hasher);
     hasher.finish()
 }

@@ -156,6 +156,30 @@ impl ResponseRecord {
         Ok(())
     }
 
+    /// The record in the form in which two copies of one response are compared: its time as the
+    /// instant it names, written in Vietnam time, so that the same response sent with another
+    /// offset (`…T02:00:00Z` for `…T09:00:00+07:00`) is the same. A time that names no instant
+    /// is left as written.
+    pub fn canonical(&self) -> ResponseRecord {
+        let mut canonical = self.clone();
+        if let Some(stamp) = vn_time::canonical_stamp(&self.submitted_at) {
+            canonical.submitted_at = stamp;
+        }
+        canonical
+    }
+
+    /// Whether `other` is this same response: the one meaning of "the same response", for
+    /// replays to the server, imports, restores and `hailong tally` alike. Same id and other
+    /// content is a conflict, which each of them refuses.
+    pub fn same_response(&self, other: &ResponseRecord) -> bool {
+        self.response_id == other.response_id && self.canonical() == other.canonical()
+    }
+
+    /// The SHA-256 of the canonical form's JSON: what the server stores and confirms.
+    pub fn content_sha256(&self) -> String {
+        crate::digest::sha256_hex(self.canonical().to_json().as_bytes())
+    }
+
     /// Checks the record against the survey it claims to answer.
     pub fn check_against(&self, survey: &Survey) -> Result<(), RecordError> {
         self.check_shape()?;
@@ -301,6 +325,28 @@ impl std::error::Error for RecordError {}
 pub(crate) mod tests {
     use super::*;
     use crate::definition::answer::Choices;
+
+    #[test]
+    fn the_same_response_written_with_another_offset_is_the_same() {
+        let record = |at: &str, code: &str| -> ResponseRecord {
+            let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
+                "format": 1, "response_id": "00000000-0000-4000-8000-000000000001", "survey_id": "s",
+                "survey_version": "1", "submitted_at": at, "channel": "kiosk", "partial": false, "answers": {}
+            }))
+            .unwrap();
+            record.answers.insert("q".into(), Answer::Choice(code.into()));
+            record
+        };
+        let vn = record("2026-11-23T09:00:00+07:00", "a");
+        assert!(vn.same_response(&record("2026-11-23T02:00:00Z", "a")));
+        assert_eq!(vn.content_sha256(), record("2026-11-23T02:00:00Z", "a").content_sha256());
+        assert!(!vn.same_response(&record("2026-11-23T09:00:01+07:00", "a")), "another instant");
+        assert!(!vn.same_response(&record("2026-11-23T09:00:00+07:00", "b")), "another answer");
+        let mut other_id = record("2026-11-23T09:00:00+07:00", "a");
+        other_id.response_id = "00000000-0000-4000-8000-000000000002".into();
+        assert!(!vn.same_response(&other_id));
+        assert!(record("soon", "a").same_response(&record("soon", "a")), "an unreadable time compares as written");
+    }
 
     #[test]
     fn codes_are_plain_ascii_of_1_to_64() {
