@@ -153,4 +153,43 @@ proptest! {
             prop_assert_eq!(back.as_ref(), Ok(&tally), "profile {}", profile.name());
         }
     }
+
+    /// `_misuse` and `_partial` count every such response whatever is included; including
+    /// misuse adds exactly the flagged responses to `_responses`, and takes nothing away.
+    #[test]
+    fn misuse_and_partial_counts_never_depend_on_the_include_flag(records in records(0), options in options()) {
+        let without = tally(&records, &TallyOptions { include_misuse: false, ..options });
+        let with = tally(&records, &TallyOptions { include_misuse: true, ..options });
+        let keys: std::collections::BTreeSet<_> = without.groups.keys().chain(with.groups.keys()).collect();
+        for key in keys {
+            let (a, b) = (without.groups.get(key).cloned().unwrap_or_default(), with.groups.get(key).cloned().unwrap_or_default());
+            prop_assert_eq!((a.misuse, a.partial), (b.misuse, b.partial), "{:?}", key);
+            prop_assert_eq!(b.responses, a.responses + a.misuse, "{:?}", key);
+        }
+    }
+
+    /// The same response written with its time in another offset is the same response, for
+    /// every reader that joins responses (`plan_join`, and `hailong tally`'s fingerprint).
+    #[test]
+    fn a_response_written_in_another_offset_is_the_same_response(records in records(0)) {
+        let stored: std::collections::BTreeMap<String, ResponseRecord> =
+            records.iter().map(|record| (record.response_id.clone(), record.clone())).collect();
+        let in_utc: Vec<ResponseRecord> = records
+            .iter()
+            .map(|record| {
+                let instant = survey::vn_time::parse_rfc3339(&record.submitted_at).unwrap();
+                let utc = instant.to_offset(time::UtcOffset::UTC);
+                let mut copy = record.clone();
+                copy.submitted_at = utc.format(&time::format_description::well_known::Rfc3339).unwrap();
+                copy
+            })
+            .collect();
+        for (record, copy) in records.iter().zip(&in_utc) {
+            prop_assert!(record.same_response(copy));
+            prop_assert_eq!(survey::records::raw::content_hash(record), survey::records::raw::content_hash(copy));
+            prop_assert_eq!(record.content_sha256(), copy.content_sha256());
+        }
+        let plan = survey::records::backup::plan_join(&stored, in_utc);
+        prop_assert_eq!((plan.new.len(), plan.duplicates as usize, plan.conflicts.len()), (0, records.len(), 0));
+    }
 }
