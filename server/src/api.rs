@@ -336,7 +336,8 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Re
         };
         return Err((id, sync::INVALID, Some(field), reason));
     };
-    if let Err(err) = record.check_against(survey) {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if let Err(err) = record.check_against(survey).and_then(|()| record.check_received(now)) {
         let (field, reason) = match err {
             RecordError::Invalid { field, message } => (field, message),
             other => (String::new(), other.to_string()),

@@ -102,8 +102,12 @@ async fn read_records(text: &str, progress: &dyn Fn(f64)) -> Result<Vec<Response
     let lines = text.bytes().filter(|&byte| byte == b'\n').count().max(1) as f64;
     let mut reader = read_raw(Cursor::new(text.as_bytes()), &catalog).map_err(|err| err.to_string())?;
     let mut records = Vec::new();
+    let now = crate::platform::clock::now_millis() / 1000;
     while let Some(next) = reader.next_record() {
-        let (_, record) = next.map_err(|err| err.to_string())?;
+        let (line, record) = next.map_err(|err| err.to_string())?;
+        if let Err(survey::records::record::RecordError::Invalid { field, message }) = record.check_received(now) {
+            return Err(survey::csv::read::CsvError::at(line, Some(&field), message).to_string());
+        }
         records.push(record);
         if records.len() % 2_000 == 0 {
             progress(records.len() as f64 / lines);
@@ -161,10 +165,14 @@ async fn join(
 }
 
 async fn restore(store: &SharedStore, name: &str, backup: Backup) -> FileReport {
+    let (catalog, now) = (Catalog::new(survey_defs::all()), crate::platform::clock::now_millis() / 1000);
     let mut records = Vec::new();
     let mut unreadable = Vec::new();
     for (index, value) in backup.responses.iter().enumerate() {
-        match ResponseRecord::from_json(&value.to_string()) {
+        // A backup is checked as any record from outside: nothing unchecked is stored.
+        match ResponseRecord::from_json(&value.to_string())
+            .and_then(|record| record.check_in(&catalog, now).map(|()| record))
+        {
             Ok(record) => records.push(record),
             Err(err) => unreadable.push(format!("responses[{index}]: {err}")),
         }

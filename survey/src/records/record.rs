@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::definition::answer::Answer;
+use crate::definition::catalog::Catalog;
 use crate::definition::model::Survey;
 use crate::vn_time;
 
@@ -156,6 +157,42 @@ impl ResponseRecord {
         Ok(())
     }
 
+    /// Every check a receiver makes, for a record that comes with nothing else known: its
+    /// survey version is in `catalog`, it keeps that version's rules
+    /// ([`ResponseRecord::check_against`]), and its time is believable at `now`
+    /// ([`ResponseRecord::check_received`]).
+    pub fn check_in(&self, catalog: &Catalog, now: i64) -> Result<(), RecordError> {
+        let survey = catalog.get(&self.survey_id, &self.survey_version).ok_or_else(|| RecordError::Invalid {
+            field: "survey_version".into(),
+            message: format!(
+                "survey `{}` version `{}` is not known here",
+                short(&self.survey_id),
+                short(&self.survey_version)
+            ),
+        })?;
+        self.check_against(survey)?;
+        self.check_received(now)
+    }
+
+    /// Whether the record's time could have been read off a working clock by the time it was
+    /// received (`now`, Unix seconds, the receiver's clock): at most [`MAX_AHEAD_SECONDS`]
+    /// after it. Every receiver checks it, beside [`ResponseRecord::check_against`]; a record
+    /// from the future comes from a device whose clock is wrong, and stays there, marked.
+    pub fn check_received(&self, now: i64) -> Result<(), RecordError> {
+        let Ok(instant) = vn_time::parse_rfc3339(&self.submitted_at) else { return Ok(()) };
+        let ahead = instant.unix_timestamp() - now;
+        if ahead <= MAX_AHEAD_SECONDS {
+            return Ok(());
+        }
+        Err(RecordError::Invalid {
+            field: "submitted_at".into(),
+            message: format!(
+                "`{}` is more than a day ahead of the receiver's clock: the clock of the device that made it is wrong",
+                short(&self.submitted_at)
+            ),
+        })
+    }
+
     /// The record in the form in which two copies of one response are compared: its time as the
     /// instant it names, written in Vietnam time, so that the same response sent with another
     /// offset (`…T02:00:00Z` for `…T09:00:00+07:00`) is the same. A time that names no instant
@@ -282,6 +319,10 @@ impl ResponseRecord {
 /// The longest misuse reason, in characters.
 pub const MISUSE_MAX_CHARS: usize = 200;
 
+/// How far a response's time may be ahead of the clock of whoever receives it: a day, for
+/// clocks a few hours off and time zones set wrong, not for a time that is simply wrong.
+pub const MAX_AHEAD_SECONDS: i64 = 86_400;
+
 /// Why `text` is not a code ([`is_code`]), in one wording for every reader.
 pub fn not_a_code(text: &str) -> String {
     format!("`{}` is not a code: 1 to 64 letters without accents, digits, `-`, `_`, `.`", short(text))
@@ -325,6 +366,25 @@ impl std::error::Error for RecordError {}
 pub(crate) mod tests {
     use super::*;
     use crate::definition::answer::Choices;
+
+    #[test]
+    fn a_response_from_more_than_a_day_ahead_of_the_receiver_is_refused() {
+        let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
+            "format": 1, "response_id": "00000000-0000-4000-8000-000000000001", "survey_id": "s",
+            "survey_version": "1", "submitted_at": "2026-11-24T09:00:00+07:00", "channel": "kiosk",
+            "partial": false, "answers": {}
+        }))
+        .unwrap();
+        // 2026-11-23T09:00:00+07:00, a day before the record.
+        let now = 1_795_399_200;
+        assert_eq!(record.check_received(now), Ok(()), "exactly a day ahead is allowed");
+        assert_eq!(
+            record.check_received(now - 1).unwrap_err().to_string(),
+            "submitted_at: `2026-11-24T09:00:00+07:00` is more than a day ahead of the receiver's clock: the clock of the device that made it is wrong"
+        );
+        record.submitted_at = "2020-01-01T00:00:00+07:00".into();
+        assert_eq!(record.check_received(now), Ok(()), "an old response is not refused for its age");
+    }
 
     #[test]
     fn the_same_response_written_with_another_offset_is_the_same() {
