@@ -4,6 +4,7 @@
 //! explicit and versioned apart from every internal type: a record names its `format`, and a
 //! record written by a newer app is refused by name instead of being misread.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -196,13 +197,15 @@ impl ResponseRecord {
     /// The record in the form in which two copies of one response are compared: its time as the
     /// instant it names, written in Vietnam time, so that the same response sent with another
     /// offset (`…T02:00:00Z` for `…T09:00:00+07:00`) is the same. A time that names no instant
-    /// is left as written.
-    pub fn canonical(&self) -> ResponseRecord {
-        let mut canonical = self.clone();
-        if let Some(stamp) = vn_time::canonical_stamp(&self.submitted_at) {
-            canonical.submitted_at = stamp;
+    /// is left as written. A record already in canonical form, as every one the app writes is,
+    /// is borrowed rather than copied: `hailong tally` asks for the form of every row it reads.
+    pub fn canonical(&self) -> Cow<'_, ResponseRecord> {
+        match vn_time::canonical_stamp(&self.submitted_at) {
+            Some(stamp) if stamp != self.submitted_at => {
+                Cow::Owned(ResponseRecord { submitted_at: stamp, ..self.clone() })
+            }
+            _ => Cow::Borrowed(self),
         }
-        canonical
     }
 
     /// Whether `other` is this same response: the one meaning of "the same response", for
