@@ -327,22 +327,17 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Re
         (response_id, sync::INVALID, field, err.to_string())
     })?;
     let id = Some(record.response_id.clone());
-    let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else {
-        let known_id = collector.catalog.surveys().iter().any(|survey| survey.id() == record.survey_id);
-        let (field, reason) = if known_id {
-            ("survey_version", format!("survey {} has no version {} here", record.survey_id, record.survey_version))
-        } else {
-            ("survey_id", format!("no survey {} is known here", record.survey_id))
-        };
-        return Err((id, sync::INVALID, Some(field), reason));
-    };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    if let Err(err) = record.check_against(survey).and_then(|()| record.check_received(now)) {
-        let (field, reason) = match err {
-            RecordError::Invalid { field, message } => (field, message),
-            other => (String::new(), other.to_string()),
-        };
-        return Err((id, sync::INVALID, None, if field.is_empty() { reason } else { format!("{field}: {reason}") }));
+    if let Err(err) = record.check_in(&collector.catalog, now) {
+        return Err(match err {
+            // A survey this server does not know is named by its field; any other problem is
+            // said with its field in the reason.
+            RecordError::Invalid { field, message } if field == "survey_id" || field == "survey_version" => {
+                (id, sync::INVALID, Some(if field == "survey_id" { "survey_id" } else { "survey_version" }), message)
+            }
+            RecordError::Invalid { field, message } => (id, sync::INVALID, None, format!("{field}: {message}")),
+            other => (id, sync::INVALID, None, other.to_string()),
+        });
     }
     if record.channel == Channel::Kiosk && !matches!(sender, Sender::Device(_)) {
         return Err((id, sync::FORBIDDEN, Some("channel"), "a kiosk's response needs the kiosk's device token".into()));

@@ -163,14 +163,18 @@ impl ResponseRecord {
     /// ([`ResponseRecord::check_against`]), and its time is believable at `now`
     /// ([`ResponseRecord::check_received`]).
     pub fn check_in(&self, catalog: &Catalog, now: i64) -> Result<(), RecordError> {
-        let survey = catalog.get(&self.survey_id, &self.survey_version).ok_or_else(|| RecordError::Invalid {
-            field: "survey_version".into(),
-            message: format!(
-                "survey `{}` version `{}` is not known here",
-                short(&self.survey_id),
-                short(&self.survey_version)
-            ),
-        })?;
+        let Some(survey) = catalog.get(&self.survey_id, &self.survey_version) else {
+            let known_id = catalog.surveys().iter().any(|survey| survey.id() == self.survey_id);
+            let (id, version) = (short(&self.survey_id), short(&self.survey_version));
+            return Err(if known_id {
+                RecordError::Invalid {
+                    field: "survey_version".into(),
+                    message: format!("survey {id} has no version {version} here"),
+                }
+            } else {
+                RecordError::Invalid { field: "survey_id".into(), message: format!("no survey {id} is known here") }
+            });
+        };
         self.check_against(survey)?;
         self.check_received(now)
     }
