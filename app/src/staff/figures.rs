@@ -258,7 +258,7 @@ pub fn percent_text(count: u64, answered: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -293,7 +293,14 @@ mod tests {
     }
 
     /// A counter rating given on `day` by `device`, with the level `code`.
-    fn rating(id: u32, day: &str, device: &str, code: &str, partial: bool, misuse: Option<&str>) -> ResponseRecord {
+    pub(crate) fn rating(
+        id: u32,
+        day: &str,
+        device: &str,
+        code: &str,
+        partial: bool,
+        misuse: Option<&str>,
+    ) -> ResponseRecord {
         let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
             "format": 1, "response_id": format!("00000000-0000-4000-8000-{id:012}"),
             "survey_id": "danh-gia-tai-quay", "survey_version": "2026.1",

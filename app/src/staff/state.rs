@@ -328,16 +328,9 @@ mod tests {
     use survey::results::certify::Certificate;
     use survey::results::tally::GroupBy;
 
+    /// A satisfied counter rating made on this device (`may-1`) on `day`.
     fn record(id: u32, day: &str) -> ResponseRecord {
-        let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
-            "format": 1, "response_id": format!("00000000-0000-4000-8000-{id:012}"),
-            "survey_id": "danh-gia-tai-quay", "survey_version": "2026.1",
-            "submitted_at": format!("{day}T09:00:00+07:00"), "channel": "kiosk", "partial": false,
-            "device_id": "may-1", "answers": {}
-        }))
-        .unwrap();
-        record.answers.insert("muc-do-hai-long".into(), survey::definition::answer::Answer::Choice("hai-long".into()));
-        record
+        crate::staff::figures::tests::rating(id, day, "may-1", "hai-long", false, None)
     }
 
     fn ready(records: Vec<ResponseRecord>) -> Rc<WorkspaceState> {

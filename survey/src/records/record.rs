@@ -376,12 +376,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_response_from_more_than_a_day_ahead_of_the_receiver_is_refused() {
-        let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
-            "format": 1, "response_id": "00000000-0000-4000-8000-000000000001", "survey_id": "s",
-            "survey_version": "1", "submitted_at": "2026-11-24T09:00:00+07:00", "channel": "kiosk",
-            "partial": false, "answers": {}
-        }))
-        .unwrap();
+        let mut record = record("a", "co");
+        record.submitted_at = "2026-11-24T09:00:00+07:00".into();
         // 2026-11-23T09:00:00+07:00, a day before the record.
         let now = 1_795_399_200;
         assert_eq!(record.check_received(now), Ok(()), "exactly a day ahead is allowed");
@@ -395,22 +391,14 @@ pub(crate) mod tests {
 
     #[test]
     fn the_same_response_written_with_another_offset_is_the_same() {
-        let record = |at: &str, code: &str| -> ResponseRecord {
-            let mut record: ResponseRecord = serde_json::from_value(serde_json::json!({
-                "format": 1, "response_id": "00000000-0000-4000-8000-000000000001", "survey_id": "s",
-                "survey_version": "1", "submitted_at": at, "channel": "kiosk", "partial": false, "answers": {}
-            }))
-            .unwrap();
-            record.answers.insert("q".into(), Answer::Choice(code.into()));
-            record
-        };
+        let record = |at: &str, code: &str| ResponseRecord { submitted_at: at.into(), ..record("a", code) };
         let vn = record("2026-11-23T09:00:00+07:00", "a");
         assert!(vn.same_response(&record("2026-11-23T02:00:00Z", "a")));
         assert_eq!(vn.content_sha256(), record("2026-11-23T02:00:00Z", "a").content_sha256());
         assert!(!vn.same_response(&record("2026-11-23T09:00:01+07:00", "a")), "another instant");
         assert!(!vn.same_response(&record("2026-11-23T09:00:00+07:00", "b")), "another answer");
         let mut other_id = record("2026-11-23T09:00:00+07:00", "a");
-        other_id.response_id = "00000000-0000-4000-8000-000000000002".into();
+        other_id.response_id = "b".into();
         assert!(!vn.same_response(&other_id));
         assert!(record("soon", "a").same_response(&record("soon", "a")), "an unreadable time compares as written");
     }
