@@ -88,7 +88,9 @@ pub struct WorkspaceState {
     pub confirming: Option<bool>,
     /// The file being imported and how far it is.
     pub importing: Option<(String, f64)>,
-    pub reports: Vec<FileReport>,
+    /// What became of each file imported, shared between states: every progress step of an
+    /// import makes a new state, and a report can list thousands of conflicting responses.
+    pub reports: Rc<Vec<FileReport>>,
     /// The figures of the view, counted once per change of the data or the view.
     pub figures: Option<Rc<Figures>>,
 }
@@ -153,7 +155,7 @@ impl WorkspaceState {
             notices: BTreeMap::new(),
             confirming: None,
             importing: None,
-            reports: Vec::new(),
+            reports: Rc::default(),
             figures: None,
         }
     }
@@ -264,11 +266,11 @@ impl Reducible for WorkspaceState {
             ),
             WorkspaceAction::Import(files) if files.is_empty() => return self,
             WorkspaceAction::Import(files) => {
-                next.reports.clear();
+                next.reports = Rc::default();
                 next.ask(Job::Import(files));
             }
             WorkspaceAction::Importing(name, share) => next.importing = Some((name, share)),
-            WorkspaceAction::Imported(report) => next.reports.push(report),
+            WorkspaceAction::Imported(report) => Rc::make_mut(&mut next.reports).push(report),
             WorkspaceAction::Done { job, said, saved, changed } => {
                 let part = next.jobs.iter().find(|(number, _)| *number == job).and_then(|(_, job)| job.part());
                 next.jobs.retain(|(number, _)| *number != job);
