@@ -35,13 +35,13 @@ fn a_certified_period_reports_changes_losses_and_late_arrivals() {
         rating("d", "2026-12-31T17:00:00Z", "hai-long"),
     ];
     let certificate =
-        certify(&catalog(), &survey.id(), &survey.version(), q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
+        certify(&catalog(), survey.id(), survey.version(), q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
             .unwrap();
     assert_eq!(certificate.responses.len(), 3);
     assert_eq!(certificate.tally_sha256, sha256_hex(certificate.tally_csv.as_bytes()));
     let read_back = Certificate::from_json(&certificate.to_json()).unwrap();
     assert_eq!(read_back, certificate);
-    assert_eq!(read_back.tally().unwrap().totals(&survey.id(), &survey.version()).responses, 3);
+    assert_eq!(read_back.tally().unwrap().totals(survey.id(), survey.version()).responses, 3);
 
     let check = certificate.verify(&catalog(), &records).unwrap();
     assert!(check.holds(), "{check:?}");
@@ -76,8 +76,7 @@ fn an_unknown_format_is_refused() {
     let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
     let q4 = Period::parse("2026-Q4").unwrap();
     let certificate =
-        certify(&catalog(), &survey.id(), &survey.version(), q4, &[], "2027-01-05T08:00:00+07:00".into(), false)
-            .unwrap();
+        certify(&catalog(), survey.id(), survey.version(), q4, &[], "2027-01-05T08:00:00+07:00".into(), false).unwrap();
     let json = certificate.to_json().replace("\"format\":1", "\"format\":9");
     assert!(Certificate::from_json(&json).unwrap_err().contains("format 9"));
 }
@@ -88,8 +87,7 @@ fn an_unknown_format_is_refused() {
 fn a_period_is_certified_once_it_has_ended_or_early_by_choice() {
     let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
     let q4 = Period::parse("2026-Q4").unwrap();
-    let at =
-        |time: &str, early: bool| certify(&catalog(), &survey.id(), &survey.version(), q4, &[], time.into(), early);
+    let at = |time: &str, early: bool| certify(&catalog(), survey.id(), survey.version(), q4, &[], time.into(), early);
     let last_day = at("2026-12-31T23:59:00+07:00", false).unwrap_err();
     assert_eq!(last_day, survey::results::certify::CertifyError::NotEnded { last_day: q4.end });
     assert!(last_day.to_string().contains("until 2026-12-31"), "{last_day}");

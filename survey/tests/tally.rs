@@ -283,7 +283,7 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     let q4 = Period::parse("2026-Q4").unwrap();
     let records = worked_example();
     let certificate =
-        certify(&catalog(), &survey.id(), &survey.version(), q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
+        certify(&catalog(), survey.id(), survey.version(), q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
             .unwrap();
     let tally = certificate.tally().unwrap();
     let page = |lang, min_n| {

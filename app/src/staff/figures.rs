@@ -106,7 +106,7 @@ pub fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
             }
         }
     }
-    let totals = tally.totals(&survey.id(), &survey.version());
+    let totals = tally.totals(survey.id(), survey.version());
     let rows = indices(&tally.regroup(GroupBy::default(), None), &catalog, DEFAULT_MIN_N).unwrap_or_default();
     Figures { tally, totals, rows, records, skipped }
 }

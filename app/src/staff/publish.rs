@@ -49,7 +49,7 @@ pub fn publish(props: &PublishProps) -> Html {
                 },
                 None => {
                     let catalog = Catalog::new([(*survey).clone()]);
-                    match certify::period_tally(&catalog, &survey.id(), &survey.version(), period, &figures.records) {
+                    match certify::period_tally(&catalog, survey.id(), survey.version(), period, &figures.records) {
                         Ok(tally) => tally,
                         Err(err) => return problem(err.to_string()),
                     }

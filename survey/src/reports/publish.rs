@@ -126,7 +126,7 @@ impl ResultsPage<'_> {
         let survey = self.survey;
         let catalog = Catalog::new([survey.clone()]);
         let total_tally = self.tally.regroup(GroupBy::default(), None);
-        let totals = total_tally.totals(&survey.id(), &survey.version());
+        let totals = total_tally.totals(survey.id(), survey.version());
         let rows = indices(&total_tally, &catalog, self.min_n).unwrap_or_default();
         let overall = survey
             .scoring()
