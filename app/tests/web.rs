@@ -4,17 +4,19 @@
 
 use app::platform::storage::{StorageErrorKind, Store};
 use survey::definition::answer::Answer;
+use survey::records::gate::CheckedRecord;
 use survey::{records::record::Channel, records::record::ResponseRecord};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn record(response_id: &str, code: &str) -> ResponseRecord {
+/// A counter rating through the one gate, as the kiosk stores it.
+fn record(response_id: &str, code: &str) -> CheckedRecord {
     let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
     let mut record =
         ResponseRecord::new(&survey, response_id.into(), "2026-11-23T19:08:15+07:00".into(), Channel::Kiosk);
     record.answers.insert("muc-do-hai-long".into(), Answer::Choice(code.into()));
-    record
+    app::platform::nfc::gate().check_for(&survey, record).unwrap()
 }
 
 async fn fresh_store() -> Store {
@@ -28,7 +30,7 @@ async fn a_stored_response_reads_back_unchanged() {
     let first = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat-hai-long");
     store.add_response(&first, None).await.unwrap();
     let stored: Vec<_> = store.responses().await.unwrap().into_iter().map(Result::unwrap).collect();
-    assert_eq!(stored, vec![first]);
+    assert_eq!(stored, vec![first.into_record()]);
 }
 
 #[wasm_bindgen_test]
@@ -40,7 +42,7 @@ async fn the_same_id_twice_is_refused_and_the_first_is_kept() {
     let err = store.add_response(&impostor, None).await.unwrap_err();
     assert_eq!(err.kind, StorageErrorKind::Duplicate, "{err}");
     let stored: Vec<_> = store.responses().await.unwrap().into_iter().map(Result::unwrap).collect();
-    assert_eq!(stored, vec![first]);
+    assert_eq!(stored, vec![first.into_record()]);
 }
 
 #[wasm_bindgen_test]
@@ -54,7 +56,7 @@ async fn an_unreadable_record_is_reported_and_kept() {
 
     let results = store.responses().await.unwrap();
     assert_eq!(results.len(), 2);
-    assert_eq!(results[0], Ok(good));
+    assert_eq!(results[0], Ok(good.into_record()));
     let err = results[1].as_ref().unwrap_err().to_string();
     assert!(err.contains("format 9"), "{err}");
     // Reading again still finds it: nothing was dropped.
@@ -80,5 +82,5 @@ async fn data_stored_in_format_1_keeps_loading() {
     let loaded = store.responses().await.unwrap().remove(0).expect("a format 1 record loads");
     assert_eq!(loaded.counter.as_deref(), Some("quay-2"));
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
-    loaded.check_against(&survey).unwrap();
+    app::platform::nfc::gate().check_for(&survey, loaded).unwrap();
 }

@@ -19,6 +19,7 @@ use base64::Engine;
 use serde::Deserialize;
 use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
+use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::record::{Channel, RecordError, ResponseRecord};
 use survey::records::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
 use survey::reports::publish::ResultsPage;
@@ -179,7 +180,7 @@ pub async fn post_responses(
                 if token.is_none() && matches!(sender, Sender::Phone) && collector.require_phone_token {
                     results[index] = Some(refused(
                         index,
-                        Some(record.response_id),
+                        Some(record.response_id.clone()),
                         sync::FORBIDDEN,
                         None,
                         "this server takes responses from phones only through a QR code with a token",
@@ -313,7 +314,7 @@ fn refused(index: usize, response_id: Option<String>, status: u16, field: Option
 type Refusal = (Option<String>, u16, Option<&'static str>, String);
 
 /// Reads one record of a batch and checks it against its survey definition and version.
-fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<ResponseRecord, Refusal> {
+fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<CheckedRecord, Refusal> {
     let record = ResponseRecord::from_json(json).map_err(|err| {
         // The id is still worth naming where the rest cannot be read, so the device can
         // match the answer to its record.
@@ -328,8 +329,9 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Re
     })?;
     let id = Some(record.response_id.clone());
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    if let Err(err) = record.check_in(&collector.catalog, now) {
-        return Err(match err {
+    let record = Gate::default().received_at(now).check(&collector.catalog, record).map_err(|err| {
+        let id = id.clone();
+        match err {
             // A survey this server does not know is named by its field; any other problem is
             // said with its field in the reason.
             RecordError::Invalid { field, message } if field == "survey_id" || field == "survey_version" => {
@@ -337,10 +339,15 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Re
             }
             RecordError::Invalid { field, message } => (id, sync::INVALID, None, format!("{field}: {message}")),
             other => (id, sync::INVALID, None, other.to_string()),
-        });
-    }
+        }
+    })?;
     if record.channel == Channel::Kiosk && !matches!(sender, Sender::Device(_)) {
-        return Err((id, sync::FORBIDDEN, Some("channel"), "a kiosk's response needs the kiosk's device token".into()));
+        return Err((
+            Some(record.response_id.clone()),
+            sync::FORBIDDEN,
+            Some("channel"),
+            "a kiosk's response needs the kiosk's device token".into(),
+        ));
     }
     Ok(record)
 }
@@ -508,25 +515,29 @@ async fn tally_of(collector: &Arc<Collector>, query: &TallyQuery) -> Result<(Tal
     let (options, profile) = query.options()?;
     let collector = collector.clone();
     let tally = blocking(move || {
-        let records = collector.store.records()?;
+        let (records, left_out) = collector.store.checked_records(&collector.catalog)?;
+        log_left_out(&left_out);
         let mut tally = Tally::default();
-        let mut uncounted = 0u64;
         for record in &records {
-            // Every record was checked on the way in, but one stored by an older hailong (whose
-            // check was weaker), or of a definition since removed, may fail today's check: it is
-            // kept, left out, and logged, and every export still answers.
-            if let Err(err) = tally.add(&collector.catalog, record, &options) {
-                uncounted += 1;
-                tracing::warn!(response_id = %record.response_id, error = %err, "a stored response is not counted");
-            }
-        }
-        if uncounted > 0 {
-            tracing::warn!(uncounted, "stored responses left out of an export: they fail today's check");
+            // The gate found the survey in this catalog, so the tally does too.
+            tally
+                .add(&collector.catalog, record, &options)
+                .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
         }
         Ok::<_, AppError>(tally)
     })
     .await?;
     Ok((tally, profile))
+}
+
+/// Logs the stored responses that an export left out because they fail today's check.
+fn log_left_out(left_out: &[(String, RecordError)]) {
+    for (response_id, err) in left_out {
+        tracing::warn!(response_id = %response_id, error = %err, "a stored response is not counted");
+    }
+    if !left_out.is_empty() {
+        tracing::warn!(uncounted = left_out.len(), "stored responses left out of an export: they fail today's check");
+    }
 }
 
 fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
@@ -599,8 +610,9 @@ pub async fn raw_csv(
     let Some(survey) = collector.catalog.get(survey_id, survey_version).cloned() else {
         return Err(bad_parameter("survey", format!("no survey {survey_id} version {survey_version} is known here")));
     };
-    let store = collector.store.clone();
-    let records = blocking(move || Ok(store.records()?)).await?;
+    let collector = collector.clone();
+    let (records, left_out) = blocking(move || Ok(collector.store.checked_records(&collector.catalog)?)).await?;
+    log_left_out(&left_out);
     let bytes = survey::records::raw::write_raw(&survey, &records, profile);
     tracing::info!(user = %user, "raw responses exported");
     Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))

@@ -17,8 +17,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use survey::definition::catalog::Catalog;
 use survey::digest::sha256_hex;
-use survey::records::record::ResponseRecord;
+use survey::records::gate::{CheckedRecord, Gate};
+use survey::records::record::{RecordError, ResponseRecord};
 use survey::results::certify::Certificate;
 
 /// The schema, one step per version. A step is never edited once released: a database made by
@@ -104,9 +106,13 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A response on its way in, already read and checked against its survey.
+/// Stored responses through today's gate: those that pass, and the ids of those that do not with
+/// why.
+pub type Gated = (Vec<CheckedRecord>, Vec<(String, RecordError)>);
+
+/// A response on its way in, through the one gate.
 pub struct Incoming {
-    pub record: ResponseRecord,
+    pub record: CheckedRecord,
     /// The single-use token it came with, as the citizen's QR code carried it.
     pub token: Option<String>,
 }
@@ -226,7 +232,7 @@ impl Store {
         received_at: &str,
         admit: &mut impl FnMut(&ResponseRecord) -> Admission,
     ) -> Result<Received, StoreError> {
-        let record = incoming.record;
+        let record = &*incoming.record;
         let json = record.to_json();
         let content_sha256 = record.content_sha256();
         let stored: Option<(String, String)> = transaction
@@ -239,7 +245,7 @@ impl Store {
         if let Some((stored_sha256, stored_json)) = stored {
             // The one meaning of "the same response" (the core's), compared on the stored record:
             // its digest was made by whichever version stored it.
-            let same = ResponseRecord::from_json(&stored_json).is_ok_and(|stored| stored.same_response(&record));
+            let same = ResponseRecord::from_json(&stored_json).is_ok_and(|stored| stored.same_response(record));
             return Ok(if same { Received::Replayed { content_sha256: stored_sha256 } } else { Received::Conflict });
         }
         let mut flag = None;
@@ -255,7 +261,7 @@ impl Store {
                     Some(None) => {}
                 }
             }
-            None => match admit(&record) {
+            None => match admit(record) {
                 Admission::Accept { flag: given } => flag = given,
                 later @ Admission::Later { .. } => return Ok(Received::Refused(later)),
             },
@@ -313,6 +319,24 @@ impl Store {
             records.push(record);
         }
         Ok(records)
+    }
+
+    /// Every stored response that passes today's gate, for counting and exporting, and those
+    /// that do not with why. Each was checked on the way in, but one stored by an older hailong
+    /// (whose check was weaker), or of a definition since removed, may fail today's check: it
+    /// stays stored and is left out, and every export still answers.
+    pub fn checked_records(&self, catalog: &Catalog) -> Result<Gated, StoreError> {
+        // Stored responses were received already: their time is not compared with today's clock.
+        let gate = Gate::default();
+        let (mut checked, mut left_out) = (Vec::new(), Vec::new());
+        for record in self.records()? {
+            let response_id = record.response_id.clone();
+            match gate.check(catalog, record) {
+                Ok(record) => checked.push(record),
+                Err(err) => left_out.push((response_id, err)),
+            }
+        }
+        Ok((checked, left_out))
     }
 
     /// The number of stored responses, and their ids with content digests, for checks.

@@ -531,7 +531,7 @@ async fn the_results_page_is_served_for_certified_periods_only_with_a_strict_pol
 
     let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
     let period = survey::results::period::Period::parse("2026-Q4").unwrap();
-    let stored = server.store.records().unwrap();
+    let (stored, _) = server.store.checked_records(&catalog).unwrap();
     let certificate = survey::results::certify::certify(
         &catalog,
         "danh-gia-tai-quay",
@@ -613,7 +613,12 @@ async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() 
     let raw =
         server.staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180", Some(STAFF)).await;
     let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
-    let mut reader = survey::records::raw::read_raw(std::io::Cursor::new(raw.body.into_bytes()), &catalog).unwrap();
+    let mut reader = survey::records::raw::read_raw(
+        std::io::Cursor::new(raw.body.into_bytes()),
+        &catalog,
+        survey::records::gate::Gate::default(),
+    )
+    .unwrap();
     let mut read_back = 0;
     while let Some(next) = reader.next_record() {
         next.unwrap();
@@ -633,17 +638,58 @@ async fn a_stored_response_that_fails_todays_check_is_left_out_and_kept() {
     let mut forged: survey::records::record::ResponseRecord =
         serde_json::from_value(rating(&id(), "khong-hai-long")).unwrap();
     forged.submitted_at = "9999-12-31T23:00:00+00:00".into();
-    let incoming = [old, forged].map(|record| server::storage::Incoming { record, token: None });
-    server
-        .store
-        .receive(incoming.into(), "test", "2026-11-23T09:16:00+07:00", |_| server::storage::Admission::Accept {
-            flag: None,
-        })
-        .unwrap();
+    // Written as an older hailong wrote them: straight into its table, past today's gate.
+    let connection = rusqlite::Connection::open(server.dir.path().join("hailong.db")).unwrap();
+    for record in [old, forged] {
+        connection
+            .execute(
+                "INSERT INTO responses (response_id, survey_id, survey_version, submitted_at, unit, counter, channel,
+                     record_json, content_sha256, server_flag, source, received_at)
+                 VALUES (?1, ?2, ?3, ?4, NULL, ?5, 'phone', ?6, ?7, NULL, 'test', '2026-11-23T09:16:00+07:00')",
+                rusqlite::params![
+                    record.response_id,
+                    record.survey_id,
+                    record.survey_version,
+                    record.submitted_at,
+                    record.counter,
+                    record.to_json(),
+                    record.content_sha256()
+                ],
+            )
+            .unwrap();
+    }
+    drop(connection);
     server.post(&batch(&[rating(&id(), "rat-hai-long")])).await;
     let tally = server.staff_get("/api/v1/tally.csv?profile=rfc4180", Some(STAFF)).await;
     assert_eq!(tally.status, StatusCode::OK, "{}", tally.body);
     assert!(tally.body.contains(",_responses,,,1,,"), "only the valid one is counted: {}", tally.body);
     assert_eq!(server.staff_get("/api/v1/index.csv", Some(STAFF)).await.status, StatusCode::OK);
     assert_eq!(server.stored().len(), 3, "nothing is lost");
+}
+
+/// A client that skipped the kiosk's cleaning (an old app, a forged phone) sends a comment with
+/// a phone number, an e-mail address, spaces around it and decomposed Vietnamese: the gate
+/// stores it as the kiosk would have (masked, trimmed, NFC), and the same unclean record sent
+/// again is the same response, not a conflict.
+#[tokio::test]
+async fn free_text_is_cleaned_by_the_receiver_and_its_replay_is_the_same_response() {
+    let server = server();
+    let response_id = id();
+    let mut record = rating(&response_id, "khong-hai-long");
+    record["answers"]["y-kien"] =
+        json!({ "kind": "text", "value": "  Gọi 0912 345 678 hoặc a.b@example.vn, Nghe\u{0302}\u{0323} An " });
+    record["answers"]["ly-do"] =
+        json!({ "kind": "choices", "value": { "codes": ["khac"], "other": " CCCD 001234567890 " } });
+    let first = server.post(&batch(std::slice::from_ref(&record))).await;
+    assert_eq!(first.statuses(), vec![201], "{}", first.body);
+    let stored = server.store.records().unwrap().remove(0);
+    assert_eq!(
+        stored.answers["y-kien"],
+        survey::definition::answer::Answer::Text("Gọi **** *** *** hoặc **************, Nghệ An".into())
+    );
+    let survey::definition::answer::Answer::Choices(choices) = &stored.answers["ly-do"] else { panic!() };
+    assert_eq!(choices.other.as_deref(), Some("CCCD ************"));
+    let replay = server.post(&batch(&[record])).await;
+    assert_eq!(replay.statuses(), vec![200], "{}", replay.body);
+    assert_eq!(replay.json()["results"][0]["content_sha256"], first.json()["results"][0]["content_sha256"]);
 }

@@ -75,6 +75,31 @@ pub fn nfc(text: &str) -> String {
     }
 }
 
+/// How free text is put in Unicode normalisation form C. Natively the core does it (its `nfc`
+/// feature); the app passes the browser's `String.prototype.normalize`, which costs the
+/// respondent's download nothing.
+#[derive(Clone, Copy)]
+pub struct Normalizer(pub fn(&str) -> String);
+
+impl Default for Normalizer {
+    fn default() -> Normalizer {
+        Normalizer(nfc)
+    }
+}
+
+impl std::fmt::Debug for Normalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Normalizer")
+    }
+}
+
+/// Sessions compare by what the citizen did; how text is normalised is configuration.
+impl PartialEq for Normalizer {
+    fn eq(&self, _: &Normalizer) -> bool {
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

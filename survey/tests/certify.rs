@@ -2,6 +2,7 @@
 
 use survey::definition::catalog::Catalog;
 use survey::digest::sha256_hex;
+use survey::records::gate::{CheckedRecord, Gate};
 use survey::results::certify::{Certificate, certify};
 use survey::results::period::Period;
 use survey::{definition::answer::Answer, records::record::Channel, records::record::ResponseRecord};
@@ -23,6 +24,11 @@ fn catalog() -> Catalog {
     Catalog::new([survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap()])
 }
 
+/// The records through the one gate, as every program that certifies takes them.
+fn checked(records: &[ResponseRecord]) -> Vec<CheckedRecord> {
+    records.iter().map(|record| Gate::default().check(&catalog(), record.clone()).unwrap()).collect()
+}
+
 #[test]
 fn a_certified_period_reports_changes_losses_and_late_arrivals() {
     let survey = survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap();
@@ -34,32 +40,39 @@ fn a_certified_period_reports_changes_losses_and_late_arrivals() {
         // Outside the quarter, in Vietnam time.
         rating("d", "2026-12-31T17:00:00Z", "hai-long"),
     ];
-    let certificate =
-        certify(&catalog(), survey.id(), survey.version(), q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
-            .unwrap();
+    let certificate = certify(
+        &catalog(),
+        survey.id(),
+        survey.version(),
+        q4,
+        &checked(&records),
+        "2027-01-05T08:00:00+07:00".into(),
+        false,
+    )
+    .unwrap();
     assert_eq!(certificate.responses.len(), 3);
     assert_eq!(certificate.tally_sha256, sha256_hex(certificate.tally_csv.as_bytes()));
     let read_back = Certificate::from_json(&certificate.to_json()).unwrap();
     assert_eq!(read_back, certificate);
     assert_eq!(read_back.tally().unwrap().totals(survey.id(), survey.version()).responses, 3);
 
-    let check = certificate.verify(&catalog(), &records).unwrap();
+    let check = certificate.verify(&catalog(), &checked(&records)).unwrap();
     assert!(check.holds(), "{check:?}");
     assert_eq!(check.recounted_sha256, certificate.tally_sha256);
 
     records.push(rating("e", "2026-12-01T10:00:00+07:00", "hai-long"));
-    let check = certificate.verify(&catalog(), &records).unwrap();
+    let check = certificate.verify(&catalog(), &checked(&records)).unwrap();
     assert!(check.holds(), "a late response does not break the certificate");
     assert_eq!(check.late, [uuid("e")]);
 
     records[1].answers.insert("muc-do-hai-long".into(), Answer::Choice("hai-long".into()));
-    let check = certificate.verify(&catalog(), &records).unwrap();
+    let check = certificate.verify(&catalog(), &checked(&records)).unwrap();
     assert!(!check.holds());
     assert_eq!(check.changed, [uuid("b")]);
     assert_ne!(check.recounted_sha256, certificate.tally_sha256);
 
     records.remove(0);
-    assert_eq!(certificate.verify(&catalog(), &records).unwrap().missing, [uuid("a")]);
+    assert_eq!(certificate.verify(&catalog(), &checked(&records)).unwrap().missing, [uuid("a")]);
 
     // Cleared from the device after a backup: all gone, but the certificate itself is intact.
     let gone = certificate.verify(&catalog(), &[]).unwrap();
@@ -68,7 +81,7 @@ fn a_certified_period_reports_changes_losses_and_late_arrivals() {
 
     let mut edited = certificate.clone();
     edited.tally_csv = edited.tally_csv.replace(",3,", ",4,");
-    assert!(edited.verify(&catalog(), &records[..0]).unwrap().tally_tampered);
+    assert!(edited.verify(&catalog(), &checked(&records[..0])).unwrap().tally_tampered);
 }
 
 #[test]

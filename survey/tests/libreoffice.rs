@@ -8,6 +8,7 @@ use std::process::Command;
 
 use survey::csv::write::{Cell, CsvProfile};
 use survey::definition::catalog::Catalog;
+use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::raw::{raw_header, write_raw};
 use survey::results::index::{INDEX_COLUMNS, index_cells, indices};
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
@@ -29,7 +30,7 @@ const COMMENTS: [&str; 6] = [
     "'trích dẫn",
 ];
 
-fn records() -> Vec<ResponseRecord> {
+fn records() -> Vec<CheckedRecord> {
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
     let levels = ["rat-hai-long", "hai-long", "khong-hai-long"];
     (0..30)
@@ -57,7 +58,7 @@ fn records() -> Vec<ResponseRecord> {
                 );
                 record.answers.insert("y-kien".into(), Answer::Text(comment.into()));
             }
-            record
+            Gate::default().check_for(&survey, record).unwrap()
         })
         .collect()
 }
@@ -196,7 +197,7 @@ fn libreoffice_opens_every_export_intact() {
 
 /// The cells of the raw file, in the order `write_raw` writes them (read back through the
 /// core's own reader, which the round-trip tests already prove exact).
-fn read_back_raw(survey: &survey::definition::model::Survey, records: &[ResponseRecord]) -> Vec<Vec<Cell>> {
+fn read_back_raw(survey: &survey::definition::model::Survey, records: &[CheckedRecord]) -> Vec<Vec<Cell>> {
     let bytes = write_raw(survey, records, CsvProfile::Rfc4180);
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     reader

@@ -5,6 +5,7 @@ use std::io::Cursor;
 
 use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
+use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::raw::{read_all_raw, write_raw};
 use survey::results::index::{DEFAULT_MIN_N, index_csv, indices};
 use survey::results::period::{PeriodKind, parse_day};
@@ -15,6 +16,12 @@ use survey::{
 
 fn catalog() -> Catalog {
     Catalog::new(survey_defs::SHIPPED.iter().map(|shipped| shipped.survey().unwrap()))
+}
+
+/// The records through the one gate, as every counting program takes them.
+fn checked(records: &[ResponseRecord]) -> Vec<CheckedRecord> {
+    let catalog = catalog();
+    records.iter().map(|record| Gate::default().check(&catalog, record.clone()).unwrap()).collect()
 }
 
 /// A counter-rating record: `n` makes the id, `unit` and `day` place it.
@@ -64,7 +71,7 @@ pub fn worked_example() -> Vec<ResponseRecord> {
 fn the_worked_example_tallies_by_ward_and_quarter() {
     let options =
         TallyOptions { by: GroupBy::parse("unit").unwrap(), period: PeriodKind::Quarter, ..TallyOptions::default() };
-    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    let tally = Tally::count(&catalog(), &checked(&worked_example()), &options).unwrap();
     let csv = String::from_utf8(tally.to_csv(CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
     expect_test::expect_file!["snapshots/worked-example-tally.csv"].assert_eq(&csv);
     let rows = indices(&tally, &catalog(), DEFAULT_MIN_N).unwrap();
@@ -88,8 +95,9 @@ fn the_documented_worked_example_is_the_computed_one() {
 #[test]
 fn the_worked_example_as_a_raw_file() {
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
-    let csv =
-        String::from_utf8(write_raw(&survey, &worked_example(), CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
+    let csv = String::from_utf8(write_raw(&survey, &checked(&worked_example()), CsvProfile::Rfc4180))
+        .unwrap()
+        .replace("\r\n", "\n");
     expect_test::expect_file!["../../tests/data/raw/worked-example.csv"].assert_eq(&csv);
 }
 
@@ -97,7 +105,7 @@ fn the_worked_example_as_a_raw_file() {
 fn misuse_counts_when_asked_and_an_unfinished_response_always_counts() {
     for include_misuse in [false, true] {
         let options = TallyOptions { include_misuse, ..TallyOptions::default() };
-        let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+        let tally = Tally::count(&catalog(), &checked(&worked_example()), &options).unwrap();
         let totals = tally.totals("danh-gia-tai-quay", "2026.1");
         let responses = if include_misuse { 20 } else { 19 };
         assert_eq!((totals.responses, totals.misuse, totals.partial), (responses, 1, 1), "misuse {include_misuse}");
@@ -115,7 +123,8 @@ fn apart_counts_never_depend_on_the_options() {
     last.misuse = Some("burst: 5 responses within 60 s".into());
     let counts = |include_misuse| {
         let options = TallyOptions { include_misuse, ..TallyOptions::default() };
-        let totals = Tally::count(&catalog(), &records, &options).unwrap().totals("danh-gia-tai-quay", "2026.1");
+        let totals =
+            Tally::count(&catalog(), &checked(&records), &options).unwrap().totals("danh-gia-tai-quay", "2026.1");
         (totals.responses, totals.misuse, totals.partial)
     };
     assert_eq!(counts(false), (18, 2, 1));
@@ -126,7 +135,7 @@ fn apart_counts_never_depend_on_the_options() {
 fn a_range_leaves_out_what_falls_outside_it() {
     let options =
         TallyOptions { from: parse_day("2026-11-01"), to: parse_day("2026-11-30"), ..TallyOptions::default() };
-    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    let tally = Tally::count(&catalog(), &checked(&worked_example()), &options).unwrap();
     let (key, totals) = tally.groups.iter().next().unwrap();
     assert_eq!((key.period_start.as_str(), key.period_end.as_str()), ("2026-11-01", "2026-11-30"));
     assert_eq!(totals.responses, 7);
@@ -136,7 +145,7 @@ fn a_range_leaves_out_what_falls_outside_it() {
 fn tally_csv_reads_back_in_every_profile() {
     let options =
         TallyOptions { by: GroupBy::parse("unit").unwrap(), period: PeriodKind::Month, ..TallyOptions::default() };
-    let tally = Tally::count(&catalog(), &worked_example(), &options).unwrap();
+    let tally = Tally::count(&catalog(), &checked(&worked_example()), &options).unwrap();
     for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
         let back = Tally::read_csv(Cursor::new(tally.to_csv(profile))).unwrap();
         assert_eq!(back, tally, "{}", profile.name());
@@ -146,10 +155,10 @@ fn tally_csv_reads_back_in_every_profile() {
 #[test]
 fn raw_csv_reads_back_in_every_profile() {
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
-    let records = worked_example();
+    let records = checked(&worked_example());
     for profile in [CsvProfile::Excel, CsvProfile::ExcelVi, CsvProfile::Rfc4180] {
         let bytes = write_raw(&survey, &records, profile);
-        let back = read_all_raw(Cursor::new(bytes), &catalog()).unwrap();
+        let back = read_all_raw(Cursor::new(bytes), &catalog(), Gate::default()).unwrap();
         assert_eq!(back, records, "{}", profile.name());
     }
 }
@@ -188,9 +197,10 @@ fn the_per_dossier_indicators_score_and_classify() {
     let by_officer =
         TallyOptions { by: survey::results::tally::GroupBy::parse("staff").unwrap(), ..TallyOptions::default() };
     let mut rows =
-        indices(&Tally::count(&catalog(), &records, &TallyOptions::default()).unwrap(), &catalog(), 1).unwrap();
+        indices(&Tally::count(&catalog(), &checked(&records), &TallyOptions::default()).unwrap(), &catalog(), 1)
+            .unwrap();
     rows.extend(
-        indices(&Tally::count(&catalog(), &records, &by_officer).unwrap(), &catalog(), 1)
+        indices(&Tally::count(&catalog(), &checked(&records), &by_officer).unwrap(), &catalog(), 1)
             .unwrap()
             .into_iter()
             .filter(|row| row.scope == survey::results::index::Scope::Classification),
@@ -250,7 +260,7 @@ fn sipas_elements_are_means_of_their_criteria() {
     }
     record.answers.insert("cong-chuc".into(), cong_chuc);
     record.answers.insert("ket-qua".into(), all("hai-long", &["dung-hen", "day-du", "cong-bang"]));
-    let tally = Tally::count(&catalog(), [&record], &TallyOptions::default()).unwrap();
+    let tally = Tally::count(&catalog(), &checked(&[record]), &TallyOptions::default()).unwrap();
     let rows = indices(&tally, &catalog(), DEFAULT_MIN_N).unwrap();
     let summary: Vec<String> = rows
         .iter()
@@ -282,9 +292,16 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
     let q4 = Period::parse("2026-Q4").unwrap();
     let records = worked_example();
-    let certificate =
-        certify(&catalog(), survey.id(), survey.version(), q4, &records, "2027-01-05T08:00:00+07:00".into(), false)
-            .unwrap();
+    let certificate = certify(
+        &catalog(),
+        survey.id(),
+        survey.version(),
+        q4,
+        &checked(&records),
+        "2027-01-05T08:00:00+07:00".into(),
+        false,
+    )
+    .unwrap();
     let tally = certificate.tally().unwrap();
     let page = |lang, min_n| {
         ResultsPage {

@@ -13,7 +13,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
-use survey::{records::record::RecordError, records::record::ResponseRecord};
+use survey::{records::gate::CheckedRecord, records::record::RecordError, records::record::ResponseRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction};
@@ -321,7 +321,7 @@ impl Store {
     /// A response whose id is already stored is refused; the stored one is never overwritten.
     /// With `outbox`, the response also waits in the outbox to be sent, committed in the same
     /// transaction: both or neither.
-    pub async fn add_response(&self, record: &ResponseRecord, outbox: Option<Outgoing>) -> Result<(), StorageError> {
+    pub async fn add_response(&self, record: &CheckedRecord, outbox: Option<Outgoing>) -> Result<(), StorageError> {
         let json = record.to_json();
         let value = js_sys::JSON::parse(&json).map_err(StorageError::from_js)?;
         let stores: &[&str] = if outbox.is_some() { &[RESPONSES, OUTBOX] } else { &[RESPONSES] };
@@ -339,9 +339,10 @@ impl Store {
         transaction_done(&transaction).await
     }
 
-    /// Puts every stored response that was never confirmed by the server, and is not waiting
-    /// already, into the outbox (a kiosk just given a device token). Returns how many.
-    pub async fn enqueue_unsent(&self) -> Result<usize, StorageError> {
+    /// Puts every stored response that was never confirmed by the server, is not waiting
+    /// already, and `passes` the one gate (given its stored JSON), into the outbox (a kiosk just
+    /// given a device token). Returns how many.
+    pub async fn enqueue_unsent(&self, passes: impl Fn(&str) -> bool) -> Result<usize, StorageError> {
         let transaction = self.transaction_over(&[RESPONSES, OUTBOX, SENT], "readwrite")?;
         let store = |name: &str| transaction.object_store(name).map_err(StorageError::from_js);
         let keys = |name: &str| -> Result<IdbRequest, StorageError> {
@@ -368,6 +369,9 @@ impl Store {
                 continue;
             }
             let json: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
+            if !passes(&json) {
+                continue;
+            }
             outbox.add(&outbox_entry(&id, &json, None)).map_err(StorageError::from_js)?;
             added += 1;
         }
@@ -455,7 +459,7 @@ impl Store {
 
     /// Stores many responses in one transaction: all of them, or none if any fails (a response
     /// whose id is already stored fails it). Returns once the browser has committed them.
-    pub async fn add_responses(&self, records: &[ResponseRecord]) -> Result<(), StorageError> {
+    pub async fn add_responses(&self, records: &[CheckedRecord]) -> Result<(), StorageError> {
         if records.is_empty() {
             return Ok(());
         }

@@ -17,7 +17,7 @@ pub fn backup_and_clear(props: &SectionProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(WorkspaceAction::Backup { made_at: now_stamp() }))
     };
     let unsaved = data.records.iter().filter(|record| !workspace.saved.contains(&record.response_id)).count()
-        + data.unreadable.len();
+        + data.left_out.len();
     let on_clear = {
         let (dispatcher, confirm_word) = (workspace.dispatcher(), confirm_word.clone());
         Callback::from(move |event: SubmitEvent| {
@@ -25,7 +25,7 @@ pub fn backup_and_clear(props: &SectionProps) -> Html {
             dispatcher.dispatch(WorkspaceAction::Clear { typed: (*confirm_word).clone() });
         })
     };
-    let total = data.records.len() + data.unreadable.len();
+    let total = data.records.len() + data.left_out.len();
     html! {
         <section class="backup" id="sao-luu">
             <h2>{ "Sao lưu và xóa / Backup and clear" }</h2>

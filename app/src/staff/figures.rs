@@ -10,7 +10,8 @@ use survey::csv::write::Cell;
 use survey::definition::answer::Answer;
 use survey::definition::catalog::Catalog;
 use survey::definition::model::{Question, QuestionKind, Survey};
-use survey::records::record::ResponseRecord;
+use survey::records::gate::CheckedRecord;
+use survey::records::record::{RecordError, ResponseRecord, short};
 use survey::results::certify::Certificate;
 use survey::results::denominator::Dossiers;
 use survey::results::index::{DEFAULT_MIN_N, IndexRow, indices};
@@ -25,8 +26,11 @@ use crate::staff::files::StoredTally;
 /// Everything the workspace reads from the store, read again after each change.
 #[derive(Clone, Default)]
 pub struct Data {
-    pub records: Rc<Vec<ResponseRecord>>,
-    pub unreadable: Rc<Vec<String>>,
+    /// Stored responses that passed the one gate.
+    pub records: Rc<Vec<CheckedRecord>>,
+    /// Stored responses left out of every figure, each with why: unreadable, or stored by an
+    /// older version past a weaker check. They stay stored and in backups.
+    pub left_out: Rc<Vec<String>>,
     pub device_id: String,
     pub tallies: Rc<Vec<(StoredTally, Tally)>>,
     pub certificates: Rc<BTreeMap<String, Certificate>>,
@@ -52,6 +56,23 @@ pub fn certificate_key(survey: &Survey, period: Period) -> String {
     format!("{CERTIFICATE_PREFIX}{}:{}:{}", survey.id(), survey.version(), period.code())
 }
 
+/// Stored responses as read from the store, through the one gate: those counted, and those left
+/// out with why (unreadable, or stored by an older version past a weaker check), which stay
+/// stored and go into backups.
+pub fn passed(stored: Vec<Result<ResponseRecord, RecordError>>) -> (Vec<CheckedRecord>, Vec<String>) {
+    let catalog = Catalog::new(survey_defs::all());
+    let gate = crate::platform::nfc::gate();
+    let (mut counted, mut left_out) = (Vec::new(), Vec::new());
+    for result in stored {
+        match result.map(|record| (record.response_id.clone(), gate.check(&catalog, record))) {
+            Ok((_, Ok(record))) => counted.push(record),
+            Ok((response_id, Err(err))) => left_out.push(format!("{}: {err}", short(&response_id))),
+            Err(err) => left_out.push(err.to_string()),
+        }
+    }
+    (counted, left_out)
+}
+
 /// What the staff member asked to see.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
@@ -68,7 +89,7 @@ pub struct Figures {
     pub totals: GroupCounts,
     pub rows: Vec<IndexRow>,
     /// Records of the survey in the period, as selected (misuse and partial ones included).
-    pub records: Vec<ResponseRecord>,
+    pub records: Vec<CheckedRecord>,
     /// Records of other surveys, or that do not fit their survey.
     pub skipped: u64,
 }
@@ -293,6 +314,13 @@ pub(crate) mod tests {
     }
 
     /// A counter rating given on `day` by `device`, with the level `code`.
+    /// The records through the one gate, as the workspace loads them; each must pass.
+    pub(crate) fn checked(records: Vec<ResponseRecord>) -> Vec<CheckedRecord> {
+        let (checked, left_out) = passed(records.into_iter().map(Ok).collect());
+        assert!(left_out.is_empty(), "{left_out:?}");
+        checked
+    }
+
     pub(crate) fn rating(
         id: u32,
         day: &str,
@@ -318,7 +346,12 @@ pub(crate) mod tests {
     }
 
     fn data(records: Vec<ResponseRecord>, tallies: Vec<(StoredTally, Tally)>) -> Data {
-        Data { records: Rc::new(records), tallies: Rc::new(tallies), device_id: "may-1".into(), ..Data::default() }
+        Data {
+            records: Rc::new(checked(records)),
+            tallies: Rc::new(tallies),
+            device_id: "may-1".into(),
+            ..Data::default()
+        }
     }
 
     #[test]
@@ -339,7 +372,8 @@ pub(crate) mod tests {
         let q4_days = Period::parse("2026-Q4").unwrap();
         let options = TallyOptions { from: Some(q4_days.start), to: Some(q4_days.end), ..TallyOptions::default() };
         for id in 10..12 {
-            other.add(&catalog, &rating(id, "2026-10-02", "xa-khac", "hai-long", false, None), &options).unwrap();
+            let record = &checked(vec![rating(id, "2026-10-02", "xa-khac", "hai-long", false, None)])[0];
+            other.add(&catalog, record, &options).unwrap();
         }
         let stored = StoredTally {
             file: "xa-khac.csv".into(),
@@ -365,14 +399,36 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn records_of_another_survey_or_that_do_not_fit_are_skipped_and_said() {
-        let survey = counter_rating();
+    fn stored_records_that_do_not_pass_the_gate_are_left_out_and_said() {
         let mut wrong = rating(1, "2026-11-23", "may-1", "hai-long", false, None);
         wrong.answers.insert("muc-do-hai-long".into(), Answer::Choice("tuyet-voi".into()));
+        let mut unknown = rating(2, "2026-11-23", "may-1", "hai-long", false, None);
+        unknown.survey_id = "khao-sat-la".into();
+        let good = rating(3, "2026-11-23", "may-1", "hai-long", false, None);
+        let unreadable = Err(RecordError::UnsupportedFormat(9));
+        let (counted, left_out) = passed(vec![Ok(wrong), Ok(unknown), Ok(good.clone()), unreadable]);
+        assert_eq!(counted.iter().map(|record| record.response_id.clone()).collect::<Vec<_>>(), [good.response_id]);
+        assert_eq!(
+            left_out,
+            [
+                "00000000-0000-4000-8000-000000000001: answers.muc-do-hai-long: `tuyet-voi` is not an option of this question",
+                "00000000-0000-4000-8000-000000000002: survey_id: no survey khao-sat-la is known here",
+                "record format 9 was written by a newer version of Hài Lòng (this one reads 1)",
+            ]
+        );
+    }
+
+    #[test]
+    fn records_of_another_survey_are_skipped() {
+        let survey = counter_rating();
+        let sipas = survey_defs::all().into_iter().find(|other| other.id() != survey.id()).unwrap();
         let mut other = rating(2, "2026-11-23", "may-1", "hai-long", false, None);
-        other.survey_id = "sipas".into();
-        let figures = figures(&survey, &data(vec![wrong, other], Vec::new()), &q4(false, false));
-        assert_eq!((figures.totals.responses, figures.skipped), (0, 2));
+        other.survey_id = sipas.id().into();
+        other.survey_version = sipas.version().into();
+        other.answers.clear();
+        other.partial = true;
+        let figures = figures(&survey, &data(vec![other], Vec::new()), &q4(false, false));
+        assert_eq!((figures.totals.responses, figures.skipped), (0, 1));
     }
 
     #[test]

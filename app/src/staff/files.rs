@@ -11,12 +11,14 @@ use std::io::Cursor;
 
 use survey::definition::catalog::Catalog;
 use survey::records::backup::{Backup, plan_join};
+use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::raw::read_raw;
 use survey::results::tally::Tally;
 use survey::{digest::sha256_hex, records::record::ResponseRecord};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::platform::nfc::gate;
 use crate::platform::storage::{NOT_BACKED_UP, SharedStore, TALLY_PREFIX};
 
 /// What became of one file.
@@ -25,7 +27,7 @@ pub enum FileReport {
     Responses { file: String, added: usize, duplicates: u64, settings_added: usize, unreadable: Vec<String> },
     Tally { file: String, groups: usize },
     TallyAgain { file: String },
-    Conflicts { file: String, conflicts: Vec<(ResponseRecord, ResponseRecord)> },
+    Conflicts { file: String, conflicts: Vec<(ResponseRecord, CheckedRecord)> },
     Failed { file: String, reason: String },
 }
 
@@ -96,18 +98,19 @@ pub async fn import_file(store: &SharedStore, name: &str, text: &str, progress: 
     )
 }
 
-/// Every record of a raw CSV, checked against its survey; the first bad line fails the file.
-async fn read_records(text: &str, progress: &dyn Fn(f64)) -> Result<Vec<ResponseRecord>, String> {
+/// A gate at this receiver, now: for records that come from outside (a kiosk's file, a backup).
+fn receiving() -> Gate {
+    gate().received_at(crate::platform::clock::now_millis() / 1000)
+}
+
+/// Every record of a raw CSV, through the one gate; the first bad line fails the file.
+async fn read_records(text: &str, progress: &dyn Fn(f64)) -> Result<Vec<CheckedRecord>, String> {
     let catalog = Catalog::new(survey_defs::all());
     let lines = text.bytes().filter(|&byte| byte == b'\n').count().max(1) as f64;
-    let mut reader = read_raw(Cursor::new(text.as_bytes()), &catalog).map_err(|err| err.to_string())?;
+    let mut reader = read_raw(Cursor::new(text.as_bytes()), &catalog, receiving()).map_err(|err| err.to_string())?;
     let mut records = Vec::new();
-    let now = crate::platform::clock::now_millis() / 1000;
     while let Some(next) = reader.next_record() {
-        let (line, record) = next.map_err(|err| err.to_string())?;
-        if let Err(survey::records::record::RecordError::Invalid { field, message }) = record.check_received(now) {
-            return Err(survey::csv::read::CsvError::at(line, Some(&field), message).to_string());
-        }
+        let (_, record) = next.map_err(|err| err.to_string())?;
         records.push(record);
         if records.len() % 2_000 == 0 {
             progress(records.len() as f64 / lines);
@@ -122,7 +125,7 @@ async fn read_records(text: &str, progress: &dyn Fn(f64)) -> Result<Vec<Response
 async fn join(
     store: &SharedStore,
     name: &str,
-    records: Vec<ResponseRecord>,
+    records: Vec<CheckedRecord>,
     settings: BTreeMap<String, String>,
     unreadable: Vec<String>,
 ) -> FileReport {
@@ -165,14 +168,12 @@ async fn join(
 }
 
 async fn restore(store: &SharedStore, name: &str, backup: Backup) -> FileReport {
-    let (catalog, now) = (Catalog::new(survey_defs::all()), crate::platform::clock::now_millis() / 1000);
+    let (catalog, gate) = (Catalog::new(survey_defs::all()), receiving());
     let mut records = Vec::new();
     let mut unreadable = Vec::new();
     for (index, value) in backup.responses.iter().enumerate() {
         // A backup is checked as any record from outside: nothing unchecked is stored.
-        match ResponseRecord::from_json(&value.to_string())
-            .and_then(|record| record.check_in(&catalog, now).map(|()| record))
-        {
+        match ResponseRecord::from_json(&value.to_string()).and_then(|record| gate.check(&catalog, record)) {
             Ok(record) => records.push(record),
             Err(err) => unreadable.push(format!("responses[{index}]: {err}")),
         }

@@ -4,7 +4,7 @@
 
 use survey::definition::catalog::Catalog;
 use survey::definition::model::Survey;
-use survey::records::record::ResponseRecord;
+use survey::records::gate::CheckedRecord;
 use survey::reports::chart::bar_chart;
 use survey::reports::publish::overall_bars;
 use survey::results::index::{DEFAULT_MIN_N, IndexRow, Scope, indices};
@@ -65,11 +65,11 @@ pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> 
                 </table>
             }}) }
             { flagged_list(survey, &figures.records) }
-            if !data.unreadable.is_empty() || !data.damaged.is_empty() {
+            if !data.left_out.is_empty() || !data.damaged.is_empty() {
                 <section class="warning" role="alert">
-                    <h2>{ format!("{} bản ghi không đọc được / unreadable records", data.unreadable.len() + data.damaged.len()) }</h2>
-                    <p>{ "Các bản ghi này được giữ nguyên trên thiết bị và có trong tệp sao lưu. / They are kept on the device as they are, and go into backups." }</p>
-                    <ul>{ for data.unreadable.iter().chain(data.damaged.iter()).map(|reason| html! { <li>{ reason }</li> }) }</ul>
+                    <h2>{ format!("{} bản ghi không đọc được hoặc không được tính / records unreadable or not counted", data.left_out.len() + data.damaged.len()) }</h2>
+                    <p>{ "Các bản ghi này được giữ nguyên trên thiết bị và có trong tệp sao lưu, nhưng không được tính vào số liệu. / They are kept on the device as they are, and go into backups, but no figure counts them." }</p>
+                    <ul>{ for data.left_out.iter().chain(data.damaged.iter()).map(|reason| html! { <li>{ reason }</li> }) }</ul>
                 </section>
             }
         </section>
@@ -168,8 +168,8 @@ fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
 
 /// The period's misuse-flagged and unfinished responses, for staff to look at, with what each
 /// answered (an unfinished response counts for the questions it answered).
-fn flagged_list(survey: &Survey, records: &[ResponseRecord]) -> Html {
-    let flagged: Vec<&ResponseRecord> =
+fn flagged_list(survey: &Survey, records: &[CheckedRecord]) -> Html {
+    let flagged: Vec<&CheckedRecord> =
         records.iter().filter(|record| record.misuse.is_some() || record.partial).collect();
     if flagged.is_empty() {
         return html! {};

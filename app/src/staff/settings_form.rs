@@ -91,7 +91,11 @@ pub fn settings_form(props: &SettingsFormProps) -> Html {
                         return dispatcher.dispatch(SettingsFormAction::Failed(err.to_string()));
                     }
                     // A kiosk that now sends to the server sends what it holds already, too.
-                    let queued = if settings.device_token.is_empty() { Ok(0) } else { store.0.enqueue_unsent().await };
+                    // Only what passes the one gate is sent; the rest stays, listed under Results.
+                    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+                    let passes = |json: &str| crate::platform::nfc::check_stored(&catalog, json).is_ok();
+                    let queued =
+                        if settings.device_token.is_empty() { Ok(0) } else { store.0.enqueue_unsent(passes).await };
                     match queued {
                         Ok(queued) => dispatcher.dispatch(SettingsFormAction::Saved { settings, queued }),
                         Err(err) => dispatcher.dispatch(SettingsFormAction::Failed(err.to_string())),

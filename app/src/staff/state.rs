@@ -343,7 +343,11 @@ mod tests {
             include_misuse: false,
             own_only: false,
         };
-        let data = Data { records: Rc::new(records), device_id: "may-1".into(), ..Data::default() };
+        let data = Data {
+            records: Rc::new(crate::staff::figures::tests::checked(records)),
+            device_id: "may-1".into(),
+            ..Data::default()
+        };
         Rc::new(WorkspaceState::new(survey, view, false)).reduce(WorkspaceAction::Loaded(Ok(data)))
     }
 

@@ -20,7 +20,7 @@ use yew::prelude::*;
 use crate::platform::download;
 use crate::platform::storage::{CERTIFICATE_PREFIX, DOSSIERS_PREFIX, SharedStore, StorageError, TALLY_PREFIX};
 use crate::settings::KioskSettings;
-use crate::staff::figures::{Data, View};
+use crate::staff::figures::{Data, View, passed};
 use crate::staff::files::{self, FileReport, StoredTally};
 use crate::staff::prefs::{Section, StaffPrefs};
 use crate::staff::state::{Job, Loaded, WorkspaceAction, WorkspaceState, today};
@@ -29,16 +29,11 @@ use crate::staff::state::{Job, Loaded, WorkspaceAction, WorkspaceState, today};
 async fn load(store: &SharedStore) -> Result<Data, String> {
     let fail = |err: StorageError| err.to_string();
     let mut data = Data::default();
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
-    for result in store.0.responses().await.map_err(fail)? {
-        match result {
-            Ok(record) => records.push(record),
-            Err(err) => unreadable.push(err.to_string()),
-        }
-    }
+    // Every stored response passes the one gate before it is counted; one that cannot be read,
+    // or that an older version stored past a weaker check, stays stored and is listed instead.
+    let (records, left_out) = passed(store.0.responses().await.map_err(fail)?);
     data.records = Rc::new(records);
-    data.unreadable = Rc::new(unreadable);
+    data.left_out = Rc::new(left_out);
     data.device_id = store.0.device_id().await.map_err(fail)?;
     let mut damaged = Vec::new();
     let mut tallies = Vec::new();

@@ -154,7 +154,10 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
         bail!("--survey: no definition of {survey_id} version {survey_version} is known here");
     }
     let store = open(&args.db)?;
-    let records = store.records()?;
+    let (records, left_out) = store.checked_records(&catalog)?;
+    for (response_id, err) in &left_out {
+        eprintln!("hailong: stored response {response_id} is left out (it stays stored): {err}");
+    }
     let certificate = survey::results::certify::certify(
         &catalog,
         survey_id,

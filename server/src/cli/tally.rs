@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
+use survey::records::gate::Gate;
 use survey::records::raw::{content_hash, read_raw};
 use survey::results::index::{index_csv, indices};
 use survey::results::tally::{Added, Tally, TallyOptions};
@@ -121,7 +122,8 @@ pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
         let file = File::open(path).with_context(|| format!("{name}: cannot open the file"))?;
         let read = Rc::new(Cell::new(0));
         let mut reader =
-            read_raw(BufReader::with_capacity(1 << 16, Counting { inner: file, read: read.clone() }), &catalog)
+            // Files are counted after the fact, so times are held to the years, not to today's clock.
+            read_raw(BufReader::with_capacity(1 << 16, Counting { inner: file, read: read.clone() }), &catalog, Gate::default())
                 .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
         let mut rows = 0u64;
         while let Some(next) = reader.next_record() {

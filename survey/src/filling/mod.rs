@@ -1,5 +1,3 @@
-//! One citizen filling one survey: the session state machine (`session`) and the masking of
-//! identifiers in what they type (`privacy`).
+//! One citizen filling one survey: the session state machine (`session`).
 
-pub mod privacy;
 pub mod session;

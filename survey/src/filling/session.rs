@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use crate::definition::answer::{Answer, Violation};
 use crate::definition::model::{Question, Survey};
-use crate::filling::privacy::mask_identifiers;
+use crate::records::privacy::clean_answer;
 use crate::records::record::{Channel, RECORD_FORMAT, ResponseRecord};
+use crate::text::Normalizer;
 
 /// Where and how responses are taken; copied into every record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,31 +75,6 @@ pub enum Outcome {
     Partial(ResponseRecord),
     /// The citizen walked away and nothing is kept (no answers, or the survey discards partials).
     Discarded,
-}
-
-/// How free text is put in Unicode normalisation form C. Natively the core does it (its `nfc`
-/// feature); the app passes the browser's `String.prototype.normalize`, which costs the
-/// respondent's download nothing.
-#[derive(Clone, Copy)]
-pub struct Normalizer(pub fn(&str) -> String);
-
-impl Default for Normalizer {
-    fn default() -> Normalizer {
-        Normalizer(crate::text::nfc)
-    }
-}
-
-impl std::fmt::Debug for Normalizer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Normalizer")
-    }
-}
-
-/// Sessions compare by what the citizen did; how text is normalised is configuration.
-impl PartialEq for Normalizer {
-    fn eq(&self, _: &Normalizer) -> bool {
-        true
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -216,7 +192,7 @@ impl Session {
                     return Outcome::Continue;
                 }
                 self.typed.insert(question_id.clone(), answer.clone());
-                let answer = clean(answer, self.normalizer);
+                let answer = clean_answer(answer, self.normalizer);
                 if answer.is_empty() {
                     self.answers.remove(&question_id);
                     self.violations.remove(&question_id);
@@ -320,19 +296,6 @@ impl Session {
             partial,
             answers,
         }
-    }
-}
-
-/// Trims free text, normalises it and masks what could identify the citizen.
-fn clean(answer: Answer, normalizer: Normalizer) -> Answer {
-    let clean_text = |text: &str| mask_identifiers(&(normalizer.0)(text.trim()));
-    match answer {
-        Answer::Text(text) => Answer::Text(clean_text(&text)),
-        Answer::Choices(mut choices) => {
-            choices.other = choices.other.map(|text| clean_text(&text)).filter(|text| !text.is_empty());
-            Answer::Choices(choices)
-        }
-        other => other,
     }
 }
 
@@ -482,7 +445,7 @@ mod tests {
             Answer::Choices(Choices { codes: vec!["khac".into()], other: Some("Gọi **** *** ***".into()) })
         );
         assert_eq!(record.answers["y-kien"], Answer::Text(format!("Email: {}", "*".repeat("a.b@example.vn".len()))));
-        record.check_against(session.survey()).unwrap();
+        crate::records::gate::Gate::default().check_for(session.survey(), record).unwrap();
     }
 
     #[test]

@@ -48,31 +48,32 @@ impl Backup {
     }
 }
 
-/// What joining some responses to those stored would do.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct JoinPlan {
+/// What joining some responses to those stored would do. The incoming records are
+/// [`CheckedRecord`](crate::records::gate::CheckedRecord)s wherever they are stored from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JoinPlan<R> {
     /// Responses not stored yet: to add.
-    pub new: Vec<ResponseRecord>,
+    pub new: Vec<R>,
     /// Responses already stored with the same content.
     pub duplicates: u64,
     /// Responses stored with other content: the stored one (first) stays.
-    pub conflicts: Vec<(ResponseRecord, ResponseRecord)>,
+    pub conflicts: Vec<(ResponseRecord, R)>,
 }
 
 /// Plans joining `incoming` to `stored` (by response id). A response given twice in `incoming`
 /// itself counts the same way against its first copy.
-pub fn plan_join(stored: &BTreeMap<String, ResponseRecord>, incoming: Vec<ResponseRecord>) -> JoinPlan {
-    let mut plan = JoinPlan::default();
+pub fn plan_join<R: AsRef<ResponseRecord>>(stored: &BTreeMap<String, ResponseRecord>, incoming: Vec<R>) -> JoinPlan<R> {
+    let mut plan: JoinPlan<R> = JoinPlan { new: Vec::new(), duplicates: 0, conflicts: Vec::new() };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for record in incoming {
-        let earlier =
-            stored.get(&record.response_id).or_else(|| seen.get(&record.response_id).map(|&at| &plan.new[at]));
+        let id = &record.as_ref().response_id;
+        let earlier = stored.get(id).or_else(|| seen.get(id).map(|&at| AsRef::<ResponseRecord>::as_ref(&plan.new[at])));
         match earlier {
             None => {
-                seen.insert(record.response_id.clone(), plan.new.len());
+                seen.insert(id.clone(), plan.new.len());
                 plan.new.push(record);
             }
-            Some(earlier) if earlier.same_response(&record) => plan.duplicates += 1,
+            Some(earlier) if earlier.same_response(record.as_ref()) => plan.duplicates += 1,
             Some(earlier) => plan.conflicts.push((earlier.clone(), record)),
         }
     }

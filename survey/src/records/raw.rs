@@ -15,6 +15,7 @@ use crate::csv::write::{Cell, CsvProfile};
 use crate::definition::answer::{Answer, Choices};
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, Survey};
+use crate::records::gate::{CheckedRecord, Gate};
 use crate::records::record::{Channel, RECORD_FORMAT, RecordError, ResponseRecord, is_code};
 
 /// The columns every raw file starts with.
@@ -77,7 +78,7 @@ pub fn raw_header(survey: &Survey) -> Vec<String> {
 /// Writes the records of one survey version as raw CSV; records of other surveys are left out.
 pub fn write_raw<'a>(
     survey: &Survey,
-    records: impl IntoIterator<Item = &'a ResponseRecord>,
+    records: impl IntoIterator<Item = &'a CheckedRecord>,
     profile: CsvProfile,
 ) -> Vec<u8> {
     let header = raw_header(survey);
@@ -140,10 +141,12 @@ pub struct RawReader<R: Read> {
     /// Ids seen in this file (as numbers, to keep a million of them small), with their line:
     /// a file never holds one response twice.
     lines_by_id: HashMap<u128, u64>,
+    gate: Gate,
 }
 
-/// Opens a raw file, finding its survey version in `catalog` from the first row.
-pub fn read_raw<R: BufRead>(input: R, catalog: &Catalog) -> Result<RawReader<R>, CsvError> {
+/// Opens a raw file, finding its survey version in `catalog` from the first row; every record
+/// read passes `gate`.
+pub fn read_raw<R: BufRead>(input: R, catalog: &Catalog, gate: Gate) -> Result<RawReader<R>, CsvError> {
     let mut file = read::open(input)?;
     for (index, expected) in RAW_FIXED.iter().enumerate() {
         let found = file.header.get(index).map(String::as_str).unwrap_or("");
@@ -193,7 +196,7 @@ pub fn read_raw<R: BufRead>(input: R, catalog: &Catalog) -> Result<RawReader<R>,
             Some((survey.clone(), columns))
         }
     };
-    Ok(RawReader { file, survey, pending, lines_by_id: HashMap::new() })
+    Ok(RawReader { file, survey, pending, lines_by_id: HashMap::new(), gate })
 }
 
 impl<R: Read> RawReader<R> {
@@ -203,7 +206,7 @@ impl<R: Read> RawReader<R> {
     }
 
     /// The next record with its line.
-    pub fn next_record(&mut self) -> Option<Result<(u64, ResponseRecord), CsvError>> {
+    pub fn next_record(&mut self) -> Option<Result<(u64, CheckedRecord), CsvError>> {
         let row = match self.pending.take() {
             Some(row) => row,
             None => match self.file.next_row()? {
@@ -214,7 +217,7 @@ impl<R: Read> RawReader<R> {
         Some(self.parse(&row).map(|record| (row.line, record)))
     }
 
-    fn parse(&mut self, row: &Row) -> Result<ResponseRecord, CsvError> {
+    fn parse(&mut self, row: &Row) -> Result<CheckedRecord, CsvError> {
         let (survey, columns) = self.survey.as_ref().expect("a file with rows has a survey");
         let line = row.line;
         let header = &self.file.header;
@@ -335,7 +338,7 @@ impl<R: Read> RawReader<R> {
             partial,
             answers,
         };
-        record.check_against(survey).map_err(|err| match err {
+        let record = self.gate.check_for(survey, record).map_err(|err| match err {
             RecordError::Invalid { field, message } => {
                 let column = field.strip_prefix("answers.").unwrap_or(&field).to_owned();
                 let column = if header.contains(&column) {
@@ -361,8 +364,8 @@ impl<R: Read> RawReader<R> {
 
 /// Reads every record of a raw file (for files that fit in memory; large ones are better read
 /// with [`read_raw`] one record at a time).
-pub fn read_all_raw(input: impl BufRead, catalog: &Catalog) -> Result<Vec<ResponseRecord>, CsvError> {
-    let mut reader = read_raw(input, catalog)?;
+pub fn read_all_raw(input: impl BufRead, catalog: &Catalog, gate: Gate) -> Result<Vec<CheckedRecord>, CsvError> {
+    let mut reader = read_raw(input, catalog, gate)?;
     let mut records = Vec::new();
     while let Some(next) = reader.next_record() {
         records.push(next?.1);

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::definition::answer::Answer;
-use crate::definition::catalog::Catalog;
 use crate::definition::model::Survey;
 use crate::vn_time;
 
@@ -52,6 +51,12 @@ pub struct ResponseRecord {
     pub partial: bool,
     /// Answers by question id; unanswered questions are absent, never filled in.
     pub answers: BTreeMap<String, Answer>,
+}
+
+impl AsRef<ResponseRecord> for ResponseRecord {
+    fn as_ref(&self) -> &ResponseRecord {
+        self
+    }
 }
 
 /// Whether `text` can be a unit, counter, officer or field code: 1 to 64 ASCII letters,
@@ -124,78 +129,12 @@ impl ResponseRecord {
         }
         let record: ResponseRecord =
             serde_json::from_str(json).map_err(|err| RecordError::Malformed(err.to_string()))?;
-        record.check_shape()?;
         Ok(record)
-    }
-
-    /// The Vietnam day on which the response was given, if its time stamp reads.
-    pub fn vietnam_day(&self) -> Option<time::Date> {
-        crate::vn_time::parse_rfc3339(&self.submitted_at).ok().map(crate::vn_time::vietnam_date)
     }
 
     pub fn to_json(&self) -> String {
         // Serialising plain strings, maps and enums cannot fail.
         serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// Checks what a record must satisfy whatever survey it answers.
-    /// The years a `submitted_at` may fall in. A time outside them is a device's wrong clock or
-    /// a forged record, and converting it to Vietnam days would overflow.
-    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
-
-    pub fn check_shape(&self) -> Result<(), RecordError> {
-        let is_uuid_v4 = uuid::Uuid::try_parse(&self.response_id).map(|id| id.get_version_num() == 4).unwrap_or(false);
-        if !is_uuid_v4 {
-            return Err(RecordError::Invalid {
-                field: "response_id".into(),
-                message: format!("`{}` is not a UUID v4", self.response_id),
-            });
-        }
-        vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
-            field: "submitted_at".into(),
-            message: format!("`{}` is {err}", short(&self.submitted_at)),
-        })?;
-        Ok(())
-    }
-
-    /// Every check a receiver makes, for a record that comes with nothing else known: its
-    /// survey version is in `catalog`, it keeps that version's rules
-    /// ([`ResponseRecord::check_against`]), and its time is believable at `now`
-    /// ([`ResponseRecord::check_received`]).
-    pub fn check_in(&self, catalog: &Catalog, now: i64) -> Result<(), RecordError> {
-        let Some(survey) = catalog.get(&self.survey_id, &self.survey_version) else {
-            let known_id = catalog.surveys().iter().any(|survey| survey.id() == self.survey_id);
-            let (id, version) = (short(&self.survey_id), short(&self.survey_version));
-            return Err(if known_id {
-                RecordError::Invalid {
-                    field: "survey_version".into(),
-                    message: format!("survey {id} has no version {version} here"),
-                }
-            } else {
-                RecordError::Invalid { field: "survey_id".into(), message: format!("no survey {id} is known here") }
-            });
-        };
-        self.check_against(survey)?;
-        self.check_received(now)
-    }
-
-    /// Whether the record's time could have been read off a working clock by the time it was
-    /// received (`now`, Unix seconds, the receiver's clock): at most [`MAX_AHEAD_SECONDS`]
-    /// after it. Every receiver checks it, beside [`ResponseRecord::check_against`]; a record
-    /// from the future comes from a device whose clock is wrong, and stays there, marked.
-    pub fn check_received(&self, now: i64) -> Result<(), RecordError> {
-        let Ok(instant) = vn_time::parse_rfc3339(&self.submitted_at) else { return Ok(()) };
-        let ahead = instant.unix_timestamp() - now;
-        if ahead <= MAX_AHEAD_SECONDS {
-            return Ok(());
-        }
-        Err(RecordError::Invalid {
-            field: "submitted_at".into(),
-            message: format!(
-                "`{}` is more than a day ahead of the receiver's clock: the clock of the device that made it is wrong",
-                short(&self.submitted_at)
-            ),
-        })
     }
 
     /// The record in the form in which two copies of one response are compared: its time as the
@@ -223,112 +162,7 @@ impl ResponseRecord {
     pub fn content_sha256(&self) -> String {
         crate::digest::sha256_hex(self.canonical().to_json().as_bytes())
     }
-
-    /// Checks the record against the survey it claims to answer.
-    pub fn check_against(&self, survey: &Survey) -> Result<(), RecordError> {
-        self.check_shape()?;
-        // What makes a record countable, beyond being one: checked here rather than when a stored
-        // record is read, so that one stored by an older version with a weaker check is still
-        // read, kept and shown, and only left out of the figures.
-        let instant = vn_time::parse_rfc3339(&self.submitted_at).map_err(|err| RecordError::Invalid {
-            field: "submitted_at".into(),
-            message: format!("`{}` is {err}", short(&self.submitted_at)),
-        })?;
-        if !Self::YEARS.contains(&instant.year()) {
-            return Err(RecordError::Invalid {
-                field: "submitted_at".into(),
-                message: format!(
-                    "`{}` is outside the years {} to {}",
-                    self.submitted_at,
-                    Self::YEARS.start(),
-                    Self::YEARS.end()
-                ),
-            });
-        }
-        // Codes go into tallies, file names and addresses: one rule for all of them.
-        for (field, code) in [
-            ("unit", &self.unit),
-            ("counter", &self.counter),
-            ("staff", &self.staff),
-            ("field", &self.field),
-            ("device_id", &self.device_id),
-        ] {
-            if let Some(code) = code
-                && !is_code(code)
-            {
-                return Err(RecordError::Invalid { field: field.into(), message: not_a_code(code) });
-            }
-        }
-        if self.misuse.as_deref().is_some_and(|reason| reason.chars().count() > MISUSE_MAX_CHARS) {
-            return Err(RecordError::Invalid {
-                field: "misuse".into(),
-                message: format!("the reason is longer than {MISUSE_MAX_CHARS} characters"),
-            });
-        }
-        if self.survey_id != survey.id() || self.survey_version != survey.version() {
-            return Err(RecordError::Invalid {
-                field: "survey_version".into(),
-                message: format!(
-                    "the record answers {} {}, not {} {}",
-                    self.survey_id,
-                    self.survey_version,
-                    survey.id(),
-                    survey.version()
-                ),
-            });
-        }
-        for (question_id, answer) in &self.answers {
-            let field = format!("answers.{}", short(question_id));
-            let Some(question) = survey.question(question_id) else {
-                return Err(RecordError::Invalid { field, message: "no such question in this survey".into() });
-            };
-            question
-                .check_answer(answer)
-                .map_err(|violation| RecordError::Invalid { field, message: violation.to_string() })?;
-        }
-        // Visibility is decided in order, from the answers of visible questions only, as the
-        // filling session decides it: an answer to a question the record's own answers hide (the
-        // reasons of a very satisfied citizen) is never counted.
-        let mut shown = BTreeMap::new();
-        for question in survey.questions() {
-            let visible = question.show_if.as_ref().is_none_or(|condition| condition.holds(survey, &shown));
-            match (visible, self.answers.get(&question.id)) {
-                (true, Some(answer)) => {
-                    shown.insert(question.id.clone(), answer.clone());
-                }
-                (false, Some(_)) => {
-                    return Err(RecordError::Invalid {
-                        field: format!("answers.{}", question.id),
-                        message: "answers a question that the record's other answers hide".into(),
-                    });
-                }
-                _ => {}
-            }
-        }
-        if !self.partial {
-            let visible = |q: &&crate::definition::model::Question| {
-                q.show_if.as_ref().is_none_or(|c| c.holds(survey, &self.answers))
-            };
-            if let Some(missing) =
-                survey.questions().iter().filter(visible).find(|q| q.required && !self.answers.contains_key(&q.id))
-            {
-                return Err(RecordError::Invalid {
-                    field: format!("answers.{}", missing.id),
-                    message: "a required question is unanswered in a complete response".into(),
-                });
-            }
-        }
-        Ok(())
-    }
 }
-
-/// Why a record could not be read or does not fit its survey.
-/// The longest misuse reason, in characters.
-pub const MISUSE_MAX_CHARS: usize = 200;
-
-/// How far a response's time may be ahead of the clock of whoever receives it: a day, for
-/// clocks a few hours off and time zones set wrong, not for a time that is simply wrong.
-pub const MAX_AHEAD_SECONDS: i64 = 86_400;
 
 /// Why `text` is not a code ([`is_code`]), in one wording for every reader.
 pub fn not_a_code(text: &str) -> String {
@@ -344,6 +178,7 @@ pub fn short(text: &str) -> String {
     }
 }
 
+/// Why a record could not be read or does not fit its survey.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RecordError {
     /// Not a record at all: broken JSON, a missing or mistyped field.
@@ -373,21 +208,6 @@ impl std::error::Error for RecordError {}
 pub(crate) mod tests {
     use super::*;
     use crate::definition::answer::Choices;
-
-    #[test]
-    fn a_response_from_more_than_a_day_ahead_of_the_receiver_is_refused() {
-        let mut record = record("a", "co");
-        record.submitted_at = "2026-11-24T09:00:00+07:00".into();
-        // 2026-11-23T09:00:00+07:00, a day before the record.
-        let now = 1_795_399_200;
-        assert_eq!(record.check_received(now), Ok(()), "exactly a day ahead is allowed");
-        assert_eq!(
-            record.check_received(now - 1).unwrap_err().to_string(),
-            "submitted_at: `2026-11-24T09:00:00+07:00` is more than a day ahead of the receiver's clock: the clock of the device that made it is wrong"
-        );
-        record.submitted_at = "2020-01-01T00:00:00+07:00".into();
-        assert_eq!(record.check_received(now), Ok(()), "an old response is not refused for its age");
-    }
 
     #[test]
     fn the_same_response_written_with_another_offset_is_the_same() {
@@ -466,14 +286,5 @@ pub(crate) mod tests {
     fn a_newer_format_is_refused_by_name() {
         let json = r#"{"format":2,"anything":"new"}"#;
         assert_eq!(ResponseRecord::from_json(json), Err(RecordError::UnsupportedFormat(2)));
-    }
-
-    #[test]
-    fn ids_and_times_are_checked() {
-        let bad_id = record("not-a-uuid", "rat");
-        assert!(matches!(bad_id.check_shape(), Err(RecordError::Invalid { field, .. }) if field == "response_id"));
-        let mut bad_time = record("0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a90", "rat");
-        bad_time.submitted_at = "2026-11-23 19:08".into();
-        assert!(matches!(bad_time.check_shape(), Err(RecordError::Invalid { field, .. }) if field == "submitted_at"));
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::csv::write::Cell;
 use crate::definition::answer::Answer;
-use crate::filling::privacy::mask_identifiers;
-use crate::records::record::ResponseRecord;
+use crate::records::gate::CheckedRecord;
+use crate::records::privacy::mask_identifiers;
 
 /// The columns of the comments export.
 pub const COMMENT_COLUMNS: [&str; 6] = ["day", "unit", "counter", "field", "question_id", "comment"];
@@ -12,11 +12,11 @@ pub const COMMENT_COLUMNS: [&str; 6] = ["day", "unit", "counter", "field", "ques
 /// Every free-text answer of these records (comments and the text of "Khác"), masked again on
 /// the way out, one row each, without the response id: the comments export, which staff choose
 /// explicitly and apart from the tallies.
-pub fn comment_rows<'a>(records: impl IntoIterator<Item = &'a ResponseRecord>) -> Vec<Vec<Cell>> {
+pub fn comment_rows<'a>(records: impl IntoIterator<Item = &'a CheckedRecord>) -> Vec<Vec<Cell>> {
     let text = |value: &Option<String>| value.as_ref().map_or(Cell::Empty, |value| Cell::Text(value.clone()));
     let mut rows = Vec::new();
     for record in records {
-        let day = record.vietnam_day().map_or(Cell::Empty, |day| Cell::Text(day.to_string()));
+        let day = Cell::Text(record.vietnam_day().to_string());
         for (question_id, answer) in &record.answers {
             let comment = match answer {
                 Answer::Text(comment) => Some(comment),

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::csv::write::CsvProfile;
 use crate::definition::catalog::Catalog;
 use crate::digest::sha256_hex;
-use crate::records::record::ResponseRecord;
+use crate::records::gate::CheckedRecord;
 use crate::results::period::Period;
 use crate::results::tally::{GroupBy, Tally, TallyError, TallyOptions};
 
@@ -82,22 +82,22 @@ pub fn certified_grouping() -> GroupBy {
     GroupBy { unit: true, counter: true, staff: false, field: true }
 }
 
-fn record_digest(record: &ResponseRecord) -> String {
+fn record_digest(record: &CheckedRecord) -> String {
     sha256_hex(record.to_json().as_bytes())
 }
 
 /// The records of one survey version whose Vietnam day falls in the period.
 fn in_period<'a>(
-    records: impl IntoIterator<Item = &'a ResponseRecord>,
+    records: impl IntoIterator<Item = &'a CheckedRecord>,
     survey_id: &str,
     survey_version: &str,
     period: Period,
-) -> impl Iterator<Item = &'a ResponseRecord> {
+) -> impl Iterator<Item = &'a CheckedRecord> {
     let (survey_id, survey_version) = (survey_id.to_owned(), survey_version.to_owned());
     records.into_iter().filter(move |record| {
         record.survey_id == survey_id
             && record.survey_version == survey_version
-            && record.vietnam_day().is_some_and(|day| period.contains(day))
+            && period.contains(record.vietnam_day())
     })
 }
 
@@ -108,7 +108,7 @@ pub fn period_tally<'a>(
     survey_id: &str,
     survey_version: &str,
     period: Period,
-    records: impl IntoIterator<Item = &'a ResponseRecord>,
+    records: impl IntoIterator<Item = &'a CheckedRecord>,
 ) -> Result<Tally, TallyError> {
     let options = TallyOptions {
         by: certified_grouping(),
@@ -129,7 +129,7 @@ pub fn certify<'a>(
     survey_id: &str,
     survey_version: &str,
     period: Period,
-    records: impl IntoIterator<Item = &'a ResponseRecord>,
+    records: impl IntoIterator<Item = &'a CheckedRecord>,
     certified_at: String,
     early: bool,
 ) -> Result<Certificate, CertifyError> {
@@ -139,7 +139,7 @@ pub fn certify<'a>(
     if !ended && !early {
         return Err(CertifyError::NotEnded { last_day: period.end });
     }
-    let records: Vec<&ResponseRecord> = in_period(records, survey_id, survey_version, period).collect();
+    let records: Vec<&CheckedRecord> = in_period(records, survey_id, survey_version, period).collect();
     let tally = period_tally(catalog, survey_id, survey_version, period, records.iter().copied())?;
     let tally_csv = String::from_utf8_lossy(&tally.to_csv(CsvProfile::Rfc4180)).into_owned();
     Ok(Certificate {
@@ -210,7 +210,7 @@ impl Certificate {
     pub fn verify<'a>(
         &self,
         catalog: &Catalog,
-        records: impl IntoIterator<Item = &'a ResponseRecord>,
+        records: impl IntoIterator<Item = &'a CheckedRecord>,
     ) -> Result<Verification, TallyError> {
         let Some(period) = self.period() else {
             return Ok(Verification { tally_tampered: true, ..Verification::default() });

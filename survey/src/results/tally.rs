@@ -17,10 +17,9 @@ use time::Date;
 use crate::definition::answer::Answer;
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, Survey};
-use crate::records::record::{RecordError, ResponseRecord};
+use crate::records::gate::CheckedRecord;
 use crate::results::period::PeriodKind;
 use crate::text::Lang;
-use crate::vn_time;
 
 /// Which record fields split groups.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,6 +92,7 @@ pub struct GroupCounts {
     pub misuse: u64,
     /// Unfinished responses, flagged or not: whatever the options, the same number.
     pub partial: u64,
+
     /// By question id (`question.item` for a matrix item).
     pub questions: BTreeMap<String, QuestionCounts>,
     /// By indicator id.
@@ -139,8 +139,6 @@ pub struct Tally {
 pub enum TallyError {
     /// No definition of this survey version is known.
     UnknownSurvey { survey_id: String, survey_version: String },
-    /// The record does not fit its survey.
-    Invalid(RecordError),
 }
 
 impl std::fmt::Display for TallyError {
@@ -149,7 +147,6 @@ impl std::fmt::Display for TallyError {
             TallyError::UnknownSurvey { survey_id, survey_version } => {
                 write!(f, "no definition of survey `{survey_id}` version `{survey_version}` is known")
             }
-            TallyError::Invalid(err) => write!(f, "{err}"),
         }
     }
 }
@@ -201,7 +198,7 @@ impl Tally {
     /// Counts records, each against its own survey version in `catalog`.
     pub fn count<'a>(
         catalog: &Catalog,
-        records: impl IntoIterator<Item = &'a ResponseRecord>,
+        records: impl IntoIterator<Item = &'a CheckedRecord>,
         options: &TallyOptions,
     ) -> Result<Tally, TallyError> {
         let mut tally = Tally::default();
@@ -211,11 +208,12 @@ impl Tally {
         Ok(tally)
     }
 
-    /// Counts one record.
+    /// Counts one record, checked by the one gate ([`Gate`](crate::records::gate::Gate)) and
+    /// not checked again here.
     pub fn add(
         &mut self,
         catalog: &Catalog,
-        record: &ResponseRecord,
+        record: &CheckedRecord,
         options: &TallyOptions,
     ) -> Result<Added, TallyError> {
         let survey =
@@ -223,11 +221,7 @@ impl Tally {
                 survey_id: record.survey_id.clone(),
                 survey_version: record.survey_version.clone(),
             })?;
-        record.check_against(survey).map_err(TallyError::Invalid)?;
-        let instant = vn_time::parse_rfc3339(&record.submitted_at).map_err(|err| {
-            TallyError::Invalid(RecordError::Invalid { field: "submitted_at".into(), message: err.to_string() })
-        })?;
-        let day = vn_time::vietnam_date(instant);
+        let day = record.vietnam_day();
         if options.from.is_some_and(|from| day < from) || options.to.is_some_and(|to| day > to) {
             return Ok(Added::OutOfRange);
         }
