@@ -46,6 +46,7 @@ fn every_broken_definition_is_explained_by_line_and_path() {
         tests/data/bad/defs/missing-vietnamese.toml:5: title.vi: Vietnamese text is required
         tests/data/bad/defs/missing-vietnamese.toml:15: questions[0].levels[0].label.vi: Vietnamese text is required
         tests/data/bad/defs/points-miss-option.toml:23: scoring.indicators[0].points: the points miss the option(s) `tre-hen` of `thoi-gian`
+        tests/data/bad/defs/qd766-unknown-question.toml:22: scoring.qd766_not_satisfied.any[1].question: no question has the id `tre-hen`
         tests/data/bad/defs/truncated.toml:36: key with no value, expected `=`
         tests/data/bad/defs/unknown-field.toml:12: unknown field `colour`, expected one of `id`, `kind`, `text`, `help`, `section`, `required`, `sensitive`, `show_if`, `levels`, `order`, `options`, `other`, `max_choices`, `min`, `max`, `max_length`, `items`, `low_label`, `high_label`
         tests/data/bad/defs/windows-1258.toml:5: the file is not UTF-8 text (save it as UTF-8)

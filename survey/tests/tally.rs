@@ -362,3 +362,91 @@ fn a_grouping_reads_back_from_its_names() {
         assert_eq!(by.names().join(","), text);
     }
 }
+
+/// Quyết định 766/QĐ-TTg counts a dossier rated not satisfied, or harassed, or returned late,
+/// once however many of them hold, over the dossiers; the count reads back from the tally file,
+/// merges, and the published page gives the rate over the dossiers received where entered.
+#[test]
+fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
+    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
+    let dossier = |n: u32, time: &str, harassed: &str, level: &str| {
+        let mut record = ResponseRecord::new(
+            &survey,
+            format!("00000000-0000-4000-8000-{n:012}"),
+            "2026-11-23T10:00:00+07:00".into(),
+            Channel::Kiosk,
+        );
+        for (question, code) in [
+            ("thoi-gian-tra-ket-qua", time),
+            ("so-lan-lien-he", "khong-lan"),
+            ("so-co-quan-lien-he", "khong-lien-he-them"),
+            ("phien-ha-sach-nhieu", harassed),
+            ("muc-do-hai-long", level),
+        ] {
+            let answer = match code {
+                "co" => Answer::Choice("co".into()),
+                "khong" => Answer::Choice("khong".into()),
+                code => Answer::Choice(code.into()),
+            };
+            record.answers.insert(question.into(), answer);
+        }
+        record
+    };
+    let mut records = vec![
+        dossier(1, "dung-hen", "khong", "khong-hai-long"), // not satisfied
+        dossier(2, "dung-hen", "co", "hai-long"),          // harassed
+        dossier(3, "tre-hen", "khong", "rat-hai-long"),    // late
+        dossier(4, "tre-hen", "co", "khong-hai-long"),     // all three: once
+        dossier(5, "som-hon-hen", "khong", "hai-long"),
+        dossier(6, "dung-hen", "khong", "rat-hai-long"),
+    ];
+    // A flagged response is apart, in the QĐ 766 count as everywhere else.
+    let mut flagged = dossier(7, "tre-hen", "co", "khong-hai-long");
+    flagged.misuse = Some("burst: 5 responses within 60 s".into());
+    records.push(flagged);
+    let tally = Tally::count(&catalog(), &checked(&records), &TallyOptions::default()).unwrap();
+    let totals = tally.totals(survey.id(), survey.version());
+    assert_eq!((totals.responses, totals.qd766_not_satisfied), (6, 4));
+    let overall = &totals.questions["muc-do-hai-long"];
+    assert_eq!(
+        overall.options["khong-hai-long"], 2,
+        "the rating alone counts 2: the rule counts dossiers, not ratings"
+    );
+
+    let back = Tally::read_csv(Cursor::new(tally.to_csv(CsvProfile::ExcelVi))).unwrap();
+    assert_eq!(back, tally, "the `_qd766_not_satisfied` row reads back");
+    let mut twice = tally.clone();
+    twice.merge(&back).unwrap();
+    assert_eq!(twice.totals(survey.id(), survey.version()).qd766_not_satisfied, 8);
+
+    let rows = indices(&tally, &catalog(), 1).unwrap();
+    let qd766 = rows.iter().find(|row| row.scope == survey::results::index::Scope::Qd766).unwrap();
+    // (6 − 4) ÷ 6 = 33.333… % → 33.33 % over the dossiers rated.
+    assert_eq!((qd766.n, qd766.satisfied, qd766.not_satisfied, qd766.index_percent), (6, Some(2), Some(4), Some(3333)));
+
+    let page = |dossiers: Option<u64>| {
+        survey::reports::publish::ResultsPage {
+            lang: survey::text::Lang::Vi,
+            unit_name: "UBND phường Hồng Bàng",
+            period: survey::results::period::Period::parse("2026-Q4").unwrap(),
+            survey: &survey,
+            tally: &tally,
+            dossiers,
+            certificate: None,
+            min_n: 1,
+            generated_at: "2027-01-02T08:00:00+07:00",
+        }
+        .to_html()
+    };
+    // Over 40 dossiers received: (40 − 4) ÷ 40 = 90 %.
+    let html = page(Some(40));
+    assert!(html.contains("Tỷ lệ hài lòng theo QĐ 766/QĐ-TTg"), "{html}");
+    assert!(html.contains("<p class=\"value\">90,0 %</p>"), "{html}");
+    assert!(html.contains("4 hồ sơ không hài lòng, bị phiền hà hoặc trễ hẹn, trên 40 hồ sơ tiếp nhận"), "{html}");
+    let html = page(None);
+    assert!(html.contains("trên 6 hồ sơ được đánh giá; chưa nhập số hồ sơ tiếp nhận"), "{html}");
+    assert!(html.contains("Số phiếu không hài lòng"), "the rating's own count is named for what it counts");
+    assert!(!html.contains("Số ý kiến không hài lòng"));
+    let html = page(Some(3));
+    assert!(html.contains("số hồ sơ tiếp nhận đã nhập nhỏ hơn số hồ sơ được tính: 4 &gt; 3"), "{html}");
+}

@@ -16,7 +16,7 @@ use survey::results::certify::Certificate;
 use survey::results::denominator::Dossiers;
 use survey::results::index::{DEFAULT_MIN_N, IndexRow, indices};
 use survey::results::period::{Period, parse_day};
-use survey::results::tally::{Added, GroupBy, GroupCounts, POINTS, Slot, Tally, TallyOptions};
+use survey::results::tally::{Added, GroupBy, GroupCounts, Slot, Tally, TallyOptions};
 use survey::results::tally_csv::percent;
 use survey::text::Lang;
 
@@ -230,10 +230,11 @@ pub fn hundredths(value: Option<u64>) -> String {
     value.map_or("–".into(), |value| format!("{},{:02} %", value / 100, value % 100))
 }
 
-/// The layout's option rows grouped by question, in order; indicator rows are left out.
+/// The layout's option rows grouped by question, in order; indicator and whole-response rows
+/// are left out.
 pub fn questions(layout: &[Slot]) -> Vec<(String, Vec<Slot>)> {
     let mut grouped: Vec<(String, Vec<Slot>)> = Vec::new();
-    for slot in layout.iter().filter(|slot| slot.question_id != POINTS) {
+    for slot in layout.iter().filter(|slot| slot.is_option()) {
         match grouped.last_mut() {
             Some((id, slots)) if *id == slot.question_id => slots.push(slot.clone()),
             _ => grouped.push((slot.question_id.clone(), vec![slot.clone()])),

@@ -258,7 +258,7 @@ pub enum ScalarDef {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoringDef {
-    /// The overall rating question: its "not satisfied" count feeds the QĐ 766 rate.
+    /// The overall rating question, the headline figure.
     #[serde(default)]
     pub overall: Option<String>,
     /// SIPAS-style elements: each is the mean of its criteria's % satisfied.
@@ -267,6 +267,11 @@ pub struct ScoringDef {
     /// Per-dossier indicators (Thông tư 01/2018/TT-VPCP): answers become points.
     #[serde(default)]
     pub indicators: Vec<IndicatorDef>,
+    /// When one response (one dossier) counts as not satisfied for Quyết định 766/QĐ-TTg: for
+    /// the per-dossier evaluation, rated not satisfied, or harassed, or returned late. Each
+    /// response is counted once however many parts of it hold.
+    #[serde(default)]
+    pub qd766_not_satisfied: Option<ConditionDef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

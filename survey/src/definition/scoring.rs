@@ -12,10 +12,13 @@ use crate::text::Text;
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scoring {
-    /// The overall rating question, whose "not satisfied" count feeds the QĐ 766 rate.
+    /// The overall rating question, the headline figure.
     pub overall: Option<String>,
     pub elements: Vec<Element>,
     pub indicators: Vec<Indicator>,
+    /// When a response (a dossier) counts as not satisfied for Quyết định 766/QĐ-TTg.
+    #[serde(default)]
+    pub qd766_not_satisfied: Option<Condition>,
 }
 
 /// A SIPAS-style element: the mean of its criteria's % satisfied.
@@ -129,7 +132,11 @@ impl Checker {
                 Indicator { id: indicator.id.clone(), number: indicator.number, label, rules }
             })
             .collect();
-        Scoring { overall, elements, indicators }
+        let qd766_not_satisfied = def.qd766_not_satisfied.as_ref().and_then(|condition| {
+            let mut scope = Scope { questions, ids, before: None, seen: Vec::new() };
+            self.condition("scoring.qd766_not_satisfied", condition, &mut scope)
+        });
+        Scoring { overall, elements, indicators, qd766_not_satisfied }
     }
 
     pub(super) fn criterion(

@@ -94,6 +94,9 @@ pub fn index_label(survey: &Survey, row: &IndexRow, lang: Lang) -> String {
         Scope::Classification if row.scope_id == "staff" => "Officers (indicators 1, 2, 3, 4, 7; out of 10)".into(),
         Scope::Classification => "Agency (nine indicators; out of 18)".into(),
         Scope::Criterion => row.label.clone(),
+        Scope::Qd766 => {
+            "Dossiers not satisfied, harassed or late (Decision 766/QĐ-TTg); rate over the dossiers rated".into()
+        }
     }
 }
 
@@ -119,6 +122,58 @@ fn words(lang: Lang) -> impl Fn(&'static str, &'static str) -> &'static str {
 }
 
 impl ResultsPage<'_> {
+    /// Quyết định 766/QĐ-TTg's rate: (dossiers − dossiers not satisfied, harassed or late) ÷
+    /// dossiers, over the dossiers received where staff entered them, otherwise over the dossiers
+    /// rated, said as such.
+    fn qd766_figure(&self, row: &IndexRow, figure: &dyn Fn(&str, String, String) -> String) -> String {
+        let t = words(self.lang);
+        let label = t("Tỷ lệ hài lòng theo QĐ 766/QĐ-TTg", "Satisfaction as Decision 766/QĐ-TTg rates it");
+        if row.suppressed {
+            return figure(
+                label,
+                "—".into(),
+                format!("{} {}", t("không công bố: dưới", "not published: under"), self.min_n),
+            );
+        }
+        let counted = row.not_satisfied.unwrap_or(0);
+        let counted_note = |over: u64, of: &str| {
+            format!(
+                "{counted} {} {over} {of}",
+                t(
+                    "hồ sơ không hài lòng, bị phiền hà hoặc trễ hẹn, trên",
+                    "dossiers not satisfied, harassed or late, of"
+                )
+            )
+        };
+        match self.dossiers {
+            Some(received) if received >= counted && received > 0 => figure(
+                label,
+                percent_text(((received - counted) * 10_000 * 2 + received) / (received * 2), self.lang),
+                counted_note(received, t("hồ sơ tiếp nhận", "dossiers received")),
+            ),
+            Some(received) if received > 0 => figure(
+                label,
+                "—".into(),
+                format!(
+                    "{}: {counted} > {received}",
+                    t(
+                        "số hồ sơ tiếp nhận đã nhập nhỏ hơn số hồ sơ được tính",
+                        "the dossiers received entered are fewer than those counted"
+                    )
+                ),
+            ),
+            _ => figure(
+                label,
+                row.index_percent.map_or("—".into(), |index| percent_text(index, self.lang)),
+                format!(
+                    "{}; {}",
+                    counted_note(row.n, t("hồ sơ được đánh giá", "dossiers rated")),
+                    t("chưa nhập số hồ sơ tiếp nhận", "dossiers received not entered")
+                ),
+            ),
+        }
+    }
+
     /// The page as one HTML document.
     pub fn to_html(&self) -> String {
         let t = words(self.lang);
@@ -219,10 +274,14 @@ impl ResultsPage<'_> {
             };
             html.push_str(&figure(t("Tỷ lệ hài lòng", "Satisfied"), value, note));
             html.push_str(&figure(
-                t("Số ý kiến không hài lòng", "Not satisfied"),
+                t("Số phiếu không hài lòng", "Responses not satisfied"),
                 if row.suppressed { "—".into() } else { row.not_satisfied.unwrap_or(0).to_string() },
-                t("theo Quyết định 766/QĐ-TTg", "as Decision 766/QĐ-TTg counts them").into(),
+                t("chọn mức dưới mức hài lòng ở câu hỏi chung", "below the satisfied levels of the overall question")
+                    .into(),
             ));
+        }
+        if let Some(row) = rows.iter().find(|row| row.scope == Scope::Qd766) {
+            html.push_str(&self.qd766_figure(row, &figure));
         }
         html.push_str("</section>");
 
@@ -243,6 +302,7 @@ impl ResultsPage<'_> {
             .iter()
             .filter(|row| {
                 !(row.scope == Scope::Overall && Some(row.scope_id.as_str()) == survey.scoring().overall.as_deref())
+                    && row.scope != Scope::Qd766
             })
             .collect();
         if !listed.is_empty() {

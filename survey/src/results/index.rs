@@ -1,8 +1,10 @@
 //! Indices, derived from a tally's counts when it is written out.
 //!
 //! - For every rating question and matrix item whose scale marks satisfied levels (a
-//!   *criterion*): % satisfied, the count not satisfied (for the QĐ 766/QĐ-TTg rate), the mean
-//!   on 0–100 with levels evenly spaced, and a Wilson 95% interval of % satisfied.
+//!   *criterion*): % satisfied, the count of answers below the satisfied levels, the mean on
+//!   0–100 with levels evenly spaced, and a Wilson 95% interval of % satisfied.
+//! - Quyết định 766/QĐ-TTg, for a survey that says when a dossier counts as not satisfied: the
+//!   dossiers it counts (each once) and the rate over the dossiers rated.
 //! - SIPAS-style: an *element* is the mean of its criteria's % satisfied; the *overall* index
 //!   is the mean of the elements.
 //! - Per-dossier (Thông tư 01/2018/TT-VPCP): an *indicator*'s score is its total points ÷ the
@@ -23,6 +25,10 @@ use crate::definition::model::{QuestionKind, RatingScale, Survey};
 use crate::results::tally::{GroupCounts, GroupKey, Tally, TallyError};
 use crate::results::tally_csv::after_group_columns;
 use crate::text::Lang;
+
+/// The label of the [`Scope::Qd766`] row.
+pub const QD766_INDEX_LABEL: &str =
+    "Hồ sơ không hài lòng, bị phiền hà sách nhiễu hoặc trễ hẹn (QĐ 766/QĐ-TTg); tỷ lệ trên số hồ sơ được đánh giá";
 
 /// The default smallest group that may be published.
 pub const DEFAULT_MIN_N: u64 = 10;
@@ -51,6 +57,9 @@ pub enum Scope {
     Overall,
     Indicator,
     Classification,
+    /// Quyết định 766/QĐ-TTg's count of dossiers not satisfied, and its rate over the dossiers
+    /// rated.
+    Qd766,
 }
 
 impl Scope {
@@ -61,6 +70,7 @@ impl Scope {
             Scope::Overall => "overall",
             Scope::Indicator => "indicator",
             Scope::Classification => "classification",
+            Scope::Qd766 => "qd766",
         }
     }
 }
@@ -196,6 +206,20 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
         let means: Vec<Fraction> = element_means.into_iter().map(|(mean, _)| mean).collect();
         overall.index_percent = Fraction::mean(&means).map(|mean| mean.hundredths_of_percent());
         rows.push(overall);
+    }
+
+    if survey.scoring().qd766_not_satisfied.is_some() {
+        // Each counted response is one dossier rated; the official rate is over the dossiers
+        // handled, which the published page uses where staff entered them.
+        let n = group.responses;
+        let not_satisfied = group.qd766_not_satisfied.min(n);
+        let mut qd766 = row(Scope::Qd766, "qd766", QD766_INDEX_LABEL.into(), n);
+        qd766.satisfied = Some(n - not_satisfied);
+        qd766.not_satisfied = Some(not_satisfied);
+        if n > 0 {
+            qd766.index_percent = Some(round_ratio((n - not_satisfied) * 10_000, n));
+        }
+        rows.push(qd766);
     }
 
     let mut scores = Vec::new();

@@ -92,7 +92,10 @@ pub struct GroupCounts {
     pub misuse: u64,
     /// Unfinished responses, flagged or not: whatever the options, the same number.
     pub partial: u64,
-
+    /// Counted responses that Quyết định 766/QĐ-TTg counts as not satisfied (the survey's
+    /// `scoring.qd766_not_satisfied`: for the per-dossier evaluation, a dossier rated not
+    /// satisfied, or harassed, or returned late), each once.
+    pub qd766_not_satisfied: u64,
     /// By question id (`question.item` for a matrix item).
     pub questions: BTreeMap<String, QuestionCounts>,
     /// By indicator id.
@@ -124,8 +127,24 @@ pub struct Slot {
     pub label: String,
 }
 
+impl Slot {
+    /// Whether the row is an option of a question, not an indicator's points or a count of the
+    /// whole response such as [`QD766`].
+    pub fn is_option(&self) -> bool {
+        !self.question_id.starts_with('_')
+    }
+}
+
 /// The `question_id` of indicator rows.
 pub const POINTS: &str = "_points";
+
+/// What the [`QD766`] row counts, in its `option_label`.
+pub const QD766_LABEL: &str =
+    "Hồ sơ không hài lòng, bị phiền hà sách nhiễu hoặc trễ hẹn, mỗi hồ sơ một lần (QĐ 766/QĐ-TTg)";
+
+/// The `question_id` of the row of responses that Quyết định 766/QĐ-TTg counts as not
+/// satisfied, in the tally of a survey that defines them.
+pub const QD766: &str = "_qd766_not_satisfied";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -191,6 +210,9 @@ impl Tally {
                 code: indicator.id.clone(),
                 label: indicator.label.get(Lang::Vi).to_owned(),
             });
+        }
+        if survey.scoring().qd766_not_satisfied.is_some() {
+            slots.push(Slot { question_id: QD766.into(), code: String::new(), label: QD766_LABEL.into() });
         }
         slots
     }
@@ -271,6 +293,9 @@ impl Tally {
                 Answer::Text(_) => {}
             }
         }
+        if survey.scoring().qd766_not_satisfied.as_ref().is_some_and(|rule| rule.holds(survey, &record.answers)) {
+            group.qd766_not_satisfied += 1;
+        }
         for indicator in &survey.scoring().indicators {
             if let Some(rule) = indicator.rules.iter().find(|rule| rule.when.holds(survey, &record.answers)) {
                 let points = group.points.entry(indicator.id.clone()).or_default();
@@ -292,7 +317,7 @@ impl Tally {
             for slot in layout.iter() {
                 if slot.question_id == POINTS {
                     group.points.insert(slot.code.clone(), Points::default());
-                } else {
+                } else if slot.question_id != QD766 {
                     group.questions.entry(slot.question_id.clone()).or_default().options.insert(slot.code.clone(), 0);
                 }
             }
@@ -421,6 +446,7 @@ impl GroupCounts {
         put(&mut self.responses, other.responses)?;
         put(&mut self.misuse, other.misuse)?;
         put(&mut self.partial, other.partial)?;
+        put(&mut self.qd766_not_satisfied, other.qd766_not_satisfied)?;
         for (id, counts) in &other.questions {
             let mine = self.questions.entry(id.clone()).or_default();
             put(&mut mine.answered, counts.answered)?;

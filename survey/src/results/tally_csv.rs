@@ -9,7 +9,7 @@ use std::io::BufRead;
 use crate::csv::read::{self, CsvError};
 use crate::csv::write::{Cell, CsvProfile};
 use crate::results::period::parse_day;
-use crate::results::tally::{GroupKey, MAX_COUNT, POINTS, Points, Slot, Tally};
+use crate::results::tally::{GroupKey, MAX_COUNT, POINTS, Points, QD766, Slot, Tally};
 
 /// The columns that name a group, first in every tally and index CSV.
 pub const GROUP_COLUMNS: [&str; 8] =
@@ -51,7 +51,8 @@ pub const TALLY_COLUMNS: [&str; 14] =
 
 impl Tally {
     /// The tally as CSV: for each group, one row per option (zero counts included) and per
-    /// indicator, then the rows `_responses`, `_misuse` and `_partial`.
+    /// indicator, the row `_qd766_not_satisfied` for a survey that defines it, then the rows
+    /// `_responses`, `_misuse` and `_partial`.
     pub fn to_csv(&self, profile: CsvProfile) -> Vec<u8> {
         profile.write(&TALLY_COLUMNS, &self.rows())
     }
@@ -75,7 +76,9 @@ impl Tally {
             };
             let layout = self.layouts.get(&(key.survey_id.clone(), key.survey_version.clone()));
             for slot in layout.into_iter().flatten() {
-                if slot.question_id == POINTS {
+                if slot.question_id == QD766 {
+                    rows.push(row(QD766, "", &slot.label, group.qd766_not_satisfied, None));
+                } else if slot.question_id == POINTS {
                     let points = group.points.get(&slot.code).copied().unwrap_or_default();
                     let mut cells = row(POINTS, &slot.code, &slot.label, points.total, None);
                     cells[12] = Cell::Integer(points.dossiers);
@@ -161,6 +164,7 @@ impl Tally {
                 "_responses" => group.responses = count,
                 "_misuse" => group.misuse = count,
                 "_partial" => group.partial = count,
+                QD766 => group.qd766_not_satisfied = count,
                 POINTS => {
                     let dossiers = answered.ok_or_else(|| {
                         CsvError::at(
@@ -197,7 +201,7 @@ impl Tally {
                     question.options.insert(code.clone(), count);
                 }
             }
-            if !question_id.starts_with('_') || question_id == POINTS {
+            if !question_id.starts_with('_') || question_id == POINTS || question_id == QD766 {
                 let layout = tally.layouts.entry((key.survey_id.clone(), key.survey_version.clone())).or_default();
                 if !layout.iter().any(|slot| slot.question_id == question_id && slot.code == code) {
                     layout.push(Slot { question_id, code, label });
