@@ -658,6 +658,8 @@ pub async fn results_page(
             survey,
             tally: &tally,
             dossiers: None,
+            // The collector keeps no entered indicators (yet): the agency class says they are missing.
+            indicators: &Default::default(),
             certificate: Some(&certificate),
             min_n: DEFAULT_MIN_N,
             generated_at: &certificate.certified_at,

@@ -62,6 +62,10 @@ enum Command {
         /// Groups with fewer responses are marked suppressed (not to be published)
         #[arg(long, default_value_t = survey::results::index::DEFAULT_MIN_N)]
         min_n: u64,
+        /// With --index: Thông tư 01 indicators 2, 5, 6, 8, 9 from the agency's systems, a CSV
+        /// with the columns period, unit, staff, indicator, dossiers, points
+        #[arg(long, requires = "index")]
+        indicators: Option<PathBuf>,
         /// The output file; standard output when absent
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -144,6 +148,7 @@ fn main() -> ExitCode {
             include_partial,
             index,
             min_n,
+            indicators,
             output,
         } => {
             if include_partial {
@@ -153,7 +158,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let options = TallyOptions { by, period, from, to, include_misuse };
-            let request = cli::tally::TallyRequest { files, defs, options, profile, index, min_n, output };
+            let request = cli::tally::TallyRequest { files, defs, options, profile, index, min_n, indicators, output };
             cli::tally::tally(&request).map(|()| true)
         }
         Command::Merge { files, profile, output } => {

@@ -149,3 +149,20 @@ fn bad_arguments_are_named() {
     assert!(stderr.contains("is not a day written YYYY-MM-DD"), "{stderr}");
     let _ = Path::new(EXAMPLE);
 }
+
+/// `--indicators` gives the index the Thông tư 01 indicators entered from the agency's systems;
+/// a slip in that file is named by file, line and column before anything is counted.
+#[test]
+fn entered_indicators_go_into_the_index_and_a_slip_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("chi-so.csv");
+    std::fs::write(&bad, "period,unit,staff,indicator,dossiers,points\n2026-Q4,,,7,40,60\n").unwrap();
+    let (code, _, stderr) = hailong(&["tally", "--index", "--indicators", bad.to_str().unwrap(), EXAMPLE]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("chi-so.csv: line 2, column `indicator`: indicator 7 comes from citizens' answers"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = hailong(&["tally", "--indicators", bad.to_str().unwrap(), EXAMPLE]);
+    assert_eq!(code, 2, "--indicators goes with --index: {stderr}");
+}

@@ -230,9 +230,9 @@ fn the_per_dossier_indicators_score_and_classify() {
             "indicator chi-so-4: Some(13) tenths over 4 ",
             "indicator chi-so-7: Some(13) tenths over 4 ",
             "classification staff: None tenths over 4 chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ",
-            "classification agency: None tenths over 4 chưa xếp loại: chưa có chỉ số 2, 5, 6, 8, 9",
-            "classification staff: None tenths over 4 chưa xếp loại: chưa có chỉ số 2",
-            "classification agency: None tenths over 4 chưa xếp loại: chưa có chỉ số 2, 5, 6, 8, 9",
+            "classification agency: None tenths over 4 chưa xếp loại: chưa nhập chỉ số 2, 5, 6, 8, 9 (từ hệ thống của cơ quan)",
+            "classification staff: None tenths over 4 chưa xếp loại: chưa nhập chỉ số 2 (từ hệ thống của cơ quan)",
+            "classification agency: None tenths over 4 chưa xếp loại: chưa nhập chỉ số 2, 5, 6, 8, 9 (từ hệ thống của cơ quan)",
         ]
     "#]]
     .assert_debug_eq(&shown);
@@ -311,6 +311,7 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
             survey: &survey,
             tally: &tally,
             dossiers: Some(40),
+            indicators: &Default::default(),
             certificate: Some(&certificate),
             min_n,
             generated_at: "2027-01-05T08:00:00+07:00",
@@ -432,6 +433,7 @@ fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
             survey: &survey,
             tally: &tally,
             dossiers,
+            indicators: &Default::default(),
             certificate: None,
             min_n: 1,
             generated_at: "2027-01-02T08:00:00+07:00",
@@ -449,4 +451,74 @@ fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
     assert!(!html.contains("Số ý kiến không hài lòng"));
     let html = page(Some(3));
     assert!(html.contains("số hồ sơ tiếp nhận đã nhập nhỏ hơn số hồ sơ được tính: 4 &gt; 3"), "{html}");
+}
+
+/// With indicators 2, 5, 6, 8 and 9 entered from the agency's systems, the agency is classified
+/// from all nine: exactly 15.0 of 18 is "xuất sắc" and 14.9 is "tốt"; an officer is classified
+/// with their own indicator 2, a group of officers never.
+#[test]
+fn entered_agency_indicators_classify_the_agency_at_its_boundaries() {
+    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
+    let dossier = |n: u32, time: &str, contacts: &str, agencies: &str, harassed: &str| {
+        let mut record = ResponseRecord::new(
+            &survey,
+            format!("00000000-0000-4000-8000-{n:012}"),
+            "2026-11-23T10:00:00+07:00".into(),
+            Channel::Kiosk,
+        );
+        record.staff = Some("cb-01".into());
+        for (question, code) in [
+            ("thoi-gian-tra-ket-qua", time),
+            ("so-lan-lien-he", contacts),
+            ("so-co-quan-lien-he", agencies),
+            ("phien-ha-sach-nhieu", harassed),
+            ("muc-do-hai-long", "hai-long"),
+        ] {
+            record.answers.insert(question.into(), Answer::Choice(code.into()));
+        }
+        record
+    };
+    // Indicators 1, 3, 4 and 7 from citizens: 1.3 each (5 points over 4 dossiers), 5.2 in all.
+    let records = checked(&[
+        dossier(1, "som-hon-hen", "khong-lan", "khong-lien-he-them", "khong"),
+        dossier(2, "dung-hen", "khong-lan", "chi-bo-phan-mot-cua", "khong"),
+        dossier(3, "tre-hen", "tu-hai-lan", "nhieu-hon-mot", "co"),
+        dossier(4, "som-hon-hen", "mot-lan", "khong-lien-he-them", "khong"),
+    ]);
+    let q4 = survey::results::period::Period::parse("2026-Q4");
+    let options = |by: &str| TallyOptions {
+        by: GroupBy::parse(by).unwrap(),
+        period: PeriodKind::Quarter,
+        ..TallyOptions::default()
+    };
+    let class = |entered: &str, by: &str| {
+        let entered = survey::results::entered::read_entered(entered.as_bytes(), q4).unwrap();
+        let tally = Tally::count(&catalog(), &records, &options(by)).unwrap();
+        survey::results::index::indices_with(&tally, &catalog(), 1, &entered)
+            .unwrap()
+            .into_iter()
+            .filter(|row| row.scope == survey::results::index::Scope::Classification)
+            .map(|row| format!("{} {:?} {}", row.scope_id, row.score, row.class.unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    let header = "unit,staff,indicator,dossiers,points\n";
+    // 2.0 + 2.0 + 2.0 + 2.0 + 1.8 = 9.8 entered; with 5.2, exactly 15.0.
+    let fifteen = format!("{header},,2,40,80\n,,5,40,80\n,,6,40,80\n,,8,40,80\n,,9,40,72\n");
+    assert_eq!(
+        class(&fifteen, ""),
+        ["staff None chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ", "agency Some(150) xuất sắc",]
+    );
+    // 1.7 for indicator 9 (68 over 40): 14.9.
+    let below = fifteen.replace(",,9,40,72", ",,9,40,68");
+    assert_eq!(class(&below, "")[1], "agency Some(149) tốt");
+    let missing_one = fifteen.replace(",,9,40,72\n", "");
+    assert_eq!(class(&missing_one, "")[1], "agency None chưa xếp loại: chưa nhập chỉ số 9 (từ hệ thống của cơ quan)");
+    // By officer: their own indicator 2 (0.5: 1 point over 2 dossiers) makes 5.7 of 10.
+    let officer = format!("{header},cb-01,2,2,1\n");
+    assert_eq!(class(&officer, "staff")[0], "staff Some(57) hoàn thành 100% nhiệm vụ");
+    assert_eq!(
+        class(&format!("{header},cb-02,2,2,1\n"), "staff")[0],
+        "staff None chưa xếp loại: chưa nhập chỉ số 2 (từ hệ thống của cơ quan)",
+        "another officer's entry is not this one's"
+    );
 }

@@ -47,9 +47,11 @@ pub const PREFS_KEY: &str = "staff_view";
 pub const PIN_KEY: &str = "staff_pin";
 pub const LOCK_KEY: &str = "staff_pin_lock";
 /// Prefixes of what the staff area keeps: certificates (`certificate:<survey>:<version>:<period>`),
-/// dossiers received (`dossiers:<period>`) and imported tallies (`tally:<sha256 of the CSV>`).
+/// dossiers received (`dossiers:<period>`), indicators entered from the agency's systems
+/// (`indicators:<period>`) and imported tallies (`tally:<sha256 of the CSV>`).
 pub const CERTIFICATE_PREFIX: &str = "certificate:";
 pub const DOSSIERS_PREFIX: &str = "dossiers:";
+pub const INDICATORS_PREFIX: &str = "indicators:";
 pub const TALLY_PREFIX: &str = "tally:";
 /// Keys a backup never carries: the PIN (a short PIN's hash is easy to break offline), its lock
 /// and the device's own id.

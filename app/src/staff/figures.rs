@@ -14,7 +14,8 @@ use survey::records::gate::CheckedRecord;
 use survey::records::record::{RecordError, ResponseRecord, short};
 use survey::results::certify::Certificate;
 use survey::results::denominator::Dossiers;
-use survey::results::index::{DEFAULT_MIN_N, IndexRow, indices};
+use survey::results::entered::Entered;
+use survey::results::index::{DEFAULT_MIN_N, IndexRow, indices_with};
 use survey::results::period::{Period, parse_day};
 use survey::results::tally::{Added, GroupBy, GroupCounts, Slot, Tally, TallyOptions};
 use survey::results::tally_csv::percent;
@@ -35,6 +36,8 @@ pub struct Data {
     pub tallies: Rc<Vec<(StoredTally, Tally)>>,
     pub certificates: Rc<BTreeMap<String, Certificate>>,
     pub dossiers: Rc<BTreeMap<String, Dossiers>>,
+    /// Thông tư 01 indicators entered from the agency's systems, by period code.
+    pub indicators: Rc<BTreeMap<String, Entered>>,
     /// Stored values under the staff area's keys that could not be read.
     pub damaged: Rc<Vec<String>>,
 }
@@ -49,6 +52,7 @@ impl PartialEq for DataHandle {
             && Rc::ptr_eq(&self.0.certificates, &other.0.certificates)
             && Rc::ptr_eq(&self.0.tallies, &other.0.tallies)
             && Rc::ptr_eq(&self.0.dossiers, &other.0.dossiers)
+            && Rc::ptr_eq(&self.0.indicators, &other.0.indicators)
     }
 }
 
@@ -128,7 +132,9 @@ pub fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
         }
     }
     let totals = tally.totals(survey.id(), survey.version());
-    let rows = indices(&tally.regroup(GroupBy::default(), None), &catalog, DEFAULT_MIN_N).unwrap_or_default();
+    let entered = data.indicators.get(&view.period.code()).cloned().unwrap_or_default();
+    let rows =
+        indices_with(&tally.regroup(GroupBy::default(), None), &catalog, DEFAULT_MIN_N, &entered).unwrap_or_default();
     Figures { tally, totals, rows, records, skipped }
 }
 

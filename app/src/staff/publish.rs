@@ -64,6 +64,7 @@ pub fn publish(props: &PublishProps) -> Html {
                 survey: &survey,
                 tally: &tally,
                 dossiers: data.dossiers.get(&period.code()).map(|map| map.values().sum()),
+                indicators: &data.indicators.get(&period.code()).cloned().unwrap_or_default(),
                 certificate: certificate.as_ref(),
                 min_n: DEFAULT_MIN_N,
                 generated_at: &now_stamp(),

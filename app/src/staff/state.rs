@@ -11,11 +11,12 @@ use survey::definition::catalog::Catalog;
 use survey::definition::model::Survey;
 use survey::results::certify::{self};
 use survey::results::denominator::read_dossiers;
+use survey::results::entered::{read_entered, write_entered};
 use survey::results::period::Period;
 use yew::prelude::*;
 
 use crate::platform::clock;
-use crate::platform::storage::{DOSSIERS_PREFIX, StorageReport};
+use crate::platform::storage::{DOSSIERS_PREFIX, INDICATORS_PREFIX, StorageReport};
 use crate::staff::figures::{Data, Figures, View, certificate_key, figures};
 use crate::staff::files::FileReport;
 use crate::ui::notice::Notice;
@@ -28,9 +29,42 @@ pub const CONFIRM_WORD: &str = "XOA";
 pub enum Part {
     Certify,
     Dossiers,
+    Indicators,
     Exports,
     Publish,
     Backup,
+}
+
+/// What staff enter for a period, each kept under its own key per period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodFile {
+    /// Dossiers received, per field (`dossiers:<period>`, JSON).
+    Dossiers,
+    /// Thông tư 01 indicators from the agency's systems (`indicators:<period>`, the CSV).
+    Indicators,
+}
+
+impl PeriodFile {
+    pub fn part(self) -> Part {
+        match self {
+            PeriodFile::Dossiers => Part::Dossiers,
+            PeriodFile::Indicators => Part::Indicators,
+        }
+    }
+
+    pub fn prefix(self) -> &'static str {
+        match self {
+            PeriodFile::Dossiers => DOSSIERS_PREFIX,
+            PeriodFile::Indicators => INDICATORS_PREFIX,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            PeriodFile::Dossiers => "Số hồ sơ / Dossiers",
+            PeriodFile::Indicators => "Chỉ số / Indicators",
+        }
+    }
 }
 
 /// Something that touches the world, asked for by the reducer and carried out by the
@@ -109,7 +143,9 @@ pub enum WorkspaceAction {
     Certify {
         now: String,
     },
-    SaveDossiers {
+    /// Save what staff entered for a period (dossiers received, or indicators).
+    SavePeriodFile {
+        kind: PeriodFile,
         period: Period,
         text: String,
     },
@@ -242,18 +278,27 @@ impl Reducible for WorkspaceState {
             WorkspaceAction::Early(early) => next.confirming = next.confirming.map(|_| early),
             WorkspaceAction::CancelCertify => next.confirming = None,
             WorkspaceAction::Certify { now } => next.certify(now),
-            WorkspaceAction::SaveDossiers { period, text } => match read_dossiers(text.as_bytes()) {
-                Ok(dossiers) => {
-                    let done = format!("Đã lưu: {} hồ sơ. / Saved.", dossiers.values().sum::<u64>());
-                    next.ask(Job::PutSetting {
-                        part: Part::Dossiers,
-                        key: format!("{DOSSIERS_PREFIX}{}", period.code()),
-                        json: serde_json::to_string(&dossiers).unwrap_or_default(),
+            WorkspaceAction::SavePeriodFile { kind, period, text } => {
+                let read = match kind {
+                    PeriodFile::Dossiers => read_dossiers(text.as_bytes()).map(|dossiers| {
+                        let done = format!("Đã lưu: {} hồ sơ. / Saved.", dossiers.values().sum::<u64>());
+                        (serde_json::to_string(&dossiers).unwrap_or_default(), done)
+                    }),
+                    PeriodFile::Indicators => read_entered(text.as_bytes(), Some(period)).map(|entered| {
+                        let done = format!("Đã lưu: {} dòng chỉ số. / Saved.", entered.len());
+                        (write_entered(&entered), done)
+                    }),
+                };
+                match read {
+                    Ok((json, done)) => next.ask(Job::PutSetting {
+                        part: kind.part(),
+                        key: format!("{}{}", kind.prefix(), period.code()),
+                        json,
                         done: Some(done),
-                    });
+                    }),
+                    Err(err) => next.say(kind.part(), Some(Notice::Problem(format!("{}: {err}", kind.name())))),
                 }
-                Err(err) => next.say(Part::Dossiers, Some(Notice::Problem(format!("Số hồ sơ / Dossiers: {err}")))),
-            },
+            }
             WorkspaceAction::Download { part, name, mime, bytes, carries } => {
                 next.ask(Job::Download { part, name, mime, bytes: Rc::new(bytes), carries })
             }
@@ -397,14 +442,55 @@ mod tests {
         let right = state.clone().reduce(WorkspaceAction::Clear { typed: " XOA ".into() });
         assert!(matches!(right.jobs.as_slice(), [(_, Job::ClearResponses)]));
         let q4 = Period::parse("2026-Q4").unwrap();
-        let bad = state
-            .clone()
-            .reduce(WorkspaceAction::SaveDossiers { period: q4, text: "field,dossiers\nho-tich,nhieu\n".into() });
+        let bad = state.clone().reduce(WorkspaceAction::SavePeriodFile {
+            kind: PeriodFile::Dossiers,
+            period: q4,
+            text: "field,dossiers\nho-tich,nhieu\n".into(),
+        });
         assert!(bad.jobs.is_empty() && bad.notices.contains_key(&Part::Dossiers));
-        let good =
-            state.reduce(WorkspaceAction::SaveDossiers { period: q4, text: "field,dossiers\nho-tich,120\n".into() });
+        let good = state.reduce(WorkspaceAction::SavePeriodFile {
+            kind: PeriodFile::Dossiers,
+            period: q4,
+            text: "field,dossiers\nho-tich,120\n".into(),
+        });
         let [(_, Job::PutSetting { key, done, .. })] = good.jobs.as_slice() else { panic!("one job") };
         assert_eq!((key.as_str(), done.as_deref()), ("dossiers:2026-Q4", Some("Đã lưu: 120 hồ sơ. / Saved.")));
+    }
+
+    #[test]
+    fn saving_indicators_needs_agency_indicators_within_their_points() {
+        let state = ready(Vec::new());
+        let q4 = Period::parse("2026-Q4").unwrap();
+        let save = |text: &str| {
+            state.clone().reduce(WorkspaceAction::SavePeriodFile {
+                kind: PeriodFile::Indicators,
+                period: q4,
+                text: text.into(),
+            })
+        };
+        let bad = save(
+            "unit,staff,indicator,dossiers,points
+,,7,40,60
+",
+        );
+        assert!(bad.jobs.is_empty());
+        let Some(Notice::Problem(why)) = bad.notices.get(&Part::Indicators) else { panic!("a problem is said") };
+        assert!(
+            why.starts_with("Chỉ số / Indicators: line 2, column `indicator`: indicator 7 comes from citizens"),
+            "{why}"
+        );
+        let good = save(
+            "unit;staff;indicator;dossiers;points
+;;2;40;72
+;;5;40;80
+",
+        );
+        let [(_, Job::PutSetting { key, json, done, .. })] = good.jobs.as_slice() else { panic!("one job") };
+        assert_eq!((key.as_str(), done.as_deref()), ("indicators:2026-Q4", Some("Đã lưu: 2 dòng chỉ số. / Saved.")));
+        assert_eq!(
+            json, "unit,staff,indicator,dossiers,points\n,,2,40,72\n,,5,40,80\n",
+            "kept as the CSV the form shows"
+        );
     }
 
     #[test]

@@ -13,17 +13,20 @@ use std::sync::Arc;
 use survey::definition::model::Survey;
 use survey::results::certify::Certificate;
 use survey::results::denominator::Dossiers;
+use survey::results::entered::read_entered;
 use survey::results::period::Period;
 use survey::results::tally::{GroupBy, Tally};
 use yew::prelude::*;
 
 use crate::platform::download;
-use crate::platform::storage::{CERTIFICATE_PREFIX, DOSSIERS_PREFIX, SharedStore, StorageError, TALLY_PREFIX};
+use crate::platform::storage::{
+    CERTIFICATE_PREFIX, DOSSIERS_PREFIX, INDICATORS_PREFIX, SharedStore, StorageError, TALLY_PREFIX,
+};
 use crate::settings::KioskSettings;
 use crate::staff::figures::{Data, View, passed};
 use crate::staff::files::{self, FileReport, StoredTally};
 use crate::staff::prefs::{Section, StaffPrefs};
-use crate::staff::state::{Job, Loaded, WorkspaceAction, WorkspaceState, today};
+use crate::staff::state::{Job, Loaded, PeriodFile, WorkspaceAction, WorkspaceState, today};
 
 /// Reads everything the workspace shows from the store.
 async fn load(store: &SharedStore) -> Result<Data, String> {
@@ -66,6 +69,17 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
         }
     }
     data.dossiers = Rc::new(dossiers);
+    let mut indicators = BTreeMap::new();
+    for (key, text) in store.0.settings_with_prefix(INDICATORS_PREFIX).await.map_err(fail)? {
+        let code = &key[INDICATORS_PREFIX.len()..];
+        match read_entered(text.as_bytes(), Period::parse(code)) {
+            Ok(entered) => {
+                indicators.insert(code.to_owned(), entered);
+            }
+            Err(err) => damaged.push(format!("{key}: {err}")),
+        }
+    }
+    data.indicators = Rc::new(indicators);
     data.damaged = Rc::new(damaged);
     Ok(data)
 }
@@ -214,7 +228,8 @@ pub fn staff(props: &StaffProps) -> Html {
                 Section::Certify => html! {
                     <>
                         <crate::staff::certification::Certification workspace={state.clone()} />
-                        <crate::staff::denominators::Denominators workspace={state.clone()} />
+                        <crate::staff::denominators::PeriodFiles workspace={state.clone()} kind={PeriodFile::Dossiers} />
+                        <crate::staff::denominators::PeriodFiles workspace={state.clone()} kind={PeriodFile::Indicators} />
                         <crate::staff::publish::Publish workspace={state.clone()} settings={props.settings.clone()} />
                     </>
                 },

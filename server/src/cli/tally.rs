@@ -19,7 +19,8 @@ use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
 use survey::records::gate::Gate;
 use survey::records::raw::{content_hash, read_raw};
-use survey::results::index::{index_csv, indices};
+use survey::results::entered::{Entered, read_entered};
+use survey::results::index::{index_csv, indices_with};
 use survey::results::tally::{Added, Tally, TallyOptions};
 
 /// What `hailong tally` was asked for.
@@ -30,6 +31,8 @@ pub struct TallyRequest {
     pub profile: CsvProfile,
     pub index: bool,
     pub min_n: u64,
+    /// Thông tư 01 indicators entered from the agency's systems, for the index.
+    pub indicators: Option<PathBuf>,
     pub output: Option<PathBuf>,
 }
 
@@ -111,6 +114,15 @@ struct Seen {
 
 pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
     let catalog = catalog(&request.defs)?;
+    // Read before the long count, so a slip in it is said at once.
+    let entered = match &request.indicators {
+        Some(path) => {
+            let name = path.display();
+            let file = File::open(path).with_context(|| format!("{name}: cannot open the file"))?;
+            read_entered(BufReader::new(file), None).map_err(|err| anyhow::anyhow!("{name}: {err}"))?
+        }
+        None => Entered::new(),
+    };
     let mut tally = Tally::default();
     let mut seen: HashMap<u128, Seen> = HashMap::new();
     let mut conflicts = Vec::new();
@@ -174,7 +186,7 @@ pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
         bail!("{} conflicting responses; nothing was written:\n{}", conflicts.len(), conflicts.join("\n"));
     }
     let bytes = if request.index {
-        let rows = indices(&tally, &catalog, request.min_n)?;
+        let rows = indices_with(&tally, &catalog, request.min_n, &entered)?;
         index_csv(&rows, request.profile)
     } else {
         tally.to_csv(request.profile)

@@ -11,7 +11,8 @@ use crate::definition::model::{QuestionKind, Survey};
 use crate::reports::chart::{Bar, Tone, bar_chart};
 use crate::reports::html::escape;
 use crate::results::certify::Certificate;
-use crate::results::index::{IndexRow, Scope, indices};
+use crate::results::entered::Entered;
+use crate::results::index::{IndexRow, Scope, indices, indices_with};
 use crate::results::period::Period;
 use crate::results::tally::{GroupBy, GroupCounts, Tally};
 use crate::text::Lang;
@@ -110,6 +111,8 @@ pub struct ResultsPage<'a> {
     pub tally: &'a Tally,
     /// Dossiers received in the period, for the response rate.
     pub dossiers: Option<u64>,
+    /// Thông tư 01 indicators entered from the agency's systems for the period.
+    pub indicators: &'a Entered,
     pub certificate: Option<&'a Certificate>,
     pub min_n: u64,
     /// When the page was made, RFC 3339.
@@ -182,7 +185,7 @@ impl ResultsPage<'_> {
         let catalog = Catalog::new([survey.clone()]);
         let total_tally = self.tally.regroup(GroupBy::default(), None);
         let totals = total_tally.totals(survey.id(), survey.version());
-        let rows = indices(&total_tally, &catalog, self.min_n).unwrap_or_default();
+        let rows = indices_with(&total_tally, &catalog, self.min_n, self.indicators).unwrap_or_default();
         let overall = survey
             .scoring()
             .overall

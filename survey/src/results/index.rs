@@ -16,13 +16,16 @@
 //! Every figure is computed exactly from integer counts and rounded once, half up: a mean of
 //! criteria's percentages (an element) and a mean of elements (the overall index) are exact
 //! fractions until they are written, so 51.875 % prints 51.88, never 51.87. No floating point
-//! is on the way to a published index; only the Wilson interval, a statistical estimate, uses it. A group with fewer responses than the minimum is marked
-//! `suppressed`: its figures stay in the file for staff, and must not be published.
+//! is on the way to a published index; only the Wilson interval, a statistical estimate, uses
+//! it. A group with fewer responses than the minimum is marked `suppressed`: its figures stay in the file for staff, and must not be published.
+
+use std::collections::BTreeMap;
 
 use crate::csv::write::{Cell, CsvProfile};
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, RatingScale, Survey};
-use crate::results::tally::{GroupCounts, GroupKey, Tally, TallyError};
+use crate::results::entered::{AGENCY_INDICATORS, Entered, entered_for};
+use crate::results::tally::{GroupCounts, GroupKey, Points, Tally, TallyError};
 use crate::results::tally_csv::after_group_columns;
 use crate::text::Lang;
 
@@ -96,13 +99,24 @@ pub struct IndexRow {
 
 /// The index rows of every group of a tally.
 pub fn indices(tally: &Tally, catalog: &Catalog, min_n: u64) -> Result<Vec<IndexRow>, TallyError> {
+    indices_with(tally, catalog, min_n, &Entered::new())
+}
+
+/// The index rows of every group of a tally, with the Thông tư 01 indicators staff entered from
+/// the agency's systems ([`entered_for`] each group).
+pub fn indices_with(
+    tally: &Tally,
+    catalog: &Catalog,
+    min_n: u64,
+    entered: &Entered,
+) -> Result<Vec<IndexRow>, TallyError> {
     let mut rows = Vec::new();
     for (key, group) in &tally.groups {
         let survey = catalog.get(&key.survey_id, &key.survey_version).ok_or_else(|| TallyError::UnknownSurvey {
             survey_id: key.survey_id.clone(),
             survey_version: key.survey_version.clone(),
         })?;
-        group_indices(key, group, survey, min_n, &mut rows);
+        group_indices(key, group, survey, min_n, &entered_for(entered, key), &mut rows);
     }
     Ok(rows)
 }
@@ -114,7 +128,14 @@ struct Criterion {
     satisfied: u64,
 }
 
-fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u64, rows: &mut Vec<IndexRow>) {
+fn group_indices(
+    key: &GroupKey,
+    group: &GroupCounts,
+    survey: &Survey,
+    min_n: u64,
+    entered: &BTreeMap<u32, Points>,
+    rows: &mut Vec<IndexRow>,
+) {
     let row = |scope: Scope, scope_id: &str, label: String, n: u64| IndexRow {
         key: key.clone(),
         scope,
@@ -225,14 +246,20 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
     let mut scores = Vec::new();
     for indicator in &survey.scoring().indicators {
         let points = group.points.get(&indicator.id).copied().unwrap_or_default();
-        let mut indicator_row =
-            row(Scope::Indicator, &indicator.id, indicator.label.get(Lang::Vi).to_owned(), points.dossiers);
-        if points.dossiers > 0 {
-            let tenths = round_ratio(points.total * 10, points.dossiers);
-            indicator_row.score = Some(tenths);
-            scores.push((indicator.number, tenths, points.dossiers));
+        let label = format!("{} (từ phiếu đánh giá; tối đa 2 điểm)", indicator.label.get(Lang::Vi));
+        scores.extend(indicator_row(
+            row(Scope::Indicator, &indicator.id, label, points.dossiers),
+            indicator.number,
+            points,
+            rows,
+        ));
+    }
+    if !survey.scoring().indicators.is_empty() {
+        for (&number, &points) in entered {
+            let label = format!("Chỉ số {number} (nhập từ hệ thống của cơ quan; tối đa 2 điểm)");
+            let id = format!("chi-so-{number}");
+            scores.extend(indicator_row(row(Scope::Indicator, &id, label, points.dossiers), number, points, rows));
         }
-        rows.push(indicator_row);
     }
     if !survey.scoring().indicators.is_empty() {
         for (id, label, numbers, classify) in [
@@ -256,15 +283,26 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
             // a class from fewer indicators, or for a group of several officers, would be a class
             // the regulation never gave. Indicators 2, 5, 6, 8 and 9 come from the agency's own
             // systems, not from citizens, so until they are there the row says what is missing.
-            let missing: Vec<String> = numbers
-                .iter()
-                .filter(|number| !used.iter().any(|(used, _, _)| used == *number))
-                .map(u32::to_string)
-                .collect();
+            let missing = |from_agency: bool| -> Vec<String> {
+                numbers
+                    .iter()
+                    .filter(|number| AGENCY_INDICATORS.contains(number) == from_agency)
+                    .filter(|number| !used.iter().any(|(used, _, _)| used == *number))
+                    .map(u32::to_string)
+                    .collect()
+            };
+            let (not_answered, not_entered) = (missing(false), missing(true));
+            let mut why = Vec::new();
+            if !not_answered.is_empty() {
+                why.push(format!("chưa có phiếu cho chỉ số {}", not_answered.join(", ")));
+            }
+            if !not_entered.is_empty() {
+                why.push(format!("chưa nhập chỉ số {} (từ hệ thống của cơ quan)", not_entered.join(", ")));
+            }
             if id == "staff" && key.staff.is_empty() {
                 class_row.class = Some("chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ".into());
-            } else if !missing.is_empty() {
-                class_row.class = Some(format!("chưa xếp loại: chưa có chỉ số {}", missing.join(", ")));
+            } else if !why.is_empty() {
+                class_row.class = Some(format!("chưa xếp loại: {}", why.join("; ")));
             } else {
                 let total: u64 = used.iter().map(|(_, tenths, _)| tenths).sum();
                 class_row.score = Some(total);
@@ -273,6 +311,18 @@ fn group_indices(key: &GroupKey, group: &GroupCounts, survey: &Survey, min_n: u6
             rows.push(class_row);
         }
     }
+}
+
+/// An indicator's row with its score, pushed; its number, score in tenths and dossiers, where
+/// it has dossiers.
+fn indicator_row(mut row: IndexRow, number: u32, points: Points, rows: &mut Vec<IndexRow>) -> Option<(u32, u64, u64)> {
+    let scored = (points.dossiers > 0).then(|| {
+        let tenths = round_ratio(points.total * 10, points.dossiers);
+        row.score = Some(tenths);
+        (number, tenths, points.dossiers)
+    });
+    rows.push(row);
+    scored
 }
 
 /// `numerator / denominator` rounded half up, from integers.

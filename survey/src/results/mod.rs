@@ -1,8 +1,10 @@
 //! What the responses add up to: reporting periods, tallies (additive counts), the official
-//! indices derived from them, dossier denominators, and certified (locked) periods.
+//! indices derived from them, dossier denominators, the Thông tư 01 indicators staff enter from
+//! the agency's systems (`entered`), and certified (locked) periods.
 
 pub mod certify;
 pub mod denominator;
+pub mod entered;
 pub mod index;
 pub mod period;
 pub mod tally;
