@@ -693,3 +693,126 @@ async fn free_text_is_cleaned_by_the_receiver_and_its_replay_is_the_same_respons
     assert_eq!(replay.statuses(), vec![200], "{}", replay.body);
     assert_eq!(replay.json()["results"][0]["content_sha256"], first.json()["results"][0]["content_sha256"]);
 }
+
+mod roundtrip {
+    //! Any record the API accepts comes back out of `responses.csv`, and through `hailong
+    //! tally`, as it was stored; whatever it refuses leaves nothing behind.
+
+    use proptest::prelude::*;
+    use survey::records::gate::Gate;
+    use survey::results::tally::{GroupBy, Tally, TallyOptions};
+
+    use super::*;
+
+    const REASONS: [&str; 6] = ["cho-lau", "huong-dan-khong-ro", "phai-bo-sung", "thai-do", "tra-ket-qua-tre", "khac"];
+    const LEVELS: [&str; 3] = ["rat-hai-long", "hai-long", "khong-hai-long"];
+
+    /// Text a device might send: what citizens type, unclean (spaces around it, decomposed
+    /// marks, phone numbers), and text meant to break CSV and spreadsheets.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-ZàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữđĐ ,;.!?\n]{1,30}",
+            Just("  Nghe\u{0302}\u{0323} An  ".to_string()),
+            Just("gọi 0912 345 678 nhé".to_string()),
+            Just("=HYPERLINK(\"http://x\")".to_string()),
+            Just("x;=1+1".to_string()),
+            Just("'trích dẫn".to_string()),
+            Just("dòng một\r\ndòng hai".to_string()),
+            Just("   ".to_string()),
+        ]
+    }
+
+    prop_compose! {
+        /// A record as a device might send it; some break a rule on purpose.
+        fn sent(n: u32)(
+            level in 0..3usize,
+            reasons in proptest::sample::subsequence(REASONS.to_vec(), 0..=3),
+            repeat_reason in proptest::bool::weighted(0.1),
+            other in text(),
+            comment in proptest::option::of(text()),
+            unit in prop_oneof![Just(Some("phuong-a")), Just(Some("phuong-b")), Just(None), Just(Some("phường 1"))],
+            day in 1..=300u32,
+            offset in prop_oneof![Just("+07:00"), Just("Z"), Just("+09:00")],
+            partial in any::<bool>(),
+        ) -> Value {
+            let date = time::Date::from_ordinal_date(2026, day as u16).unwrap();
+            let mut answers = serde_json::Map::new();
+            answers.insert("muc-do-hai-long".into(), json!({ "kind": "choice", "value": LEVELS[level] }));
+            if LEVELS[level] == "khong-hai-long" && !reasons.is_empty() {
+                let mut codes: Vec<&str> = reasons.clone();
+                if repeat_reason {
+                    codes.push(codes[0]);
+                }
+                let mut value = json!({ "codes": codes });
+                if reasons.contains(&"khac") {
+                    value["other"] = json!(other);
+                }
+                answers.insert("ly-do".into(), json!({ "kind": "choices", "value": value }));
+            }
+            if let Some(comment) = comment {
+                answers.insert("y-kien".into(), json!({ "kind": "text", "value": comment }));
+            }
+            let mut record = json!({
+                "format": 1,
+                "response_id": format!("00000000-0000-4000-8000-{n:012}"),
+                "survey_id": "danh-gia-tai-quay",
+                "survey_version": "2026.1",
+                "submitted_at": format!("{date}T{:02}:15:00{offset}", day % 24),
+                "channel": "phone",
+                "device_id": format!("dien-thoai-{n}"),
+                "partial": partial,
+                "answers": answers,
+            });
+            if let Some(unit) = unit {
+                record["unit"] = json!(unit);
+            }
+            record
+        }
+    }
+
+    fn batch_of_records() -> impl Strategy<Value = Vec<Value>> {
+        (1..10u32).prop_flat_map(|count| (0..count).map(sent).collect::<Vec<_>>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn what_the_api_accepts_comes_back_out_of_the_raw_export_and_hailong_tally(records in batch_of_records()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let server = server();
+                let answer = server.post(&batch(&records)).await;
+                let accepted = answer.statuses().iter().filter(|&&status| status == 201).count();
+                let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+                let (stored, left_out) = server.store.checked_records(&catalog).unwrap();
+                prop_assert!(left_out.is_empty());
+                prop_assert_eq!(stored.len(), accepted, "only what was accepted is stored: {}", answer.body);
+
+                let raw = server
+                    .staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=excel-vi", Some(STAFF))
+                    .await;
+                prop_assert_eq!(raw.status, StatusCode::OK);
+                let back = survey::records::raw::read_all_raw(raw.body.as_bytes(), &catalog, Gate::default()).unwrap();
+                prop_assert_eq!(&back, &stored, "the raw export reads back as stored");
+
+                // `hailong tally` on that file counts what the collector's own tally counts.
+                let file = server.dir.path().join("responses.csv");
+                std::fs::write(&file, raw.body.as_bytes()).unwrap();
+                let output = std::process::Command::new(env!("CARGO_BIN_EXE_hailong"))
+                    .args(["tally", "--by", "unit", "--profile", "rfc4180"])
+                    .arg(&file)
+                    .output()
+                    .unwrap();
+                prop_assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                let counted = Tally::read_csv(output.stdout.as_slice()).unwrap();
+                let options = TallyOptions { by: GroupBy { unit: true, ..GroupBy::default() }, ..TallyOptions::default() };
+                let expected = Tally::count(&catalog, &stored, &options).unwrap();
+                prop_assert_eq!(&counted.groups, &expected.groups);
+                let served = server.staff_get("/api/v1/tally.csv?by=unit&profile=rfc4180", Some(STAFF)).await;
+                prop_assert_eq!(&Tally::read_csv(served.body.as_bytes()).unwrap().groups, &expected.groups);
+                Ok(())
+            })?;
+        }
+    }
+}
