@@ -66,7 +66,11 @@ impl Text {
 pub fn nfc(text: &str) -> String {
     #[cfg(feature = "nfc")]
     {
-        use unicode_normalization::UnicodeNormalization;
+        use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+        // Text typed on a phone or kiosk is almost always composed already.
+        if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            return text.to_owned();
+        }
         text.nfc().collect()
     }
     #[cfg(not(feature = "nfc"))]

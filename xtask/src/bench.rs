@@ -368,8 +368,8 @@ fn duckdb(input: &Path, dir: &Path) -> anyhow::Result<(DuckRun, u64)> {
     Ok((DuckRun { version, measured }, answers))
 }
 
-/// The same count in SQL: answers (not free text) of responses that are neither misuse nor
-/// partial, by ward, quarter (the day is the first ten characters of a +07:00 time stamp),
+/// The same count in SQL: answers (not free text) of responses not flagged as misuse (an
+/// unfinished one counts for what it answered), by ward, quarter (the day is the first ten characters of a +07:00 time stamp),
 /// question and answer.
 const DUCKDB_SCRIPT: &str = r#"
 import sys, duckdb
@@ -378,7 +378,7 @@ duckdb.sql(f"""
 COPY (
   WITH r AS (SELECT * FROM read_csv('{source}', header = true, all_varchar = true)),
   answers AS (
-    UNPIVOT (SELECT * EXCLUDE ("y-kien-khac") FROM r WHERE misuse IS NULL AND partial = '0')
+    UNPIVOT (SELECT * EXCLUDE ("y-kien-khac") FROM r WHERE misuse IS NULL)
     ON COLUMNS(* EXCLUDE (response_id, survey_id, survey_version, submitted_at, channel, unit,
                           counter, staff, field, device_id, misuse, partial))
     INTO NAME question VALUE answer

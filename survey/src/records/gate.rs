@@ -18,7 +18,6 @@
 //!   question the record's own answers hide, and a complete response answers every visible
 //!   required question.
 
-use std::collections::BTreeMap;
 use std::ops::{Deref, RangeInclusive};
 
 use crate::definition::answer::Answer;
@@ -213,29 +212,21 @@ fn check_answers(record: &ResponseRecord, survey: &Survey) -> Result<(), RecordE
             .check_answer(answer)
             .map_err(|violation| RecordError::Invalid { field, message: violation.to_string() })?;
     }
-    // Visibility is decided in order, from the answers of visible questions only, as the filling
-    // session decides it: an answer to a question the record's own answers hide (the reasons of
-    // a very satisfied citizen) is never counted.
-    let mut shown = BTreeMap::new();
-    for question in survey.questions() {
-        let visible = question.show_if.as_ref().is_none_or(|condition| condition.holds(survey, &shown));
-        match (visible, record.answers.get(&question.id)) {
-            (true, Some(answer)) => {
-                shown.insert(question.id.clone(), answer.clone());
-            }
-            (false, Some(_)) => {
-                return Err(RecordError::Invalid {
-                    field: format!("answers.{}", question.id),
-                    message: "answers a question that the record's other answers hide".into(),
-                });
-            }
-            _ => {}
-        }
+    // Visibility is decided as the filling session decides it, from the answers of earlier
+    // visible questions: a condition may look only at earlier questions (the definition's
+    // check), and every earlier answered question was found visible before this one is looked
+    // at, so the record's own answers decide it. An answer to a question they hide (the reasons
+    // of a very satisfied citizen) is never counted.
+    let visible = |q: &Question| q.show_if.as_ref().is_none_or(|c| c.holds(survey, &record.answers));
+    if let Some(hidden) = survey.questions().iter().find(|q| record.answers.contains_key(&q.id) && !visible(q)) {
+        return Err(RecordError::Invalid {
+            field: format!("answers.{}", hidden.id),
+            message: "answers a question that the record's other answers hide".into(),
+        });
     }
     if !record.partial {
-        let visible = |q: &&Question| q.show_if.as_ref().is_none_or(|c| c.holds(survey, &record.answers));
         if let Some(missing) =
-            survey.questions().iter().filter(visible).find(|q| q.required && !record.answers.contains_key(&q.id))
+            survey.questions().iter().find(|q| q.required && !record.answers.contains_key(&q.id) && visible(q))
         {
             return Err(RecordError::Invalid {
                 field: format!("answers.{}", missing.id),

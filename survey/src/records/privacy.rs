@@ -30,6 +30,11 @@ pub fn clean_answer(answer: Answer, normalizer: Normalizer) -> Answer {
 
 /// Returns `text` with long digit runs and e-mail addresses masked.
 pub fn mask_identifiers(text: &str) -> String {
+    // Most comments hold neither a long number nor an address: nothing to look through.
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if digits < MASKED_DIGIT_RUN && !text.contains('@') {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut masked = chars.clone();
     mask_emails(&chars, &mut masked);

@@ -16,7 +16,7 @@ use crate::definition::answer::{Answer, Choices};
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, Survey};
 use crate::records::gate::{CheckedRecord, Gate};
-use crate::records::record::{Channel, RECORD_FORMAT, RecordError, ResponseRecord, is_code};
+use crate::records::record::{Channel, RECORD_FORMAT, RecordError, ResponseRecord};
 
 /// The columns every raw file starts with.
 pub const RAW_FIXED: [&str; 12] = [
@@ -222,16 +222,8 @@ impl<R: Read> RawReader<R> {
         let line = row.line;
         let header = &self.file.header;
         let cell = |index: usize| row.cells[index].as_str();
-        let optional = |index: usize| -> Result<Option<String>, CsvError> {
-            let value = cell(index);
-            if value.is_empty() {
-                return Ok(None);
-            }
-            if index != 10 && !is_code(value) {
-                return Err(CsvError::at(line, Some(RAW_FIXED[index]), crate::records::record::not_a_code(value)));
-            }
-            Ok(Some(value.to_owned()))
-        };
+        // What a value may be (codes, lengths) is the gate's to say, below, once.
+        let optional = |index: usize| (!cell(index).is_empty()).then(|| cell(index).to_owned());
         if cell(1) != survey.id() || cell(2) != survey.version() {
             return Err(CsvError::at(
                 line,
@@ -329,12 +321,12 @@ impl<R: Read> RawReader<R> {
             survey_version: cell(2).to_owned(),
             submitted_at: cell(3).to_owned(),
             channel,
-            unit: optional(5)?,
-            counter: optional(6)?,
-            staff: optional(7)?,
-            field: optional(8)?,
-            device_id: optional(9)?,
-            misuse: optional(10)?,
+            unit: optional(5),
+            counter: optional(6),
+            staff: optional(7),
+            field: optional(8),
+            device_id: optional(9),
+            misuse: optional(10),
             partial,
             answers,
         };

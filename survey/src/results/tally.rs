@@ -286,8 +286,14 @@ impl Tally {
                 // Only NPS answers have rows (0 to 10); other numbers are not tallied.
                 Answer::Number(number) => count_options(group, question_id, [number.to_string().as_str()]),
                 Answer::Matrix(levels) => {
+                    // One buffer for the rows `question.item`, not a new string for each item.
+                    let mut row = String::with_capacity(question_id.len() + 32);
                     for (item, code) in levels {
-                        count_options(group, &format!("{question_id}.{item}"), [code.as_str()]);
+                        row.clear();
+                        row.push_str(question_id);
+                        row.push('.');
+                        row.push_str(item);
+                        count_options(group, &row, [code.as_str()]);
                     }
                 }
                 Answer::Text(_) => {}
