@@ -121,11 +121,13 @@ impl Gate {
 
     /// Checks a record that claims to answer `survey`.
     pub fn check_for(&self, survey: &Survey, mut record: ResponseRecord) -> Result<CheckedRecord, RecordError> {
-        record.answers = std::mem::take(&mut record.answers)
-            .into_iter()
-            .map(|(id, answer)| (id, clean_answer(answer, self.normalizer)))
-            .filter(|(_, answer)| !matches!(answer, Answer::Text(text) if text.is_empty()))
-            .collect();
+        for answer in record.answers.values_mut() {
+            if matches!(answer, Answer::Text(_) | Answer::Choices(_)) {
+                let taken = std::mem::replace(answer, Answer::Number(0));
+                *answer = clean_answer(taken, self.normalizer);
+            }
+        }
+        record.answers.retain(|_, answer| !matches!(answer, Answer::Text(text) if text.is_empty()));
         let instant = check_shape(&record)?;
         if !YEARS.contains(&instant.year()) {
             return Err(RecordError::Invalid {
@@ -201,40 +203,45 @@ fn check_shape(record: &ResponseRecord) -> Result<time::OffsetDateTime, RecordEr
     })
 }
 
-/// The answers against their questions, their visibility and the required ones.
+/// The answers against their questions, their visibility and the required ones, in one pass
+/// over the survey's questions.
 fn check_answers(record: &ResponseRecord, survey: &Survey) -> Result<(), RecordError> {
-    for (question_id, answer) in &record.answers {
-        let field = format!("answers.{}", short(question_id));
-        let Some(question) = survey.question(question_id) else {
-            return Err(RecordError::Invalid { field, message: "no such question in this survey".into() });
-        };
-        question
-            .check_answer(answer)
-            .map_err(|violation| RecordError::Invalid { field, message: violation.to_string() })?;
-    }
     // Visibility is decided as the filling session decides it, from the answers of earlier
     // visible questions: a condition may look only at earlier questions (the definition's
     // check), and every earlier answered question was found visible before this one is looked
     // at, so the record's own answers decide it. An answer to a question they hide (the reasons
     // of a very satisfied citizen) is never counted.
     let visible = |q: &Question| q.show_if.as_ref().is_none_or(|c| c.holds(survey, &record.answers));
-    if let Some(hidden) = survey.questions().iter().find(|q| record.answers.contains_key(&q.id) && !visible(q)) {
-        return Err(RecordError::Invalid {
-            field: format!("answers.{}", hidden.id),
-            message: "answers a question that the record's other answers hide".into(),
-        });
-    }
-    if !record.partial {
-        if let Some(missing) =
-            survey.questions().iter().find(|q| q.required && !record.answers.contains_key(&q.id) && visible(q))
-        {
-            return Err(RecordError::Invalid {
-                field: format!("answers.{}", missing.id),
-                message: "a required question is unanswered in a complete response".into(),
-            });
+    let invalid = |id: &str, message: String| RecordError::Invalid { field: format!("answers.{}", short(id)), message };
+    let mut answered = 0;
+    let mut missing = None;
+    for question in survey.questions() {
+        match record.answers.get(&question.id) {
+            Some(answer) => {
+                answered += 1;
+                question.check_answer(answer).map_err(|violation| invalid(&question.id, violation.to_string()))?;
+                if !visible(question) {
+                    return Err(invalid(
+                        &question.id,
+                        "answers a question that the record's other answers hide".into(),
+                    ));
+                }
+            }
+            None if missing.is_none() && !record.partial && question.required && visible(question) => {
+                missing = Some(question);
+            }
+            None => {}
         }
     }
-    Ok(())
+    if answered < record.answers.len()
+        && let Some(unknown) = record.answers.keys().find(|id| survey.question(id).is_none())
+    {
+        return Err(invalid(unknown, "no such question in this survey".into()));
+    }
+    match missing {
+        Some(question) => Err(invalid(&question.id, "a required question is unanswered in a complete response".into())),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
