@@ -247,6 +247,27 @@ test("a kiosk given a device token sends its responses, those from before includ
   });
 });
 
+test("a kiosk whose clock is 20 minutes ahead of the server's says so in the staff area", { timeout: 120_000 }, async () => {
+  await withKiosk(async ({ server, page }) => {
+    const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
+    await openStaff(page, `${server.url}/staff`, "cai-dat");
+    await fillKioskCodes(page);
+    await page.locator("#device-token").fill(token);
+    await page.locator(".settings-form button[type=submit]").click();
+    await page.locator(".settings-form .saved").waitFor();
+    // The tablet's clock runs 20 minutes fast; the server's answers carry the right time.
+    await page.clock.install({ time: new Date(Date.now() + 20 * 60_000) });
+    await page.goto(server.url);
+    await rate(page, "hai-long");
+    await serverHolds(server, 1);
+    await openStaff(page, `${server.url}/staff`, "dien-thoai");
+    const warning = page.locator(".clock-warning");
+    await warning.waitFor({ timeout: 15_000 });
+    assert.match(await warning.textContent(), /Đồng hồ của thiết bị này nhanh (19|20) phút so với máy chủ/);
+    assert.match(await warning.textContent(), /minutes ahead of the server's/);
+  });
+});
+
 test("the sending status puts each number under its label, and says in words when the server refuses the device token", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
     const good = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
@@ -293,6 +314,7 @@ test("the sending status puts each number under its label, and says in words whe
     }
     assert.deepEqual(await status(), { waiting: ["Chờ gửi", "0"], sent: ["Máy chủ đã nhận", "1"], refused: ["Máy chủ từ chối", "0"] });
     assert.equal(await staff.locator(".last-round.problem").count(), 0, "the last round went through");
+    assert.equal(await staff.locator(".clock-warning").count(), 0, "a right clock is not warned about");
     assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
   });
 });

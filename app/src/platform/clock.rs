@@ -6,6 +6,13 @@ pub fn now_millis() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// The instant an HTTP `Date` header names (`Wed, 02 Dec 2026 06:34:27 GMT`), in milliseconds
+/// since the Unix epoch, read by the browser's own date parser.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let millis = js_sys::Date::parse(text);
+    millis.is_finite().then_some(millis as i64)
+}
+
 /// Marks a moment on the browser's performance timeline (for `cargo xtask bench`, which reads
 /// the time from a citizen's tap to the commit of their response).
 pub fn mark(name: &str) {

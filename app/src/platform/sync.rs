@@ -104,16 +104,17 @@ pub fn backoff_ms(failures: u32, random: f64) -> f64 {
 
 async fn run(store: Rc<Store>, config: SyncConfig, sender: Sender) {
     let mut failures = 0u32;
-    let mut last_kept = None::<(Option<u16>, String)>;
+    let mut last_kept = None::<(Option<u16>, String, Option<i64>)>;
+    let clock_off = Cell::new(None);
     while !sender.0.stopped.get() {
-        let round = with_lock(|| send_all(&store, &config)).await;
+        let round = with_lock(|| send_all(&store, &config, &clock_off)).await;
         let status = status_of(&store, round.is_err()).await;
         sender.0.on_status.emit(status);
         // The staff area is another page: what the server last said is kept in the store for
         // it, written only when it changes, not every round.
         let said = match &round {
-            Ok(()) => (None, String::new()),
-            Err(failure) => (failure.status, failure.message.clone()),
+            Ok(()) => (None, String::new(), clock_off.get()),
+            Err(failure) => (failure.status, failure.message.clone(), clock_off.get()),
         };
         if last_kept.as_ref() != Some(&said) {
             let at = survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default();
@@ -168,7 +169,7 @@ impl Failure {
 
 /// The last round as the JSON of [`LastRound`], written with the browser's `JSON` (serde's
 /// derives would cost the citizen's download; the staff area reads it with serde).
-fn last_round_json(at: &str, (status, message): &(Option<u16>, String)) -> String {
+fn last_round_json(at: &str, (status, message, clock_off): &(Option<u16>, String, Option<i64>)) -> String {
     let round = js_sys::Object::new();
     let _ = Reflect::set(&round, &"at".into(), &at.into());
     let _ = Reflect::set(&round, &"ok".into(), &JsValue::from(status.is_none() && message.is_empty()));
@@ -176,6 +177,9 @@ fn last_round_json(at: &str, (status, message): &(Option<u16>, String)) -> Strin
         let _ = Reflect::set(&round, &"status".into(), &JsValue::from(*status));
     }
     let _ = Reflect::set(&round, &"message".into(), &message.as_str().into());
+    if let Some(minutes) = clock_off {
+        let _ = Reflect::set(&round, &"clock_off_minutes".into(), &JsValue::from(*minutes as f64));
+    }
     js_sys::JSON::stringify(&round).map(String::from).unwrap_or_default()
 }
 
@@ -189,9 +193,33 @@ pub struct LastRound {
     pub status: Option<u16>,
     #[serde(default)]
     pub message: String,
+    /// How many whole minutes this device's clock was ahead of the server's (behind when
+    /// negative) at the last answer; absent before any answer.
+    #[serde(default)]
+    pub clock_off_minutes: Option<i64>,
 }
 
+/// A device clock more than this many minutes from the server's is said to staff: its
+/// responses carry wrong times, and from a day ahead the server refuses them.
+pub const CLOCK_WARNING_MINUTES: i64 = 3;
+
 impl LastRound {
+    /// A warning for staff when the device's clock is off the server's by more than
+    /// [`CLOCK_WARNING_MINUTES`]: (Vietnamese, English).
+    pub fn clock_warning(&self) -> Option<(String, String)> {
+        let minutes = self.clock_off_minutes.filter(|minutes| minutes.abs() > CLOCK_WARNING_MINUTES)?;
+        let (vi_way, en_way) = if minutes > 0 { ("nhanh", "ahead of") } else { ("chậm", "behind") };
+        let n = minutes.abs();
+        Some((
+            format!(
+                "Đồng hồ của thiết bị này {vi_way} {n} phút so với máy chủ: hãy chỉnh ngày giờ của thiết bị (tự động theo mạng), vì giờ ghi trên phiếu sẽ sai."
+            ),
+            format!(
+                "This device's clock is {n} minutes {en_way} the server's: set its date and time (automatic, from the network), or its responses carry wrong times."
+            ),
+        ))
+    }
+
     /// What it means, in words staff understand: (Vietnamese, English).
     pub fn words(&self) -> (String, String) {
         if self.ok {
@@ -236,14 +264,18 @@ pub fn refusal_words(status: u16, reason: &str) -> (String, String) {
     (format!("{vi} ({status}: {reason})"), format!("{en} ({status}: {reason})"))
 }
 
-/// Sends every waiting response, batch after batch, until none is left or a batch fails.
-async fn send_all(store: &Store, config: &SyncConfig) -> Result<(), Failure> {
+/// Sends every waiting response, batch after batch, until none is left or a batch fails; says
+/// how far this device's clock was from the server's at the last answer, if one came.
+async fn send_all(store: &Store, config: &SyncConfig, clock_off: &Cell<Option<i64>>) -> Result<(), Failure> {
     loop {
         let pending = store.outbox_pending(sync::BATCH_SIZE).await.map_err(|err| Failure::new(err.to_string()))?;
         if pending.is_empty() {
             return Ok(());
         }
-        let (answers, retry_after_ms) = post_batch(&pending, config).await?;
+        let BatchAnswer { answers, retry_after_ms, clock_off_minutes } = post_batch(&pending, config).await?;
+        if clock_off_minutes.is_some() {
+            clock_off.set(clock_off_minutes);
+        }
         let confirmed_at = survey::vn_time::format_vietnam(clock::now_millis()).unwrap_or_default();
         let mut confirmed = Vec::new();
         let mut refused = Vec::new();
@@ -275,6 +307,13 @@ async fn send_all(store: &Store, config: &SyncConfig) -> Result<(), Failure> {
     }
 }
 
+/// The server's answer to one batch.
+struct BatchAnswer {
+    answers: Vec<RecordAnswer>,
+    retry_after_ms: Option<f64>,
+    clock_off_minutes: Option<i64>,
+}
+
 /// One record's answer, read from [`survey::records::sync::RecordResult`]'s JSON.
 struct RecordAnswer {
     index: usize,
@@ -289,7 +328,7 @@ struct RecordAnswer {
 /// serde's derived code for [`survey::records::sync::Batch`] and [`survey::records::sync::BatchResult`] cost the
 /// citizen's download 14 KB gzip. The field names are those types'; the end-to-end tests
 /// drive this code against the real server, which uses the types themselves.
-async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<RecordAnswer>, Option<f64>), Failure> {
+async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<BatchAnswer, Failure> {
     let records = js_sys::Array::new();
     let tokens = js_sys::Object::new();
     for outgoing in pending {
@@ -307,6 +346,15 @@ async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<Re
         js_sys::JSON::stringify(&batch).map(String::from).map_err(|_| Failure::new("the batch cannot be written"))?;
     let response = fetch_json(sync::RESPONSES_PATH, &body, config.device_token.as_deref()).await?;
     let status = response.status();
+    // How far this device's clock is from the server's, by the answer's `Date` (to the second,
+    // with the answer's time on the way): whole minutes, device minus server.
+    let clock_off_minutes = response
+        .headers()
+        .get("date")
+        .ok()
+        .flatten()
+        .and_then(|date| clock::parse_http_date(&date))
+        .map(|server| (clock::now_millis() - server) / 60_000);
     let retry_after_ms = response
         .headers()
         .get("retry-after")
@@ -336,7 +384,7 @@ async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<(Vec<Re
                 })
             })
             .collect();
-        return Ok((answers, retry_after_ms));
+        return Ok(BatchAnswer { answers, retry_after_ms, clock_off_minutes });
     }
     let message =
         answer.as_ref().and_then(|answer| field(answer, "error")).and_then(|error| error.as_string()).unwrap_or(text);

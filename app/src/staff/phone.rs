@@ -299,6 +299,9 @@ pub fn phone_codes(props: &PhoneCodesProps) -> Html {
                         <p class={classes!("last-round", (!round.ok).then_some("problem"))} role={(!round.ok).then_some("alert")}>
                             { format!("Lần gửi gần nhất ({}): {} / Last attempt: {}", round.at, round.words().0, round.words().1) }
                         </p>
+                        if let Some((vi, en)) = round.clock_warning() {
+                            <p class="clock-warning problem" role="alert">{ format!("{vi} / {en}") }</p>
+                        }
                     }
                     if !refused.is_empty() {
                         <ul class="refused-list">
