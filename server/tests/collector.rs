@@ -610,9 +610,25 @@ async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() 
         let answer = server.staff_get(path, Some(STAFF)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
     }
+    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+    // The published page of the quarter still answers once it is certified.
+    let (stored, _) = server.store.checked_records(&catalog).unwrap();
+    let q4 = survey::results::period::Period::parse("2026-Q4").unwrap();
+    let certificate = survey::results::certify::certify(
+        &catalog,
+        "danh-gia-tai-quay",
+        "2026.1",
+        q4,
+        &stored,
+        "2027-01-02T08:00:00+07:00".into(),
+        false,
+    )
+    .unwrap();
+    server.store.put_certificate(&certificate).unwrap();
+    let page = server.staff_get("/results/phuong-1/2026-Q4", None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let raw =
         server.staff_get("/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180", Some(STAFF)).await;
-    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
     let mut reader = survey::records::raw::read_raw(
         std::io::Cursor::new(raw.body.into_bytes()),
         &catalog,
