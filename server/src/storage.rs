@@ -327,16 +327,7 @@ impl Store {
     /// stays stored and is left out, and every export still answers.
     pub fn checked_records(&self, catalog: &Catalog) -> Result<Gated, StoreError> {
         // Stored responses were received already: their time is not compared with today's clock.
-        let gate = Gate::default();
-        let (mut checked, mut left_out) = (Vec::new(), Vec::new());
-        for record in self.records()? {
-            let response_id = record.response_id.clone();
-            match gate.check(catalog, record) {
-                Ok(record) => checked.push(record),
-                Err(err) => left_out.push((response_id, err)),
-            }
-        }
-        Ok((checked, left_out))
+        Ok(Gate::default().check_stored(catalog, self.records()?))
     }
 
     /// The number of stored responses, and their ids with content digests, for checks.

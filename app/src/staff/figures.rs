@@ -11,7 +11,7 @@ use survey::definition::answer::Answer;
 use survey::definition::catalog::Catalog;
 use survey::definition::model::{Question, QuestionKind, Survey};
 use survey::records::gate::CheckedRecord;
-use survey::records::record::{RecordError, ResponseRecord, short};
+use survey::records::record::{RecordError, ResponseRecord};
 use survey::results::certify::Certificate;
 use survey::results::denominator::Dossiers;
 use survey::results::entered::Entered;
@@ -61,19 +61,13 @@ pub fn certificate_key(survey: &Survey, period: Period) -> String {
 }
 
 /// Stored responses as read from the store, through the one gate: those counted, and those left
-/// out with why (unreadable, or stored by an older version past a weaker check), which stay
-/// stored and go into backups.
+/// out with why (first the unreadable, then those stored by an older version past a weaker
+/// check), which stay stored and go into backups.
 pub fn passed(stored: Vec<Result<ResponseRecord, RecordError>>) -> (Vec<CheckedRecord>, Vec<String>) {
-    let catalog = Catalog::new(survey_defs::all());
-    let gate = crate::platform::nfc::gate();
-    let (mut counted, mut left_out) = (Vec::new(), Vec::new());
-    for result in stored {
-        match result.map(|record| (record.response_id.clone(), gate.check(&catalog, record))) {
-            Ok((_, Ok(record))) => counted.push(record),
-            Ok((response_id, Err(err))) => left_out.push(format!("{}: {err}", short(&response_id))),
-            Err(err) => left_out.push(err.to_string()),
-        }
-    }
+    let mut left_out = Vec::new();
+    let readable = stored.into_iter().filter_map(|read| read.map_err(|err| left_out.push(err.to_string())).ok());
+    let (counted, refused) = crate::platform::nfc::gate().check_stored(&Catalog::new(survey_defs::all()), readable);
+    left_out.extend(refused.into_iter().map(|(response_id, err)| format!("{response_id}: {err}")));
     (counted, left_out)
 }
 
@@ -418,9 +412,9 @@ pub(crate) mod tests {
         assert_eq!(
             left_out,
             [
+                "record format 9 was written by a newer version of Hài Lòng (this one reads 1)",
                 "00000000-0000-4000-8000-000000000001: answers.muc-do-hai-long: `tuyet-voi` is not an option of this question",
                 "00000000-0000-4000-8000-000000000002: survey_id: no survey khao-sat-la is known here",
-                "record format 9 was written by a newer version of Hài Lòng (this one reads 1)",
             ]
         );
     }
