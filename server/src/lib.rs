@@ -76,6 +76,10 @@ pub fn app(config: &ServeConfig) -> Router {
     api.fallback_service(files).layer(middleware::from_fn(headers))
 }
 
+/// What the pages may use of the device.
+pub const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), fullscreen=(self), screen-wake-lock=(self)";
+
 /// The CSP source list that allows exactly the `<style>` elements of a page (by their SHA-256),
 /// for the self-contained pages the server makes (the published results).
 pub fn style_hashes(html: &str) -> String {
@@ -95,6 +99,10 @@ pub fn style_hashes(html: &str) -> String {
 /// real 404, so a missing script fails loudly instead of receiving HTML; any other path is a
 /// screen of the single-page app, which reads the path itself.
 async fn app_shell(dist: &Path, path: &str) -> Response {
+    // An API path the server does not have is an API error, not a screen of the app.
+    if path.starts_with("/api/") {
+        return api::AppError::new(StatusCode::NOT_FOUND, "no such API path here").into_response();
+    }
     let last_segment = path.rsplit('/').next().unwrap_or_default();
     if last_segment.contains('.') {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
@@ -142,6 +150,12 @@ async fn headers(request: Request, next: Next) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Over HTTPS (behind the proxy the README sets up) browsers keep to HTTPS for a year; over
+    // plain HTTP they ignore it.
+    headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    // The app asks for no camera, microphone, place or payment; it keeps the screen awake and
+    // may go full screen on a kiosk.
+    headers.insert(header::HeaderName::from_static("permissions-policy"), HeaderValue::from_static(PERMISSIONS_POLICY));
     // A page the server made itself (the published results) brings its own, stricter policy.
     headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     response

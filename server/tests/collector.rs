@@ -832,3 +832,30 @@ mod roundtrip {
         }
     }
 }
+
+/// Without signing in, `/api/v1/tokens` says 401 whatever the body holds; an API path the
+/// server does not have is a 404 in JSON, never the app's page; every answer says HTTPS only
+/// (for browsers on HTTPS) and what the page may use of the device.
+#[tokio::test]
+async fn sign_in_comes_before_the_body_and_unknown_api_paths_are_404() {
+    let server = server();
+    for body in ["{", r#"{"count": 1}"#, r#"{"nonsense": true}"#] {
+        let request = Request::post("/api/v1/tokens")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let answer = server.send(request).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{body}: {}", answer.body);
+    }
+    let bad = server.issue(json!({ "nonsense": true })).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    for path in ["/api/v2/responses", "/api/v1/nothing", "/api/"] {
+        let answer = server.staff_get(path, None).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(answer.json()["error"], "no such API path here", "{path}");
+    }
+    let page = server.staff_get("/staff", None).await;
+    assert_eq!(page.status, StatusCode::OK, "app paths still get the app");
+    assert_eq!(page.header(header::STRICT_TRANSPORT_SECURITY), "max-age=31536000");
+    assert_eq!(page.header(header::HeaderName::from_static("permissions-policy")), server::PERMISSIONS_POLICY);
+}
