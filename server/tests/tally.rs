@@ -239,3 +239,34 @@ fn every_hostile_record_as_a_raw_row_is_refused_by_hailong_tally() {
     }
     expect_test::expect_file!["../../tests/data/bad/records/expected-tally.txt"].assert_eq(&report);
 }
+
+/// `-o` writes what it is given as a reader of it expects: `/dev/null` stays the device, a
+/// symbolic link stays a link and its file gets the tally, an existing file keeps its
+/// permissions, and no `.partial` file is left behind or overwritten.
+#[test]
+fn output_to_a_device_a_link_or_a_kept_file_is_written_not_replaced() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let (code, _, stderr) = hailong(&["tally", EXAMPLE, "-o", "/dev/null"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "/dev/null is still the device");
+
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("tally.csv");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let other = dir.path().join("tally.partial");
+    std::fs::write(&other, "someone's own file").unwrap();
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let (code, _, stderr) = hailong(&["tally", EXAMPLE, "-o", link.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+    assert!(std::fs::read_to_string(&kept).unwrap().contains("_responses"), "the linked file has the tally");
+    assert_eq!(std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777, 0o640, "its permissions are kept");
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "someone's own file");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "nothing left behind: {names:?}");
+}

@@ -215,12 +215,41 @@ pub fn merge(files: &[PathBuf], profile: CsvProfile, output: Option<&Path>) -> a
 /// Writes to the file, or to standard output. A file is written whole or not at all.
 fn write_output(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
-        Some(path) => {
-            let partial = path.with_extension("partial");
-            std::fs::write(&partial, bytes).with_context(|| format!("writing {}", partial.display()))?;
-            std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))?;
-        }
+        Some(path) => write_file(path, bytes).with_context(|| format!("writing {}", path.display()))?,
         None => std::io::stdout().lock().write_all(bytes).context("writing to standard output")?,
     }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` as a reader of it expects. A regular file (or a new one) is
+/// replaced whole or not at all: the bytes go to a fresh file beside it, with the old file's
+/// permissions, which is then renamed over it, so a failed run leaves the old file as it was. A
+/// symbolic link is followed, and what it points to is written. Anything else (`/dev/null`, a
+/// FIFO, a terminal) is written into, as any program writes to it: never replaced by a file.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = match std::fs::canonicalize(path) {
+        Ok(target) => target,
+        // Nothing there yet (or a link to nothing): made as a new file, through the link.
+        Err(_) if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) => {
+            return std::fs::write(path, bytes);
+        }
+        Err(_) => path.to_owned(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if existing.as_ref().is_some_and(|meta| !meta.is_file()) {
+        let mut file = std::fs::OpenOptions::new().write(true).truncate(true).open(&target)?;
+        return file.write_all(bytes);
+    }
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut fresh = tempfile::Builder::new().prefix(".hailong-").suffix(".partial").tempfile_in(dir)?;
+    fresh.write_all(bytes)?;
+    fresh.as_file().sync_all()?;
+    if let Some(meta) = existing {
+        fresh.as_file().set_permissions(meta.permissions())?;
+    }
+    fresh.persist(&target).map_err(|err| err.error)?;
     Ok(())
 }
