@@ -66,6 +66,10 @@ fn a_ten_megabyte_single_line_is_refused_without_reading_it_all() {
     let (code, _, stderr) = check(&[&huge]);
     assert_eq!(code, 1);
     assert!(stderr.ends_with("huge.toml: the file is 10.0 MB; a definition file is at most 1 MB\n"), "{stderr}");
+    // A device that never ends is refused after the first megabyte, not read into memory.
+    let (code, _, stderr) = check(&[Path::new("/dev/zero")]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr, "/dev/zero: the file is larger than 1 MB; a definition file is at most 1 MB\n");
 }
 
 #[test]
