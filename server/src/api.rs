@@ -263,6 +263,16 @@ pub async fn post_responses(
                 Some("token"),
                 "this QR code's token was not issued by this server",
             ),
+            Received::TokenElsewhere { unit, counter } => refused(
+                index,
+                response_id,
+                sync::FORBIDDEN,
+                Some("token"),
+                &format!(
+                    "this QR code was printed for {}, not for the unit and counter this response names",
+                    [unit, counter].into_iter().flatten().collect::<Vec<_>>().join("/")
+                ),
+            ),
             Received::Refused(Admission::Later { retry_after_seconds, reason }) => {
                 retry_after = Some(retry_after.unwrap_or(0).max(retry_after_seconds));
                 refused(index, response_id, sync::RATE_LIMITED, None, &reason)

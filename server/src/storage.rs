@@ -130,6 +130,9 @@ pub enum Received {
     TokenUsed,
     /// The token was never issued here.
     TokenUnknown,
+    /// The token was printed for another unit or counter than the response names: the unit
+    /// and counter it was printed for.
+    TokenElsewhere { unit: Option<String>, counter: Option<String> },
     /// The admission rule turned it away for now.
     Refused(Admission),
 }
@@ -252,13 +255,25 @@ impl Store {
         let token_hash = incoming.token.as_deref().map(|token| self.hash(token));
         match &token_hash {
             Some(token_hash) => {
-                let used: Option<Option<String>> = transaction
-                    .query_row("SELECT used_by FROM tokens WHERE token_sha256 = ?1", [token_hash], |row| row.get(0))
+                type Issued = (Option<String>, Option<String>, Option<String>);
+                let issued: Option<Issued> = transaction
+                    .query_row(
+                        "SELECT used_by, unit, counter FROM tokens WHERE token_sha256 = ?1",
+                        [token_hash],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    )
                     .optional()?;
-                match used {
+                match issued {
                     None => return Ok(Received::TokenUnknown),
-                    Some(Some(_)) => return Ok(Received::TokenUsed),
-                    Some(None) => {}
+                    Some((Some(_), _, _)) => return Ok(Received::TokenUsed),
+                    // A code printed for a counter rates that counter only: the one it names.
+                    Some((None, unit, counter))
+                        if unit.as_ref().is_some_and(|unit| record.unit.as_ref() != Some(unit))
+                            || counter.as_ref().is_some_and(|counter| record.counter.as_ref() != Some(counter)) =>
+                    {
+                        return Ok(Received::TokenElsewhere { unit, counter });
+                    }
+                    Some((None, _, _)) => {}
                 }
             }
             None => match admit(record) {

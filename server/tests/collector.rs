@@ -859,3 +859,33 @@ async fn sign_in_comes_before_the_body_and_unknown_api_paths_are_404() {
     assert_eq!(page.header(header::STRICT_TRANSPORT_SECURITY), "max-age=31536000");
     assert_eq!(page.header(header::HeaderName::from_static("permissions-policy")), server::PERMISSIONS_POLICY);
 }
+
+/// A code printed for phuong-1/quay-2 rates that counter only: a response that names another
+/// unit or counter is refused by name (403), the code stays unused, and nothing is stored.
+#[tokio::test]
+async fn a_token_rates_only_the_unit_and_counter_it_was_printed_for() {
+    let server = server();
+    let issued = server.issue(json!({ "count": 1, "unit": "phuong-1", "counter": "quay-2" })).await;
+    let token = issued.json()["tokens"][0].as_str().unwrap().to_owned();
+    let elsewhere = |unit: &str, counter: &str| {
+        let response_id = id();
+        let mut record = rating(&response_id, "hai-long");
+        record["unit"] = json!(unit);
+        record["counter"] = json!(counter);
+        json!({ "format": 1, "records": [record], "tokens": { response_id: token } })
+    };
+    for (unit, counter) in [("phuong-9", "quay-7"), ("phuong-1", "quay-7"), ("phuong-9", "quay-2")] {
+        let answer = server.post(&elsewhere(unit, counter)).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{unit}/{counter}: {}", answer.body);
+        assert_eq!(
+            answer.json()["results"][0]["reason"],
+            "this QR code was printed for phuong-1/quay-2, not for the unit and counter this response names"
+        );
+    }
+    assert!(server.stored().is_empty());
+    assert_eq!(
+        server.post(&elsewhere("phuong-1", "quay-2")).await.status,
+        StatusCode::CREATED,
+        "its own counter rates"
+    );
+}
