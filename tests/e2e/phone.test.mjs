@@ -244,6 +244,12 @@ test("a kiosk given a device token sends its responses, those from before includ
     await rate(page, "rat-hai-long");
     const held = await serverHolds(server, 2);
     assert.deepEqual([...held.values()].sort(), ["hai-long", "rat-hai-long"]);
+    // A backup never carries the device token: a leaked backup must not become a kiosk.
+    await openStaff(page, `${server.url}/staff`, "sao-luu");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.download-backup").click()]);
+    const backup = readFileSync(await download.path(), "utf8");
+    assert.ok(backup.includes("phuong-1"), "the kiosk's other settings are kept");
+    assert.ok(!backup.includes(token), "the device token is not in the backup");
   });
 });
 

@@ -29,7 +29,7 @@ pub fn backup_and_clear(props: &SectionProps) -> Html {
     html! {
         <section class="backup" id="sao-luu">
             <h2>{ "Sao lưu và xóa / Backup and clear" }</h2>
-            <p>{ "Tệp sao lưu chứa mọi phiếu, cài đặt, số liệu đã chốt và số hồ sơ (không chứa mã PIN). Khôi phục bằng cách nhập tệp ở phần Nhập và gộp; nhập lại nhiều lần không làm trùng phiếu. / A backup holds every response, setting, certificate and denominator (never the PIN). Restore it under Import; restoring twice changes nothing." }</p>
+            <p>{ "Tệp sao lưu chứa mọi phiếu, cài đặt, số liệu đã chốt và số hồ sơ (không chứa mã PIN và mã thiết bị: máy khôi phục cần nhập lại mã thiết bị ở phần Cài đặt). Khôi phục bằng cách nhập tệp ở phần Nhập và gộp; nhập lại nhiều lần không làm trùng phiếu. / A backup holds every response, setting, certificate and denominator (never the PIN nor the device token: enter the token again on a restored tablet). Restore it under Import; restoring twice changes nothing." }</p>
             <button type="button" class="action download-backup" onclick={on_backup}>
                 { "Tải tệp sao lưu toàn bộ" }<span class="en" lang="en">{ "Download a full backup" }</span>
             </button>

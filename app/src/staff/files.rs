@@ -193,7 +193,17 @@ pub async fn backup(store: &SharedStore, made_at: String) -> Result<(Backup, Vec
         }
         responses.push(value);
     }
-    let settings = store.0.settings_with_prefix("").await.map_err(|err| err.to_string())?;
+    let mut settings = store.0.settings_with_prefix("").await.map_err(|err| err.to_string())?;
+    // The kiosk's device token is its identity at the server: a backup that leaks must not
+    // become a kiosk. A restored tablet is given its token again in the settings.
+    for (key, json) in &mut settings {
+        if key == crate::platform::storage::SETTINGS_KEY
+            && let Ok(mut kiosk) = crate::settings::KioskSettings::from_json(json)
+        {
+            kiosk.device_token.clear();
+            *json = kiosk.to_json();
+        }
+    }
     let device_id = store.0.device_id().await.map_err(|err| err.to_string())?;
     let backup = Backup {
         format: survey::records::backup::BACKUP_FORMAT,

@@ -24,7 +24,8 @@ pub struct Backup {
     pub device_id: String,
     /// Every stored response as stored, including any this version cannot read.
     pub responses: Vec<serde_json::Value>,
-    /// Settings, certificates, denominators and imported tallies, by key (never the PIN).
+    /// Settings, certificates, denominators and imported tallies, by key (never the PIN, nor the
+    /// kiosk's device token).
     pub settings: BTreeMap<String, String>,
 }
 
