@@ -84,9 +84,14 @@ impl CsvProfile {
             out.extend_from_slice(BOM.as_bytes());
         }
         {
+            // For Excel, every cell that is not a plain number is quoted: Excel splits a line
+            // on the list separator of the PC's locale (`;` in Vietnam, `,` elsewhere), not on
+            // the file's, and only quotes keep `x;=1+1` one cell instead of a bare `=1+1`.
+            let quoting = if self.for_excel() { csv::QuoteStyle::NonNumeric } else { csv::QuoteStyle::Necessary };
             let mut writer = csv::WriterBuilder::new()
                 .delimiter(self.delimiter())
                 .terminator(csv::Terminator::CRLF)
+                .quote_style(quoting)
                 .from_writer(&mut out);
             // Writing to a Vec cannot fail, and every row is written with the same width.
             let _ = writer.write_record(header);
@@ -111,6 +116,36 @@ fn starts_like_a_formula(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Excel splits a line on the PC's list separator, whichever the file used: a comment that
+    /// holds the other separator followed by a formula must stay one cell either way.
+    #[test]
+    fn a_formula_after_the_other_separator_stays_inside_its_cell() {
+        let comments = ["x;=1+1", "x,=2+2", "a\t=3+3", "ok;+84;-5;@x", "x;'=1"];
+        for profile in [CsvProfile::Excel, CsvProfile::ExcelVi] {
+            let rows: Vec<Vec<Cell>> =
+                comments.iter().map(|text| vec![Cell::Text(text.to_string()), Cell::Integer(1)]).collect();
+            let bytes = profile.write(&["comment", "n"], &rows);
+            for split_on in [b',', b';', b'\t'] {
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(split_on)
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_reader(&bytes[BOM.len()..]);
+                for row in reader.records() {
+                    let row = row.unwrap();
+                    for cell in row.iter() {
+                        assert!(
+                            !cell.starts_with(['=', '+', '-', '@']),
+                            "{} read on {:?}: a bare formula cell `{cell}`",
+                            profile.name(),
+                            split_on as char
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     fn check(profile: CsvProfile, expect: expect_test::Expect) {
         let rows = vec![
             vec![Cell::Text("Rất hài lòng".into()), Cell::Integer(2), Cell::Fixed { scaled: 6667, decimals: 2 }],
@@ -128,11 +163,11 @@ mod tests {
         check(
             CsvProfile::Excel,
             expect_test::expect![[r#"
-                <BOM>label,count,percent⏎
-                Rất hài lòng,2,66.67⏎
-                "'=HYPERLINK(""x"")",0,⏎
+                <BOM>"label","count","percent"⏎
+                "Rất hài lòng",2,66.67⏎
+                "'=HYPERLINK(""x"")",0,""⏎
                 "a;b,c",1,0.05⏎
-                ''quoted,-3,⏎
+                "''quoted",-3,""⏎
             "#]],
         );
     }
@@ -142,11 +177,11 @@ mod tests {
         check(
             CsvProfile::ExcelVi,
             expect_test::expect![[r#"
-                <BOM>label;count;percent⏎
-                Rất hài lòng;2;66,67⏎
-                "'=HYPERLINK(""x"")";0;⏎
-                "a;b,c";1;0,05⏎
-                ''quoted;-3;⏎
+                <BOM>"label";"count";"percent"⏎
+                "Rất hài lòng";2;"66,67"⏎
+                "'=HYPERLINK(""x"")";0;""⏎
+                "a;b,c";1;"0,05"⏎
+                "''quoted";-3;""⏎
             "#]],
         );
     }
