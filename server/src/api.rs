@@ -39,6 +39,8 @@ pub struct Collector {
     pub limiter: Limiter,
     /// Refuse phone responses that came without a single-use token.
     pub require_phone_token: bool,
+    /// Lockouts after wrong passwords, and the permits for hashing.
+    pub sign_in: crate::auth::SignInGuard,
 }
 
 impl Collector {
@@ -50,6 +52,7 @@ impl Collector {
             catalog: Arc::new(catalog),
             limiter: Limiter::new(limits),
             require_phone_token,
+            sign_in: crate::auth::SignInGuard::default(),
         }
     }
 }
@@ -57,19 +60,24 @@ impl Collector {
 /// A failed request: its status and a message for the person or program that sent it.
 #[derive(Debug)]
 pub struct AppError {
+    /// For a 429: when to try again, in seconds.
+    pub retry_after: Option<u64>,
     pub status: StatusCode,
     pub message: String,
 }
 
 impl AppError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> AppError {
-        AppError { status, message: message.into() }
+        AppError { status, message: message.into(), retry_after: None }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(serde_json::json!({ "error": self.message }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -389,18 +397,31 @@ async fn staff(collector: &Arc<Collector>, headers: &HeaderMap) -> Result<String
     let decoded = String::from_utf8(decoded).map_err(|_| unauthorized())?;
     let (name, password) = decoded.split_once(':').ok_or_else(unauthorized)?;
     let (name, password) = (name.to_owned(), password.to_owned());
+    if let Some(left) = collector.sign_in.locked_for(&name) {
+        tracing::warn!("a staff sign-in was refused: too many wrong passwords for the name");
+        let seconds = left.as_secs().max(1);
+        let mut error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many wrong passwords for this name: try again in {seconds} s"),
+        );
+        error.retry_after = Some(seconds);
+        return Err(error);
+    }
+    // A few hashes at a time: each costs about 19 MB, and a burst of sign-ins waits its turn.
+    let _permit = collector.sign_in.hashing.acquire().await.map_err(|_| unauthorized())?;
     let store = collector.store.clone();
+    let checked_name = name.clone();
     let verified = blocking(move || {
-        let Some(hash) = store.password_hash(&name)? else { return Ok(None) };
-        Ok(crate::auth::verify_password(&password, &hash).then_some(name))
+        let hash = store.password_hash(&checked_name)?;
+        Ok(crate::auth::verify_or_waste(&password, hash.as_deref()))
     })
     .await?;
-    match verified {
-        Some(name) => Ok(name),
-        None => {
-            tracing::warn!("a staff sign-in failed");
-            Err(unauthorized())
-        }
+    collector.sign_in.record(&name, verified);
+    if verified {
+        Ok(name)
+    } else {
+        tracing::warn!("a staff sign-in failed");
+        Err(unauthorized())
     }
 }
 

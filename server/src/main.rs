@@ -223,6 +223,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         catalog: std::sync::Arc::new(cli::tally::catalog(&defs)?),
         limiter: server::limits::Limiter::new(server::limits::Limits::default()),
         require_phone_token,
+        sign_in: server::auth::SignInGuard::default(),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async {

@@ -889,3 +889,22 @@ async fn a_token_rates_only_the_unit_and_counter_it_was_printed_for() {
         "its own counter rates"
     );
 }
+
+/// Five wrong passwords in a row lock the name out: the sixth try, even with the right
+/// password, is answered 429 with when to try again, before any password is checked; another
+/// name is not locked.
+#[tokio::test]
+async fn wrong_passwords_lock_the_name_out_for_a_while() {
+    let server = server();
+    for attempt in 0..server::auth::FREE_TRIES {
+        let wrong = server.staff_get("/api/v1/tally.csv", Some((STAFF.0, "sai mật khẩu rồi"))).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let right = server.staff_get("/api/v1/tally.csv", Some(STAFF)).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.body);
+    let seconds: u64 = right.header(header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=60).contains(&seconds), "{seconds}");
+    assert!(right.json()["error"].as_str().unwrap().starts_with("too many wrong passwords for this name"));
+    let other = server.staff_get("/api/v1/tally.csv", Some(("nguoi-khac", "sai mật khẩu rồi"))).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED, "another name is not locked");
+}
