@@ -9,12 +9,16 @@ import { firstPage, launchBrowser, openStaff, rate, rateAndFinish, showSection, 
 
 const LEVELS = ["rat-hai-long", "hai-long", "khong-hai-long"];
 
-/** Parses the tally CSV (UTF-8 with BOM, CRLF) into rows of cells; its cells hold no commas. */
+/** Parses the tally CSV (UTF-8 with BOM, CRLF, text quoted for Excel) into rows of cells; its
+ *  cells hold no commas or quotes. */
 function parseTally(bytes) {
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "the CSV starts with a UTF-8 BOM for Excel");
   const text = bytes.subarray(3).toString("utf8");
   assert.ok(text.includes("\r\n"), "the CSV uses CRLF line ends");
-  const [header, ...rows] = text.trimEnd().split("\r\n").map((line) => line.split(","));
+  const [header, ...rows] = text
+    .trimEnd()
+    .split("\r\n")
+    .map((line) => line.split(",").map((cell) => cell.replace(/^"(.*)"$/, "$1")));
   return rows.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
 }
 

@@ -66,9 +66,10 @@ test("two kiosks' raw exports merge in a third: sums add up, a second import cha
 
     // Kiosk A's file with one response's answer changed: refused, naming the response.
     const lines = (await readFile(rawA, "utf8")).split("\r\n");
-    const changedId = lines[1].split(",")[0].replace(/^\uFEFF/, "");
-    lines[1] = lines[1].replace(/,(rat-hai-long|hai-long|khong-hai-long),/, (_, level) =>
-      level === "hai-long" ? ",rat-hai-long," : ",hai-long,"
+    // Excel's profile quotes every text cell.
+    const changedId = lines[1].split(",")[0].replace(/^\uFEFF/, "").replaceAll('"', "");
+    lines[1] = lines[1].replace(/,"(rat-hai-long|hai-long|khong-hai-long)",/, (_, level) =>
+      level === "hai-long" ? ',"rat-hai-long",' : ',"hai-long",'
     );
     const conflicting = join(folder, "kiosk-a-edited.csv");
     await writeFile(conflicting, lines.join("\r\n"));
@@ -274,3 +275,63 @@ test("certifying asks first, refuses a running quarter unless certified early, a
   });
 });
 
+
+test("staff enter the agency's indicators 2, 5, 6, 8, 9 for a quarter, and the agency is classified from all nine", { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await firstPage(browser);
+    await openStaff(page, `${server.url}/staff`);
+    // Four dossiers rated by citizens: indicators 1, 3, 4 and 7 score 1.3 each, 5.2 in all.
+    const header =
+      "response_id,survey_id,survey_version,submitted_at,channel,unit,counter,staff,field,device_id,misuse,partial,thoi-gian-tra-ket-qua,so-lan-lien-he,so-co-quan-lien-he,phien-ha-sach-nhieu,muc-do-hai-long";
+    const dossier = (n, answers) =>
+      `00000000-0000-4000-8000-00000000000${n},danh-gia-ho-so,2026.1,2026-11-23T10:00:00+07:00,kiosk,phuong-1,quay-1,,,,,0,${answers},hai-long`;
+    const dir = mkdtempSync(join(tmpdir(), "hailong-indicators-"));
+    const path = join(dir, "ho-so.csv");
+    await writeFile(
+      path,
+      [
+        header,
+        dossier(1, "som-hon-hen,khong-lan,khong-lien-he-them,khong"),
+        dossier(2, "dung-hen,khong-lan,chi-bo-phan-mot-cua,khong"),
+        dossier(3, "tre-hen,tu-hai-lan,nhieu-hon-mot,co"),
+        dossier(4, "som-hon-hen,mot-lan,khong-lien-he-them,khong"),
+        "",
+      ].join("\r\n")
+    );
+    const [imported] = await importFiles(page, [path]);
+    assert.equal(await imported.getAttribute("data-added"), "4", await imported.textContent());
+    await showSection(page, "ket-qua");
+    await page.locator("#survey-shown").selectOption("danh-gia-ho-so");
+    await page.locator("#period").selectOption("2026-Q4");
+    const agency = page.locator('tr[data-scope="classification"][data-id="agency"] .index-value');
+    assert.equal(await agency.textContent(), "chưa xếp loại: chưa nhập chỉ số 2, 5, 6, 8, 9 (từ hệ thống của cơ quan)");
+
+    // Typed key by key: 2.0 + 2.0 + 2.0 + 2.0 + 1.8 = 9.8 from the agency's systems.
+    await showSection(page, "chot-so-lieu");
+    const box = page.locator("textarea#indicators");
+    await box.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(",,2,40,80\n,,5,40,80\n,,6,40,80\n,,8,40,80\n,,9,40,72\n");
+    await page.locator(".indicators-form button[type=submit]").click();
+    await page.locator("section.indicators .saved").waitFor();
+    assert.equal(await page.locator("section.indicators .saved").textContent(), "Đã lưu: 5 dòng chỉ số. / Saved.");
+    await showSection(page, "ket-qua");
+    await page.waitForFunction(() =>
+      document.querySelector('tr[data-scope="classification"][data-id="agency"] .index-value')?.textContent.includes("xuất sắc")
+    );
+    assert.equal(await agency.textContent(), "15,0 (xuất sắc)", "exactly 15.0 of 18 is xuất sắc");
+
+    // A slip is named by line and column, and nothing is saved.
+    await showSection(page, "chot-so-lieu");
+    await box.fill("unit,staff,indicator,dossiers,points\n,,7,40,60\n");
+    await page.locator(".indicators-form button[type=submit]").click();
+    await page.locator("section.indicators .violation").waitFor();
+    assert.match(await page.locator("section.indicators .violation").textContent(), /line 2, column `indicator`: indicator 7 comes from citizens' answers/);
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -109,6 +109,8 @@ fn index_table(rows: &[IndexRow]) -> Html {
                 { for rows.iter().map(|row| {
                     let result = match (row.score, &row.class) {
                         (Some(score), class) => format!("{},{}{}", score / 10, score % 10, class.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()),
+                        // Not classified: the row says why (which indicators are missing).
+                        (None, Some(class)) => class.clone(),
                         (None, _) => match (row.index_percent, row.ci) {
                             (Some(index), Some((low, high))) => format!("{} ({}–{})", hundredths(Some(index)), hundredths(Some(low)), hundredths(Some(high))),
                             (index, _) => hundredths(index),

@@ -229,7 +229,10 @@ pub fn staff(props: &StaffProps) -> Html {
                     <>
                         <crate::staff::certification::Certification workspace={state.clone()} />
                         <crate::staff::denominators::PeriodFiles workspace={state.clone()} kind={PeriodFile::Dossiers} />
-                        <crate::staff::denominators::PeriodFiles workspace={state.clone()} kind={PeriodFile::Indicators} />
+                        // Thông tư 01's indicators belong to a survey scored by them (the per-dossier one).
+                        if !state.survey.scoring().indicators.is_empty() {
+                            <crate::staff::denominators::PeriodFiles workspace={state.clone()} kind={PeriodFile::Indicators} />
+                        }
                         <crate::staff::publish::Publish workspace={state.clone()} settings={props.settings.clone()} />
                     </>
                 },
