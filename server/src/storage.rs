@@ -218,7 +218,10 @@ impl Store {
         mut admit: impl FnMut(&ResponseRecord) -> Admission,
     ) -> Result<Vec<Received>, StoreError> {
         let mut connection = self.writer();
-        let transaction = connection.transaction()?;
+        // IMMEDIATE takes the write lock at the start, waiting (the busy timeout) while another
+        // process (`hailong certify`, a backup) holds it; a deferred transaction that reads
+        // first and writes later cannot wait, and fails at once with "database is locked".
+        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for incoming in batch {
             outcomes.push(self.receive_one(&transaction, incoming, source, received_at, &mut admit)?);
@@ -408,7 +411,7 @@ impl Store {
     /// only hashed, so this is the one time they can be read). A dossier gets one token ever.
     pub fn issue_tokens(&self, count: usize, new: &NewToken<'_>, issued_at: &str) -> Result<Vec<String>, StoreError> {
         let mut connection = self.writer();
-        let transaction = connection.transaction()?;
+        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let dossier_hash = new.dossier.map(|dossier| self.hash(&format!("dossier:{dossier}")));
         if let Some(dossier_hash) = &dossier_hash {
             let exists: Option<i64> = transaction

@@ -908,3 +908,29 @@ async fn wrong_passwords_lock_the_name_out_for_a_while() {
     let other = server.staff_get("/api/v1/tally.csv", Some(("nguoi-khac", "sai mật khẩu rồi"))).await;
     assert_eq!(other.status, StatusCode::UNAUTHORIZED, "another name is not locked");
 }
+
+/// While another process holds SQLite's write lock for a moment (`hailong certify`, a backup,
+/// an admin's `sqlite3`), a batch waits for it instead of failing with 500 at once.
+#[tokio::test]
+async fn a_batch_waits_for_another_writer_instead_of_failing() {
+    let server = server();
+    let path = server.dir.path().join("hailong.db");
+    let (locked, unlock) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let holder = std::thread::spawn(move || {
+        let connection = rusqlite::Connection::open(path).unwrap();
+        connection.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.0.send(()).unwrap();
+        let _ = unlock.1.recv_timeout(Duration::from_secs(1));
+        connection.execute_batch("COMMIT").unwrap();
+    });
+    locked.1.recv().unwrap();
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = unlock.0.send(());
+    });
+    let answer = server.post(&batch(&[rating(&id(), "hai-long")])).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    holder.join().unwrap();
+    releaser.join().unwrap();
+    assert_eq!(server.stored().len(), 1);
+}
