@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod limits;
+pub mod listen;
 pub mod storage;
 
 use std::path::{Path, PathBuf};

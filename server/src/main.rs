@@ -98,6 +98,15 @@ enum Command {
         /// The largest request body, in bytes
         #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
         max_body_bytes: usize,
+        /// Seconds a client may take to send a request's headers (idle connections close after it)
+        #[arg(long, default_value_t = 10)]
+        header_seconds: u64,
+        /// Seconds a client may take to send a request's body
+        #[arg(long, default_value_t = 20)]
+        body_seconds: u64,
+        /// Connections served at once (keep it under the open-file limit, `ulimit -n`)
+        #[arg(long, default_value_t = 512)]
+        max_connections: usize,
     },
     /// Kiosks that send their responses to this server
     Device {
@@ -164,8 +173,23 @@ fn main() -> ExitCode {
         Command::Merge { files, profile, output } => {
             cli::tally::merge(&files, profile, output.as_deref()).map(|()| true)
         }
-        Command::Serve { dist, addr, db, defs, require_phone_token, max_body_bytes } => {
-            serve(ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes }).map(|()| true)
+        Command::Serve {
+            dist,
+            addr,
+            db,
+            defs,
+            require_phone_token,
+            max_body_bytes,
+            header_seconds,
+            body_seconds,
+            max_connections,
+        } => {
+            let patience = server::listen::Patience {
+                headers: std::time::Duration::from_secs(header_seconds.max(1)),
+                body: std::time::Duration::from_secs(body_seconds.max(1)),
+                connections: max_connections.max(1),
+            };
+            serve(ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes, patience }).map(|()| true)
         }
         Command::Device { command } => cli::admin::device(command).map(|()| true),
         Command::User { command } => cli::admin::user(command).map(|()| true),
@@ -204,10 +228,11 @@ struct ServeArgs {
     defs: Vec<PathBuf>,
     require_phone_token: bool,
     max_body_bytes: usize,
+    patience: server::listen::Patience,
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes } = args;
+    let ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes, patience } = args;
     if !dist.join("index.html").is_file() {
         bail!("no app in {}: build it with `cargo xtask dist`", dist.display());
     }
@@ -234,11 +259,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("hailong: press Ctrl+C to stop");
         println!("hailong: responses are stored in {}", db.path.display());
         let app = server::app(&server::ServeConfig { dist, collector: std::sync::Arc::new(collector), max_body_bytes });
-        // The peer's address feeds the per-address rate limit for phones; it is never logged.
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving")
+        server::listen::serve(listener, app, patience, shutdown_signal()).await.context("serving")
     })
 }
 

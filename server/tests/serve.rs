@@ -138,3 +138,50 @@ async fn precompressed_files_are_sent_to_browsers_that_accept_gzip() {
     assert_eq!(served.content_type, "text/javascript");
     assert_eq!(served.body, gzip(b"export default 1;"));
 }
+
+/// `hailong serve` cuts off clients that are too slow: one that never finishes its headers,
+/// one that trickles its body, and one that connects and says nothing are each closed once
+/// their deadline (here 1 s) has passed, while a normal request is answered.
+#[test]
+fn slow_and_idle_clients_are_cut_off_at_their_deadlines() {
+    use std::io::{BufRead, Read, Write};
+    let dist = dist();
+    let db = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hailong"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--header-seconds", "1", "--body-seconds", "1", "--dist"])
+        .arg(dist.path())
+        .arg("--db")
+        .arg(db.path().join("hailong.db"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    // Kept open: the server prints more lines, and a closed pipe would stop it.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    let address = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let exchange = |sent: &[u8]| -> Result<String, String> {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        // Far longer than the deadline, so that a connection left open fails the test.
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(8))).unwrap();
+        stream.write_all(sent).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).map_err(|err| format!("still open: {err}"))?;
+        Ok(String::from_utf8_lossy(&answer).into_owned())
+    };
+    let outcome = (|| -> Result<(), String> {
+        assert_eq!(exchange(b"GET / HTTP/1.1\r\nHost: x\r\n")?, "", "unfinished headers: closed, nothing said");
+        assert_eq!(exchange(b"")?, "", "a silent connection: closed");
+        let trickled = exchange(
+            b"POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+        )?;
+        assert!(trickled.starts_with("HTTP/1.1 400"), "a body that never ends is refused: {trickled}");
+        let normal = exchange(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
+        assert!(normal.starts_with("HTTP/1.1 200"), "{normal}");
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome.unwrap();
+}
