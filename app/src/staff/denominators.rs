@@ -64,14 +64,10 @@ pub fn period_files(props: &PeriodFilesProps) -> Html {
         use_effect_with(period, move |_| typed.set(None));
     }
     let Some(data) = workspace.data() else { return html! {} };
+    // What is stored for the period, or the empty table with its header.
     let stored = match kind {
-        PeriodFile::Dossiers => {
-            data.dossiers.get(&period.code()).map_or("field,dossiers\n".to_string(), write_dossiers)
-        }
-        PeriodFile::Indicators => data
-            .indicators
-            .get(&period.code())
-            .map_or("unit,staff,indicator,dossiers,points\n".to_string(), write_entered),
+        PeriodFile::Dossiers => write_dossiers(data.dossiers.get(&period.code()).unwrap_or(&Default::default())),
+        PeriodFile::Indicators => write_entered(data.indicators.get(&period.code()).unwrap_or(&Default::default())),
     };
     let save = {
         let dispatcher = workspace.dispatcher();

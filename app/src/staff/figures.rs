@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use survey::csv::write::Cell;
 use survey::definition::answer::Answer;
 use survey::definition::catalog::Catalog;
 use survey::definition::model::{Question, QuestionKind, Survey};
@@ -18,7 +17,7 @@ use survey::results::entered::Entered;
 use survey::results::index::{DEFAULT_MIN_N, IndexRow, indices_with};
 use survey::results::period::{Period, parse_day};
 use survey::results::tally::{Added, GroupBy, GroupCounts, Slot, Tally, TallyOptions};
-use survey::results::tally_csv::percent;
+use survey::results::tally_csv::share_hundredths;
 use survey::text::Lang;
 
 use crate::platform::storage::CERTIFICATE_PREFIX;
@@ -273,10 +272,7 @@ pub fn caption(survey: &Survey, tally_id: &str) -> String {
 }
 
 pub fn percent_text(count: u64, answered: u64) -> String {
-    hundredths(percent(count, answered).and_then(|cell| match cell {
-        Cell::Fixed { scaled, .. } => Some(scaled),
-        _ => None,
-    }))
+    hundredths(share_hundredths(count, answered))
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 //! asks for, once and in order, dispatching what came of it. A job that changed the store
 //! makes the workspace read it again.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -28,6 +27,26 @@ use crate::staff::files::{self, FileReport, StoredTally};
 use crate::staff::prefs::{Section, StaffPrefs};
 use crate::staff::state::{Job, Loaded, PeriodFile, WorkspaceAction, WorkspaceState, today};
 
+/// Every value stored under `prefix`, read by `read` (given the rest of its key and the value),
+/// with the rest of its key; one that cannot be read is listed in `damaged` with its key, and
+/// stays stored.
+async fn read_prefixed<T>(
+    store: &SharedStore,
+    prefix: &str,
+    damaged: &mut Vec<String>,
+    read: impl Fn(&str, &str) -> Result<T, String>,
+) -> Result<Vec<(String, T)>, String> {
+    let mut values = Vec::new();
+    for (key, value) in store.0.settings_with_prefix(prefix).await.map_err(|err| err.to_string())? {
+        let rest = &key[prefix.len()..];
+        match read(rest, &value) {
+            Ok(read) => values.push((rest.to_owned(), read)),
+            Err(err) => damaged.push(format!("{key}: {err}")),
+        }
+    }
+    Ok(values)
+}
+
 /// Reads everything the workspace shows from the store.
 async fn load(store: &SharedStore) -> Result<Data, String> {
     let fail = |err: StorageError| err.to_string();
@@ -39,47 +58,30 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
     data.left_out = Rc::new(left_out);
     data.device_id = store.0.device_id().await.map_err(fail)?;
     let mut damaged = Vec::new();
-    let mut tallies = Vec::new();
-    for (key, json) in store.0.settings_with_prefix(TALLY_PREFIX).await.map_err(fail)? {
-        match serde_json::from_str::<StoredTally>(&json).map_err(|err| err.to_string()).and_then(|stored| {
-            Tally::read_csv(stored.csv.as_bytes()).map(|tally| (stored, tally)).map_err(|err| err.to_string())
-        }) {
-            Ok(pair) => tallies.push(pair),
-            Err(err) => damaged.push(format!("{key}: {err}")),
-        }
-    }
-    data.tallies = Rc::new(tallies);
-    let mut certificates = BTreeMap::new();
-    for (key, json) in store.0.settings_with_prefix(CERTIFICATE_PREFIX).await.map_err(fail)? {
-        match Certificate::from_json(&json) {
-            Ok(certificate) => {
-                certificates.insert(key, certificate);
-            }
-            Err(err) => damaged.push(format!("{key}: {err}")),
-        }
-    }
-    data.certificates = Rc::new(certificates);
-    let mut dossiers = BTreeMap::new();
-    for (key, json) in store.0.settings_with_prefix(DOSSIERS_PREFIX).await.map_err(fail)? {
-        match serde_json::from_str::<Dossiers>(&json) {
-            Ok(map) => {
-                dossiers.insert(key[DOSSIERS_PREFIX.len()..].to_owned(), map);
-            }
-            Err(err) => damaged.push(format!("{key}: {err}")),
-        }
-    }
-    data.dossiers = Rc::new(dossiers);
-    let mut indicators = BTreeMap::new();
-    for (key, text) in store.0.settings_with_prefix(INDICATORS_PREFIX).await.map_err(fail)? {
-        let code = &key[INDICATORS_PREFIX.len()..];
-        match read_entered(text.as_bytes(), Period::parse(code)) {
-            Ok(entered) => {
-                indicators.insert(code.to_owned(), entered);
-            }
-            Err(err) => damaged.push(format!("{key}: {err}")),
-        }
-    }
-    data.indicators = Rc::new(indicators);
+    let tallies = read_prefixed(store, TALLY_PREFIX, &mut damaged, |_, json| {
+        let stored = serde_json::from_str::<StoredTally>(json).map_err(|err| err.to_string())?;
+        Tally::read_csv(stored.csv.as_bytes()).map(|tally| (stored, tally)).map_err(|err| err.to_string())
+    })
+    .await?;
+    data.tallies = Rc::new(tallies.into_iter().map(|(_, pair)| pair).collect());
+    let certificates =
+        read_prefixed(store, CERTIFICATE_PREFIX, &mut damaged, |_, json| Certificate::from_json(json)).await?;
+    data.certificates = Rc::new(
+        certificates
+            .into_iter()
+            .map(|(code, certificate)| (format!("{CERTIFICATE_PREFIX}{code}"), certificate))
+            .collect(),
+    );
+    let dossiers = read_prefixed(store, DOSSIERS_PREFIX, &mut damaged, |_, json| {
+        serde_json::from_str::<Dossiers>(json).map_err(|err| err.to_string())
+    })
+    .await?;
+    data.dossiers = Rc::new(dossiers.into_iter().collect());
+    let indicators = read_prefixed(store, INDICATORS_PREFIX, &mut damaged, |code, text| {
+        read_entered(text.as_bytes(), Period::parse(code)).map_err(|err| err.to_string())
+    })
+    .await?;
+    data.indicators = Rc::new(indicators.into_iter().collect());
     data.damaged = Rc::new(damaged);
     Ok(data)
 }

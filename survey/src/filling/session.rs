@@ -192,7 +192,8 @@ impl Session {
                     return Outcome::Continue;
                 }
                 self.typed.insert(question_id.clone(), answer.clone());
-                let answer = clean_answer(answer, self.normalizer);
+                let mut answer = answer;
+                clean_answer(&mut answer, self.normalizer);
                 if answer.is_empty() {
                     self.answers.remove(&question_id);
                     self.violations.remove(&question_id);

@@ -54,11 +54,6 @@ impl CheckedRecord {
         vn_time::vietnam_date(self.submitted)
     }
 
-    /// The instant at which the response was given.
-    pub fn submitted(&self) -> time::OffsetDateTime {
-        self.submitted
-    }
-
     /// The record, to change or to keep unchecked: a changed record is checked again.
     pub fn into_record(self) -> ResponseRecord {
         self.record
@@ -141,10 +136,7 @@ impl Gate {
     /// Checks a record that claims to answer `survey`.
     pub fn check_for(&self, survey: &Survey, mut record: ResponseRecord) -> Result<CheckedRecord, RecordError> {
         for answer in record.answers.values_mut() {
-            if matches!(answer, Answer::Text(_) | Answer::Choices(_)) {
-                let taken = std::mem::replace(answer, Answer::Number(0));
-                *answer = clean_answer(taken, self.normalizer);
-            }
+            clean_answer(answer, self.normalizer);
         }
         record.answers.retain(|_, answer| !matches!(answer, Answer::Text(text) if text.is_empty()));
         let instant = check_shape(&record)?;

@@ -12,19 +12,18 @@ use crate::text::Normalizer;
 /// The fewest digits in a run that is masked: a Vietnamese phone number has 10, a CCCD 12.
 pub const MASKED_DIGIT_RUN: usize = 9;
 
-/// An answer with its free text (a text answer, the text of "Khác") as every receiver keeps it:
-/// trimmed, in NFC by `normalizer`, identifiers masked; text left empty is no text. Doing it
+/// Cleans an answer's free text (a text answer, the text of "Khác") as every receiver keeps
+/// it: trimmed, in NFC by `normalizer`, identifiers masked; text left empty is no text. Doing it
 /// twice changes nothing, so the kiosk that took the answer and each receiver after it all do
 /// it, and a device that skipped it (an old app, a forged client) is corrected on arrival.
-pub fn clean_answer(answer: Answer, normalizer: Normalizer) -> Answer {
+pub fn clean_answer(answer: &mut Answer, normalizer: Normalizer) {
     let clean_text = |text: &str| mask_identifiers(&(normalizer.0)(text.trim()));
     match answer {
-        Answer::Text(text) => Answer::Text(clean_text(&text)),
-        Answer::Choices(mut choices) => {
-            choices.other = choices.other.map(|text| clean_text(&text)).filter(|text| !text.is_empty());
-            Answer::Choices(choices)
+        Answer::Text(text) => *text = clean_text(text),
+        Answer::Choices(choices) => {
+            choices.other = choices.other.as_deref().map(clean_text).filter(|text| !text.is_empty());
         }
-        other => other,
+        _ => {}
     }
 }
 

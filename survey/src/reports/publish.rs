@@ -15,6 +15,7 @@ use crate::results::entered::Entered;
 use crate::results::index::{IndexRow, Scope, indices, indices_with};
 use crate::results::period::Period;
 use crate::results::tally::{GroupBy, GroupCounts, Tally};
+use crate::results::tally_csv::share_hundredths;
 use crate::text::Lang;
 
 /// A share in hundredths of a percent written for readers: `85,3 %` in Vietnamese, `85.3%`.
@@ -47,7 +48,7 @@ pub fn overall_bars(survey: &Survey, counts: &GroupCounts, lang: Lang) -> Vec<Ba
         .map(|level| {
             let count =
                 counts.questions.get(&question.id).and_then(|q| q.options.get(&level.code)).copied().unwrap_or(0);
-            let share = if answered == 0 { 0 } else { (count * 10_000 * 2 + answered) / (answered * 2) };
+            let share = share_hundredths(count, answered).unwrap_or(0);
             Bar {
                 label: level.label.get(lang).to_owned(),
                 value: count,
@@ -151,7 +152,7 @@ impl ResultsPage<'_> {
         match self.dossiers {
             Some(received) if received >= counted && received > 0 => figure(
                 label,
-                percent_text(((received - counted) * 10_000 * 2 + received) / (received * 2), self.lang),
+                percent_text(share_hundredths(received - counted, received).unwrap_or(0), self.lang),
                 counted_note(received, t("hồ sơ tiếp nhận", "dossiers received")),
             ),
             Some(received) if received > 0 => figure(
@@ -241,7 +242,7 @@ impl ResultsPage<'_> {
         html.push_str(&figure(t("Số phiếu đánh giá", "Responses"), totals.responses.to_string(), String::new()));
         match self.dossiers {
             Some(dossiers) if dossiers > 0 => {
-                let rate = (totals.responses * 10_000 * 2 + dossiers) / (dossiers * 2);
+                let rate = share_hundredths(totals.responses, dossiers).unwrap_or(0);
                 html.push_str(&figure(
                     t("Tỷ lệ phản hồi", "Response rate"),
                     percent_text(rate, lang),

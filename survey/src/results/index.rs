@@ -26,7 +26,7 @@ use crate::definition::catalog::Catalog;
 use crate::definition::model::{QuestionKind, RatingScale, Survey};
 use crate::results::entered::{AGENCY_INDICATORS, Entered, entered_for};
 use crate::results::tally::{GroupCounts, GroupKey, Points, Tally, TallyError};
-use crate::results::tally_csv::after_group_columns;
+use crate::results::tally_csv::{after_group_columns, round_ratio};
 use crate::text::Lang;
 
 /// The label of the [`Scope::Qd766`] row.
@@ -323,11 +323,6 @@ fn indicator_row(mut row: IndexRow, number: u32, points: Points, rows: &mut Vec<
     });
     rows.push(row);
     scored
-}
-
-/// `numerator / denominator` rounded half up, from integers.
-fn round_ratio(numerator: u64, denominator: u64) -> u64 {
-    (numerator * 2 + denominator) / (denominator * 2)
 }
 
 /// An exact non-negative fraction, for means of proportions.

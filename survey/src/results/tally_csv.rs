@@ -214,5 +214,16 @@ impl Tally {
 
 /// `count / answered` as a percentage with two decimals, rounded half up, from integers only.
 pub fn percent(count: u64, answered: u64) -> Option<Cell> {
-    (answered > 0).then(|| Cell::Fixed { scaled: (count * 10_000 * 2 + answered) / (answered * 2), decimals: 2 })
+    share_hundredths(count, answered).map(|scaled| Cell::Fixed { scaled, decimals: 2 })
+}
+
+/// `count / of` in hundredths of a percent (`6667` for 2 of 3), rounded half up, from integers;
+/// `None` of nothing. Every percentage written or shown is this one rounding.
+pub fn share_hundredths(count: u64, of: u64) -> Option<u64> {
+    (of > 0).then(|| round_ratio(count * 10_000, of))
+}
+
+/// `numerator / denominator` rounded half up, from integers; the denominator is not 0.
+pub fn round_ratio(numerator: u64, denominator: u64) -> u64 {
+    (numerator * 2 + denominator) / (denominator * 2)
 }
