@@ -1,8 +1,11 @@
 //! Certified periods against the shipped counter rating.
 
+mod common;
+
+use common::checked;
+
 use survey::definition::catalog::Catalog;
 use survey::digest::sha256_hex;
-use survey::records::gate::{CheckedRecord, Gate};
 use survey::results::certify::{Certificate, certify};
 use survey::results::period::Period;
 use survey::{definition::answer::Answer, records::record::Channel, records::record::ResponseRecord};
@@ -22,11 +25,6 @@ fn uuid(letter: &str) -> String {
 
 fn catalog() -> Catalog {
     Catalog::new([survey_defs::by_id(survey_defs::COUNTER_RATING_ID).unwrap()])
-}
-
-/// The records through the one gate, as every program that certifies takes them.
-fn checked(records: &[ResponseRecord]) -> Vec<CheckedRecord> {
-    records.iter().map(|record| Gate::default().check(&catalog(), record.clone()).unwrap()).collect()
 }
 
 #[test]

@@ -2,12 +2,15 @@
 //! (associative, commutative, with the empty tally as identity); tallying a union equals
 //! merging the tallies; raw and tally CSV read back exactly in every profile.
 
+mod common;
+
+use common::{catalog, checked};
+
 use std::io::Cursor;
 
 use proptest::prelude::*;
 use survey::csv::write::CsvProfile;
-use survey::definition::catalog::Catalog;
-use survey::records::gate::{CheckedRecord, Gate};
+use survey::records::gate::Gate;
 use survey::records::raw::{read_all_raw, write_raw};
 use survey::results::period::PeriodKind;
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
@@ -17,10 +20,6 @@ use survey::{
 
 const LEVELS: [&str; 3] = ["rat-hai-long", "hai-long", "khong-hai-long"];
 const REASONS: [&str; 6] = ["cho-lau", "huong-dan-khong-ro", "phai-bo-sung", "thai-do", "tra-ket-qua-tre", "khac"];
-
-fn catalog() -> Catalog {
-    Catalog::new(survey_defs::SHIPPED.iter().map(|shipped| shipped.survey().unwrap()))
-}
 
 /// Text a citizen might type, and text meant to break CSV and spreadsheets.
 fn text() -> impl Strategy<Value = String> {
@@ -96,12 +95,6 @@ fn options() -> impl Strategy<Value = TallyOptions> {
             include_misuse,
             ..TallyOptions::default()
         })
-}
-
-/// The records through the one gate, as every counting program takes them.
-fn checked(records: &[ResponseRecord]) -> Vec<CheckedRecord> {
-    let catalog = catalog();
-    records.iter().map(|record| Gate::default().check(&catalog, record.clone()).unwrap()).collect()
 }
 
 fn tally(records: &[ResponseRecord], options: &TallyOptions) -> Tally {

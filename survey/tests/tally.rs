@@ -1,11 +1,14 @@
 //! Tallies and indices of the shipped instruments, from records to CSV, checked by hand.
 //! The worked example here is the one in `docs/formats.md`.
 
+mod common;
+
+use common::{catalog, checked};
+
 use std::io::Cursor;
 
 use survey::csv::write::CsvProfile;
-use survey::definition::catalog::Catalog;
-use survey::records::gate::{CheckedRecord, Gate};
+use survey::records::gate::Gate;
 use survey::records::raw::{read_all_raw, write_raw};
 use survey::results::index::{DEFAULT_MIN_N, index_csv, indices};
 use survey::results::period::{PeriodKind, parse_day};
@@ -13,16 +16,6 @@ use survey::results::tally::{GroupBy, Tally, TallyOptions};
 use survey::{
     definition::answer::Answer, definition::answer::Choices, records::record::Channel, records::record::ResponseRecord,
 };
-
-fn catalog() -> Catalog {
-    Catalog::new(survey_defs::SHIPPED.iter().map(|shipped| shipped.survey().unwrap()))
-}
-
-/// The records through the one gate, as every counting program takes them.
-fn checked(records: &[ResponseRecord]) -> Vec<CheckedRecord> {
-    let catalog = catalog();
-    records.iter().map(|record| Gate::default().check(&catalog, record.clone()).unwrap()).collect()
-}
 
 /// A counter-rating record: `n` makes the id, `unit` and `day` place it.
 fn rating(n: u32, unit: &str, day: &str, level: &str) -> ResponseRecord {
@@ -41,6 +34,25 @@ fn rating(n: u32, unit: &str, day: &str, level: &str) -> ResponseRecord {
 fn why(mut record: ResponseRecord, codes: &[&str]) -> ResponseRecord {
     let codes = codes.iter().map(|code| code.to_string()).collect();
     record.answers.insert("ly-do".into(), Answer::Choices(Choices { codes, other: None }));
+    record
+}
+
+/// A per-dossier evaluation answered with these codes, in the order of its questions: when the
+/// result came, contacts with the desk, agencies contacted, harassed (`co` or `khong`), and the
+/// overall rating.
+fn dossier(n: u32, codes: [&str; 5]) -> ResponseRecord {
+    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
+    let mut record = ResponseRecord::new(
+        &survey,
+        format!("00000000-0000-4000-8000-{n:012}"),
+        "2026-11-23T10:00:00+07:00".into(),
+        Channel::Kiosk,
+    );
+    let questions =
+        ["thoi-gian-tra-ket-qua", "so-lan-lien-he", "so-co-quan-lien-he", "phien-ha-sach-nhieu", "muc-do-hai-long"];
+    for (question, code) in questions.into_iter().zip(codes) {
+        record.answers.insert(question.into(), Answer::Choice(code.into()));
+    }
     record
 }
 
@@ -165,24 +177,8 @@ fn raw_csv_reads_back_in_every_profile() {
 
 #[test]
 fn the_per_dossier_indicators_score_and_classify() {
-    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
     let dossier = |n: u32, time: &str, contacts: &str, agencies: &str, harassed: &str| {
-        let mut record = ResponseRecord::new(
-            &survey,
-            format!("00000000-0000-4000-8000-{n:012}"),
-            "2026-11-23T10:00:00+07:00".into(),
-            Channel::Kiosk,
-        );
-        for (question, code) in [
-            ("thoi-gian-tra-ket-qua", time),
-            ("so-lan-lien-he", contacts),
-            ("so-co-quan-lien-he", agencies),
-            ("phien-ha-sach-nhieu", harassed),
-            ("muc-do-hai-long", "hai-long"),
-        ] {
-            record.answers.insert(question.into(), Answer::Choice(code.into()));
-        }
-        record
+        dossier(n, [time, contacts, agencies, harassed, "hai-long"])
     };
     let records = vec![
         dossier(1, "som-hon-hen", "khong-lan", "khong-lien-he-them", "khong"),
@@ -371,27 +367,7 @@ fn a_grouping_reads_back_from_its_names() {
 fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
     let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
     let dossier = |n: u32, time: &str, harassed: &str, level: &str| {
-        let mut record = ResponseRecord::new(
-            &survey,
-            format!("00000000-0000-4000-8000-{n:012}"),
-            "2026-11-23T10:00:00+07:00".into(),
-            Channel::Kiosk,
-        );
-        for (question, code) in [
-            ("thoi-gian-tra-ket-qua", time),
-            ("so-lan-lien-he", "khong-lan"),
-            ("so-co-quan-lien-he", "khong-lien-he-them"),
-            ("phien-ha-sach-nhieu", harassed),
-            ("muc-do-hai-long", level),
-        ] {
-            let answer = match code {
-                "co" => Answer::Choice("co".into()),
-                "khong" => Answer::Choice("khong".into()),
-                code => Answer::Choice(code.into()),
-            };
-            record.answers.insert(question.into(), answer);
-        }
-        record
+        dossier(n, [time, "khong-lan", "khong-lien-he-them", harassed, level])
     };
     let mut records = vec![
         dossier(1, "dung-hen", "khong", "khong-hai-long"), // not satisfied
@@ -458,25 +434,9 @@ fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
 /// with their own indicator 2, a group of officers never.
 #[test]
 fn entered_agency_indicators_classify_the_agency_at_its_boundaries() {
-    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
-    let dossier = |n: u32, time: &str, contacts: &str, agencies: &str, harassed: &str| {
-        let mut record = ResponseRecord::new(
-            &survey,
-            format!("00000000-0000-4000-8000-{n:012}"),
-            "2026-11-23T10:00:00+07:00".into(),
-            Channel::Kiosk,
-        );
-        record.staff = Some("cb-01".into());
-        for (question, code) in [
-            ("thoi-gian-tra-ket-qua", time),
-            ("so-lan-lien-he", contacts),
-            ("so-co-quan-lien-he", agencies),
-            ("phien-ha-sach-nhieu", harassed),
-            ("muc-do-hai-long", "hai-long"),
-        ] {
-            record.answers.insert(question.into(), Answer::Choice(code.into()));
-        }
-        record
+    let dossier = |n: u32, time: &str, contacts: &str, agencies: &str, harassed: &str| ResponseRecord {
+        staff: Some("cb-01".into()),
+        ..dossier(n, [time, contacts, agencies, harassed, "hai-long"])
     };
     // Indicators 1, 3, 4 and 7 from citizens: 1.3 each (5 points over 4 dossiers), 5.2 in all.
     let records = checked(&[
