@@ -227,16 +227,22 @@ test("a single-use QR code rates once; opened again it says already rated", { ti
   });
 });
 
+/** Saves the kiosk's codes and a device token in the staff settings (a new one from `hailong
+ *  device add` unless one is given); resolves to the token. */
+async function giveDeviceToken(page, server, token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim()) {
+  await openStaff(page, `${server.url}/staff`, "cai-dat");
+  await fillKioskCodes(page);
+  await page.locator("#device-token").fill(token);
+  await page.locator(".settings-form button[type=submit]").click();
+  await page.locator(".settings-form .saved").waitFor();
+  return token;
+}
+
 test("a kiosk given a device token sends its responses, those from before included", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, page }) => {
     await page.goto(server.url);
     await rate(page, "hai-long");
-    const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
-    await openStaff(page, `${server.url}/staff`, "cai-dat");
-    await fillKioskCodes(page);
-    await page.locator("#device-token").fill(token);
-    await page.locator(".settings-form button[type=submit]").click();
-    await page.locator(".settings-form .saved").waitFor();
+    const token = await giveDeviceToken(page, server);
     assert.match(await page.locator(".settings-form .saved").textContent(), /1 câu trả lời/);
     await page.goto(server.url);
     await page.locator("label.level").first().waitFor();
@@ -255,12 +261,7 @@ test("a kiosk given a device token sends its responses, those from before includ
 
 test("a kiosk whose clock is 20 minutes ahead of the server's says so in the staff area", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, page }) => {
-    const token = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
-    await openStaff(page, `${server.url}/staff`, "cai-dat");
-    await fillKioskCodes(page);
-    await page.locator("#device-token").fill(token);
-    await page.locator(".settings-form button[type=submit]").click();
-    await page.locator(".settings-form .saved").waitFor();
+    const token = await giveDeviceToken(page, server);
     // The tablet's clock runs 20 minutes fast; the server's answers carry the right time.
     await page.clock.install({ time: new Date(Date.now() + 20 * 60_000) });
     await page.goto(server.url);
@@ -277,12 +278,8 @@ test("a kiosk whose clock is 20 minutes ahead of the server's says so in the sta
 test("the sending status puts each number under its label, and says in words when the server refuses the device token", { timeout: 120_000 }, async () => {
   await withKiosk(async ({ server, browser, page }) => {
     const good = hailong(["device", "add", "phuong-1-quay-1", "--db", server.db]).trim();
-    await openStaff(page, `${server.url}/staff`, "cai-dat");
-    await fillKioskCodes(page);
     // A token of the right form that this server never issued.
-    await page.locator("#device-token").fill("ab".repeat(16));
-    await page.locator(".settings-form button[type=submit]").click();
-    await page.locator(".settings-form .saved").waitFor();
+    await giveDeviceToken(page, server, "ab".repeat(16));
     await page.goto(server.url);
     await rate(page, "hai-long");
 
