@@ -10,11 +10,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use base64::Engine;
 use serde::Deserialize;
 use survey::csv::write::CsvProfile;
@@ -41,6 +41,8 @@ pub struct Collector {
     pub require_phone_token: bool,
     /// Lockouts after wrong passwords, and the permits for hashing.
     pub sign_in: crate::auth::SignInGuard,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Collector {
@@ -53,7 +55,25 @@ impl Collector {
             limiter: Limiter::new(limits),
             require_phone_token,
             sign_in: crate::auth::SignInGuard::default(),
+            trusted_proxies: Vec::new(),
         }
+    }
+}
+
+/// The client's address, as [`crate::limits::client_address`] finds it: the peer, or behind a
+/// trusted reverse proxy the address it forwarded. None where there is no connection (tests
+/// that call the router directly).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl axum::extract::FromRequestParts<Arc<Collector>> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        collector: &Arc<Collector>,
+    ) -> Result<ClientAddress, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+        Ok(ClientAddress(crate::limits::client_address(peer, &parts.headers, &collector.trusted_proxies)))
     }
 }
 
@@ -137,7 +157,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// `POST /api/v1/responses`.
 pub async fn post_responses(
     State(collector): State<Arc<Collector>>,
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -152,14 +172,23 @@ pub async fn post_responses(
                 Some(name) => Sender::Device(name),
                 None => {
                     tracing::warn!("a batch came with an unknown device token; nothing was stored");
-                    return Err(AppError::new(StatusCode::UNAUTHORIZED, "unknown device token; nothing was stored"));
+                    return Err(AppError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "unknown or revoked device token; nothing was stored",
+                    ));
                 }
             }
         }
         None => Sender::Phone,
     };
     let batch: Batch = serde_json::from_slice(&body).map_err(|err| {
-        AppError::new(StatusCode::BAD_REQUEST, format!("the batch is not valid JSON of the sync format: {err}"))
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the batch is not valid JSON of the sync format: {}",
+                survey::text::short_message(&err.to_string())
+            ),
+        )
     })?;
     if batch.format != sync::SYNC_FORMAT {
         return Err(AppError::new(
@@ -204,7 +233,6 @@ pub async fn post_responses(
         }
     }
 
-    let address: Option<IpAddr> = connect.map(|Extension(ConnectInfo(address))| address.ip());
     let source = match &sender {
         Sender::Device(name) => format!("device:{name}"),
         Sender::Phone => "phone".to_owned(),
@@ -388,7 +416,7 @@ pub struct TokenQuery {
 }
 
 /// Checks HTTP Basic credentials against the staff accounts (argon2 hashes).
-async fn staff(collector: &Arc<Collector>, headers: &HeaderMap) -> Result<String, AppError> {
+async fn staff(collector: &Arc<Collector>, headers: &HeaderMap, address: Option<IpAddr>) -> Result<String, AppError> {
     let unauthorized =
         || AppError::new(StatusCode::UNAUTHORIZED, "staff sign in with a hailong user name and password");
     let value = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()).ok_or_else(unauthorized)?;
@@ -397,12 +425,16 @@ async fn staff(collector: &Arc<Collector>, headers: &HeaderMap) -> Result<String
     let decoded = String::from_utf8(decoded).map_err(|_| unauthorized())?;
     let (name, password) = decoded.split_once(':').ok_or_else(unauthorized)?;
     let (name, password) = (name.to_owned(), password.to_owned());
-    if let Some(left) = collector.sign_in.locked_for(&name) {
-        tracing::warn!("a staff sign-in was refused: too many wrong passwords for the name");
+    if let Some((left, on)) = collector.sign_in.locked_for(&name, address) {
+        let what = match on {
+            crate::auth::Locked::Name => "this name",
+            crate::auth::Locked::Address => "this address",
+        };
+        tracing::warn!("a staff sign-in was refused: too many wrong passwords for {what}");
         let seconds = left.as_secs().max(1);
         let mut error = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("too many wrong passwords for this name: try again in {seconds} s"),
+            format!("too many wrong passwords for {what}: try again in {seconds} s"),
         );
         error.retry_after = Some(seconds);
         return Err(error);
@@ -416,7 +448,7 @@ async fn staff(collector: &Arc<Collector>, headers: &HeaderMap) -> Result<String
         Ok(crate::auth::verify_or_waste(&password, hash.as_deref()))
     })
     .await?;
-    collector.sign_in.record(&name, verified);
+    collector.sign_in.record(&name, address, verified);
     if verified {
         Ok(name)
     } else {
@@ -444,13 +476,17 @@ pub const MAX_TOKENS: usize = 240;
 
 pub async fn issue_tokens(
     State(collector): State<Arc<Collector>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     // Who asks comes first: nobody learns what a request should look like before signing in.
-    let user = staff(&collector, &headers).await?;
+    let user = staff(&collector, &headers, address).await?;
     let request: TokenRequest = serde_json::from_slice(&body).map_err(|err| {
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("the request is not a token request: {err}"))
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the request is not a token request: {}", survey::text::short_message(&err.to_string())),
+        )
     })?;
     let count = match (&request.dossier, request.count) {
         (Some(_), None | Some(1)) => 1,
@@ -593,10 +629,11 @@ fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
 /// `GET /api/v1/tally.csv`: the tally of every stored response, for staff.
 pub async fn tally_csv(
     State(collector): State<Arc<Collector>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Query(query): Query<TallyQuery>,
 ) -> Result<Response, AppError> {
-    let user = staff(&collector, &headers).await?;
+    let user = staff(&collector, &headers, address).await?;
     if query.min_n.is_some() {
         return Err(bad_parameter("min_n", "only index.csv suppresses small groups".into()));
     }
@@ -608,10 +645,11 @@ pub async fn tally_csv(
 /// `GET /api/v1/index.csv`: the indices of every stored response, for staff.
 pub async fn index_csv_handler(
     State(collector): State<Arc<Collector>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Query(query): Query<TallyQuery>,
 ) -> Result<Response, AppError> {
-    let user = staff(&collector, &headers).await?;
+    let user = staff(&collector, &headers, address).await?;
     let (tally, profile) = tally_of(&collector, &query).await?;
     let rows = indices(&tally, &collector.catalog, query.min_n.unwrap_or(DEFAULT_MIN_N))
         .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
@@ -633,10 +671,11 @@ pub struct RawQuery {
 /// citizens' comments (masked), so it needs a staff account like the tallies.
 pub async fn raw_csv(
     State(collector): State<Arc<Collector>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Query(query): Query<RawQuery>,
 ) -> Result<Response, AppError> {
-    let user = staff(&collector, &headers).await?;
+    let user = staff(&collector, &headers, address).await?;
     let profile =
         parse_profile(query.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
     let Some((survey_id, survey_version)) = query.survey.split_once('@') else {

@@ -3,6 +3,7 @@
 //! what a known one does, and only a few hashes are computed at once.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -35,7 +36,13 @@ pub const LONGEST_LOCK: Duration = Duration::from_secs(15 * 60);
 /// Argon2 hashes computed at once (each takes about 19 MB): more sign-ins wait their turn.
 pub const HASHES_AT_ONCE: usize = 2;
 
-/// Failed sign-ins by user name, and the permits for hashing.
+/// Wrong passwords from one address (a ward office behind one NAT shares it) before it is
+/// locked out, whatever names they were for; then the same doubling locks as for a name.
+pub const FREE_TRIES_PER_ADDRESS: u32 = 20;
+/// Failures last seen this long ago are forgotten: an address is never locked for good.
+pub const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Failed sign-ins by user name and by address, and the permits for hashing.
 pub struct SignInGuard {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     pub hashing: tokio::sync::Semaphore,
@@ -48,35 +55,71 @@ impl Default for SignInGuard {
 }
 
 impl SignInGuard {
-    /// How long `name` must still wait before its password is checked again, if it is locked.
-    pub fn locked_for(&self, name: &str) -> Option<Duration> {
+    /// How long a sign-in as `name` from `address` must still wait before its password is
+    /// checked again, if the name or the address is locked, and which of them.
+    pub fn locked_for(&self, name: &str, address: Option<IpAddr>) -> Option<(Duration, Locked)> {
         let failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let &(count, last) = failures.get(key(name))?;
-        let lock = lock_after(count)?;
-        lock.checked_sub(last.elapsed()).filter(|left| !left.is_zero())
+        let left = |key: &str, free: u32| {
+            let &(count, last) = failures.get(key)?;
+            let lock = lock_after(count, free)?;
+            lock.checked_sub(last.elapsed()).filter(|left| !left.is_zero())
+        };
+        let by_name = left(&name_key(name), FREE_TRIES).map(|left| (left, Locked::Name));
+        let by_address = address
+            .and_then(|address| left(&address_key(address), FREE_TRIES_PER_ADDRESS))
+            .map(|left| (left, Locked::Address));
+        by_name.into_iter().chain(by_address).max_by_key(|(left, _)| *left)
     }
 
-    /// Notes a sign-in's outcome: a success forgets the name's failures.
-    pub fn record(&self, name: &str, succeeded: bool) {
+    /// Notes a sign-in's outcome: a success forgets the name's failures (never the address's:
+    /// one good account must not reset the count of guesses at the others).
+    pub fn record(&self, name: &str, address: Option<IpAddr>, succeeded: bool) {
         let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if succeeded {
-            failures.remove(key(name));
+            failures.remove(&name_key(name));
             return;
         }
-        // Names nobody has tried for the longest lock are forgotten, so made-up names cannot
-        // grow the table without end.
-        if failures.len() >= 10_000 {
+        // Keys nobody has failed with for a while are forgotten, so made-up names cannot grow
+        // the table without end. A table still full takes no new keys (a lock already held is
+        // never dropped to make room: flooding it must not unlock anyone).
+        if failures.len() >= MAX_FAILURE_KEYS {
             failures.retain(|_, (_, last)| last.elapsed() < LONGEST_LOCK);
         }
-        let entry = failures.entry(key(name).to_owned()).or_insert((0, Instant::now()));
-        entry.0 = entry.0.saturating_add(1);
-        entry.1 = Instant::now();
+        for key in std::iter::once(name_key(name)).chain(address.map(address_key)) {
+            if failures.len() >= MAX_FAILURE_KEYS && !failures.contains_key(&key) {
+                continue;
+            }
+            let entry = failures.entry(key).or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= FORGET_AFTER {
+                entry.0 = 0;
+            }
+            entry.0 = entry.0.saturating_add(1);
+            entry.1 = Instant::now();
+        }
     }
 }
 
-/// The lockout after `count` wrong passwords in a row, if any.
-fn lock_after(count: u32) -> Option<Duration> {
-    let over = count.checked_sub(FREE_TRIES)?;
+/// What a lockout is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Locked {
+    Name,
+    Address,
+}
+
+/// The most names and addresses with failures kept.
+const MAX_FAILURE_KEYS: usize = 10_000;
+
+fn name_key(name: &str) -> String {
+    format!("name:{}", key(name))
+}
+
+fn address_key(address: IpAddr) -> String {
+    format!("address:{}", crate::limits::address_key(address))
+}
+
+/// The lockout after `count` wrong passwords in a row, `free` of them allowed, if any.
+fn lock_after(count: u32, free: u32) -> Option<Duration> {
+    let over = count.checked_sub(free)?;
     Some(FIRST_LOCK.saturating_mul(1 << over.min(10)).min(LONGEST_LOCK))
 }
 
@@ -119,19 +162,33 @@ mod tests {
 
     #[test]
     fn wrong_passwords_lock_a_name_for_longer_each_time() {
-        assert_eq!(lock_after(FREE_TRIES - 1), None);
-        assert_eq!(lock_after(FREE_TRIES), Some(FIRST_LOCK));
-        assert_eq!(lock_after(FREE_TRIES + 1), Some(FIRST_LOCK * 2));
-        assert_eq!(lock_after(FREE_TRIES + 30), Some(LONGEST_LOCK));
+        assert_eq!(lock_after(FREE_TRIES - 1, FREE_TRIES), None);
+        assert_eq!(lock_after(FREE_TRIES, FREE_TRIES), Some(FIRST_LOCK));
+        assert_eq!(lock_after(FREE_TRIES + 1, FREE_TRIES), Some(FIRST_LOCK * 2));
+        assert_eq!(lock_after(FREE_TRIES + 30, FREE_TRIES), Some(LONGEST_LOCK));
         let guard = SignInGuard::default();
         for _ in 0..FREE_TRIES {
-            assert_eq!(guard.locked_for("can-bo"), None);
-            guard.record("can-bo", false);
+            assert_eq!(guard.locked_for("can-bo", None), None);
+            guard.record("can-bo", None, false);
         }
-        assert!(guard.locked_for("can-bo").is_some_and(|left| left <= FIRST_LOCK));
-        assert_eq!(guard.locked_for("nguoi-khac"), None, "another name is not locked");
-        guard.record("can-bo", true);
-        assert_eq!(guard.locked_for("can-bo"), None, "a success forgets");
+        assert!(guard.locked_for("can-bo", None).is_some_and(|(left, on)| left <= FIRST_LOCK && on == Locked::Name));
+        assert_eq!(guard.locked_for("nguoi-khac", None), None, "another name is not locked");
+        guard.record("can-bo", None, true);
+        assert_eq!(guard.locked_for("can-bo", None), None, "a success forgets");
         assert!(!verify_or_waste("mật khẩu dài đủ", None));
+    }
+
+    #[test]
+    fn an_address_that_guesses_at_many_names_is_locked_and_a_success_does_not_unlock_it() {
+        let guard = SignInGuard::default();
+        let address: Option<IpAddr> = Some("203.0.113.9".parse().unwrap());
+        for n in 0..FREE_TRIES_PER_ADDRESS {
+            assert_eq!(guard.locked_for(&format!("ten-{n}"), address), None);
+            guard.record(&format!("ten-{n}"), address, false);
+        }
+        assert!(matches!(guard.locked_for("ten-moi", address), Some((_, Locked::Address))));
+        guard.record("can-bo", address, true);
+        assert!(matches!(guard.locked_for("ten-moi", address), Some((_, Locked::Address))));
+        assert_eq!(guard.locked_for("ten-moi", Some("203.0.113.10".parse().unwrap())), None, "another address is not");
     }
 }

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod limits;
 pub mod listen;
 pub mod storage;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

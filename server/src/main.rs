@@ -107,6 +107,16 @@ enum Command {
         /// Connections served at once (keep it under the open-file limit, `ulimit -n`)
         #[arg(long, default_value_t = 512)]
         max_connections: usize,
+        /// A reverse proxy in front of this server (repeat for each): from it alone, the client's
+        /// address is read from X-Forwarded-For, for the rate limits and the sign-in lockouts
+        #[arg(long = "trusted-proxy")]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// Serve https with this certificate chain (PEM), read again when the file changes
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM)
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Kiosks that send their responses to this server
     Device {
@@ -183,13 +193,27 @@ fn main() -> ExitCode {
             header_seconds,
             body_seconds,
             max_connections,
+            trusted_proxies,
+            tls_cert,
+            tls_key,
         } => {
             let patience = server::listen::Patience {
                 headers: std::time::Duration::from_secs(header_seconds.max(1)),
                 body: std::time::Duration::from_secs(body_seconds.max(1)),
                 connections: max_connections.max(1),
             };
-            serve(ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes, patience }).map(|()| true)
+            serve(ServeArgs {
+                dist,
+                addr,
+                db,
+                defs,
+                require_phone_token,
+                max_body_bytes,
+                patience,
+                trusted_proxies,
+                tls: tls_cert.zip(tls_key),
+            })
+            .map(|()| true)
         }
         Command::Device { command } => cli::admin::device(command).map(|()| true),
         Command::User { command } => cli::admin::user(command).map(|()| true),
@@ -229,10 +253,13 @@ struct ServeArgs {
     require_phone_token: bool,
     max_body_bytes: usize,
     patience: server::listen::Patience,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// The certificate and key files for https.
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes, patience } = args;
+    let ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes, patience, trusted_proxies, tls } = args;
     if !dist.join("index.html").is_file() {
         bail!("no app in {}: build it with `cargo xtask dist`", dist.display());
     }
@@ -249,17 +276,25 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         limiter: server::limits::Limiter::new(server::limits::Limits::default()),
         require_phone_token,
         sign_in: server::auth::SignInGuard::default(),
+        trusted_proxies,
     };
+    let acceptor = match &tls {
+        Some((cert, key)) => {
+            Some(server::tls::acceptor(cert, key).map_err(|err| anyhow::anyhow!("--tls-cert/--tls-key: {err}"))?)
+        }
+        None => None,
+    };
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         // Tests read this line to find the port; keep its form.
-        println!("hailong: serving http://{bound}/ from {}", dist.display());
+        println!("hailong: serving {scheme}://{bound}/ from {}", dist.display());
         println!("hailong: press Ctrl+C to stop");
         println!("hailong: responses are stored in {}", db.path.display());
         let app = server::app(&server::ServeConfig { dist, collector: std::sync::Arc::new(collector), max_body_bytes });
-        server::listen::serve(listener, app, patience, shutdown_signal()).await.context("serving")
+        server::listen::serve(listener, app, patience, acceptor, shutdown_signal()).await.context("serving")
     })
 }
 

@@ -69,7 +69,22 @@ const MIGRATIONS: &[&str] = &[
          certificate_json TEXT NOT NULL,
          PRIMARY KEY (survey_id, survey_version, period)
      ) STRICT;",
+    // 2: a device's token can be revoked; its row stays, so that the responses it sent still
+    // name it and its name is never given to another kiosk.
+    "ALTER TABLE devices ADD COLUMN revoked_at TEXT;",
 ];
+
+/// A registered kiosk, as `hailong device list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub name: String,
+    pub added_at: String,
+    pub revoked_at: Option<String>,
+    /// Responses stored from it.
+    pub responses: u64,
+    /// When the last of them was received.
+    pub last_received_at: Option<String>,
+}
 
 /// Why the store could not do what was asked.
 #[derive(Debug)]
@@ -81,6 +96,8 @@ pub enum StoreError {
     },
     /// A name (device, user) or dossier already present; nothing was changed.
     Exists(String),
+    /// No such name (device, user); nothing was changed.
+    NotFound(String),
     Sqlite(rusqlite::Error),
 }
 
@@ -93,6 +110,7 @@ impl std::fmt::Display for StoreError {
                  nothing was changed"
             ),
             StoreError::Exists(what) => write!(f, "{what} already exists; nothing was changed"),
+            StoreError::NotFound(what) => write!(f, "there is no {what}; nothing was changed"),
             StoreError::Sqlite(err) => write!(f, "database: {err}"),
         }
     }
@@ -380,12 +398,78 @@ impl Store {
         Ok(token)
     }
 
-    /// The device a token belongs to.
+    /// The device a token belongs to; a revoked token belongs to none.
     pub fn device_of(&self, token: &str) -> Result<Option<String>, StoreError> {
         let connection = self.writer();
         Ok(connection
-            .query_row("SELECT name FROM devices WHERE token_sha256 = ?1", [self.hash(token)], |row| row.get(0))
+            .query_row(
+                "SELECT name FROM devices WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+                [self.hash(token)],
+                |row| row.get(0),
+            )
             .optional()?)
+    }
+
+    /// Every registered kiosk, by name, with what it sent.
+    pub fn devices(&self) -> Result<Vec<DeviceRow>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare(
+            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at)
+             FROM devices d LEFT JOIN responses r ON r.source = 'device:' || d.name
+             GROUP BY d.name ORDER BY d.name",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(DeviceRow {
+                name: row.get(0)?,
+                added_at: row.get(1)?,
+                revoked_at: row.get(2)?,
+                responses: row.get::<_, i64>(3)? as u64,
+                last_received_at: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes a kiosk's token at once: from the next request on, the server refuses it (401).
+    /// What it sent stays stored. Revoking a revoked device changes nothing.
+    pub fn revoke_device(&self, name: &str, revoked_at: &str) -> Result<(), StoreError> {
+        let connection = self.writer();
+        let changed = connection.execute(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE name = ?1",
+            params![name, revoked_at],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("device `{name}`")));
+        }
+        Ok(())
+    }
+
+    /// Every staff account: its name and when it was added.
+    pub fn users(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare("SELECT name, added_at FROM users ORDER BY name")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes a staff account: its password stops working with the next request.
+    pub fn remove_user(&self, name: &str) -> Result<(), StoreError> {
+        let changed = self.writer().execute("DELETE FROM users WHERE name = ?1", [name])?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("user `{name}`")));
+        }
+        Ok(())
+    }
+
+    /// Gives a staff account a new password (its hash).
+    pub fn set_password(&self, name: &str, password_hash: &str) -> Result<(), StoreError> {
+        let changed = self
+            .writer()
+            .execute("UPDATE users SET password_hash = ?2 WHERE name = ?1", params![name, password_hash])?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("user `{name}`")));
+        }
+        Ok(())
     }
 
     pub fn add_user(&self, name: &str, password_hash: &str, added_at: &str) -> Result<(), StoreError> {

@@ -934,3 +934,38 @@ async fn a_batch_waits_for_another_writer_instead_of_failing() {
     releaser.join().unwrap();
     assert_eq!(server.stored().len(), 1);
 }
+
+#[tokio::test]
+async fn a_revoked_device_token_and_a_removed_or_changed_password_stop_working_at_once() {
+    let server = server();
+    let token = server.store.add_device("quay-9", "2026-11-23T08:00:00+07:00").unwrap();
+    let mut record = rating(&id(), "hai-long");
+    record["channel"] = json!("kiosk");
+    assert_eq!(server.post_as(&batch(&[record.clone()]), Some(&token), None).await.status, StatusCode::CREATED);
+    let listed = server.store.devices().unwrap();
+    assert_eq!((listed[0].name.as_str(), listed[0].responses, listed[0].revoked_at.as_deref()), ("quay-9", 1, None));
+
+    server.store.revoke_device("quay-9", "2026-11-24T08:00:00+07:00").unwrap();
+    let mut next = rating(&id(), "hai-long");
+    next["channel"] = json!("kiosk");
+    let refused = server.post_as(&batch(&[next]), Some(&token), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    assert!(refused.body.contains("revoked"), "{}", refused.body);
+    assert_eq!(server.stored().len(), 1, "what it sent before stays stored");
+    let listed = server.store.devices().unwrap();
+    assert_eq!(listed[0].revoked_at.as_deref(), Some("2026-11-24T08:00:00+07:00"));
+    assert!(server.store.add_device("quay-9", "2026-11-24T09:00:00+07:00").is_err(), "a name is never reused");
+    assert!(matches!(server.store.revoke_device("khong-co", "x"), Err(server::storage::StoreError::NotFound(_))));
+
+    let new_password = "một mật khẩu mới dài";
+    server.store.set_password(STAFF.0, &server::auth::hash_password(new_password).unwrap()).unwrap();
+    assert_eq!(server.staff_get("/api/v1/tally.csv", Some(STAFF)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(server.staff_get("/api/v1/tally.csv", Some((STAFF.0, new_password))).await.status, StatusCode::OK);
+    assert_eq!(server.store.users().unwrap().iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), [STAFF.0]);
+    server.store.remove_user(STAFF.0).unwrap();
+    assert_eq!(
+        server.staff_get("/api/v1/tally.csv", Some((STAFF.0, new_password))).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(server.store.users().unwrap().is_empty());
+}

@@ -142,46 +142,202 @@ async fn precompressed_files_are_sent_to_browsers_that_accept_gzip() {
 /// `hailong serve` cuts off clients that are too slow: one that never finishes its headers,
 /// one that trickles its body, and one that connects and says nothing are each closed once
 /// their deadline (here 1 s) has passed, while a normal request is answered.
-#[test]
-fn slow_and_idle_clients_are_cut_off_at_their_deadlines() {
-    use std::io::{BufRead, Read, Write};
+/// A real `hailong serve` on 127.0.0.1 with `args`; its address, and the child (killed on drop).
+struct Running {
+    child: std::process::Child,
+    address: String,
+    db: std::path::PathBuf,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_server(args: &[&str]) -> Running {
+    use std::io::BufRead;
     let dist = dist();
-    let db = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hailong.db");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hailong"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--header-seconds", "1", "--body-seconds", "1", "--dist"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
         .arg(dist.path())
         .arg("--db")
-        .arg(db.path().join("hailong.db"))
+        .arg(&db)
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let mut first = String::new();
-    // Kept open: the server prints more lines, and a closed pipe would stop it.
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     stdout.read_line(&mut first).unwrap();
-    let address = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
-    let exchange = |sent: &[u8]| -> Result<String, String> {
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        // Far longer than the deadline, so that a connection left open fails the test.
+    // Kept open: the server prints more lines, and a closed pipe would stop it.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let address = first.split("://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    Running { child, address, db, _dirs: (dist, dir) }
+}
+
+impl Running {
+    /// Sends `sent` on a new connection and reads until the server closes it (at most 8 s).
+    fn exchange(&self, sent: &[u8]) -> Result<String, String> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.address).unwrap();
+        // Far longer than any deadline under test, so that a connection left open fails.
         stream.set_read_timeout(Some(std::time::Duration::from_secs(8))).unwrap();
         stream.write_all(sent).unwrap();
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).map_err(|err| format!("still open: {err}"))?;
         Ok(String::from_utf8_lossy(&answer).into_owned())
-    };
-    let outcome = (|| -> Result<(), String> {
-        assert_eq!(exchange(b"GET / HTTP/1.1\r\nHost: x\r\n")?, "", "unfinished headers: closed, nothing said");
-        assert_eq!(exchange(b"")?, "", "a silent connection: closed");
-        let trickled = exchange(
+    }
+}
+
+#[test]
+fn slow_and_idle_clients_are_cut_off_at_their_deadlines() {
+    let server = spawn_server(&["--header-seconds", "1", "--body-seconds", "1"]);
+    assert_eq!(
+        server.exchange(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap(),
+        "",
+        "unfinished headers: closed, nothing said"
+    );
+    assert_eq!(server.exchange(b"").unwrap(), "", "a silent connection: closed");
+    let trickled = server
+        .exchange(
             b"POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
-        )?;
-        assert!(trickled.starts_with("HTTP/1.1 400"), "a body that never ends is refused: {trickled}");
-        let normal = exchange(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
-        assert!(normal.starts_with("HTTP/1.1 200"), "{normal}");
-        Ok(())
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    outcome.unwrap();
+        )
+        .unwrap();
+    assert!(trickled.starts_with("HTTP/1.1 400"), "a body that never ends is refused: {trickled}");
+    let normal = server.exchange(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    assert!(normal.starts_with("HTTP/1.1 200"), "{normal}");
+}
+
+/// Phones behind the README's reverse proxy: with `--trusted-proxy`, each phone's own address
+/// (from `X-Forwarded-For`) has its own budget; without it, the header is anyone's word and is
+/// ignored, so all of them share the proxy's. The address budget flags the 31st response in ten
+/// minutes (`Limits::default`).
+#[test]
+fn behind_a_trusted_proxy_each_phone_has_its_own_budget_and_a_forged_header_counts_for_nothing() {
+    let send = |server: &Running, n: usize, forwarded: &str| -> String {
+        let id = format!("{:08x}-0000-4000-8000-{:012x}", n, n);
+        let body = serde_json::json!({ "format": 1, "records": [{
+            "format": 1, "response_id": id, "survey_id": "danh-gia-tai-quay", "survey_version": "2026.1",
+            "submitted_at": "2026-11-23T09:15:00+07:00", "channel": "phone", "unit": "phuong-1", "counter": "quay-2",
+            "device_id": format!("dien-thoai-{n}"), "partial": false,
+            "answers": { "muc-do-hai-long": { "kind": "choice", "value": "hai-long" } }
+        }]})
+        .to_string();
+        let request = format!(
+            "POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+             X-Forwarded-For: {forwarded}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let answer = server.exchange(request.as_bytes()).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+        id
+    };
+    let flags = |server: &Running, ids: &[String]| -> usize {
+        let store = server::storage::Store::open(&server.db).unwrap();
+        ids.iter().filter(|id| store.server_flag(id).unwrap().is_some()).count()
+    };
+
+    let proxied = spawn_server(&["--trusted-proxy", "127.0.0.1"]);
+    let apart: Vec<String> = (0..31).map(|n| send(&proxied, n, &format!("203.0.113.{n}"))).collect();
+    assert_eq!(flags(&proxied, &apart), 0, "31 phones, 31 addresses: none is a burst");
+    let shared: Vec<String> = (100..131).map(|n| send(&proxied, n, "6.6.6.6, 198.51.100.7")).collect();
+    assert_eq!(flags(&proxied, &shared), 1, "31 from one phone's address: the 31st is flagged");
+
+    let direct = spawn_server(&[]);
+    let forged: Vec<String> = (0..31).map(|n| send(&direct, n, &format!("203.0.113.{n}"))).collect();
+    assert_eq!(flags(&direct, &forged), 1, "a header from a peer that is not a trusted proxy is ignored");
+}
+
+/// A self-signed certificate for `localhost`: its PEM, its key's PEM and its DER.
+fn certificate() -> (String, String, Vec<u8>) {
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    (cert.pem(), signing_key.serialize_pem(), cert.der().to_vec())
+}
+
+/// Fetches `/` over https, trusting `trusted` (DER) alone; the answer and the certificate the
+/// server presented.
+fn fetch_https(address: &str, trusted: &[u8]) -> Result<(String, Vec<u8>), String> {
+    use std::io::{Read, Write};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(rustls::pki_types::CertificateDer::from(trusted.to_vec())).unwrap();
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut connection = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let mut socket = std::net::TcpStream::connect(address).unwrap();
+    socket.set_read_timeout(Some(std::time::Duration::from_secs(8))).unwrap();
+    let mut stream = rustls::Stream::new(&mut connection, &mut socket);
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .map_err(|err| err.to_string())?;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let presented = connection.peer_certificates().and_then(|chain| chain.first()).map(|cert| cert.to_vec());
+    Ok((String::from_utf8_lossy(&answer).into_owned(), presented.ok_or("no certificate")?))
+}
+
+/// `--tls-cert/--tls-key`: https with the certificate given, HSTS on its answers, and a renewed
+/// certificate (the files replaced) served from the next connection on, without a restart.
+#[test]
+fn https_is_served_with_the_given_certificate_and_a_renewed_one_is_taken_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let (first_pem, first_key, first_der) = certificate();
+    fs::write(&cert_path, &first_pem).unwrap();
+    fs::write(&key_path, &first_key).unwrap();
+    let server = spawn_server(&["--tls-cert", cert_path.to_str().unwrap(), "--tls-key", key_path.to_str().unwrap()]);
+
+    let (answer, presented) = fetch_https(&server.address, &first_der).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("strict-transport-security: max-age=31536000"), "{answer}");
+    assert_eq!(presented, first_der);
+    let plain = server.exchange(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap_or_default();
+    assert!(!plain.contains("200 OK"), "plain http is not served on the https port: {plain}");
+
+    // A half-written renewal (a key that does not match) keeps the old certificate in use.
+    let (second_pem, second_key, second_der) = certificate();
+    fs::write(&cert_path, &second_pem).unwrap();
+    std::thread::sleep(server::tls::RECHECK + std::time::Duration::from_millis(500));
+    assert_eq!(fetch_https(&server.address, &first_der).unwrap().1, first_der, "the old one is kept meanwhile");
+    fs::write(&key_path, &second_key).unwrap();
+    std::thread::sleep(server::tls::RECHECK + std::time::Duration::from_millis(500));
+    let (answer, presented) = fetch_https(&server.address, &second_der).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(presented, second_der, "the renewed certificate is served");
+}
+
+#[test]
+fn a_certificate_that_cannot_be_used_stops_the_server_from_starting_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, _, _) = certificate();
+    let (_, other_key, _) = certificate();
+    fs::write(dir.path().join("cert.pem"), pem).unwrap();
+    fs::write(dir.path().join("key.pem"), other_key).unwrap();
+    fs::write(dir.path().join("empty.pem"), "").unwrap();
+    for (cert, key, says) in [("cert.pem", "key.pem", "key"), ("empty.pem", "key.pem", "no certificate")] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hailong"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
+            .arg(dist().path())
+            .arg("--tls-cert")
+            .arg(dir.path().join(cert))
+            .arg("--tls-key")
+            .arg(dir.path().join(key))
+            .arg("--db")
+            .arg(dir.path().join("hailong.db"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains("--tls-cert/--tls-key") && stderr.contains(says), "{stderr}");
+    }
 }

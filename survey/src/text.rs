@@ -125,3 +125,40 @@ mod tests {
         assert_eq!(nfc("Nghệ An"), "Nghệ An");
     }
 }
+
+/// At most the first 80 characters of what an input said, for messages: an error never quotes
+/// a megabyte back.
+pub fn short(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// The longest message a reader's error is quoted with ([`short_message`]).
+pub const MESSAGE_MAX_CHARS: usize = 240;
+
+/// A parser's message cut to [`MESSAGE_MAX_CHARS`]: serde quotes an unknown field or a bad value
+/// whole, and an error must never echo a megabyte of the input back. The end is kept, since
+/// it says where (`at line 1 column 40`).
+pub fn short_message(message: &str) -> String {
+    let chars = message.chars().count();
+    if chars <= MESSAGE_MAX_CHARS {
+        return message.to_owned();
+    }
+    let head: String = message.chars().take(MESSAGE_MAX_CHARS - 60).collect();
+    let tail: String = message.chars().skip(chars - 59).collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod short_message_tests {
+    #[test]
+    fn a_long_message_keeps_its_start_and_its_place() {
+        let long = format!("unknown field `{}`, expected `format` at line 1 column 9000", "x".repeat(10_000));
+        let short = super::short_message(&long);
+        assert_eq!(short.chars().count(), super::MESSAGE_MAX_CHARS);
+        assert!(short.starts_with("unknown field `xxx") && short.ends_with("at line 1 column 9000"), "{short}");
+        assert_eq!(super::short_message("at line 1"), "at line 1");
+    }
+}

@@ -482,3 +482,23 @@ fn entered_agency_indicators_classify_the_agency_at_its_boundaries() {
         "another officer's entry is not this one's"
     );
 }
+
+/// Found by fuzzing (fuzzing/regressions/tally_csv/): a quote left open in a name swallowed the
+/// rows after it into one cell, and the file still read. Every name of a group, question and
+/// option is now a code, and a group that lost its `_responses` row (a file cut short, a row
+/// deleted by hand) is refused at its first line.
+#[test]
+fn a_tally_whose_names_are_not_codes_or_whose_group_is_cut_short_is_refused() {
+    let header = "survey_id,survey_version,period_start,period_end,unit,counter,staff,field,question_id,option_code,option_label,count,answered,percent\r\n";
+    let swallowed = format!("{header}\"danh-gi\r\ndanh-gia-tai-quay\",2026.1,,,phuong-a,,,,_responses,,,3,,\r\n");
+    let err = Tally::read_csv(swallowed.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains("line 2, column `survey_id`") && err.contains("is not a code"), "{err}");
+    let cut = format!(
+        "{header}danh-gia-tai-quay,2026.1,,,phuong-a,,,,_responses,,,1,,\r\n\
+         danh-gia-tai-quay,2026.1,,,phuong-b,,,,muc-do-hai-long,hai-long,Hài lòng,1,1,100\r\n"
+    );
+    let err = Tally::read_csv(cut.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains("line 3, column `question_id`") && err.contains("no `_responses` row"), "{err}");
+    let unit = format!("{header}danh-gia-tai-quay,2026.1,,,<b>x</b>,,,,_responses,,,1,,\r\n");
+    assert!(Tally::read_csv(unit.as_bytes()).unwrap_err().to_string().contains("column `unit`"));
+}

@@ -1,6 +1,7 @@
 // The hostile records of tests/data/bad/records/ through the staff area's own entry points: a
-// restore names every refused record with its field and keeps the good one; a raw CSV with a
-// hostile row is refused whole at its line and column. Afterwards nothing else is stored, and
+// restore names every refused record with its field and refuses the whole file (nothing of it is
+// stored; a record is never dropped in silence); a raw CSV with a hostile row is refused whole
+// at its line and column. Afterwards nothing else is stored, and
 // the figures and the raw export still work.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -39,7 +40,7 @@ const GOOD = {
   answers: { "muc-do-hai-long": { kind: "choice", value: "hai-long" } },
 };
 
-test("a restore refuses every hostile record by name and keeps the good one; a hostile raw row refuses its file", { timeout: 180_000 }, async () => {
+test("a restore names every hostile record and refuses the whole file; a hostile raw row refuses its file", { timeout: 180_000 }, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -49,24 +50,25 @@ test("a restore refuses every hostile record by name and keeps the good one; a h
     assert.ok(hostile.length >= 18 && hostile.every((entry) => entry.reason), "every file has its expected message");
     const dir = mkdtempSync(join(tmpdir(), "hailong-hostile-"));
     const backup = join(dir, "backup.json");
-    await writeFile(
-      backup,
-      JSON.stringify({
-        format: 1,
-        kind: "hailong-backup",
-        made_at: "2026-11-23T10:00:00+07:00",
-        device_id: "may-la",
-        responses: [...hostile.map((entry) => entry.record), GOOD],
-        settings: {},
-      })
-    );
+    const backupOf = (responses) =>
+      JSON.stringify({ format: 1, kind: "hailong-backup", made_at: "2026-11-23T10:00:00+07:00", device_id: "may-la", responses, settings: {} });
+    await writeFile(backup, backupOf([...hostile.map((entry) => entry.record), GOOD]));
     const [report] = await importFiles(page, [backup]);
-    assert.equal(await report.getAttribute("data-added"), "1", await report.textContent());
+    assert.equal(await report.getAttribute("class"), "violation import-refused", await report.textContent());
+    assert.ok((await report.textContent()).includes(`KHÔNG khôi phục, không có gì thay đổi. ${hostile.length} phiếu`));
     const reasons = await report.locator("ul > li").allTextContents();
     assert.equal(reasons.length, hostile.length);
     hostile.forEach((entry, index) => {
-      assert.equal(reasons[index], `không đọc được / unreadable: responses[${index}]: ${entry.reason}`, entry.name);
+      const id = entry.record.response_id ? ` (${entry.record.response_id})` : "";
+      assert.equal(reasons[index], `responses[${index}]${id}: ${entry.reason}`, entry.name);
     });
+    assert.deepEqual(await storedResponses(page), [], "nothing of a refused backup is stored");
+
+    // The same backup without the hostile records is restored.
+    const good = join(dir, "good.json");
+    await writeFile(good, backupOf([GOOD]));
+    const [restored] = (await importFiles(page, [good])).slice(-1);
+    assert.equal(await restored.getAttribute("data-added"), "1", await restored.textContent());
     const stored = await storedResponses(page);
     assert.deepEqual(stored.map((record) => record.response_id), [GOOD.response_id], "only the good one is stored");
 

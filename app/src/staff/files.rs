@@ -24,11 +24,32 @@ use crate::platform::storage::{NOT_BACKED_UP, SharedStore, TALLY_PREFIX};
 /// What became of one file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileReport {
-    Responses { file: String, added: usize, duplicates: u64, settings_added: usize, unreadable: Vec<String> },
-    Tally { file: String, groups: usize },
-    TallyAgain { file: String },
-    Conflicts { file: String, conflicts: Vec<(ResponseRecord, CheckedRecord)> },
-    Failed { file: String, reason: String },
+    Responses {
+        file: String,
+        added: usize,
+        duplicates: u64,
+        settings_added: usize,
+    },
+    /// A backup with records that do not pass the gate: nothing of it was stored.
+    Unreadable {
+        file: String,
+        unreadable: Vec<String>,
+    },
+    Tally {
+        file: String,
+        groups: usize,
+    },
+    TallyAgain {
+        file: String,
+    },
+    Conflicts {
+        file: String,
+        conflicts: Vec<(ResponseRecord, CheckedRecord)>,
+    },
+    Failed {
+        file: String,
+        reason: String,
+    },
 }
 
 /// A tally imported from another ward, kept as its CSV.
@@ -67,7 +88,7 @@ pub async fn import_file(store: &SharedStore, name: &str, text: &str, progress: 
     }
     if first_line.contains("response_id") {
         return match read_records(text, progress).await {
-            Ok(records) => join(store, name, records, BTreeMap::new(), Vec::new()).await,
+            Ok(records) => join(store, name, records, BTreeMap::new()).await,
             Err(reason) => failed(reason),
         };
     }
@@ -127,7 +148,6 @@ async fn join(
     name: &str,
     records: Vec<CheckedRecord>,
     settings: BTreeMap<String, String>,
-    unreadable: Vec<String>,
 ) -> FileReport {
     let failed = |reason: String| FileReport::Failed { file: name.to_owned(), reason };
     let stored: BTreeMap<String, ResponseRecord> = match store.0.responses().await {
@@ -158,27 +178,16 @@ async fn join(
             Err(err) => return failed(err.to_string()),
         }
     }
-    FileReport::Responses {
-        file: name.to_owned(),
-        added: plan.new.len(),
-        duplicates: plan.duplicates,
-        settings_added,
-        unreadable,
-    }
+    FileReport::Responses { file: name.to_owned(), added: plan.new.len(), duplicates: plan.duplicates, settings_added }
 }
 
 async fn restore(store: &SharedStore, name: &str, backup: Backup) -> FileReport {
-    let (catalog, gate) = (Catalog::new(survey_defs::all()), receiving());
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
-    for (index, value) in backup.responses.iter().enumerate() {
-        // A backup is checked as any record from outside: nothing unchecked is stored.
-        match ResponseRecord::from_json(&value.to_string()).and_then(|record| gate.check(&catalog, record)) {
-            Ok(record) => records.push(record),
-            Err(err) => unreadable.push(format!("responses[{index}]: {err}")),
-        }
+    // A backup is checked as any record from outside: nothing unchecked is stored, and a file
+    // with a record that does not pass is refused whole, every such record named.
+    match backup.checked_responses(&Catalog::new(survey_defs::all()), &receiving()) {
+        Ok(records) => join(store, name, records, backup.settings).await,
+        Err(unreadable) => FileReport::Unreadable { file: name.to_owned(), unreadable },
     }
-    join(store, name, records, backup.settings, unreadable).await
 }
 
 /// The whole store as one backup file.

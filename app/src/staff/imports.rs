@@ -64,13 +64,16 @@ pub fn imports(props: &SectionProps) -> Html {
 
 fn report_html(report: &FileReport) -> Html {
     match report {
-        FileReport::Responses { file, added, duplicates, settings_added, unreadable } => html! {
+        FileReport::Responses { file, added, duplicates, settings_added } => html! {
             <li class="import-ok" data-added={added.to_string()} data-duplicates={duplicates.to_string()}>
                 { format!("{file}: thêm {added} phiếu, bỏ qua {duplicates} phiếu đã có / {added} added, {duplicates} already here") }
                 if *settings_added > 0 { { format!("; {settings_added} mục cài đặt / settings") } }
-                if !unreadable.is_empty() {
-                    <ul>{ for unreadable.iter().map(|reason| html! { <li>{ format!("không đọc được / unreadable: {reason}") }</li> }) }</ul>
-                }
+            </li>
+        },
+        FileReport::Unreadable { file, unreadable } => html! {
+            <li class="violation import-refused" role="alert">
+                { format!("{file}: KHÔNG khôi phục, không có gì thay đổi. {} phiếu trong tệp không đọc được hoặc không hợp lệ; sửa hoặc bỏ chúng khỏi tệp rồi thử lại. / NOT restored, nothing changed: {} responses in the file cannot be read or do not pass the checks.", unreadable.len(), unreadable.len()) }
+                <ul>{ for unreadable.iter().map(|reason| html! { <li class="unreadable">{ reason.clone() }</li> }) }</ul>
             </li>
         },
         FileReport::Tally { file, groups } => html! {

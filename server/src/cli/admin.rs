@@ -21,12 +21,41 @@ pub enum DeviceCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// List the kiosks: name, added, revoked, responses received and the last one's time
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Revoke a kiosk's token at once (a lost or stolen tablet); what it sent stays stored.
+    /// Give the tablet a new name with `device add` to pair it again
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum UserCommand {
     /// Add a staff account; the password is read from standard input (one line)
     Add {
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// List the staff accounts
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Remove a staff account; its password stops working at once
+    Remove {
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Set a new password, read from standard input (one line)
+    Passwd {
         name: String,
         #[command(flatten)]
         db: Database,
@@ -83,23 +112,73 @@ fn open(db: &Database) -> anyhow::Result<Store> {
 }
 
 pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
-    let DeviceCommand::Add { name, db } = command;
-    check_code("device name", &name)?;
-    let token = open(&db)?.add_device(&name, &server::api::now_vietnam())?;
-    eprintln!("hailong: device {name} added; enter this token in the kiosk's settings (it is shown only now):");
-    println!("{token}");
+    match command {
+        DeviceCommand::Add { name, db } => {
+            check_code("device name", &name)?;
+            let token = open(&db)?.add_device(&name, &server::api::now_vietnam())?;
+            eprintln!("hailong: device {name} added; enter this token in the kiosk's settings (it is shown only now):");
+            println!("{token}");
+        }
+        DeviceCommand::List { db } => {
+            let devices = open(&db)?.devices()?;
+            println!("name\tadded_at\trevoked_at\tresponses\tlast_received_at");
+            for device in &devices {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    device.name,
+                    device.added_at,
+                    device.revoked_at.as_deref().unwrap_or("-"),
+                    device.responses,
+                    device.last_received_at.as_deref().unwrap_or("-")
+                );
+            }
+            eprintln!("hailong: {} devices", devices.len());
+        }
+        DeviceCommand::Revoke { name, db } => {
+            open(&db)?.revoke_device(&name, &server::api::now_vietnam())?;
+            eprintln!("hailong: device {name} revoked: its token is refused from now on; what it sent stays stored");
+        }
+    }
     Ok(())
 }
 
-pub fn user(command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add { name, db } = command;
-    check_code("user name", &name)?;
+/// The password, one line of standard input.
+fn read_password() -> anyhow::Result<String> {
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
-    let password = password.trim_end_matches(['\r', '\n']);
-    let hash = server::auth::hash_password(password).map_err(|err| anyhow::anyhow!("{err}"))?;
-    open(&db)?.add_user(&name, &hash, &server::api::now_vietnam())?;
-    eprintln!("hailong: user {name} added");
+    Ok(password.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+pub fn user(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { name, db } => {
+            check_code("user name", &name)?;
+            let hash = server::auth::hash_password(&read_password()?).map_err(|err| anyhow::anyhow!("{err}"))?;
+            open(&db)?.add_user(&name, &hash, &server::api::now_vietnam())?;
+            eprintln!("hailong: user {name} added");
+        }
+        UserCommand::List { db } => {
+            let users = open(&db)?.users()?;
+            println!("name\tadded_at");
+            for (name, added_at) in &users {
+                println!("{name}\t{added_at}");
+            }
+            eprintln!("hailong: {} users", users.len());
+        }
+        UserCommand::Remove { name, db } => {
+            open(&db)?.remove_user(&name)?;
+            eprintln!("hailong: user {name} removed; the password no longer signs in");
+        }
+        UserCommand::Passwd { name, db } => {
+            let store = open(&db)?;
+            if store.password_hash(&name)?.is_none() {
+                bail!("there is no user `{name}`; nothing was changed");
+            }
+            let hash = server::auth::hash_password(&read_password()?).map_err(|err| anyhow::anyhow!("{err}"))?;
+            store.set_password(&name, &hash)?;
+            eprintln!("hailong: user {name} has a new password");
+        }
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::definition::model::{OTHER_CODE, OTHER_MAX_CHARS, Question, QuestionKind};
-use crate::text::Text;
+use crate::text::{Text, short};
 
 /// One answer. Tagged explicitly (`{"kind":"choice","value":"hai-long"}`) so that a text answer
 /// can never be mistaken for an option code.
@@ -221,7 +221,7 @@ impl fmt::Display for Violation {
         match self {
             Violation::Required => f.write_str("a required question has no answer"),
             Violation::WrongKind => f.write_str("the answer is of the wrong kind for this question"),
-            Violation::NotAnOption { code } => write!(f, "`{code}` is not an option of this question"),
+            Violation::NotAnOption { code } => write!(f, "`{}` is not an option of this question", short(code)),
             Violation::OutOfRange { min, max } => {
                 let bound = |b: &Option<i64>| b.map_or("…".to_string(), |b| b.to_string());
                 write!(f, "the number is outside {} to {}", bound(min), bound(max))
@@ -229,7 +229,7 @@ impl fmt::Display for Violation {
             Violation::TooLong { max } => write!(f, "the text is longer than {max} characters"),
             Violation::TooManyChoices { max } => write!(f, "more than {max} options are chosen"),
             Violation::OtherTextMissing => f.write_str("`khac` is chosen without its text"),
-            Violation::RepeatedChoice { code } => write!(f, "`{code}` is chosen more than once"),
+            Violation::RepeatedChoice { code } => write!(f, "`{}` is chosen more than once", short(code)),
             Violation::OtherTextWithoutOther => f.write_str("there is text for `khac`, but `khac` is not chosen"),
             Violation::ItemsMissing { items } => {
                 write!(f, "items without a level in a required matrix: {}", items.join(", "))

@@ -247,7 +247,7 @@ impl Survey {
                 path: String::new(),
                 line: Some(err.line()),
                 kind: ProblemKind::Syntax,
-                message: err.to_string(),
+                message: crate::text::short_message(&err.to_string()),
             }],
         })?;
         Survey::from_def(def)

@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::definition::catalog::Catalog;
+use crate::records::gate::{CheckedRecord, Gate};
 use crate::records::record::ResponseRecord;
+use crate::text::{short, short_message};
 
 pub const BACKUP_FORMAT: u32 = 1;
 pub const BACKUP_KIND: &str = "hailong-backup";
@@ -31,8 +34,8 @@ pub struct Backup {
 
 impl Backup {
     pub fn from_json(text: &str) -> Result<Backup, String> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|err| format!("this is not a Hài Lòng backup (not JSON: {err})"))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|err| format!("this is not a Hài Lòng backup (not JSON: {})", short_message(&err.to_string())))?;
         if value.get("kind").and_then(|kind| kind.as_str()) != Some(BACKUP_KIND) {
             return Err("this is not a Hài Lòng backup (no `\"kind\": \"hailong-backup\"`)".into());
         }
@@ -41,11 +44,30 @@ impl Backup {
             Some(format) => return Err(format!("backup format {format} is newer than this version reads")),
             None => return Err("the field `format` is missing".into()),
         }
-        serde_json::from_value(value).map_err(|err| format!("the backup cannot be read: {err}"))
+        serde_json::from_value(value)
+            .map_err(|err| format!("the backup cannot be read: {}", short_message(&err.to_string())))
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Every response of the backup through the gate, as any record from outside; or, when
+    /// any does not pass, every one that does not, named by its place and id with the reason.
+    /// A restore takes the whole file or nothing: a record it cannot read is never dropped in
+    /// silence.
+    pub fn checked_responses(&self, catalog: &Catalog, gate: &Gate) -> Result<Vec<CheckedRecord>, Vec<String>> {
+        let mut records = Vec::with_capacity(self.responses.len());
+        let mut unreadable = Vec::new();
+        for (index, value) in self.responses.iter().enumerate() {
+            let id = value.get("response_id").and_then(|id| id.as_str()).map(|id| format!(" ({})", short(id)));
+            let checked = ResponseRecord::from_json(&value.to_string()).and_then(|record| gate.check(catalog, record));
+            match checked {
+                Ok(record) => records.push(record),
+                Err(err) => unreadable.push(format!("responses[{index}]{}: {err}", id.unwrap_or_default())),
+            }
+        }
+        if unreadable.is_empty() { Ok(records) } else { Err(unreadable) }
     }
 }
 

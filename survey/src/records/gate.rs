@@ -24,8 +24,9 @@ use crate::definition::answer::Answer;
 use crate::definition::catalog::Catalog;
 use crate::definition::model::{Question, Survey};
 use crate::records::privacy::clean_answer;
-use crate::records::record::{RecordError, ResponseRecord, is_code, not_a_code, short};
+use crate::records::record::{RecordError, ResponseRecord, is_code, not_a_code};
 use crate::text::Normalizer;
+use crate::text::short;
 use crate::vn_time;
 
 /// The years a `submitted_at` may fall in. A time outside them is a device's wrong clock or a

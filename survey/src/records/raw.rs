@@ -244,7 +244,7 @@ impl<R: Read> RawReader<R> {
                 return Err(CsvError::at(
                     line,
                     Some("channel"),
-                    format!("`{}` is not kiosk, phone or web", crate::records::record::short(other)),
+                    format!("`{}` is not kiosk, phone or web", crate::text::short(other)),
                 ));
             }
         };
@@ -255,7 +255,7 @@ impl<R: Read> RawReader<R> {
                 return Err(CsvError::at(
                     line,
                     Some("partial"),
-                    format!("`{}` is not 1 or 0", crate::records::record::short(other)),
+                    format!("`{}` is not 1 or 0", crate::text::short(other)),
                 ));
             }
         };
@@ -280,7 +280,7 @@ impl<R: Read> RawReader<R> {
                                 CsvError::at(
                                     line,
                                     column_name,
-                                    format!("`{}` is not a whole number", crate::records::record::short(value)),
+                                    format!("`{}` is not a whole number", crate::text::short(value)),
                                 )
                             })?)
                         }

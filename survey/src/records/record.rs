@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::definition::answer::Answer;
 use crate::definition::model::Survey;
+use crate::text::{short, short_message};
 use crate::vn_time;
 
 /// The record format this version writes and reads.
@@ -122,13 +123,14 @@ impl ResponseRecord {
         struct FormatOnly {
             format: u32,
         }
-        let format =
-            serde_json::from_str::<FormatOnly>(json).map_err(|err| RecordError::Malformed(err.to_string()))?.format;
+        let format = serde_json::from_str::<FormatOnly>(json)
+            .map_err(|err| RecordError::Malformed(short_message(&err.to_string())))?
+            .format;
         if format != RECORD_FORMAT {
             return Err(RecordError::UnsupportedFormat(format));
         }
         let record: ResponseRecord =
-            serde_json::from_str(json).map_err(|err| RecordError::Malformed(err.to_string()))?;
+            serde_json::from_str(json).map_err(|err| RecordError::Malformed(short_message(&err.to_string())))?;
         Ok(record)
     }
 
@@ -167,15 +169,6 @@ impl ResponseRecord {
 /// Why `text` is not a code ([`is_code`]), in one wording for every reader.
 pub fn not_a_code(text: &str) -> String {
     format!("`{}` is not a code: 1 to 64 letters without accents, digits, `-`, `_`, `.`", short(text))
-}
-
-/// At most the first 80 characters of what a record said, for messages: an error never quotes
-/// a megabyte back.
-pub fn short(text: &str) -> String {
-    match text.char_indices().nth(80) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
 }
 
 /// Why a record could not be read or does not fit its survey.

@@ -3,11 +3,12 @@
 //! are written beside them for people and ignored on the way in. `docs/formats.md` describes
 //! each column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 
 use crate::csv::read::{self, CsvError};
 use crate::csv::write::{Cell, CsvProfile};
+use crate::records::record::{is_code, not_a_code};
 use crate::results::period::parse_day;
 use crate::results::tally::{GroupKey, MAX_COUNT, POINTS, Points, QD766, Slot, Tally};
 
@@ -104,6 +105,8 @@ impl Tally {
         let mut tally = Tally::default();
         let mut seen: BTreeMap<(GroupKey, String, String), u64> = BTreeMap::new();
         let mut answered_at: BTreeMap<(GroupKey, String), (u64, u64)> = BTreeMap::new();
+        let mut first_line: BTreeMap<GroupKey, u64> = BTreeMap::new();
+        let mut with_responses: BTreeSet<GroupKey> = BTreeSet::new();
         while let Some(row) = file.next_row() {
             let row = row?;
             let cell = |index: usize| row.cells[columns[index]].trim();
@@ -139,6 +142,13 @@ impl Tally {
                     return Err(CsvError::at(row.line, column(index), "this cell must not be empty"));
                 }
             }
+            // Every name of a group, question and option is a code, as in the records counted.
+            for index in [0, 1, 4, 5, 6, 7, 8, 9] {
+                if !cell(index).is_empty() && !is_code(cell(index)) {
+                    return Err(CsvError::at(row.line, column(index), not_a_code(cell(index))));
+                }
+            }
+
             let key = GroupKey {
                 survey_id: cell(0).into(),
                 survey_version: cell(1).into(),
@@ -149,6 +159,7 @@ impl Tally {
                 staff: cell(6).into(),
                 field: cell(7).into(),
             };
+            first_line.entry(key.clone()).or_insert(row.line);
             let (question_id, code, label) = (cell(8).to_owned(), cell(9).to_owned(), cell(10).to_owned());
             let count = number(11, true)?.unwrap_or(0);
             let answered = number(12, false)?;
@@ -161,7 +172,10 @@ impl Tally {
             }
             let group = tally.groups.entry(key.clone()).or_default();
             match question_id.as_str() {
-                "_responses" => group.responses = count,
+                "_responses" => {
+                    group.responses = count;
+                    with_responses.insert(key.clone());
+                }
                 "_misuse" => group.misuse = count,
                 "_partial" => group.partial = count,
                 QD766 => group.qd766_not_satisfied = count,
@@ -207,6 +221,15 @@ impl Tally {
                     layout.push(Slot { question_id, code, label });
                 }
             }
+        }
+        // Every group ends with its `_responses` row: a group without one was cut short (a
+        // file copied in part, a row deleted by hand), and its counts cannot be trusted.
+        if let Some((_, line)) = first_line.iter().find(|(key, _)| !with_responses.contains(*key)) {
+            return Err(CsvError::at(
+                *line,
+                Some("question_id"),
+                "the group that starts here has no `_responses` row: the file is cut short or a row was removed",
+            ));
         }
         Ok(tally)
     }
