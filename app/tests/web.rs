@@ -84,3 +84,57 @@ async fn data_stored_in_format_1_keeps_loading() {
     let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
     app::platform::nfc::gate().check_for(&survey, loaded).unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn deleting_saved_responses_removes_exactly_those_ids() {
+    let store = fresh_store().await;
+    let (a, b, c) = (
+        "0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a91",
+        "0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a92",
+        "0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a93",
+    );
+    for id in [a, b, c] {
+        store.add_response(&record(id, "hai-long"), None).await.unwrap();
+    }
+    let saved = vec![a.to_string(), b.to_string(), "0b9e4e4a-6d3c-4d8e-9a57-2f1c3b5e7a99".to_string()];
+    assert_eq!(store.delete_responses(&saved).await.unwrap(), 2, "an id no longer stored is not counted");
+    let left: Vec<String> =
+        store.responses().await.unwrap().into_iter().map(|record| record.unwrap().response_id).collect();
+    assert_eq!(left, [c], "the one stored since is kept");
+}
+
+/// Another tab holds the store open at an older version: the upgrade waits, staff see why, and
+/// once that tab lets go the store opens and the banner goes.
+#[wasm_bindgen_test]
+async fn a_blocked_upgrade_tells_staff_to_close_the_other_tabs() {
+    use wasm_bindgen::JsCast;
+    let name = format!("test-{}", uuid::Uuid::new_v4());
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let old = factory.open_with_u32(&name, 1).unwrap();
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |resolve, _| old.set_onsuccess(Some(&resolve))))
+        .await
+        .unwrap();
+    let held: web_sys::IdbDatabase = old.result().unwrap().dyn_into().unwrap();
+
+    let opening = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+        let name = name.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let store = Store::open_named(&name).await;
+            let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::from_bool(store.is_ok()));
+        });
+    }));
+    let document = web_sys::window().unwrap().document().unwrap();
+    let banner = app::platform::storage::BLOCKED_BANNER;
+    for _ in 0..100 {
+        if document.get_element_by_id(banner).is_some() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    let shown = document.get_element_by_id(banner).expect("the blocked banner is shown");
+    assert!(shown.text_content().unwrap().contains("Hãy đóng các thẻ đó"), "{:?}", shown.text_content());
+    assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
+    held.close();
+    assert_eq!(opening.await.unwrap().as_bool(), Some(true), "the store opens once the other tab lets go");
+    assert!(document.get_element_by_id(banner).is_none(), "and the banner goes");
+}

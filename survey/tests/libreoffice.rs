@@ -21,13 +21,16 @@ const SOFFICE: &str = "/usr/bin/soffice";
 
 /// Comments as citizens type them: every Vietnamese tone mark, quotes, both delimiters, a line
 /// break, and text that a spreadsheet would otherwise run as a formula.
-const COMMENTS: [&str; 6] = [
+const COMMENTS: [&str; 8] = [
     "Cán bộ hướng dẫn tận tình; chờ hơi lâu, \"quá đông\"",
     "Ặ ằ ẳ ẵ ắ ặ Ề Ể Ễ Ế Ệ ỏ ồ ổ ỗ ố ộ ờ ở ỡ ớ ợ ừ ử ữ ứ ự ỳ ỷ ỹ ý ỵ Đ đ",
     "=HYPERLINK(\"http://x\")",
     "+84 là mã nước, -5 độ, @tên",
     "Dòng một\nDòng hai",
     "'trích dẫn",
+    // A formula behind the other profile's separator: split there, it would be a bare formula.
+    "x;=1+1",
+    "x,=2+2",
 ];
 
 fn records() -> Vec<CheckedRecord> {
@@ -179,6 +182,27 @@ fn libreoffice_opens_every_export_intact() {
         std::fs::write(&tally_path, tally.to_csv(profile)).unwrap();
         let seen = through_libreoffice(&tally_path, Some(infilter));
         compare(&format!("tally {}", profile.name()), &strings(&TALLY_COLUMNS), &tally_rows, &seen[0], true);
+    }
+
+    // Each CSV opened by an office whose list separator is the other one (the Vietnamese `;`
+    // for the comma profile, `,` for the Vietnamese one), with formulas evaluated: every text is
+    // quoted, so no comment is split into a bare formula cell. (The columns themselves come out
+    // wrong, as any file read with the wrong separator; what must never happen is a formula.)
+    for (profile, other) in [
+        (CsvProfile::Excel, "CSV:59,34,76,1,,1066,false,true,false,false,false,1,true"),
+        (CsvProfile::ExcelVi, "CSV:44,34,76,1,,1033,false,true,false,false,false,1,true"),
+    ] {
+        let raw_path = dir.join(format!("raw-{}-other-separator.csv", profile.name()));
+        std::fs::write(&raw_path, write_raw(&survey, &records, profile)).unwrap();
+        let seen = through_libreoffice(&raw_path, Some(other));
+        // What `=1+1`, `=2+2` and `=HYPERLINK("http://x")` evaluate to, and a formula's error.
+        for cell in seen[0].iter().flatten() {
+            assert!(
+                !["2", "4", "http://x", "#NAME?", "Err:509"].contains(&cell.as_str()),
+                "{} read with the other separator: a formula was evaluated: {cell}",
+                profile.name()
+            );
+        }
     }
 
     let workbook = survey::reports::xlsx::workbook(&[

@@ -150,7 +150,7 @@ test("a certified period reports a changed response with its digest, and its pag
   }
 });
 
-test("clearing needs a backup first and a typed word; restoring the backup twice brings every response back once", { timeout: 120_000 }, async () => {
+test("clearing deletes exactly the responses of a backup staff checked, never one stored since; restoring the backup twice brings each back once", { timeout: 120_000 }, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -169,16 +169,54 @@ test("clearing needs a backup first and a typed word; restoring the backup twice
     assert.equal(backup.responses.length, 2);
     assert.ok(!Object.keys(backup.settings).some((key) => key.startsWith("staff_pin")), "the PIN is never in a backup");
 
+    // A download that was only started saves nothing: staff check the file first.
+    const written = page.locator(`.written[data-file="${download.suggestedFilename()}"]`);
+    assert.match(await written.textContent(), /\(2 phiếu\)/);
+    assert.equal(await page.locator("#confirm-clear").count(), 0, "a started download is not a saved file");
+    await written.locator("button.check-written").click();
+    await page.locator("#confirm-clear").waitFor();
+    assert.equal(await page.locator(".saved-count").getAttribute("data-saved"), "2");
+
+    // Meanwhile the kiosk tab stores another response: it is in no file.
+    const since = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("hailong");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const store = open.result.transaction("responses", "readwrite").objectStore("responses");
+            store.openCursor().onsuccess = (event) => {
+              const record = structuredClone(event.target.result.value);
+              record.response_id = crypto.randomUUID();
+              store.add(record).onsuccess = () => resolve(record.response_id);
+            };
+          };
+        })
+    );
+
     await page.locator("#confirm-clear").fill("xoa");
     await page.locator(".clear-form button[type=submit]").click();
     await page.locator(".backup .violation").waitFor();
-    await showSection(page, "ket-qua");
-    assert.equal(await page.locator(".summary .responses").textContent(), "2", "a wrong word clears nothing");
-    await showSection(page, "sao-luu");
+    assert.equal((await storedResponses(page)).length, 3, "a wrong word clears nothing");
     await page.locator("#confirm-clear").fill("XOA");
     await page.locator(".clear-form button[type=submit]").click();
-    await page.locator(".backup .saved, .backup [role=status]").first().waitFor();
-    await showSection(page, "ket-qua");
+    await page.locator(".backup [role=status]").filter({ hasText: "Đã xóa 2 phiếu" }).waitFor();
+    assert.deepEqual((await storedResponses(page)).map((record) => record.response_id), [since], "the one stored since is kept");
+    // The rest goes on from the two of the backup alone.
+    await page.evaluate(
+      (id) =>
+        new Promise((resolve) => {
+          const open = indexedDB.open("hailong");
+          open.onsuccess = () => {
+            const transaction = open.result.transaction("responses", "readwrite");
+            transaction.objectStore("responses").delete(id);
+            transaction.oncomplete = () => resolve();
+          };
+        }),
+      since
+    );
+
+    await openStaff(page, `${server.url}/staff`, "ket-qua");
     await page.waitForFunction(() => document.querySelector(".summary .responses")?.textContent === "0");
     await showSection(page, "chot-so-lieu");
     assert.match(await page.locator(".certification .note").textContent(), /không còn trên thiết bị/);

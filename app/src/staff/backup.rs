@@ -1,5 +1,6 @@
-//! Backing up the whole store to one file, and clearing the responses once every one of them
-//! is in a file saved this session.
+//! Backing up the whole store to one file, checking that the file arrived, and clearing exactly
+//! the responses in the files checked this session: a response stored since, or in a download
+//! nobody found, is never cleared.
 
 use yew::prelude::*;
 
@@ -16,8 +17,10 @@ pub fn backup_and_clear(props: &SectionProps) -> Html {
         let dispatcher = workspace.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(WorkspaceAction::Backup { made_at: now_stamp() }))
     };
-    let unsaved = data.records.iter().filter(|record| !workspace.saved.contains(&record.response_id)).count()
-        + data.left_out.len();
+    let saved = |id: &str| workspace.saved.contains(id);
+    // A record left out of the figures is named "id: why" (an unreadable one has no id).
+    let unsaved = data.records.iter().filter(|record| !saved(&record.response_id)).count()
+        + data.left_out.iter().filter(|line| !line.split_once(": ").is_some_and(|(id, _)| saved(id))).count();
     let on_clear = {
         let (dispatcher, confirm_word) = (workspace.dispatcher(), confirm_word.clone());
         Callback::from(move |event: SubmitEvent| {
@@ -26,6 +29,20 @@ pub fn backup_and_clear(props: &SectionProps) -> Html {
         })
     };
     let total = data.records.len() + data.left_out.len();
+    let clearable = total - unsaved;
+    let checks = workspace.written.iter().map(|written| {
+        let dispatcher = workspace.dispatcher();
+        let file = written.file.clone();
+        let on_check = Callback::from(move |_: MouseEvent| dispatcher.dispatch(WorkspaceAction::Checked { file: file.clone() }));
+        html! {
+            <li class="written" data-file={written.file.clone()}>
+                { format!("Tệp {} ({} phiếu) đã được gửi tới trình duyệt. Mở thư mục Tải về (Downloads) và xem tệp có ở đó, đúng tên và có dung lượng, rồi bấm: / {} ({} responses) was handed to the browser. Open the Downloads folder, find the file, then press:", written.file, written.ids.len(), written.file, written.ids.len()) }
+                <button type="button" class="action check-written" onclick={on_check}>
+                    { "Đã thấy tệp" }<span class="en" lang="en">{ "I see the file" }</span>
+                </button>
+            </li>
+        }
+    });
     html! {
         <section class="backup" id="sao-luu">
             <h2>{ "Sao lưu và xóa / Backup and clear" }</h2>
@@ -33,10 +50,16 @@ pub fn backup_and_clear(props: &SectionProps) -> Html {
             <button type="button" class="action download-backup" onclick={on_backup}>
                 { "Tải tệp sao lưu toàn bộ" }<span class="en" lang="en">{ "Download a full backup" }</span>
             </button>
+            if !workspace.written.is_empty() {
+                <ul class="written-files">{ for checks }</ul>
+            }
             <form class="staff-form clear-form" onsubmit={on_clear}>
-                <h3>{ format!("Xóa {total} phiếu trên thiết bị / Clear {total} responses") }</h3>
-                if unsaved > 0 {
-                    <p class="note">{ format!("Còn {unsaved} phiếu chưa được xuất hoặc sao lưu trong phiên này: hãy tải tệp sao lưu trước. / {unsaved} responses are not yet exported or backed up in this session: download a backup first.") }</p>
+                <h3>{ format!("Xóa {clearable} phiếu đã lưu vào tệp / Clear {clearable} saved responses") }</h3>
+                <p class="saved-count" data-saved={clearable.to_string()} data-unsaved={unsaved.to_string()}>
+                    { format!("Trên thiết bị có {total} phiếu: {clearable} phiếu nằm trong tệp đã kiểm tra trong phiên này, {unsaved} phiếu chưa. Chỉ {clearable} phiếu đó được xóa; phiếu chưa lưu vào tệp và phiếu lưu sau đó luôn được giữ. / {total} responses here: {clearable} are in a file checked this session and only those are cleared; the other {unsaved} and any stored later are kept.") }
+                </p>
+                if clearable == 0 {
+                    <p class="note">{ "Hãy tải tệp sao lưu, kiểm tra tệp trong thư mục Tải về, rồi mới xóa. / Download a backup and check it in your Downloads folder first." }</p>
                 } else {
                     <label for="confirm-clear">{ format!("Gõ {CONFIRM_WORD} để xác nhận / Type {CONFIRM_WORD} to confirm") }</label>
                     <input id="confirm-clear" type="text" autocomplete="off" value={(*confirm_word).clone()}

@@ -67,6 +67,13 @@ impl PeriodFile {
     }
 }
 
+/// A file handed to the browser with the responses in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Written {
+    pub file: String,
+    pub ids: Vec<String>,
+}
+
 /// Something that touches the world, asked for by the reducer and carried out by the
 /// component's effect.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,8 +84,8 @@ pub enum Job {
     Download { part: Part, name: String, mime: &'static str, bytes: Rc<Vec<u8>>, carries: Vec<String> },
     /// Save the whole store as a backup file.
     Backup { made_at: String },
-    /// Delete every response on this device.
-    ClearResponses,
+    /// Delete exactly these responses (those saved to a file and checked this session).
+    ClearSaved(Vec<String>),
     /// Read and import files, one after another.
     Import(Vec<web_sys::File>),
 }
@@ -87,7 +94,7 @@ impl Job {
     fn part(&self) -> Option<Part> {
         match self {
             Job::PutSetting { part, .. } | Job::Download { part, .. } => Some(*part),
-            Job::Backup { .. } | Job::ClearResponses => Some(Part::Backup),
+            Job::Backup { .. } | Job::ClearSaved(_) => Some(Part::Backup),
             Job::Import(_) => None,
         }
     }
@@ -110,8 +117,12 @@ pub struct WorkspaceState {
     pub view: View,
     /// Whether days of the staff member's choosing are being set instead of a named period.
     pub custom: bool,
-    /// Response ids saved to a file in this session (exported or backed up): clearing needs all.
+    /// Response ids in a file of this session that staff checked they have (exported or backed
+    /// up, then "I see the file"): clearing deletes these and only these.
     pub saved: Rc<BTreeSet<String>>,
+    /// Files handed to the browser to download, not yet checked by staff: a download that was
+    /// started may still fail, be blocked or go to an unknown folder, so it saves nothing yet.
+    pub written: Rc<Vec<Written>>,
     pub storage: Option<Result<StorageReport, String>>,
     /// Jobs asked for and not yet done, numbered in the order asked.
     pub jobs: Vec<(u32, Job)>,
@@ -163,15 +174,19 @@ pub enum WorkspaceAction {
     Clear {
         typed: String,
     },
+    /// Staff found the file in their downloads: its responses count as saved.
+    Checked {
+        file: String,
+    },
     Import(Vec<web_sys::File>),
     Importing(String, f64),
     Imported(FileReport),
-    /// A job is over: what to say (`Ok(None)`: nothing), the response ids now saved in a file,
-    /// and whether the store changed.
+    /// A job is over: what to say (`Ok(None)`: nothing), the file handed to the browser with
+    /// the responses in it, and whether the store changed.
     Done {
         job: u32,
         said: Result<Option<String>, String>,
-        saved: Vec<String>,
+        written: Option<Written>,
         changed: bool,
     },
 }
@@ -185,6 +200,7 @@ impl WorkspaceState {
             view,
             custom,
             saved: Rc::default(),
+            written: Rc::default(),
             storage: None,
             jobs: Vec::new(),
             jobs_asked: 0,
@@ -304,7 +320,17 @@ impl Reducible for WorkspaceState {
             }
             WorkspaceAction::Problem(part, reason) => next.say(part, Some(Notice::Problem(reason))),
             WorkspaceAction::Backup { made_at } => next.ask(Job::Backup { made_at }),
-            WorkspaceAction::Clear { typed } if typed.trim() == CONFIRM_WORD => next.ask(Job::ClearResponses),
+            WorkspaceAction::Clear { .. } if next.saved.is_empty() => next.say(
+                Part::Backup,
+                Some(Notice::Problem(
+                    "Chưa có phiếu nào được lưu vào tệp và kiểm tra trong phiên này: không có gì để xóa. / No response is in a checked file yet: nothing to clear."
+                        .into(),
+                )),
+            ),
+            WorkspaceAction::Clear { typed } if typed.trim() == CONFIRM_WORD => {
+                let ids = next.saved.iter().cloned().collect();
+                next.ask(Job::ClearSaved(ids))
+            }
             WorkspaceAction::Clear { .. } => next.say(
                 Part::Backup,
                 Some(Notice::Problem(format!("Gõ đúng {CONFIRM_WORD} để xác nhận. / Type {CONFIRM_WORD} to confirm."))),
@@ -316,7 +342,17 @@ impl Reducible for WorkspaceState {
             }
             WorkspaceAction::Importing(name, share) => next.importing = Some((name, share)),
             WorkspaceAction::Imported(report) => Rc::make_mut(&mut next.reports).push(report),
-            WorkspaceAction::Done { job, said, saved, changed } => {
+            WorkspaceAction::Checked { file } => {
+                if let Some(at) = next.written.iter().position(|written| written.file == file) {
+                    let written = Rc::make_mut(&mut next.written).remove(at);
+                    Rc::make_mut(&mut next.saved).extend(written.ids);
+                }
+            }
+            WorkspaceAction::Done { job, said, written, changed } => {
+                let cleared = match next.jobs.iter().find(|(number, _)| *number == job) {
+                    Some((_, Job::ClearSaved(ids))) if said.is_ok() => Some(ids.clone()),
+                    _ => None,
+                };
                 let part = next.jobs.iter().find(|(number, _)| *number == job).and_then(|(_, job)| job.part());
                 next.jobs.retain(|(number, _)| *number != job);
                 if let Some(part) = part {
@@ -332,10 +368,17 @@ impl Reducible for WorkspaceState {
                 if part.is_none() {
                     next.importing = None;
                 }
-                if !saved.is_empty() {
-                    let mut all = (*next.saved).clone();
-                    all.extend(saved);
-                    next.saved = Rc::new(all);
+                if let Some(written) = written {
+                    // The same file downloaded again replaces its earlier entry.
+                    let list = Rc::make_mut(&mut next.written);
+                    list.retain(|earlier| earlier.file != written.file);
+                    list.push(written);
+                }
+                if let Some(ids) = cleared {
+                    let saved = Rc::make_mut(&mut next.saved);
+                    for id in ids {
+                        saved.remove(&id);
+                    }
                 }
                 if changed {
                     next.generation += 1;
@@ -426,7 +469,7 @@ mod tests {
         let stored = certifying.clone().reduce(WorkspaceAction::Done {
             job: *number,
             said: Ok(None),
-            saved: Vec::new(),
+            written: None,
             changed: true,
         });
         assert!(stored.jobs.is_empty() && stored.confirming.is_none());
@@ -436,11 +479,29 @@ mod tests {
     #[test]
     fn clearing_needs_the_word_and_saving_dossiers_needs_a_readable_list() {
         let state = ready(Vec::new());
+        let nothing = state.clone().reduce(WorkspaceAction::Clear { typed: "XOA".into() });
+        assert!(nothing.jobs.is_empty(), "nothing checked in a file: nothing to clear");
+        let state = state.reduce(WorkspaceAction::Download {
+            part: Part::Backup,
+            name: "a.json".into(),
+            mime: "application/json",
+            bytes: Vec::new(),
+            carries: vec!["x".into()],
+        });
+        let number = state.jobs[0].0;
+        let written = Written { file: "a.json".into(), ids: vec!["x".into()] };
+        let state = state
+            .reduce(WorkspaceAction::Done { job: number, said: Ok(None), written: Some(written), changed: false })
+            .reduce(WorkspaceAction::Checked { file: "a.json".into() });
         let wrong = state.clone().reduce(WorkspaceAction::Clear { typed: "xoa".into() });
         assert!(wrong.jobs.is_empty());
         assert!(matches!(wrong.notices.get(&Part::Backup), Some(Notice::Problem(_))));
         let right = state.clone().reduce(WorkspaceAction::Clear { typed: " XOA ".into() });
-        assert!(matches!(right.jobs.as_slice(), [(_, Job::ClearResponses)]));
+        let [(number, Job::ClearSaved(ids))] = right.jobs.as_slice() else { panic!("one job to clear") };
+        assert_eq!(ids, &["x".to_string()], "exactly the checked ids");
+        let cleared =
+            right.clone().reduce(WorkspaceAction::Done { job: *number, said: Ok(None), written: None, changed: true });
+        assert!(cleared.saved.is_empty(), "cleared ids are no longer saved ones");
         let q4 = Period::parse("2026-Q4").unwrap();
         let bad = state.clone().reduce(WorkspaceAction::SavePeriodFile {
             kind: PeriodFile::Dossiers,
@@ -494,7 +555,7 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_download_says_why_and_saves_nothing() {
+    fn a_download_saves_nothing_until_staff_check_the_file() {
         let state = ready(vec![record(1, "2026-11-23")]).reduce(WorkspaceAction::Download {
             part: Part::Exports,
             name: "a.csv".into(),
@@ -506,16 +567,21 @@ mod tests {
         let failed = state.clone().reduce(WorkspaceAction::Done {
             job: number,
             said: Err("no".into()),
-            saved: Vec::new(),
+            written: None,
             changed: false,
         });
         assert!(failed.saved.is_empty() && matches!(failed.notices.get(&Part::Exports), Some(Notice::Problem(_))));
-        let saved = state.reduce(WorkspaceAction::Done {
+        let started = state.reduce(WorkspaceAction::Done {
             job: number,
             said: Ok(Some("ok".into())),
-            saved: vec!["x".into()],
+            written: Some(Written { file: "a.csv".into(), ids: vec!["x".into()] }),
             changed: false,
         });
-        assert!(saved.saved.contains("x") && saved.jobs.is_empty());
+        assert!(started.saved.is_empty() && started.jobs.is_empty(), "a started download is not a saved file");
+        assert_eq!(started.written.len(), 1);
+        let other = started.clone().reduce(WorkspaceAction::Checked { file: "b.csv".into() });
+        assert!(other.saved.is_empty());
+        let checked = started.reduce(WorkspaceAction::Checked { file: "a.csv".into() });
+        assert!(checked.saved.contains("x") && checked.written.is_empty());
     }
 }

@@ -25,7 +25,7 @@ use crate::settings::KioskSettings;
 use crate::staff::figures::{Data, View, passed};
 use crate::staff::files::{self, FileReport, StoredTally};
 use crate::staff::prefs::{Section, StaffPrefs};
-use crate::staff::state::{Job, Loaded, PeriodFile, WorkspaceAction, WorkspaceState, today};
+use crate::staff::state::{Job, Loaded, PeriodFile, WorkspaceAction, WorkspaceState, Written, today};
 
 /// Every value stored under `prefix`, read by `read` (given the rest of its key and the value),
 /// with the rest of its key; one that cannot be read is listed in `damaged` with its key, and
@@ -88,17 +88,28 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
 
 /// Carries out one job and dispatches what came of it.
 async fn carry_out(store: SharedStore, number: u32, job: Job, dispatcher: UseReducerDispatcher<WorkspaceState>) {
-    let done = |said: Result<Option<String>, String>, saved: Vec<String>, changed: bool| {
-        dispatcher.dispatch(WorkspaceAction::Done { job: number, said, saved, changed })
+    let done = |said: Result<Option<String>, String>, written: Option<Written>, changed: bool| {
+        dispatcher.dispatch(WorkspaceAction::Done { job: number, said, written, changed })
     };
     match job {
         Job::PutSetting { key, json, done: text, .. } => match store.0.put_setting(&key, &json).await {
-            Ok(()) => done(Ok(text), Vec::new(), true),
-            Err(err) => done(Err(err.to_string()), Vec::new(), false),
+            Ok(()) => done(Ok(text), None, true),
+            Err(err) => done(Err(err.to_string()), None, false),
         },
         Job::Download { name, mime, bytes, carries, .. } => match download::save(&name, mime, &bytes) {
-            Ok(()) => done(Ok(Some(format!("Đã tải / Downloaded: {name}"))), carries, false),
-            Err(err) => done(Err(format!("Không tải được tệp / The download failed: {err}")), Vec::new(), false),
+            Ok(()) => {
+                let said = if carries.is_empty() {
+                    format!("Đã tải / Downloaded: {name}")
+                } else {
+                    format!(
+                        "Đã gửi tệp {name} ({} phiếu) tới trình duyệt: kiểm tra tệp ở phần Sao lưu, xóa. / {name} handed to the browser: check it under Back up and clear.",
+                        carries.len()
+                    )
+                };
+                let written = (!carries.is_empty()).then(|| Written { file: name.clone(), ids: carries });
+                done(Ok(Some(said)), written, false)
+            }
+            Err(err) => done(Err(format!("Không tải được tệp / The download failed: {err}")), None, false),
         },
         Job::Backup { made_at } => match files::backup(&store, made_at).await {
             Ok((backup, ids)) => {
@@ -106,20 +117,25 @@ async fn carry_out(store: SharedStore, number: u32, job: Job, dispatcher: UseRed
                 let name = format!("hailong-sao-luu-{day}-{}.json", &backup.device_id[..8.min(backup.device_id.len())]);
                 match download::save(&name, "application/json", backup.to_json().as_bytes()) {
                     Ok(()) => {
-                        let said = format!("Đã tải tệp sao lưu / Backup downloaded: {name} ({} phiếu)", ids.len());
-                        done(Ok(Some(said)), ids, false)
+                        let said = format!(
+                            "Đã gửi tệp sao lưu {name} ({} phiếu) tới trình duyệt. / Backup {name} handed to the browser.",
+                            ids.len()
+                        );
+                        done(Ok(Some(said)), Some(Written { file: name, ids }), false)
                     }
-                    Err(err) => done(Err(err), Vec::new(), false),
+                    Err(err) => done(Err(err), None, false),
                 }
             }
-            Err(err) => done(Err(err), Vec::new(), false),
+            Err(err) => done(Err(err), None, false),
         },
-        Job::ClearResponses => match store.0.clear_responses().await {
-            Ok(()) => {
-                let said = "Đã xóa các phiếu trên thiết bị. / The responses on this device are cleared.";
-                done(Ok(Some(said.into())), Vec::new(), true)
+        Job::ClearSaved(ids) => match store.0.delete_responses(&ids).await {
+            Ok(deleted) => {
+                let said = format!(
+                    "Đã xóa {deleted} phiếu đã lưu vào tệp; các phiếu lưu sau đó vẫn được giữ. / {deleted} saved responses cleared; any stored since are kept."
+                );
+                done(Ok(Some(said)), None, true)
             }
-            Err(err) => done(Err(err.to_string()), Vec::new(), false),
+            Err(err) => done(Err(err.to_string()), None, false),
         },
         Job::Import(picked) => {
             for file in picked {
@@ -136,7 +152,7 @@ async fn carry_out(store: SharedStore, number: u32, job: Job, dispatcher: UseRed
                 };
                 dispatcher.dispatch(WorkspaceAction::Imported(report));
             }
-            done(Ok(None), Vec::new(), true)
+            done(Ok(None), None, true)
         }
     }
 }
