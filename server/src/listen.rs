@@ -2,11 +2,17 @@
 //! a few seconds to send a request's headers (idle keep-alive connections are closed the same
 //! way), a few more to send its body, and only so many connections are open at once, well under
 //! the process's open-file limit. Phones on a poor line send a batch in well under a second.
+//!
+//! When every place is taken, the connection that has been idle longest (no request under way:
+//! not yet sent one, or waiting between requests) is closed to make room, so a flood of idle
+//! connections cannot keep a citizen's request waiting for the idle deadline.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -32,6 +38,62 @@ impl Default for Patience {
     }
 }
 
+/// The open connections, and since when each has been idle (None while a request is under way).
+#[derive(Default)]
+struct Open {
+    next: AtomicU64,
+    idle_since: Mutex<HashMap<u64, (Option<Instant>, Arc<tokio::sync::Notify>)>>,
+}
+
+impl Open {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Option<Instant>, Arc<tokio::sync::Notify>)>> {
+        self.idle_since.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A new connection, idle until its first request: its number and what closes it.
+    fn add(&self) -> (u64, Arc<tokio::sync::Notify>) {
+        let number = self.next.fetch_add(1, Ordering::Relaxed);
+        let close = Arc::new(tokio::sync::Notify::new());
+        self.lock().insert(number, (Some(Instant::now()), close.clone()));
+        (number, close)
+    }
+
+    fn set_idle(&self, number: u64, idle: bool) {
+        if let Some(entry) = self.lock().get_mut(&number) {
+            entry.0 = idle.then(Instant::now);
+        }
+    }
+
+    fn is_idle(&self, number: u64) -> bool {
+        self.lock().get(&number).is_some_and(|(since, _)| since.is_some())
+    }
+
+    fn remove(&self, number: u64) {
+        self.lock().remove(&number);
+    }
+
+    /// Closes the connection idle longest, if any is idle.
+    fn close_longest_idle(&self) {
+        let open = self.lock();
+        let idle = open.values().filter_map(|(since, close)| since.map(|since| (since, close)));
+        if let Some((_, close)) = idle.min_by_key(|(since, _)| *since) {
+            close.notify_one();
+        }
+    }
+}
+
+/// Marks a connection busy while a request is under way, and idle again when it is answered.
+struct Busy {
+    open: Arc<Open>,
+    number: u64,
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.open.set_idle(self.number, true);
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish. With
 /// `tls`, every connection is https; a TLS handshake must end within the headers' deadline.
 pub async fn serve(
@@ -44,11 +106,19 @@ pub async fn serve(
     let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(patience.body));
     let permits = Arc::new(tokio::sync::Semaphore::new(patience.connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let open = Arc::new(Open::default());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
-            () = &mut shutdown => break,
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                // Full: make room by closing the connection idle longest, then wait for a place.
+                open.close_longest_idle();
+                tokio::select! {
+                    permit = permits.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
+                    () = &mut shutdown => break,
+                }
+            }
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -64,28 +134,50 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let app = app.clone();
+        let (number, close) = open.add();
+        let busy_open = open.clone();
         let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
             let mut request = request.map(Body::new);
             // The peer's address feeds the per-address rate limit for phones; it is never logged.
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-            app.clone().oneshot(request)
+            busy_open.set_idle(number, false);
+            let busy = Busy { open: busy_open.clone(), number };
+            let answer = app.clone().oneshot(request);
+            async move {
+                let answer = answer.await;
+                drop(busy);
+                answer
+            }
         });
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(patience.headers);
         let watcher = graceful.watcher();
         let tls = tls.clone();
+        let open = open.clone();
         tokio::spawn(async move {
-            match tls {
-                None => {
-                    let _ = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await;
-                }
-                Some(acceptor) => {
-                    // A client that stalls the handshake is cut off like one that stalls its headers.
-                    if let Ok(Ok(stream)) = tokio::time::timeout(patience.headers, acceptor.accept(stream)).await {
+            let serving = async {
+                match tls {
+                    None => {
                         let _ = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await;
                     }
+                    Some(acceptor) => {
+                        // A client that stalls the handshake is cut off like one that stalls its headers.
+                        if let Ok(Ok(stream)) = tokio::time::timeout(patience.headers, acceptor.accept(stream)).await {
+                            let _ = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await;
+                        }
+                    }
+                }
+            };
+            // Closed to make room only while idle: a request under way is never cut, even one
+            // that began just after this connection was chosen.
+            let mut serving = std::pin::pin!(serving);
+            loop {
+                tokio::select! {
+                    () = &mut serving => break,
+                    () = close.notified() => if open.is_idle(number) { break },
                 }
             }
+            open.remove(number);
             drop(permit);
         });
     }

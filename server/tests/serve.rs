@@ -214,6 +214,20 @@ fn slow_and_idle_clients_are_cut_off_at_their_deadlines() {
     assert!(normal.starts_with("HTTP/1.1 200"), "{normal}");
 }
 
+/// Far more idle connections than places (the attack left a normal request unanswered for the
+/// whole idle deadline): the one idle longest is closed to make room, so a normal request is
+/// answered at once; with a 30 s idle deadline, waiting for it would fail the 8 s read.
+#[test]
+fn a_flood_of_idle_connections_cannot_keep_a_normal_request_waiting() {
+    let server = spawn_server(&["--max-connections", "20", "--header-seconds", "30"]);
+    let idle: Vec<std::net::TcpStream> =
+        (0..60).map(|_| std::net::TcpStream::connect(&server.address).unwrap()).collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let normal = server.exchange(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    assert!(normal.starts_with("HTTP/1.1 200"), "{normal}");
+    drop(idle);
+}
+
 /// Phones behind the README's reverse proxy: with `--trusted-proxy`, each phone's own address
 /// (from `X-Forwarded-For`) has its own budget; without it, the header is anyone's word and is
 /// ignored, so all of them share the proxy's. The address budget flags the 31st response in ten
