@@ -38,15 +38,19 @@ impl Default for Patience {
     }
 }
 
-/// The open connections, and since when each has been idle (None while a request is under way).
+/// An open connection: since when it has been idle (None while a request is under way), and
+/// what closes it.
+type Connection = (Option<Instant>, Arc<tokio::sync::Notify>);
+
+/// The open connections, by number.
 #[derive(Default)]
 struct Open {
     next: AtomicU64,
-    idle_since: Mutex<HashMap<u64, (Option<Instant>, Arc<tokio::sync::Notify>)>>,
+    idle_since: Mutex<HashMap<u64, Connection>>,
 }
 
 impl Open {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Option<Instant>, Arc<tokio::sync::Notify>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Connection>> {
         self.idle_since.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
