@@ -34,6 +34,12 @@ pub fn run_staff() {
 }
 
 fn mount<C: BaseComponent<Properties = ()>>() {
+    // A tap on the phone page's first screen, made before the app had loaded, is being sent by
+    // `boot.js`: starting now would begin a second rating under it.
+    let tapped = web_sys::window().and_then(|window| js_sys::Reflect::get(&window, &"hailongTapped".into()).ok());
+    if tapped.is_some_and(|tapped| tapped.is_truthy()) {
+        return;
+    }
     service_worker::register();
     gesture::install();
     let document = web_sys::window().and_then(|window| window.document());

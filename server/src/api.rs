@@ -65,13 +65,17 @@ impl Collector {
 /// that call the router directly).
 pub struct ClientAddress(pub Option<IpAddr>);
 
-impl axum::extract::FromRequestParts<Arc<Collector>> for ClientAddress {
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress
+where
+    Arc<Collector>: axum::extract::FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        collector: &Arc<Collector>,
+        state: &S,
     ) -> Result<ClientAddress, Self::Rejection> {
+        let collector: Arc<Collector> = axum::extract::FromRef::from_ref(state);
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
         Ok(ClientAddress(crate::limits::client_address(peer, &parts.headers, &collector.trusted_proxies)))
     }
@@ -131,7 +135,7 @@ pub fn now_vietnam() -> String {
 }
 
 /// Who sent a batch: a registered kiosk, or a phone (anyone).
-enum Sender {
+pub(crate) enum Sender {
     Device(String),
     Phone,
 }
@@ -206,14 +210,60 @@ pub async fn post_responses(
         ));
     }
 
+    let records: Vec<&str> = batch.records.iter().map(|raw| raw.get()).collect();
+    let (results, retry_after) = receive_records(&collector, &sender, address, &records, &batch.tokens).await?;
+    let source = match &sender {
+        Sender::Device(name) => format!("device:{name}"),
+        Sender::Phone => "phone".to_owned(),
+    };
+    let is_device = matches!(sender, Sender::Device(_));
+    let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
+    for result in &results {
+        *counts.entry(result.status).or_default() += 1;
+    }
+    // One status for the batch when every record has the same; 207 (multi-status) otherwise,
+    // and the body says each record's.
+    let status = match counts.keys().collect::<Vec<_>>().as_slice() {
+        [only] => StatusCode::from_u16(**only).unwrap_or(StatusCode::MULTI_STATUS),
+        _ => StatusCode::MULTI_STATUS,
+    };
+    let count = |status: u16| counts.get(&status).copied().unwrap_or(0);
+    tracing::info!(
+        source = %if is_device { source.as_str() } else { "phone" },
+        records = results.len(),
+        created = count(sync::CREATED),
+        replayed = count(sync::REPLAYED),
+        conflicts = count(sync::CONFLICT),
+        invalid = count(sync::INVALID),
+        token_refused = count(sync::TOKEN_USED) + count(sync::FORBIDDEN),
+        rate_limited = count(sync::RATE_LIMITED),
+        "batch received"
+    );
+    let mut response = (status, Json(BatchResult { format: sync::SYNC_FORMAT, results })).into_response();
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+/// Reads, checks and stores records as one batch: each gets its own answer, in the batch's
+/// order, and a bad one never costs the others. Also the time to wait, where any was refused
+/// for now. The one way responses are taken, from the sync API and from the phone page's form.
+pub(crate) async fn receive_records(
+    collector: &Arc<Collector>,
+    sender: &Sender,
+    address: Option<IpAddr>,
+    records: &[&str],
+    tokens: &BTreeMap<String, String>,
+) -> Result<(Vec<RecordResult>, Option<u64>), AppError> {
     // Read and check every record; a bad one gets its own answer and the rest go on.
-    let mut results: Vec<Option<RecordResult>> = vec![None; batch.records.len()];
+    let mut results: Vec<Option<RecordResult>> = vec![None; records.len()];
     let mut incoming = Vec::new();
     let mut places = Vec::new();
-    for (index, raw) in batch.records.iter().enumerate() {
-        match check_record(&collector, &sender, raw.get()) {
+    for (index, json) in records.iter().enumerate() {
+        match check_record(collector, sender, json) {
             Ok(record) => {
-                let token = batch.tokens.get(&record.response_id).cloned();
+                let token = tokens.get(&record.response_id).cloned();
                 if token.is_none() && matches!(sender, Sender::Phone) && collector.require_phone_token {
                     results[index] = Some(refused(
                         index,
@@ -251,7 +301,7 @@ pub async fn post_responses(
                     // A kiosk applies its own misuse rules at the counter.
                     return Admission::Accept { flag: None };
                 }
-                collector.limiter.admit(record.device_id.as_deref().unwrap_or("(none)"), address, now)
+                collector.limiter.admit(record.device_id.as_deref(), address, now)
             };
             Ok(collector.store.receive(incoming, &source, &now_vietnam(), admit)?)
         })
@@ -316,34 +366,7 @@ pub async fn post_responses(
             Received::Refused(Admission::Accept { .. }) => unreachable!("an accepted response is stored"),
         });
     }
-    let results: Vec<RecordResult> = results.into_iter().flatten().collect();
-    let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
-    for result in &results {
-        *counts.entry(result.status).or_default() += 1;
-    }
-    // One status for the batch when every record has the same; 207 (multi-status) otherwise,
-    // and the body says each record's.
-    let status = match counts.keys().collect::<Vec<_>>().as_slice() {
-        [only] => StatusCode::from_u16(**only).unwrap_or(StatusCode::MULTI_STATUS),
-        _ => StatusCode::MULTI_STATUS,
-    };
-    let count = |status: u16| counts.get(&status).copied().unwrap_or(0);
-    tracing::info!(
-        source = %if is_device { source.as_str() } else { "phone" },
-        records = results.len(),
-        created = count(sync::CREATED),
-        replayed = count(sync::REPLAYED),
-        conflicts = count(sync::CONFLICT),
-        invalid = count(sync::INVALID),
-        token_refused = count(sync::TOKEN_USED) + count(sync::FORBIDDEN),
-        rate_limited = count(sync::RATE_LIMITED),
-        "batch received"
-    );
-    let mut response = (status, Json(BatchResult { format: sync::SYNC_FORMAT, results })).into_response();
-    if let Some(seconds) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    Ok(response)
+    Ok((results.into_iter().flatten().collect(), retry_after))
 }
 
 fn refused(index: usize, response_id: Option<String>, status: u16, field: Option<&str>, reason: &str) -> RecordResult {

@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod limits;
 pub mod listen;
+pub mod phone;
 pub mod storage;
 pub mod tls;
 
@@ -62,6 +63,7 @@ pub fn app(config: &ServeConfig) -> Router {
         })
     };
     let files = ServeDir::new(config.dist.as_path())
+        .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .fallback(shell);
@@ -75,8 +77,22 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/results/{unit}/{period}", get(api::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());
-    api.fallback_service(files).layer(middleware::from_fn(headers))
+    let phone = Router::new()
+        .route("/p/{unit}/{counter}", get(phone::phone_page).post(phone::phone_tap))
+        .layer(DefaultBodyLimit::max(PHONE_FORM_BYTES))
+        // The page is made per visit (its own response id), so it is compressed as it is sent.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Best),
+        )
+        .with_state(phone::Phone { collector: config.collector.clone(), dist: dist.clone() });
+    api.merge(phone).fallback_service(files).layer(middleware::from_fn(headers))
 }
+
+/// The largest first-screen form: four short fields.
+pub const PHONE_FORM_BYTES: usize = 4 * 1024;
 
 /// What the pages may use of the device.
 pub const PERMISSIONS_POLICY: &str =
@@ -149,7 +165,10 @@ async fn headers(request: Request, next: Next) -> Response {
         "no-cache"
     };
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // A page that says `no-store` itself (the phone page, with a response id of its own) keeps it.
+    if headers.get(header::CACHE_CONTROL).is_none_or(|value| value != "no-store") {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     // Over HTTPS (behind the proxy the README sets up) browsers keep to HTTPS for a year; over

@@ -100,8 +100,10 @@ impl Limiter {
         Limiter { limits, seen: Mutex::default() }
     }
 
-    /// Decides on one new response from `device` at `address`, and counts it if accepted.
-    pub fn admit(&self, device: &str, address: Option<IpAddr>, now: Instant) -> Admission {
+    /// Decides on one new response from `device` at `address`, and counts it if accepted. A
+    /// response that names no device (the phone page's form, sent before the app has loaded or
+    /// with JavaScript off) is counted by its address alone.
+    pub fn admit(&self, device: Option<&str>, address: Option<IpAddr>, now: Instant) -> Admission {
         let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let longest = self.limits.device_refuse.window.max(self.limits.address_refuse.window);
         if seen.len() >= MAX_KEYS {
@@ -109,9 +111,8 @@ impl Limiter {
         }
         // A device id that passed the gate is a code of at most 64 characters; anything longer
         // is cut, so no key is long.
-        let device: String = device.chars().take(64).collect();
-        let keys =
-            [Some(format!("device:{device}")), address.map(|address| format!("address:{}", address_key(address)))];
+        let device = device.map(|device| format!("device:{}", device.chars().take(64).collect::<String>()));
+        let keys = [device, address.map(|address| format!("address:{}", address_key(address)))];
         let recent = |seen: &HashMap<String, VecDeque<Instant>>, key: &Option<String>, window: Duration| {
             key.as_ref()
                 .and_then(|key| seen.get(key))
@@ -191,14 +192,14 @@ mod tests {
         let limiter = Limiter::new(limits());
         let start = Instant::now();
         let address: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
-        let decisions: Vec<Admission> = (0..5).map(|_| limiter.admit("phone-a", address, start)).collect();
+        let decisions: Vec<Admission> = (0..5).map(|_| limiter.admit(Some("phone-a"), address, start)).collect();
         assert_eq!(decisions[0], Admission::Accept { flag: None });
         assert_eq!(decisions[1], Admission::Accept { flag: None });
         assert_eq!(decisions[2], Admission::Accept { flag: Some("burst-device".into()) });
         assert_eq!(decisions[3], Admission::Accept { flag: Some("burst-device".into()) });
         assert!(matches!(&decisions[4], Admission::Later { retry_after_seconds: 600, .. }), "{:?}", decisions[4]);
         let later = start + Duration::from_secs(601);
-        assert_eq!(limiter.admit("phone-a", address, later), Admission::Accept { flag: None });
+        assert_eq!(limiter.admit(Some("phone-a"), address, later), Admission::Accept { flag: None });
     }
 
     #[test]
@@ -206,12 +207,16 @@ mod tests {
         let limiter = Limiter::new(limits());
         let now = Instant::now();
         let address: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
-        let decisions: Vec<Admission> = (0..9).map(|n| limiter.admit(&format!("phone-{n}"), address, now)).collect();
+        let decisions: Vec<Admission> =
+            (0..9).map(|n| limiter.admit(Some(&format!("phone-{n}")), address, now)).collect();
         assert_eq!(decisions[4], Admission::Accept { flag: None });
         assert_eq!(decisions[5], Admission::Accept { flag: Some("burst-address".into()) });
         assert!(matches!(decisions[8], Admission::Later { .. }));
         // Another address is not held back by the first.
-        assert_eq!(limiter.admit("phone-x", Some("10.0.0.8".parse().unwrap()), now), Admission::Accept { flag: None });
+        assert_eq!(
+            limiter.admit(Some("phone-x"), Some("10.0.0.8".parse().unwrap()), now),
+            Admission::Accept { flag: None }
+        );
     }
 
     #[test]
@@ -221,7 +226,7 @@ mod tests {
         for n in 0..(MAX_KEYS as u64 * 2) {
             let address = IpAddr::from(std::net::Ipv6Addr::from((0x2001_0db8_u128 << 96) | u128::from(n) << 64));
             let now = start + Duration::from_millis(n);
-            limiter.admit(&format!("{n}{}", "x".repeat(1_000)), Some(address), now);
+            limiter.admit(Some(&format!("{n}{}", "x".repeat(1_000))), Some(address), now);
         }
         let seen = limiter.seen.lock().unwrap();
         assert!(seen.len() <= MAX_KEYS, "{}", seen.len());
@@ -235,7 +240,7 @@ mod tests {
         let decisions: Vec<Admission> = (0..9u16)
             .map(|n| {
                 let address = IpAddr::from(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, n, n, n, n));
-                limiter.admit(&format!("phone-{n}"), Some(address), now)
+                limiter.admit(Some(&format!("phone-{n}")), Some(address), now)
             })
             .collect();
         assert!(matches!(decisions[8], Admission::Later { .. }), "{:?}", decisions[8]);

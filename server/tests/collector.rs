@@ -48,7 +48,8 @@ const STAFF: (&str, &str) = ("can-bo", "mật khẩu của cán bộ");
 
 fn server_with(limits: Limits, require_phone_token: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Hài Lòng</title>").unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Hài Lòng</title><div id=\"app\"></div>")
+        .unwrap();
     let store = Store::open(&dir.path().join("hailong.db")).unwrap();
     let hash = server::auth::hash_password(STAFF.1).unwrap();
     store.add_user(STAFF.0, &hash, "2026-11-23T08:00:00+07:00").unwrap();
@@ -968,4 +969,48 @@ async fn a_revoked_device_token_and_a_removed_or_changed_password_stop_working_a
         StatusCode::UNAUTHORIZED
     );
     assert!(server.store.users().unwrap().is_empty());
+}
+
+/// The phone page's first-screen form: a tap goes through the one gate, once, and a QR code's
+/// single-use token (copied from the address's fragment by `boot.js`) rates once, only for the
+/// counter it was printed for.
+#[tokio::test]
+async fn a_first_screen_tap_is_stored_once_and_its_token_rates_once_for_its_counter() {
+    let server = server();
+    let tap = |response_id: &str, answer: &str, token: &str, path: &str| {
+        let body = format!("response_id={response_id}&survey=danh-gia-tai-quay%402026.1&answer={answer}&token={token}");
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let first = id();
+    let thanked = server.send(tap(&first, "hai-long", "", "/p/phuong-1/quay-2")).await;
+    assert_eq!(thanked.status, StatusCode::CREATED, "{}", thanked.body);
+    assert!(
+        thanked.body.contains("Cảm ơn Ông/Bà đã đánh giá!") && !thanked.body.contains("<script"),
+        "{}",
+        thanked.body
+    );
+    let again = server.send(tap(&first, "hai-long", "", "/p/phuong-1/quay-2")).await;
+    assert!(again.status.is_success() || again.status == StatusCode::CONFLICT, "{}", again.status);
+    assert!(again.body.contains("Cảm ơn"), "the same page's tap again is thanked, not stored again");
+    assert_eq!(server.stored().len(), 1);
+
+    let bad = server.send(tap(&id(), "tuyet-voi", "", "/p/phuong-1/quay-2")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("Không gửi được đánh giá") && bad.body.contains("not an option"), "{}", bad.body);
+    let elsewhere = server.send(tap(&id(), "hai-long", "", "/p/phuong%201/quay-2")).await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY, "a unit that is not a code: {}", elsewhere.body);
+
+    let issued = server.issue(json!({ "count": 1, "unit": "phuong-1", "counter": "quay-2" })).await;
+    let token = issued.json()["tokens"][0].as_str().unwrap().to_owned();
+    let other_counter = server.send(tap(&id(), "hai-long", &token, "/p/phuong-1/quay-9")).await;
+    assert_eq!(other_counter.status, StatusCode::FORBIDDEN, "{}", other_counter.body);
+    let rated = server.send(tap(&id(), "khong-hai-long", &token, "/p/phuong-1/quay-2")).await;
+    assert_eq!(rated.status, StatusCode::CREATED, "{}", rated.body);
+    let used = server.send(tap(&id(), "hai-long", &token, "/p/phuong-1/quay-2")).await;
+    assert_eq!(used.status, StatusCode::GONE);
+    assert!(used.body.contains("Mã này đã được dùng để đánh giá"), "{}", used.body);
+    assert_eq!(server.stored().len(), 2);
 }

@@ -22,7 +22,7 @@ struct Served {
 fn dist() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let files: [(&str, &[u8]); 5] = [
-        ("index.html", b"<!doctype html><title>Hai Long</title>"),
+        ("index.html", b"<!doctype html><title>Hai Long</title><div id=\"app\"><p class=\"loading\">Loading</p></div>"),
         ("sw.js", b"// worker"),
         ("manifest.webmanifest", b"{}"),
         (&format!("app.{HASH}.js"), b"export default 1;"),
@@ -91,12 +91,22 @@ async fn the_shell_is_served_and_always_revalidated() {
 #[tokio::test]
 async fn app_screens_fall_back_to_the_shell() {
     let dist = dist();
-    for path in ["/staff", "/staff/", "/p/ubnd-phuong/quay-1"] {
+    for path in ["/staff", "/staff/"] {
         let served = get(&dist, path, false).await;
         assert_eq!(served.status, StatusCode::OK, "{path}");
         assert!(served.body.starts_with(b"<!doctype html>"), "{path}");
         assert_eq!(served.cache_control, "no-cache", "{path}");
     }
+    // A phone page is the shell with its first screen in it, and a response id of its own:
+    // never kept in a cache, where the next citizen would get the same id.
+    let phone = get(&dist, "/p/ubnd-phuong/quay-1", false).await;
+    assert_eq!(phone.status, StatusCode::OK);
+    assert_eq!(phone.cache_control, "no-store");
+    let html = String::from_utf8(phone.body).unwrap();
+    assert!(html.contains(r#"<form class="first-screen" method="post" action="/p/ubnd-phuong/quay-1">"#), "{html}");
+    let again = String::from_utf8(get(&dist, "/p/ubnd-phuong/quay-1", false).await.body).unwrap();
+    let id = |html: &str| html.split("name=\"response_id\" value=\"").nth(1).map(|rest| rest[..36].to_owned());
+    assert_ne!(id(&html), id(&again), "each visit is a new response");
 }
 
 #[tokio::test]

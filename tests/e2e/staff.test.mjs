@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TEST_PIN, fillKioskCodes, openStaff, rate, showSection, storedResponses, withKiosk } from "./harness.mjs";
+import { TEST_PIN, deviceStores, fillKioskCodes, openStaff, rate, showSection, storedResponses, withKiosk } from "./harness.mjs";
 
 async function tryPin(page, pin) {
   await page.locator("#pin").fill(pin);
@@ -220,6 +220,12 @@ test("staff reach the staff area from a full-screen kiosk by holding its corner,
     await page.locator("#period").selectOption(period);
     await showSection(page, "xuat");
     await page.locator("#profile").selectOption("excel-vi");
+    // The choice is kept in IndexedDB a moment after it is made; a page left sooner keeps the last.
+    for (let tries = 0; tries < 50; tries++) {
+      const { settings } = await deviceStores(page, ["settings"]);
+      if (JSON.stringify(settings).includes("excel-vi")) break;
+      await page.waitForTimeout(100);
+    }
     await openStaff(page, `${server.url}/staff`, "xuat");
     assert.equal(await page.locator("#profile").inputValue(), "excel-vi", "the CSV profile is remembered");
     assert.equal(await page.locator("#period").inputValue(), period, "the period is remembered");

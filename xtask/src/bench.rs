@@ -32,7 +32,8 @@ pub fn run(only: Option<&str>) -> anyhow::Result<bool> {
         Some("latency") => return latency_bench().map(|()| true),
         Some("import") => return import_bench().map(|()| true),
         Some("tally") => return tally_bench().map(|()| true),
-        Some(other) => bail!("no bench named `{other}`: use load, latency, import or tally, or none for all"),
+        Some("first") => return first_screen_bench().map(|()| true),
+        Some(other) => bail!("no bench named `{other}`: use load, latency, import, tally or first, or none for all"),
     }
     let report = dist::build()?;
     report.print();
@@ -50,6 +51,8 @@ pub fn run(only: Option<&str>) -> anyhow::Result<bool> {
     }
     let (raw, gzip) = report.first_load();
     println!("| **first load, in total** | {raw} | {gzip} | |");
+    println!();
+    first_screen_bench()?;
     println!();
     latency_bench()?;
     println!();
@@ -202,6 +205,35 @@ fn latency_bench() -> anyhow::Result<()> {
     println!("| p50 | p95 | max |");
     println!("|---:|---:|---:|");
     println!("| {:.1} ms | {:.1} ms | {:.1} ms |", ms("p50_ms"), ms("p95_ms"), ms("max_ms"));
+    Ok(())
+}
+
+/// Cold loads of each page, of which the median is told.
+const FIRST_SCREEN_LOADS: u32 = 5;
+
+/// The phone page's first question, answerable on a slow line, beside a static HTML floor.
+fn first_screen_bench() -> anyhow::Result<()> {
+    let result = node_bench("bench-first-screen.mjs", &FIRST_SCREEN_LOADS.to_string())?;
+    let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
+    println!(
+        "First question answerable on a citizen's phone, cold (fresh context, cache off, no service worker), median of {FIRST_SCREEN_LOADS}; slow line = 400 kbps each way, 400 ms round trip, CPU slowed 4×:"
+    );
+    println!();
+    println!("| page | bytes before ready | ready on the slow line | ready unthrottled |");
+    println!("|---|---:|---:|---:|");
+    for (name, key) in [
+        ("static HTML with native radios, no script (the floor)", "floor"),
+        ("Hài Lòng, `/p/<unit>/<counter>`", "phone"),
+    ] {
+        println!(
+            "| {name} | {:.1} KB | {:.0} ms | {:.0} ms |",
+            number(&format!("{key}_slow_bytes")) / 1024.0,
+            number(&format!("{key}_slow_ms")),
+            number(&format!("{key}_fast_ms"))
+        );
+    }
+    println!();
+    println!("Each slow load, in ms: floor {}, phone {}.", result["floor_slow_all_ms"], result["phone_slow_all_ms"]);
     Ok(())
 }
 

@@ -41,7 +41,7 @@ pub fn question_input(
         <legend class="question-text" id={format!("q-{id}")}>
             { both(&question.text, lang) }
             if !question.required {
-                <span class="optional">{ if lang == Lang::Vi { " (không bắt buộc)" } else { " (optional)" } }</span>
+                <span class="optional">{ survey::filling::wording::OPTIONAL[if lang == Lang::Vi { 0 } else { 1 }] }</span>
             }
         </legend>
     };

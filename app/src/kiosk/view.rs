@@ -1,6 +1,7 @@
 //! The kiosk's screens: welcome, one question, thank-you, out of service. Pure rendering of
 //! [`KioskState`]; every callback only dispatches.
 
+use survey::filling::wording;
 use survey::{text::Lang, text::Text};
 use yew::prelude::*;
 
@@ -133,7 +134,7 @@ fn welcome(state: &KioskState, dispatcher: UseReducerDispatcher<KioskState>) -> 
             <h1 class="welcome-title">{ both(state.survey.title(), lang) }</h1>
             { for state.survey.intro().map(|intro| html! { <p class="welcome-intro">{ both(intro, lang) }</p> }) }
             <button type="button" class="nav-button primary start" onclick={start}>
-                { both(&text("Bắt đầu", "Start"), lang) }
+                { both(&wording::text(wording::START), lang) }
             </button>
         </main>
     }
@@ -193,10 +194,7 @@ fn asking(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatcher
                 }
             </nav>
             if number == 1 {
-                <p class="privacy">{ both(&text(
-                    "Đánh giá ẩn danh: không hỏi tên, số điện thoại hay số giấy tờ.",
-                    "Anonymous: no name, phone or ID number is asked.",
-                ), lang) }</p>
+                <p class="privacy">{ both(&wording::text(wording::PRIVACY), lang) }</p>
             }
         </main>
     }
@@ -227,11 +225,8 @@ fn rated(state: &KioskState) -> Html {
     html! {
         <main class="kiosk thanks rated" aria-live="polite">
             <ThanksIcon />
-            <h1 class="thanks-text">{ both(&text("Mã này đã được dùng để đánh giá", "This code has already been used to rate"), lang) }</h1>
-            <p class="rated-note">{ both(&text(
-                "Mỗi mã QR chỉ đánh giá được một lần. Cảm ơn ông/bà đã góp ý.",
-                "Each QR code rates once. Thank you for your feedback.",
-            ), lang) }</p>
+            <h1 class="thanks-text">{ both(&wording::text(wording::CODE_USED), lang) }</h1>
+            <p class="rated-note">{ both(&wording::text(wording::CODE_USED_NOTE), lang) }</p>
             { sync_line(state) }
         </main>
     }

@@ -12,13 +12,8 @@ pub struct FaceProps {
 
 #[function_component(FaceIcon)]
 pub fn face_icon(props: &FaceProps) -> Html {
-    let (class, mouth, filled_mouth) = match props.face {
-        Face::VeryHappy => ("face face-very-happy", "M27 57 Q50 88 73 57 Z", true),
-        Face::Happy => ("face face-happy", "M30 62 Q50 80 70 62", false),
-        Face::Neutral => ("face face-neutral", "M32 67 L68 67", false),
-        Face::Unhappy => ("face face-unhappy", "M30 74 Q50 58 70 74", false),
-        Face::VeryUnhappy => ("face face-very-unhappy", "M27 78 Q50 52 73 78", false),
-    };
+    // One drawing for the app and for the first screen the server sends before it.
+    let (class, mouth, filled_mouth) = survey::reports::first_screen::mouth(props.face);
     html! {
         <svg class={class} viewBox="0 0 100 100" aria-hidden="true" focusable="false">
             <circle class="face-disc" cx="50" cy="50" r="46" />

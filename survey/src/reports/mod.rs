@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod comments;
+pub mod first_screen;
 pub mod html;
 pub mod publish;
 #[cfg(feature = "qr")]
