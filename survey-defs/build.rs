@@ -36,7 +36,7 @@ fn main() {
         let file = path.file_name().unwrap().to_string_lossy();
         // The TOML source is kept only for native tools (`check`): the app needs just the JSON.
         out.push_str(&format!(
-            "    Shipped {{ file: {file:?}, #[cfg(feature = \"check\")] toml: {text:?}, json: {json:?}, validated: {validated:?} }},\n"
+            "    Shipped {{ file: {file:?}, #[cfg(feature = \"check\")] toml: {text:?}, #[cfg(any(feature = \"check\", test))] json: {json:?}, validated: {validated:?} }},\n"
         ));
     }
     out.push_str("];\n");

@@ -130,8 +130,12 @@ async fn blocking<T: Send + 'static>(
 
 /// The time now, RFC 3339 in Vietnam time.
 pub fn now_vietnam() -> String {
-    let millis = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-    survey::vn_time::format_vietnam(millis).unwrap_or_default()
+    survey::vn_time::format_vietnam(now_millis()).unwrap_or_default()
+}
+
+/// This server's clock, in milliseconds since 1970.
+pub fn now_millis() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// Who sent a batch: a registered kiosk, or a phone (anyone).

@@ -80,7 +80,8 @@ pub fn app(config: &ServeConfig) -> Router {
     let phone = Router::new()
         .route("/p/{unit}/{counter}", get(phone::phone_page).post(phone::phone_tap))
         .layer(DefaultBodyLimit::max(PHONE_FORM_BYTES))
-        // The page is made per visit (its own response id), so it is compressed as it is sent.
+        // The page is made per visit (its own response id), so it is compressed as it is sent, at
+        // the default level: brotli at its best costs a slow phone more waiting than it saves.
         .layer(
             tower_http::compression::CompressionLayer::new()
                 .br(true)

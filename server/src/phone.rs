@@ -131,7 +131,7 @@ pub async fn phone_page(
 /// try, so that a try after a lost answer is the same response), where it is within a day of
 /// this server's clock; else now (a form sent with JavaScript off).
 fn tapped_at(field: &str) -> String {
-    let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let now = crate::api::now_millis();
     match field.parse::<i64>() {
         Ok(at) if (at - now).abs() < 86_400_000 => {
             survey::vn_time::format_vietnam(at).unwrap_or_else(|_| now_vietnam())

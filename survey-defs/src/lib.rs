@@ -7,7 +7,7 @@
 #[cfg(feature = "check")]
 pub mod check;
 
-use survey::{definition::model::Survey, definition::validate::DefError};
+use survey::definition::model::Survey;
 
 /// One shipped definition file.
 #[derive(Clone, Copy, Debug)]
@@ -17,7 +17,9 @@ pub struct Shipped {
     /// The TOML source, as authored (native tools only, so the app does not carry it).
     #[cfg(feature = "check")]
     pub toml: &'static str,
-    /// The same definition as JSON.
+    /// The same definition as JSON (native tools only: the app reads `validated`, and a
+    /// field of this static it never reads would still be carried in its download).
+    #[cfg(any(feature = "check", test))]
     pub json: &'static str,
     /// The definition as validated by the build script (see `Survey::from_prevalidated_json`).
     pub validated: &'static str,
@@ -46,7 +48,8 @@ pub fn phone_url(base: &str, unit: &str, counter: &str, token: Option<&str>, for
 }
 
 impl Shipped {
-    pub fn survey(&self) -> Result<Survey, DefError> {
+    #[cfg(any(feature = "check", test))]
+    pub fn survey(&self) -> Result<Survey, survey::definition::validate::DefError> {
         Survey::from_json(self.json)
     }
 }
