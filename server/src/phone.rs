@@ -46,16 +46,18 @@ fn survey_of(query: &HashMap<String, String>) -> Option<survey::definition::mode
 /// The shell with `screen` in its `#app`. With `app` false the scripts are left out: a page that
 /// thanks a citizen must not start a new rating under the thanks.
 pub fn shell_with(shell: &str, screen: &str, app: bool) -> String {
+    // The shell's "turn on JavaScript" note would only mislead under a screen that works without
+    // it; a screen that needs the app (a welcome screen) brings its own.
+    let mut shell = shell.to_owned();
+    if let (Some(start), Some(end)) = (shell.find("<noscript>"), shell.find("</noscript>")) {
+        shell.replace_range(start..end + "</noscript>".len(), "");
+    }
     let mut html = match (shell.find("<div id=\"app\">"), shell.find("</div>")) {
         (Some(start), Some(end)) if end > start => {
             format!("{}<div id=\"app\">{screen}{}", &shell[..start], &shell[end..])
         }
-        _ => shell.to_owned(),
+        _ => shell,
     };
-    // The pre-rendered screen works without JavaScript: its note would only mislead.
-    if let (Some(start), Some(end)) = (html.find("<noscript>"), html.find("</noscript>")) {
-        html.replace_range(start..end + "</noscript>".len(), "");
-    }
     if !app {
         html = html
             .lines()
