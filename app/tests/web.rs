@@ -124,17 +124,17 @@ async fn a_blocked_upgrade_tells_staff_to_close_the_other_tabs() {
         });
     }));
     let document = web_sys::window().unwrap().document().unwrap();
-    let banner = app::platform::storage::BLOCKED_BANNER;
+    let selector = format!(".{}", app::platform::banner::Banner::Blocked.class());
     for _ in 0..100 {
-        if document.get_element_by_id(banner).is_some() {
+        if document.query_selector(&selector).unwrap().is_some() {
             break;
         }
         gloo_timers::future::TimeoutFuture::new(20).await;
     }
-    let shown = document.get_element_by_id(banner).expect("the blocked banner is shown");
+    let shown = document.query_selector(&selector).unwrap().expect("the blocked banner is shown");
     assert!(shown.text_content().unwrap().contains("Hãy đóng các thẻ đó"), "{:?}", shown.text_content());
     assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
     held.close();
     assert_eq!(opening.await.unwrap().as_bool(), Some(true), "the store opens once the other tab lets go");
-    assert!(document.get_element_by_id(banner).is_none(), "and the banner goes");
+    assert!(document.query_selector(&selector).unwrap().is_none(), "and the banner goes");
 }

@@ -16,9 +16,11 @@ function newVersion(dist) {
   const worker = join(copy, "sw.js");
   writeFileSync(worker, readFileSync(worker, "utf8").replace(/const VERSION = "([^"]+)"/, 'const VERSION = "$1-v2"'));
   rmSync(`${worker}.gz`, { force: true });
+  rmSync(`${worker}.br`, { force: true });
   const shell = join(copy, "index.html");
   writeFileSync(shell, readFileSync(shell, "utf8").replace("<title>", '<meta name="hailong-test-version" content="2"><title>'));
   rmSync(`${shell}.gz`, { force: true });
+  rmSync(`${shell}.br`, { force: true });
   return copy;
 }
 

@@ -18,17 +18,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction};
 
+use crate::platform::banner;
+
 /// The database name; one per origin.
 pub const DB_NAME: &str = "hailong";
 /// Bumped with a new step in [`upgrade`] whenever the stores change.
 const DB_VERSION: u32 = 2;
-
-/// The banner shown while another tab keeps the store from being upgraded.
-pub const BLOCKED_BANNER: &str = "storage-blocked";
-const BLOCKED_TEXT: &str = "Hài Lòng đang mở ở một thẻ hoặc cửa sổ khác với phiên bản cũ. Hãy đóng các thẻ đó để tiếp tục; không phiếu nào bị mất. / Hài Lòng is open in another tab or window with an older version. Close those tabs to go on; no response is lost.";
-/// The banner shown in a tab whose store a newer version wants to upgrade.
-pub const NEWER_BANNER: &str = "storage-newer";
-const NEWER_TEXT: &str = "Một phiên bản mới của Hài Lòng đang chờ ở thẻ khác. Khi không có người đang đánh giá, hãy tải lại trang này. / A newer Hài Lòng is waiting in another tab: reload this page when nobody is rating.";
 /// Response records, keyed by their `response_id`.
 const RESPONSES: &str = "responses";
 /// Responses waiting to be sent to the server (`{response_id, record, token?, refused?}`),
@@ -305,21 +300,18 @@ impl Store {
                 }
             });
         request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
-        // Another tab holds the store open at an older version: the upgrade waits for it, and
-        // staff are told what to do instead of looking at a page that never loads.
-        let on_blocked =
-            Closure::<dyn FnMut()>::new(|| crate::platform::dom::show_banner(BLOCKED_BANNER, BLOCKED_TEXT));
+        // Another tab holds the store open at an older version: staff are told to close it.
+        let on_blocked = Closure::<dyn FnMut()>::new(|| banner::show(banner::Banner::Blocked));
         request.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
         let db = request_result(&request).await;
         request.set_onupgradeneeded(None);
         request.set_onblocked(None);
         drop((on_upgrade, on_blocked));
-        crate::platform::dom::remove_banner(BLOCKED_BANNER);
+        banner::remove(banner::Banner::Blocked);
         let db: IdbDatabase = db?.dyn_into().map_err(StorageError::from_js)?;
-        // A newer version opened in another tab waits for this one. The store stays open, so a
-        // citizen's response is still stored here; staff are asked to reload when they can.
-        let on_version_change =
-            Closure::<dyn FnMut()>::new(|| crate::platform::dom::show_banner(NEWER_BANNER, NEWER_TEXT));
+        // A newer version in another tab waits for this one, which stays open (a response is
+        // still stored here): staff are asked to reload when they can.
+        let on_version_change = Closure::<dyn FnMut()>::new(|| banner::show(banner::Banner::Newer));
         db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
         on_version_change.forget();
         Ok(Store { db })
@@ -513,15 +505,11 @@ impl Store {
     }
 
     /// Deletes exactly the responses with these ids, in one transaction, and says how many were
-    /// stored. A response stored since (by the kiosk tab, an import) is never among them: staff
-    /// clear only what they saved to a file and checked (see the staff area's backup section).
+    /// stored: one stored since (by the kiosk tab, an import) is never among them.
     pub async fn delete_responses(&self, ids: &[String]) -> Result<usize, StorageError> {
         let transaction = self.transaction(RESPONSES, "readwrite")?;
         let store = transaction.object_store(RESPONSES).map_err(StorageError::from_js)?;
-        let keys: Array = request_result(&store.get_all_keys().map_err(StorageError::from_js)?)
-            .await?
-            .dyn_into()
-            .map_err(StorageError::from_js)?;
+        let keys: Array = request_result(&store.get_all_keys().map_err(StorageError::from_js)?).await?.unchecked_into();
         let stored: std::collections::BTreeSet<String> = keys.iter().filter_map(|key| key.as_string()).collect();
         let mut deleted = 0;
         for id in ids.iter().filter(|id| stored.contains(*id)) {
