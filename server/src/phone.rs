@@ -135,7 +135,7 @@ pub async fn phone_page(
 fn tapped_at(field: &str) -> String {
     let now = crate::api::now_millis();
     match field.parse::<i64>() {
-        Ok(at) if (at - now).abs() < 86_400_000 => {
+        Ok(at) if (at - now).abs() < survey::records::gate::MAX_AHEAD_SECONDS * 1000 => {
             survey::vn_time::format_vietnam(at).unwrap_or_else(|_| now_vietnam())
         }
         _ => now_vietnam(),
