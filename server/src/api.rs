@@ -98,10 +98,10 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(serde_json::json!({ "error": self.message }))).into_response();
-        if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
+        let mut response = with_retry_after(
+            (self.status, Json(serde_json::json!({ "error": self.message }))).into_response(),
+            self.retry_after,
+        );
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -142,6 +142,24 @@ pub fn now_millis() -> i64 {
 pub(crate) enum Sender {
     Device(String),
     Phone,
+}
+
+impl Sender {
+    /// How the store and the log name the sender: `device:<name>`, or `phone`.
+    fn source(&self) -> String {
+        match self {
+            Sender::Device(name) => format!("device:{name}"),
+            Sender::Phone => "phone".to_owned(),
+        }
+    }
+}
+
+/// `response` with `Retry-After: seconds`, where a record or a request was refused for now.
+pub(crate) fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
@@ -216,11 +234,6 @@ pub async fn post_responses(
 
     let records: Vec<&str> = batch.records.iter().map(|raw| raw.get()).collect();
     let (results, retry_after) = receive_records(&collector, &sender, address, &records, &batch.tokens).await?;
-    let source = match &sender {
-        Sender::Device(name) => format!("device:{name}"),
-        Sender::Phone => "phone".to_owned(),
-    };
-    let is_device = matches!(sender, Sender::Device(_));
     let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
     for result in &results {
         *counts.entry(result.status).or_default() += 1;
@@ -233,7 +246,7 @@ pub async fn post_responses(
     };
     let count = |status: u16| counts.get(&status).copied().unwrap_or(0);
     tracing::info!(
-        source = %if is_device { source.as_str() } else { "phone" },
+        source = %sender.source(),
         records = results.len(),
         created = count(sync::CREATED),
         replayed = count(sync::REPLAYED),
@@ -243,11 +256,10 @@ pub async fn post_responses(
         rate_limited = count(sync::RATE_LIMITED),
         "batch received"
     );
-    let mut response = (status, Json(BatchResult { format: sync::SYNC_FORMAT, results })).into_response();
-    if let Some(seconds) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    Ok(response)
+    Ok(with_retry_after(
+        (status, Json(BatchResult { format: sync::SYNC_FORMAT, results })).into_response(),
+        retry_after,
+    ))
 }
 
 /// Reads, checks and stores records as one batch: each gets its own answer, in the batch's
@@ -287,10 +299,7 @@ pub(crate) async fn receive_records(
         }
     }
 
-    let source = match &sender {
-        Sender::Device(name) => format!("device:{name}"),
-        Sender::Phone => "phone".to_owned(),
-    };
+    let source = sender.source();
     let is_device = matches!(sender, Sender::Device(_));
     let ids: Vec<String> = incoming.iter().map(|incoming| incoming.record.response_id.clone()).collect();
     let received = if incoming.is_empty() {

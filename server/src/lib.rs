@@ -126,10 +126,18 @@ async fn app_shell(dist: &Path, path: &str) -> Response {
     if last_segment.contains('.') {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     }
-    match tokio::fs::read(dist.join("index.html")).await {
+    match read_shell(dist).await {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "the app is not built: run `cargo xtask dist`\n").into_response(),
+        Err(response) => response,
     }
+}
+
+/// The app's shell, `index.html` of the built app, read for each answer (a new build swapped in
+/// while serving is served at once), or why it cannot be.
+pub(crate) async fn read_shell(dist: &Path) -> Result<String, Response> {
+    tokio::fs::read_to_string(dist.join("index.html")).await.map_err(|_| {
+        (StatusCode::SERVICE_UNAVAILABLE, "the app is not built: run `cargo xtask dist`\n").into_response()
+    })
 }
 
 /// `app.0123456789abcdef.js`: a name whose next-to-last part is a 16-digit hex content hash.

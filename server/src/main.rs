@@ -80,44 +80,7 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Serve the app and collect responses (build the app first with `cargo xtask dist`)
-    Serve {
-        /// The folder of the built app
-        #[arg(long, default_value = "dist")]
-        dist: PathBuf,
-        /// The address to listen on; port 0 picks a free port
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        #[command(flatten)]
-        db: Database,
-        /// More survey definitions (TOML or JSON) to take responses to, besides the shipped ones
-        #[arg(long, num_args = 1..)]
-        defs: Vec<PathBuf>,
-        /// Take phone responses only through single-use QR codes (`hailong token add`)
-        #[arg(long)]
-        require_phone_token: bool,
-        /// The largest request body, in bytes
-        #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
-        max_body_bytes: usize,
-        /// Seconds a client may take to send a request's headers (idle connections close after it)
-        #[arg(long, default_value_t = 10)]
-        header_seconds: u64,
-        /// Seconds a client may take to send a request's body
-        #[arg(long, default_value_t = 20)]
-        body_seconds: u64,
-        /// Connections served at once (keep it under the open-file limit, `ulimit -n`)
-        #[arg(long, default_value_t = 512)]
-        max_connections: usize,
-        /// A reverse proxy in front of this server (repeat for each): from it alone, the client's
-        /// address is read from X-Forwarded-For, for the rate limits and the sign-in lockouts
-        #[arg(long = "trusted-proxy")]
-        trusted_proxies: Vec<std::net::IpAddr>,
-        /// Serve https with this certificate chain (PEM), read again when the file changes
-        #[arg(long, requires = "tls_key")]
-        tls_cert: Option<PathBuf>,
-        /// The certificate's private key (PEM)
-        #[arg(long, requires = "tls_cert")]
-        tls_key: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// Kiosks that send their responses to this server
     Device {
         #[command(subcommand)]
@@ -183,38 +146,7 @@ fn main() -> ExitCode {
         Command::Merge { files, profile, output } => {
             cli::tally::merge(&files, profile, output.as_deref()).map(|()| true)
         }
-        Command::Serve {
-            dist,
-            addr,
-            db,
-            defs,
-            require_phone_token,
-            max_body_bytes,
-            header_seconds,
-            body_seconds,
-            max_connections,
-            trusted_proxies,
-            tls_cert,
-            tls_key,
-        } => {
-            let patience = server::listen::Patience {
-                headers: std::time::Duration::from_secs(header_seconds.max(1)),
-                body: std::time::Duration::from_secs(body_seconds.max(1)),
-                connections: max_connections.max(1),
-            };
-            serve(ServeArgs {
-                dist,
-                addr,
-                db,
-                defs,
-                require_phone_token,
-                max_body_bytes,
-                patience,
-                trusted_proxies,
-                tls: tls_cert.zip(tls_key),
-            })
-            .map(|()| true)
-        }
+        Command::Serve(args) => serve(args).map(|()| true),
         Command::Device { command } => cli::admin::device(command).map(|()| true),
         Command::User { command } => cli::admin::user(command).map(|()| true),
         Command::Token { command } => cli::admin::token(command).map(|()| true),
@@ -245,21 +177,66 @@ fn parse_date(text: &str) -> Result<time::Date, String> {
     parse_day(text).ok_or_else(|| format!("`{text}` is not a day written YYYY-MM-DD"))
 }
 
+#[derive(clap::Args)]
 struct ServeArgs {
+    /// The folder of the built app
+    #[arg(long, default_value = "dist")]
     dist: PathBuf,
+    /// The address to listen on; port 0 picks a free port
+    #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    #[command(flatten)]
     db: Database,
+    /// More survey definitions (TOML or JSON) to take responses to, besides the shipped ones
+    #[arg(long, num_args = 1..)]
     defs: Vec<PathBuf>,
+    /// Take phone responses only through single-use QR codes (`hailong token add`)
+    #[arg(long)]
     require_phone_token: bool,
+    /// The largest request body, in bytes
+    #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
-    patience: server::listen::Patience,
+    /// Seconds a client may take to send a request's headers (idle connections close after it)
+    #[arg(long, default_value_t = 10)]
+    header_seconds: u64,
+    /// Seconds a client may take to send a request's body
+    #[arg(long, default_value_t = 20)]
+    body_seconds: u64,
+    /// Connections served at once (keep it under the open-file limit, `ulimit -n`)
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+    /// A reverse proxy in front of this server (repeat for each): from it alone, the client's
+    /// address is read from X-Forwarded-For, for the rate limits and the sign-in lockouts
+    #[arg(long = "trusted-proxy")]
     trusted_proxies: Vec<std::net::IpAddr>,
-    /// The certificate and key files for https.
-    tls: Option<(PathBuf, PathBuf)>,
+    /// Serve https with this certificate chain (PEM), read again when the file changes
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM)
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let ServeArgs { dist, addr, db, defs, require_phone_token, max_body_bytes, patience, trusted_proxies, tls } = args;
+    let ServeArgs {
+        dist,
+        addr,
+        db,
+        defs,
+        require_phone_token,
+        max_body_bytes,
+        header_seconds,
+        body_seconds,
+        max_connections,
+        trusted_proxies,
+        tls_cert,
+        tls_key,
+    } = args;
+    let patience = server::listen::Patience {
+        headers: std::time::Duration::from_secs(header_seconds.max(1)),
+        body: std::time::Duration::from_secs(body_seconds.max(1)),
+        connections: max_connections.max(1),
+    };
     if !dist.join("index.html").is_file() {
         bail!("no app in {}: build it with `cargo xtask dist`", dist.display());
     }
@@ -278,7 +255,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sign_in: server::auth::SignInGuard::default(),
         trusted_proxies,
     };
-    let acceptor = match &tls {
+    let acceptor = match tls_cert.as_ref().zip(tls_key.as_ref()) {
         Some((cert, key)) => {
             Some(server::tls::acceptor(cert, key).map_err(|err| anyhow::anyhow!("--tls-cert/--tls-key: {err}"))?)
         }

@@ -21,7 +21,8 @@ use survey::reports::first_screen::{
     self, FIELD_ANSWER, FIELD_AT, FIELD_RESPONSE_ID, FIELD_SURVEY, FIELD_TOKEN, Outcome,
 };
 
-use crate::api::{ClientAddress, Collector, Sender, now_vietnam, receive_records};
+use crate::api::{ClientAddress, Collector, Sender, now_vietnam, receive_records, with_retry_after};
+use crate::read_shell;
 
 /// What the phone page needs: the collector, and the built app whose shell it fills in.
 #[derive(Clone)]
@@ -70,12 +71,6 @@ pub fn shell_with(shell: &str, screen: &str, app: bool) -> String {
             .join("\n");
     }
     html
-}
-
-async fn read_shell(dist: &std::path::Path) -> Result<String, Response> {
-    tokio::fs::read_to_string(dist.join("index.html")).await.map_err(|_| {
-        (StatusCode::SERVICE_UNAVAILABLE, "the app is not built: run `cargo xtask dist`\n").into_response()
-    })
 }
 
 /// The page as sent: its stylesheet written into it (one round trip less before the first
@@ -157,30 +152,28 @@ pub async fn phone_tap(
         .is_some_and(|accept| accept.contains("application/json"));
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
-    let refuse = |status: StatusCode, reason: String| (status, reason);
     let collector = &phone.collector;
 
     let checked = (|| {
         let (id, version) = field(FIELD_SURVEY)
             .split_once('@')
-            .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "the form names no survey".into()))?;
+            .ok_or_else(|| (StatusCode::BAD_REQUEST, "the form names no survey".into()))?;
         let survey = collector
             .catalog
             .get(id, version)
             .ok_or_else(|| {
-                refuse(StatusCode::UNPROCESSABLE_ENTITY, "this server does not know the survey of this page".into())
+                (StatusCode::UNPROCESSABLE_ENTITY, "this server does not know the survey of this page".into())
             })?
             .clone();
         let question = survey
             .questions()
             .first()
             .filter(|question| first_screen::one_tap(question))
-            .ok_or_else(|| refuse(StatusCode::UNPROCESSABLE_ENTITY, "this survey is answered in the app".into()))?;
+            .ok_or_else(|| (StatusCode::UNPROCESSABLE_ENTITY, "this survey is answered in the app".into()))?;
         let code = field(FIELD_ANSWER);
         let answer = match question.kind {
             QuestionKind::Nps { .. } => Answer::Number(
-                code.parse()
-                    .map_err(|_| refuse(StatusCode::UNPROCESSABLE_ENTITY, "the answer is not a number".into()))?,
+                code.parse().map_err(|_| (StatusCode::UNPROCESSABLE_ENTITY, "the answer is not a number".into()))?,
             ),
             _ => Answer::Choice(code.to_owned()),
         };
@@ -232,11 +225,7 @@ pub async fn phone_tap(
         _ => Outcome::Refused(result.reason.clone().unwrap_or_default()),
     };
     if wants_json {
-        let mut response = (status, axum::Json(result)).into_response();
-        if let Some(seconds) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        return response;
+        return with_retry_after((status, axum::Json(result)).into_response(), retry_after);
     }
     answer(&phone, Some(&survey), false, status, outcome, retry_after).await
 }
@@ -270,11 +259,6 @@ async fn answer(
             &fallback
         }
     };
-    let mut response =
-        html_page(&phone.dist, status, shell_with(&shell, &first_screen::outcome_screen(survey, &outcome), false))
-            .await;
-    if let Some(seconds) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+    let page = shell_with(&shell, &first_screen::outcome_screen(survey, &outcome), false);
+    with_retry_after(html_page(&phone.dist, status, page).await, retry_after)
 }

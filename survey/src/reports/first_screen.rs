@@ -87,22 +87,15 @@ fn bar(survey: &Survey) -> String {
 /// The first screen, to stand in the shell's `#app` until the app takes over. `action` is the
 /// page's own path (where the form posts), `response_id` a fresh UUID v4 for this page.
 pub fn first_screen(survey: &Survey, action: &str, response_id: &str) -> String {
-    let body = match survey.intro() {
-        Some(intro) => welcome(survey, intro),
-        None => match survey.questions().first() {
-            Some(question) => first_question(survey, question, action, response_id),
-            None => String::new(),
-        },
+    // The screen's name, as the app's `data-screen` names it, and what it shows.
+    let (screen, body) = match (survey.intro(), survey.questions().first()) {
+        (Some(intro), _) => ("welcome".to_owned(), welcome(survey, intro)),
+        (None, Some(question)) => {
+            (format!("asking:{}", escape(&question.id)), first_question(survey, question, action, response_id))
+        }
+        (None, None) => (String::new(), String::new()),
     };
-    format!(
-        "<div class=\"kiosk-root prerendered\" lang=\"vi\" data-screen=\"{}\">{}{body}</div>",
-        if survey.intro().is_some() {
-            "welcome".to_owned()
-        } else {
-            survey.questions().first().map(|question| format!("asking:{}", escape(&question.id))).unwrap_or_default()
-        },
-        bar(survey)
-    )
+    format!("<div class=\"kiosk-root prerendered\" lang=\"vi\" data-screen=\"{screen}\">{}{body}</div>", bar(survey))
 }
 
 fn welcome(survey: &Survey, intro: &Text) -> String {
