@@ -1,10 +1,11 @@
-//! Compiles the TOML definitions in `defs/` to JSON at build time.
+//! Compiles the TOML definitions in `defs/` into the crate at build time.
 //!
-//! Authors write TOML (comments, readable Vietnamese); the browser receives JSON, which the app
-//! parses with the serde_json it already carries, so no TOML parser is added to the
-//! respondent's download. Each definition is also validated here, by the `survey` core itself,
-//! and embedded as the validated model: the kiosk reads that without validating again. A file
-//! that is not valid stops the build with its name and every problem.
+//! Authors write TOML (comments, readable Vietnamese). Each definition is validated here, by
+//! the `survey` core itself, and compiled in as Rust code that builds the validated model
+//! (`survey::definition::embed`): the kiosk neither parses nor validates a definition, so no
+//! TOML parser, no validation code and no deserialiser for the model is in the respondent's
+//! download. A file that is not valid stops the build with its name and every problem. The
+//! JSON form of each file is kept for native tools and tests.
 
 use std::path::Path;
 use std::{env, fs};
@@ -20,6 +21,7 @@ fn main() {
     files.sort();
 
     let mut out = String::from("pub const SHIPPED: &[Shipped] = &[\n");
+    let mut builders = format!("// Each shipped survey uses only some of the model's types.\n#[allow(unused_imports)]\nmod built {{\n{}", survey::definition::embed::IMPORTS);
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
@@ -32,14 +34,20 @@ fn main() {
             toml::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         let survey = survey::definition::model::Survey::from_def(def)
             .unwrap_or_else(|err| panic!("{} is not a valid survey definition:\n{err}", path.display()));
-        let validated = serde_json::to_string(&survey).expect("a validated survey serialises");
+        let expression = survey::definition::embed::rust_expression(&survey)
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let builder = format!("survey_{}", builders.matches("pub fn ").count());
+        builders.push_str(&format!("pub fn {builder}() -> Survey {{\n{expression}\n}}\n"));
         let file = path.file_name().unwrap().to_string_lossy();
-        // The TOML source is kept only for native tools (`check`): the app needs just the JSON.
+        let id = survey.id();
+        // The TOML and JSON sources are kept only for native tools (`check`) and tests.
         out.push_str(&format!(
-            "    Shipped {{ file: {file:?}, #[cfg(feature = \"check\")] toml: {text:?}, #[cfg(any(feature = \"check\", test))] json: {json:?}, validated: {validated:?} }},\n"
+            "    Shipped {{ file: {file:?}, id: {id:?}, #[cfg(feature = \"check\")] toml: {text:?}, #[cfg(any(feature = \"check\", test))] json: {json:?}, built: built::{builder} }},\n"
         ));
     }
     out.push_str("];\n");
+    builders.push_str("}\n");
+    out.push_str(&builders);
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("shipped.rs");
     fs::write(dest, out).expect("writing shipped.rs");
 }

@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 
 use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
-use survey::definition::model::Survey;
 use survey::records::backup::{Backup, plan_join};
 use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::raw::{read_raw, write_raw};
@@ -44,13 +43,14 @@ fn catalog() -> &'static Catalog {
 }
 
 /// `hailong check`: a definition file in TOML and in JSON. A definition that passes is one the
-/// app can carry: embedded as the app embeds its surveys, it reads back as the same survey.
+/// app can carry: it is written as the Rust that `survey-defs` compiles in (no shape the writer
+/// does not know), with its texts as escaped Rust literals.
 pub fn definition(data: &[u8]) {
     for syntax in [Syntax::Toml, Syntax::Json] {
         if let Ok(survey) = check(data, syntax) {
-            let embedded = serde_json::to_string(&survey).expect("a survey serialises");
-            let again = Survey::from_prevalidated_json(&embedded).expect("an embedded survey reads back");
-            assert_eq!(again, survey, "an embedded survey reads back the same");
+            let embedded = survey::definition::embed::rust_expression(&survey).expect("a survey is written as Rust");
+            assert!(embedded.starts_with("Survey::prevalidated(") && embedded.ends_with(')'));
+            assert!(embedded.contains(&format!("String::from({:?})", survey.title().vi)), "the title is a literal");
         } else if let Err(err) = check(data, syntax) {
             assert!(
                 err.problems.iter().all(|problem| problem.message.len() < 2_000),

@@ -1,8 +1,10 @@
 //! The survey definitions Hài Lòng ships, embedded in the binary.
 //!
-//! Each file in `survey-defs/defs/` is authored in TOML and embedded twice: as its TOML source,
-//! for tools that report problems by line, and as JSON compiled at build time, which is what the
-//! app parses (see `build.rs`). A test checks that every shipped definition validates.
+//! Each file in `survey-defs/defs/` is authored in TOML, validated at build time and compiled in
+//! as the code that builds its validated model, which is all the app carries (see `build.rs`).
+//! Native tools also get its TOML source, to report problems by line, and its JSON form. Tests
+//! check that every shipped definition validates and that what is compiled in is what
+//! validating the file gives.
 
 #[cfg(feature = "check")]
 pub mod check;
@@ -21,8 +23,10 @@ pub struct Shipped {
     /// field of this static it never reads would still be carried in its download).
     #[cfg(any(feature = "check", test))]
     pub json: &'static str,
-    /// The definition as validated by the build script (see `Survey::from_prevalidated_json`).
-    pub validated: &'static str,
+    /// The survey's id.
+    pub id: &'static str,
+    /// Builds the definition as validated by the build script (see `Survey::prevalidated`).
+    pub built: fn() -> Survey,
 }
 
 include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
@@ -56,15 +60,12 @@ impl Shipped {
 
 /// The shipped definition with this survey id, as validated when the app was built.
 pub fn by_id(id: &str) -> Option<Survey> {
-    SHIPPED
-        .iter()
-        .filter_map(|shipped| Survey::from_prevalidated_json(shipped.validated).ok())
-        .find(|survey| survey.id() == id)
+    SHIPPED.iter().find(|shipped| shipped.id == id).map(|shipped| (shipped.built)())
 }
 
 /// Every shipped survey, as validated when the app was built.
 pub fn all() -> Vec<Survey> {
-    SHIPPED.iter().filter_map(|shipped| Survey::from_prevalidated_json(shipped.validated).ok()).collect()
+    SHIPPED.iter().map(|shipped| (shipped.built)()).collect()
 }
 
 #[cfg(test)]
@@ -96,14 +97,11 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_validated_form_is_the_validated_definition() {
+    fn the_compiled_in_survey_is_the_validated_definition() {
         for shipped in SHIPPED {
-            assert_eq!(
-                Survey::from_prevalidated_json(shipped.validated),
-                Ok(shipped.survey().unwrap()),
-                "{}",
-                shipped.file
-            );
+            let validated = shipped.survey().unwrap();
+            assert_eq!((shipped.built)(), validated, "{}", shipped.file);
+            assert_eq!(shipped.id, validated.id(), "{}", shipped.file);
         }
     }
 

@@ -231,13 +231,40 @@ impl Survey {
         self.questions.iter().find(|question| question.id == id)
     }
 
-    /// Reads a survey that was validated when the app was built: `survey-defs` validates every
-    /// shipped definition in its build script (the build fails on any problem) and embeds the
-    /// validated model as JSON. Trusting it here spares the kiosk the validation code and the
-    /// definition parser (about 15 KB of a citizen's download). Anything not made that way must
-    /// go through [`Survey::from_def`].
-    pub fn from_prevalidated_json(json: &str) -> Result<Survey, String> {
-        serde_json::from_str(json).map_err(|err| format!("a built-in survey could not be read: {err}"))
+    /// A survey validated when the app was built: `survey-defs` validates every shipped
+    /// definition in its build script (the build fails on any problem) and compiles the
+    /// validated model in as the Rust expression [`crate::definition::embed`] writes, which
+    /// calls this with the fields in their order. Trusting it spares the kiosk the validation
+    /// code, the definition parser and serde's code for the model. Anything not made that way
+    /// must go through [`Survey::from_def`].
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn prevalidated(
+        id: String,
+        version: String,
+        legal_basis: String,
+        source_note: String,
+        title: Text,
+        intro: Option<Text>,
+        thank_you: Text,
+        keep_partial: bool,
+        sections: Vec<Section>,
+        questions: Vec<Question>,
+        scoring: Scoring,
+    ) -> Survey {
+        Survey {
+            id,
+            version,
+            legal_basis,
+            source_note,
+            title,
+            intro,
+            thank_you,
+            keep_partial,
+            sections,
+            questions,
+            scoring,
+        }
     }
 
     /// Parses and validates a definition written as JSON.
