@@ -38,19 +38,20 @@ pub fn run(only: Option<&str>) -> anyhow::Result<bool> {
     let report = dist::build()?;
     report.print();
     println!();
-    println!("| file | raw bytes | gzip -9 bytes | first load |");
-    println!("|---|---:|---:|---|");
+    println!("| file | raw bytes | gzip -9 bytes | brotli bytes | first load |");
+    println!("|---|---:|---:|---:|---|");
     for file in &report.files {
         println!(
-            "| `{}` | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             file.logical,
             file.raw,
             file.gzip,
+            file.brotli,
             if file.first_load { "yes" } else { "no" }
         );
     }
-    let (raw, gzip) = report.first_load();
-    println!("| **first load, in total** | {raw} | {gzip} | |");
+    let (raw, gzip, brotli) = report.first_load();
+    println!("| **first load, in total** | {raw} | {gzip} | {brotli} | |");
     println!();
     first_screen_bench()?;
     println!();

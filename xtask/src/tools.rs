@@ -1,5 +1,5 @@
 //! Installing what a fresh machine lacks, each from its package registry, and only when missing:
-//! the wasm target (rustup), wasm-opt and playwright-core (npm), Chromium and ChromeDriver
+//! the wasm target (rustup), wasm-opt, esbuild and playwright-core (npm), Chromium and ChromeDriver
 //! (Debian's apt, as root), and wasm-bindgen-test-runner at the version in Cargo.lock (cargo).
 
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ pub fn ensure_npm_packages() -> anyhow::Result<()> {
         _ => true,
     };
     if stale {
-        eprintln!("xtask: installing npm packages (binaryen, playwright-core, axe-core)");
+        eprintln!("xtask: installing npm packages (binaryen, esbuild, playwright-core, axe-core)");
         run(Command::new("npm").current_dir(&root).args(["ci", "--no-audit", "--no-fund"]))?;
     }
     Ok(())
@@ -54,17 +54,25 @@ pub fn ensure_npm_packages() -> anyhow::Result<()> {
 /// wasm-opt from npm's binaryen (Debian's is too old to read current wasm-bindgen output).
 /// `None`, with a warning, where npm cannot provide it: the app still builds, only larger.
 pub fn wasm_opt() -> Option<PathBuf> {
+    npm_tool("wasm-opt", "without size optimisation")
+}
+
+/// esbuild from npm, which minifies the JS glue, `boot.js` and the stylesheet. `None`, with a
+/// warning, where npm cannot provide it: the app still builds, only larger.
+pub fn esbuild() -> Option<PathBuf> {
+    npm_tool("esbuild", "with its JS and CSS unminified")
+}
+
+fn npm_tool(name: &str, otherwise: &str) -> Option<PathBuf> {
     if let Err(err) = ensure_npm_packages() {
-        eprintln!("xtask: warning: cannot install wasm-opt ({err:#}); the app will be built without size optimisation");
+        eprintln!("xtask: warning: cannot install {name} ({err:#}); the app will be built {otherwise}");
         return None;
     }
-    let path = root().join("node_modules/.bin/wasm-opt");
+    let path = root().join("node_modules/.bin").join(name);
     if path.exists() {
         Some(path)
     } else {
-        eprintln!(
-            "xtask: warning: node_modules/.bin/wasm-opt is missing; the app will be built without size optimisation"
-        );
+        eprintln!("xtask: warning: node_modules/.bin/{name} is missing; the app will be built {otherwise}");
         None
     }
 }
