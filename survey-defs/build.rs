@@ -21,10 +21,13 @@ fn main() {
     files.sort();
 
     let mut out = String::from("pub const SHIPPED: &[Shipped] = &[\n");
-    let mut builders = format!("// Each shipped survey uses only some of the model's types.\n#[allow(unused_imports)]\nmod built {{\n{}", survey::definition::embed::IMPORTS);
-    for path in files {
+    let mut builders = format!(
+        "// Each shipped survey uses only some of the model's types.\n#[allow(unused_imports)]\nmod built {{\n{}",
+        survey::definition::embed::IMPORTS
+    );
+    for (index, path) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
-        let text = fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let text = fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         let value: toml::Value =
             toml::from_str(&text).unwrap_or_else(|err| panic!("{}: not valid TOML: {err}", path.display()));
         let json = serde_json::to_string(&value).expect("TOML values convert to JSON");
@@ -36,7 +39,7 @@ fn main() {
             .unwrap_or_else(|err| panic!("{} is not a valid survey definition:\n{err}", path.display()));
         let expression = survey::definition::embed::rust_expression(&survey)
             .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let builder = format!("survey_{}", builders.matches("pub fn ").count());
+        let builder = format!("survey_{index}");
         builders.push_str(&format!("pub fn {builder}() -> Survey {{\n{expression}\n}}\n"));
         let file = path.file_name().unwrap().to_string_lossy();
         let id = survey.id();

@@ -2,8 +2,8 @@
 //!
 //! Steps: build the app for wasm32 in release mode; generate the JS glue with the
 //! `wasm-bindgen-cli-support` library (pinned to the `wasm-bindgen` in Cargo.lock); shrink the
-//! wasm with `wasm-opt -Oz`; minify the JS and CSS with esbuild; give every file that can change a content-hashed name so it can be
-//! cached for a year; write the service worker with the exact list of files to keep offline;
+//! wasm with `wasm-opt -Oz`; minify the JS and CSS with esbuild; give every file that can change
+//! a content-hashed name so it can be cached for a year; write the service worker with the exact list of files to keep offline;
 //! and store a gzip -9 copy beside each text or wasm file for the server to send.
 
 use std::fs;

@@ -247,84 +247,50 @@ impl<'a> ser::Serializer for Writer<'a> {
     }
 }
 
-impl ser::SerializeSeq for List<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.value(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        List::end(self)
-    }
-}
-
-impl ser::SerializeTuple for List<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.value(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        List::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for List<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.value(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        List::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for List<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.value(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        List::end(self)
-    }
-}
-
-impl ser::SerializeStruct for List<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.field(key, value)
-    }
-    /// A field serde leaves out (`skip_serializing_if`) is the model's `None`.
-    fn skip_field(&mut self, key: &'static str) -> Result<(), Error> {
-        if self.positional {
-            self.out.push_str("None, ");
-        } else {
-            write!(self.out, "{key}: None, ").expect("writing to a String");
+/// The lists whose values stand in order: a `vec!`, a tuple and a tuple variant's fields.
+macro_rules! positional_list {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for List<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.value(value)
+            }
+            fn end(self) -> Result<(), Error> {
+                List::end(self)
+            }
         }
-        Ok(())
-    }
-    fn end(self) -> Result<(), Error> {
-        List::end(self)
-    }
+    )*};
 }
 
-impl ser::SerializeStructVariant for List<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.field(key, value)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), Error> {
-        write!(self.out, "{key}: None, ").expect("writing to a String");
-        Ok(())
-    }
-    fn end(self) -> Result<(), Error> {
-        List::end(self)
-    }
+positional_list!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// The lists of named fields: a struct's and a struct variant's.
+macro_rules! named_list {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for List<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+                self.field(key, value)
+            }
+            /// A field serde leaves out (`skip_serializing_if`) is the model's `None`.
+            fn skip_field(&mut self, key: &'static str) -> Result<(), Error> {
+                self.field(key, &None::<()>)
+            }
+            fn end(self) -> Result<(), Error> {
+                List::end(self)
+            }
+        }
+    )*};
 }
+
+named_list!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
@@ -341,6 +307,9 @@ mod tests {
     fn a_shape_the_model_lacks_is_refused_by_name() {
         let mut out = String::new();
         let err = 1.5f64.serialize(Writer { out: &mut out }).unwrap_err();
-        assert_eq!(err.to_string(), "a survey cannot be written as Rust: the model holds a float, which this writer does not know");
+        assert_eq!(
+            err.to_string(),
+            "a survey cannot be written as Rust: the model holds a float, which this writer does not know"
+        );
     }
 }
