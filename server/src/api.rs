@@ -15,7 +15,6 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use serde::Deserialize;
 use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
@@ -28,7 +27,9 @@ use survey::results::index::{DEFAULT_MIN_N, index_csv, indices};
 use survey::results::period::{Period, PeriodKind, parse_day};
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
 
+use crate::access::{Access, Permission};
 use crate::limits::Limiter;
+use crate::storage::audit::Event;
 use crate::storage::{Admission, Incoming, NewToken, Received, Store, StoreError};
 
 /// What the API needs: the store, the survey definitions records are checked against, and
@@ -43,6 +44,9 @@ pub struct Collector {
     pub sign_in: crate::auth::SignInGuard,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// Mark the session cookie `Secure`: the server is reached over https (its own TLS, or a
+    /// proxy's).
+    pub secure_cookies: bool,
 }
 
 impl Collector {
@@ -56,6 +60,7 @@ impl Collector {
             require_phone_token,
             sign_in: crate::auth::SignInGuard::default(),
             trusted_proxies: Vec::new(),
+            secure_cookies: false,
         }
     }
 }
@@ -88,11 +93,13 @@ pub struct AppError {
     pub retry_after: Option<u64>,
     pub status: StatusCode,
     pub message: String,
+    /// For a 401: ask for HTTP Basic (scripts), or not (the app's own sign-in page).
+    pub challenge: bool,
 }
 
 impl AppError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> AppError {
-        AppError { status, message: message.into(), retry_after: None }
+        AppError { status, message: message.into(), retry_after: None, challenge: true }
     }
 }
 
@@ -102,7 +109,7 @@ impl IntoResponse for AppError {
             (self.status, Json(serde_json::json!({ "error": self.message }))).into_response(),
             self.retry_after,
         );
-        if self.status == StatusCode::UNAUTHORIZED {
+        if self.status == StatusCode::UNAUTHORIZED && self.challenge {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"hailong\", charset=\"UTF-8\""),
@@ -114,13 +121,24 @@ impl IntoResponse for AppError {
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> AppError {
-        tracing::error!(error = %err, "storage failed");
-        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the server could not reach its database; nothing was changed")
+        let status = match &err {
+            StoreError::Exists(_) => StatusCode::CONFLICT,
+            StoreError::NotFound(_) => StatusCode::NOT_FOUND,
+            StoreError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            StoreError::NewerSchema { .. } | StoreError::Sqlite(_) => {
+                tracing::error!(error = %err, "storage failed");
+                return AppError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the server could not reach its database; nothing was changed",
+                );
+            }
+        };
+        AppError::new(status, err.to_string())
     }
 }
 
 /// Runs blocking storage work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work)
@@ -138,9 +156,10 @@ pub fn now_millis() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// Who sent a batch: a registered kiosk, or a phone (anyone).
+/// Who sent a batch: a registered kiosk (with the unit it is bound to, if any), or a phone
+/// (anyone).
 pub(crate) enum Sender {
-    Device(String),
+    Device(String, Option<String>),
     Phone,
 }
 
@@ -148,7 +167,7 @@ impl Sender {
     /// How the store and the log name the sender: `device:<name>`, or `phone`.
     fn source(&self) -> String {
         match self {
-            Sender::Device(name) => format!("device:{name}"),
+            Sender::Device(name, _) => format!("device:{name}"),
             Sender::Phone => "phone".to_owned(),
         }
     }
@@ -180,6 +199,15 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|value| value.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// A change's body must be JSON: a form another site posts (which needs no preflight) is not.
+pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
+    if is_json(headers) {
+        Ok(())
+    } else {
+        Err(AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the request as application/json"))
+    }
+}
+
 /// `POST /api/v1/responses`.
 pub async fn post_responses(
     State(collector): State<Arc<Collector>>,
@@ -195,7 +223,7 @@ pub async fn post_responses(
             let store = collector.store.clone();
             let token = token.to_owned();
             match blocking(move || Ok(store.device_of(&token)?)).await? {
-                Some(name) => Sender::Device(name),
+                Some((name, unit)) => Sender::Device(name, unit),
                 None => {
                     tracing::warn!("a batch came with an unknown device token; nothing was stored");
                     return Err(AppError::new(
@@ -300,7 +328,7 @@ pub(crate) async fn receive_records(
     }
 
     let source = sender.source();
-    let is_device = matches!(sender, Sender::Device(_));
+    let is_device = matches!(sender, Sender::Device(..));
     let ids: Vec<String> = incoming.iter().map(|incoming| incoming.record.response_id.clone()).collect();
     let received = if incoming.is_empty() {
         Vec::new()
@@ -423,7 +451,17 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Ch
             other => (id, sync::INVALID, None, other.to_string()),
         }
     })?;
-    if record.channel == Channel::Kiosk && !matches!(sender, Sender::Device(_)) {
+    if let Sender::Device(_, Some(unit)) = sender
+        && record.unit.as_ref() != Some(unit)
+    {
+        return Err((
+            Some(record.response_id.clone()),
+            sync::FORBIDDEN,
+            Some("unit"),
+            format!("this kiosk is paired with unit {unit} and sends that unit's responses only"),
+        ));
+    }
+    if record.channel == Channel::Kiosk && !matches!(sender, Sender::Device(..)) {
         return Err((
             Some(record.response_id.clone()),
             sync::FORBIDDEN,
@@ -451,48 +489,6 @@ pub struct TokenQuery {
     token: String,
 }
 
-/// Checks HTTP Basic credentials against the staff accounts (argon2 hashes).
-async fn staff(collector: &Arc<Collector>, headers: &HeaderMap, address: Option<IpAddr>) -> Result<String, AppError> {
-    let unauthorized =
-        || AppError::new(StatusCode::UNAUTHORIZED, "staff sign in with a hailong user name and password");
-    let value = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()).ok_or_else(unauthorized)?;
-    let encoded = value.strip_prefix("Basic ").ok_or_else(unauthorized)?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| unauthorized())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| unauthorized())?;
-    let (name, password) = decoded.split_once(':').ok_or_else(unauthorized)?;
-    let (name, password) = (name.to_owned(), password.to_owned());
-    if let Some((left, on)) = collector.sign_in.locked_for(&name, address) {
-        let what = match on {
-            crate::auth::Locked::Name => "this name",
-            crate::auth::Locked::Address => "this address",
-        };
-        tracing::warn!("a staff sign-in was refused: too many wrong passwords for {what}");
-        let seconds = left.as_secs().max(1);
-        let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("too many wrong passwords for {what}: try again in {seconds} s"),
-        );
-        error.retry_after = Some(seconds);
-        return Err(error);
-    }
-    // A few hashes at a time: each costs about 19 MB, and a burst of sign-ins waits its turn.
-    let _permit = collector.sign_in.hashing.acquire().await.map_err(|_| unauthorized())?;
-    let store = collector.store.clone();
-    let checked_name = name.clone();
-    let verified = blocking(move || {
-        let hash = store.password_hash(&checked_name)?;
-        Ok(crate::auth::verify_or_waste(&password, hash.as_deref()))
-    })
-    .await?;
-    collector.sign_in.record(&name, address, verified);
-    if verified {
-        Ok(name)
-    } else {
-        tracing::warn!("a staff sign-in failed");
-        Err(unauthorized())
-    }
-}
-
 /// What `POST /api/v1/tokens` asks for: a sheet of tokens for a counter, or one for a dossier.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -513,11 +509,13 @@ pub const MAX_TOKENS: usize = 240;
 pub async fn issue_tokens(
     State(collector): State<Arc<Collector>>,
     ClientAddress(address): ClientAddress,
+    method: axum::http::Method,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     // Who asks comes first: nobody learns what a request should look like before signing in.
-    let user = staff(&collector, &headers, address).await?;
+    let signed = crate::session::signed_in(&collector, &method, &headers, address).await?;
+    require_json(&headers)?;
     let request: TokenRequest = serde_json::from_slice(&body).map_err(|err| {
         AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -540,21 +538,19 @@ pub async fn issue_tokens(
     if request.dossier.as_deref().is_some_and(|dossier| dossier.trim().is_empty()) {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "dossier: the dossier's code is empty"));
     }
+    signed.access.may_on(Permission::IssueTokens, request.unit.as_deref())?;
     let store = collector.store.clone();
+    let actor = signed.actor.clone();
     let tokens = blocking(move || {
         let new = NewToken {
             unit: request.unit.as_deref(),
             counter: request.counter.as_deref(),
             dossier: request.dossier.as_deref().map(str::trim),
         };
-        match store.issue_tokens(count, &new, &now_vietnam()) {
-            Ok(tokens) => Ok(tokens),
-            Err(StoreError::Exists(what)) => Err(AppError::new(StatusCode::CONFLICT, format!("{what} already exists"))),
-            Err(other) => Err(other.into()),
-        }
+        Ok(store.issue_tokens(count, &new, &actor)?)
     })
     .await?;
-    tracing::info!(user = %user, count = tokens.len(), "tokens issued");
+    tracing::info!(user = %signed.actor.name, count = tokens.len(), "tokens issued");
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "tokens": tokens }))).into_response())
 }
 
@@ -618,23 +614,41 @@ impl TallyQuery {
     }
 }
 
-async fn tally_of(collector: &Arc<Collector>, query: &TallyQuery) -> Result<(Tally, CsvProfile), AppError> {
+pub(crate) async fn tally_of(
+    collector: &Arc<Collector>,
+    access: &Access,
+    query: &TallyQuery,
+) -> Result<(Tally, CsvProfile), AppError> {
     let (options, profile) = query.options()?;
-    let collector = collector.clone();
+    if options.by.staff {
+        access.may(Permission::ReadOfficers)?;
+    }
+    let records = readable_records(collector, access).await?;
+    let catalog = collector.catalog.clone();
     let tally = blocking(move || {
-        let (records, left_out) = collector.store.checked_records(&collector.catalog)?;
-        log_left_out(&left_out);
         let mut tally = Tally::default();
         for record in &records {
             // The gate found the survey in this catalog, so the tally does too.
             tally
-                .add(&collector.catalog, record, &options)
+                .add(&catalog, record, &options)
                 .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
         }
         Ok::<_, AppError>(tally)
     })
     .await?;
     Ok((tally, profile))
+}
+
+/// The stored responses that pass today's gate, as `access` may read them: of its subtree, and
+/// without the officer where it may not see officers.
+pub(crate) async fn readable_records(
+    collector: &Arc<Collector>,
+    access: &Access,
+) -> Result<Vec<CheckedRecord>, AppError> {
+    let collector = collector.clone();
+    let (records, left_out) = blocking(move || Ok(collector.store.checked_records(&collector.catalog)?)).await?;
+    log_left_out(&left_out);
+    Ok(access.records(records))
 }
 
 /// Logs the stored responses that an export left out because they fail today's check.
@@ -647,7 +661,7 @@ fn log_left_out(left_out: &[(String, RecordError)]) {
     }
 }
 
-fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
@@ -666,15 +680,17 @@ fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
 pub async fn tally_csv(
     State(collector): State<Arc<Collector>>,
     ClientAddress(address): ClientAddress,
+    method: axum::http::Method,
     headers: HeaderMap,
     Query(query): Query<TallyQuery>,
 ) -> Result<Response, AppError> {
-    let user = staff(&collector, &headers, address).await?;
+    let signed = crate::session::signed_in(&collector, &method, &headers, address).await?;
+    signed.access.may(Permission::ReadFigures)?;
     if query.min_n.is_some() {
         return Err(bad_parameter("min_n", "only index.csv suppresses small groups".into()));
     }
-    let (tally, profile) = tally_of(&collector, &query).await?;
-    tracing::info!(user = %user, groups = tally.groups.len(), "tally exported");
+    let (tally, profile) = tally_of(&collector, &signed.access, &query).await?;
+    tracing::info!(user = %signed.actor.name, groups = tally.groups.len(), "tally exported");
     Ok(csv_response("tally.csv", tally.to_csv(profile)))
 }
 
@@ -682,14 +698,16 @@ pub async fn tally_csv(
 pub async fn index_csv_handler(
     State(collector): State<Arc<Collector>>,
     ClientAddress(address): ClientAddress,
+    method: axum::http::Method,
     headers: HeaderMap,
     Query(query): Query<TallyQuery>,
 ) -> Result<Response, AppError> {
-    let user = staff(&collector, &headers, address).await?;
-    let (tally, profile) = tally_of(&collector, &query).await?;
+    let signed = crate::session::signed_in(&collector, &method, &headers, address).await?;
+    signed.access.may(Permission::ReadFigures)?;
+    let (tally, profile) = tally_of(&collector, &signed.access, &query).await?;
     let rows = indices(&tally, &collector.catalog, query.min_n.unwrap_or(DEFAULT_MIN_N))
         .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
-    tracing::info!(user = %user, rows = rows.len(), "indices exported");
+    tracing::info!(user = %signed.actor.name, rows = rows.len(), "indices exported");
     Ok(csv_response("index.csv", index_csv(&rows, profile)))
 }
 
@@ -708,10 +726,12 @@ pub struct RawQuery {
 pub async fn raw_csv(
     State(collector): State<Arc<Collector>>,
     ClientAddress(address): ClientAddress,
+    method: axum::http::Method,
     headers: HeaderMap,
     Query(query): Query<RawQuery>,
 ) -> Result<Response, AppError> {
-    let user = staff(&collector, &headers, address).await?;
+    let signed = crate::session::signed_in(&collector, &method, &headers, address).await?;
+    signed.access.may(Permission::ReadResponses)?;
     let profile =
         parse_profile(query.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
     let Some((survey_id, survey_version)) = query.survey.split_once('@') else {
@@ -720,11 +740,12 @@ pub async fn raw_csv(
     let Some(survey) = collector.catalog.get(survey_id, survey_version).cloned() else {
         return Err(bad_parameter("survey", format!("no survey {survey_id} version {survey_version} is known here")));
     };
-    let collector = collector.clone();
-    let (records, left_out) = blocking(move || Ok(collector.store.checked_records(&collector.catalog)?)).await?;
-    log_left_out(&left_out);
+    let records = readable_records(&collector, &signed.access).await?;
     let bytes = survey::records::raw::write_raw(&survey, &records, profile);
-    tracing::info!(user = %user, "raw responses exported");
+    let event =
+        Event::new("export.responses", signed.access.account.unit.as_deref(), format!("{survey_id}@{survey_version}"));
+    crate::session::audit(&collector, signed.actor.clone(), event).await?;
+    tracing::info!(user = %signed.actor.name, "raw responses exported");
     Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
 }
 

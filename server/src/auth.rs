@@ -132,6 +132,12 @@ fn key(name: &str) -> &str {
     &name[..end]
 }
 
+/// A typed name as the audit log keeps it: a name that could be an account's as it is, anything
+/// else (a password typed in the wrong box, say) never.
+pub fn shown_name(name: &str) -> String {
+    if survey::records::record::is_code(name) { name.to_owned() } else { "(not an account name)".to_owned() }
+}
+
 /// Checks a password against a name's hash, or, for a name that has none, against a hash of
 /// nothing: an unknown name takes as long as a known one, so timing does not tell them apart.
 pub fn verify_or_waste(password: &str, hash: Option<&str>) -> bool {

@@ -8,11 +8,14 @@
 //! `index.html`, `sw.js`, the manifest) must be revalidated on every load, or a kiosk could
 //! keep an old app forever.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod limits;
 pub mod listen;
+pub mod manage;
 pub mod phone;
+pub mod session;
 pub mod storage;
 pub mod tls;
 
@@ -74,6 +77,18 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/tally.csv", get(api::tally_csv))
         .route("/api/v1/index.csv", get(api::index_csv_handler))
         .route("/api/v1/responses.csv", get(api::raw_csv))
+        .route("/api/v1/session", get(session::current).post(session::sign_in).delete(session::sign_out))
+        .route("/api/v1/session/password", post(session::change_password))
+        .route("/api/v1/units", get(manage::units).post(manage::add_unit))
+        .route("/api/v1/units/{code}", axum::routing::patch(manage::change_unit).delete(manage::remove_unit))
+        .route(
+            "/api/v1/units/{unit}/counters/{code}",
+            axum::routing::put(manage::name_counter).delete(manage::remove_counter),
+        )
+        .route("/api/v1/accounts", get(manage::accounts).post(manage::add_account))
+        .route("/api/v1/accounts/{name}", axum::routing::delete(manage::remove_account))
+        .route("/api/v1/audit.csv", get(manage::audit_csv))
+        .route("/api/v1/figures", get(manage::figures))
         .route("/results/{unit}/{period}", get(api::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

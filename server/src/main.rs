@@ -86,10 +86,20 @@ enum Command {
         #[command(subcommand)]
         command: cli::admin::DeviceCommand,
     },
-    /// Staff accounts, for exports and issuing tokens
+    /// Staff accounts, each with a role over a unit and every unit below it
     User {
         #[command(subcommand)]
         command: cli::admin::UserCommand,
+    },
+    /// The units (city, wards, departments) with their names and counters
+    Unit {
+        #[command(subcommand)]
+        command: cli::units::UnitCommand,
+    },
+    /// The audit log of staff actions: check its chain, or export it
+    Audit {
+        #[command(subcommand)]
+        command: cli::units::AuditCommand,
     },
     /// Single-use QR codes for phones
     Token {
@@ -149,6 +159,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args).map(|()| true),
         Command::Device { command } => cli::admin::device(command).map(|()| true),
         Command::User { command } => cli::admin::user(command).map(|()| true),
+        Command::Unit { command } => cli::units::unit(command).map(|()| true),
+        Command::Audit { command } => cli::units::audit(command),
         Command::Token { command } => cli::admin::token(command).map(|()| true),
         Command::Certify(args) => cli::admin::certify(args).map(|()| true),
         Command::Backup { db, target } => server::storage::backup(&db.path, &target)
@@ -209,6 +221,10 @@ struct ServeArgs {
     /// address is read from X-Forwarded-For, for the rate limits and the sign-in lockouts
     #[arg(long = "trusted-proxy")]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mark the session cookie Secure, for a server reached over https through a proxy (with
+    /// --tls-cert it always is)
+    #[arg(long)]
+    secure_cookies: bool,
     /// Serve https with this certificate chain (PEM), read again when the file changes
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -229,6 +245,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         body_seconds,
         max_connections,
         trusted_proxies,
+        secure_cookies,
         tls_cert,
         tls_key,
     } = args;
@@ -254,6 +271,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         require_phone_token,
         sign_in: server::auth::SignInGuard::default(),
         trusted_proxies,
+        secure_cookies: secure_cookies || tls_cert.is_some(),
     };
     let acceptor = match tls_cert.as_ref().zip(tls_key.as_ref()) {
         Some((cert, key)) => {

@@ -46,13 +46,17 @@ impl Answer {
 
 const STAFF: (&str, &str) = ("can-bo", "mật khẩu của cán bộ");
 
+fn me() -> server::storage::audit::Actor {
+    server::storage::audit::Actor::command_line("2026-11-23T08:00:00+07:00".into())
+}
+
 fn server_with(limits: Limits, require_phone_token: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Hài Lòng</title><div id=\"app\"></div>")
         .unwrap();
     let store = Store::open(&dir.path().join("hailong.db")).unwrap();
     let hash = server::auth::hash_password(STAFF.1).unwrap();
-    store.add_user(STAFF.0, &hash, "2026-11-23T08:00:00+07:00").unwrap();
+    store.add_user(STAFF.0, &hash, server::access::Role::Admin, None, &me()).unwrap();
     let collector = Arc::new(server::api::Collector::with_shipped_surveys(store, limits, require_phone_token));
     let store = collector.store.clone();
     let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });
@@ -317,7 +321,7 @@ async fn markup_and_sql_in_a_comment_are_stored_as_the_citizens_words_and_harm_n
 #[tokio::test]
 async fn a_kiosk_needs_its_device_token_and_a_bad_token_stores_nothing() {
     let server = server();
-    let token = server.store.add_device("phuong-1-quay-2", "2026-11-23T08:00:00+07:00").unwrap();
+    let token = server.store.add_device("phuong-1-quay-2", None, &me()).unwrap();
     let mut record = rating(&id(), "hai-long");
     record["channel"] = json!("kiosk");
 
@@ -454,7 +458,7 @@ async fn a_bursting_phone_is_flagged_then_told_to_wait_and_nothing_is_dropped() 
     let elsewhere = server.post_as(&batch(&[other_phone]), None, Some("10.9.9.9")).await;
     assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.body);
     // A kiosk with its token is not rate limited.
-    let token = server.store.add_device("quay-2", "2026-11-23T08:00:00+07:00").unwrap();
+    let token = server.store.add_device("quay-2", None, &me()).unwrap();
     let kiosk: Vec<Value> = (0..10)
         .map(|_| {
             let mut record = rating(&id(), "hai-long");
@@ -543,8 +547,8 @@ async fn the_results_page_is_served_for_certified_periods_only_with_a_strict_pol
         false,
     )
     .unwrap();
-    server.store.put_certificate(&certificate).unwrap();
-    assert!(server.store.put_certificate(&certificate).is_err(), "a period is certified once");
+    server.store.put_certificate(&certificate, &me()).unwrap();
+    assert!(server.store.put_certificate(&certificate, &me()).is_err(), "a period is certified once");
 
     let published = page("/results/phuong-1/2026-Q4").await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.body);
@@ -625,7 +629,7 @@ async fn every_hostile_record_is_refused_by_name_and_every_export_still_works() 
         false,
     )
     .unwrap();
-    server.store.put_certificate(&certificate).unwrap();
+    server.store.put_certificate(&certificate, &me()).unwrap();
     let page = server.staff_get("/results/phuong-1/2026-Q4", None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let raw =
@@ -939,14 +943,15 @@ async fn a_batch_waits_for_another_writer_instead_of_failing() {
 #[tokio::test]
 async fn a_revoked_device_token_and_a_removed_or_changed_password_stop_working_at_once() {
     let server = server();
-    let token = server.store.add_device("quay-9", "2026-11-23T08:00:00+07:00").unwrap();
+    let token = server.store.add_device("quay-9", None, &me()).unwrap();
     let mut record = rating(&id(), "hai-long");
     record["channel"] = json!("kiosk");
     assert_eq!(server.post_as(&batch(&[record.clone()]), Some(&token), None).await.status, StatusCode::CREATED);
     let listed = server.store.devices().unwrap();
     assert_eq!((listed[0].name.as_str(), listed[0].responses, listed[0].revoked_at.as_deref()), ("quay-9", 1, None));
 
-    server.store.revoke_device("quay-9", "2026-11-24T08:00:00+07:00").unwrap();
+    let next_day = server::storage::audit::Actor::command_line("2026-11-24T08:00:00+07:00".into());
+    server.store.revoke_device("quay-9", &next_day).unwrap();
     let mut next = rating(&id(), "hai-long");
     next["channel"] = json!("kiosk");
     let refused = server.post_as(&batch(&[next]), Some(&token), None).await;
@@ -955,15 +960,15 @@ async fn a_revoked_device_token_and_a_removed_or_changed_password_stop_working_a
     assert_eq!(server.stored().len(), 1, "what it sent before stays stored");
     let listed = server.store.devices().unwrap();
     assert_eq!(listed[0].revoked_at.as_deref(), Some("2026-11-24T08:00:00+07:00"));
-    assert!(server.store.add_device("quay-9", "2026-11-24T09:00:00+07:00").is_err(), "a name is never reused");
-    assert!(matches!(server.store.revoke_device("khong-co", "x"), Err(server::storage::StoreError::NotFound(_))));
+    assert!(server.store.add_device("quay-9", None, &me()).is_err(), "a name is never reused");
+    assert!(matches!(server.store.revoke_device("khong-co", &me()), Err(server::storage::StoreError::NotFound(_))));
 
     let new_password = "một mật khẩu mới dài";
-    server.store.set_password(STAFF.0, &server::auth::hash_password(new_password).unwrap()).unwrap();
+    server.store.set_password(STAFF.0, &server::auth::hash_password(new_password).unwrap(), None, &me()).unwrap();
     assert_eq!(server.staff_get("/api/v1/tally.csv", Some(STAFF)).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(server.staff_get("/api/v1/tally.csv", Some((STAFF.0, new_password))).await.status, StatusCode::OK);
-    assert_eq!(server.store.users().unwrap().iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), [STAFF.0]);
-    server.store.remove_user(STAFF.0).unwrap();
+    assert_eq!(server.store.users().unwrap().iter().map(|user| user.name.as_str()).collect::<Vec<_>>(), [STAFF.0]);
+    server.store.remove_user(STAFF.0, &me()).unwrap();
     assert_eq!(
         server.staff_get("/api/v1/tally.csv", Some((STAFF.0, new_password))).await.status,
         StatusCode::UNAUTHORIZED

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+use server::access::Role;
+use server::storage::audit::Actor;
+use server::storage::units::check_code;
 use server::storage::{NewToken, Store};
 use survey::results::period::Period;
 
@@ -18,6 +21,9 @@ pub enum DeviceCommand {
     Add {
         /// A name for the kiosk, such as phuong-1-quay-2
         name: String,
+        /// The unit it serves: it may send that unit's responses only
+        #[arg(long)]
+        unit: Option<String>,
         #[command(flatten)]
         db: Database,
     },
@@ -40,6 +46,13 @@ pub enum UserCommand {
     /// Add a staff account; the password is read from standard input (one line)
     Add {
         name: String,
+        /// admin, leader, office or viewer (see ARCHITECTURE.md for what each may do)
+        #[arg(long, default_value = "admin", value_parser = parse_role)]
+        role: Role,
+        /// The unit the role is over, with every unit below it; an admin without one has the
+        /// whole server
+        #[arg(long)]
+        unit: Option<String>,
         #[command(flatten)]
         db: Database,
     },
@@ -107,25 +120,34 @@ pub struct CertifyArgs {
     db: Database,
 }
 
-fn open(db: &Database) -> anyhow::Result<Store> {
+pub(crate) fn open(db: &Database) -> anyhow::Result<Store> {
     Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))
+}
+
+/// The person at the command line, now.
+pub(crate) fn me() -> Actor {
+    Actor::command_line(server::api::now_vietnam())
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("`{text}` is not a role: use admin, leader, office or viewer"))
 }
 
 pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
     match command {
-        DeviceCommand::Add { name, db } => {
-            check_code("device name", &name)?;
-            let token = open(&db)?.add_device(&name, &server::api::now_vietnam())?;
+        DeviceCommand::Add { name, unit, db } => {
+            let token = open(&db)?.add_device(&name, unit.as_deref(), &me())?;
             eprintln!("hailong: device {name} added; enter this token in the kiosk's settings (it is shown only now):");
             println!("{token}");
         }
         DeviceCommand::List { db } => {
             let devices = open(&db)?.devices()?;
-            println!("name\tadded_at\trevoked_at\tresponses\tlast_received_at");
+            println!("name\tunit\tadded_at\trevoked_at\tresponses\tlast_received_at");
             for device in &devices {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}",
                     device.name,
+                    device.unit.as_deref().unwrap_or("-"),
                     device.added_at,
                     device.revoked_at.as_deref().unwrap_or("-"),
                     device.responses,
@@ -135,7 +157,7 @@ pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
             eprintln!("hailong: {} devices", devices.len());
         }
         DeviceCommand::Revoke { name, db } => {
-            open(&db)?.revoke_device(&name, &server::api::now_vietnam())?;
+            open(&db)?.revoke_device(&name, &me())?;
             eprintln!("hailong: device {name} revoked: its token is refused from now on; what it sent stays stored");
         }
     }
@@ -151,22 +173,34 @@ fn read_password() -> anyhow::Result<String> {
 
 pub fn user(command: UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Add { name, db } => {
+        UserCommand::Add { name, role, unit, db } => {
             check_code("user name", &name)?;
+            if role != Role::Admin && unit.is_none() {
+                bail!("--unit: a {} account is over a unit; only an admin may have the whole server", role.name());
+            }
+            let store = open(&db)?;
             let hash = server::auth::hash_password(&read_password()?).map_err(|err| anyhow::anyhow!("{err}"))?;
-            open(&db)?.add_user(&name, &hash, &server::api::now_vietnam())?;
-            eprintln!("hailong: user {name} added");
+            store.add_user(&name, &hash, role, unit.as_deref(), &me())?;
+            let over =
+                unit.map(|unit| format!("unit {unit} and every unit below it")).unwrap_or("the whole server".into());
+            eprintln!("hailong: user {name} added, {} over {over}", role.name());
         }
         UserCommand::List { db } => {
             let users = open(&db)?.users()?;
-            println!("name\tadded_at");
-            for (name, added_at) in &users {
-                println!("{name}\t{added_at}");
+            println!("name\trole\tunit\tadded_at");
+            for user in &users {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    user.name,
+                    user.role.name(),
+                    user.unit.as_deref().unwrap_or("*"),
+                    user.added_at
+                );
             }
             eprintln!("hailong: {} users", users.len());
         }
         UserCommand::Remove { name, db } => {
-            open(&db)?.remove_user(&name)?;
+            open(&db)?.remove_user(&name, &me())?;
             eprintln!("hailong: user {name} removed; the password no longer signs in");
         }
         UserCommand::Passwd { name, db } => {
@@ -175,7 +209,7 @@ pub fn user(command: UserCommand) -> anyhow::Result<()> {
                 bail!("there is no user `{name}`; nothing was changed");
             }
             let hash = server::auth::hash_password(&read_password()?).map_err(|err| anyhow::anyhow!("{err}"))?;
-            store.set_password(&name, &hash)?;
+            store.set_password(&name, &hash, None, &me())?;
             eprintln!("hailong: user {name} has a new password");
         }
     }
@@ -198,7 +232,7 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
     }
     let store = open(&db)?;
     let new = NewToken { unit: Some(&unit), counter: Some(&counter), dossier: dossier.as_deref() };
-    let tokens = store.issue_tokens(count, &new, &server::api::now_vietnam())?;
+    let tokens = store.issue_tokens(count, &new, &me())?;
     let cards: Vec<survey::reports::qr::Card> = tokens
         .iter()
         .map(|token| survey::reports::qr::Card {
@@ -251,7 +285,7 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
         other => anyhow::anyhow!("{other}"),
     })?;
     let counts = certificate.counts().map_err(|err| anyhow::anyhow!("reading the certified tally: {err}"))?;
-    store.put_certificate(&certificate)?;
+    store.put_certificate(&certificate, &me())?;
     eprintln!(
         "hailong: {} {} for {} certified{}: {} responses counted ({} of them unfinished), {} flagged as misuse kept apart; tally SHA-256 {}",
         survey_id,
@@ -263,16 +297,5 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
         counts.misuse,
         certificate.tally_sha256
     );
-    Ok(())
-}
-
-/// Names and codes go into addresses and file names: lowercase ASCII letters, digits and `-`.
-fn check_code(what: &str, code: &str) -> anyhow::Result<()> {
-    if code.is_empty()
-        || code.len() > 64
-        || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.')
-    {
-        bail!("{what} `{code}`: use 1 to 64 lowercase letters, digits, `-`, `_` or `.`");
-    }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The `hailong` subcommands that work on files (`check`, `tally`, `merge`) and on the
-//! collector's database (`device`, `user`, `token`, `certify`).
+//! collector's database (`device`, `user`, `token`, `certify`, `unit`, `audit`).
 //! Thin glue: reading files, printing problems, writing output; the work is in `survey`.
 
 pub mod admin;
 pub mod check;
 pub mod tally;
+pub mod units;

@@ -59,6 +59,13 @@ impl CheckedRecord {
     pub fn into_record(self) -> ResponseRecord {
         self.record
     }
+
+    /// The same response without the officer it names, for a reader who may not see
+    /// per-officer figures. The officer is optional in every record, so it stays checked.
+    pub fn without_staff(mut self) -> CheckedRecord {
+        self.record.staff = None;
+        self
+    }
 }
 
 impl AsRef<ResponseRecord> for CheckedRecord {

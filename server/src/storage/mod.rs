@@ -23,6 +23,12 @@ use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::record::{RecordError, ResponseRecord};
 use survey::results::certify::Certificate;
 
+pub mod audit;
+pub mod sessions;
+pub mod units;
+
+use audit::{Actor, Event};
+
 /// The schema, one step per version. A step is never edited once released: a database made by
 /// an older `hailong` is brought forward by running the steps it lacks, in one transaction each.
 const MIGRATIONS: &[&str] = &[
@@ -72,6 +78,52 @@ const MIGRATIONS: &[&str] = &[
     // 2: a device's token can be revoked; its row stays, so that the responses it sent still
     // name it and its name is never given to another kiosk.
     "ALTER TABLE devices ADD COLUMN revoked_at TEXT;",
+    // 3: one server for a city. Units form a tree with names; counters have names within their
+    // unit, fields (lĩnh vực) across the server. An account has a role over a unit and all below
+    // it; accounts made before this step had the whole server, so they stay administrators of
+    // it (unit NULL). A kiosk may be bound to its unit and counter. Browser sessions are kept
+    // hashed; the audit log is a chain of entries, each carrying the SHA-256 of the one before.
+    "CREATE TABLE units (
+         code TEXT PRIMARY KEY,
+         parent TEXT REFERENCES units (code),
+         name_vi TEXT NOT NULL,
+         name_en TEXT,
+         added_at TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE counters (
+         unit TEXT NOT NULL REFERENCES units (code),
+         code TEXT NOT NULL,
+         name_vi TEXT NOT NULL,
+         name_en TEXT,
+         PRIMARY KEY (unit, code)
+     ) STRICT;
+     CREATE TABLE fields (
+         code TEXT PRIMARY KEY,
+         name_vi TEXT NOT NULL,
+         name_en TEXT
+     ) STRICT;
+     ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
+     ALTER TABLE users ADD COLUMN unit TEXT REFERENCES units (code);
+     ALTER TABLE devices ADD COLUMN unit TEXT;
+     ALTER TABLE devices ADD COLUMN counter TEXT;
+     CREATE TABLE sessions (
+         token_sha256 TEXT PRIMARY KEY,
+         user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+         csrf TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         last_seen INTEGER NOT NULL
+     ) STRICT;
+     CREATE TABLE audit (
+         seq INTEGER PRIMARY KEY,
+         at TEXT NOT NULL,
+         actor TEXT NOT NULL,
+         address TEXT NOT NULL,
+         action TEXT NOT NULL,
+         unit TEXT,
+         target TEXT NOT NULL,
+         prev_sha256 TEXT NOT NULL,
+         sha256 TEXT NOT NULL
+     ) STRICT;",
 ];
 
 /// A registered kiosk, as `hailong device list` shows it.
@@ -84,6 +136,8 @@ pub struct DeviceRow {
     pub responses: u64,
     /// When the last of them was received.
     pub last_received_at: Option<String>,
+    /// The unit it is bound to: it sends responses of that unit only.
+    pub unit: Option<String>,
 }
 
 /// Why the store could not do what was asked.
@@ -98,6 +152,9 @@ pub enum StoreError {
     Exists(String),
     /// No such name (device, user); nothing was changed.
     NotFound(String),
+    /// A change the data's rules refuse (a cycle in the tree, removing a unit that holds
+    /// responses), with the reason; nothing was changed.
+    Refused(String),
     Sqlite(rusqlite::Error),
 }
 
@@ -111,6 +168,7 @@ impl std::fmt::Display for StoreError {
             ),
             StoreError::Exists(what) => write!(f, "{what} already exists; nothing was changed"),
             StoreError::NotFound(what) => write!(f, "there is no {what}; nothing was changed"),
+            StoreError::Refused(why) => write!(f, "{why}; nothing was changed"),
             StoreError::Sqlite(err) => write!(f, "database: {err}"),
         }
     }
@@ -209,20 +267,20 @@ impl Store {
         &self.path
     }
 
-    fn writer(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn writer(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction half done (it rolls back
         // on drop), so the connection is still sound.
         self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A connection for reading while writes go on (WAL lets readers see the last commit).
-    fn reader(&self) -> Result<Connection, StoreError> {
+    pub(crate) fn reader(&self) -> Result<Connection, StoreError> {
         let connection = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(connection)
     }
 
-    fn hash(&self, secret: &str) -> String {
+    pub(crate) fn hash(&self, secret: &str) -> String {
         sha256_hex(format!("{}:{secret}", self.salt).as_bytes())
     }
 
@@ -385,27 +443,37 @@ impl Store {
     }
 
     /// Registers a kiosk and returns its device token, which is shown once and stored hashed.
-    pub fn add_device(&self, name: &str, added_at: &str) -> Result<String, StoreError> {
+    /// A kiosk bound to a unit sends responses of that unit only.
+    pub fn add_device(&self, name: &str, unit: Option<&str>, actor: &Actor) -> Result<String, StoreError> {
+        units::check_code("device name", name)?;
         let token = random_hex(24);
-        let connection = self.writer();
-        let inserted = connection.execute(
-            "INSERT INTO devices (name, token_sha256, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            params![name, self.hash(&token), added_at],
-        )?;
-        if inserted == 0 {
-            return Err(StoreError::Exists(format!("device `{name}`")));
-        }
+        self.change(actor, &Event::new("device.add", unit, name), |transaction| {
+            if let Some(unit) = unit
+                && transaction.query_row("SELECT 1 FROM units WHERE code = ?1", [unit], |_| Ok(())).optional()?.is_none()
+            {
+                return Err(StoreError::NotFound(format!("unit `{unit}`")));
+            }
+            let inserted = transaction.execute(
+                "INSERT INTO devices (name, token_sha256, added_at, unit) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                params![name, self.hash(&token), actor.at, unit],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Exists(format!("device `{name}`")));
+            }
+            Ok(())
+        })?;
         Ok(token)
     }
 
-    /// The device a token belongs to; a revoked token belongs to none.
-    pub fn device_of(&self, token: &str) -> Result<Option<String>, StoreError> {
+    /// The device a token belongs to, with the unit it is bound to; a revoked token belongs to
+    /// none.
+    pub fn device_of(&self, token: &str) -> Result<Option<(String, Option<String>)>, StoreError> {
         let connection = self.writer();
         Ok(connection
             .query_row(
-                "SELECT name FROM devices WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+                "SELECT name, unit FROM devices WHERE token_sha256 = ?1 AND revoked_at IS NULL",
                 [self.hash(token)],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?)
     }
@@ -414,7 +482,7 @@ impl Store {
     pub fn devices(&self) -> Result<Vec<DeviceRow>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare(
-            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at)
+            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at), d.unit
              FROM devices d LEFT JOIN responses r ON r.source = 'device:' || d.name
              GROUP BY d.name ORDER BY d.name",
         )?;
@@ -425,6 +493,7 @@ impl Store {
                 revoked_at: row.get(2)?,
                 responses: row.get::<_, i64>(3)? as u64,
                 last_received_at: row.get(4)?,
+                unit: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -432,70 +501,39 @@ impl Store {
 
     /// Revokes a kiosk's token at once: from the next request on, the server refuses it (401).
     /// What it sent stays stored. Revoking a revoked device changes nothing.
-    pub fn revoke_device(&self, name: &str, revoked_at: &str) -> Result<(), StoreError> {
-        let connection = self.writer();
-        let changed = connection.execute(
-            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE name = ?1",
-            params![name, revoked_at],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::NotFound(format!("device `{name}`")));
-        }
-        Ok(())
-    }
-
-    /// Every staff account: its name and when it was added.
-    pub fn users(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let connection = self.reader()?;
-        let mut statement = connection.prepare("SELECT name, added_at FROM users ORDER BY name")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Removes a staff account: its password stops working with the next request.
-    pub fn remove_user(&self, name: &str) -> Result<(), StoreError> {
-        let changed = self.writer().execute("DELETE FROM users WHERE name = ?1", [name])?;
-        if changed == 0 {
-            return Err(StoreError::NotFound(format!("user `{name}`")));
-        }
-        Ok(())
-    }
-
-    /// Gives a staff account a new password (its hash).
-    pub fn set_password(&self, name: &str, password_hash: &str) -> Result<(), StoreError> {
-        let changed = self
-            .writer()
-            .execute("UPDATE users SET password_hash = ?2 WHERE name = ?1", params![name, password_hash])?;
-        if changed == 0 {
-            return Err(StoreError::NotFound(format!("user `{name}`")));
-        }
-        Ok(())
-    }
-
-    pub fn add_user(&self, name: &str, password_hash: &str, added_at: &str) -> Result<(), StoreError> {
-        let connection = self.writer();
-        let inserted = connection.execute(
-            "INSERT INTO users (name, password_hash, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            params![name, password_hash, added_at],
-        )?;
-        if inserted == 0 {
-            return Err(StoreError::Exists(format!("user `{name}`")));
-        }
-        Ok(())
-    }
-
-    pub fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
-        let connection = self.reader()?;
-        Ok(connection
-            .query_row("SELECT password_hash FROM users WHERE name = ?1", [name], |row| row.get(0))
-            .optional()?)
+    pub fn revoke_device(&self, name: &str, actor: &Actor) -> Result<(), StoreError> {
+        let unit = self.devices()?.into_iter().find(|device| device.name == name).and_then(|device| device.unit);
+        self.change(actor, &Event::new("device.revoke", unit.as_deref(), name), |transaction| {
+            let changed = transaction.execute(
+                "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE name = ?1",
+                params![name, actor.at],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!("device `{name}`")));
+            }
+            Ok(())
+        })
     }
 
     /// Issues `count` single-use tokens in one transaction and returns them (they are stored
     /// only hashed, so this is the one time they can be read). A dossier gets one token ever.
-    pub fn issue_tokens(&self, count: usize, new: &NewToken<'_>, issued_at: &str) -> Result<Vec<String>, StoreError> {
-        let mut connection = self.writer();
-        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    pub fn issue_tokens(&self, count: usize, new: &NewToken<'_>, actor: &Actor) -> Result<Vec<String>, StoreError> {
+        let target = format!(
+            "{count} for {}{}",
+            [new.unit, new.counter].into_iter().flatten().collect::<Vec<_>>().join("/"),
+            if new.dossier.is_some() { " (a dossier)" } else { "" }
+        );
+        let event = Event::new("tokens.issue", new.unit, target);
+        self.change(actor, &event, |transaction| self.issue_tokens_in(transaction, count, new, &actor.at))
+    }
+
+    fn issue_tokens_in(
+        &self,
+        transaction: &Transaction<'_>,
+        count: usize,
+        new: &NewToken<'_>,
+        issued_at: &str,
+    ) -> Result<Vec<String>, StoreError> {
         let dossier_hash = new.dossier.map(|dossier| self.hash(&format!("dossier:{dossier}")));
         if let Some(dossier_hash) = &dossier_hash {
             let exists: Option<i64> = transaction
@@ -514,7 +552,6 @@ impl Store {
             )?;
             tokens.push(token);
         }
-        transaction.commit()?;
         Ok(tokens)
     }
 
@@ -531,20 +568,11 @@ impl Store {
     }
 
     /// Stores a certificate. A period is certified once: certifying it again is refused.
-    pub fn put_certificate(&self, certificate: &Certificate) -> Result<(), StoreError> {
-        let connection = self.writer();
-        let inserted = connection.execute(
-            "INSERT INTO certificates (survey_id, survey_version, period, certificate_json) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING",
-            params![certificate.survey_id, certificate.survey_version, certificate.period, certificate.to_json()],
-        )?;
-        if inserted == 0 {
-            return Err(StoreError::Exists(format!(
-                "a certificate of {} {} for {}",
-                certificate.survey_id, certificate.survey_version, certificate.period
-            )));
-        }
-        Ok(())
+    pub fn put_certificate(&self, certificate: &Certificate, actor: &Actor) -> Result<(), StoreError> {
+        let target = format!("{} {} for {}", certificate.survey_id, certificate.survey_version, certificate.period);
+        self.change(actor, &Event::new("certify", None, target), |transaction| {
+            put_certificate_in(transaction, certificate)
+        })
     }
 
     /// The certificates of a period (its code, such as `2026-Q4`), as stored JSON.
@@ -556,6 +584,21 @@ impl Store {
         let rows = statement.query_map([period], |row| row.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+fn put_certificate_in(connection: &Transaction<'_>, certificate: &Certificate) -> Result<(), StoreError> {
+    let inserted = connection.execute(
+        "INSERT INTO certificates (survey_id, survey_version, period, certificate_json) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
+        params![certificate.survey_id, certificate.survey_version, certificate.period, certificate.to_json()],
+    )?;
+    if inserted == 0 {
+        return Err(StoreError::Exists(format!(
+            "a certificate of {} {} for {}",
+            certificate.survey_id, certificate.survey_version, certificate.period
+        )));
+    }
+    Ok(())
 }
 
 /// A consistent copy of the database at `source` in `target`, made while a server goes on
@@ -612,6 +655,10 @@ pub fn random_hex(bytes: usize) -> String {
 mod tests {
     use super::*;
 
+    fn me() -> Actor {
+        Actor::command_line("2026-11-23T08:00:00+07:00".into())
+    }
+
     #[test]
     fn a_database_from_a_newer_hailong_is_refused_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
@@ -626,12 +673,33 @@ mod tests {
     }
 
     #[test]
+    fn an_account_made_before_units_stays_an_administrator_of_the_whole_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hailong.db");
+        {
+            let mut connection = Connection::open(&path).unwrap();
+            for (step, sql) in MIGRATIONS[..2].iter().enumerate() {
+                let transaction = connection.transaction().unwrap();
+                transaction.execute_batch(sql).unwrap();
+                transaction.pragma_update(None, "user_version", step as i64 + 1).unwrap();
+                transaction.commit().unwrap();
+            }
+            connection
+                .execute("INSERT INTO users (name, password_hash, added_at) VALUES ('cu', 'hash', '2026-11-01')", [])
+                .unwrap();
+        }
+        let users = Store::open(&path).unwrap().users().unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!((users[0].role, users[0].unit.as_deref()), (crate::access::Role::Admin, None));
+    }
+
+    #[test]
     fn reopening_keeps_the_salt_so_tokens_still_match() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hailong.db");
-        let token = Store::open(&path).unwrap().add_device("quay-1", "2026-11-23T08:00:00+07:00").unwrap();
+        let token = Store::open(&path).unwrap().add_device("quay-1", None, &me()).unwrap();
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.device_of(&token).unwrap().as_deref(), Some("quay-1"));
+        assert_eq!(store.device_of(&token).unwrap(), Some(("quay-1".to_owned(), None)));
         assert_eq!(store.device_of("not-a-token").unwrap(), None);
         let raw: String =
             store.reader().unwrap().query_row("SELECT token_sha256 FROM devices", [], |r| r.get(0)).unwrap();
@@ -643,9 +711,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("hailong.db")).unwrap();
         let new = NewToken { unit: Some("p1"), counter: None, dossier: Some("H12.34-261123-0001") };
-        let tokens = store.issue_tokens(1, &new, "2026-11-23T08:00:00+07:00").unwrap();
+        let tokens = store.issue_tokens(1, &new, &me()).unwrap();
         assert_eq!(store.token_status(&tokens[0]).unwrap(), TokenStatus::Unused);
-        assert!(matches!(store.issue_tokens(1, &new, "2026-11-23T08:00:00+07:00"), Err(StoreError::Exists(_))));
+        assert!(matches!(store.issue_tokens(1, &new, &me()), Err(StoreError::Exists(_))));
         let stored: String = store
             .reader()
             .unwrap()

@@ -1,0 +1,371 @@
+//! The city's administration over HTTP: units and their counters, accounts, kiosks, the audit
+//! log, and the figures of an account's subtree for the server's workspace.
+//!
+//! Every handler signs the request in ([`crate::session::signed_in`]) and asks its
+//! [`crate::access::Access`] before it reads or changes anything; every change is written with
+//! its audit entry in one transaction by `storage`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::access::{Permission, Role};
+use crate::api::{AppError, ClientAddress, Collector, TallyQuery, blocking, require_json};
+use crate::session::{Signed, signed_in};
+use crate::storage::units::{NamedCode, UnitChange, UnitRow};
+
+/// The format of the JSON this module answers with; a change that a reader written for an
+/// older one would misread makes it 2.
+pub const ADMIN_FORMAT: u32 = 1;
+
+fn body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes, what: &str) -> Result<T, AppError> {
+    require_json(headers)?;
+    serde_json::from_slice(body).map_err(|err| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the request is not {what}: {}", survey::text::short_message(&err.to_string())),
+        )
+    })
+}
+
+async fn signed(
+    collector: &Arc<Collector>,
+    address: ClientAddress,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Signed, AppError> {
+    signed_in(collector, method, headers, address.0).await
+}
+
+/// `GET /api/v1/units`: the units, counters and fields the account reaches, with their names;
+/// for a whole-server account also the unit codes responses name that have no unit yet.
+pub async fn units(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ReadFigures)?;
+    let store = collector.store.clone();
+    let whole = signed.access.scope().is_none();
+    let (units, named, unnamed) = blocking(move || {
+        let unnamed = if whole { store.unnamed_units()? } else { Vec::new() };
+        Ok((store.units()?, store.named_codes()?, unnamed))
+    })
+    .await?;
+    let units: Vec<UnitRow> = units.into_iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
+    let counters: Vec<&NamedCode> = named
+        .iter()
+        .filter(|named| named.unit.as_ref().is_some_and(|unit| signed.access.reaches(Some(unit))))
+        .collect();
+    let fields: Vec<&NamedCode> = named.iter().filter(|named| named.unit.is_none()).collect();
+    let unnamed: Vec<serde_json::Value> = unnamed
+        .into_iter()
+        .map(|(code, responses)| serde_json::json!({ "code": code, "responses": responses }))
+        .collect();
+    Ok(Json(serde_json::json!({
+        "format": ADMIN_FORMAT,
+        "units": units,
+        "counters": counters,
+        "fields": fields,
+        "unnamed": unnamed,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    code: String,
+    #[serde(default)]
+    parent: Option<String>,
+    name_vi: String,
+    #[serde(default)]
+    name_en: Option<String>,
+}
+
+/// `POST /api/v1/units`: a new unit under one the account manages (at the top: whole-server
+/// administrators only).
+pub async fn add_unit(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    let new: NewUnit = body(&headers, &bytes, "a unit")?;
+    signed.access.may_on(Permission::ManageUnits, new.parent.as_deref())?;
+    let store = collector.store.clone();
+    let unit = UnitRow { code: new.code, parent: new.parent, name_vi: new.name_vi, name_en: new.name_en };
+    let unit = blocking(move || Ok(store.add_unit(&unit, &signed.actor)?)).await?;
+    Ok((StatusCode::CREATED, Json(unit)).into_response())
+}
+
+/// Reads `"parent"` as absent (no move), `null` (to the top) or a code.
+fn double_option(value: Option<serde_json::Value>, field: &str) -> Result<Option<Option<String>>, AppError> {
+    match value {
+        None => Ok(None),
+        Some(serde_json::Value::Null) => Ok(Some(None)),
+        Some(serde_json::Value::String(text)) => Ok(Some(Some(text))),
+        Some(_) => Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{field}: give a code, or null"))),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitEdit {
+    #[serde(default)]
+    name_vi: Option<String>,
+    #[serde(default)]
+    name_en: Option<serde_json::Value>,
+    #[serde(default)]
+    parent: Option<serde_json::Value>,
+}
+
+/// `PATCH /api/v1/units/<code>`: renames or moves a unit. An account cannot move its own unit
+/// (it would leave or widen its own reach).
+pub async fn change_unit(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may_on(Permission::ManageUnits, Some(&code))?;
+    let edit: UnitEdit = body(&headers, &bytes, "a change of a unit")?;
+    let change = UnitChange {
+        name_vi: edit.name_vi,
+        name_en: double_option(edit.name_en, "name_en")?,
+        parent: double_option(edit.parent, "parent")?,
+    };
+    if let Some(parent) = &change.parent {
+        signed.access.may_on(Permission::ManageUnits, parent.as_deref())?;
+        if signed.access.account.unit.as_deref() == Some(code.as_str()) {
+            return Err(AppError::new(
+                StatusCode::FORBIDDEN,
+                "an account cannot move its own unit; nothing was changed",
+            ));
+        }
+    }
+    let store = collector.store.clone();
+    blocking(move || Ok(store.change_unit(&code, &change, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `DELETE /api/v1/units/<code>`: removes a unit nothing depends on.
+pub async fn remove_unit(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may_on(Permission::ManageUnits, Some(&code))?;
+    if signed.access.account.unit.as_deref() == Some(code.as_str()) {
+        return Err(AppError::new(StatusCode::FORBIDDEN, "an account cannot remove its own unit; nothing was changed"));
+    }
+    let store = collector.store.clone();
+    blocking(move || Ok(store.remove_unit(&code, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    name_vi: String,
+    #[serde(default)]
+    name_en: Option<String>,
+}
+
+/// `PUT /api/v1/units/<unit>/counters/<code>`: names (or renames) a counter of a unit.
+pub async fn name_counter(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((unit, code)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may_on(Permission::ManageUnits, Some(&unit))?;
+    let names: Names = body(&headers, &bytes, "a counter's names")?;
+    let named = NamedCode { unit: Some(unit), code, name_vi: names.name_vi, name_en: names.name_en };
+    let store = collector.store.clone();
+    let named = blocking(move || Ok(store.name_code(&named, &signed.actor)?)).await?;
+    Ok(Json(named).into_response())
+}
+
+/// `DELETE /api/v1/units/<unit>/counters/<code>`: a counter that holds no responses.
+pub async fn remove_counter(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((unit, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may_on(Permission::ManageUnits, Some(&unit))?;
+    let store = collector.store.clone();
+    blocking(move || Ok(store.remove_counter(&unit, &code, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/v1/accounts`: the accounts over units the administrator reaches.
+pub async fn accounts(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ManageAccounts)?;
+    let store = collector.store.clone();
+    let rows = blocking(move || Ok(store.users()?)).await?;
+    let shown: Vec<serde_json::Value> = rows
+        .into_iter()
+        .filter(|row| signed.access.may_manage_account(row.unit.as_deref()).is_ok())
+        .map(|row| {
+            serde_json::json!({
+                "name": row.name,
+                "role": row.role.name(),
+                "unit": row.unit,
+                "added_at": row.added_at,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "format": ADMIN_FORMAT, "accounts": shown })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    name: String,
+    password: String,
+    role: String,
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+/// `POST /api/v1/accounts`: an account over a unit the administrator reaches.
+pub async fn add_account(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ManageAccounts)?;
+    let new: NewAccount = body(&headers, &bytes, "an account")?;
+    let Some(role) = Role::parse(&new.role) else {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "role: use admin, leader, office or viewer"));
+    };
+    if role != Role::Admin && new.unit.is_none() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unit: only an administrator may have the whole server",
+        ));
+    }
+    signed.access.may_manage_account(new.unit.as_deref())?;
+    let hash = crate::auth::hash_password(&new.password)
+        .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("password: {err}")))?;
+    let store = collector.store.clone();
+    let name = new.name.clone();
+    blocking(move || Ok(store.add_user(&name, &hash, role, new.unit.as_deref(), &signed.actor)?)).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "name": new.name, "role": role.name() }))).into_response())
+}
+
+/// `DELETE /api/v1/accounts/<name>`: another account the administrator reaches.
+pub async fn remove_account(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ManageAccounts)?;
+    if name == signed.access.account.name {
+        return Err(AppError::new(StatusCode::FORBIDDEN, "an account cannot remove itself; nothing was changed"));
+    }
+    let store = collector.store.clone();
+    let found = {
+        let name = name.clone();
+        blocking(move || Ok(store.account(&name)?)).await?
+    };
+    // An account out of reach and one that does not exist are refused alike.
+    let Some((account, _)) =
+        found.filter(|(account, _)| signed.access.may_manage_account(account.unit.as_deref()).is_ok())
+    else {
+        return Err(crate::access::Forbidden::outside().into());
+    };
+    let store = collector.store.clone();
+    blocking(move || Ok(store.remove_user(&account.name, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileQuery {
+    #[serde(default)]
+    profile: Option<String>,
+}
+
+/// `GET /api/v1/audit.csv`: the audit log, whole for a whole-server administrator, otherwise
+/// the entries about the units the account reaches.
+pub async fn audit_csv(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<ProfileQuery>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ReadAudit)?;
+    let profile = crate::api::parse_profile(query.profile.as_deref().unwrap_or("excel"))
+        .map_err(|err| AppError::new(StatusCode::BAD_REQUEST, format!("profile: {err}")))?;
+    let store = collector.store.clone();
+    let scope = signed.access.scope().cloned();
+    let rows = blocking(move || Ok(store.audit_rows(scope.as_ref())?)).await?;
+    Ok(crate::api::csv_response("audit.csv", crate::storage::audit::audit_csv(&rows, profile)))
+}
+
+/// `GET /api/v1/figures`: the tally of the responses the account reaches, as the core's tally
+/// CSV (format in `docs/formats.md`) inside versioned JSON, with the names of its units, for
+/// the server's workspace to compute indices from with the same core code as a device's.
+pub async fn figures(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<TallyQuery>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ReadFigures)?;
+    let (tally, _) = crate::api::tally_of(&collector, &signed.access, &query).await?;
+    let csv = String::from_utf8(tally.to_csv(survey::csv::write::CsvProfile::Rfc4180))
+        .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the tally is not UTF-8"))?;
+    let store = collector.store.clone();
+    let units = blocking(move || Ok(store.units()?)).await?;
+    let units: Vec<UnitRow> = units.into_iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
+    let mut response = Json(serde_json::json!({
+        "format": ADMIN_FORMAT,
+        "account": signed.access.account.name,
+        "units": units,
+        "tally_csv": csv,
+    }))
+    .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(response)
+}

@@ -1,0 +1,409 @@
+//! One `hailong` for a city, through its HTTP surface without a socket: an administrator makes
+//! a city with two wards, their counters and accounts; kiosks bound to each ward send; every
+//! role then reads exactly its subtree, never more, and per-officer figures only where allowed.
+//! Sessions, CSRF and the audit chain are checked on the way.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use base64::Engine;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::storage::Store;
+use tower::ServiceExt;
+
+struct City {
+    _dir: tempfile::TempDir,
+    app: Router,
+    store: Arc<Store>,
+    db: std::path::PathBuf,
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("{err}: {}", self.body))
+    }
+}
+
+/// A browser signed in: its cookie and CSRF token.
+#[derive(Clone)]
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+const ADMIN: (&str, &str) = ("quan-tri", "mật khẩu quản trị viên");
+const PASSWORD: &str = "mật khẩu đủ dài 123";
+
+fn actor() -> server::storage::audit::Actor {
+    server::storage::audit::Actor::command_line("2026-11-23T08:00:00+07:00".into())
+}
+
+fn city() -> City {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Hài Lòng</title>").unwrap();
+    let db = dir.path().join("hailong.db");
+    let store = Store::open(&db).unwrap();
+    let hash = server::auth::hash_password(ADMIN.1).unwrap();
+    store.add_user(ADMIN.0, &hash, server::access::Role::Admin, None, &actor()).unwrap();
+    let collector = Arc::new(server::api::Collector::with_shipped_surveys(store, Default::default(), false));
+    let store = collector.store.clone();
+    let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });
+    City { _dir: dir, app, store, db }
+}
+
+fn basic((name, password): (&str, &str)) -> String {
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}")))
+}
+
+fn rating(unit: &str, counter: &str, staff: &str, level: &str) -> Value {
+    json!({
+        "format": 1,
+        "response_id": uuid::Uuid::new_v4().to_string(),
+        "survey_id": "danh-gia-tai-quay",
+        "survey_version": "2026.1",
+        "submitted_at": "2026-11-23T09:15:00+07:00",
+        "channel": "kiosk",
+        "unit": unit,
+        "counter": counter,
+        "staff": staff,
+        "device_id": format!("kiosk-{unit}"),
+        "answers": { "muc-do-hai-long": { "kind": "choice", "value": level } }
+    })
+}
+
+impl City {
+    async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Answer { status, headers, body }
+    }
+
+    /// A request as an administrator's script (HTTP Basic).
+    async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, basic(ADMIN))
+            .header(header::CONTENT_TYPE, "application/json");
+        self.send(request.body(body.map(|body| Body::from(body.to_string())).unwrap_or_default()).unwrap()).await
+    }
+
+    async fn sign_in(&self, name: &str, password: &str) -> Result<Browser, Answer> {
+        let request = Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "name": name, "password": password }).to_string()))
+            .unwrap();
+        let answer = self.send(request).await;
+        if answer.status != StatusCode::OK {
+            return Err(answer);
+        }
+        let set_cookie = answer.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+        for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(set_cookie.contains(flag), "{set_cookie}");
+        }
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        Ok(Browser { cookie, csrf: answer.json()["csrf"].as_str().unwrap().to_owned() })
+    }
+
+    /// A request from a signed-in browser; a change carries the CSRF token unless told not to.
+    async fn browser(&self, who: &Browser, method: &str, path: &str, body: Option<Value>, csrf: bool) -> Answer {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, &who.cookie)
+            .header(header::CONTENT_TYPE, "application/json");
+        if csrf {
+            request = request.header("x-csrf-token", &who.csrf);
+        }
+        self.send(request.body(body.map(|body| Body::from(body.to_string())).unwrap_or_default()).unwrap()).await
+    }
+
+    async fn get(&self, who: &Browser, path: &str) -> Answer {
+        self.browser(who, "GET", path, None, false).await
+    }
+
+    async fn kiosk_sends(&self, token: &str, records: &[Value]) -> Answer {
+        let request = Request::post("/api/v1/responses")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(json!({ "format": 1, "records": records }).to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// The units as the tree stands, to compare before and after a refusal.
+    fn tree(&self) -> Vec<server::storage::units::UnitRow> {
+        self.store.units().unwrap()
+    }
+}
+
+/// Makes the city `tp` with wards `p1` and `p2`, a counter each, and accounts; kiosks of each
+/// ward send 12 and 3 ratings.
+async fn populated() -> City {
+    let city = city();
+    for (code, parent, name) in [
+        ("tp", None, "Thành phố Thủ Đức"),
+        ("p1", Some("tp"), "Phường An Khánh"),
+        ("p2", Some("tp"), "Phường Bình Trưng"),
+    ] {
+        let answer =
+            city.admin("POST", "/api/v1/units", Some(json!({ "code": code, "parent": parent, "name_vi": name }))).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    }
+    for unit in ["p1", "p2"] {
+        let path = format!("/api/v1/units/{unit}/counters/quay-1");
+        let answer = city.admin("PUT", &path, Some(json!({ "name_vi": "Quầy số 1", "name_en": "Counter 1" }))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    }
+    for (name, role, unit) in
+        [("vp-p1", "office", "p1"), ("ld-p1", "leader", "p1"), ("so-noi-vu", "viewer", "tp"), ("vp-p2", "office", "p2")]
+    {
+        let body = json!({ "name": name, "password": PASSWORD, "role": role, "unit": unit });
+        let answer = city.admin("POST", "/api/v1/accounts", Some(body)).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    }
+    let kiosk_1 = city.store.add_device("kiosk-p1", Some("p1"), &actor()).unwrap();
+    let kiosk_2 = city.store.add_device("kiosk-p2", Some("p2"), &actor()).unwrap();
+    let p1: Vec<Value> = (0..12)
+        .map(|n| {
+            rating(
+                "p1",
+                "quay-1",
+                if n % 2 == 0 { "can-bo-a" } else { "can-bo-b" },
+                if n < 9 { "hai-long" } else { "khong-hai-long" },
+            )
+        })
+        .collect();
+    assert_eq!(city.kiosk_sends(&kiosk_1, &p1).await.status, StatusCode::CREATED);
+    let p2: Vec<Value> = (0..3).map(|_| rating("p2", "quay-1", "can-bo-c", "rat-hai-long")).collect();
+    assert_eq!(city.kiosk_sends(&kiosk_2, &p2).await.status, StatusCode::CREATED);
+    city
+}
+
+/// The tally CSV's data lines, without its header.
+fn tally_lines(csv: &str) -> Vec<String> {
+    csv.trim_start_matches('\u{feff}').lines().skip(1).map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn each_role_reads_its_subtree_only_and_officers_only_where_it_may() {
+    let city = populated().await;
+
+    // A kiosk paired with p1 cannot send a p2 response.
+    let kiosk = city.store.add_device("kiosk-p1-b", Some("p1"), &actor()).unwrap();
+    let stray = city.kiosk_sends(&kiosk, &[rating("p2", "quay-1", "x", "hai-long")]).await;
+    assert_eq!(stray.json()["results"][0]["status"], 403, "{}", stray.body);
+    assert_eq!(stray.json()["results"][0]["field"], "unit", "{}", stray.body);
+
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let figures = city.get(&office, "/api/v1/figures?by=unit").await;
+    assert_eq!(figures.status, StatusCode::OK, "{}", figures.body);
+    let figures = figures.json();
+    let lines = tally_lines(figures["tally_csv"].as_str().unwrap());
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|line| line.contains("p1") && !line.contains("p2")), "{lines:?}");
+    assert!(!figures["tally_csv"].as_str().unwrap().contains("can-bo-"), "no officer reaches office staff");
+    let units: Vec<&str> =
+        figures["units"].as_array().unwrap().iter().map(|unit| unit["code"].as_str().unwrap()).collect();
+    assert_eq!(units, ["p1"]);
+
+    // Per officer: refused to office staff and the city's viewer; given to the ward's leader.
+    let per_officer = city.get(&office, "/api/v1/tally.csv?by=unit,staff").await;
+    assert_eq!(per_officer.status, StatusCode::FORBIDDEN, "{}", per_officer.body);
+    let raw = city.get(&office, "/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1").await;
+    assert_eq!(raw.status, StatusCode::OK, "{}", raw.body);
+    assert!(!raw.body.contains("can-bo-") && !raw.body.contains("p2"), "{}", raw.body);
+    assert_eq!(raw.body.matches("\"p1\"").count(), 12, "{}", raw.body);
+
+    // The other ward: refused, and refused exactly as a unit that does not exist is.
+    let other = city.browser(&office, "PATCH", "/api/v1/units/p2", Some(json!({ "name_vi": "X" })), true).await;
+    let missing = city.browser(&office, "PATCH", "/api/v1/units/khong-co", Some(json!({ "name_vi": "X" })), true).await;
+    assert_eq!((other.status, &other.body), (missing.status, &missing.body));
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let tokens = city
+        .browser(
+            &office,
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({ "count": 2, "unit": "p2", "counter": "quay-1" })),
+            true,
+        )
+        .await;
+    assert_eq!(tokens.status, StatusCode::FORBIDDEN, "{}", tokens.body);
+    let own = city
+        .browser(
+            &office,
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({ "count": 2, "unit": "p1", "counter": "quay-1" })),
+            true,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+    assert_eq!(city.get(&office, "/api/v1/audit.csv").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(city.get(&office, "/api/v1/accounts").await.status, StatusCode::FORBIDDEN);
+
+    let leader = city.sign_in("ld-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let per_officer = city.get(&leader, "/api/v1/tally.csv?by=staff&profile=rfc4180").await;
+    assert_eq!(per_officer.status, StatusCode::OK, "{}", per_officer.body);
+    assert!(per_officer.body.contains("can-bo-a") && per_officer.body.contains("can-bo-b"), "{}", per_officer.body);
+    assert!(!per_officer.body.contains("can-bo-c"), "another ward's officers never");
+    let audit = city.get(&leader, "/api/v1/audit.csv").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(audit.body.contains("tokens.issue") && !audit.body.contains("\"p2\""), "{}", audit.body);
+
+    let viewer = city.sign_in("so-noi-vu", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let figures = city.get(&viewer, "/api/v1/figures?by=unit").await.json();
+    let csv = figures["tally_csv"].as_str().unwrap();
+    assert!(csv.contains("p1") && csv.contains("p2") && !csv.contains("can-bo-"), "{csv}");
+    let units: Vec<&str> =
+        figures["units"].as_array().unwrap().iter().map(|unit| unit["code"].as_str().unwrap()).collect();
+    assert_eq!(units, ["p1", "p2", "tp"]);
+    assert_eq!(city.get(&viewer, "/api/v1/tally.csv?by=staff").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        city.get(&viewer, "/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let add = city
+        .browser(&viewer, "POST", "/api/v1/units", Some(json!({ "code": "p3", "parent": "tp", "name_vi": "P3" })), true)
+        .await;
+    assert_eq!(add.status, StatusCode::FORBIDDEN, "{}", add.body);
+
+    // The ward's figures are what its kiosks sent: 12 ratings, 9 satisfied.
+    let index = city.get(&office, "/api/v1/index.csv?by=unit&profile=rfc4180").await;
+    assert_eq!(index.status, StatusCode::OK, "{}", index.body);
+    let p1 = index.body.lines().find(|line| line.contains("p1") && line.contains("muc-do-hai-long")).unwrap();
+    assert!(p1.contains(",12,"), "{p1}");
+}
+
+#[tokio::test]
+async fn a_session_needs_its_csrf_token_for_a_change_and_ends_at_sign_out() {
+    let city = populated().await;
+    assert!(city.sign_in("vp-p1", "sai mật khẩu rồi nhé").await.is_err());
+    let admin = city.sign_in(ADMIN.0, ADMIN.1).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let me = city.get(&admin, "/api/v1/session").await;
+    assert_eq!(me.json()["account"]["role"], "admin", "{}", me.body);
+
+    let body = json!({ "code": "p3", "parent": "tp", "name_vi": "Phường 3" });
+    let without = city.browser(&admin, "POST", "/api/v1/units", Some(body.clone()), false).await;
+    assert_eq!(without.status, StatusCode::FORBIDDEN, "{}", without.body);
+    let forged = Browser { csrf: "0".repeat(64), ..admin.clone() };
+    assert_eq!(
+        city.browser(&forged, "POST", "/api/v1/units", Some(body.clone()), true).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let request = Request::post("/api/v1/units")
+        .header(header::COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::HOST, "hailong.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    assert_eq!(city.send(request).await.status, StatusCode::FORBIDDEN, "another site's page is refused");
+    let form = Request::post("/api/v1/units")
+        .header(header::COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    assert_eq!(city.send(form).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(city.tree().iter().all(|unit| unit.code != "p3"), "nothing was made by a refused change");
+    assert_eq!(city.browser(&admin, "POST", "/api/v1/units", Some(body), true).await.status, StatusCode::CREATED);
+
+    // A new password ends the account's other sessions, not this one.
+    let other = city.sign_in(ADMIN.0, ADMIN.1).await.unwrap();
+    let change = json!({ "current": ADMIN.1, "new": "một mật khẩu mới khá dài" });
+    let changed = city.browser(&admin, "POST", "/api/v1/session/password", Some(change), true).await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.body);
+    assert_eq!(city.get(&admin, "/api/v1/session").await.status, StatusCode::OK);
+    let ended = city.get(&other, "/api/v1/session").await;
+    assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+    assert!(!ended.headers.contains_key(header::WWW_AUTHENTICATE), "the app's own sign-in page, not the browser's box");
+
+    let out = city.browser(&admin, "DELETE", "/api/v1/session", None, true).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(city.get(&admin, "/api/v1/figures").await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_tree_refuses_a_duplicate_a_cycle_and_removing_what_holds_responses_and_changes_nothing() {
+    let city = populated().await;
+    let before = city.tree();
+    let duplicate = city.admin("POST", "/api/v1/units", Some(json!({ "code": "p1", "name_vi": "Lần nữa" }))).await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT, "{}", duplicate.body);
+    let cycle = city.admin("PATCH", "/api/v1/units/tp", Some(json!({ "parent": "p1" }))).await;
+    assert_eq!(cycle.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", cycle.body);
+    assert!(cycle.json()["error"].as_str().unwrap().contains("cycle"), "{}", cycle.body);
+    let itself = city.admin("PATCH", "/api/v1/units/p1", Some(json!({ "parent": "p1" }))).await;
+    assert_eq!(itself.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", itself.body);
+    let holding = city.admin("DELETE", "/api/v1/units/p2", None).await;
+    assert_eq!(holding.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", holding.body);
+    assert!(holding.body.contains("responses"), "{}", holding.body);
+    let parent = city.admin("DELETE", "/api/v1/units/tp", None).await;
+    assert_eq!(parent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", parent.body);
+    let counter = city.admin("DELETE", "/api/v1/units/p1/counters/quay-1", None).await;
+    assert_eq!(counter.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", counter.body);
+    let bad_name = city.admin("POST", "/api/v1/units", Some(json!({ "code": "p9", "name_vi": "  " }))).await;
+    assert_eq!(bad_name.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad_name.body);
+    let bad_code = city.admin("POST", "/api/v1/units", Some(json!({ "code": "p 9/..", "name_vi": "P9" }))).await;
+    assert_eq!(bad_code.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad_code.body);
+    assert_eq!(city.tree(), before, "nothing stored changed");
+
+    // A move that makes no cycle, and a name decomposed on the way in, kept as NFC.
+    let moved = city
+        .admin("POST", "/api/v1/units", Some(json!({ "code": "p3", "name_vi": "Phu\u{31b}o\u{31b}\u{300}ng 3" })))
+        .await;
+    assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.body);
+    assert_eq!(moved.json()["name_vi"], "Phường 3");
+    assert_eq!(
+        city.admin("PATCH", "/api/v1/units/p3", Some(json!({ "parent": "tp" }))).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(city.admin("DELETE", "/api/v1/units/p3", None).await.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn the_audit_log_records_each_action_and_an_edited_entry_is_reported() {
+    let city = populated().await;
+    assert!(city.sign_in("vp-p2", "sai mật khẩu rồi nhé").await.is_err());
+    let office = city.sign_in("vp-p2", PASSWORD).await.unwrap();
+    let raw = city.get(&office, "/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1").await;
+    assert_eq!(raw.status, StatusCode::OK);
+    let rows = city.store.audit_rows(None).unwrap();
+    let actions: Vec<&str> = rows.iter().map(|row| row.action.as_str()).collect();
+    for action in
+        ["unit.add", "counter.name", "account.add", "device.add", "sign-in.failed", "sign-in", "export.responses"]
+    {
+        assert!(actions.contains(&action), "{action} is not in {actions:?}");
+    }
+    assert!(rows.iter().any(|row| row.action == "unit.add" && row.actor == ADMIN.0 && row.target == "p2"));
+    let check = city.store.check_audit().unwrap();
+    assert!(check.problems.is_empty(), "{:?}", check.problems);
+
+    // Edit one entry behind the server's back: the check names it.
+    let connection = rusqlite::Connection::open(&city.db).unwrap();
+    connection.execute("UPDATE audit SET target = 'p9' WHERE seq = 3", []).unwrap();
+    let problems = city.store.check_audit().unwrap().problems;
+    assert_eq!(problems, ["entry 3: its content does not match its SHA-256 (edited)"]);
+    connection.execute("DELETE FROM audit WHERE seq = 5", []).unwrap();
+    let problems = city.store.check_audit().unwrap().problems;
+    assert!(problems.iter().any(|problem| problem.contains("entries 5 to 5 are missing")), "{problems:?}");
+    let last = rows.last().unwrap().seq;
+    connection.execute("DELETE FROM audit WHERE seq = ?1", [last]).unwrap();
+    let problems = city.store.check_audit().unwrap().problems;
+    assert!(problems.iter().any(|problem| problem.contains("cut from the end")), "{problems:?}");
+}
