@@ -97,7 +97,7 @@ fn kiosk_app() -> Html {
         Startup::Ready(store, settings) => (store, settings),
     };
     let (config, default_survey) = match &*route {
-        Route::NotFound | Route::Staff => return route::not_found(),
+        Route::NotFound | Route::Staff | Route::StaffServer => return route::not_found(),
         Route::Kiosk => match settings.as_ref() {
             Ok(settings) => (settings.kiosk_config(), settings.survey_id.clone()),
             Err(reason) => return kiosk::view::out_of_service(reason),
@@ -120,10 +120,14 @@ fn kiosk_app() -> Html {
 
 #[function_component(StaffApp)]
 fn staff_app() -> Html {
+    let route = use_memo((), |_| Route::current());
     let startup = use_startup();
     match &*startup {
         Startup::Opening => ui::loading(),
         Startup::Failed(reason) => kiosk::view::out_of_service(reason),
+        Startup::Ready(store, _) if *route == Route::StaffServer => {
+            html! { <staff::server::ServerArea store={store.clone()} /> }
+        }
         Startup::Ready(store, settings) => {
             html! { <staff::area::StaffArea store={store.clone()} settings={settings.as_ref().clone().ok()} /> }
         }

@@ -4,6 +4,7 @@
 //! (`route`), form fields (`dom`), text normalisation and the one gate (`nfc`) and the tap
 //! guard (`gesture`). Nothing here draws a screen.
 
+pub mod account;
 pub mod banner;
 pub mod clock;
 pub mod dom;

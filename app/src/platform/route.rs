@@ -15,17 +15,22 @@ pub enum Route {
     },
     /// `/staff`: counts and exports for counter staff.
     Staff,
+    /// `/staff/may-chu`: the server's workspace, signed in with an account.
+    StaffServer,
     NotFound,
 }
 
 /// The staff area's address.
 pub const STAFF_PATH: &str = "/staff";
+/// The server workspace's address.
+pub const STAFF_SERVER_PATH: &str = "/staff/may-chu";
 
 impl Route {
     pub fn from_path(path: &str) -> Route {
         match path.trim_end_matches('/') {
             "" | "/index.html" => Route::Kiosk,
             STAFF_PATH => Route::Staff,
+            STAFF_SERVER_PATH => Route::StaffServer,
             other => match other.strip_prefix("/p/").and_then(|rest| rest.split_once('/')) {
                 Some((unit, counter)) if is_code(unit) && is_code(counter) => {
                     Route::Phone { unit: unit.to_owned(), counter: counter.to_owned() }
@@ -86,6 +91,7 @@ mod tests {
         assert_eq!(Route::from_path("/index.html"), Route::Kiosk);
         assert_eq!(Route::from_path("/staff"), Route::Staff);
         assert_eq!(Route::from_path("/staff/"), Route::Staff);
+        assert_eq!(Route::from_path("/staff/may-chu"), Route::StaffServer);
         assert_eq!(Route::from_path("/admin"), Route::NotFound);
         assert_eq!(
             Route::from_path("/p/phuong-1/quay-2"),

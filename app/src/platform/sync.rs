@@ -415,6 +415,38 @@ async fn fetch_with(path: &str, body: &str, authorization: Option<String>) -> Re
     response.dyn_into().map_err(|_| Failure::new("fetch gave no response"))
 }
 
+/// A request to this app's own server as a signed-in staff member: the session cookie goes with
+/// it (same origin only), and a change carries the session's CSRF token. The status and body
+/// come back; only a broken connection is an error.
+pub async fn staff_request(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    csrf: Option<&str>,
+) -> Result<(u16, String), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|_| "no Headers")?;
+    let _ = headers.set("content-type", "application/json");
+    if let Some(csrf) = csrf {
+        let _ = headers.set("x-csrf-token", csrf);
+    }
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| "Không kết nối được máy chủ / Cannot reach the server".to_owned())?
+        .dyn_into()
+        .map_err(|_| "fetch gave no response".to_owned())?;
+    let text = text_of(&response).await.map_err(|failure| failure.message)?;
+    Ok((response.status(), text))
+}
+
 async fn text_of(response: &web_sys::Response) -> Result<String, Failure> {
     let promise = response.text().map_err(|_| Failure::new("the answer cannot be read"))?;
     JsFuture::from(promise)

@@ -208,6 +208,7 @@ pub fn staff_area(props: &StaffAreaProps) -> Html {
                     }
                     <button type="submit" class="action">{ if again { "Lưu mã PIN / Save the PIN" } else { "Mở / Open" } }</button>
                 </form>
+                <p><a href={crate::platform::route::STAFF_SERVER_PATH}>{ "Đăng nhập tài khoản trên máy chủ / Sign in to the server" }</a></p>
                 <p><a href="/">{ "← Về màn hình đánh giá / Back to the rating screen" }</a></p>
             </main>
         }

@@ -39,6 +39,8 @@ pub struct Data {
     pub indicators: Rc<BTreeMap<String, Entered>>,
     /// Stored values under the staff area's keys that could not be read.
     pub damaged: Rc<Vec<String>>,
+    /// The server's figures of the signed-in account's units, in the server's workspace.
+    pub server: Option<Rc<crate::platform::account::ServerFigures>>,
 }
 
 /// The data by handle, for a memo: compared by identity, not by content.
@@ -52,6 +54,11 @@ impl PartialEq for DataHandle {
             && Rc::ptr_eq(&self.0.tallies, &other.0.tallies)
             && Rc::ptr_eq(&self.0.dossiers, &other.0.dossiers)
             && Rc::ptr_eq(&self.0.indicators, &other.0.indicators)
+            && match (&self.0.server, &other.0.server) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
     }
 }
 
@@ -114,8 +121,14 @@ pub fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
             Err(_) => skipped += 1,
         }
     }
-    if !view.own_only {
-        for (_, imported) in data.tallies.iter() {
+    // The server's tally, made by the same core from the responses it holds, counts as an
+    // imported tally does: regrouped to the view, then merged.
+    let server = data
+        .server
+        .as_ref()
+        .map(|server| if view.include_misuse { &server.with_misuse } else { &server.without_misuse });
+    if !view.own_only || server.is_some() {
+        for imported in data.tallies.iter().map(|(_, tally)| tally).chain(server) {
             let mut part = imported.regroup(view.by, Some(view.period));
             part.groups.retain(|key, _| key.survey_id == survey.id() && key.survey_version == survey.version());
             // A forged tally that overflows the counts is left out rather than wrapped.

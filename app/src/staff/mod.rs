@@ -16,6 +16,7 @@ pub mod pin;
 pub mod prefs;
 pub mod publish;
 pub mod results;
+pub mod server;
 pub mod settings_form;
 pub mod shell;
 pub mod state;

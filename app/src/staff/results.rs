@@ -35,7 +35,7 @@ pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> 
             }
             { index_table(&figures.rows) }
             if grouped {
-                { groups_table(survey, &figures.tally, view.by) }
+                { groups_table(survey, &figures.tally, view.by, data) }
             }
             { for questions(&layout).into_iter().map(|(question_id, slots)| {
                 let counts = totals.questions.get(&question_id).cloned().unwrap_or_default();
@@ -133,7 +133,14 @@ fn index_table(rows: &[IndexRow]) -> Html {
 }
 
 /// One row per group of the view: its responses, and the overall rating's % satisfied.
-fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
+fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy, data: &Data) -> Html {
+    // The server names its units: "Phường An Khánh (p1)" where a device shows the code alone.
+    let unit_name = |code: &str| {
+        data.server
+            .as_ref()
+            .and_then(|server| server.units.iter().find(|unit| unit.code == code))
+            .map(|unit| format!("{} ({code})", unit.name_vi))
+    };
     let catalog = Catalog::new([survey.clone()]);
     let rows = indices(tally, &catalog, DEFAULT_MIN_N).unwrap_or_default();
     let overall = survey.scoring().overall.clone().unwrap_or_default();
@@ -148,7 +155,8 @@ fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy) -> Html {
             <tbody>
                 { for tally.groups.iter().map(|(key, counts)| {
                     // Only what the view groups by: the rest is empty in every key.
-                    let name = [(by.unit, &key.unit), (by.counter, &key.counter), (by.staff, &key.staff), (by.field, &key.field)]
+                    let unit = by.unit.then(|| unit_name(&key.unit)).flatten();
+                    let name = [(by.unit, unit.as_ref().unwrap_or(&key.unit)), (by.counter, &key.counter), (by.staff, &key.staff), (by.field, &key.field)]
                         .into_iter()
                         .filter(|(grouped, _)| *grouped)
                         .map(|(_, part)| if part.is_empty() { "(không ghi)" } else { part.as_str() })

@@ -15,6 +15,10 @@ pub struct ViewControlsProps {
     pub custom: bool,
     /// The next view, and whether custom days are being chosen.
     pub on_change: Callback<(View, bool)>,
+    /// In the server's workspace: whether the account may see officers at all. There, the
+    /// figures are the server's, so "whose data" is not asked.
+    #[prop_or_default]
+    pub server_officers: Option<bool>,
 }
 
 #[function_component(ViewControls)]
@@ -57,13 +61,16 @@ pub fn view_controls(props: &ViewControlsProps) -> Html {
                 <legend>{ "Chia theo / Group by" }</legend>
                 <label><input id="by-unit" type="checkbox" checked={view.by.unit} onchange={change(|event| ViewChange::ByUnit(field_ticked(event)))} />{ "Đơn vị / Unit" }</label>
                 <label><input id="by-counter" type="checkbox" checked={view.by.counter} onchange={change(|event| ViewChange::ByCounter(field_ticked(event)))} />{ "Quầy / Counter" }</label>
+                if props.server_officers != Some(false) {
                 <label><input id="by-staff" type="checkbox" checked={view.by.staff} onchange={change(|event| ViewChange::ByStaff(field_ticked(event)))} />{ "Cán bộ / Officer" }</label>
+                }
                 <label><input id="by-field" type="checkbox" checked={view.by.field} onchange={change(|event| ViewChange::ByField(field_ticked(event)))} />{ "Lĩnh vực / Field" }</label>
             </fieldset>
             <fieldset class="control">
                 <legend>{ "Tính cả / Also count" }</legend>
                 <label><input id="include-misuse" type="checkbox" checked={view.include_misuse} onchange={change(|event| ViewChange::IncludeMisuse(field_ticked(event)))} />{ "Phiếu nghi lạm dụng / Flagged as misuse" }</label>
             </fieldset>
+            if props.server_officers.is_none() {
             <div class="control">
                 <label for="source">{ "Dữ liệu / Data" }</label>
                 <select id="source" onchange={change(|event| ViewChange::OwnOnly(field_value(event) == "own"))}>
@@ -71,6 +78,7 @@ pub fn view_controls(props: &ViewControlsProps) -> Html {
                     <option value="own" selected={view.own_only}>{ "Chỉ của thiết bị này / This device's own" }</option>
                 </select>
             </div>
+            }
         </form>
     }
 }

@@ -86,6 +86,13 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
     Ok(data)
 }
 
+/// Reads the figures of the signed-in account's units from the server; `Err(None)` when the
+/// session has ended.
+async fn load_server(session: &crate::platform::account::Session) -> Result<Data, Option<String>> {
+    let figures = crate::platform::account::figures(session).await?;
+    Ok(Data { server: Some(Rc::new(figures)), ..Data::default() })
+}
+
 /// Carries out one job and dispatches what came of it.
 async fn carry_out(store: SharedStore, number: u32, job: Job, dispatcher: UseReducerDispatcher<WorkspaceState>) {
     let done = |said: Result<Option<String>, String>, written: Option<Written>, changed: bool| {
@@ -167,6 +174,13 @@ pub struct StaffProps {
     pub prefs: Option<StaffPrefs>,
     /// Where a new choice goes (the staff area keeps and stores it, one owner for all of it).
     pub on_prefs: Callback<StaffPrefs>,
+    /// In the server's workspace: the signed-in session, whose figures are shown instead of
+    /// this device's.
+    #[prop_or_default]
+    pub server: Option<crate::platform::account::Session>,
+    /// Told when the server says the session has ended.
+    #[prop_or_default]
+    pub on_session_ended: Callback<()>,
 }
 
 #[function_component(Staff)]
@@ -186,8 +200,17 @@ pub fn staff(props: &StaffProps) -> Html {
     {
         // The store is read at the start and again after every job that changed it.
         let (dispatcher, store) = (state.dispatcher(), props.store.clone());
+        let (server, ended) = (props.server.clone(), props.on_session_ended.clone());
         use_effect_with(state.generation, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                if let Some(session) = server {
+                    match load_server(&session).await {
+                        Ok(data) => dispatcher.dispatch(WorkspaceAction::Loaded(Ok(data))),
+                        Err(Some(reason)) => dispatcher.dispatch(WorkspaceAction::Loaded(Err(reason))),
+                        Err(None) => ended.emit(()),
+                    }
+                    return;
+                }
                 dispatcher.dispatch(WorkspaceAction::Loaded(load(&store).await));
                 let report = crate::platform::storage::persist_and_report().await;
                 dispatcher.dispatch(WorkspaceAction::Storage(report));
@@ -233,7 +256,7 @@ pub fn staff(props: &StaffProps) -> Html {
                 let dispatcher = state.dispatcher();
                 html! {
                     <crate::staff::view_controls::ViewControls view={state.view.clone()} recent={(*recent).clone()}
-                        custom={state.custom}
+                        custom={state.custom} server_officers={props.server.as_ref().map(|session| session.sees_officers())}
                         on_change={Callback::from(move |(view, custom): (View, bool)| dispatcher.dispatch(WorkspaceAction::ChangeView { view, custom }))} />
                 }
             });

@@ -1,0 +1,132 @@
+//! The server's side of the staff area: signing in with an account, and the figures of the
+//! account's units, read from `hailong` (`GET /api/v1/session`, `GET /api/v1/figures`).
+//!
+//! The figures arrive as the core's tally CSV, made on the server by the same `survey` code a
+//! device uses; the workspace regroups and indexes it exactly as it does a tally file imported
+//! from another kiosk, so nothing is computed a second way.
+
+use serde::Deserialize;
+use survey::results::tally::Tally;
+use survey::text::Text;
+
+use crate::platform::sync::staff_request;
+
+/// The signed-in account, as `GET /api/v1/session` says.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Account {
+    pub name: String,
+    pub role: String,
+    pub role_label: Text,
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+}
+
+/// A session: the account, and the token its changes carry.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Session {
+    pub account: Account,
+    pub csrf: String,
+}
+
+impl Session {
+    /// Whether the role may see per-officer figures at all (the server decides which).
+    pub fn sees_officers(&self) -> bool {
+        matches!(self.account.role.as_str(), "admin" | "leader")
+    }
+}
+
+/// A unit's code and names.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct UnitName {
+    pub code: String,
+    pub parent: Option<String>,
+    pub name_vi: String,
+    pub name_en: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Refusal {
+    error: String,
+}
+
+fn refusal(status: u16, text: &str) -> String {
+    let reason = serde_json::from_str::<Refusal>(text).map(|refusal| refusal.error).unwrap_or_else(|_| text.to_owned());
+    format!("Máy chủ từ chối ({status}) / The server refused ({status}): {reason}")
+}
+
+/// Who is signed in here: `Ok(None)` when nobody is (or the session ended).
+pub async fn current() -> Result<Option<Session>, String> {
+    let (status, text) = staff_request("GET", "/api/v1/session", None, None).await?;
+    match status {
+        200 => serde_json::from_str(&text).map(Some).map_err(|err| err.to_string()),
+        401 => Ok(None),
+        _ => Err(refusal(status, &text)),
+    }
+}
+
+pub async fn sign_in(name: &str, password: &str) -> Result<Session, String> {
+    let body = serde_json::json!({ "name": name, "password": password }).to_string();
+    let (status, text) = staff_request("POST", "/api/v1/session", Some(&body), None).await?;
+    match status {
+        200 => serde_json::from_str(&text).map_err(|err| err.to_string()),
+        401 => Err("Sai tên đăng nhập hoặc mật khẩu. / Wrong name or password.".into()),
+        _ => Err(refusal(status, &text)),
+    }
+}
+
+pub async fn sign_out(session: &Session) -> Result<(), String> {
+    let (status, text) = staff_request("DELETE", "/api/v1/session", None, Some(&session.csrf)).await?;
+    match status {
+        204 | 401 => Ok(()),
+        _ => Err(refusal(status, &text)),
+    }
+}
+
+/// The figures of the account's units: a tally by day and by unit, counter and field (and
+/// officer, where the account may see them), with misuse left out and with it counted, and
+/// the names of the units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerFigures {
+    pub without_misuse: Tally,
+    pub with_misuse: Tally,
+    pub units: Vec<UnitName>,
+}
+
+#[derive(Deserialize)]
+struct FiguresAnswer {
+    format: u32,
+    units: Vec<UnitName>,
+    tally_csv: String,
+}
+
+/// The format of `GET /api/v1/figures` this app reads.
+pub const FIGURES_FORMAT: u32 = 1;
+
+async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Vec<UnitName>), Option<String>> {
+    let path = format!("/api/v1/figures?period=day&by={by}&include_misuse={include_misuse}");
+    let (status, text) = staff_request("GET", &path, None, None).await.map_err(Some)?;
+    match status {
+        200 => {
+            let answer: FiguresAnswer = serde_json::from_str(&text).map_err(|err| Some(err.to_string()))?;
+            if answer.format != FIGURES_FORMAT {
+                return Err(Some(format!(
+                    "the server sends figures in format {}, this app reads {FIGURES_FORMAT}: reload the page",
+                    answer.format
+                )));
+            }
+            let tally = Tally::read_csv(answer.tally_csv.as_bytes()).map_err(|err| Some(err.to_string()))?;
+            Ok((tally, answer.units))
+        }
+        // The session ended: the caller asks to sign in again.
+        401 => Err(None),
+        _ => Err(Some(refusal(status, &text))),
+    }
+}
+
+/// Reads the figures; `Err(None)` when the session has ended.
+pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>> {
+    let by = if session.sees_officers() { "unit,counter,field,staff" } else { "unit,counter,field" };
+    let (without_misuse, units) = tally(by, false).await?;
+    let (with_misuse, _) = tally(by, true).await?;
+    Ok(ServerFigures { without_misuse, with_misuse, units })
+}

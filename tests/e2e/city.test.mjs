@@ -1,0 +1,229 @@
+// One hailong for a city: an administrator makes a city with two wards, their counters and
+// accounts; each ward's kiosk sends; a ward's office staff signs in (touch, typed key by key)
+// and sees only their ward, without officers, and is refused the other ward through the API;
+// the city's viewer sees both wards and no officers; the server's figures equal a device's
+// workspace fed the same responses; the audit log holds each action and stays whole.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import {
+  PHONE,
+  STAFF_USER,
+  firstPage,
+  hailong,
+  importFiles,
+  launchBrowser,
+  openStaff,
+  startServer,
+  staffFetch,
+} from "./harness.mjs";
+
+const PASSWORD = "mật khẩu đủ dài 2026";
+const PC = { width: 1366, height: 768 };
+const SHOTS = process.env.HAILONG_SCREENSHOTS;
+
+function rating(unit, staff, level) {
+  return {
+    format: 1,
+    response_id: randomUUID(),
+    survey_id: "danh-gia-tai-quay",
+    survey_version: "2026.1",
+    submitted_at: "2026-11-23T09:15:00+07:00",
+    channel: "kiosk",
+    unit,
+    counter: "quay-1",
+    staff,
+    device_id: `kiosk-${unit}`,
+    answers: { "muc-do-hai-long": { kind: "choice", value: level } },
+  };
+}
+
+/** The API as the administrator's script: HTTP Basic. */
+async function admin(server, method, path, body) {
+  const response = await staffFetch(server, path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Signs in on the sign-in page as a person does: taps each field and types key by key. */
+async function signIn(page, url, name) {
+  await page.goto(`${url}/staff/may-chu`);
+  await page.locator("#account-name").tap();
+  await page.keyboard.type(name);
+  await page.locator("#account-password").tap();
+  await page.keyboard.type(PASSWORD);
+  await page.locator(".sign-in-form button[type=submit]").tap();
+  await page.locator(".signed-in").waitFor({ timeout: 15_000 });
+  await page.locator(".summary .responses").waitFor({ timeout: 15_000 });
+}
+
+/** The groups table of the results: each row's name and number of responses. */
+async function groups(page) {
+  await page.locator("#by-unit").check();
+  await page.locator("table.groups tbody tr").first().waitFor();
+  const rows = {};
+  for (const row of await page.locator("table.groups tbody tr").all()) {
+    rows[(await row.locator("th").textContent()).trim()] = Number(await row.locator("td").first().textContent());
+  }
+  return rows;
+}
+
+async function counts(page) {
+  const counts = {};
+  for (const row of await page.locator('table.tally[data-question="muc-do-hai-long"] tbody tr').all()) {
+    counts[await row.getAttribute("data-code")] = Number(await row.locator(".count").textContent());
+  }
+  counts._responses = Number(await page.locator(".summary .responses").textContent());
+  return counts;
+}
+
+test("a city's wards each see their own figures, the city sees both, and nobody sees officers they may not", { timeout: 240_000 }, async () => {
+  const server = await startServer();
+  let browser;
+  try {
+    // The administrator (the harness's account, made before units, is one of the whole server).
+    for (const [code, parent, name] of [
+      ["tp-thu-duc", null, "Thành phố Thủ Đức"],
+      ["an-khanh", "tp-thu-duc", "Phường An Khánh"],
+      ["binh-trung", "tp-thu-duc", "Phường Bình Trưng"],
+    ]) {
+      const made = await admin(server, "POST", "/api/v1/units", { code, parent, name_vi: name });
+      assert.equal(made.status, 201, made.text);
+    }
+    for (const unit of ["an-khanh", "binh-trung"]) {
+      const named = await admin(server, "PUT", `/api/v1/units/${unit}/counters/quay-1`, { name_vi: "Quầy Hộ tịch" });
+      assert.equal(named.status, 200, named.text);
+    }
+    for (const [name, role, unit] of [
+      ["vp-an-khanh", "office", "an-khanh"],
+      ["so-noi-vu", "viewer", "tp-thu-duc"],
+    ]) {
+      const made = await admin(server, "POST", "/api/v1/accounts", { name, password: PASSWORD, role, unit });
+      assert.equal(made.status, 201, made.text);
+    }
+    // Each ward's kiosk, bound to its ward, sends what its citizens gave.
+    const sent = { "an-khanh": [], "binh-trung": [] };
+    for (const [unit, levels] of [
+      ["an-khanh", ["hai-long", "hai-long", "rat-hai-long", "khong-hai-long", "hai-long", "hai-long"]],
+      ["binh-trung", ["rat-hai-long", "rat-hai-long", "khong-hai-long"]],
+    ]) {
+      const token = hailong(["device", "add", `kiosk-${unit}`, "--unit", unit, "--db", server.db]).trim();
+      const records = levels.map((level, n) => rating(unit, `can-bo-${unit}-${n % 2}`, level));
+      sent[unit] = records;
+      const answer = await fetch(`${server.url}/api/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ format: 1, records }),
+      });
+      assert.equal(answer.status, 201, await answer.text());
+    }
+
+    browser = await launchBrowser({ viewport: PC });
+    const page = await firstPage(browser);
+    await page.goto(`${server.url}/staff/may-chu`);
+    await page.locator("#account-name").waitFor();
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, "server-sign-in-1366x768.png"), fullPage: true });
+    }
+    // A wrong password is said plainly, and the name typed stays.
+    await page.locator("#account-name").tap();
+    await page.keyboard.type("vp-an-khanh");
+    await page.locator("#account-password").tap();
+    await page.keyboard.type("sai mật khẩu");
+    await page.locator(".sign-in-form button[type=submit]").tap();
+    await page.locator(".sign-in-form .violation").waitFor();
+    assert.equal(await page.locator("#account-name").inputValue(), "vp-an-khanh");
+
+    // The ward's office staff: their ward only, as its kiosk sent it, and no officer.
+    await page.locator("#account-password").tap();
+    await page.keyboard.type(PASSWORD);
+    await page.locator(".sign-in-form button[type=submit]").tap();
+    await page.locator(".summary .responses").waitFor({ timeout: 15_000 });
+    assert.match(await page.locator(".signed-in").textContent(), /Phường An Khánh/);
+    const ward = await counts(page);
+    assert.deepEqual(
+      { responses: ward._responses, satisfied: ward["hai-long"], very: ward["rat-hai-long"], not: ward["khong-hai-long"] },
+      { responses: 6, satisfied: 4, very: 1, not: 1 }
+    );
+    assert.deepEqual(await groups(page), { "Phường An Khánh (an-khanh)": 6 });
+    await page.locator("#by-unit").uncheck();
+    assert.equal(await page.locator("#by-staff").count(), 0, "office staff are not offered figures per officer");
+    assert.equal(await page.locator("#source").count(), 0, "the server's figures are not a device's own");
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-workspace-1366x768.png"), fullPage: true });
+    // The other ward, through the API from the signed-in page: refused, as a unit that does not exist.
+    const refused = await page.evaluate(async () => {
+      const session = await (await fetch("/api/v1/session")).json();
+      const ask = async (code) => {
+        const answer = await fetch(`/api/v1/units/${code}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", "x-csrf-token": session.csrf },
+          body: JSON.stringify({ name_vi: "Đổi tên" }),
+        });
+        return [answer.status, await answer.text()];
+      };
+      const tokens = await fetch("/api/v1/tokens", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": session.csrf },
+        body: JSON.stringify({ count: 1, unit: "binh-trung", counter: "quay-1" }),
+      });
+      return { other: await ask("binh-trung"), missing: await ask("khong-co"), tokens: tokens.status };
+    });
+    assert.equal(refused.other[0], 403);
+    assert.deepEqual(refused.other, refused.missing, "the other ward is refused exactly as a unit that does not exist");
+    assert.equal(refused.tokens, 403);
+
+    // At phone size the same workspace, nothing sideways.
+    await page.setViewportSize(PHONE);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(sideways <= 0, `${sideways} px sideways at 390 px`);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-workspace-390x844.png"), fullPage: true });
+    await page.setViewportSize(PC);
+    await page.locator(".signed-in button").tap();
+    await page.locator("#account-name").waitFor();
+
+    // The city's viewer: both wards, with their names, and no officers.
+    await signIn(page, server.url, "so-noi-vu");
+    assert.deepEqual(await groups(page), { "Phường An Khánh (an-khanh)": 6, "Phường Bình Trưng (binh-trung)": 3 });
+    const viewer = await page.evaluate(async () => {
+      const figures = await (await fetch("/api/v1/figures?period=day&by=unit,counter,field")).json();
+      const officers = await fetch("/api/v1/tally.csv?by=staff");
+      return { csv: figures.tally_csv, officers: officers.status };
+    });
+    assert.ok(!viewer.csv.includes("can-bo"), "the viewer's figures name no officer");
+    assert.equal(viewer.officers, 403);
+    const serverCounts = await counts(page);
+
+    // A device's own workspace fed the same responses shows the same figures.
+    const raw = await staffFetch(server, "/api/v1/responses.csv?survey=danh-gia-tai-quay@2026.1&profile=rfc4180");
+    assert.equal(raw.status, 200);
+    const file = join(server.dataDir, "city.csv");
+    writeFileSync(file, await raw.text());
+    const device = await browser.context.newPage();
+    await openStaff(device, `${server.url}/staff`);
+    await importFiles(device, [file]);
+    await device.locator('nav.sections a[href="#ket-qua"]').click();
+    await device.locator(".summary .responses").waitFor();
+    assert.deepEqual(await counts(device), serverCounts);
+    assert.equal(serverCounts._responses, sent["an-khanh"].length + sent["binh-trung"].length);
+
+    // Every action is in the audit log, and its chain is whole.
+    const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");
+    assert.equal(audit.status, 200);
+    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "sign-in.failed", "sign-in", "sign-out"]) {
+      assert.ok(audit.text.includes(action), `${action} is in the audit log`);
+    }
+    assert.match(hailong(["audit", "check", "--db", server.db]), /entries; head \d+:[0-9a-f]{64}/);
+    assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401") && !problem.includes("403")), []);
+    void STAFF_USER;
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+});
