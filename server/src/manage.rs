@@ -369,3 +369,182 @@ pub async fn figures(
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(response)
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairRequest {
+    code: String,
+}
+
+/// `POST /api/v1/pair`: a kiosk redeems its one-time pairing code for its device token and
+/// configuration. Wrong codes count as wrong passwords of this address, so codes cannot be
+/// guessed.
+pub async fn pair(
+    State(collector): State<Arc<Collector>>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let request: PairRequest = body(&headers, &bytes, "a pairing code")?;
+    let key = format!("pairing:{}", address.map(|address| address.to_string()).unwrap_or_default());
+    if let Some((left, _)) = collector.sign_in.locked_for(&key, address) {
+        let seconds = left.as_secs().max(1);
+        let mut error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many wrong pairing codes from here: try again in {seconds} s"),
+        );
+        error.retry_after = Some(seconds);
+        return Err(error);
+    }
+    let store = collector.store.clone();
+    let actor = crate::storage::audit::Actor {
+        name: "kiosk".into(),
+        address: address.map(|address| address.to_string()).unwrap_or_else(|| "-".into()),
+        at: crate::api::now_vietnam(),
+    };
+    let now = crate::api::now_millis() / 1000;
+    let paired = blocking(move || Ok(store.redeem_pairing(&request.code, now, &actor)?)).await?;
+    collector.sign_in.record(&key, address, paired.is_some());
+    match paired {
+        Some(paired) => Ok(Json(paired).into_response()),
+        None => Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "this pairing code is wrong, used already or expired: ask for a new one",
+        )),
+    }
+}
+
+/// `GET /api/v1/device/config`: a paired kiosk's configuration, with its device token.
+pub async fn device_config(State(collector): State<Arc<Collector>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(|token| token.trim().to_owned())
+        .ok_or_else(|| {
+            AppError::new(StatusCode::UNAUTHORIZED, "a kiosk sends `Authorization: Bearer <device token>`")
+        })?;
+    let store = collector.store.clone();
+    let config = blocking(move || {
+        let Some((name, _)) = store.device_of(&token)? else { return Ok(None) };
+        Ok(store.device_config(&name)?)
+    })
+    .await?;
+    match config {
+        Some(config) => Ok(Json(config).into_response()),
+        None => Err(AppError::new(StatusCode::UNAUTHORIZED, "unknown or revoked device token")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    name: String,
+    unit: String,
+    #[serde(default)]
+    counter: Option<String>,
+    #[serde(default)]
+    survey_id: Option<String>,
+}
+
+fn known_survey(survey_id: &Option<String>) -> Result<(), AppError> {
+    match survey_id {
+        Some(id) if survey_defs::by_id(id).is_none() => Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("survey_id: no shipped survey has the id `{}`", survey::text::short(id)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `POST /api/v1/devices`: registers a kiosk of a unit in reach and answers its one-time
+/// pairing code.
+pub async fn add_device(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    let new: NewDevice = body(&headers, &bytes, "a kiosk")?;
+    signed.access.may_on(Permission::ManageDevices, Some(&new.unit))?;
+    known_survey(&new.survey_id)?;
+    let store = collector.store.clone();
+    let now = crate::api::now_millis() / 1000;
+    let code = blocking(move || {
+        store.add_device(&new.name, Some(&new.unit), &signed.actor)?;
+        let change = crate::storage::devices::DeviceChange { counter: new.counter, survey_id: new.survey_id };
+        store.change_device(&new.name, &change, &signed.actor)?;
+        Ok(store.pairing_code(&new.name, now, &signed.actor)?)
+    })
+    .await?;
+    let expires = crate::storage::devices::PAIRING_SECONDS;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "pairing_code": code, "expires_in_seconds": expires })))
+        .into_response())
+}
+
+/// The kiosk `name`'s configuration, if the account reaches its unit; out of reach and
+/// unknown are refused alike.
+async fn reachable_device(
+    collector: &Arc<Collector>,
+    signed: &Signed,
+    name: &str,
+) -> Result<survey::records::sync::DeviceConfig, AppError> {
+    signed.access.may(Permission::ManageDevices)?;
+    let store = collector.store.clone();
+    let name = name.to_owned();
+    let config = blocking(move || Ok(store.device_config(&name)?)).await?;
+    config
+        .filter(|config| signed.access.reaches(config.unit.as_deref()))
+        .ok_or_else(|| crate::access::Forbidden::outside().into())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceEdit {
+    #[serde(default)]
+    counter: Option<String>,
+    #[serde(default)]
+    survey_id: Option<String>,
+}
+
+/// `PATCH /api/v1/devices/<name>`: a kiosk's counter or survey; the kiosk takes it between two
+/// citizens.
+pub async fn change_device(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    reachable_device(&collector, &signed, &name).await?;
+    let edit: DeviceEdit = body(&headers, &bytes, "a change of a kiosk")?;
+    known_survey(&edit.survey_id)?;
+    let store = collector.store.clone();
+    let change = crate::storage::devices::DeviceChange { counter: edit.counter, survey_id: edit.survey_id };
+    blocking(move || Ok(store.change_device(&name, &change, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/v1/devices/<name>/pairing`: a new one-time pairing code for a kiosk (a tablet
+/// replaced or reset).
+pub async fn new_pairing(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    reachable_device(&collector, &signed, &name).await?;
+    let store = collector.store.clone();
+    let now = crate::api::now_millis() / 1000;
+    let code = blocking(move || Ok(store.pairing_code(&name, now, &signed.actor)?)).await?;
+    Ok(Json(
+        serde_json::json!({ "pairing_code": code, "expires_in_seconds": crate::storage::devices::PAIRING_SECONDS }),
+    )
+    .into_response())
+}

@@ -407,3 +407,74 @@ async fn the_audit_log_records_each_action_and_an_edited_entry_is_reported() {
     let problems = city.store.check_audit().unwrap().problems;
     assert!(problems.iter().any(|problem| problem.contains("cut from the end")), "{problems:?}");
 }
+
+#[tokio::test]
+async fn a_pairing_code_works_once_gives_the_kiosk_its_configuration_and_a_change_raises_its_version() {
+    let city = populated().await;
+    let made = city
+        .admin(
+            "POST",
+            "/api/v1/devices",
+            Some(json!({ "name": "kiosk-p1-quay-1", "unit": "p1", "counter": "quay-1", "survey_id": "danh-gia-tai-quay" })),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let code = made.json()["pairing_code"].as_str().unwrap().to_owned();
+    let pair = |code: String| {
+        Request::post("/api/v1/pair")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "code": code }).to_string()))
+            .unwrap()
+    };
+    // Typed in lower case without its dash, as a person might.
+    let paired = city.send(pair(code.to_lowercase().replace('-', ""))).await;
+    assert_eq!(paired.status, StatusCode::OK, "{}", paired.body);
+    let paired = paired.json();
+    let config = &paired["config"];
+    assert_eq!((config["unit"].as_str(), config["unit_name"].as_str()), (Some("p1"), Some("Phường An Khánh")));
+    assert_eq!(
+        (config["counter_name"].as_str(), config["survey_id"].as_str()),
+        (Some("Quầy số 1"), Some("danh-gia-tai-quay"))
+    );
+    let token = paired["device_token"].as_str().unwrap().to_owned();
+    assert_eq!(city.send(pair(code.clone())).await.status, StatusCode::FORBIDDEN, "a code works once");
+    assert_eq!(city.kiosk_sends(&token, &[rating("p1", "quay-1", "x", "hai-long")]).await.status, StatusCode::CREATED);
+
+    let ask_config = |token: &str| {
+        Request::get("/api/v1/device/config")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let before = city.send(ask_config(&token)).await.json()["version"].as_u64().unwrap();
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap();
+    let change = city
+        .browser(&office, "PATCH", "/api/v1/devices/kiosk-p1-quay-1", Some(json!({ "survey_id": "sipas" })), true)
+        .await;
+    assert_eq!(change.status, StatusCode::NO_CONTENT, "{}", change.body);
+    let after = city.send(ask_config(&token)).await.json();
+    assert_eq!((after["version"].as_u64().unwrap(), after["survey_id"].as_str()), (before + 1, Some("sipas")));
+    // Another ward's office cannot touch it, and is told as for a kiosk that does not exist.
+    let other = city.sign_in("vp-p2", PASSWORD).await.unwrap();
+    let theirs =
+        city.browser(&other, "PATCH", "/api/v1/devices/kiosk-p1-quay-1", Some(json!({ "counter": "x" })), true).await;
+    let nobody = city.browser(&other, "PATCH", "/api/v1/devices/khong-co", Some(json!({ "counter": "x" })), true).await;
+    assert_eq!((theirs.status, &theirs.body), (nobody.status, &nobody.body));
+    assert_eq!(theirs.status, StatusCode::FORBIDDEN);
+    let bad = city
+        .browser(&office, "PATCH", "/api/v1/devices/kiosk-p1-quay-1", Some(json!({ "survey_id": "khong-co" })), true)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+
+    // An expired code, and a new code that ends the old token.
+    let now = server::api::now_millis() / 1000;
+    let late = city
+        .store
+        .pairing_code("kiosk-p1-quay-1", now - server::storage::devices::PAIRING_SECONDS - 1, &actor())
+        .unwrap();
+    assert_eq!(city.send(pair(late)).await.status, StatusCode::FORBIDDEN, "an expired code");
+    let fresh = city.store.pairing_code("kiosk-p1-quay-1", now, &actor()).unwrap();
+    let again = city.send(pair(fresh)).await.json();
+    assert_ne!(again["device_token"].as_str().unwrap(), token);
+    assert_eq!(city.send(ask_config(&token)).await.status, StatusCode::UNAUTHORIZED, "the old tablet's token stops");
+}

@@ -24,6 +24,29 @@ pub enum DeviceCommand {
         /// The unit it serves: it may send that unit's responses only
         #[arg(long)]
         unit: Option<String>,
+        /// The counter it stands at (sent to it when paired)
+        #[arg(long)]
+        counter: Option<String>,
+        /// The shipped survey it runs (sent to it when paired)
+        #[arg(long)]
+        survey: Option<String>,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Make a one-time pairing code (valid for an hour) that the kiosk's staff area takes once:
+    /// it then receives its token, unit, counter and survey from the server
+    Pair {
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Change a kiosk's counter or survey; the kiosk takes it between two citizens
+    Set {
+        name: String,
+        #[arg(long)]
+        counter: Option<String>,
+        #[arg(long)]
+        survey: Option<String>,
         #[command(flatten)]
         db: Database,
     },
@@ -135,8 +158,35 @@ fn parse_role(text: &str) -> Result<Role, String> {
 
 pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
     match command {
-        DeviceCommand::Add { name, unit, db } => {
-            let token = open(&db)?.add_device(&name, unit.as_deref(), &me())?;
+        DeviceCommand::Pair { name, db } => {
+            let code = open(&db)?.pairing_code(&name, server::api::now_millis() / 1000, &me())?;
+            eprintln!(
+                "hailong: enter this pairing code in the kiosk's staff area (Cài đặt → Ghép nối); it works once, for an hour:"
+            );
+            println!("{code}");
+        }
+        DeviceCommand::Set { name, counter, survey, db } => {
+            if let Some(survey) = &survey
+                && survey_defs::by_id(survey).is_none()
+            {
+                bail!("--survey: no shipped survey has the id `{survey}`");
+            }
+            let change = server::storage::devices::DeviceChange { counter, survey_id: survey };
+            open(&db)?.change_device(&name, &change, &me())?;
+            eprintln!("hailong: device {name} changed; it takes the change between two citizens");
+        }
+        DeviceCommand::Add { name, unit, counter, survey, db } => {
+            if let Some(survey) = &survey
+                && survey_defs::by_id(survey).is_none()
+            {
+                bail!("--survey: no shipped survey has the id `{survey}`");
+            }
+            let store = open(&db)?;
+            let token = store.add_device(&name, unit.as_deref(), &me())?;
+            if counter.is_some() || survey.is_some() {
+                let change = server::storage::devices::DeviceChange { counter, survey_id: survey };
+                store.change_device(&name, &change, &me())?;
+            }
             eprintln!("hailong: device {name} added; enter this token in the kiosk's settings (it is shown only now):");
             println!("{token}");
         }

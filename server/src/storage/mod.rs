@@ -24,6 +24,7 @@ use survey::records::record::{RecordError, ResponseRecord};
 use survey::results::certify::Certificate;
 
 pub mod audit;
+pub mod devices;
 pub mod sessions;
 pub mod units;
 
@@ -106,6 +107,14 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE users ADD COLUMN unit TEXT REFERENCES units (code);
      ALTER TABLE devices ADD COLUMN unit TEXT;
      ALTER TABLE devices ADD COLUMN counter TEXT;
+     ALTER TABLE devices ADD COLUMN survey_id TEXT;
+     ALTER TABLE devices ADD COLUMN config_version INTEGER NOT NULL DEFAULT 1;
+     CREATE TABLE pairings (
+         code_sha256 TEXT PRIMARY KEY,
+         device TEXT NOT NULL REFERENCES devices (name),
+         expires_at INTEGER NOT NULL,
+         used_at TEXT
+     ) STRICT;
      CREATE TABLE sessions (
          token_sha256 TEXT PRIMARY KEY,
          user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,

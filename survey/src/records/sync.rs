@@ -108,6 +108,33 @@ pub enum TokenStatus {
     Unknown,
 }
 
+/// Where a kiosk redeems its one-time pairing code: `{"code": "…"}` → [`Paired`].
+pub const PAIR_PATH: &str = "/api/v1/pair";
+/// Where a paired kiosk asks for its configuration, with its device token.
+pub const DEVICE_CONFIG_PATH: &str = "/api/v1/device/config";
+
+/// What the server sets for a kiosk: its unit, counter and survey, with their names. `version`
+/// grows with every change, so a kiosk applies a configuration once, between two citizens.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceConfig {
+    pub format: u32,
+    pub version: u64,
+    pub device: String,
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    pub counter: Option<String>,
+    pub counter_name: Option<String>,
+    pub survey_id: Option<String>,
+}
+
+/// The answer to a pairing code: the kiosk's device token (shown this once) and its
+/// configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paired {
+    pub device_token: String,
+    pub config: DeviceConfig,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

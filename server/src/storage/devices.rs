@@ -1,0 +1,179 @@
+//! Kiosks configured from the server: a one-time pairing code, and what each kiosk is set to.
+//!
+//! `hailong device pair` (or an administrator on the web) makes a pairing code for a registered
+//! kiosk; the tablet's staff area redeems it once, within an hour, and receives a fresh device
+//! token (the old one stops working) with its configuration: unit, counter and survey, with
+//! their names. A change on the server raises the configuration's version, which the kiosk
+//! reads and applies between two citizens. Codes are kept only as salted SHA-256 hashes.
+
+use rusqlite::{OptionalExtension, params};
+use survey::records::sync::{DeviceConfig, Paired};
+
+use super::audit::{Actor, Event};
+use super::{Store, StoreError, random_hex};
+
+/// How long a pairing code works, in seconds.
+pub const PAIRING_SECONDS: i64 = 60 * 60;
+
+/// The letters of a pairing code: no 0/O, 1/I/L, so it can be read aloud and typed.
+const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A pairing code as typed: upper case, without spaces or dashes.
+pub fn normal_code(typed: &str) -> String {
+    typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Ten letters of [`ALPHABET`] (about 49 bits), shown as two groups of five.
+fn new_code() -> String {
+    let bytes = random_hex(10);
+    let letters: String = bytes
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let value = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16).unwrap_or(0);
+            ALPHABET[usize::from(value) % ALPHABET.len()] as char
+        })
+        .collect();
+    format!("{}-{}", &letters[..5], &letters[5..])
+}
+
+/// What changes in a kiosk's configuration: what is given changes.
+#[derive(Clone, Debug, Default)]
+pub struct DeviceChange {
+    pub counter: Option<String>,
+    pub survey_id: Option<String>,
+}
+
+impl Store {
+    /// A new pairing code for the kiosk `name`, shown once; an earlier unused code of it stops
+    /// working.
+    pub fn pairing_code(&self, name: &str, now_seconds: i64, actor: &Actor) -> Result<String, StoreError> {
+        let code = new_code();
+        let hash = self.hash(&format!("pair:{}", normal_code(&code)));
+        let unit = self.device_config(name)?.and_then(|config| config.unit);
+        self.change(actor, &Event::new("device.pairing-code", unit.as_deref(), name), |transaction| {
+            let live: Option<Option<String>> = transaction
+                .query_row("SELECT revoked_at FROM devices WHERE name = ?1", [name], |row| row.get(0))
+                .optional()?;
+            match live {
+                None => return Err(StoreError::NotFound(format!("device `{name}`"))),
+                Some(Some(_)) => return Err(StoreError::Refused(format!("device `{name}` is revoked"))),
+                Some(None) => {}
+            }
+            transaction.execute("DELETE FROM pairings WHERE device = ?1 AND used_at IS NULL", [name])?;
+            transaction.execute(
+                "INSERT INTO pairings (code_sha256, device, expires_at) VALUES (?1, ?2, ?3)",
+                params![hash, name, now_seconds + PAIRING_SECONDS],
+            )?;
+            Ok(())
+        })?;
+        Ok(code)
+    }
+
+    /// Redeems a pairing code: once, before it expires. The kiosk gets a new device token (the
+    /// one it had, if any, stops working) and its configuration. None for a code that is
+    /// unknown, used or expired (the caller counts it as a wrong guess).
+    pub fn redeem_pairing(&self, typed: &str, now_seconds: i64, actor: &Actor) -> Result<Option<Paired>, StoreError> {
+        let hash = self.hash(&format!("pair:{}", normal_code(typed)));
+        let token = random_hex(24);
+        let found = {
+            let connection = self.writer();
+            connection
+                .query_row(
+                    "SELECT p.device, d.unit FROM pairings p JOIN devices d ON d.name = p.device
+                     WHERE p.code_sha256 = ?1 AND p.used_at IS NULL AND p.expires_at > ?2 AND d.revoked_at IS NULL",
+                    params![hash, now_seconds],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)),
+                )
+                .optional()?
+        };
+        let Some((name, unit)) = found else { return Ok(None) };
+        let paired = self.change(actor, &Event::new("device.pair", unit.as_deref(), &name), |transaction| {
+            // Used in the same transaction as it is checked again: two tablets racing with one
+            // code cannot both win.
+            let used = transaction.execute(
+                "UPDATE pairings SET used_at = ?2 WHERE code_sha256 = ?1 AND used_at IS NULL",
+                params![hash, actor.at],
+            )?;
+            if used == 0 {
+                return Ok(false);
+            }
+            transaction
+                .execute("UPDATE devices SET token_sha256 = ?2 WHERE name = ?1", params![name, self.hash(&token)])?;
+            Ok(true)
+        })?;
+        if !paired {
+            return Ok(None);
+        }
+        let config = self.device_config(&name)?.ok_or_else(|| StoreError::NotFound(format!("device `{name}`")))?;
+        Ok(Some(Paired { device_token: token, config }))
+    }
+
+    /// What the kiosk `name` is set to, with the names of its unit and counter.
+    pub fn device_config(&self, name: &str) -> Result<Option<DeviceConfig>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row(
+                "SELECT d.name, d.unit, u.name_vi, d.counter, c.name_vi, d.survey_id, d.config_version
+                 FROM devices d LEFT JOIN units u ON u.code = d.unit
+                 LEFT JOIN counters c ON c.unit = d.unit AND c.code = d.counter
+                 WHERE d.name = ?1",
+                [name],
+                |row| {
+                    Ok(DeviceConfig {
+                        format: 1,
+                        device: row.get(0)?,
+                        unit: row.get(1)?,
+                        unit_name: row.get(2)?,
+                        counter: row.get(3)?,
+                        counter_name: row.get(4)?,
+                        survey_id: row.get(5)?,
+                        version: row.get::<_, i64>(6)?.max(0) as u64,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Sets a kiosk's counter or survey; the configuration's version grows, so the kiosk takes
+    /// it between two citizens.
+    pub fn change_device(&self, name: &str, change: &DeviceChange, actor: &Actor) -> Result<(), StoreError> {
+        if let Some(counter) = &change.counter {
+            super::units::check_code("counter", counter)?;
+        }
+        if let Some(survey_id) = &change.survey_id {
+            super::units::check_code("survey", survey_id)?;
+        }
+        let unit = self.device_config(name)?.and_then(|config| config.unit);
+        let what = format!(
+            "{name}:{}{}",
+            change.counter.as_deref().map(|counter| format!(" counter {counter}")).unwrap_or_default(),
+            change.survey_id.as_deref().map(|survey| format!(" survey {survey}")).unwrap_or_default()
+        );
+        self.change(actor, &Event::new("device.change", unit.as_deref(), what), |transaction| {
+            let changed = transaction.execute(
+                "UPDATE devices SET counter = COALESCE(?2, counter), survey_id = COALESCE(?3, survey_id),
+                     config_version = config_version + 1
+                 WHERE name = ?1",
+                params![name, change.counter, change.survey_id],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!("device `{name}`")));
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pairing_code_is_readable_and_typed_any_way() {
+        let code = new_code();
+        assert_eq!(code.len(), 11);
+        assert!(code.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))), "{code}");
+        assert_eq!(normal_code(" abcde-fghjk "), "ABCDEFGHJK");
+    }
+}
