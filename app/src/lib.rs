@@ -87,10 +87,69 @@ fn use_startup() -> UseStateHandle<Startup> {
     startup
 }
 
+/// How often a paired kiosk asks the server for its configuration.
+pub const CONFIG_POLL_MS: u32 = 30_000;
+
+/// Stores the server's newer configuration into this kiosk's settings, for the next start.
+async fn take_config(store: &SharedStore, config: &survey::records::sync::DeviceConfig) -> Result<(), String> {
+    let json = store.0.setting(SETTINGS_KEY).await.map_err(|err| err.to_string())?.ok_or("no settings")?;
+    let settings = settings::KioskSettings::from_json(&json)?;
+    store
+        .0
+        .put_setting(SETTINGS_KEY, &settings.with_server(config, None).to_json())
+        .await
+        .map_err(|err| err.to_string())
+}
+
+/// A paired kiosk takes its configuration from the server: asked soon after start and every
+/// 30 s, stored as soon as a newer one arrives, and applied when the kiosk reloads into it at
+/// the next moment between two citizens (the answer: whether one waits). Offline, it runs on
+/// the last one it received.
+#[hook]
+fn use_server_config(startup: &Startup, route: &Route) -> bool {
+    let waiting = use_state(|| false);
+    let paired = match (startup, route) {
+        (Startup::Ready(store, settings), Route::Kiosk) => settings
+            .as_ref()
+            .as_ref()
+            .ok()
+            .filter(|settings| settings.server_version > 0 && !settings.device_token.is_empty())
+            .map(|settings| (store.clone(), settings.device_token.clone(), settings.server_version)),
+        _ => None,
+    };
+    {
+        let waiting = waiting.clone();
+        let key = paired.as_ref().map(|(_, token, version)| (token.clone(), *version));
+        use_effect_with(key, move |_| {
+            let timers = paired.map(|(store, token, version)| {
+                let ask = move || {
+                    let (store, waiting, token) = (store.clone(), waiting.clone(), token.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(Some(config)) = platform::account::device_config(&token).await
+                            && config.version > version
+                            && take_config(&store, &config).await.is_ok()
+                        {
+                            waiting.set(true);
+                        }
+                    });
+                };
+                let first = ask.clone();
+                (
+                    gloo_timers::callback::Timeout::new(2_000, first),
+                    gloo_timers::callback::Interval::new(CONFIG_POLL_MS, ask),
+                )
+            });
+            move || drop(timers)
+        });
+    }
+    *waiting
+}
+
 #[function_component(KioskApp)]
 fn kiosk_app() -> Html {
     let route = use_memo((), |_| Route::current());
     let startup = use_startup();
+    let reload_between_citizens = use_server_config(&startup, &route);
     let (store, settings) = match &*startup {
         Startup::Opening => return ui::loading(),
         Startup::Failed(reason) => return kiosk::view::out_of_service(reason),
@@ -104,7 +163,10 @@ fn kiosk_app() -> Html {
         },
         // A phone never reads the kiosk's settings: the address says where the citizen was.
         Route::Phone { unit, counter } => (
-            kiosk::config::KioskConfig::phone(unit.clone(), counter.clone(), route::fragment_token()),
+            kiosk::config::KioskConfig {
+                unit_name: route::place_name(),
+                ..kiosk::config::KioskConfig::phone(unit.clone(), counter.clone(), route::fragment_token())
+            },
             survey_defs::COUNTER_RATING_ID.to_owned(),
         ),
     };
@@ -112,7 +174,7 @@ fn kiosk_app() -> Html {
     let survey_id = route::query("survey").unwrap_or(default_survey);
     match survey_defs::by_id(&survey_id) {
         Some(survey) => html! {
-            <kiosk::Kiosk store={store.clone()} survey={Arc::new(survey)} {config} />
+            <kiosk::Kiosk store={store.clone()} survey={Arc::new(survey)} {config} {reload_between_citizens} />
         },
         None => kiosk::view::out_of_service(&format!("no shipped survey has the id `{survey_id}`")),
     }

@@ -57,6 +57,9 @@ pub struct KioskSettings {
     /// to itself (staff export them as files).
     #[serde(default)]
     pub device_token: String,
+    /// The version of the server's configuration last applied (0: never paired).
+    #[serde(default)]
+    pub server_version: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +94,7 @@ impl Default for KioskSettings {
             field_code: String::new(),
             full_screen: false,
             device_token: String::new(),
+            server_version: 0,
         }
     }
 }
@@ -336,6 +340,36 @@ impl SettingsDraft {
 }
 
 impl KioskSettings {
+    /// These settings with the server's configuration of this kiosk applied (its unit, counter
+    /// and survey, and the unit's name) and, when just paired, its new device token; what staff
+    /// set here otherwise (hours, officers, times) stays.
+    pub fn with_server(
+        &self,
+        config: &survey::records::sync::DeviceConfig,
+        device_token: Option<&str>,
+    ) -> KioskSettings {
+        let mut next = self.clone();
+        let valid = |code: &Option<String>| code.clone().filter(|code| survey::records::record::is_code(code));
+        if let Some(unit) = valid(&config.unit) {
+            next.unit_code = unit;
+        }
+        if let Some(name) = config.unit_name.as_ref().filter(|name| !name.trim().is_empty()) {
+            next.unit_name = name.clone();
+        }
+        if let Some(counter) = valid(&config.counter) {
+            next.counter_code = counter;
+        }
+        // A survey this app does not ship is not taken: the kiosk keeps the one it runs.
+        if let Some(survey) = config.survey_id.as_ref().filter(|id| survey_defs::by_id(id).is_some()) {
+            next.survey_id = survey.clone();
+        }
+        if let Some(token) = device_token {
+            next.device_token = token.to_owned();
+        }
+        next.server_version = config.version;
+        next
+    }
+
     /// The opening hours as days and minutes since midnight, if there are any.
     /// The settings as the kiosk uses them.
     pub fn kiosk_config(&self) -> crate::kiosk::config::KioskConfig {
@@ -356,6 +390,7 @@ impl KioskSettings {
             channel: Channel::Kiosk,
             phone_token: None,
             device_token: code(self.device_token.trim()),
+            server_version: self.server_version,
         }
     }
 

@@ -771,7 +771,13 @@ pub async fn results_page(
     let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
     let store = collector.store.clone();
     let code = period_value.code();
-    let stored = blocking(move || Ok(store.certificates(&code)?)).await?;
+    let (stored, units) = blocking(move || Ok((store.certificates(&code)?, store.units()?))).await?;
+    // The unit's name where the server has one, with its code; the code alone otherwise.
+    let unit_name = units
+        .iter()
+        .find(|named| named.code == unit)
+        .map(|named| format!("{} ({unit})", named.name_vi))
+        .unwrap_or_else(|| unit.clone());
     for json in stored {
         let certificate = Certificate::from_json(&json).map_err(|err| {
             AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("a stored certificate cannot be read: {err}"))
@@ -784,7 +790,7 @@ pub async fn results_page(
         let Some(survey) = collector.catalog.get(&certificate.survey_id, &certificate.survey_version) else { continue };
         let page = ResultsPage {
             lang,
-            unit_name: &unit,
+            unit_name: &unit_name,
             period: period_value,
             survey,
             tally: &tally,

@@ -117,8 +117,22 @@ pub async fn phone_page(
         Some(survey) if is_code(&unit) && is_code(&counter) => {
             let action = format!("/p/{unit}/{counter}");
             let response_id = uuid::Uuid::new_v4().to_string();
-            let screen = first_screen::first_screen(&survey, &action, &response_id);
-            html_page(&phone.dist, StatusCode::OK, shell_with(&shell, &screen, true)).await
+            // The names the server gives this unit and counter, on the first screen and, for the
+            // app that takes over, in the page's `hailong-place` meta.
+            let store = phone.collector.store.clone();
+            let place = tokio::task::spawn_blocking(move || store.place_name(&unit, &counter))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
+            let screen = first_screen::first_screen(&survey, &action, &response_id, place.as_deref());
+            let mut page = shell_with(&shell, &screen, true);
+            if let Some(place) = &place {
+                let meta =
+                    format!("<meta name=\"hailong-place\" content=\"{}\">", survey::reports::html::escape(place));
+                page = page.replacen("</head>", &format!("{meta}\n</head>"), 1);
+            }
+            html_page(&phone.dist, StatusCode::OK, page).await
         }
         _ => html_page(&phone.dist, StatusCode::OK, shell).await,
     }

@@ -50,7 +50,8 @@ fn actor() -> server::storage::audit::Actor {
 
 fn city() -> City {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Hài Lòng</title>").unwrap();
+    let shell = "<!doctype html><html><head><title>Hài Lòng</title></head><body><div id=\"app\"></div></body></html>";
+    std::fs::write(dir.path().join("index.html"), shell).unwrap();
     let db = dir.path().join("hailong.db");
     let store = Store::open(&db).unwrap();
     let hash = server::auth::hash_password(ADMIN.1).unwrap();
@@ -477,4 +478,19 @@ async fn a_pairing_code_works_once_gives_the_kiosk_its_configuration_and_a_chang
     let again = city.send(pair(fresh)).await.json();
     assert_ne!(again["device_token"].as_str().unwrap(), token);
     assert_eq!(city.send(ask_config(&token)).await.status, StatusCode::UNAUTHORIZED, "the old tablet's token stops");
+}
+
+#[tokio::test]
+async fn a_phone_page_names_the_unit_and_counter_the_server_knows() {
+    let city = populated().await;
+    let page = city.send(Request::get("/p/p1/quay-1").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<strong class=\"unit-name\">Phường An Khánh · Quầy số 1</strong>"), "{}", page.body);
+    assert!(
+        page.body.contains("<meta name=\"hailong-place\" content=\"Phường An Khánh · Quầy số 1\">"),
+        "{}",
+        page.body
+    );
+    let unknown = city.send(Request::get("/p/khong-co/quay-1").body(Body::empty()).unwrap()).await;
+    assert!(!unknown.body.contains("unit-name") && !unknown.body.contains("hailong-place"), "{}", unknown.body);
 }

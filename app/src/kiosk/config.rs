@@ -92,6 +92,8 @@ pub struct KioskConfig {
     /// The kiosk's device token for sending to the server it is served from (a phone sends
     /// without one).
     pub device_token: Option<String>,
+    /// The version of the server's configuration this kiosk runs (0: set here, never paired).
+    pub server_version: u64,
 }
 
 impl Default for KioskConfig {
@@ -110,6 +112,7 @@ impl Default for KioskConfig {
             channel: Channel::Kiosk,
             phone_token: None,
             device_token: None,
+            server_version: 0,
         }
     }
 }

@@ -39,6 +39,10 @@ pub struct KioskProps {
     pub store: SharedStore,
     pub survey: Arc<Survey>,
     pub config: KioskConfig,
+    /// Something newer waits (the server's configuration, stored for the next start): reload
+    /// into it at the next moment between two citizens.
+    #[prop_or_default]
+    pub reload_between_citizens: bool,
 }
 
 #[function_component(Kiosk)]
@@ -128,12 +132,17 @@ pub fn kiosk(props: &KioskProps) -> Html {
         });
     }
     {
-        // Back at the start with no one answering: the moment to let a new version take over.
+        // Back at the start with no one answering: the moment to let a new version, or a new
+        // configuration from the server, take over.
         let blank_start = matches!(state.screen, Screen::Welcome | Screen::Asking)
             && state.session.is_blank()
             && state.session.is_first();
-        use_effect_with(blank_start, move |blank_start| {
-            if *blank_start {
+        use_effect_with((blank_start, props.reload_between_citizens), move |(blank_start, reload)| {
+            if *blank_start && *reload {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
+            } else if *blank_start {
                 service_worker::take_over_if_waiting();
             }
         });

@@ -1,5 +1,6 @@
 //! The server's side of the staff area: signing in with an account, and the figures of the
-//! account's units, read from `hailong` (`GET /api/v1/session`, `GET /api/v1/figures`).
+//! account's units, read from `hailong` (`GET /api/v1/session`, `GET /api/v1/figures`); and a
+//! kiosk's pairing and configuration (`POST /api/v1/pair`, `GET /api/v1/device/config`).
 //!
 //! The figures arrive as the core's tally CSV, made on the server by the same `survey` code a
 //! device uses; the workspace regroups and indexes it exactly as it does a tally file imported
@@ -9,7 +10,9 @@ use serde::Deserialize;
 use survey::results::tally::Tally;
 use survey::text::Text;
 
-use crate::platform::sync::staff_request;
+use survey::records::sync::{DEVICE_CONFIG_PATH, DeviceConfig, PAIR_PATH, Paired};
+
+use crate::platform::sync::{Signed, api_request};
 
 /// The signed-in account, as `GET /api/v1/session` says.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -56,7 +59,7 @@ fn refusal(status: u16, text: &str) -> String {
 
 /// Who is signed in here: `Ok(None)` when nobody is (or the session ended).
 pub async fn current() -> Result<Option<Session>, String> {
-    let (status, text) = staff_request("GET", "/api/v1/session", None, None).await?;
+    let (status, text) = api_request("GET", "/api/v1/session", None, Signed::Session { csrf: None }).await?;
     match status {
         200 => serde_json::from_str(&text).map(Some).map_err(|err| err.to_string()),
         401 => Ok(None),
@@ -66,7 +69,7 @@ pub async fn current() -> Result<Option<Session>, String> {
 
 pub async fn sign_in(name: &str, password: &str) -> Result<Session, String> {
     let body = serde_json::json!({ "name": name, "password": password }).to_string();
-    let (status, text) = staff_request("POST", "/api/v1/session", Some(&body), None).await?;
+    let (status, text) = api_request("POST", "/api/v1/session", Some(&body), Signed::Session { csrf: None }).await?;
     match status {
         200 => serde_json::from_str(&text).map_err(|err| err.to_string()),
         401 => Err("Sai tên đăng nhập hoặc mật khẩu. / Wrong name or password.".into()),
@@ -75,7 +78,8 @@ pub async fn sign_in(name: &str, password: &str) -> Result<Session, String> {
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), String> {
-    let (status, text) = staff_request("DELETE", "/api/v1/session", None, Some(&session.csrf)).await?;
+    let (status, text) =
+        api_request("DELETE", "/api/v1/session", None, Signed::Session { csrf: Some(&session.csrf) }).await?;
     match status {
         204 | 401 => Ok(()),
         _ => Err(refusal(status, &text)),
@@ -104,7 +108,7 @@ pub const FIGURES_FORMAT: u32 = 1;
 
 async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Vec<UnitName>), Option<String>> {
     let path = format!("/api/v1/figures?period=day&by={by}&include_misuse={include_misuse}");
-    let (status, text) = staff_request("GET", &path, None, None).await.map_err(Some)?;
+    let (status, text) = api_request("GET", &path, None, Signed::Session { csrf: None }).await.map_err(Some)?;
     match status {
         200 => {
             let answer: FiguresAnswer = serde_json::from_str(&text).map_err(|err| Some(err.to_string()))?;
@@ -129,4 +133,24 @@ pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>>
     let (without_misuse, units) = tally(by, false).await?;
     let (with_misuse, _) = tally(by, true).await?;
     Ok(ServerFigures { without_misuse, with_misuse, units })
+}
+
+/// Redeems a one-time pairing code: this kiosk's device token and its configuration.
+pub async fn pair(code: &str) -> Result<Paired, String> {
+    let body = serde_json::json!({ "code": code }).to_string();
+    let (status, text) = api_request("POST", PAIR_PATH, Some(&body), Signed::Nobody).await?;
+    match status {
+        200 => serde_json::from_str(&text).map_err(|err| err.to_string()),
+        _ => Err(refusal(status, &text)),
+    }
+}
+
+/// What the server sets for this kiosk now; `Ok(None)` when its token is no longer taken.
+pub async fn device_config(device_token: &str) -> Result<Option<DeviceConfig>, String> {
+    let (status, text) = api_request("GET", DEVICE_CONFIG_PATH, None, Signed::Device(device_token)).await?;
+    match status {
+        200 => serde_json::from_str(&text).map(Some).map_err(|err| err.to_string()),
+        401 => Ok(None),
+        _ => Err(refusal(status, &text)),
+    }
 }

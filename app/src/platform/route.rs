@@ -59,6 +59,13 @@ pub fn fragment_token() -> Option<String> {
     (!token.is_empty() && token.len() <= 128 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_owned())
 }
 
+/// The names of the unit and counter the server gave a phone page (its `hailong-place` meta),
+/// shown at the top of the phone's screens.
+pub fn place_name() -> Option<String> {
+    let meta = web_sys::window()?.document()?.query_selector("meta[name=\"hailong-place\"]").ok()??;
+    meta.get_attribute("content").filter(|name| !name.trim().is_empty())
+}
+
 /// A parameter of the page's address (`?survey=sipas`), if present and not empty.
 pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

@@ -415,14 +415,21 @@ async fn fetch_with(path: &str, body: &str, authorization: Option<String>) -> Re
     response.dyn_into().map_err(|_| Failure::new("fetch gave no response"))
 }
 
-/// A request to this app's own server as a signed-in staff member: the session cookie goes with
-/// it (same origin only), and a change carries the session's CSRF token. The status and body
-/// come back; only a broken connection is an error.
-pub async fn staff_request(
+/// How a request to this app's own server is signed: a staff member's session (its cookie goes
+/// with it, same origin only, and a change carries its CSRF token), or a kiosk's device token.
+pub enum Signed<'a> {
+    Session { csrf: Option<&'a str> },
+    Device(&'a str),
+    Nobody,
+}
+
+/// A JSON request to this app's own server. The status and body come back; only a broken
+/// connection is an error.
+pub async fn api_request(
     method: &str,
     path: &str,
     body: Option<&str>,
-    csrf: Option<&str>,
+    signed: Signed<'_>,
 ) -> Result<(u16, String), String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
@@ -431,11 +438,20 @@ pub async fn staff_request(
         init.set_body(&JsValue::from_str(body));
     }
     init.set_cache(web_sys::RequestCache::NoStore);
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|_| "no Headers")?;
     let _ = headers.set("content-type", "application/json");
-    if let Some(csrf) = csrf {
-        let _ = headers.set("x-csrf-token", csrf);
+    match signed {
+        Signed::Session { csrf } => {
+            init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+            if let Some(csrf) = csrf {
+                let _ = headers.set("x-csrf-token", csrf);
+            }
+        }
+        Signed::Device(token) => {
+            init.set_credentials(web_sys::RequestCredentials::Omit);
+            let _ = headers.set("authorization", &format!("Bearer {token}"));
+        }
+        Signed::Nobody => init.set_credentials(web_sys::RequestCredentials::Omit),
     }
     init.set_headers(&headers);
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod figures;
 pub mod files;
 pub mod imports;
+pub mod pairing;
 pub mod phone;
 pub mod pin;
 pub mod prefs;

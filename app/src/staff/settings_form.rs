@@ -74,6 +74,19 @@ impl Reducible for SettingsFormState {
     }
 }
 
+/// Stores the kiosk's settings. A kiosk that now sends to the server sends what it holds
+/// already, too: only what passes the one gate (the rest stays, listed under Results). Answers
+/// how many responses were queued.
+pub async fn store_settings(store: &SharedStore, settings: &KioskSettings) -> Result<usize, String> {
+    store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await.map_err(|err| err.to_string())?;
+    if settings.device_token.is_empty() {
+        return Ok(0);
+    }
+    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+    let passes = |json: &str| crate::platform::nfc::check_stored(&catalog, json).is_ok();
+    store.0.enqueue_unsent(passes).await.map_err(|err| err.to_string())
+}
+
 #[function_component(SettingsForm)]
 pub fn settings_form(props: &SettingsFormProps) -> Html {
     let state = use_reducer(|| SettingsFormState {
@@ -87,18 +100,9 @@ pub fn settings_form(props: &SettingsFormProps) -> Html {
         use_effect_with(state.saving.clone(), move |saving| {
             if let Some(settings) = saving.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(err) = store.0.put_setting(SETTINGS_KEY, &settings.to_json()).await {
-                        return dispatcher.dispatch(SettingsFormAction::Failed(err.to_string()));
-                    }
-                    // A kiosk that now sends to the server sends what it holds already, too.
-                    // Only what passes the one gate is sent; the rest stays, listed under Results.
-                    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
-                    let passes = |json: &str| crate::platform::nfc::check_stored(&catalog, json).is_ok();
-                    let queued =
-                        if settings.device_token.is_empty() { Ok(0) } else { store.0.enqueue_unsent(passes).await };
-                    match queued {
+                    match store_settings(&store, &settings).await {
                         Ok(queued) => dispatcher.dispatch(SettingsFormAction::Saved { settings, queued }),
-                        Err(err) => dispatcher.dispatch(SettingsFormAction::Failed(err.to_string())),
+                        Err(err) => dispatcher.dispatch(SettingsFormAction::Failed(err)),
                     }
                 });
             }

@@ -28,7 +28,9 @@ pub struct ShellProps {
 /// Behind the PIN: the sections, one at a time, the survey they show, and the settings.
 #[function_component(Shell)]
 pub fn shell(props: &ShellProps) -> Html {
-    let settings = props.settings.clone().unwrap_or_default();
+    // Settings the server set at pairing replace those read at the start.
+    let paired = use_state(|| None::<KioskSettings>);
+    let settings = (*paired).clone().or_else(|| props.settings.clone()).unwrap_or_default();
     // A new device opens at its settings: nothing else works before the unit and counter are set.
     let fresh = settings.unit_code.is_empty();
     let section =
@@ -138,7 +140,9 @@ pub fn shell(props: &ShellProps) -> Html {
                 <p class="note" role="status">{ "Thiết bị mới: nhập mã đơn vị và mã quầy rồi lưu, trước khi dùng để đánh giá. / A new device: enter the unit and counter codes and save before citizens use it." }</p>
             }
             if shown == Section::Settings {
-                <crate::staff::settings_form::SettingsForm store={props.store.clone()} settings={settings.clone()} damaged={props.settings.is_none()} />
+                <crate::staff::pairing::Pairing store={props.store.clone()} settings={settings.clone()}
+                    on_paired={Callback::from(move |next| paired.set(Some(next)))} />
+                <crate::staff::settings_form::SettingsForm key={settings.server_version.to_string()} store={props.store.clone()} settings={settings.clone()} damaged={props.settings.is_none()} />
             } else {
                 { match survey_defs::by_id(&survey_id) {
                     Some(survey) => html! {

@@ -118,6 +118,24 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The names citizens know a counter by: "Phường An Khánh · Quầy Hộ tịch", or the unit's
+    /// alone; None where the unit has no name here.
+    pub fn place_name(&self, unit: &str, counter: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.reader()?;
+        let found: Option<(String, Option<String>)> = connection
+            .query_row(
+                "SELECT u.name_vi, c.name_vi FROM units u LEFT JOIN counters c ON c.unit = u.code AND c.code = ?2
+                 WHERE u.code = ?1",
+                [unit, counter],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        Ok(found.map(|(unit, counter)| match counter {
+            Some(counter) => format!("{unit} · {counter}"),
+            None => unit,
+        }))
+    }
+
     pub fn add_unit(&self, unit: &UnitRow, actor: &Actor) -> Result<UnitRow, StoreError> {
         check_code("unit", &unit.code)?;
         let unit = UnitRow {

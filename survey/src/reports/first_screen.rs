@@ -80,13 +80,21 @@ pub fn one_tap(question: &Question) -> bool {
 }
 
 /// The bar above every screen: the survey's title.
-fn bar(survey: &Survey) -> String {
-    format!("<header class=\"kiosk-bar\"><span class=\"survey-title\">{}</span></header>", escape(&survey.title().vi))
+/// The bar above the screen: the place's name where the server knows it (the unit's and the
+/// counter's), as the app shows it, then the survey's title.
+fn bar(survey: &Survey, place: Option<&str>) -> String {
+    let place =
+        place.map(|place| format!("<strong class=\"unit-name\">{}</strong> · ", escape(place))).unwrap_or_default();
+    format!(
+        "<header class=\"kiosk-bar\"><span class=\"survey-title\">{place}{}</span></header>",
+        escape(&survey.title().vi)
+    )
 }
 
 /// The first screen, to stand in the shell's `#app` until the app takes over. `action` is the
-/// page's own path (where the form posts), `response_id` a fresh UUID v4 for this page.
-pub fn first_screen(survey: &Survey, action: &str, response_id: &str) -> String {
+/// page's own path (where the form posts), `response_id` a fresh UUID v4 for this page, `place`
+/// the names of the unit and counter.
+pub fn first_screen(survey: &Survey, action: &str, response_id: &str, place: Option<&str>) -> String {
     // The screen's name, as the app's `data-screen` names it, and what it shows.
     let (screen, body) = match (survey.intro(), survey.questions().first()) {
         (Some(intro), _) => ("welcome".to_owned(), welcome(survey, intro)),
@@ -95,7 +103,10 @@ pub fn first_screen(survey: &Survey, action: &str, response_id: &str) -> String 
         }
         (None, None) => (String::new(), String::new()),
     };
-    format!("<div class=\"kiosk-root prerendered\" lang=\"vi\" data-screen=\"{screen}\">{}{body}</div>", bar(survey))
+    format!(
+        "<div class=\"kiosk-root prerendered\" lang=\"vi\" data-screen=\"{screen}\">{}{body}</div>",
+        bar(survey, place)
+    )
 }
 
 fn welcome(survey: &Survey, intro: &Text) -> String {
@@ -207,7 +218,7 @@ pub fn outcome_screen(survey: &Survey, outcome: &Outcome) -> String {
             escape(reason)
         ),
     };
-    format!("<div class=\"kiosk-root\" lang=\"vi\" data-screen=\"thanks\">{}{main}</div>", bar(survey))
+    format!("<div class=\"kiosk-root\" lang=\"vi\" data-screen=\"thanks\">{}{main}</div>", bar(survey, None))
 }
 
 #[cfg(test)]
@@ -231,7 +242,7 @@ mod tests {
 
     #[test]
     fn a_one_tap_first_question_is_a_form_posting_its_response_id() {
-        let html = first_screen(&rating(), "/p/phuong-1/quay-2", "7d4c2b1a-0e9f-4a8b-8c7d-6e5f4a3b2c1d");
+        let html = first_screen(&rating(), "/p/phuong-1/quay-2", "7d4c2b1a-0e9f-4a8b-8c7d-6e5f4a3b2c1d", None);
         assert!(html.contains(r#"<form class="first-screen" method="post" action="/p/phuong-1/quay-2">"#), "{html}");
         assert!(html.contains(r#"name="response_id" value="7d4c2b1a-0e9f-4a8b-8c7d-6e5f4a3b2c1d""#));
         assert!(html.contains(r#"name="survey" value="quay@1""#));
