@@ -91,7 +91,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/figures", get(manage::figures))
         .route(survey::records::sync::PAIR_PATH, post(manage::pair))
         .route(survey::records::sync::DEVICE_CONFIG_PATH, get(manage::device_config))
-        .route("/api/v1/devices", post(manage::add_device))
+        .route("/api/v1/devices", get(manage::devices).post(manage::add_device))
         .route("/api/v1/devices/{name}", axum::routing::patch(manage::change_device))
         .route("/api/v1/devices/{name}/pairing", post(manage::new_pairing))
         .route("/results/{unit}/{period}", get(api::results_page))

@@ -548,3 +548,44 @@ pub async fn new_pairing(
     )
     .into_response())
 }
+
+/// `GET /api/v1/devices`: the kiosks of the units in reach, with what each is set to and what
+/// it sent.
+pub async fn devices(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    signed.access.may(Permission::ManageDevices)?;
+    let store = collector.store.clone();
+    let rows = blocking(move || {
+        let mut rows = Vec::new();
+        for device in store.devices()? {
+            if let Some(config) = store.device_config(&device.name)? {
+                rows.push((device, config));
+            }
+        }
+        Ok(rows)
+    })
+    .await?;
+    let shown: Vec<serde_json::Value> = rows
+        .into_iter()
+        .filter(|(device, _)| signed.access.reaches(device.unit.as_deref()))
+        .map(|(device, config)| {
+            serde_json::json!({
+                "name": device.name,
+                "unit": config.unit,
+                "counter": config.counter,
+                "survey_id": config.survey_id,
+                "version": config.version,
+                "added_at": device.added_at,
+                "revoked_at": device.revoked_at,
+                "responses": device.responses,
+                "last_received_at": device.last_received_at,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "format": ADMIN_FORMAT, "devices": shown })).into_response())
+}

@@ -41,6 +41,12 @@ function rating(unit, staff, level) {
   };
 }
 
+/** Taps a field and types into it key by key, as a person does. */
+async function type(page, selector, text) {
+  await page.locator(selector).tap();
+  await page.keyboard.type(text);
+}
+
 /** The API as the administrator's script: HTTP Basic. */
 async function admin(server, method, path, body) {
   const response = await staffFetch(server, path, {
@@ -132,11 +138,33 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, "server-sign-in-1366x768.png"), fullPage: true });
     }
+    // The administrator on the web: the city's tree with its names, and a kiosk added there
+    // with its one-time pairing code, as text and as a QR code.
+    await type(page, "#account-name", STAFF_USER.name);
+    await type(page, "#account-password", STAFF_USER.password);
+    await page.locator(".sign-in-form button[type=submit]").tap();
+    await page.locator(".signed-in").waitFor({ timeout: 15_000 });
+    await page.locator('nav.sections a[href="#quan-tri"]').tap();
+    await page.locator('table.units tr[data-code="binh-trung"]').waitFor();
+    assert.deepEqual(await page.locator("table.units tbody th").allTextContents(), [
+      "Phường An Khánh (an-khanh)",
+      "Phường Bình Trưng (binh-trung)",
+      "Thành phố Thủ Đức (tp-thu-duc)",
+    ]);
+    assert.match(await page.locator('table.units tr[data-code="an-khanh"] td').last().textContent(), /Quầy Hộ tịch \(quay-1\)/);
+    await type(page, "#device-name", "kiosk-an-khanh-web");
+    await page.locator("#device-unit").selectOption("an-khanh");
+    await type(page, "#device-counter", "quay-1");
+    await page.locator(".device-form button[type=submit]").tap();
+    await page.locator(".pairing-code .code").waitFor();
+    assert.match(await page.locator(".pairing-code .code").textContent(), /^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+    assert.equal(await page.locator(".pairing-code svg").count(), 1);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-administration-1366x768.png"), fullPage: true });
+    await page.locator(".signed-in button").tap();
+    await page.locator("#account-name").waitFor();
     // A wrong password is said plainly, and the name typed stays.
-    await page.locator("#account-name").tap();
-    await page.keyboard.type("vp-an-khanh");
-    await page.locator("#account-password").tap();
-    await page.keyboard.type("sai mật khẩu");
+    await type(page, "#account-name", "vp-an-khanh");
+    await type(page, "#account-password", "sai mật khẩu");
     await page.locator(".sign-in-form button[type=submit]").tap();
     await page.locator(".sign-in-form .violation").waitFor();
     assert.equal(await page.locator("#account-name").inputValue(), "vp-an-khanh");
@@ -216,12 +244,11 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     // Every action is in the audit log, and its chain is whole.
     const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");
     assert.equal(audit.status, 200);
-    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "sign-in.failed", "sign-in", "sign-out"]) {
+    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "sign-in.failed", "sign-in", "sign-out"]) {
       assert.ok(audit.text.includes(action), `${action} is in the audit log`);
     }
     assert.match(hailong(["audit", "check", "--db", server.db]), /entries; head \d+:[0-9a-f]{64}/);
     assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401") && !problem.includes("403")), []);
-    void STAFF_USER;
   } finally {
     await browser?.close();
     await server.stop();

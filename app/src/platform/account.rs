@@ -154,3 +154,22 @@ pub async fn device_config(device_token: &str) -> Result<Option<DeviceConfig>, S
         _ => Err(refusal(status, &text)),
     }
 }
+
+/// A request of the signed-in staff member to the server's API, with the session's CSRF token
+/// on a change: the answer's JSON (`null` for none), `Err(None)` when the session has ended, or
+/// the server's refusal in its words.
+pub async fn call(
+    session: &Session,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<serde_json::Value, Option<String>> {
+    let csrf = (method != "GET").then_some(session.csrf.as_str());
+    let (status, text) = api_request(method, path, body.as_deref(), Signed::Session { csrf }).await.map_err(Some)?;
+    match status {
+        200..=299 if text.trim().is_empty() => Ok(serde_json::Value::Null),
+        200..=299 => serde_json::from_str(&text).map_err(|err| Some(err.to_string())),
+        401 => Err(None),
+        _ => Err(Some(refusal(status, &text))),
+    }
+}

@@ -59,6 +59,15 @@ pub fn fragment_token() -> Option<String> {
     (!token.is_empty() && token.len() <= 128 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_owned())
 }
 
+/// A pairing code in the staff area's address (`/staff#ghep=…`), as the QR code the server's
+/// administration shows carries it.
+pub fn pairing_code() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let code = hash.strip_prefix("#ghep=")?;
+    (!code.is_empty() && code.len() <= 32 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then(|| code.to_owned())
+}
+
 /// The names of the unit and counter the server gave a phone page (its `hailong-place` meta),
 /// shown at the top of the phone's screens.
 pub fn place_name() -> Option<String> {

@@ -3,6 +3,7 @@
 //! `use_reducer` (`workspace`) with one file per section. The figures it shows are computed
 //! by pure functions (`figures`) tested natively.
 
+pub mod admin;
 pub mod area;
 pub mod backup;
 pub mod certification;

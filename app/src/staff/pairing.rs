@@ -17,7 +17,8 @@ pub struct PairingProps {
 
 #[function_component(Pairing)]
 pub fn pairing(props: &PairingProps) -> Html {
-    let code = use_state(String::new);
+    // A code in the address (the QR code the server's administration shows) is filled in.
+    let code = use_state(|| crate::platform::route::pairing_code().unwrap_or_default());
     let asked = use_state(|| None::<String>);
     let said = use_state(|| None::<Result<String, String>>);
     {

@@ -48,7 +48,8 @@ pub struct ServerAreaProps {
     pub store: SharedStore,
 }
 
-/// The sections the server's workspace has: figures and their files.
+/// The sections the server's workspace has: figures and their files, and (for those who manage
+/// kiosks) the administration.
 const SECTIONS: [Section; 2] = [Section::Results, Section::Exports];
 
 #[function_component(ServerArea)]
@@ -57,6 +58,8 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
     let typed = use_state(Typed::default);
     let ask = use_state(|| None::<Ask>);
     let section = use_state(|| Section::Results);
+    // The administration shows instead of the workspace's sections.
+    let administering = use_state(|| false);
     let prefs = use_state(|| None::<StaffPrefs>);
     let survey_id = use_state(|| survey_defs::COUNTER_RATING_ID.to_owned());
     {
@@ -156,7 +159,11 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
 
     let on_sign_out = {
         let (ask, stage, session) = (ask.clone(), stage.clone(), session.clone());
+        let (administering, section) = (administering.clone(), section.clone());
         Callback::from(move |_: MouseEvent| {
+            // The next person to sign in here starts at the results.
+            administering.set(false);
+            section.set(Section::Results);
             ask.set(Some(Ask::SignOut(session.clone())));
             stage.set(Stage::Busy);
         })
@@ -180,6 +187,9 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
         Callback::from(move |next: StaffPrefs| prefs.set(Some(next)))
     };
     let account = &session.account;
+    // Administrators, leaders and office staff manage kiosks; administrators also units and
+    // accounts. The server refuses anything else whatever is shown.
+    let manages = matches!(account.role.as_str(), "admin" | "leader" | "office");
     let over = match (&account.unit_name, &account.unit) {
         (Some(name), Some(code)) => format!("{name} ({code})"),
         (None, Some(code)) => code.clone(),
@@ -210,16 +220,30 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
             <nav class="sections" aria-label="Các phần / Sections">
                 { for SECTIONS.into_iter().map(|choice| {
                     let (vi, en) = choice.name();
-                    let section = section.clone();
-                    let onclick = Callback::from(move |event: MouseEvent| { event.prevent_default(); section.set(choice) });
+                    let current = choice == shown && !*administering;
+                    let (section, administering) = (section.clone(), administering.clone());
+                    let onclick = Callback::from(move |event: MouseEvent| {
+                        event.prevent_default();
+                        administering.set(false);
+                        section.set(choice)
+                    });
                     html! {
-                        <a href={format!("#{}", choice.anchor())} {onclick} class={classes!((choice == shown).then_some("current"))}
-                           aria-current={(choice == shown).then_some("page")}>
+                        <a href={format!("#{}", choice.anchor())} {onclick} class={classes!(current.then_some("current"))}
+                           aria-current={current.then_some("page")}>
                             { vi }<span class="en" lang="en">{ en }</span>
                         </a>
                     }
                 }) }
+                if manages {
+                    <a href="#quan-tri" class={classes!((*administering).then_some("current"))} aria-current={(*administering).then_some("page")}
+                       onclick={let administering = administering.clone(); Callback::from(move |event: MouseEvent| { event.prevent_default(); administering.set(true) })}>
+                        { "Quản trị" }<span class="en" lang="en">{ "Administration" }</span>
+                    </a>
+                }
             </nav>
+            if *administering {
+                <crate::staff::admin::Admin session={session.clone()} on_session_ended={on_session_ended.clone()} />
+            } else {
             { match survey_defs::by_id(&survey_id) {
                 Some(survey) => html! {
                     <workspace::Staff key={(*survey_id).clone()} store={props.store.clone()} survey={Arc::new(survey)}
@@ -228,6 +252,7 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
                 },
                 None => html! { <p class="violation">{ format!("no shipped survey has the id `{}`", *survey_id) }</p> },
             } }
+            }
         </main>
     }
 }

@@ -33,8 +33,11 @@ pub fn shell(props: &ShellProps) -> Html {
     let settings = (*paired).clone().or_else(|| props.settings.clone()).unwrap_or_default();
     // A new device opens at its settings: nothing else works before the unit and counter are set.
     let fresh = settings.unit_code.is_empty();
-    let section =
-        use_state(|| section_in_address().unwrap_or(if fresh { Section::Settings } else { Section::Results }));
+    // A pairing code in the address opens the settings, where it is filled in.
+    let pairing = route::pairing_code().is_some();
+    let section = use_state(|| {
+        section_in_address().unwrap_or(if fresh || pairing { Section::Settings } else { Section::Results })
+    });
     {
         // Links between sections are plain links to `#anchor`: follow the address.
         let section = section.clone();
