@@ -133,11 +133,7 @@ fn use_server_config(startup: &Startup, route: &Route) -> bool {
                         }
                     });
                 };
-                let first = ask.clone();
-                (
-                    gloo_timers::callback::Timeout::new(2_000, first),
-                    gloo_timers::callback::Interval::new(CONFIG_POLL_MS, ask),
-                )
+                gloo_timers::callback::Interval::new(CONFIG_POLL_MS, ask)
             });
             move || drop(timers)
         });

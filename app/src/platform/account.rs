@@ -146,12 +146,32 @@ pub async fn pair(code: &str) -> Result<Paired, String> {
 }
 
 /// What the server sets for this kiosk now; `Ok(None)` when its token is no longer taken.
+/// Read with the browser's JSON rather than serde: this runs in the citizen's download.
 pub async fn device_config(device_token: &str) -> Result<Option<DeviceConfig>, String> {
     let (status, text) = api_request("GET", DEVICE_CONFIG_PATH, None, Signed::Device(device_token)).await?;
     match status {
-        200 => serde_json::from_str(&text).map(Some).map_err(|err| err.to_string()),
+        200 => {
+            let value = js_sys::JSON::parse(&text).map_err(|_| "the configuration is not JSON".to_owned())?;
+            let field = |key: &str| js_sys::Reflect::get(&value, &key.into()).ok().and_then(|field| field.as_string());
+            let version = js_sys::Reflect::get(&value, &"version".into()).ok().and_then(|field| field.as_f64());
+            let format = js_sys::Reflect::get(&value, &"format".into()).ok().and_then(|field| field.as_f64());
+            match (format, version) {
+                (Some(format), Some(version)) if format == 1.0 && version >= 0.0 => Ok(Some(DeviceConfig {
+                    format: 1,
+                    version: version as u64,
+                    device: field("device").unwrap_or_default(),
+                    unit: field("unit"),
+                    unit_name: field("unit_name"),
+                    counter: field("counter"),
+                    counter_name: field("counter_name"),
+                    survey_id: field("survey_id"),
+                })),
+                _ => Err("the configuration is not of format 1".into()),
+            }
+        }
         401 => Ok(None),
-        _ => Err(refusal(status, &text)),
+        // Said to nobody (the kiosk asks again later), so not worth reading the server's words.
+        _ => Err(format!("the server answered {status}")),
     }
 }
 
