@@ -181,7 +181,7 @@ pub(crate) fn with_retry_after(mut response: Response, seconds: Option<u64>) -> 
     response
 }
 
-fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
     let value =
         value.to_str().map_err(|_| AppError::new(StatusCode::UNAUTHORIZED, "the Authorization header is not text"))?;

@@ -388,20 +388,10 @@ pub async fn pair(
     let request: PairRequest = body(&headers, &bytes, "a pairing code")?;
     let key = format!("pairing:{}", address.map(|address| address.to_string()).unwrap_or_default());
     if let Some((left, _)) = collector.sign_in.locked_for(&key, address) {
-        let seconds = left.as_secs().max(1);
-        let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("too many wrong pairing codes from here: try again in {seconds} s"),
-        );
-        error.retry_after = Some(seconds);
-        return Err(error);
+        return Err(crate::session::too_many("wrong pairing codes from here", left));
     }
     let store = collector.store.clone();
-    let actor = crate::storage::audit::Actor {
-        name: "kiosk".into(),
-        address: address.map(|address| address.to_string()).unwrap_or_else(|| "-".into()),
-        at: crate::api::now_vietnam(),
-    };
+    let actor = crate::session::actor("kiosk", address);
     let now = crate::api::now_millis() / 1000;
     let paired = blocking(move || Ok(store.redeem_pairing(&request.code, now, &actor)?)).await?;
     collector.sign_in.record(&key, address, paired.is_some());
@@ -447,16 +437,6 @@ pub struct NewDevice {
     survey_id: Option<String>,
 }
 
-fn known_survey(survey_id: &Option<String>) -> Result<(), AppError> {
-    match survey_id {
-        Some(id) if survey_defs::by_id(id).is_none() => Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("survey_id: no shipped survey has the id `{}`", survey::text::short(id)),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// `POST /api/v1/devices`: registers a kiosk of a unit in reach and answers its one-time
 /// pairing code.
 pub async fn add_device(
@@ -469,7 +449,10 @@ pub async fn add_device(
     let signed = signed(&collector, address, &method, &headers).await?;
     let new: NewDevice = body(&headers, &bytes, "a kiosk")?;
     signed.access.may_on(Permission::ManageDevices, Some(&new.unit))?;
-    known_survey(&new.survey_id)?;
+    // Checked before anything is stored, so a refusal leaves no kiosk half made.
+    if let Some(survey_id) = &new.survey_id {
+        crate::storage::devices::check_survey(survey_id)?;
+    }
     let store = collector.store.clone();
     let now = crate::api::now_millis() / 1000;
     let code = blocking(move || {
@@ -522,7 +505,6 @@ pub async fn change_device(
     let signed = signed(&collector, address, &method, &headers).await?;
     reachable_device(&collector, &signed, &name).await?;
     let edit: DeviceEdit = body(&headers, &bytes, "a change of a kiosk")?;
-    known_survey(&edit.survey_id)?;
     let store = collector.store.clone();
     let change = crate::storage::devices::DeviceChange { counter: edit.counter, survey_id: edit.survey_id };
     blocking(move || Ok(store.change_device(&name, &change, &signed.actor)?)).await?;

@@ -42,6 +42,23 @@ pub struct Signed {
     pub session: Option<String>,
 }
 
+/// Who acts, from `address`, now.
+pub(crate) fn actor(name: &str, address: Option<IpAddr>) -> Actor {
+    Actor {
+        name: name.to_owned(),
+        address: address.map(|address| address.to_string()).unwrap_or_else(|| "-".into()),
+        at: now_vietnam(),
+    }
+}
+
+/// A 429 for a lockout with `left` to wait: the words and `Retry-After` agree.
+pub(crate) fn too_many(what: &str, left: std::time::Duration) -> AppError {
+    let seconds = left.as_secs().max(1);
+    let mut error = AppError::new(StatusCode::TOO_MANY_REQUESTS, format!("too many {what}: try again in {seconds} s"));
+    error.retry_after = Some(seconds);
+    error
+}
+
 fn seconds_now() -> i64 {
     crate::api::now_millis() / 1000
 }
@@ -91,11 +108,6 @@ pub async fn signed_in(
     headers: &HeaderMap,
     address: Option<IpAddr>,
 ) -> Result<Signed, AppError> {
-    let actor = |name: &str| Actor {
-        name: name.to_owned(),
-        address: address.map(|address| address.to_string()).unwrap_or_else(|| "-".into()),
-        at: now_vietnam(),
-    };
     if let Some(token) = cookie_token(headers)
         && !headers.contains_key(header::AUTHORIZATION)
     {
@@ -115,11 +127,11 @@ pub async fn signed_in(
                 ));
             }
         }
-        let actor = actor(&session.account.name);
+        let actor = actor(&session.account.name, address);
         return Ok(Signed { access: access_of(collector, session.account).await?, actor, session: Some(token) });
     }
     let account = basic(collector, headers, address).await?;
-    let actor = actor(&account.name);
+    let actor = actor(&account.name, address);
     Ok(Signed { access: access_of(collector, account).await?, actor, session: None })
 }
 
@@ -164,13 +176,7 @@ async fn check_password(
             crate::auth::Locked::Address => "this address",
         };
         tracing::warn!("a staff sign-in was refused: too many wrong passwords for {what}");
-        let seconds = left.as_secs().max(1);
-        let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("too many wrong passwords for {what}: try again in {seconds} s"),
-        );
-        error.retry_after = Some(seconds);
-        return Err(error);
+        return Err(too_many(&format!("wrong passwords for {what}"), left));
     }
     // A few hashes at a time: each costs about 19 MB, and a burst of sign-ins waits its turn.
     let _permit = collector.sign_in.hashing.acquire().await.map_err(|_| unauthorized())?;
@@ -183,11 +189,7 @@ async fn check_password(
     })
     .await?;
     collector.sign_in.record(name, address, account.is_some());
-    let actor = Actor {
-        name: crate::auth::shown_name(name),
-        address: address.map(|address| address.to_string()).unwrap_or_else(|| "-".into()),
-        at: now_vietnam(),
-    };
+    let actor = actor(&crate::auth::shown_name(name), address);
     match account {
         Some(account) => {
             if audited {

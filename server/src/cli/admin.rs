@@ -166,20 +166,14 @@ pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
             println!("{code}");
         }
         DeviceCommand::Set { name, counter, survey, db } => {
-            if let Some(survey) = &survey
-                && survey_defs::by_id(survey).is_none()
-            {
-                bail!("--survey: no shipped survey has the id `{survey}`");
-            }
             let change = server::storage::devices::DeviceChange { counter, survey_id: survey };
             open(&db)?.change_device(&name, &change, &me())?;
             eprintln!("hailong: device {name} changed; it takes the change between two citizens");
         }
         DeviceCommand::Add { name, unit, counter, survey, db } => {
-            if let Some(survey) = &survey
-                && survey_defs::by_id(survey).is_none()
-            {
-                bail!("--survey: no shipped survey has the id `{survey}`");
+            // Checked before anything is stored, so a refusal leaves no kiosk half made.
+            if let Some(survey) = &survey {
+                server::storage::devices::check_survey(survey)?;
             }
             let store = open(&db)?;
             let token = store.add_device(&name, unit.as_deref(), &me())?;

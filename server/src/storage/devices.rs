@@ -37,6 +37,19 @@ fn new_code() -> String {
     format!("{}-{}", &letters[..5], &letters[5..])
 }
 
+/// Whether a kiosk can be set to run `survey_id`: one of the shipped surveys, which is what a
+/// kiosk can show.
+pub fn check_survey(survey_id: &str) -> Result<(), StoreError> {
+    if survey_defs::by_id(survey_id).is_some() {
+        Ok(())
+    } else {
+        Err(StoreError::Refused(format!(
+            "survey_id: no shipped survey has the id `{}`",
+            survey::text::short(survey_id)
+        )))
+    }
+}
+
 /// What changes in a kiosk's configuration: what is given changes.
 #[derive(Clone, Debug, Default)]
 pub struct DeviceChange {
@@ -142,7 +155,7 @@ impl Store {
             super::units::check_code("counter", counter)?;
         }
         if let Some(survey_id) = &change.survey_id {
-            super::units::check_code("survey", survey_id)?;
+            check_survey(survey_id)?;
         }
         let unit = self.device_config(name)?.and_then(|config| config.unit);
         let what = format!(
