@@ -6,7 +6,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import {
@@ -185,6 +185,14 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     assert.equal(await page.locator("#by-staff").count(), 0, "office staff are not offered figures per officer");
     assert.equal(await page.locator("#source").count(), 0, "the server's figures are not a device's own");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-workspace-1366x768.png"), fullPage: true });
+    // The responses themselves, from the server, as this account may read them: its ward's, without officers.
+    await page.locator('nav.sections a[href="#xuat"]').tap();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".raw-from-server a").tap()]);
+    const wardRaw = readFileSync(await download.path(), "utf8");
+    assert.equal(wardRaw.trim().split(/\r?\n/).length, 1 + 6, wardRaw);
+    assert.ok(wardRaw.includes("an-khanh") && !wardRaw.includes("binh-trung") && !wardRaw.includes("can-bo"), wardRaw);
+    await page.locator('nav.sections a[href="#ket-qua"]').tap();
+    await page.locator(".summary .responses").waitFor();
     // The other ward, through the API from the signed-in page: refused, as a unit that does not exist.
     const refused = await page.evaluate(async () => {
       const session = await (await fetch("/api/v1/session")).json();

@@ -21,6 +21,10 @@ pub struct ExportsProps {
     /// The CSV profile chosen (remembered between visits), and where a new choice goes.
     pub profile: CsvProfile,
     pub on_profile: Callback<CsvProfile>,
+    /// In the server's workspace the responses themselves are the server's: their file is
+    /// downloaded from it, as the account may read them.
+    #[prop_or_default]
+    pub server: bool,
 }
 
 #[function_component(Exports)]
@@ -126,6 +130,17 @@ pub fn exports(props: &ExportsProps) -> Html {
                     { "Báo cáo Excel (XLSX)" }<span class="en" lang="en">{ "Workbook (XLSX)" }</span>
                 </button>
             </div>
+            if props.server {
+                <p class="raw-from-server">
+                    <a class="action secondary" download="" href={format!(
+                        "/api/v1/responses.csv?survey={}@{}&profile={}",
+                        survey.id(), survey.version(), props.profile.name()
+                    )}>
+                        { "Phiếu gốc trên máy chủ (CSV, có ý kiến đã che, chỉ dùng nội bộ)" }
+                        <span class="en" lang="en">{ "Raw responses held by the server (CSV, masked comments, internal use)" }</span>
+                    </a>
+                </p>
+            } else {
             <fieldset class="with-text">
                 <legend>{ "Tệp có ý kiến của người dân / Files with citizens' own words" }</legend>
                 <label>
@@ -141,6 +156,7 @@ pub fn exports(props: &ExportsProps) -> Html {
                     </button>
                 </div>
             </fieldset>
+            }
             { notice_html(&workspace.notices.get(&Part::Exports).cloned()) }
         </section>
     }

@@ -263,7 +263,7 @@ pub fn staff(props: &StaffProps) -> Html {
             let content = match section {
                 Section::Results => crate::staff::results::results(&state.survey, data, &state.view, &figures),
                 Section::Exports => html! {
-                    <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} />
+                    <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} server={props.server.is_some()} />
                 },
                 Section::Imports => html! { <crate::staff::imports::Imports workspace={state.clone()} /> },
                 Section::Certify => html! {
