@@ -55,12 +55,12 @@ pub async fn units(
     signed.access.may(Permission::ReadFigures)?;
     let store = collector.store.clone();
     let whole = signed.access.scope().is_none();
-    let (units, named, unnamed) = blocking(move || {
+    let (named, unnamed) = blocking(move || {
         let unnamed = if whole { store.unnamed_units()? } else { Vec::new() };
-        Ok((store.units()?, store.named_codes()?, unnamed))
+        Ok((store.named_codes()?, unnamed))
     })
     .await?;
-    let units: Vec<UnitRow> = units.into_iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
+    let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
     let counters: Vec<&NamedCode> = named
         .iter()
         .filter(|named| named.unit.as_ref().is_some_and(|unit| signed.access.reaches(Some(unit))))
@@ -356,9 +356,7 @@ pub async fn figures(
     let (tally, _) = crate::api::tally_of(&collector, &signed.access, &query).await?;
     let csv = String::from_utf8(tally.to_csv(survey::csv::write::CsvProfile::Rfc4180))
         .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the tally is not UTF-8"))?;
-    let store = collector.store.clone();
-    let units = blocking(move || Ok(store.units()?)).await?;
-    let units: Vec<UnitRow> = units.into_iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
+    let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
     let mut response = Json(serde_json::json!({
         "format": ADMIN_FORMAT,
         "account": signed.access.account.name,
@@ -542,26 +540,17 @@ pub async fn devices(
     let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may(Permission::ManageDevices)?;
     let store = collector.store.clone();
-    let rows = blocking(move || {
-        let mut rows = Vec::new();
-        for device in store.devices()? {
-            if let Some(config) = store.device_config(&device.name)? {
-                rows.push((device, config));
-            }
-        }
-        Ok(rows)
-    })
-    .await?;
+    let rows = blocking(move || Ok(store.devices()?)).await?;
     let shown: Vec<serde_json::Value> = rows
         .into_iter()
-        .filter(|(device, _)| signed.access.reaches(device.unit.as_deref()))
-        .map(|(device, config)| {
+        .filter(|device| signed.access.reaches(device.unit.as_deref()))
+        .map(|device| {
             serde_json::json!({
                 "name": device.name,
-                "unit": config.unit,
-                "counter": config.counter,
-                "survey_id": config.survey_id,
-                "version": config.version,
+                "unit": device.unit,
+                "counter": device.counter,
+                "survey_id": device.survey_id,
+                "version": device.config_version,
                 "added_at": device.added_at,
                 "revoked_at": device.revoked_at,
                 "responses": device.responses,

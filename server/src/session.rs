@@ -38,8 +38,11 @@ impl From<Forbidden> for AppError {
 pub struct Signed {
     pub access: Access,
     pub actor: Actor,
-    /// The session's cookie token, for a browser.
-    pub session: Option<String>,
+    /// The session's cookie token and its CSRF token, for a browser.
+    pub session: Option<(String, String)>,
+    /// The units as they stood when the request's access was worked out (every unit, not only
+    /// those in reach).
+    pub units: Vec<crate::storage::units::UnitRow>,
 }
 
 /// Who acts, from `address`, now.
@@ -128,17 +131,22 @@ pub async fn signed_in(
             }
         }
         let actor = actor(&session.account.name, address);
-        return Ok(Signed { access: access_of(collector, session.account).await?, actor, session: Some(token) });
+        let (access, units) = access_of(collector, session.account).await?;
+        return Ok(Signed { access, actor, session: Some((token, session.csrf)), units });
     }
     let account = basic(collector, headers, address).await?;
     let actor = actor(&account.name, address);
-    Ok(Signed { access: access_of(collector, account).await?, actor, session: None })
+    let (access, units) = access_of(collector, account).await?;
+    Ok(Signed { access, actor, session: None, units })
 }
 
-async fn access_of(collector: &Arc<Collector>, account: AccountRow) -> Result<Access, AppError> {
+async fn access_of(
+    collector: &Arc<Collector>,
+    account: AccountRow,
+) -> Result<(Access, Vec<crate::storage::units::UnitRow>), AppError> {
     let store = collector.store.clone();
     let units = blocking(move || Ok(store.units()?)).await?;
-    Ok(Access::new(account, &units))
+    Ok((Access::new(account, &units), units))
 }
 
 fn unauthorized() -> AppError {
@@ -284,11 +292,8 @@ pub async fn current(
         return Err(sign_in_again("not signed in"));
     }
     let signed = signed_in(&collector, &method, &headers, address).await?;
-    let token = signed.session.unwrap_or_default();
-    let store = collector.store.clone();
-    let (session, units) = blocking(move || Ok((store.session(&token, seconds_now())?, store.units()?))).await?;
-    let csrf = session.map(|session| session.csrf).unwrap_or_default();
-    Ok(Json(session_json(&signed.access, &csrf, &units)).into_response())
+    let csrf = signed.session.as_ref().map(|(_, csrf)| csrf.as_str()).unwrap_or_default();
+    Ok(Json(session_json(&signed.access, csrf, &signed.units)).into_response())
 }
 
 /// `DELETE /api/v1/session`: signs out; the cookie is cleared.
@@ -299,7 +304,7 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let signed = signed_in(&collector, &method, &headers, address).await?;
-    if let Some(token) = signed.session {
+    if let Some((token, _)) = signed.session {
         let store = collector.store.clone();
         let actor = signed.actor.clone();
         let event = Event::new("sign-out", signed.access.account.unit.as_deref(), &signed.access.account.name);
@@ -345,7 +350,7 @@ pub async fn change_password(
     let hash = crate::auth::hash_password(&request.new)
         .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("new: {err}")))?;
     let store = collector.store.clone();
-    let keep = signed.session.clone();
+    let keep = signed.session.map(|(token, _)| token);
     blocking(move || Ok(store.set_password(&name, &hash, keep.as_deref(), &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

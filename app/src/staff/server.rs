@@ -48,8 +48,8 @@ pub struct ServerAreaProps {
     pub store: SharedStore,
 }
 
-/// The sections the server's workspace has: figures and their files, and (for those who manage
-/// kiosks) the administration.
+/// The workspace's sections the server's workspace has: figures and their files. The
+/// administration (for those who manage kiosks) is shown beside them.
 const SECTIONS: [Section; 2] = [Section::Results, Section::Exports];
 
 #[function_component(ServerArea)]

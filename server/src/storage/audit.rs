@@ -128,11 +128,7 @@ pub struct AuditCheck {
 impl Store {
     /// Appends one entry for an action that changes nothing stored (a sign-in, an export).
     pub fn record(&self, actor: &Actor, event: &Event) -> Result<(), StoreError> {
-        let mut connection = self.writer();
-        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        append(&transaction, actor, event)?;
-        transaction.commit()?;
-        Ok(())
+        self.change(actor, event, |_| Ok(()))
     }
 
     /// The log, oldest first; with `units`, only the entries about those units.

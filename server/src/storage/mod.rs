@@ -28,7 +28,7 @@ pub mod devices;
 pub mod sessions;
 pub mod units;
 
-use audit::{Actor, Event};
+use audit::{Actor, Event, append};
 
 /// The schema, one step per version. A step is never edited once released: a database made by
 /// an older `hailong` is brought forward by running the steps it lacks, in one transaction each.
@@ -147,6 +147,11 @@ pub struct DeviceRow {
     pub last_received_at: Option<String>,
     /// The unit it is bound to: it sends responses of that unit only.
     pub unit: Option<String>,
+    /// What the server sets it to (`storage::devices`): its counter, survey, and the version
+    /// of that configuration.
+    pub counter: Option<String>,
+    pub survey_id: Option<String>,
+    pub config_version: u64,
 }
 
 /// Why the store could not do what was asked.
@@ -291,6 +296,21 @@ impl Store {
 
     pub(crate) fn hash(&self, secret: &str) -> String {
         sha256_hex(format!("{}:{secret}", self.salt).as_bytes())
+    }
+
+    /// Runs a change and its audit entry in one transaction: both, or neither.
+    pub(crate) fn change<T>(
+        &self,
+        actor: &Actor,
+        event: &Event,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = work(&transaction)?;
+        append(&transaction, actor, event)?;
+        transaction.commit()?;
+        Ok(out)
     }
 
     /// Stores a batch in one transaction. `admit` is asked only about responses that are new
@@ -458,7 +478,7 @@ impl Store {
         let token = random_hex(24);
         self.change(actor, &Event::new("device.add", unit, name), |transaction| {
             if let Some(unit) = unit
-                && transaction.query_row("SELECT 1 FROM units WHERE code = ?1", [unit], |_| Ok(())).optional()?.is_none()
+                && !units::unit_exists(transaction, unit)?
             {
                 return Err(StoreError::NotFound(format!("unit `{unit}`")));
             }
@@ -491,7 +511,8 @@ impl Store {
     pub fn devices(&self) -> Result<Vec<DeviceRow>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare(
-            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at), d.unit
+            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at), d.unit,
+                 d.counter, d.survey_id, d.config_version
              FROM devices d LEFT JOIN responses r ON r.source = 'device:' || d.name
              GROUP BY d.name ORDER BY d.name",
         )?;
@@ -503,6 +524,9 @@ impl Store {
                 responses: row.get::<_, i64>(3)? as u64,
                 last_received_at: row.get(4)?,
                 unit: row.get(5)?,
+                counter: row.get(6)?,
+                survey_id: row.get(7)?,
+                config_version: row.get::<_, i64>(8)?.max(0) as u64,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -511,7 +535,7 @@ impl Store {
     /// Revokes a kiosk's token at once: from the next request on, the server refuses it (401).
     /// What it sent stays stored. Revoking a revoked device changes nothing.
     pub fn revoke_device(&self, name: &str, actor: &Actor) -> Result<(), StoreError> {
-        let unit = self.devices()?.into_iter().find(|device| device.name == name).and_then(|device| device.unit);
+        let unit = self.device_config(name)?.and_then(|config| config.unit);
         self.change(actor, &Event::new("device.revoke", unit.as_deref(), name), |transaction| {
             let changed = transaction.execute(
                 "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE name = ?1",

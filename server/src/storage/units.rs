@@ -8,7 +8,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::audit::{Actor, Event, append};
+use super::audit::{Actor, Event};
 use super::{Store, StoreError};
 
 /// A unit as stored.
@@ -74,7 +74,8 @@ pub struct UnitChange {
     pub parent: Option<Option<String>>,
 }
 
-fn unit_exists(transaction: &Transaction<'_>, code: &str) -> Result<bool, StoreError> {
+/// Whether the unit `code` exists, inside the caller's transaction.
+pub(crate) fn unit_exists(transaction: &Transaction<'_>, code: &str) -> Result<bool, StoreError> {
     Ok(transaction.query_row("SELECT 1 FROM units WHERE code = ?1", [code], |_| Ok(())).optional()?.is_some())
 }
 
@@ -288,20 +289,5 @@ impl Store {
             }
             Ok(())
         })
-    }
-
-    /// Runs a change and its audit entry in one transaction: both, or neither.
-    pub(crate) fn change<T>(
-        &self,
-        actor: &Actor,
-        event: &Event,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut connection = self.writer();
-        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = work(&transaction)?;
-        append(&transaction, actor, event)?;
-        transaction.commit()?;
-        Ok(out)
     }
 }
