@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -21,10 +21,8 @@ use survey::definition::catalog::Catalog;
 use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::record::{Channel, RecordError, ResponseRecord};
 use survey::records::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
-use survey::reports::publish::ResultsPage;
-use survey::results::certify::Certificate;
-use survey::results::index::{DEFAULT_MIN_N, index_csv, indices};
-use survey::results::period::{Period, PeriodKind, parse_day};
+use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
+use survey::results::period::{PeriodKind, parse_day};
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
 
 use crate::access::{Access, Permission};
@@ -708,7 +706,12 @@ pub async fn index_csv_handler(
     let rows = indices(&tally, &collector.catalog, query.min_n.unwrap_or(DEFAULT_MIN_N))
         .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
     tracing::info!(user = %signed.actor.name, rows = rows.len(), "indices exported");
-    Ok(csv_response("index.csv", index_csv(&rows, profile)))
+    // The server names its units, counters and fields beside their codes.
+    let store = collector.store.clone();
+    let named = blocking(move || Ok(store.named_codes()?)).await?;
+    let names = crate::certifying::names(&signed.units, &named);
+    let (header, cells) = names.add_to(&INDEX_COLUMNS, &index_cells(&rows));
+    Ok(csv_response("index.csv", profile.write(&header, &cells)))
 }
 
 #[derive(Deserialize)]
@@ -747,70 +750,4 @@ pub async fn raw_csv(
     crate::session::audit(&collector, signed.actor.clone(), event).await?;
     tracing::info!(user = %signed.actor.name, "raw responses exported");
     Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ResultsQuery {
-    #[serde(default)]
-    lang: Option<String>,
-}
-
-/// `GET /results/<unit>/<period>`: the published page of a certified period, made from the
-/// certificate's own tally, never from a recount. A period not certified is a 404.
-pub async fn results_page(
-    State(collector): State<Arc<Collector>>,
-    Path((unit, period)): Path<(String, String)>,
-    Query(query): Query<ResultsQuery>,
-) -> Result<Response, AppError> {
-    let lang = match query.lang.as_deref() {
-        Some("en") => survey::text::Lang::En,
-        _ => survey::text::Lang::Vi,
-    };
-    let not_certified = || AppError::new(StatusCode::NOT_FOUND, format!("no certified results of {unit} for {period}"));
-    let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
-    let store = collector.store.clone();
-    let code = period_value.code();
-    let (stored, units) = blocking(move || Ok((store.certificates(&code)?, store.units()?))).await?;
-    // The unit's name where the server has one, with its code; the code alone otherwise.
-    let unit_name = units
-        .iter()
-        .find(|named| named.code == unit)
-        .map(|named| format!("{} ({unit})", named.name_vi))
-        .unwrap_or_else(|| unit.clone());
-    for json in stored {
-        let certificate = Certificate::from_json(&json).map_err(|err| {
-            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("a stored certificate cannot be read: {err}"))
-        })?;
-        let Ok(mut tally) = certificate.tally() else { continue };
-        tally.groups.retain(|key, _| key.unit == unit);
-        if tally.groups.is_empty() {
-            continue;
-        }
-        let Some(survey) = collector.catalog.get(&certificate.survey_id, &certificate.survey_version) else { continue };
-        let page = ResultsPage {
-            lang,
-            unit_name: &unit_name,
-            period: period_value,
-            survey,
-            tally: &tally,
-            dossiers: None,
-            // The collector keeps no entered indicators (yet): the agency class says they are missing.
-            indicators: &Default::default(),
-            certificate: Some(&certificate),
-            min_n: DEFAULT_MIN_N,
-            generated_at: &certificate.certified_at,
-        };
-        let html = page.to_html();
-        let policy = format!(
-            "default-src 'none'; style-src {}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-            crate::style_hashes(&html)
-        );
-        let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-        if let Ok(policy) = HeaderValue::from_str(&policy) {
-            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
-        return Ok(response);
-    }
-    Err(not_certified())
 }

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod certifying;
 pub mod limits;
 pub mod listen;
 pub mod manage;
@@ -94,7 +95,8 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/devices", get(manage::devices).post(manage::add_device))
         .route("/api/v1/devices/{name}", axum::routing::patch(manage::change_device))
         .route("/api/v1/devices/{name}/pairing", post(manage::new_pairing))
-        .route("/results/{unit}/{period}", get(api::results_page))
+        .route("/api/v1/certificates", get(certifying::state).post(certifying::certify))
+        .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());
     let phone = Router::new()

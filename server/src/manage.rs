@@ -24,7 +24,7 @@ use crate::storage::units::{NamedCode, UnitChange, UnitRow};
 /// older one would misread makes it 2.
 pub const ADMIN_FORMAT: u32 = 1;
 
-fn body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes, what: &str) -> Result<T, AppError> {
+pub(crate) fn body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes, what: &str) -> Result<T, AppError> {
     require_json(headers)?;
     serde_json::from_slice(body).map_err(|err| {
         AppError::new(
@@ -41,6 +41,15 @@ async fn signed(
     headers: &HeaderMap,
 ) -> Result<Signed, AppError> {
     signed_in(collector, method, headers, address.0).await
+}
+
+/// Of the server's named codes: the counters of the units in reach, and every field.
+fn named_in_reach<'a>(signed: &Signed, named: &'a [NamedCode]) -> (Vec<&'a NamedCode>, Vec<&'a NamedCode>) {
+    let counters = named
+        .iter()
+        .filter(|named| named.unit.as_ref().is_some_and(|unit| signed.access.reaches(Some(unit))))
+        .collect();
+    (counters, named.iter().filter(|named| named.unit.is_none()).collect())
 }
 
 /// `GET /api/v1/units`: the units, counters and fields the account reaches, with their names;
@@ -61,11 +70,7 @@ pub async fn units(
     })
     .await?;
     let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
-    let counters: Vec<&NamedCode> = named
-        .iter()
-        .filter(|named| named.unit.as_ref().is_some_and(|unit| signed.access.reaches(Some(unit))))
-        .collect();
-    let fields: Vec<&NamedCode> = named.iter().filter(|named| named.unit.is_none()).collect();
+    let (counters, fields) = named_in_reach(&signed, &named);
     let unnamed: Vec<serde_json::Value> = unnamed
         .into_iter()
         .map(|(code, responses)| serde_json::json!({ "code": code, "responses": responses }))
@@ -357,10 +362,15 @@ pub async fn figures(
     let csv = String::from_utf8(tally.to_csv(survey::csv::write::CsvProfile::Rfc4180))
         .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the tally is not UTF-8"))?;
     let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
+    let store = collector.store.clone();
+    let named = blocking(move || Ok(store.named_codes()?)).await?;
+    let (counters, fields) = named_in_reach(&signed, &named);
     let mut response = Json(serde_json::json!({
         "format": ADMIN_FORMAT,
         "account": signed.access.account.name,
         "units": units,
+        "counters": counters,
+        "fields": fields,
         "tally_csv": csv,
     }))
     .into_response();

@@ -494,3 +494,90 @@ async fn a_phone_page_names_the_unit_and_counter_the_server_knows() {
     let unknown = city.send(Request::get("/p/khong-co/quay-1").body(Body::empty()).unwrap()).await;
     assert!(!unknown.body.contains("unit-name") && !unknown.body.contains("hailong-place"), "{}", unknown.body);
 }
+
+#[tokio::test]
+async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
+    let city = populated().await;
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let viewer = city.sign_in("so-noi-vu", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let survey = "danh-gia-tai-quay@2026.1";
+    let state = |unit: &str| format!("/api/v1/certificates?survey={survey}&period=2026-11&unit={unit}");
+    let asked = |unit: &str, period: &str| json!({ "survey": survey, "period": period, "unit": unit });
+
+    // Before: what certifying would lock is the ward's 12 responses, not the city's 15.
+    let before = city.get(&office, &state("p1")).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    let before = before.json();
+    assert_eq!((before["certificate"].clone(), before["to_lock"]["responses"].clone()), (Value::Null, json!(12)));
+    assert_eq!(before["ended"], true);
+    let draft = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(draft.status, StatusCode::NOT_FOUND);
+
+    // The other ward, the whole server and a viewer are refused, and nothing is stored.
+    for (who, body) in [
+        (&office, asked("p2", "2026-11")),
+        (&office, json!({ "survey": survey, "period": "2026-11" })),
+        (&viewer, asked("p1", "2026-11")),
+    ] {
+        let refused = city.browser(who, "POST", "/api/v1/certificates", Some(body), true).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    }
+    assert_eq!(city.get(&office, &state("p2")).await.status, StatusCode::FORBIDDEN);
+    // A period not ended needs `early`; without the CSRF token nothing is certified.
+    let open = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2099-Q4")), true).await;
+    assert_eq!(open.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", open.body);
+    assert!(open.body.contains("early"), "{}", open.body);
+    let forged = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), false).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    assert!(city.store.certificates("2026-11").unwrap().is_empty());
+    assert!(city.store.certificates("2099-Q4").unwrap().is_empty());
+
+    let made = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), true).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.json()["unit"], "p1");
+    let again = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), true).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+    // Checked against what is stored now: it holds, and a late response is named apart.
+    let kiosk = city.store.add_device("kiosk-p1-late", Some("p1"), &actor()).unwrap();
+    assert_eq!(
+        city.kiosk_sends(&kiosk, &[rating("p1", "quay-1", "can-bo-a", "hai-long")]).await.status,
+        StatusCode::CREATED
+    );
+    let after = city.get(&office, &state("p1")).await.json();
+    assert_eq!(after["certificate"]["responses"].as_object().unwrap().len(), 12, "{after}");
+    assert_eq!(after["verification"]["late"].as_array().unwrap().len(), 1, "{after}");
+    assert!(after["verification"]["changed"].as_array().unwrap().is_empty());
+    assert_eq!(after["published"], "/results/p1/2026-11");
+
+    // The ward's page: its name, its 12 certified responses, the counter's name, no officer.
+    let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Phường An Khánh (p1)"), "{}", page.body);
+    assert!(page.body.contains(made.json()["tally_sha256"].as_str().unwrap()));
+    assert!(!page.body.contains("can-bo-"));
+    // The other ward and the city have no certificate of theirs: no page.
+    for path in ["/results/p2/2026-11", "/results/tp/2026-11"] {
+        let none = city.send(Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(none.status, StatusCode::NOT_FOUND, "{path}: {}", none.body);
+    }
+
+    // The city certifies its whole subtree; its page counts both wards (12 + 3 + the late one)
+    // by name, and the ward's page stays made from the ward's own certificate.
+    let made = city.admin("POST", "/api/v1/certificates", Some(asked("tp", "2026-11"))).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let page = city.send(Request::get("/results/tp/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for name in ["Thành phố Thủ Đức (tp)", "Phường An Khánh (p1)", "Phường Bình Trưng (p2)"] {
+        assert!(page.body.contains(name), "{name}: {}", page.body);
+    }
+    assert!(page.body.contains(">16<"), "16 responses: {}", page.body);
+    let ward = city.send(Request::get("/results/p2/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(ward.status, StatusCode::OK, "from the city's certificate: {}", ward.body);
+    let p1 = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert!(p1.body.contains(">12<") && !p1.body.contains(">13<"), "{}", p1.body);
+
+    let audit = city.store.audit_rows(None).unwrap();
+    assert_eq!(audit.iter().filter(|entry| entry.action == "certify").count(), 2);
+    assert!(audit.iter().any(|entry| entry.action == "certify" && entry.unit.as_deref() == Some("p1")));
+}

@@ -25,13 +25,21 @@ const PASSWORD = "mật khẩu đủ dài 2026";
 const PC = { width: 1366, height: 768 };
 const SHOTS = process.env.HAILONG_SCREENSHOTS;
 
+// The ratings were given a minute ago (or at the quarter's first instant, if that is later), so
+// that they fall in the workspace's first period, this quarter, whenever the test runs.
+const HOUR = 3_600_000;
+const NOW_VN = new Date(Date.now() + 7 * HOUR);
+const QUARTER_START = Date.UTC(NOW_VN.getUTCFullYear(), Math.floor(NOW_VN.getUTCMonth() / 3) * 3, 1) - 7 * HOUR;
+const GIVEN_AT = `${new Date(Math.max(Date.now() - 60_000, QUARTER_START) + 7 * HOUR).toISOString().slice(0, 19)}+07:00`;
+const QUARTER = `${NOW_VN.getUTCFullYear()}-Q${Math.floor(NOW_VN.getUTCMonth() / 3) + 1}`;
+
 function rating(unit, staff, level) {
   return {
     format: 1,
     response_id: randomUUID(),
     survey_id: "danh-gia-tai-quay",
     survey_version: "2026.1",
-    submitted_at: "2026-11-23T09:15:00+07:00",
+    submitted_at: GIVEN_AT,
     channel: "kiosk",
     unit,
     counter: "quay-1",
@@ -191,6 +199,29 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     const wardRaw = readFileSync(await download.path(), "utf8");
     assert.equal(wardRaw.trim().split(/\r?\n/).length, 1 + 6, wardRaw);
     assert.ok(wardRaw.includes("an-khanh") && !wardRaw.includes("binh-trung") && !wardRaw.includes("can-bo"), wardRaw);
+    // The indices name the ward and its counter beside their codes.
+    await page.locator("#by-unit").tap();
+    const [indexFile] = await Promise.all([page.waitForEvent("download"), page.locator(".download-index").tap()]);
+    const indexCsv = readFileSync(await indexFile.path(), "utf8");
+    const [header, ...lines] = indexCsv.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    assert.match(header, /"field","unit_name","counter_name","field_name","scope"/);
+    assert.ok(lines.some((line) => line.includes("an-khanh") && line.includes("Phường An Khánh")), indexCsv);
+    await page.locator("#by-unit").tap();
+    // The ward certifies its quarter early, on the server: the counts shown are its kiosk's, and
+    // the published page is made from that certificate, with the ward's name.
+    await page.locator('nav.sections a[href="#chot-so-lieu"]').tap();
+    await page.locator(".certification button.certify").tap();
+    assert.equal(await page.locator(".to-lock").getAttribute("data-responses"), "6");
+    assert.equal(await page.locator(".certify-confirm").isDisabled(), true, "a quarter not ended needs the box ticked");
+    await page.locator("#certify-early").tap();
+    await page.locator(".certify-confirm").tap();
+    await page.locator(".certification .verified").waitFor({ timeout: 15_000 });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-certify-1366x768.png"), fullPage: true });
+    const publishedPath = await page.locator(".published-link a").getAttribute("href");
+    assert.equal(publishedPath, `/results/an-khanh/${QUARTER}`);
+    const published = await (await fetch(`${server.url}${publishedPath}`)).text();
+    assert.ok(published.includes("Phường An Khánh (an-khanh)") && !published.includes("binh-trung"), published);
+    assert.equal((await fetch(`${server.url}/results/binh-trung/${QUARTER}`)).status, 404, "the other ward has not certified");
     await page.locator('nav.sections a[href="#ket-qua"]').tap();
     await page.locator(".summary .responses").waitFor();
     // The other ward, through the API from the signed-in page: refused, as a unit that does not exist.
@@ -252,7 +283,7 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     // Every action is in the audit log, and its chain is whole.
     const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");
     assert.equal(audit.status, 200);
-    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "sign-in.failed", "sign-in", "sign-out"]) {
+    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "certify", "sign-in.failed", "sign-in", "sign-out"]) {
       assert.ok(audit.text.includes(action), `${action} is in the audit log`);
     }
     assert.match(hailong(["audit", "check", "--db", server.db]), /entries; head \d+:[0-9a-f]{64}/);

@@ -2,10 +2,11 @@
 //! chosen, and, once the staff member says they know these hold citizens' own words, the raw
 //! responses and the comments. Each file goes through the workspace as a download job.
 
-use survey::csv::write::CsvProfile;
+use survey::csv::write::{Cell, CsvProfile};
 use survey::definition::catalog::Catalog;
 use survey::reports::comments::{COMMENT_COLUMNS, comment_rows};
 use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
+use survey::results::names::Names;
 use survey::results::tally_csv::TALLY_COLUMNS;
 use survey::text::Lang;
 use web_sys::HtmlSelectElement;
@@ -61,22 +62,28 @@ pub fn exports(props: &ExportsProps) -> Html {
         let (save_csv, figures) = (save_csv.clone(), figures.clone());
         Callback::from(move |_: MouseEvent| save_csv("tally", &|profile| figures.tally.to_csv(profile), Vec::new()))
     };
+    // The server's workspace names units, counters and fields beside their codes in the
+    // indices and the workbook. The tally CSV stays as it is, to be imported elsewhere.
+    let names = workspace.data().and_then(|data| data.server.as_ref()).map(|server| server.names.clone());
     let on_index = {
-        let (save_csv, figures, survey) = (save_csv.clone(), figures.clone(), survey.clone());
+        let (save_csv, figures, survey, names) = (save_csv.clone(), figures.clone(), survey.clone(), names.clone());
         Callback::from(move |_: MouseEvent| {
             let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
-            save_csv("index", &|profile| survey::results::index::index_csv(&rows, profile), Vec::new())
+            let (header, cells) = named(names.as_ref(), &INDEX_COLUMNS, index_cells(&rows));
+            save_csv("index", &|profile| profile.write(&header, &cells), Vec::new())
         })
     };
     let on_xlsx = {
         let (save, dispatcher, figures, survey) = (save.clone(), dispatcher.clone(), figures.clone(), survey.clone());
+        let names = names.clone();
         let name = format!("hailong-bao-cao-{stem}.xlsx");
         Callback::from(move |_: MouseEvent| {
             let rows = indices(&figures.tally, &Catalog::new([(*survey).clone()]), DEFAULT_MIN_N).unwrap_or_default();
-            let (tally_rows, index_rows) = (figures.tally.rows(), index_cells(&rows));
+            let (index_header, index_rows) = named(names.as_ref(), &INDEX_COLUMNS, index_cells(&rows));
+            let (tally_header, tally_rows) = named(names.as_ref(), &TALLY_COLUMNS, figures.tally.rows());
             let sheets = [
-                survey::reports::xlsx::Sheet { name: "Chỉ số", header: &INDEX_COLUMNS, rows: &index_rows },
-                survey::reports::xlsx::Sheet { name: "Tổng hợp", header: &TALLY_COLUMNS, rows: &tally_rows },
+                survey::reports::xlsx::Sheet { name: "Chỉ số", header: &index_header, rows: &index_rows },
+                survey::reports::xlsx::Sheet { name: "Tổng hợp", header: &tally_header, rows: &tally_rows },
             ];
             match survey::reports::xlsx::workbook(&sheets) {
                 Ok(bytes) => save(
@@ -159,5 +166,13 @@ pub fn exports(props: &ExportsProps) -> Html {
             }
             { notice_html(&workspace.notices.get(&Part::Exports).cloned()) }
         </section>
+    }
+}
+
+/// A file's header and rows, with the server's names beside the codes where there are names.
+fn named(names: Option<&Names>, header: &[&'static str], rows: Vec<Vec<Cell>>) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
+    match names {
+        Some(names) => names.add_to(header, &rows),
+        None => (header.to_vec(), rows),
     }
 }

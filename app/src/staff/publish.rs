@@ -68,6 +68,7 @@ pub fn publish(props: &PublishProps) -> Html {
                 certificate: certificate.as_ref(),
                 min_n: DEFAULT_MIN_N,
                 generated_at: &now_stamp(),
+                names: &Default::default(),
             };
             let name = format!(
                 "ket-qua-{}-{}-{}.html",

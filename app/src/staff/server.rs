@@ -48,9 +48,10 @@ pub struct ServerAreaProps {
     pub store: SharedStore,
 }
 
-/// The workspace's sections the server's workspace has: figures and their files. The
-/// administration (for those who manage kiosks) is shown beside them.
-const SECTIONS: [Section; 2] = [Section::Results, Section::Exports];
+/// The workspace's sections the server's workspace has: figures, their files, and certifying
+/// (with the published page). The administration (for those who manage kiosks) is shown
+/// beside them.
+const SECTIONS: [Section; 3] = [Section::Results, Section::Exports, Section::Certify];
 
 #[function_component(ServerArea)]
 pub fn server_area(props: &ServerAreaProps) -> Html {

@@ -266,6 +266,14 @@ pub fn staff(props: &StaffProps) -> Html {
                     <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} server={props.server.is_some()} />
                 },
                 Section::Imports => html! { <crate::staff::imports::Imports workspace={state.clone()} /> },
+                // On the server, the server counts, locks and checks each unit's period.
+                Section::Certify if props.server.is_some() => match (&props.server, &data.server) {
+                    (Some(session), Some(server)) => html! {
+                        <crate::staff::certification::ServerCertification session={session.clone()} survey={state.survey.clone()}
+                            period={state.view.period} units={server.units.clone()} on_session_ended={props.on_session_ended.clone()} />
+                    },
+                    _ => html! {},
+                },
                 Section::Certify => html! {
                     <>
                         <crate::staff::certification::Certification workspace={state.clone()} />

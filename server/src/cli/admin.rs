@@ -139,6 +139,9 @@ pub struct CertifyArgs {
     /// Certify a period that has not ended yet (the published page then says so)
     #[arg(long)]
     early: bool,
+    /// Certify this unit's responses and those of every unit below it (default: the whole server)
+    #[arg(long)]
+    unit: Option<String>,
     #[command(flatten)]
     db: Database,
 }
@@ -311,30 +314,32 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
         bail!("--survey: no definition of {survey_id} version {survey_version} is known here");
     }
     let store = open(&args.db)?;
-    let (records, left_out) = store.checked_records(&catalog)?;
+    let units = store.units()?;
+    if let Some(unit) = &args.unit
+        && !units.iter().any(|known| known.code == *unit)
+    {
+        bail!("--unit `{unit}`: no such unit (see `hailong unit list`)");
+    }
+    let asked =
+        server::certifying::Asked { survey_id, survey_version, period, unit: args.unit.clone(), early: args.early };
+    let (certificate, left_out) =
+        server::certifying::certify_stored(&store, &catalog, &units, asked, &me()).map_err(|err| match err {
+            server::certifying::Failed::Certify(err @ survey::results::certify::CertifyError::NotEnded { .. }) => {
+                anyhow::anyhow!("{err} (--early)")
+            }
+            server::certifying::Failed::Certify(err) => anyhow::anyhow!("{err}"),
+            server::certifying::Failed::Store(err) => anyhow::anyhow!("{err}"),
+        })?;
     for (response_id, err) in &left_out {
         eprintln!("hailong: stored response {response_id} is left out (it stays stored): {err}");
     }
-    let certificate = survey::results::certify::certify(
-        &catalog,
-        survey_id,
-        survey_version,
-        period,
-        &records,
-        server::api::now_vietnam(),
-        args.early,
-    )
-    .map_err(|err| match err {
-        survey::results::certify::CertifyError::NotEnded { .. } => anyhow::anyhow!("{err} (--early)"),
-        other => anyhow::anyhow!("{other}"),
-    })?;
     let counts = certificate.counts().map_err(|err| anyhow::anyhow!("reading the certified tally: {err}"))?;
-    store.put_certificate(&certificate, &me())?;
     eprintln!(
-        "hailong: {} {} for {} certified{}: {} responses counted ({} of them unfinished), {} flagged as misuse kept apart; tally SHA-256 {}",
+        "hailong: {} {} for {}{} certified{}: {} responses counted ({} of them unfinished), {} flagged as misuse kept apart; tally SHA-256 {}",
         survey_id,
         survey_version,
         period.code(),
+        args.unit.as_deref().map(|unit| format!(" of {unit}")).unwrap_or_default(),
         if certificate.early { " early, before the period ended" } else { "" },
         counts.responses,
         counts.partial,

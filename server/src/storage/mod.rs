@@ -133,6 +133,27 @@ const MIGRATIONS: &[&str] = &[
          prev_sha256 TEXT NOT NULL,
          sha256 TEXT NOT NULL
      ) STRICT;",
+    // 4: each unit certifies its own periods (its responses and those of every unit below it);
+    // '' stands for the whole server, which is what every certificate before this step locked.
+    // The dossiers a unit received in a period, per field ('' for no field), are kept with it.
+    "CREATE TABLE unit_certificates (
+         survey_id TEXT NOT NULL,
+         survey_version TEXT NOT NULL,
+         period TEXT NOT NULL,
+         unit TEXT NOT NULL,
+         certificate_json TEXT NOT NULL,
+         PRIMARY KEY (survey_id, survey_version, period, unit)
+     ) STRICT;
+     INSERT INTO unit_certificates SELECT survey_id, survey_version, period, '', certificate_json FROM certificates;
+     DROP TABLE certificates;
+     ALTER TABLE unit_certificates RENAME TO certificates;
+     CREATE TABLE dossiers (
+         unit TEXT NOT NULL,
+         period TEXT NOT NULL,
+         field TEXT NOT NULL,
+         dossiers INTEGER NOT NULL CHECK (dossiers >= 0),
+         PRIMARY KEY (unit, period, field)
+     ) STRICT;",
 ];
 
 /// A registered kiosk, as `hailong device list` shows it.
@@ -603,16 +624,17 @@ impl Store {
     /// Stores a certificate. A period is certified once: certifying it again is refused.
     pub fn put_certificate(&self, certificate: &Certificate, actor: &Actor) -> Result<(), StoreError> {
         let target = format!("{} {} for {}", certificate.survey_id, certificate.survey_version, certificate.period);
-        self.change(actor, &Event::new("certify", None, target), |transaction| {
+        self.change(actor, &Event::new("certify", certificate.unit.as_deref(), target), |transaction| {
             put_certificate_in(transaction, certificate)
         })
     }
 
-    /// The certificates of a period (its code, such as `2026-Q4`), as stored JSON.
+    /// The certificates of a period (its code, such as `2026-Q4`) of every unit, as stored JSON:
+    /// the whole server's first, then by unit.
     pub fn certificates(&self, period: &str) -> Result<Vec<String>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare(
-            "SELECT certificate_json FROM certificates WHERE period = ?1 ORDER BY survey_id, survey_version",
+            "SELECT certificate_json FROM certificates WHERE period = ?1 ORDER BY survey_id, survey_version, unit",
         )?;
         let rows = statement.query_map([period], |row| row.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -621,14 +643,23 @@ impl Store {
 
 fn put_certificate_in(connection: &Transaction<'_>, certificate: &Certificate) -> Result<(), StoreError> {
     let inserted = connection.execute(
-        "INSERT INTO certificates (survey_id, survey_version, period, certificate_json) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO NOTHING",
-        params![certificate.survey_id, certificate.survey_version, certificate.period, certificate.to_json()],
+        "INSERT INTO certificates (survey_id, survey_version, period, unit, certificate_json)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        params![
+            certificate.survey_id,
+            certificate.survey_version,
+            certificate.period,
+            certificate.unit.as_deref().unwrap_or_default(),
+            certificate.to_json()
+        ],
     )?;
     if inserted == 0 {
         return Err(StoreError::Exists(format!(
-            "a certificate of {} {} for {}",
-            certificate.survey_id, certificate.survey_version, certificate.period
+            "a certificate of {} {} for {}{}",
+            certificate.survey_id,
+            certificate.survey_version,
+            certificate.period,
+            certificate.unit.as_deref().map(|unit| format!(" of {unit}")).unwrap_or_default()
         )));
     }
     Ok(())
@@ -724,6 +755,32 @@ mod tests {
         let users = Store::open(&path).unwrap().users().unwrap();
         assert_eq!(users.len(), 1);
         assert_eq!((users[0].role, users[0].unit.as_deref()), (crate::access::Role::Admin, None));
+    }
+
+    #[test]
+    fn a_certificate_made_before_units_stays_the_whole_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hailong.db");
+        {
+            let mut connection = Connection::open(&path).unwrap();
+            for (step, sql) in MIGRATIONS[..3].iter().enumerate() {
+                let transaction = connection.transaction().unwrap();
+                transaction.execute_batch(sql).unwrap();
+                transaction.pragma_update(None, "user_version", step as i64 + 1).unwrap();
+                transaction.commit().unwrap();
+            }
+            connection
+                .execute(
+                    "INSERT INTO certificates VALUES ('s', '1', '2026-11', '{\"format\":1,\"survey_id\":\"s\"}')",
+                    [],
+                )
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.certificates("2026-11").unwrap(), ["{\"format\":1,\"survey_id\":\"s\"}"]);
+        let unit: String =
+            store.reader().unwrap().query_row("SELECT unit FROM certificates", [], |row| row.get(0)).unwrap();
+        assert_eq!(unit, "");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::reports::html::escape;
 use crate::results::certify::Certificate;
 use crate::results::entered::Entered;
 use crate::results::index::{IndexRow, Scope, indices, indices_with};
+use crate::results::names::Names;
 use crate::results::period::Period;
 use crate::results::tally::{GroupBy, GroupCounts, Tally};
 use crate::results::tally_csv::share_hundredths;
@@ -118,6 +119,8 @@ pub struct ResultsPage<'a> {
     pub min_n: u64,
     /// When the page was made, RFC 3339.
     pub generated_at: &'a str,
+    /// The names of the groups' codes.
+    pub names: &'a Names,
 }
 
 /// Words of the page in both languages.
@@ -358,14 +361,18 @@ impl ResultsPage<'_> {
                 t("Tỷ lệ hài lòng", "Satisfied"),
             ));
             for (key, counts) in &grouped.groups {
-                let name = if by.unit {
-                    &key.unit
+                let (code, names) = if by.unit {
+                    (&key.unit, &self.names.units)
                 } else if by.field {
-                    &key.field
+                    (&key.field, &self.names.fields)
                 } else {
-                    &key.counter
+                    (&key.counter, &self.names.counters)
                 };
-                let name = if name.is_empty() { t("(không ghi)", "(not recorded)") } else { name.as_str() };
+                let name = if code.is_empty() {
+                    t("(không ghi)", "(not recorded)").to_owned()
+                } else {
+                    Names::label(names, code)
+                };
                 let row = group_rows.iter().find(|row| {
                     row.key == *key
                         && row.scope == Scope::Overall
@@ -378,7 +385,7 @@ impl ResultsPage<'_> {
                 };
                 html.push_str(&format!(
                     "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                    escape(name),
+                    escape(&name),
                     counts.responses,
                     escape(&result)
                 ));

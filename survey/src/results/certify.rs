@@ -42,6 +42,10 @@ pub struct Certificate {
     /// Certified before the period had ended, as staff chose to; the published page says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub early: bool,
+    /// On a server for several units: the unit whose responses (and those of every unit below
+    /// it) it locks. Absent for a device's certificate, and for one of a whole server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// Why a period cannot be certified.
@@ -152,11 +156,12 @@ pub fn certify<'a>(
         tally_csv,
         responses: records.iter().map(|record| (record.response_id.clone(), record_digest(record))).collect(),
         early: !ended,
+        unit: None,
     })
 }
 
 /// What a certified period looks like against the records stored now.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verification {
     /// The digest of the tally recounted from the certified responses stored now.
     pub recounted_sha256: String,
@@ -204,6 +209,12 @@ impl Certificate {
     /// and the unfinished and misuse-flagged ones named apart.
     pub fn counts(&self) -> Result<crate::results::tally::GroupCounts, crate::csv::read::CsvError> {
         Ok(self.tally()?.totals(&self.survey_id, &self.survey_version))
+    }
+
+    /// [`Certificate::verify`], with a tally that cannot be recounted taken as tampered.
+    pub fn check<'a>(&self, catalog: &Catalog, records: impl IntoIterator<Item = &'a CheckedRecord>) -> Verification {
+        self.verify(catalog, records)
+            .unwrap_or_else(|_| Verification { tally_tampered: true, ..Verification::default() })
     }
 
     /// Checks the certificate against the records stored now.

@@ -6,6 +6,7 @@ pub mod certify;
 pub mod denominator;
 pub mod entered;
 pub mod index;
+pub mod names;
 pub mod period;
 pub mod tally;
 pub mod tally_csv;
