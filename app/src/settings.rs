@@ -21,6 +21,10 @@ pub struct KioskSettings {
     pub unit_code: String,
     #[serde(default)]
     pub counter_code: String,
+    /// The counter's name, as the server names it (set by pairing, not by the form); shown
+    /// beside the unit's name while the counter code stays the one it was given for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub counter_name: String,
     pub idle_seconds: u32,
     pub thanks_seconds: u32,
     /// The language the kiosk shows first to each citizen.
@@ -82,6 +86,7 @@ impl Default for KioskSettings {
             unit_name: String::new(),
             unit_code: String::new(),
             counter_code: String::new(),
+            counter_name: String::new(),
             idle_seconds: crate::kiosk::config::IDLE_SECONDS,
             thanks_seconds: crate::kiosk::config::THANKS_SECONDS,
             default_lang: survey::text::Lang::Vi,
@@ -314,6 +319,12 @@ impl SettingsDraft {
             unit_name: self.unit_name.trim().to_owned(),
             unit_code: self.unit_code.trim().to_owned(),
             counter_code: self.counter_code.trim().to_owned(),
+            // The server's name belongs to the counter it named; a counter typed here has none.
+            counter_name: if self.counter_code.trim() == stored.counter_code {
+                stored.counter_name.clone()
+            } else {
+                String::new()
+            },
             idle_seconds,
             thanks_seconds,
             default_lang: self.default_lang,
@@ -359,6 +370,7 @@ impl KioskSettings {
         if let Some(counter) = valid(&config.counter) {
             next.counter_code = counter;
         }
+        next.counter_name = config.counter_name.clone().filter(|name| !name.trim().is_empty()).unwrap_or_default();
         // A survey this app does not ship is not taken: the kiosk keeps the one it runs.
         if let Some(survey) = config.survey_id.as_ref().filter(|id| survey_defs::by_id(id).is_some()) {
             next.survey_id = survey.clone();
@@ -382,7 +394,11 @@ impl KioskSettings {
             hours: self.hours(),
             staff_code: code(&self.on_duty),
             field_code: code(&self.field_code),
-            unit_name: code(&self.unit_name),
+            // "Phường An Khánh · Quầy Hộ tịch" where the server names the counter.
+            unit_name: code(&self.unit_name).map(|unit| match self.counter_name.trim() {
+                "" => unit,
+                counter => format!("{unit} · {counter}"),
+            }),
             idle_seconds: self.idle_seconds,
             thanks_seconds: self.thanks_seconds,
             unit_code: code(&self.unit_code),
@@ -552,6 +568,28 @@ mod tests {
         *again.field_mut(DraftField::UnitCode) = String::new();
         let fields: Vec<&str> = again.settings(&saved).unwrap_err().into_iter().map(|(field, _)| field).collect();
         assert_eq!(fields, ["idle_seconds", "unit_code"]);
+    }
+
+    #[test]
+    fn the_server_names_the_counter_on_the_kiosk_until_staff_give_it_another_counter() {
+        let config = survey::records::sync::DeviceConfig {
+            format: 1,
+            version: 3,
+            device: "kiosk-1".into(),
+            unit: Some("an-khanh".into()),
+            unit_name: Some("Phường An Khánh".into()),
+            counter: Some("quay-1".into()),
+            counter_name: Some("Quầy Hộ tịch".into()),
+            survey_id: None,
+        };
+        let paired = KioskSettings::default().with_server(&config, Some("0123456789abcdef0123"));
+        assert_eq!(paired.kiosk_config().unit_name.as_deref(), Some("Phường An Khánh · Quầy Hộ tịch"));
+        let kept = SettingsDraft::of(&paired).settings(&paired).unwrap();
+        assert_eq!(kept.counter_name, "Quầy Hộ tịch", "saving the form keeps the server's name");
+        let mut draft = SettingsDraft::of(&paired);
+        *draft.field_mut(DraftField::CounterCode) = "quay-2".into();
+        let moved = draft.settings(&paired).unwrap();
+        assert_eq!(moved.kiosk_config().unit_name.as_deref(), Some("Phường An Khánh"), "quầy 2 is not Quầy Hộ tịch");
     }
 
     #[test]

@@ -60,7 +60,7 @@ test("a paired kiosk takes its unit, counter and survey from the server, offline
     // The kiosk runs with the unit's name and sends its responses as that unit's.
     await page.goto(`${server.url}/`);
     await page.locator(".unit-name").waitFor();
-    assert.equal(await page.locator(".unit-name").textContent(), "Phường An Khánh");
+    assert.equal(await page.locator(".unit-name").textContent(), "Phường An Khánh · Quầy Đất đai", "the kiosk names its unit and counter");
     await rate(page, "hai-long");
     await page.waitForFunction(() => (document.querySelector(".kiosk-root")?.dataset.screen ?? "").startsWith("asking"), null, { timeout: 15_000 });
     await assert.doesNotReject(async () => {
