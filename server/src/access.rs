@@ -39,6 +39,8 @@ pub enum Permission {
     ReadResponses,
     IssueTokens,
     Certify,
+    /// The dossiers a unit received in a period (the response rate's denominator).
+    EnterDossiers,
     ManageDevices,
     ReadAudit,
     ManageUnits,
@@ -79,7 +81,12 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Leader => !matches!(permission, ManageUnits | ManageAccounts),
-            Role::Office => matches!(permission, ReadFigures | ReadResponses | IssueTokens | Certify | ManageDevices),
+            Role::Office => {
+                matches!(
+                    permission,
+                    ReadFigures | ReadResponses | IssueTokens | Certify | EnterDossiers | ManageDevices
+                )
+            }
             Role::Viewer => matches!(permission, ReadFigures),
         }
     }
@@ -181,6 +188,7 @@ fn describe(permission: Permission) -> &'static str {
         Permission::ReadResponses => "read the responses themselves",
         Permission::IssueTokens => "issue single-use codes",
         Permission::Certify => "certify a period",
+        Permission::EnterDossiers => "enter the dossiers received",
         Permission::ManageDevices => "manage kiosks",
         Permission::ReadAudit => "read the audit log",
         Permission::ManageUnits => "manage units",

@@ -252,6 +252,102 @@ pub fn certify_stored(
     Ok((certificate, left_out))
 }
 
+/// The most dossiers one field of a unit can be said to have received in a period: more is a
+/// typing slip or a forged request, refused rather than stored.
+pub const MOST_DOSSIERS: u64 = 10_000_000;
+
+/// The most fields one period's dossiers may name.
+const MOST_FIELDS: usize = 1_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossiersBody {
+    /// By field code; "" for dossiers not split by field.
+    dossiers: BTreeMap<String, u64>,
+}
+
+fn period_of(period: &str) -> Result<Period, AppError> {
+    Period::parse(period).ok_or_else(|| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("period: `{period}` is not a period (2026-Q4, 2026-H2, 2026, 2026-11)"),
+        )
+    })
+}
+
+/// `GET /api/v1/dossiers/<unit>/<period>`: the dossiers the unit received in the period, as
+/// entered, per field.
+pub async fn dossiers(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((unit, period)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
+    let code = period_of(&period)?.code();
+    let store = collector.store.clone();
+    let all = blocking(move || Ok(store.dossiers()?)).await?;
+    let entered: BTreeMap<String, u64> = all
+        .into_iter()
+        .filter(|(of, during, _, _)| *of == unit && *during == code)
+        .map(|(_, _, field, count)| (field, count))
+        .collect();
+    Ok(Json(serde_json::json!({ "format": CERTIFICATES_FORMAT, "unit": unit, "period": code, "dossiers": entered }))
+        .into_response())
+}
+
+/// `PUT /api/v1/dossiers/<unit>/<period>`: replaces what the unit received in the period
+/// (office staff, leaders and administrators of the unit).
+pub async fn put_dossiers(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((unit, period)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let body: DossiersBody = crate::manage::body(&headers, &bytes, "the dossiers received")?;
+    signed.access.may_on(Permission::EnterDossiers, Some(&unit))?;
+    let code = period_of(&period)?.code();
+    let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
+    if body.dossiers.len() > MOST_FIELDS {
+        return Err(refused(format!("dossiers: at most {MOST_FIELDS} fields")));
+    }
+    for (field, count) in &body.dossiers {
+        if !field.is_empty() && !survey::records::record::is_code(field) {
+            return Err(refused(format!("dossiers: `{}` is not a field code", survey::text::short_message(field))));
+        }
+        if *count > MOST_DOSSIERS {
+            return Err(refused(format!("dossiers.{field}: {count} is more than {MOST_DOSSIERS}")));
+        }
+    }
+    let store = collector.store.clone();
+    blocking(move || Ok(store.put_dossiers(&unit, &code, &body.dossiers, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The dossiers received in `period` by the units in `scope` (None: every unit), summed per
+/// field; None when none were entered.
+pub fn dossiers_in(
+    entered: &[(String, String, String, u64)],
+    period: &str,
+    scope: Option<&BTreeSet<String>>,
+) -> Option<BTreeMap<String, u64>> {
+    let mut summed: BTreeMap<String, u64> = BTreeMap::new();
+    let mut any = false;
+    for (unit, during, field, count) in entered {
+        if during == period && scope.is_none_or(|scope| scope.contains(unit)) {
+            any = true;
+            let sum = summed.entry(field.clone()).or_default();
+            *sum = sum.saturating_add(*count);
+        }
+    }
+    any.then_some(summed)
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ResultsQuery {
@@ -274,8 +370,9 @@ pub async fn results_page(
     let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
     let store = collector.store.clone();
     let code = period_value.code();
-    let (stored, units, named) =
-        blocking(move || Ok((store.certificates(&code)?, store.units()?, store.named_codes()?))).await?;
+    let (stored, units, named, entered) =
+        blocking(move || Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?)))
+            .await?;
     let names = names(&units, &named);
     let unit_name = Names::label(&names.units, &unit);
     let shown: BTreeSet<String> = if units.iter().any(|known| known.code == unit) {
@@ -305,7 +402,7 @@ pub async fn results_page(
             period: period_value,
             survey,
             tally: &tally,
-            dossiers: None,
+            dossiers: dossiers_in(&entered, &period_value.code(), Some(&shown)).map(|fields| fields.values().sum()),
             // The collector keeps no entered indicators (yet): the agency class says they are missing.
             indicators: &Default::default(),
             certificate: Some(certificate),

@@ -96,6 +96,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/devices/{name}", axum::routing::patch(manage::change_device))
         .route("/api/v1/devices/{name}/pairing", post(manage::new_pairing))
         .route("/api/v1/certificates", get(certifying::state).post(certifying::certify))
+        .route("/api/v1/dossiers/{unit}/{period}", get(certifying::dossiers).put(certifying::put_dossiers))
         .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

@@ -363,14 +363,23 @@ pub async fn figures(
         .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the tally is not UTF-8"))?;
     let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
     let store = collector.store.clone();
-    let named = blocking(move || Ok(store.named_codes()?)).await?;
+    let (named, entered) = blocking(move || Ok((store.named_codes()?, store.dossiers()?))).await?;
     let (counters, fields) = named_in_reach(&signed, &named);
+    // The dossiers received by the units in reach, summed per period and field.
+    let periods: std::collections::BTreeSet<&str> = entered.iter().map(|(_, period, _, _)| period.as_str()).collect();
+    let dossiers: std::collections::BTreeMap<&str, _> = periods
+        .into_iter()
+        .filter_map(|period| {
+            crate::certifying::dossiers_in(&entered, period, signed.access.scope()).map(|fields| (period, fields))
+        })
+        .collect();
     let mut response = Json(serde_json::json!({
         "format": ADMIN_FORMAT,
         "account": signed.access.account.name,
         "units": units,
         "counters": counters,
         "fields": fields,
+        "dossiers": dossiers,
         "tally_csv": csv,
     }))
     .into_response();

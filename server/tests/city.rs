@@ -550,9 +550,34 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
     assert!(after["verification"]["changed"].as_array().unwrap().is_empty());
     assert_eq!(after["published"], "/results/p1/2026-11");
 
-    // The ward's page: its name, its 12 certified responses, the counter's name, no officer.
+    // The dossiers the ward received: entered by its office, within reach only, and checked.
+    let dossiers = |unit: &str| format!("/api/v1/dossiers/{unit}/2026-11");
+    let entered = json!({ "dossiers": { "": 20 } });
+    let put = city.browser(&office, "PUT", &dossiers("p1"), Some(entered.clone()), true).await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.body);
+    assert_eq!(city.get(&office, &dossiers("p1")).await.json()["dossiers"], json!({ "": 20 }));
+    for (who, unit, body, status) in [
+        (&office, "p2", entered.clone(), StatusCode::FORBIDDEN),
+        (&viewer, "p1", entered.clone(), StatusCode::FORBIDDEN),
+        (&office, "p1", json!({ "dossiers": { "Hộ tịch": 5 } }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&office, "p1", json!({ "dossiers": { "": 50_000_000 } }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&office, "p1", json!({ "dossiers": { "": -1 } }), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let refused = city.browser(who, "PUT", &dossiers(unit), Some(body), true).await;
+        assert_eq!(refused.status, status, "{unit}: {}", refused.body);
+    }
+    assert_eq!(
+        city.get(&office, &dossiers("p1")).await.json()["dossiers"],
+        json!({ "": 20 }),
+        "refusals change nothing"
+    );
+    let figures = city.get(&viewer, "/api/v1/figures?by=unit").await.json();
+    assert_eq!(figures["dossiers"], json!({ "2026-11": { "": 20 } }));
+
+    // The ward's page: its name, its 12 certified responses of 20 dossiers, no officer.
     let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("60,0 %"), "12 of 20 dossiers: {}", page.body);
     assert!(page.body.contains("Phường An Khánh (p1)"), "{}", page.body);
     assert!(page.body.contains(made.json()["tally_sha256"].as_str().unwrap()));
     assert!(!page.body.contains("can-bo-"));
@@ -579,5 +604,6 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
 
     let audit = city.store.audit_rows(None).unwrap();
     assert_eq!(audit.iter().filter(|entry| entry.action == "certify").count(), 2);
+    assert_eq!(audit.iter().filter(|entry| entry.action == "dossiers.set").count(), 1);
     assert!(audit.iter().any(|entry| entry.action == "certify" && entry.unit.as_deref() == Some("p1")));
 }

@@ -222,6 +222,15 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     const published = await (await fetch(`${server.url}${publishedPath}`)).text();
     assert.ok(published.includes("Phường An Khánh (an-khanh)") && !published.includes("binh-trung"), published);
     assert.equal((await fetch(`${server.url}/results/binh-trung/${QUARTER}`)).status, 404, "the other ward has not certified");
+    // The dossiers the ward received this quarter, typed on the server: the response rate follows.
+    await page.locator("textarea#dossiers:enabled").tap();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(",10");
+    await page.locator(".dossiers-form button[type=submit]").tap();
+    await page.locator(".dossiers .saved").waitFor({ timeout: 15_000 });
+    assert.match(await page.locator(".dossiers .saved").textContent(), /10 hồ sơ/);
+    await page.locator('nav.sections a[href="#ket-qua"]').tap();
+    assert.match(await page.locator(".response-rate").textContent(), /^60/, "6 responses of 10 dossiers");
     await page.locator('nav.sections a[href="#ket-qua"]').tap();
     await page.locator(".summary .responses").waitFor();
     // The other ward, through the API from the signed-in page: refused, as a unit that does not exist.

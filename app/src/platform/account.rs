@@ -97,6 +97,8 @@ pub struct ServerFigures {
     pub units: Vec<UnitName>,
     /// The server's names of the units, counters and fields in reach, for files.
     pub names: Names,
+    /// The dossiers the units in reach received, by period code and field.
+    pub dossiers: std::collections::BTreeMap<String, survey::results::denominator::Dossiers>,
 }
 
 /// A counter's (with its unit) or a field's code and name.
@@ -115,13 +117,15 @@ struct FiguresAnswer {
     counters: Vec<NamedCode>,
     #[serde(default)]
     fields: Vec<NamedCode>,
+    #[serde(default)]
+    dossiers: std::collections::BTreeMap<String, survey::results::denominator::Dossiers>,
     tally_csv: String,
 }
 
 /// The format of `GET /api/v1/figures` this app reads.
 pub const FIGURES_FORMAT: u32 = 1;
 
-async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Vec<UnitName>, Names), Option<String>> {
+async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, FiguresAnswer), Option<String>> {
     let path = format!("/api/v1/figures?period=day&by={by}&include_misuse={include_misuse}");
     let (status, text) = api_request("GET", &path, None, Signed::Session { csrf: None }).await.map_err(Some)?;
     match status {
@@ -134,15 +138,7 @@ async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Vec<UnitName>, 
                 )));
             }
             let tally = Tally::read_csv(answer.tally_csv.as_bytes()).map_err(|err| Some(err.to_string()))?;
-            let names = Names::new(
-                answer.units.iter().map(|unit| (unit.code.as_str(), unit.name_vi.as_str())),
-                answer
-                    .counters
-                    .iter()
-                    .filter_map(|named| Some((named.unit.as_deref()?, named.code.as_str(), named.name_vi.as_str()))),
-                answer.fields.iter().map(|named| (named.code.as_str(), named.name_vi.as_str())),
-            );
-            Ok((tally, answer.units, names))
+            Ok((tally, answer))
         }
         // The session ended: the caller asks to sign in again.
         401 => Err(None),
@@ -153,9 +149,17 @@ async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Vec<UnitName>, 
 /// Reads the figures; `Err(None)` when the session has ended.
 pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>> {
     let by = if session.sees_officers() { "unit,counter,field,staff" } else { "unit,counter,field" };
-    let (without_misuse, units, names) = tally(by, false).await?;
-    let (with_misuse, _, _) = tally(by, true).await?;
-    Ok(ServerFigures { without_misuse, with_misuse, units, names })
+    let (without_misuse, answer) = tally(by, false).await?;
+    let (with_misuse, _) = tally(by, true).await?;
+    let names = Names::new(
+        answer.units.iter().map(|unit| (unit.code.as_str(), unit.name_vi.as_str())),
+        answer
+            .counters
+            .iter()
+            .filter_map(|named| Some((named.unit.as_deref()?, named.code.as_str(), named.name_vi.as_str()))),
+        answer.fields.iter().map(|named| (named.code.as_str(), named.name_vi.as_str())),
+    );
+    Ok(ServerFigures { without_misuse, with_misuse, units: answer.units, names, dossiers: answer.dossiers })
 }
 
 /// Redeems a one-time pairing code: this kiosk's device token and its configuration.

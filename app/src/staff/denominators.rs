@@ -22,16 +22,16 @@ pub struct PeriodFilesProps {
 }
 
 /// The words of each form.
-struct Words {
-    id: &'static str,
-    anchor: &'static str,
-    heading: &'static str,
-    hint: &'static str,
-    file: &'static str,
-    save: &'static str,
+pub(crate) struct Words {
+    pub id: &'static str,
+    pub anchor: &'static str,
+    pub heading: &'static str,
+    pub hint: &'static str,
+    pub file: &'static str,
+    pub save: &'static str,
 }
 
-fn words(kind: PeriodFile) -> Words {
+pub(crate) fn words(kind: PeriodFile) -> Words {
     match kind {
         PeriodFile::Dossiers => Words {
             id: "dossiers",

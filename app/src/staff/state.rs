@@ -142,6 +142,8 @@ pub struct WorkspaceState {
 
 pub enum WorkspaceAction {
     Loaded(Result<Data, String>),
+    /// Read the data again: the server's changed.
+    Reload,
     Storage(Result<StorageReport, String>),
     ChangeView {
         view: View,
@@ -287,6 +289,7 @@ impl Reducible for WorkspaceState {
                     next.recount();
                 }
             }
+            WorkspaceAction::Reload => next.generation += 1,
             WorkspaceAction::AskToCertify => {
                 next.say(Part::Certify, None);
                 next.confirming = Some(false);

@@ -90,7 +90,7 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
 /// session has ended.
 async fn load_server(session: &crate::platform::account::Session) -> Result<Data, Option<String>> {
     let figures = crate::platform::account::figures(session).await?;
-    Ok(Data { server: Some(Rc::new(figures)), ..Data::default() })
+    Ok(Data { dossiers: Rc::new(figures.dossiers.clone()), server: Some(Rc::new(figures)), ..Data::default() })
 }
 
 /// Carries out one job and dispatches what came of it.
@@ -270,7 +270,8 @@ pub fn staff(props: &StaffProps) -> Html {
                 Section::Certify if props.server.is_some() => match (&props.server, &data.server) {
                     (Some(session), Some(server)) => html! {
                         <crate::staff::certification::ServerCertification session={session.clone()} survey={state.survey.clone()}
-                            period={state.view.period} units={server.units.clone()} on_session_ended={props.on_session_ended.clone()} />
+                            period={state.view.period} units={server.units.clone()} on_session_ended={props.on_session_ended.clone()}
+                            on_changed={let dispatcher = state.dispatcher(); Callback::from(move |()| dispatcher.dispatch(WorkspaceAction::Reload))} />
                     },
                     _ => html! {},
                 },

@@ -629,6 +629,41 @@ impl Store {
         })
     }
 
+    /// Replaces the dossiers `unit` received in `period` (a period's code), per field ('' for
+    /// dossiers not split by field), with their audit entry.
+    pub fn put_dossiers(
+        &self,
+        unit: &str,
+        period: &str,
+        dossiers: &survey::results::denominator::Dossiers,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let total: u64 = dossiers.values().sum();
+        let event = Event::new("dossiers.set", Some(unit), format!("{period}: {total} dossiers"));
+        self.change(actor, &event, |transaction| {
+            transaction.execute("DELETE FROM dossiers WHERE unit = ?1 AND period = ?2", params![unit, period])?;
+            for (field, count) in dossiers {
+                let count =
+                    i64::try_from(*count).map_err(|_| StoreError::Refused(format!("{field}: too many dossiers")))?;
+                transaction.execute(
+                    "INSERT INTO dossiers (unit, period, field, dossiers) VALUES (?1, ?2, ?3, ?4)",
+                    params![unit, period, field, count],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Every unit's dossiers received: (unit, period, field, dossiers).
+    pub fn dossiers(&self) -> Result<Vec<(String, String, String, u64)>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement =
+            connection.prepare("SELECT unit, period, field, dossiers FROM dossiers ORDER BY unit, period, field")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The certificates of a period (its code, such as `2026-Q4`) of every unit, as stored JSON:
     /// the whole server's first, then by unit.
     pub fn certificates(&self, period: &str) -> Result<Vec<String>, StoreError> {
