@@ -66,12 +66,8 @@ pub struct KioskSettings {
     pub server_version: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Officer {
-    pub code: String,
-    pub name: String,
-}
+/// An officer of this counter: stored in the settings exactly as the server sends one.
+pub type Officer = survey::records::sync::DutyOfficer;
 
 /// Monday to Saturday: many one-stop counters open on Saturday mornings.
 fn working_days() -> Vec<u8> {
@@ -142,7 +138,7 @@ pub fn problems(settings: &KioskSettings) -> Vec<(&'static str, String)> {
         problems.push(("week_hours", "cần giờ làm việc của 7 ngày / hours for all 7 days".into()));
     }
     for (day, text) in settings.week_hours.iter().enumerate() {
-        if let Err(problem) = parse_day_hours(text) {
+        if let Err(problem) = survey::vn_time::parse_day_hours(text) {
             problems.push(("week_hours", format!("{}: {problem}", WEEKDAYS[day.min(6)])));
         }
     }
@@ -188,33 +184,6 @@ const SUGGESTED_WEEK: [&str; 7] = [
     "07:30-11:30",
     "",
 ];
-
-/// One day's opening periods from text such as `07:30-11:30, 13:30-17:00` (`–` also
-/// separates), in minutes since midnight, in order; empty text is a closed day.
-pub fn parse_day_hours(text: &str) -> Result<Vec<(u16, u16)>, String> {
-    let mut periods = Vec::new();
-    for part in text.split([',', ';']).map(str::trim).filter(|part| !part.is_empty()) {
-        let (opens, closes) = part
-            .split_once(['-', '–', '—'])
-            .map(|(opens, closes)| {
-                (survey::vn_time::parse_hh_mm(opens.trim()), survey::vn_time::parse_hh_mm(closes.trim()))
-            })
-            .unwrap_or((None, None));
-        match (opens, closes) {
-            (Some(opens), Some(closes)) if opens < closes => periods.push((opens, closes)),
-            _ => {
-                return Err(format!(
-                    "`{part}`: viết giờ mở - giờ đóng, như 07:30-11:30 / write opening-closing, as 07:30-11:30"
-                ));
-            }
-        }
-    }
-    periods.sort_unstable();
-    if periods.windows(2).any(|pair| pair[1].0 < pair[0].1) {
-        return Err("các khoảng giờ chồng lên nhau / the periods overlap".into());
-    }
-    Ok(periods)
-}
 
 /// The settings form as a staff member fills it in: every field exactly as typed, so that what
 /// the form shows is what is in state (never read back from the page), and numbers are checked
@@ -352,8 +321,9 @@ impl SettingsDraft {
 
 impl KioskSettings {
     /// These settings with the server's configuration of this kiosk applied (its unit, counter
-    /// and survey, and the unit's name) and, when just paired, its new device token; what staff
-    /// set here otherwise (hours, officers, times) stays.
+    /// and survey with their names, and the opening hours, officers and officer on duty where
+    /// the server sets them) and, when just paired, its new device token; what staff set here
+    /// otherwise (times, language) stays.
     pub fn with_server(
         &self,
         config: &survey::records::sync::DeviceConfig,
@@ -374,6 +344,18 @@ impl KioskSettings {
         // A survey this app does not ship is not taken: the kiosk keeps the one it runs.
         if let Some(survey) = config.survey_id.as_ref().filter(|id| survey_defs::by_id(id).is_some()) {
             next.survey_id = survey.clone();
+        }
+        // Seven days, or none for always open; the hours of earlier versions give way to them.
+        if let Some(week) = config.week_hours.as_ref().filter(|week| week.is_empty() || week.len() == 7) {
+            next.week_hours = week.clone();
+            next.opens_at.clear();
+            next.closes_at.clear();
+        }
+        if let Some(officers) = &config.officers {
+            next.officers = officers.clone();
+        }
+        if let Some(on_duty) = &config.on_duty {
+            next.on_duty = on_duty.clone();
         }
         if let Some(token) = device_token {
             next.device_token = token.to_owned();
@@ -412,7 +394,7 @@ impl KioskSettings {
 
     pub fn hours(&self) -> Option<crate::kiosk::config::OpeningHours> {
         if self.week_hours.len() == 7 {
-            let day = |index: usize| parse_day_hours(&self.week_hours[index]).unwrap_or_default();
+            let day = |index: usize| survey::vn_time::parse_day_hours(&self.week_hours[index]).unwrap_or_default();
             return Some(crate::kiosk::config::OpeningHours { week: std::array::from_fn(day) });
         }
         // As an earlier version kept them: one pair for every open day.
@@ -426,14 +408,7 @@ impl KioskSettings {
 
     /// Reads the officers from text, one per line: `code; name`.
     pub fn parse_officers(text: &str) -> Vec<Officer> {
-        text.lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(|line| match line.split_once(';') {
-                Some((code, name)) => Officer { code: code.trim().to_owned(), name: name.trim().to_owned() },
-                None => Officer { code: line.to_owned(), name: String::new() },
-            })
-            .collect()
+        Officer::parse_lines(text.lines())
     }
 
     /// Reads stored settings; settings of a newer format, or damaged ones, are reported.
@@ -499,11 +474,14 @@ mod tests {
 
     #[test]
     fn a_day_of_opening_hours_is_read_or_named_for_what_is_wrong() {
-        assert_eq!(parse_day_hours(" 13:30-17:00 , 07:30 – 11:30 "), Ok(vec![(450, 690), (810, 1020)]));
-        assert_eq!(parse_day_hours(""), Ok(vec![]), "a closed day");
-        assert!(parse_day_hours("7:30-11:30").unwrap_err().contains("`7:30-11:30`"));
-        assert!(parse_day_hours("11:30-07:30").is_err(), "closing before opening");
-        assert!(parse_day_hours("07:30-12:00, 11:00-17:00").unwrap_err().contains("chồng"));
+        assert_eq!(
+            survey::vn_time::parse_day_hours(" 13:30-17:00 , 07:30 – 11:30 "),
+            Ok(vec![(450, 690), (810, 1020)])
+        );
+        assert_eq!(survey::vn_time::parse_day_hours(""), Ok(vec![]), "a closed day");
+        assert!(survey::vn_time::parse_day_hours("7:30-11:30").unwrap_err().contains("`7:30-11:30`"));
+        assert!(survey::vn_time::parse_day_hours("11:30-07:30").is_err(), "closing before opening");
+        assert!(survey::vn_time::parse_day_hours("07:30-12:00, 11:00-17:00").unwrap_err().contains("chồng"));
         let settings = KioskSettings {
             unit_code: "p".into(),
             counter_code: "q".into(),
@@ -581,6 +559,7 @@ mod tests {
             counter: Some("quay-1".into()),
             counter_name: Some("Quầy Hộ tịch".into()),
             survey_id: None,
+            ..Default::default()
         };
         let paired = KioskSettings::default().with_server(&config, Some("0123456789abcdef0123"));
         assert_eq!(paired.kiosk_config().unit_name.as_deref(), Some("Phường An Khánh · Quầy Hộ tịch"));
@@ -590,6 +569,38 @@ mod tests {
         *draft.field_mut(DraftField::CounterCode) = "quay-2".into();
         let moved = draft.settings(&paired).unwrap();
         assert_eq!(moved.kiosk_config().unit_name.as_deref(), Some("Phường An Khánh"), "quầy 2 is not Quầy Hộ tịch");
+    }
+
+    #[test]
+    fn the_server_sets_the_hours_and_the_officer_on_duty_and_what_it_leaves_out_stays() {
+        let own = KioskSettings {
+            opens_at: "07:00".into(),
+            closes_at: "17:00".into(),
+            officers: KioskSettings::parse_officers("cb-9; Người cũ"),
+            on_duty: "cb-9".into(),
+            ..KioskSettings::default()
+        };
+        let untouched = own.with_server(&survey::records::sync::DeviceConfig::default(), None);
+        assert_eq!((untouched.hours(), untouched.on_duty.as_str()), (own.hours(), "cb-9"), "absent: kept");
+        let week: Vec<String> =
+            ["07:30-11:30, 13:30-17:00", "07:30-11:30", "", "", "", "", ""].map(String::from).to_vec();
+        let config = survey::records::sync::DeviceConfig {
+            week_hours: Some(week.clone()),
+            officers: Some(KioskSettings::parse_officers("cb-01; Nguyễn Văn An\ncb-02; Trần Thị Bình")),
+            on_duty: Some("cb-02".into()),
+            ..Default::default()
+        };
+        let set = own.with_server(&config, None);
+        assert_eq!(set.week_hours, week);
+        let hours = set.hours().unwrap();
+        assert_eq!((hours.week[0].len(), hours.week[1].len(), hours.week[2].len()), (2, 1, 0));
+        assert_eq!(set.kiosk_config().staff_code.as_deref(), Some("cb-02"));
+        assert_eq!(set.officers.len(), 2);
+        let always = set.with_server(
+            &survey::records::sync::DeviceConfig { week_hours: Some(Vec::new()), ..Default::default() },
+            None,
+        );
+        assert_eq!(always.hours(), None, "no days: always open");
     }
 
     #[test]

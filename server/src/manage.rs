@@ -474,7 +474,11 @@ pub async fn add_device(
     let now = crate::api::now_millis() / 1000;
     let code = blocking(move || {
         store.add_device(&new.name, Some(&new.unit), &signed.actor)?;
-        let change = crate::storage::devices::DeviceChange { counter: new.counter, survey_id: new.survey_id };
+        let change = crate::storage::devices::DeviceChange {
+            counter: new.counter,
+            survey_id: new.survey_id,
+            ..Default::default()
+        };
         store.change_device(&new.name, &change, &signed.actor)?;
         Ok(store.pairing_code(&new.name, now, &signed.actor)?)
     })
@@ -507,10 +511,16 @@ pub struct DeviceEdit {
     counter: Option<String>,
     #[serde(default)]
     survey_id: Option<String>,
+    #[serde(default)]
+    week_hours: Option<Vec<String>>,
+    #[serde(default)]
+    officers: Option<Vec<survey::records::sync::DutyOfficer>>,
+    #[serde(default)]
+    on_duty: Option<String>,
 }
 
-/// `PATCH /api/v1/devices/<name>`: a kiosk's counter or survey; the kiosk takes it between two
-/// citizens.
+/// `PATCH /api/v1/devices/<name>`: a kiosk's counter, survey, opening hours, officers or the
+/// officer on duty; the kiosk takes it between two citizens.
 pub async fn change_device(
     State(collector): State<Arc<Collector>>,
     address: ClientAddress,
@@ -523,7 +533,13 @@ pub async fn change_device(
     reachable_device(&collector, &signed, &name).await?;
     let edit: DeviceEdit = body(&headers, &bytes, "a change of a kiosk")?;
     let store = collector.store.clone();
-    let change = crate::storage::devices::DeviceChange { counter: edit.counter, survey_id: edit.survey_id };
+    let change = crate::storage::devices::DeviceChange {
+        counter: edit.counter,
+        survey_id: edit.survey_id,
+        week_hours: edit.week_hours,
+        officers: edit.officers,
+        on_duty: edit.on_duty,
+    };
     blocking(move || Ok(store.change_device(&name, &change, &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

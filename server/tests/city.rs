@@ -467,6 +467,42 @@ async fn a_pairing_code_works_once_gives_the_kiosk_its_configuration_and_a_chang
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
 
+    // Opening hours, officers and the one on duty, set from the server; a bad one changes nothing.
+    let week = json!([
+        "07:30-11:30, 13:30-17:00",
+        "07:30-11:30, 13:30-17:00",
+        "07:30-11:30, 13:30-17:00",
+        "07:30-11:30, 13:30-17:00",
+        "07:30-11:30, 13:30-17:00",
+        "07:30-11:30",
+        ""
+    ]);
+    let officers = json!([{ "code": "cb-01", "name": "Nguyễn Văn An" }, { "code": "cb-02", "name": "Trần Thị Bình" }]);
+    let duty = json!({ "week_hours": week, "officers": officers, "on_duty": "cb-02" });
+    let set = city.browser(&office, "PATCH", "/api/v1/devices/kiosk-p1-quay-1", Some(duty), true).await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.body);
+    let config = city.send(ask_config(&token)).await.json();
+    assert_eq!((config["week_hours"].clone(), config["officers"].clone()), (week.clone(), officers.clone()));
+    assert_eq!(config["on_duty"], "cb-02");
+    for (body, field) in [
+        (json!({ "week_hours": ["07:30-11:30"] }), "week_hours"),
+        (json!({ "week_hours": ["7h-11h", "", "", "", "", "", ""] }), "week_hours[0]"),
+        (json!({ "week_hours": ["11:30-07:30", "", "", "", "", "", ""] }), "week_hours[0]"),
+        (json!({ "on_duty": "cb-99" }), "on_duty"),
+        (json!({ "officers": [{ "code": "Cán bộ 1", "name": "A" }] }), "officers[0].code"),
+        (
+            json!({ "officers": [{ "code": "cb-01", "name": "A" }, { "code": "cb-01", "name": "B" }] }),
+            "officers[1].code",
+        ),
+        (json!({ "officers": [{ "code": "cb-01", "name": "A\u{0}" }] }), "officers[0].name"),
+    ] {
+        let refused = city.browser(&office, "PATCH", "/api/v1/devices/kiosk-p1-quay-1", Some(body), true).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", refused.body);
+        assert!(refused.body.contains(field), "{field}: {}", refused.body);
+    }
+    let unchanged = city.send(ask_config(&token)).await.json();
+    assert_eq!(unchanged, config, "refusals change nothing, not even the version");
+
     // An expired code, and a new code that ends the old token.
     let now = server::api::now_millis() / 1000;
     let late = city

@@ -70,6 +70,31 @@ pub fn parse_hh_mm(text: &str) -> Option<u16> {
     (hours < 24 && minutes < 60 && text.len() == 5).then_some(hours * 60 + minutes)
 }
 
+/// One day's opening periods from text such as `07:30-11:30, 13:30-17:00` (`–` also
+/// separates), in minutes since midnight, in order; empty text is a closed day.
+pub fn parse_day_hours(text: &str) -> Result<Vec<(u16, u16)>, String> {
+    let mut periods = Vec::new();
+    for part in text.split([',', ';']).map(str::trim).filter(|part| !part.is_empty()) {
+        let (opens, closes) = part
+            .split_once(['-', '–', '—'])
+            .map(|(opens, closes)| (parse_hh_mm(opens.trim()), parse_hh_mm(closes.trim())))
+            .unwrap_or((None, None));
+        match (opens, closes) {
+            (Some(opens), Some(closes)) if opens < closes => periods.push((opens, closes)),
+            _ => {
+                return Err(format!(
+                    "`{part}`: viết giờ mở - giờ đóng, như 07:30-11:30 / write opening-closing, as 07:30-11:30"
+                ));
+            }
+        }
+    }
+    periods.sort_unstable();
+    if periods.windows(2).any(|pair| pair[1].0 < pair[0].1) {
+        return Err("các khoảng giờ chồng lên nhau / the periods overlap".into());
+    }
+    Ok(periods)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeError {
     /// Not an RFC 3339 time stamp with an offset, such as `2026-11-23T19:08:15+07:00`.

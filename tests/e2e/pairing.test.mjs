@@ -77,7 +77,7 @@ test("a paired kiosk takes its unit, counter and survey from the server, offline
     await page.waitForFunction(() => (document.querySelector(".kiosk-root")?.dataset.screen ?? "").startsWith("asking"), null, { timeout: 15_000 });
     await page.locator('label.level[data-code="khong-hai-long"]').tap();
     await page.waitForFunction(() => document.querySelector("button.next"), null, { timeout: 10_000 });
-    hailong(["device", "set", "kiosk-an-khanh-2", "--survey", "sipas", ...db]);
+    hailong(["device", "set", "kiosk-an-khanh-2", "--survey", "sipas", "--officer", "cb-07; Lê Văn Cường", "--on-duty", "cb-07", ...db]);
     // Within a poll (30 s) the tablet has the new configuration stored ...
     await page.waitForFunction(
       () =>
@@ -111,7 +111,9 @@ test("a paired kiosk takes its unit, counter and survey from the server, offline
       for (const [id, level] of await serverResponses(server)) responses.set(id, level);
     }
     assert.equal(responses.size, 3, "the offline answer and the one before the change were sent too");
-    assert.ok((await storedSettings(page)).includes("sipas"));
+    const settings = await storedSettings(page);
+    assert.ok(settings.includes("sipas"));
+    assert.ok(settings.includes('\\"on_duty\\":\\"cb-07\\"') && settings.includes("Lê Văn Cường"), settings);
   } finally {
     await browser.close();
     await server.stop();

@@ -179,7 +179,17 @@ pub async fn device_config(device_token: &str) -> Result<Option<DeviceConfig>, S
     match status {
         200 => {
             let value = js_sys::JSON::parse(&text).map_err(|_| "the configuration is not JSON".to_owned())?;
-            let field = |key: &str| js_sys::Reflect::get(&value, &key.into()).ok().and_then(|field| field.as_string());
+            let text_of = |object: &wasm_bindgen::JsValue, key: &str| {
+                js_sys::Reflect::get(object, &key.into()).ok().and_then(|field| field.as_string())
+            };
+            let field = |key: &str| text_of(&value, key);
+            // A list the server sent, each item read by `read`; absent or not a list: not set.
+            let list = |key: &str| {
+                js_sys::Reflect::get(&value, &key.into())
+                    .ok()
+                    .filter(js_sys::Array::is_array)
+                    .map(|list| js_sys::Array::from(&list).iter().collect::<Vec<_>>())
+            };
             let version = js_sys::Reflect::get(&value, &"version".into()).ok().and_then(|field| field.as_f64());
             let format = js_sys::Reflect::get(&value, &"format".into()).ok().and_then(|field| field.as_f64());
             match (format, version) {
@@ -192,6 +202,18 @@ pub async fn device_config(device_token: &str) -> Result<Option<DeviceConfig>, S
                     counter: field("counter"),
                     counter_name: field("counter_name"),
                     survey_id: field("survey_id"),
+                    week_hours: list("week_hours")
+                        .map(|days| days.iter().map(|day| day.as_string().unwrap_or_default()).collect()),
+                    officers: list("officers").map(|officers| {
+                        officers
+                            .iter()
+                            .map(|officer| survey::records::sync::DutyOfficer {
+                                code: text_of(officer, "code").unwrap_or_default(),
+                                name: text_of(officer, "name").unwrap_or_default(),
+                            })
+                            .collect()
+                    }),
+                    on_duty: field("on_duty"),
                 })),
                 _ => Err("the configuration is not of format 1".into()),
             }

@@ -47,6 +47,16 @@ pub enum DeviceCommand {
         counter: Option<String>,
         #[arg(long)]
         survey: Option<String>,
+        /// Opening hours of the seven days, Monday first: `--week-hours "07:30-11:30, 13:30-17:00"`
+        /// five times, then Saturday's and Sunday's ("" for closed)
+        #[arg(long, num_args = 7, allow_hyphen_values = true)]
+        week_hours: Option<Vec<String>>,
+        /// The counter's officers, `code; name`, repeated (replaces the list)
+        #[arg(long)]
+        officer: Vec<String>,
+        /// The officer on duty now (a code of the officers; "" for nobody named)
+        #[arg(long)]
+        on_duty: Option<String>,
         #[command(flatten)]
         db: Database,
     },
@@ -168,8 +178,11 @@ pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
             );
             println!("{code}");
         }
-        DeviceCommand::Set { name, counter, survey, db } => {
-            let change = server::storage::devices::DeviceChange { counter, survey_id: survey };
+        DeviceCommand::Set { name, counter, survey, week_hours, officer, on_duty, db } => {
+            let officers = (!officer.is_empty())
+                .then(|| survey::records::sync::DutyOfficer::parse_lines(officer.iter().map(String::as_str)));
+            let change =
+                server::storage::devices::DeviceChange { counter, survey_id: survey, week_hours, officers, on_duty };
             open(&db)?.change_device(&name, &change, &me())?;
             eprintln!("hailong: device {name} changed; it takes the change between two citizens");
         }
@@ -181,7 +194,8 @@ pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
             let store = open(&db)?;
             let token = store.add_device(&name, unit.as_deref(), &me())?;
             if counter.is_some() || survey.is_some() {
-                let change = server::storage::devices::DeviceChange { counter, survey_id: survey };
+                let change =
+                    server::storage::devices::DeviceChange { counter, survey_id: survey, ..Default::default() };
                 store.change_device(&name, &change, &me())?;
             }
             eprintln!("hailong: device {name} added; enter this token in the kiosk's settings (it is shown only now):");

@@ -7,7 +7,7 @@
 //! reads and applies between two citizens. Codes are kept only as salted SHA-256 hashes.
 
 use rusqlite::{OptionalExtension, params};
-use survey::records::sync::{DeviceConfig, Paired};
+use survey::records::sync::{DeviceConfig, DutyOfficer, Paired};
 
 use super::audit::{Actor, Event};
 use super::{Store, StoreError, random_hex};
@@ -55,6 +55,62 @@ pub fn check_survey(survey_id: &str) -> Result<(), StoreError> {
 pub struct DeviceChange {
     pub counter: Option<String>,
     pub survey_id: Option<String>,
+    /// Seven days, Monday first; an empty list is always open.
+    pub week_hours: Option<Vec<String>>,
+    pub officers: Option<Vec<DutyOfficer>>,
+    /// A code of the officers ("" for nobody named).
+    pub on_duty: Option<String>,
+}
+
+/// The most officers one counter's kiosk lists.
+const MOST_OFFICERS: usize = 100;
+
+/// Checks a week of opening hours: none (always open) or seven days, each as the kiosk reads it.
+fn check_week(week: &[String]) -> Result<(), StoreError> {
+    if !week.is_empty() && week.len() != 7 {
+        return Err(StoreError::Refused(format!(
+            "week_hours: give seven days, Monday first (or none for always open), not {}",
+            week.len()
+        )));
+    }
+    for (day, text) in week.iter().enumerate() {
+        if text.chars().count() > 100 {
+            return Err(StoreError::Refused(format!("week_hours[{day}]: too long")));
+        }
+        survey::vn_time::parse_day_hours(text)
+            .map_err(|problem| StoreError::Refused(format!("week_hours[{day}]: {problem}")))?;
+    }
+    Ok(())
+}
+
+/// The officers with their names cleaned, each code once.
+fn clean_officers(officers: &[DutyOfficer]) -> Result<Vec<DutyOfficer>, StoreError> {
+    if officers.len() > MOST_OFFICERS {
+        return Err(StoreError::Refused(format!("officers: at most {MOST_OFFICERS}")));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    officers
+        .iter()
+        .enumerate()
+        .map(|(index, officer)| {
+            super::units::check_code(&format!("officers[{index}].code"), &officer.code)?;
+            if !seen.insert(officer.code.as_str()) {
+                return Err(StoreError::Refused(format!("officers[{index}].code: `{}` is listed twice", officer.code)));
+            }
+            let name = if officer.name.trim().is_empty() {
+                String::new()
+            } else {
+                super::units::clean_name(&format!("officers[{index}].name"), &officer.name)?
+            };
+            Ok(DutyOfficer { code: officer.code.clone(), name })
+        })
+        .collect()
+}
+
+/// A JSON column as stored by [`Store::change_device`]; one that cannot be read is left to
+/// the kiosk, as if never set.
+fn stored_json<T: serde::de::DeserializeOwned>(text: Option<String>) -> Option<T> {
+    text.and_then(|text| serde_json::from_str(&text).ok())
 }
 
 impl Store {
@@ -127,7 +183,8 @@ impl Store {
         let connection = self.reader()?;
         Ok(connection
             .query_row(
-                "SELECT d.name, d.unit, u.name_vi, d.counter, c.name_vi, d.survey_id, d.config_version
+                "SELECT d.name, d.unit, u.name_vi, d.counter, c.name_vi, d.survey_id, d.config_version,
+                     d.week_hours, d.officers, d.on_duty
                  FROM devices d LEFT JOIN units u ON u.code = d.unit
                  LEFT JOIN counters c ON c.unit = d.unit AND c.code = d.counter
                  WHERE d.name = ?1",
@@ -142,6 +199,9 @@ impl Store {
                         counter_name: row.get(4)?,
                         survey_id: row.get(5)?,
                         version: row.get::<_, i64>(6)?.max(0) as u64,
+                        week_hours: stored_json(row.get(7)?),
+                        officers: stored_json(row.get(8)?),
+                        on_duty: row.get(9)?,
                     })
                 },
             )
@@ -157,18 +217,35 @@ impl Store {
         if let Some(survey_id) = &change.survey_id {
             check_survey(survey_id)?;
         }
-        let unit = self.device_config(name)?.and_then(|config| config.unit);
+        if let Some(week) = &change.week_hours {
+            check_week(week)?;
+        }
+        let officers = change.officers.as_deref().map(clean_officers).transpose()?;
+        let before = self.device_config(name)?;
+        if let Some(on_duty) = change.on_duty.as_deref().filter(|code| !code.is_empty()) {
+            let listed = officers.as_ref().or(before.as_ref().and_then(|config| config.officers.as_ref()));
+            if !listed.is_some_and(|listed| listed.iter().any(|officer| officer.code == on_duty)) {
+                return Err(StoreError::Refused(format!("on_duty: `{on_duty}` is not one of the kiosk's officers")));
+            }
+        }
+        let unit = before.and_then(|config| config.unit);
         let what = format!(
-            "{name}:{}{}",
+            "{name}:{}{}{}{}{}",
             change.counter.as_deref().map(|counter| format!(" counter {counter}")).unwrap_or_default(),
-            change.survey_id.as_deref().map(|survey| format!(" survey {survey}")).unwrap_or_default()
+            change.survey_id.as_deref().map(|survey| format!(" survey {survey}")).unwrap_or_default(),
+            if change.week_hours.is_some() { " opening hours" } else { "" },
+            officers.as_ref().map(|officers| format!(" {} officers", officers.len())).unwrap_or_default(),
+            change.on_duty.as_deref().map(|code| format!(" on duty {code}")).unwrap_or_default(),
         );
+        let week = change.week_hours.as_ref().map(|week| serde_json::to_string(week).unwrap_or_default());
+        let listed = officers.as_ref().map(|officers| serde_json::to_string(officers).unwrap_or_default());
         self.change(actor, &Event::new("device.change", unit.as_deref(), what), |transaction| {
             let changed = transaction.execute(
                 "UPDATE devices SET counter = COALESCE(?2, counter), survey_id = COALESCE(?3, survey_id),
-                     config_version = config_version + 1
+                     week_hours = COALESCE(?4, week_hours), officers = COALESCE(?5, officers),
+                     on_duty = COALESCE(?6, on_duty), config_version = config_version + 1
                  WHERE name = ?1",
-                params![name, change.counter, change.survey_id],
+                params![name, change.counter, change.survey_id, week, listed, change.on_duty],
             )?;
             if changed == 0 {
                 return Err(StoreError::NotFound(format!("device `{name}`")));

@@ -154,6 +154,11 @@ const MIGRATIONS: &[&str] = &[
          dossiers INTEGER NOT NULL CHECK (dossiers >= 0),
          PRIMARY KEY (unit, period, field)
      ) STRICT;",
+    // 5: the server sets a kiosk's opening hours (seven days, JSON) and its counter's officers
+    // (JSON) with the one on duty; NULL leaves them to the kiosk's own staff.
+    "ALTER TABLE devices ADD COLUMN week_hours TEXT;
+     ALTER TABLE devices ADD COLUMN officers TEXT;
+     ALTER TABLE devices ADD COLUMN on_duty TEXT;",
 ];
 
 /// A registered kiosk, as `hailong device list` shows it.

@@ -125,6 +125,40 @@ pub struct DeviceConfig {
     pub counter: Option<String>,
     pub counter_name: Option<String>,
     pub survey_id: Option<String>,
+    /// Opening hours for each weekday, Monday first (`07:30-11:30, 13:30-17:00`; empty: closed
+    /// that day). Absent: the kiosk keeps the hours its own staff set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_hours: Option<Vec<String>>,
+    /// The counter's officers. Absent: the kiosk keeps its own list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officers: Option<Vec<DutyOfficer>>,
+    /// The officer on duty now, a code of `officers` ("" for nobody named). Absent: kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_duty: Option<String>,
+}
+
+/// An officer of a counter: the code responses carry, and the name staff know them by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutyOfficer {
+    pub code: String,
+    pub name: String,
+}
+
+impl DutyOfficer {
+    /// Officers from text, one a line, as staff type them: `code; name` (the name may be left
+    /// out); blank lines are skipped.
+    pub fn parse_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<DutyOfficer> {
+        lines
+            .into_iter()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| match line.split_once(';') {
+                Some((code, name)) => DutyOfficer { code: code.trim().to_owned(), name: name.trim().to_owned() },
+                None => DutyOfficer { code: line.to_owned(), name: String::new() },
+            })
+            .collect()
+    }
 }
 
 /// The answer to a pairing code: the kiosk's device token (shown this once) and its
