@@ -93,7 +93,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route(survey::records::sync::PAIR_PATH, post(manage::pair))
         .route(survey::records::sync::DEVICE_CONFIG_PATH, get(manage::device_config))
         .route("/api/v1/devices", get(manage::devices).post(manage::add_device))
-        .route("/api/v1/devices/{name}", axum::routing::patch(manage::change_device))
+        .route("/api/v1/devices/{name}", axum::routing::patch(manage::change_device).delete(manage::revoke_device))
         .route("/api/v1/devices/{name}/pairing", post(manage::new_pairing))
         .route("/api/v1/certificates", get(certifying::state).post(certifying::certify))
         .route("/api/v1/dossiers/{unit}/{period}", get(certifying::dossiers).put(certifying::put_dossiers))

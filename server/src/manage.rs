@@ -544,6 +544,22 @@ pub async fn change_device(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `DELETE /api/v1/devices/<name>`: revokes a kiosk's token at once (a lost or stolen tablet);
+/// what it sent stays stored, and its name is never given to another kiosk.
+pub async fn revoke_device(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let signed = signed(&collector, address, &method, &headers).await?;
+    reachable_device(&collector, &signed, &name).await?;
+    let store = collector.store.clone();
+    blocking(move || Ok(store.revoke_device(&name, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// `POST /api/v1/devices/<name>/pairing`: a new one-time pairing code for a kiosk (a tablet
 /// replaced or reset).
 pub async fn new_pairing(

@@ -514,6 +514,18 @@ async fn a_pairing_code_works_once_gives_the_kiosk_its_configuration_and_a_chang
     let again = city.send(pair(fresh)).await.json();
     assert_ne!(again["device_token"].as_str().unwrap(), token);
     assert_eq!(city.send(ask_config(&token)).await.status, StatusCode::UNAUTHORIZED, "the old tablet's token stops");
+
+    // Revoked from the web: not by another ward (told as for a kiosk that does not exist), then
+    // by its own ward's office; its token stops at once.
+    let theirs = city.browser(&other, "DELETE", "/api/v1/devices/kiosk-p1-quay-1", None, true).await;
+    let nobody = city.browser(&other, "DELETE", "/api/v1/devices/khong-co", None, true).await;
+    assert_eq!((theirs.status, &theirs.body), (nobody.status, &nobody.body));
+    assert_eq!(theirs.status, StatusCode::FORBIDDEN);
+    let new_token = again["device_token"].as_str().unwrap().to_owned();
+    assert_eq!(city.send(ask_config(&new_token)).await.status, StatusCode::OK);
+    let revoked = city.browser(&office, "DELETE", "/api/v1/devices/kiosk-p1-quay-1", None, true).await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.body);
+    assert_eq!(city.send(ask_config(&new_token)).await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -37,6 +37,8 @@ struct Change {
     done: &'static str,
     /// The form's fields, emptied once the server has done it.
     clears: &'static [&'static str],
+    /// The kiosk a pairing code the server answers with is for.
+    kiosk: Option<String>,
 }
 
 type Fields = BTreeMap<&'static str, String>;
@@ -78,6 +80,24 @@ impl Reducible for Forms {
     }
 }
 
+/// The "move to the top" choice of the unit form's parent.
+const TOP: &str = "-";
+
+/// The kiosk form's fields of the seven days' opening hours, Monday first.
+const HOURS: [&str; 7] = [
+    "edit-device-hours-1",
+    "edit-device-hours-2",
+    "edit-device-hours-3",
+    "edit-device-hours-4",
+    "edit-device-hours-5",
+    "edit-device-hours-6",
+    "edit-device-hours-7",
+];
+
+/// The days' names, Monday first.
+const DAYS: [&str; 7] =
+    ["Thứ 2 / Mon", "Thứ 3 / Tue", "Thứ 4 / Wed", "Thứ 5 / Thu", "Thứ 6 / Fri", "Thứ 7 / Sat", "Chủ nhật / Sun"];
+
 fn text(value: &Value, key: &str) -> String {
     value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
@@ -89,10 +109,16 @@ pub fn admin(props: &AdminProps) -> Html {
     let forms = use_reducer(Forms::default);
     let said = use_state(|| None::<Result<String, String>>);
     let pairing = use_state(|| None::<(String, String)>);
+    // A removal or revocation asked for, shown to be confirmed before it is sent.
+    let confirming = use_state(|| None::<(String, Change)>);
     let is_admin = props.session.account.role == "admin";
+    // What a change done is to say (and a pairing code it brought), shown once the lists are
+    // read again: the page then changes once, not twice, under the staff member's finger.
+    let to_say = use_mut_ref(|| None::<(String, Option<(String, String)>)>);
     {
         let (listed, session, ended, said) =
             (listed.clone(), props.session.clone(), props.on_session_ended.clone(), said.clone());
+        let (to_say, pairing) = (to_say.clone(), pairing.clone());
         use_effect_with(*generation, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let get = |path: &'static str| {
@@ -107,34 +133,42 @@ pub fn admin(props: &AdminProps) -> Html {
                 match (units, devices) {
                     (Err(None), _) | (_, Err(None)) => ended.emit(()),
                     (Err(Some(error)), _) | (_, Err(Some(error))) => said.set(Some(Err(error))),
-                    (Ok(units), Ok(devices)) => listed.set(Listed {
-                        units: list(&units, "units"),
-                        counters: list(&units, "counters"),
-                        devices: list(&devices, "devices"),
-                        accounts: accounts
-                            .and_then(Result::ok)
-                            .map(|answer| list(&answer, "accounts"))
-                            .unwrap_or_default(),
-                    }),
+                    (Ok(units), Ok(devices)) => {
+                        listed.set(Listed {
+                            units: list(&units, "units"),
+                            counters: list(&units, "counters"),
+                            devices: list(&devices, "devices"),
+                            accounts: accounts
+                                .and_then(Result::ok)
+                                .map(|answer| list(&answer, "accounts"))
+                                .unwrap_or_default(),
+                        });
+                        if let Some((done, code)) = to_say.borrow_mut().take() {
+                            if code.is_some() {
+                                pairing.set(code);
+                            }
+                            said.set(Some(Ok(done)));
+                        }
+                    }
                 }
             });
         });
     }
     {
-        let (session, ended, said, generation, pairing) =
-            (props.session.clone(), props.on_session_ended.clone(), said.clone(), generation.clone(), pairing.clone());
+        let (session, ended, said, generation, to_say) =
+            (props.session.clone(), props.on_session_ended.clone(), said.clone(), generation.clone(), to_say.clone());
         let (asked, dispatcher) = (forms.asked.clone(), forms.dispatcher());
         use_effect_with(asked.as_ref().map(|(number, _)| *number), move |_| {
             let Some((_, change)) = asked else { return };
             wasm_bindgen_futures::spawn_local(async move {
                 match call(&session, change.method, &change.path, Some(change.body.to_string())).await {
                     Ok(answer) => {
-                        if let Some(code) = answer.get("pairing_code").and_then(Value::as_str) {
-                            let name = change.body.get("name").and_then(Value::as_str).unwrap_or_default();
-                            pairing.set(Some((name.to_owned(), code.to_owned())));
-                        }
+                        let code = answer
+                            .get("pairing_code")
+                            .and_then(Value::as_str)
+                            .map(|code| (change.kiosk.clone().unwrap_or_default(), code.to_owned()));
+                        *to_say.borrow_mut() = Some((change.done.to_owned(), code));
                         dispatcher.dispatch(FormAction::Clear(change.clears));
-                        said.set(Some(Ok(change.done.to_owned())));
                         generation.set(*generation + 1);
                     }
                     Err(None) => ended.emit(()),
@@ -164,6 +198,26 @@ pub fn admin(props: &AdminProps) -> Html {
             dispatcher.dispatch(FormAction::Ask(make.clone()));
         })
     };
+    let ask_now = |change: Change| {
+        let (dispatcher, said, confirming) = (forms.dispatcher(), said.clone(), confirming.clone());
+        Callback::from(move |_: MouseEvent| {
+            said.set(None);
+            confirming.set(None);
+            let change = change.clone();
+            dispatcher.dispatch(FormAction::Ask(std::rc::Rc::new(move |_| change.clone())));
+        })
+    };
+    let confirm_first = |question: String, change: Change| {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(Some((question.clone(), change.clone()))))
+    };
+    let tick = |id: &'static str| {
+        let dispatcher = forms.dispatcher();
+        Callback::from(move |event: Event| {
+            let on = crate::platform::dom::field_ticked(&event);
+            dispatcher.dispatch(FormAction::Edit(id, if on { "on" } else { "" }.into()))
+        })
+    };
     let optional = |value: &str| if value.trim().is_empty() { Value::Null } else { json!(value.trim()) };
     let units = &listed.units;
     // The units this account may put things under: those listed (its subtree), first its own.
@@ -191,6 +245,7 @@ pub fn admin(props: &AdminProps) -> Html {
         }),
         done: "Đã thêm đơn vị. / Unit added.",
         clears: &["unit-code", "unit-name", "unit-name-en"],
+        kiosk: None,
     }));
     let name_counter = submit(std::rc::Rc::new(move |fields: &Fields| {
         let unit = fields.get("counter-unit").cloned().unwrap_or_default();
@@ -201,6 +256,7 @@ pub fn admin(props: &AdminProps) -> Html {
             body: json!({ "name_vi": fields.get("counter-name").cloned().unwrap_or_default() }),
             done: "Đã đặt tên quầy. / Counter named.",
             clears: &["counter-code", "counter-name"],
+            kiosk: None,
         }
     }));
     let add_account = submit(std::rc::Rc::new(move |fields: &Fields| Change {
@@ -214,6 +270,7 @@ pub fn admin(props: &AdminProps) -> Html {
         }),
         done: "Đã tạo tài khoản. / Account made.",
         clears: &["account-new-name", "account-new-password"],
+        kiosk: None,
     }));
     let add_device = submit(std::rc::Rc::new(move |fields: &Fields| Change {
         method: "POST",
@@ -226,6 +283,75 @@ pub fn admin(props: &AdminProps) -> Html {
         }),
         done: "Đã thêm thiết bị: nhập mã ghép nối ở thiết bị. / Kiosk added: enter the pairing code on it.",
         clears: &["device-name", "device-counter"],
+        kiosk: fields.get("device-name").map(|name| name.trim().to_owned()),
+    }));
+    let edit_unit = submit(std::rc::Rc::new(move |fields: &Fields| {
+        let code = fields.get("edit-unit").cloned().unwrap_or_default();
+        let mut body = serde_json::Map::new();
+        let given = |id: &str| fields.get(id).map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
+        if let Some(name) = given("edit-unit-name") {
+            body.insert("name_vi".into(), json!(name));
+        }
+        if let Some(name) = given("edit-unit-name-en") {
+            body.insert("name_en".into(), json!(name));
+        }
+        match given("edit-unit-parent").as_deref() {
+            None => {}
+            Some(TOP) => {
+                body.insert("parent".into(), Value::Null);
+            }
+            Some(parent) => {
+                body.insert("parent".into(), json!(parent));
+            }
+        }
+        Change {
+            method: "PATCH",
+            path: format!("/api/v1/units/{code}"),
+            body: Value::Object(body),
+            done: "Đã lưu đơn vị. / Unit changed.",
+            clears: &["edit-unit-name", "edit-unit-name-en", "edit-unit-parent"],
+            kiosk: None,
+        }
+    }));
+    let remove_unit = submit(std::rc::Rc::new(move |fields: &Fields| Change {
+        method: "DELETE",
+        path: format!("/api/v1/units/{}", fields.get("remove-unit").cloned().unwrap_or_default()),
+        body: Value::Null,
+        done: "Đã xóa đơn vị. / Unit removed.",
+        clears: &["remove-unit", "remove-unit-sure"],
+        kiosk: None,
+    }));
+    let edit_device = submit(std::rc::Rc::new(move |fields: &Fields| {
+        let name = fields.get("edit-device").cloned().unwrap_or_default();
+        let given = |id: &str| fields.get(id).map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
+        let mut body = serde_json::Map::new();
+        if let Some(counter) = given("edit-device-counter") {
+            body.insert("counter".into(), json!(counter));
+        }
+        if let Some(survey) = given("edit-device-survey") {
+            body.insert("survey_id".into(), json!(survey));
+        }
+        if let Some(officers) = given("edit-device-officers") {
+            body.insert("officers".into(), json!(survey::records::sync::DutyOfficer::parse_lines(officers.lines())));
+        }
+        if let Some(on_duty) = given("edit-device-on-duty") {
+            body.insert("on_duty".into(), json!(on_duty));
+        }
+        if fields.get("edit-device-set-hours").is_some_and(|ticked| ticked == "on") {
+            let week: Vec<String> =
+                HOURS.iter().map(|id| fields.get(id).map(|day| day.trim().to_owned()).unwrap_or_default()).collect();
+            // No hours on any day: always open.
+            let week = if week.iter().all(String::is_empty) { Vec::new() } else { week };
+            body.insert("week_hours".into(), json!(week));
+        }
+        Change {
+            method: "PATCH",
+            path: format!("/api/v1/devices/{name}"),
+            body: Value::Object(body),
+            done: "Đã lưu: thiết bị nhận thay đổi giữa hai lượt người dân. / Saved: the kiosk takes it between two citizens.",
+            clears: &[],
+            kiosk: None,
+        }
     }));
 
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
@@ -259,6 +385,18 @@ pub fn admin(props: &AdminProps) -> Html {
                 <p class={classes!(if said.is_ok() { "note" } else { "violation" })} role="status">
                     { match said { Ok(text) | Err(text) => text.clone() } }
                 </p>
+            }
+            if let Some((question, change)) = &*confirming {
+                <div class="confirm-certify confirm-change" role="group" aria-labelledby="confirm-change-title">
+                    <p id="confirm-change-title"><strong>{ question }</strong></p>
+                    <div class="actions">
+                        <button type="button" class="action confirm-yes" onclick={ask_now(change.clone())}>{ "Xác nhận / Confirm" }</button>
+                        <button type="button" class="action secondary confirm-no"
+                            onclick={let confirming = confirming.clone(); Callback::from(move |_: MouseEvent| confirming.set(None))}>
+                            { "Hủy / Cancel" }
+                        </button>
+                    </div>
+                </div>
             }
             <section>
                 <h2>{ "Đơn vị" }<span class="en" lang="en">{ "Units" }</span></h2>
@@ -299,14 +437,63 @@ pub fn admin(props: &AdminProps) -> Html {
                         <input id="counter-name" type="text" required=true value={field("counter-name")} oninput={edit("counter-name")} />
                         <button type="submit" class="action">{ "Lưu tên quầy / Save the name" }</button>
                     </form>
+                    <form class="staff-form unit-edit-form" onsubmit={edit_unit}>
+                        <h3>{ "Đổi tên hoặc chuyển đơn vị / Rename or move a unit" }</h3>
+                        <label for="edit-unit">{ "Đơn vị / Unit" }</label>
+                        { unit_options("edit-unit", false) }
+                        <label for="edit-unit-name">{ "Tên mới (để trống nếu giữ nguyên) / New name (blank: unchanged)" }</label>
+                        <input id="edit-unit-name" type="text" value={field("edit-unit-name")} oninput={edit("edit-unit-name")} />
+                        <label for="edit-unit-name-en">{ "Tên tiếng Anh mới / New English name" }</label>
+                        <input id="edit-unit-name-en" type="text" value={field("edit-unit-name-en")} oninput={edit("edit-unit-name-en")} />
+                        <label for="edit-unit-parent">{ "Chuyển về thuộc / Move under" }</label>
+                        <select id="edit-unit-parent" onchange={choose("edit-unit-parent")}>
+                            <option value="" selected={field("edit-unit-parent").is_empty()}>{ "(không chuyển / not moved)" }</option>
+                            <option value={TOP} selected={field("edit-unit-parent") == TOP}>{ "(cấp cao nhất / top)" }</option>
+                            { for units.iter().map(|unit| {
+                                let code = text(unit, "code");
+                                html! { <option value={code.clone()} selected={field("edit-unit-parent") == code}>{ format!("{} ({code})", text(unit, "name_vi")) }</option> }
+                            }) }
+                        </select>
+                        <button type="submit" class="action">{ "Lưu đơn vị / Save the unit" }</button>
+                    </form>
+                    <form class="staff-form unit-remove-form" onsubmit={remove_unit}>
+                        <h3>{ "Xóa đơn vị / Remove a unit" }</h3>
+                        <p>{ "Chỉ xóa được đơn vị chưa có phiếu, đơn vị trực thuộc, tài khoản hay thiết bị. / Only a unit without responses, units below, accounts or kiosks can be removed." }</p>
+                        <label for="remove-unit">{ "Đơn vị / Unit" }</label>
+                        { unit_options("remove-unit", false) }
+                        <label class="day">
+                            <input id="remove-unit-sure" type="checkbox" required=true checked={field("remove-unit-sure") == "on"} onchange={tick("remove-unit-sure")} />
+                            { "Tôi chắc chắn muốn xóa đơn vị này / I am sure" }
+                        </label>
+                        <button type="submit" class="action secondary">{ "Xóa đơn vị / Remove the unit" }</button>
+                    </form>
                 }
             </section>
             if is_admin {
                 <section>
                     <h2>{ "Tài khoản" }<span class="en" lang="en">{ "Accounts" }</span></h2>
                     <ul class="accounts">
-                        { for listed.accounts.iter().map(|account| html! {
-                            <li>{ format!("{} · {} · {}", text(account, "name"), text(account, "role"), account.get("unit").and_then(Value::as_str).unwrap_or("*")) }</li>
+                        { for listed.accounts.iter().map(|account| {
+                            let name = text(account, "name");
+                            let remove = Change {
+                                method: "DELETE",
+                                path: format!("/api/v1/accounts/{}", js_sys::encode_uri_component(&name)),
+                                body: Value::Null,
+                                done: "Đã xóa tài khoản; các phiên của nó đã kết thúc. / Account removed; its sessions ended.",
+                                clears: &[],
+                                kiosk: None,
+                            };
+                            html! {
+                                <li data-name={name.clone()}>
+                                    { format!("{} · {} · {}", name, text(account, "role"), account.get("unit").and_then(Value::as_str).unwrap_or("*")) }
+                                    if name != props.session.account.name {
+                                        <button type="button" class="action secondary small remove-account"
+                                            onclick={confirm_first(format!("Xóa tài khoản {name}? / Remove the account {name}?"), remove)}>
+                                            { "Xóa / Remove" }
+                                        </button>
+                                    }
+                                </li>
+                            }
                         }) }
                     </ul>
                     <form class="staff-form account-form" onsubmit={add_account}>
@@ -330,16 +517,48 @@ pub fn admin(props: &AdminProps) -> Html {
             <section>
                 <h2>{ "Thiết bị đánh giá" }<span class="en" lang="en">{ "Kiosks" }</span></h2>
                 <ul class="devices">
-                    { for listed.devices.iter().map(|device| html! {
-                        <li>{ format!(
-                            "{} · {} / {} · {} · {} phiếu{}",
-                            text(device, "name"),
-                            text(device, "unit"),
-                            text(device, "counter"),
-                            text(device, "survey_id"),
-                            device.get("responses").and_then(Value::as_u64).unwrap_or(0),
-                            if device.get("revoked_at").is_some_and(|at| !at.is_null()) { " · đã thu hồi / revoked" } else { "" }
-                        ) }</li>
+                    { for listed.devices.iter().map(|device| {
+                        let name = text(device, "name");
+                        let revoked = device.get("revoked_at").is_some_and(|at| !at.is_null());
+                        let path = format!("/api/v1/devices/{}", js_sys::encode_uri_component(&name));
+                        let revoke = Change {
+                            method: "DELETE",
+                            path: path.clone(),
+                            body: Value::Null,
+                            done: "Đã thu hồi: thiết bị không gửi được nữa; phiếu đã gửi vẫn giữ. / Revoked: the kiosk can send no more; what it sent stays.",
+                            clears: &[],
+                            kiosk: None,
+                        };
+                        let pair_again = Change {
+                            method: "POST",
+                            path: format!("{path}/pairing"),
+                            body: Value::Null,
+                            done: "Mã ghép nối mới: mã cũ chưa dùng hết hiệu lực. / A new pairing code: an unused older one stops working.",
+                            clears: &[],
+                            kiosk: Some(name.clone()),
+                        };
+                        html! {
+                            <li data-name={name.clone()}>
+                                { format!(
+                                    "{} · {} / {} · {} · {} phiếu{}",
+                                    name,
+                                    text(device, "unit"),
+                                    text(device, "counter"),
+                                    text(device, "survey_id"),
+                                    device.get("responses").and_then(Value::as_u64).unwrap_or(0),
+                                    if revoked { " · đã thu hồi / revoked" } else { "" }
+                                ) }
+                                if !revoked {
+                                    <button type="button" class="action secondary small pair-again" onclick={ask_now(pair_again)}>
+                                        { "Mã ghép nối mới / New pairing code" }
+                                    </button>
+                                    <button type="button" class="action secondary small revoke-device"
+                                        onclick={confirm_first(format!("Thu hồi thiết bị {name}? Nó sẽ không gửi được phiếu nữa. / Revoke the kiosk {name}? It will send no more."), revoke)}>
+                                        { "Thu hồi / Revoke" }
+                                    </button>
+                                }
+                            </li>
+                        }
                     }) }
                 </ul>
                 { for pairing_html }
@@ -360,6 +579,48 @@ pub fn admin(props: &AdminProps) -> Html {
                         }) }
                     </select>
                     <button type="submit" class="action">{ "Thêm và lấy mã / Add and get the code" }</button>
+                </form>
+                <form class="staff-form device-edit-form" onsubmit={edit_device}>
+                    <h3>{ "Cài đặt thiết bị từ máy chủ / Set a kiosk from the server" }</h3>
+                    <p>{ "Để trống ô nào thì giữ nguyên ô đó. Thiết bị nhận thay đổi giữa hai lượt người dân. / A blank field stays as it is; the kiosk takes the change between two citizens." }</p>
+                    <label for="edit-device">{ "Thiết bị / Kiosk" }</label>
+                    <select id="edit-device" onchange={choose("edit-device")}>
+                        <option value="" selected={field("edit-device").is_empty()}>{ "—" }</option>
+                        { for listed.devices.iter().filter(|device| device.get("revoked_at").is_none_or(Value::is_null)).map(|device| {
+                            let name = text(device, "name");
+                            html! { <option value={name.clone()} selected={field("edit-device") == name}>{ name.clone() }</option> }
+                        }) }
+                    </select>
+                    <label for="edit-device-counter">{ "Mã quầy / Counter code" }</label>
+                    <input id="edit-device-counter" type="text" autocomplete="off" spellcheck="false" value={field("edit-device-counter")} oninput={edit("edit-device-counter")} />
+                    <label for="edit-device-survey">{ "Khảo sát / Survey" }</label>
+                    <select id="edit-device-survey" onchange={choose("edit-device-survey")}>
+                        <option value="" selected={field("edit-device-survey").is_empty()}>{ "(giữ nguyên / unchanged)" }</option>
+                        { for survey_defs::all().into_iter().map(|survey| html! {
+                            <option value={survey.id().to_owned()} selected={field("edit-device-survey") == survey.id()}>
+                                { format!("{} ({})", survey.title().vi, survey.version()) }
+                            </option>
+                        }) }
+                    </select>
+                    <label for="edit-device-officers">{ "Cán bộ của quầy, mỗi dòng: mã; họ tên / The counter's officers, one a line: code; name" }</label>
+                    <textarea id="edit-device-officers" rows="3" value={field("edit-device-officers")} oninput={edit("edit-device-officers")} />
+                    <label for="edit-device-on-duty">{ "Mã cán bộ đang trực / Officer on duty (code)" }</label>
+                    <input id="edit-device-on-duty" type="text" autocomplete="off" spellcheck="false" value={field("edit-device-on-duty")} oninput={edit("edit-device-on-duty")} />
+                    <label class="day">
+                        <input id="edit-device-set-hours" type="checkbox" checked={field("edit-device-set-hours") == "on"} onchange={tick("edit-device-set-hours")} />
+                        { "Đặt giờ mở cửa (để trống cả tuần: luôn mở) / Set the opening hours (all blank: always open)" }
+                    </label>
+                    if field("edit-device-set-hours") == "on" {
+                        <div class="week-hours">
+                            { for HOURS.iter().zip(DAYS).map(|(id, day)| html! {
+                                <>
+                                    <label for={*id}>{ format!("{day} (07:30-11:30, 13:30-17:00)") }</label>
+                                    <input id={*id} type="text" autocomplete="off" value={field(id)} oninput={edit(id)} />
+                                </>
+                            }) }
+                        </div>
+                    }
+                    <button type="submit" class="action">{ "Lưu cài đặt thiết bị / Save the kiosk's settings" }</button>
                 </form>
             </section>
         </div>
