@@ -5,12 +5,11 @@
 //! Everything here is a request to the server, which alone decides what the account may do
 //! (`server::access`); a refusal is shown in the server's words.
 
-use std::collections::BTreeMap;
-
-use serde_json::{Value, json};
+use serde_json::Value;
 use yew::prelude::*;
 
 use crate::platform::account::{Session, call};
+use crate::staff::admin_changes::{self as changes, Change, Fields, HOURS, TOP};
 
 #[derive(Properties, PartialEq)]
 pub struct AdminProps {
@@ -27,21 +26,6 @@ struct Listed {
     accounts: Vec<Value>,
     devices: Vec<Value>,
 }
-
-/// One change asked of the server: method, path and body, and what to say when it is done.
-#[derive(Clone, Debug, PartialEq)]
-struct Change {
-    method: &'static str,
-    path: String,
-    body: Value,
-    done: &'static str,
-    /// The form's fields, emptied once the server has done it.
-    clears: &'static [&'static str],
-    /// The kiosk a pairing code the server answers with is for.
-    kiosk: Option<String>,
-}
-
-type Fields = BTreeMap<&'static str, String>;
 
 /// The forms' fields as typed, and the change last asked. A reducer, so that a Save tapped right
 /// after typing takes every key typed before it.
@@ -79,20 +63,6 @@ impl Reducible for Forms {
         std::rc::Rc::new(next)
     }
 }
-
-/// The "move to the top" choice of the unit form's parent.
-const TOP: &str = "-";
-
-/// The kiosk form's fields of the seven days' opening hours, Monday first.
-const HOURS: [&str; 7] = [
-    "edit-device-hours-1",
-    "edit-device-hours-2",
-    "edit-device-hours-3",
-    "edit-device-hours-4",
-    "edit-device-hours-5",
-    "edit-device-hours-6",
-    "edit-device-hours-7",
-];
 
 /// The days' names, Monday first.
 const DAYS: [&str; 7] =
@@ -218,7 +188,6 @@ pub fn admin(props: &AdminProps) -> Html {
             dispatcher.dispatch(FormAction::Edit(id, if on { "on" } else { "" }.into()))
         })
     };
-    let optional = |value: &str| if value.trim().is_empty() { Value::Null } else { json!(value.trim()) };
     let units = &listed.units;
     // The units this account may put things under: those listed (its subtree), first its own.
     let unit_options = |id: &'static str, with_top: bool| {
@@ -234,126 +203,13 @@ pub fn admin(props: &AdminProps) -> Html {
         }
     };
 
-    let add_unit = submit(std::rc::Rc::new(move |fields: &Fields| Change {
-        method: "POST",
-        path: "/api/v1/units".into(),
-        body: json!({
-            "code": fields.get("unit-code").map(|code| code.trim()).unwrap_or_default(),
-            "name_vi": fields.get("unit-name").cloned().unwrap_or_default(),
-            "name_en": optional(fields.get("unit-name-en").map(String::as_str).unwrap_or_default()),
-            "parent": optional(fields.get("unit-parent").map(String::as_str).unwrap_or_default()),
-        }),
-        done: "Đã thêm đơn vị. / Unit added.",
-        clears: &["unit-code", "unit-name", "unit-name-en"],
-        kiosk: None,
-    }));
-    let name_counter = submit(std::rc::Rc::new(move |fields: &Fields| {
-        let unit = fields.get("counter-unit").cloned().unwrap_or_default();
-        let code = fields.get("counter-code").map(|code| code.trim().to_owned()).unwrap_or_default();
-        Change {
-            method: "PUT",
-            path: format!("/api/v1/units/{unit}/counters/{code}"),
-            body: json!({ "name_vi": fields.get("counter-name").cloned().unwrap_or_default() }),
-            done: "Đã đặt tên quầy. / Counter named.",
-            clears: &["counter-code", "counter-name"],
-            kiosk: None,
-        }
-    }));
-    let add_account = submit(std::rc::Rc::new(move |fields: &Fields| Change {
-        method: "POST",
-        path: "/api/v1/accounts".into(),
-        body: json!({
-            "name": fields.get("account-new-name").map(|name| name.trim()).unwrap_or_default(),
-            "password": fields.get("account-new-password").cloned().unwrap_or_default(),
-            "role": fields.get("account-role").cloned().filter(|role| !role.is_empty()).unwrap_or_else(|| "office".into()),
-            "unit": optional(fields.get("account-unit").map(String::as_str).unwrap_or_default()),
-        }),
-        done: "Đã tạo tài khoản. / Account made.",
-        clears: &["account-new-name", "account-new-password"],
-        kiosk: None,
-    }));
-    let add_device = submit(std::rc::Rc::new(move |fields: &Fields| Change {
-        method: "POST",
-        path: "/api/v1/devices".into(),
-        body: json!({
-            "name": fields.get("device-name").map(|name| name.trim()).unwrap_or_default(),
-            "unit": fields.get("device-unit").cloned().unwrap_or_default(),
-            "counter": optional(fields.get("device-counter").map(String::as_str).unwrap_or_default()),
-            "survey_id": fields.get("device-survey").cloned().filter(|id| !id.is_empty()).unwrap_or_else(|| survey_defs::COUNTER_RATING_ID.into()),
-        }),
-        done: "Đã thêm thiết bị: nhập mã ghép nối ở thiết bị. / Kiosk added: enter the pairing code on it.",
-        clears: &["device-name", "device-counter"],
-        kiosk: fields.get("device-name").map(|name| name.trim().to_owned()),
-    }));
-    let edit_unit = submit(std::rc::Rc::new(move |fields: &Fields| {
-        let code = fields.get("edit-unit").cloned().unwrap_or_default();
-        let mut body = serde_json::Map::new();
-        let given = |id: &str| fields.get(id).map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
-        if let Some(name) = given("edit-unit-name") {
-            body.insert("name_vi".into(), json!(name));
-        }
-        if let Some(name) = given("edit-unit-name-en") {
-            body.insert("name_en".into(), json!(name));
-        }
-        match given("edit-unit-parent").as_deref() {
-            None => {}
-            Some(TOP) => {
-                body.insert("parent".into(), Value::Null);
-            }
-            Some(parent) => {
-                body.insert("parent".into(), json!(parent));
-            }
-        }
-        Change {
-            method: "PATCH",
-            path: format!("/api/v1/units/{code}"),
-            body: Value::Object(body),
-            done: "Đã lưu đơn vị. / Unit changed.",
-            clears: &["edit-unit-name", "edit-unit-name-en", "edit-unit-parent"],
-            kiosk: None,
-        }
-    }));
-    let remove_unit = submit(std::rc::Rc::new(move |fields: &Fields| Change {
-        method: "DELETE",
-        path: format!("/api/v1/units/{}", fields.get("remove-unit").cloned().unwrap_or_default()),
-        body: Value::Null,
-        done: "Đã xóa đơn vị. / Unit removed.",
-        clears: &["remove-unit", "remove-unit-sure"],
-        kiosk: None,
-    }));
-    let edit_device = submit(std::rc::Rc::new(move |fields: &Fields| {
-        let name = fields.get("edit-device").cloned().unwrap_or_default();
-        let given = |id: &str| fields.get(id).map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
-        let mut body = serde_json::Map::new();
-        if let Some(counter) = given("edit-device-counter") {
-            body.insert("counter".into(), json!(counter));
-        }
-        if let Some(survey) = given("edit-device-survey") {
-            body.insert("survey_id".into(), json!(survey));
-        }
-        if let Some(officers) = given("edit-device-officers") {
-            body.insert("officers".into(), json!(survey::records::sync::DutyOfficer::parse_lines(officers.lines())));
-        }
-        if let Some(on_duty) = given("edit-device-on-duty") {
-            body.insert("on_duty".into(), json!(on_duty));
-        }
-        if fields.get("edit-device-set-hours").is_some_and(|ticked| ticked == "on") {
-            let week: Vec<String> =
-                HOURS.iter().map(|id| fields.get(id).map(|day| day.trim().to_owned()).unwrap_or_default()).collect();
-            // No hours on any day: always open.
-            let week = if week.iter().all(String::is_empty) { Vec::new() } else { week };
-            body.insert("week_hours".into(), json!(week));
-        }
-        Change {
-            method: "PATCH",
-            path: format!("/api/v1/devices/{name}"),
-            body: Value::Object(body),
-            done: "Đã lưu: thiết bị nhận thay đổi giữa hai lượt người dân. / Saved: the kiosk takes it between two citizens.",
-            clears: &[],
-            kiosk: None,
-        }
-    }));
-
+    let add_unit = submit(std::rc::Rc::new(changes::add_unit));
+    let name_counter = submit(std::rc::Rc::new(changes::name_counter));
+    let add_account = submit(std::rc::Rc::new(changes::add_account));
+    let add_device = submit(std::rc::Rc::new(changes::add_device));
+    let edit_unit = submit(std::rc::Rc::new(changes::edit_unit));
+    let remove_unit = submit(std::rc::Rc::new(changes::remove_unit));
+    let edit_device = submit(std::rc::Rc::new(changes::edit_device));
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
     let pairing_html = pairing.as_ref().map(|(name, code)| {
         let url = format!("{origin}/staff#ghep={}", code.replace('-', ""));

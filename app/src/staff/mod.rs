@@ -4,6 +4,7 @@
 //! by pure functions (`figures`) tested natively.
 
 pub mod admin;
+mod admin_changes;
 pub mod area;
 pub mod backup;
 pub mod certification;
