@@ -311,6 +311,7 @@ pub async fn put_dossiers(
     let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     let body: DossiersBody = crate::manage::body(&headers, &bytes, "the dossiers received")?;
     signed.access.may_on(Permission::EnterDossiers, Some(&unit))?;
+    crate::storage::units::check_code("unit", &unit)?;
     let code = period_of(&period)?.code();
     let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
     if body.dossiers.len() > MOST_FIELDS {

@@ -614,6 +614,8 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
         let refused = city.browser(who, "PUT", &dossiers(unit), Some(body), true).await;
         assert_eq!(refused.status, status, "{unit}: {}", refused.body);
     }
+    let odd = city.admin("PUT", "/api/v1/dossiers/Ph%C6%B0%E1%BB%9Dng%201/2026-11", Some(entered.clone())).await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY, "not a unit code: {}", odd.body);
     assert_eq!(
         city.get(&office, &dossiers("p1")).await.json()["dossiers"],
         json!({ "": 20 }),
