@@ -49,7 +49,7 @@ pub enum DeviceCommand {
         survey: Option<String>,
         /// Opening hours of the seven days, Monday first: `--week-hours "07:30-11:30, 13:30-17:00"`
         /// five times, then Saturday's and Sunday's ("" for closed)
-        #[arg(long, num_args = 7, allow_hyphen_values = true)]
+        #[arg(long, num_args = 7)]
         week_hours: Option<Vec<String>>,
         /// The counter's officers, `code; name`, repeated (replaces the list)
         #[arg(long)]
