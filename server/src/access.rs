@@ -41,6 +41,8 @@ pub enum Permission {
     Certify,
     /// The dossiers a unit received in a period (the response rate's denominator).
     EnterDossiers,
+    /// The low ratings of a unit, as they arrive, and marking them followed up.
+    FollowUp,
     ManageDevices,
     ReadAudit,
     ManageUnits,
@@ -189,6 +191,7 @@ fn describe(permission: Permission) -> &'static str {
         Permission::IssueTokens => "issue single-use codes",
         Permission::Certify => "certify a period",
         Permission::EnterDossiers => "enter the dossiers received",
+        Permission::FollowUp => "follow up low ratings, which is for a unit's leaders",
         Permission::ManageDevices => "manage kiosks",
         Permission::ReadAudit => "read the audit log",
         Permission::ManageUnits => "manage units",

@@ -45,6 +45,8 @@ pub struct Collector {
     /// Mark the session cookie `Secure`: the server is reached over https (its own TLS, or a
     /// proxy's).
     pub secure_cookies: bool,
+    /// Days within which a low rating counts as followed up in time (`--follow-up-days`).
+    pub follow_up_days: u32,
 }
 
 impl Collector {
@@ -59,6 +61,7 @@ impl Collector {
             sign_in: crate::auth::SignInGuard::default(),
             trusted_proxies: Vec::new(),
             secure_cookies: false,
+            follow_up_days: crate::followup::DEFAULT_DAYS,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod access;
 pub mod api;
 pub mod auth;
 pub mod certifying;
+pub mod followup;
 pub mod limits;
 pub mod listen;
 pub mod manage;
@@ -97,6 +98,8 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/devices/{name}/pairing", post(manage::new_pairing))
         .route("/api/v1/certificates", get(certifying::state).post(certifying::certify))
         .route("/api/v1/dossiers/{unit}/{period}", get(certifying::dossiers).put(certifying::put_dossiers))
+        .route("/api/v1/followups", get(followup::list))
+        .route("/api/v1/followups/{response_id}", post(followup::mark))
         .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

@@ -231,6 +231,9 @@ struct ServeArgs {
     /// The certificate's private key (PEM)
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Days within which a low rating counts as followed up in time (the period's figure)
+    #[arg(long, default_value_t = server::followup::DEFAULT_DAYS)]
+    follow_up_days: u32,
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -248,6 +251,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies,
         tls_cert,
         tls_key,
+        follow_up_days,
     } = args;
     let patience = server::listen::Patience {
         headers: std::time::Duration::from_secs(header_seconds.max(1)),
@@ -272,6 +276,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sign_in: server::auth::SignInGuard::default(),
         trusted_proxies,
         secure_cookies: secure_cookies || tls_cert.is_some(),
+        follow_up_days,
     };
     let acceptor = match tls_cert.as_ref().zip(tls_key.as_ref()) {
         Some((cert, key)) => {

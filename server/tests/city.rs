@@ -657,3 +657,70 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
     assert_eq!(audit.iter().filter(|entry| entry.action == "dossiers.set").count(), 1);
     assert!(audit.iter().any(|entry| entry.action == "certify" && entry.unit.as_deref() == Some("p1")));
 }
+
+#[tokio::test]
+async fn a_wards_leader_sees_its_low_ratings_and_marks_them_followed_up_once() {
+    let city = populated().await;
+    let leader = city.sign_in("ld-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let viewer = city.sign_in("so-noi-vu", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let path = "/api/v1/followups?period=2026-11";
+    for who in [&office, &viewer] {
+        assert_eq!(city.get(who, path).await.status, StatusCode::FORBIDDEN, "for a unit's leaders only");
+    }
+    let listed = city.get(&leader, path).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let listed = listed.json();
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "p1's three not satisfied, not p2's: {listed}");
+    assert!(items.iter().all(|item| item["unit"] == "p1" && item["counter_name"] == "Quầy số 1"));
+    assert!(!listed.to_string().contains("can-bo-"), "never the officer: {listed}");
+    assert_eq!(listed["figure"], json!({ "days": 1, "low": 3, "followed": 0, "in_time": 0 }));
+
+    let first = items[0]["response_id"].as_str().unwrap().to_owned();
+    let mark = |id: &str| format!("/api/v1/followups/{id}");
+    let note = json!({ "note": "Đã gọi lại cho công dân, xin lỗi vì chờ lâu." });
+    for (who, id, body, status) in [
+        (&office, first.as_str(), note.clone(), StatusCode::FORBIDDEN),
+        (&leader, first.as_str(), json!({ "note": "  " }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&leader, first.as_str(), json!({ "note": "x\u{7}" }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&leader, "khong-co", note.clone(), StatusCode::FORBIDDEN),
+    ] {
+        let refused = city.browser(who, "POST", &mark(id), Some(body), true).await;
+        assert_eq!(refused.status, status, "{id}: {}", refused.body);
+    }
+    // Another ward's low rating is refused as one that does not exist is; a satisfied one is
+    // not a low rating.
+    let p2 = city.store.checked_records(&survey::definition::catalog::Catalog::new(survey_defs::all())).unwrap().0;
+    let theirs = p2.iter().find(|record| record.unit.as_deref() == Some("p2")).unwrap().response_id.clone();
+    let satisfied = p2
+        .iter()
+        .find(|record| {
+            record.unit.as_deref() == Some("p1")
+                && record.answers.get("muc-do-hai-long")
+                    == Some(&survey::definition::answer::Answer::Choice("hai-long".into()))
+        })
+        .unwrap()
+        .response_id
+        .clone();
+    let other = city.browser(&leader, "POST", &mark(&theirs), Some(note.clone()), true).await;
+    let nobody = city.browser(&leader, "POST", &mark("khong-co"), Some(note.clone()), true).await;
+    assert_eq!((other.status, &other.body), (nobody.status, &nobody.body));
+    let not_low = city.browser(&leader, "POST", &mark(&satisfied), Some(note.clone()), true).await;
+    assert_eq!(not_low.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", not_low.body);
+    assert_eq!(city.get(&leader, path).await.json()["figure"]["followed"], 0, "refusals change nothing");
+
+    let done = city.browser(&leader, "POST", &mark(&first), Some(note.clone()), true).await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.body);
+    let again = city.browser(&leader, "POST", &mark(&first), Some(note.clone()), true).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let after = city.get(&leader, path).await.json();
+    // Followed up ten days after the rating: followed, not in time.
+    assert_eq!(after["figure"], json!({ "days": 1, "low": 3, "followed": 1, "in_time": 0 }));
+    let items = after["items"].as_array().unwrap();
+    assert_eq!(items.last().unwrap()["response_id"], first.as_str(), "the ones still to do come first");
+    assert_eq!(items.last().unwrap()["followed"]["by"], "ld-p1");
+    let audit = city.store.audit_rows(None).unwrap();
+    assert!(audit.iter().any(|entry| entry.action == "followup" && entry.target == first));
+    assert!(!audit.iter().any(|entry| entry.target.contains("gọi lại")), "the note stays out of the log");
+}

@@ -149,12 +149,14 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     for (const [name, role, unit] of [
       ["vp-an-khanh", "office", "an-khanh"],
       ["so-noi-vu", "viewer", "tp-thu-duc"],
+      ["ld-an-khanh", "leader", "an-khanh"],
     ]) {
       await fill(page, [["#account-new-name", name], ["#account-new-password", PASSWORD], ["#account-role", role], ["#account-unit", unit]], ".account-form");
       await page.locator(`ul.accounts li[data-name="${name}"]`).waitFor({ timeout: 15_000 });
     }
     // Each ward's kiosk, bound to its ward, sends what its citizens gave.
     const sent = { "an-khanh": [], "binh-trung": [] };
+    const tokens = {};
     for (const [unit, levels] of [
       ["an-khanh", ["hai-long", "hai-long", "rat-hai-long", "khong-hai-long", "hai-long", "hai-long"]],
       ["binh-trung", ["rat-hai-long", "rat-hai-long", "khong-hai-long"]],
@@ -162,6 +164,7 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
       const token = hailong(["device", "add", `kiosk-${unit}`, "--unit", unit, "--db", server.db]).trim();
       const records = levels.map((level, n) => rating(unit, `can-bo-${unit}-${n % 2}`, level));
       sent[unit] = records;
+      tokens[unit] = token;
       const answer = await fetch(`${server.url}/api/v1/responses`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -338,10 +341,44 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     assert.deepEqual(await counts(device), serverCounts);
     assert.equal(serverCounts._responses, sent["an-khanh"].length + sent["binh-trung"].length);
 
+    // The ward's leader sees its low rating, and one a kiosk sends now arrives within seconds
+    // while the page is open; marked looked into, the period's follow-up figure changes.
+    await page.bringToFront();
+    await page.locator(".signed-in button").tap();
+    await page.locator("#account-name").waitFor();
+    await signIn(page, server.url, "ld-an-khanh");
+    await page.locator(".followup-figure").waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator("li.followup").count(), 1);
+    assert.equal(await page.locator(".followup-figure").getAttribute("data-low"), "1");
+    const unhappy = rating("an-khanh", "can-bo-an-khanh-0", "khong-hai-long");
+    unhappy.submitted_at = `${new Date(Date.now() + 7 * HOUR).toISOString().slice(0, 19)}+07:00`;
+    unhappy.answers["ly-do"] = { kind: "choices", value: { codes: ["cho-lau"] } };
+    unhappy.answers["y-kien"] = { kind: "text", value: "Chờ lâu quá, gọi cho tôi số 0912 345 678" };
+    const late = await fetch(`${server.url}/api/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${tokens["an-khanh"]}` },
+      body: JSON.stringify({ format: 1, records: [unhappy] }),
+    });
+    assert.equal(late.status, 201, await late.text());
+    const arrived = page.locator(`li.followup[data-id="${unhappy.response_id}"]`);
+    await arrived.waitFor({ timeout: 15_000 });
+    const card = await arrived.textContent();
+    assert.ok(card.includes("Phường An Khánh · Quầy Hộ tịch") && card.includes("Phải chờ đợi lâu"), card);
+    assert.ok(!card.includes("0912 345 678") && !card.includes("can-bo"), `masked, and no officer: ${card}`);
+    await page.waitForTimeout(700);
+    await type(page, `li.followup[data-id="${unhappy.response_id}"] textarea`, "Đã gọi lại, xin lỗi công dân.");
+    await arrived.locator("button[type=submit]").tap();
+    await page.locator(`li.followup[data-id="${unhappy.response_id}"] .saved`).waitFor({ timeout: 15_000 });
+    assert.deepEqual(
+      await page.locator(".followup-figure").evaluate((figure) => [figure.dataset.low, figure.dataset.followed, figure.dataset.inTime]),
+      ["2", "1", "1"]
+    );
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-followups-1366x768.png") });
+
     // Every action is in the audit log, and its chain is whole.
     const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");
     assert.equal(audit.status, 200);
-    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "device.change", "device.revoke", "unit.change", "certify", "sign-in.failed", "sign-in", "sign-out"]) {
+    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "device.change", "device.revoke", "unit.change", "certify", "followup", "sign-in.failed", "sign-in", "sign-out"]) {
       assert.ok(audit.text.includes(action), `${action} is in the audit log`);
     }
     assert.match(hailong(["audit", "check", "--db", server.db]), /entries; head \d+:[0-9a-f]{64}/);

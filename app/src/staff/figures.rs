@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use survey::definition::answer::Answer;
 use survey::definition::catalog::Catalog;
-use survey::definition::model::{Question, QuestionKind, Survey};
+use survey::definition::model::{QuestionKind, Survey};
 use survey::records::gate::CheckedRecord;
 use survey::records::record::{RecordError, ResponseRecord};
 use survey::results::certify::Certificate;
@@ -202,36 +201,6 @@ pub fn counted_in_words(counts: &GroupCounts) -> String {
     )
 }
 
-/// What a response answered, in the survey's words: "question: answer" for each choice-like
-/// question answered, so staff see what a flagged or unfinished response said.
-pub fn answers_in_words(survey: &Survey, record: &ResponseRecord) -> String {
-    let label = |question: &Question, code: &str| {
-        question
-            .kind
-            .choices()
-            .into_iter()
-            .find(|choice| choice.code == code)
-            .map_or(code.to_owned(), |choice| choice.label.vi)
-    };
-    let said: Vec<String> = survey
-        .questions()
-        .iter()
-        .filter_map(|question| {
-            let answer = match record.answers.get(&question.id)? {
-                Answer::Choice(code) => label(question, code),
-                Answer::Choices(choices) => {
-                    choices.codes.iter().map(|code| label(question, code)).collect::<Vec<_>>().join(", ")
-                }
-                Answer::Number(number) => number.to_string(),
-                Answer::Matrix(levels) => format!("{} mục / items", levels.len()),
-                Answer::Text(_) => "(ý kiến / a comment)".into(),
-            };
-            Some(format!("{}: {answer}", question.text.vi))
-        })
-        .collect();
-    if said.is_empty() { "không trả lời câu nào / nothing answered".into() } else { said.join("; ") }
-}
-
 pub fn conflict_summary(record: &ResponseRecord) -> String {
     let answers: Vec<String> =
         record.answers.iter().map(|(question, answer)| format!("{question}={answer:?}")).collect();
@@ -291,6 +260,8 @@ pub fn percent_text(count: u64, answered: u64) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use survey::definition::answer::Answer;
+    use survey::reports::comments::answers_in_words;
 
     #[test]
     fn percentages_show_a_decimal_comma() {

@@ -12,6 +12,7 @@ pub mod denominators;
 pub mod exports;
 pub mod figures;
 pub mod files;
+pub mod followups;
 pub mod imports;
 pub mod pairing;
 pub mod phone;

@@ -6,6 +6,7 @@ use survey::definition::catalog::Catalog;
 use survey::definition::model::Survey;
 use survey::records::gate::CheckedRecord;
 use survey::reports::chart::bar_chart;
+use survey::reports::comments::answers_in_words;
 use survey::reports::publish::overall_bars;
 use survey::results::index::{DEFAULT_MIN_N, IndexRow, Scope, indices};
 use survey::results::tally::{GroupBy, GroupCounts, Tally};
@@ -13,9 +14,7 @@ use survey::text::Lang;
 use yew::prelude::*;
 
 use crate::platform::storage::StorageReport;
-use crate::staff::figures::{
-    Data, Figures, View, answers_in_words, caption, hundredths, option_english, percent_text, questions,
-};
+use crate::staff::figures::{Data, Figures, View, caption, hundredths, option_english, percent_text, questions};
 
 pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html {
     let layout = Tally::layout_of(survey);

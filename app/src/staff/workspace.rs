@@ -261,7 +261,16 @@ pub fn staff(props: &StaffProps) -> Html {
                 }
             });
             let content = match section {
-                Section::Results => crate::staff::results::results(&state.survey, data, &state.view, &figures),
+                Section::Results => html! {
+                    <>
+                        // A unit's leaders see its low ratings first, as they arrive.
+                        if let Some(session) = props.server.as_ref().filter(|session| session.sees_officers()) {
+                            <crate::staff::followups::FollowUps session={session.clone()} period={state.view.period}
+                                on_session_ended={props.on_session_ended.clone()} />
+                        }
+                        { crate::staff::results::results(&state.survey, data, &state.view, &figures) }
+                    </>
+                },
                 Section::Exports => html! {
                     <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} server={props.server.is_some()} />
                 },

@@ -159,6 +159,14 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE devices ADD COLUMN week_hours TEXT;
      ALTER TABLE devices ADD COLUMN officers TEXT;
      ALTER TABLE devices ADD COLUMN on_duty TEXT;",
+    // 6: a low rating followed up by a unit's leader: when, by whom, and what was done.
+    "CREATE TABLE followups (
+         response_id TEXT PRIMARY KEY REFERENCES responses (response_id),
+         unit TEXT,
+         followed_at TEXT NOT NULL,
+         followed_by TEXT NOT NULL,
+         note TEXT NOT NULL
+     ) STRICT;",
 ];
 
 /// A registered kiosk, as `hailong device list` shows it.
@@ -632,6 +640,35 @@ impl Store {
         self.change(actor, &Event::new("certify", certificate.unit.as_deref(), target), |transaction| {
             put_certificate_in(transaction, certificate)
         })
+    }
+
+    /// Marks the low rating `response_id` of `unit` followed up, with what was done; once.
+    pub fn put_followup(
+        &self,
+        response_id: &str,
+        unit: Option<&str>,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        self.change(actor, &Event::new("followup", unit, response_id), |transaction| {
+            let inserted = transaction.execute(
+                "INSERT INTO followups (response_id, unit, followed_at, followed_by, note) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                params![response_id, unit, actor.at, actor.name, note],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Exists(format!("a follow-up of response {response_id}")));
+            }
+            Ok(())
+        })
+    }
+
+    /// Every follow-up, by response id: (when, by whom, the note).
+    pub fn followups(&self) -> Result<std::collections::BTreeMap<String, (String, String, String)>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare("SELECT response_id, followed_at, followed_by, note FROM followups")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?, row.get(3)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Replaces the dossiers `unit` received in `period` (a period's code), per field ('' for

@@ -3,8 +3,10 @@
 
 use crate::csv::write::Cell;
 use crate::definition::answer::Answer;
+use crate::definition::model::{Question, Survey};
 use crate::records::gate::CheckedRecord;
 use crate::records::privacy::mask_identifiers;
+use crate::records::record::ResponseRecord;
 
 /// The columns of the comments export.
 pub const COMMENT_COLUMNS: [&str; 6] = ["day", "unit", "counter", "field", "question_id", "comment"];
@@ -36,4 +38,34 @@ pub fn comment_rows<'a>(records: impl IntoIterator<Item = &'a CheckedRecord>) ->
         }
     }
     rows
+}
+
+/// What a response answered, in the survey's words: "question: answer" for each choice-like
+/// question answered, so staff see what a flagged or unfinished response said.
+pub fn answers_in_words(survey: &Survey, record: &ResponseRecord) -> String {
+    let label = |question: &Question, code: &str| {
+        question
+            .kind
+            .choices()
+            .into_iter()
+            .find(|choice| choice.code == code)
+            .map_or(code.to_owned(), |choice| choice.label.vi)
+    };
+    let said: Vec<String> = survey
+        .questions()
+        .iter()
+        .filter_map(|question| {
+            let answer = match record.answers.get(&question.id)? {
+                Answer::Choice(code) => label(question, code),
+                Answer::Choices(choices) => {
+                    choices.codes.iter().map(|code| label(question, code)).collect::<Vec<_>>().join(", ")
+                }
+                Answer::Number(number) => number.to_string(),
+                Answer::Matrix(levels) => format!("{} mục / items", levels.len()),
+                Answer::Text(_) => "(ý kiến / a comment)".into(),
+            };
+            Some(format!("{}: {answer}", question.text.vi))
+        })
+        .collect();
+    if said.is_empty() { "không trả lời câu nào / nothing answered".into() } else { said.join("; ") }
 }

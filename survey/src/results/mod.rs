@@ -5,6 +5,7 @@
 pub mod certify;
 pub mod denominator;
 pub mod entered;
+pub mod followup;
 pub mod index;
 pub mod names;
 pub mod period;

@@ -1,0 +1,171 @@
+//! Low ratings followed up the same day: a unit's leaders (and administrators) see each low
+//! rating of their units as it arrives, with what the citizen chose and wrote (masked as
+//! stored), its counter and time, never the officer; they mark it looked into with what was
+//! done, and the share followed up within the server's days is a figure of the period.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use survey::definition::answer::Answer;
+use survey::records::gate::CheckedRecord;
+use survey::records::privacy::mask_identifiers;
+use survey::results::followup::{FollowUpFigure, is_low};
+use survey::results::period::Period;
+
+use crate::access::Permission;
+use crate::api::{AppError, ClientAddress, Collector, blocking};
+
+/// Days within which a low rating counts as followed up in time, unless `--follow-up-days`
+/// says otherwise: the same or the next day.
+pub const DEFAULT_DAYS: u32 = 1;
+
+/// The format of `GET /api/v1/followups`.
+pub const FOLLOWUPS_FORMAT: u32 = 1;
+
+/// The longest note kept, in characters.
+const MAX_NOTE_CHARS: usize = 2_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpQuery {
+    period: String,
+}
+
+/// Whether `record` is a low rating (of a survey the server knows), not flagged as misuse.
+fn low(collector: &Collector, record: &CheckedRecord) -> bool {
+    record.misuse.is_none()
+        && collector
+            .catalog
+            .get(&record.survey_id, &record.survey_version)
+            .is_some_and(|survey| is_low(survey, &record.answers))
+}
+
+/// `GET /api/v1/followups?period=P`: the period's low ratings of the units in reach, those not
+/// yet followed up first, newest first, with the period's figure.
+pub async fn list(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<FollowUpQuery>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may(Permission::FollowUp)?;
+    let Some(period) = Period::parse(&query.period) else {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("period: `{}` is not a period", query.period),
+        ));
+    };
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let ((records, _), followed, named) =
+        blocking(move || Ok((store.checked_records(&catalog)?, store.followups()?, store.named_codes()?))).await?;
+    let names = crate::certifying::names(&signed.units, &named);
+    let mut figure = FollowUpFigure { days: collector.follow_up_days, ..FollowUpFigure::default() };
+    let mut items = Vec::new();
+    for record in records {
+        let day = record.vietnam_day();
+        if !signed.access.reaches(record.unit.as_deref())
+            || day < period.start
+            || day > period.end
+            || !low(&collector, &record)
+        {
+            continue;
+        }
+        let done = followed.get(&record.response_id);
+        figure.add(&record.submitted_at, done.map(|(at, _, _)| at.as_str()));
+        let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else { continue };
+        let comments: Vec<String> = record
+            .answers
+            .values()
+            .filter_map(|answer| match answer {
+                Answer::Text(text) => Some(text),
+                Answer::Choices(choices) => choices.other.as_ref(),
+                _ => None,
+            })
+            .filter(|text| !text.trim().is_empty())
+            .map(|text| mask_identifiers(text))
+            .collect();
+        let unit = record.unit.clone().unwrap_or_default();
+        items.push(serde_json::json!({
+            "response_id": record.response_id,
+            "survey": survey.title().vi,
+            "submitted_at": record.submitted_at,
+            "unit": unit,
+            "unit_name": names.units.get(&unit),
+            "counter": record.counter,
+            "counter_name": record.counter.as_deref().and_then(|counter| names.counter(&unit, counter)),
+            "said": survey::reports::comments::answers_in_words(survey, &record),
+            "comments": comments,
+            "followed": done.map(|(at, by, note)| serde_json::json!({ "at": at, "by": by, "note": note })),
+        }));
+    }
+    // Not yet followed up first, then the newest.
+    items.sort_by(|a, b| {
+        (a["followed"].is_null(), a["submitted_at"].as_str())
+            .cmp(&(b["followed"].is_null(), b["submitted_at"].as_str()))
+            .reverse()
+    });
+    let mut response = Json(serde_json::json!({
+        "format": FOLLOWUPS_FORMAT,
+        "period": period.code(),
+        "figure": figure,
+        "items": items,
+    }))
+    .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpBody {
+    /// What was done about it.
+    note: String,
+}
+
+/// `POST /api/v1/followups/<response_id>`: marks a low rating of a unit in reach looked into,
+/// with what was done; once.
+pub async fn mark(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(response_id): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let body: FollowUpBody = crate::manage::body(&headers, &bytes, "a follow-up")?;
+    signed.access.may(Permission::FollowUp)?;
+    let note = survey::text::nfc(body.note.trim());
+    if note.is_empty() {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "note: say what was done"));
+    }
+    if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("note: at most {MAX_NOTE_CHARS} characters, without control characters"),
+        ));
+    }
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let (records, _) = blocking(move || Ok(store.checked_records(&catalog)?)).await?;
+    // A response out of reach and one that does not exist are refused alike.
+    let Some(record) = records
+        .into_iter()
+        .find(|record| record.response_id == response_id && signed.access.reaches(record.unit.as_deref()))
+    else {
+        return Err(crate::access::Forbidden::outside().into());
+    };
+    if !low(&collector, &record) {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "response_id: this response is not a low rating"));
+    }
+    let store = collector.store.clone();
+    blocking(move || Ok(store.put_followup(&record.response_id, record.unit.as_deref(), &note, &signed.actor)?))
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
