@@ -330,6 +330,18 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
     let english = page(survey::text::Lang::En, 1);
     assert!(english.contains("Q4 2026") && english.contains("Response rate") && english.contains("47.5%"));
     assert!(!english.contains("dưới 10"));
+    // What citizens said: two gave reasons, under 10, so the counts are withheld; with a minimum
+    // of 1 they are shown, the most chosen first, and "Khác" is counted too.
+    assert!(html.contains("Tổng hợp ý kiến góp ý") && html.contains("Có 2 người trả lời, dưới 10"), "{html}");
+    assert!(!html.contains("Phải chờ đợi lâu</th>"), "no reason's count under the minimum");
+    let said = &english[english.find("What citizens said").unwrap()..];
+    let waited = said.find("I waited too long</th><td class=\"num\">2</td>").expect(said);
+    let attitude = said
+        .find("The staff&#39;s attitude</th><td class=\"num\">1</td>")
+        .or_else(|| said.find("The staff's attitude</th><td class=\"num\">1</td>"))
+        .expect(said);
+    assert!(waited < attitude, "the most chosen first");
+    assert!(said.contains("2 answered; each could choose several."));
 }
 
 /// Tallies that add up past what a count holds are refused, never wrapped: a count in a file is

@@ -343,6 +343,60 @@ impl ResultsPage<'_> {
             html.push_str("</tbody></table></section>");
         }
 
+        // What citizens said: the reasons they chose (every multiple-choice question), most
+        // chosen first. Withheld where fewer than the minimum answered, as a small group is.
+        let mut said = String::new();
+        for question in survey.questions() {
+            let QuestionKind::MultipleChoice { .. } = &question.kind else { continue };
+            let Some(counts) = totals.questions.get(&question.id) else { continue };
+            said.push_str(&format!("<h3>{}</h3>", escape(question.text.get(lang))));
+            if suppressed_all || counts.answered < self.min_n {
+                let withheld = match lang {
+                    Lang::Vi => format!(
+                        "Có {} người trả lời, dưới {}: không công bố để không nhận ra ai.",
+                        counts.answered, self.min_n
+                    ),
+                    Lang::En => format!(
+                        "{} answered, under {}: withheld so that nobody can be recognised.",
+                        counts.answered, self.min_n
+                    ),
+                };
+                said.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&withheld)));
+                continue;
+            }
+            let mut chosen: Vec<(String, u64)> = question
+                .kind
+                .choices()
+                .into_iter()
+                .map(|choice| {
+                    (choice.label.get(lang).to_owned(), counts.options.get(&choice.code).copied().unwrap_or(0))
+                })
+                .collect();
+            chosen.sort_by(|a, b| b.1.cmp(&a.1));
+            said.push_str(&format!(
+                "<table class=\"reasons\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+                t("Ý kiến", "Reason"),
+                t("Số người chọn", "Chosen by"),
+            ));
+            for (label, count) in chosen {
+                said.push_str(&format!(
+                    "<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>",
+                    escape(&label)
+                ));
+            }
+            said.push_str(&format!(
+                "</tbody></table><p class=\"note\">{} {}</p>",
+                counts.answered,
+                t("người trả lời; mỗi người có thể chọn nhiều ý.", "answered; each could choose several.")
+            ));
+        }
+        if !said.is_empty() {
+            html.push_str(&format!(
+                "<section class=\"citizens-said\"><h2>{}</h2>{said}</section>",
+                t("Tổng hợp ý kiến góp ý", "What citizens said")
+            ));
+        }
+
         // By unit, field and counter: never by officer.
         for (by, heading) in [
             (GroupBy { unit: true, ..GroupBy::default() }, t("Theo đơn vị", "By unit")),
