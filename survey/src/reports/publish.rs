@@ -372,7 +372,7 @@ impl ResultsPage<'_> {
                     (choice.label.get(lang).to_owned(), counts.options.get(&choice.code).copied().unwrap_or(0))
                 })
                 .collect();
-            chosen.sort_by(|a, b| b.1.cmp(&a.1));
+            chosen.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
             said.push_str(&format!(
                 "<table class=\"reasons\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
                 t("Ý kiến", "Reason"),
