@@ -371,9 +371,14 @@ pub async fn results_page(
     let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
     let store = collector.store.clone();
     let code = period_value.code();
-    let (stored, units, named, entered) =
-        blocking(move || Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?)))
-            .await?;
+    let (stored, units, named, entered, reply) = {
+        let unit = unit.clone();
+        blocking(move || {
+            let reply = store.reply(&unit, &code)?;
+            Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?, reply))
+        })
+        .await?
+    };
     let names = names(&units, &named);
     let unit_name = Names::label(&names.units, &unit);
     let shown: BTreeSet<String> = if units.iter().any(|known| known.code == unit) {
@@ -410,6 +415,7 @@ pub async fn results_page(
             min_n: DEFAULT_MIN_N,
             generated_at: &certificate.certified_at,
             names: &names,
+            reply: reply.as_deref(),
         }));
     }
     Err(not_certified())

@@ -169,3 +169,65 @@ pub async fn mark(
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// The longest reply kept, in characters.
+const MAX_REPLY_CHARS: usize = 4_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyBody {
+    text: String,
+}
+
+/// `GET /api/v1/replies/<unit>/<period>`: what the unit said it did about what citizens said.
+pub async fn reply(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((unit, period)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
+    let code = period_code(&period)?;
+    let store = collector.store.clone();
+    let text = {
+        let (unit, code) = (unit.clone(), code.clone());
+        blocking(move || Ok(store.reply(&unit, &code)?)).await?
+    };
+    Ok(Json(serde_json::json!({ "format": FOLLOWUPS_FORMAT, "unit": unit, "period": code, "text": text.unwrap_or_default() }))
+        .into_response())
+}
+
+/// `PUT /api/v1/replies/<unit>/<period>`: a leader says what the unit did about what citizens
+/// said ("Kết quả tiếp thu, giải quyết"); its published page shows it. An empty text removes it.
+pub async fn put_reply(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((unit, period)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let body: ReplyBody = crate::manage::body(&headers, &bytes, "what the unit did")?;
+    signed.access.may_on(Permission::FollowUp, Some(&unit))?;
+    crate::storage::units::check_code("unit", &unit)?;
+    let code = period_code(&period)?;
+    let text = survey::text::nfc(body.text.trim());
+    if text.chars().count() > MAX_REPLY_CHARS || text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("text: at most {MAX_REPLY_CHARS} characters, without control characters"),
+        ));
+    }
+    let store = collector.store.clone();
+    blocking(move || Ok(store.put_reply(&unit, &code, &text, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn period_code(period: &str) -> Result<String, AppError> {
+    Period::parse(period)
+        .map(|period| period.code())
+        .ok_or_else(|| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("period: `{period}` is not a period")))
+}

@@ -100,6 +100,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/dossiers/{unit}/{period}", get(certifying::dossiers).put(certifying::put_dossiers))
         .route("/api/v1/followups", get(followup::list))
         .route("/api/v1/followups/{response_id}", post(followup::mark))
+        .route("/api/v1/replies/{unit}/{period}", get(followup::reply).put(followup::put_reply))
         .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

@@ -631,6 +631,24 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
     assert!(page.body.contains("Phường An Khánh (p1)"), "{}", page.body);
     assert!(page.body.contains(made.json()["tally_sha256"].as_str().unwrap()));
     assert!(!page.body.contains("can-bo-"));
+    // What the ward did about what citizens said: written by its leader, never by its office,
+    // shown on its page as written (escaped).
+    let leader = city.sign_in("ld-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let reply = "Đã bố trí thêm ghế chờ.\nCán bộ <quầy 1> được nhắc nhở.";
+    let refused =
+        city.browser(&office, "PUT", "/api/v1/replies/p1/2026-11", Some(json!({ "text": reply })), true).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let bad =
+        city.browser(&leader, "PUT", "/api/v1/replies/p1/2026-11", Some(json!({ "text": "a\u{1b}b" })), true).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let written =
+        city.browser(&leader, "PUT", "/api/v1/replies/p1/2026-11", Some(json!({ "text": reply })), true).await;
+    assert_eq!(written.status, StatusCode::NO_CONTENT, "{}", written.body);
+    assert_eq!(city.get(&office, "/api/v1/replies/p1/2026-11").await.json()["text"], reply);
+    let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert!(page.body.contains("Kết quả tiếp thu, giải quyết"), "{}", page.body);
+    assert!(page.body.contains("Cán bộ &lt;quầy 1&gt; được nhắc nhở."), "{}", page.body);
+
     // The other ward and the city have no certificate of theirs: no page.
     for path in ["/results/p2/2026-11", "/results/tp/2026-11"] {
         let none = city.send(Request::get(path).body(Body::empty()).unwrap()).await;

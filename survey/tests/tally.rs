@@ -312,6 +312,7 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
             min_n,
             generated_at: "2027-01-05T08:00:00+07:00",
             names: &Default::default(),
+            reply: None,
         }
         .to_html()
     };
@@ -427,6 +428,7 @@ fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
             min_n: 1,
             generated_at: "2027-01-02T08:00:00+07:00",
             names: &Default::default(),
+            reply: None,
         }
         .to_html()
     };

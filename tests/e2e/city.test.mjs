@@ -374,11 +374,20 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
       ["2", "1", "1"]
     );
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-followups-1366x768.png") });
+    // The leader says what the ward did about it; the ward's published page shows it.
+    await page.locator('nav.sections a[href="#chot-so-lieu"]').tap();
+    await page.locator("textarea#reply-text:enabled").waitFor({ timeout: 15_000 });
+    await fill(page, [["#reply-text", "Đã bố trí thêm ghế chờ và nhắc nhở cán bộ."]], ".reply-form");
+    await page.locator(".reply .saved").waitFor({ timeout: 15_000 });
+    const replied = await (await fetch(`${server.url}/results/an-khanh/${QUARTER}`)).text();
+    assert.ok(replied.includes("Kết quả tiếp thu, giải quyết") && replied.includes("Đã bố trí thêm ghế chờ và nhắc nhở cán bộ."), replied);
+    assert.ok(replied.includes("Tổng hợp ý kiến góp ý"), replied);
+    assert.ok(!replied.includes("0912"), "no citizen's number on the published page");
 
     // Every action is in the audit log, and its chain is whole.
     const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");
     assert.equal(audit.status, 200);
-    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "device.change", "device.revoke", "unit.change", "certify", "followup", "sign-in.failed", "sign-in", "sign-out"]) {
+    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "device.change", "device.revoke", "unit.change", "certify", "followup", "reply.set", "dossiers.set", "sign-in.failed", "sign-in", "sign-out"]) {
       assert.ok(audit.text.includes(action), `${action} is in the audit log`);
     }
     assert.match(hailong(["audit", "check", "--db", server.db]), /entries; head \d+:[0-9a-f]{64}/);

@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::platform::account::{self, Session, UnitName};
 use crate::platform::dom::field_ticked;
 use crate::staff::figures::{DataHandle, certificate_key, counted_in_words};
+use crate::staff::server_forms::{PeriodForm, PeriodText};
 use crate::staff::state::{Part, SectionProps, WorkspaceAction, now_stamp, today};
 use crate::ui::notice::{Notice, notice_html};
 
@@ -340,88 +341,13 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             { status }
             { notice_html(&notice) }
             if let Some(unit) = (*unit).clone().filter(|_| may_certify) {
-                <ServerDossiers key={format!("{unit}/{}", period.code())} session={props.session.clone()} unit={unit.clone()} {period}
-                    on_changed={props.on_changed.clone()} on_session_ended={props.on_session_ended.clone()} />
+                <PeriodForm key={format!("dossiers/{unit}/{}", period.code())} kind={PeriodText::Dossiers} session={props.session.clone()}
+                    unit={unit.clone()} {period} on_changed={props.on_changed.clone()} on_session_ended={props.on_session_ended.clone()} />
+                if props.session.sees_officers() {
+                    <PeriodForm key={format!("reply/{unit}/{}", period.code())} kind={PeriodText::Reply} session={props.session.clone()}
+                        unit={unit.clone()} {period} on_changed={props.on_changed.clone()} on_session_ended={props.on_session_ended.clone()} />
+                }
             }
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ServerDossiersProps {
-    session: Session,
-    unit: String,
-    period: Period,
-    on_changed: Callback<()>,
-    on_session_ended: Callback<()>,
-}
-
-/// The dossiers a unit received in a period, as the server keeps them: typed one field a line
-/// (or a CSV of the same columns), read by the core's reader, which names a bad line, and sent.
-#[function_component(ServerDossiers)]
-fn server_dossiers(props: &ServerDossiersProps) -> Html {
-    let path = format!("/api/v1/dossiers/{}/{}", js_sys::encode_uri_component(&props.unit), props.period.code());
-    let text = use_state(|| None::<String>);
-    let notice = use_state(|| None::<Notice>);
-    {
-        let (text, notice, ended, session, path) =
-            (text.clone(), notice.clone(), props.on_session_ended.clone(), props.session.clone(), path.clone());
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => {
-                        let entered: survey::results::denominator::Dossiers =
-                            serde_json::from_value(value["dossiers"].clone()).unwrap_or_default();
-                        text.set(Some(survey::results::denominator::write_dossiers(&entered)));
-                    }
-                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
-                    Err(None) => ended.emit(()),
-                }
-            });
-        });
-    }
-    let on_input = {
-        let text = text.clone();
-        Callback::from(move |event: InputEvent| text.set(Some(crate::platform::dom::field_value(&event))))
-    };
-    let on_submit = {
-        let (text, notice, session) = (text.clone(), notice.clone(), props.session.clone());
-        let (changed, ended) = (props.on_changed.clone(), props.on_session_ended.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let typed = (*text).clone().unwrap_or_default();
-            let entered = match survey::results::denominator::read_dossiers(typed.as_bytes()) {
-                Ok(entered) => entered,
-                Err(err) => return notice.set(Some(Notice::Problem(err.to_string()))),
-            };
-            let total: u64 = entered.values().sum();
-            let body = serde_json::json!({ "dossiers": entered }).to_string();
-            let (notice, session, path, changed, ended) =
-                (notice.clone(), session.clone(), path.clone(), changed.clone(), ended.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "PUT", &path, Some(body)).await {
-                    Ok(_) => {
-                        notice.set(Some(Notice::Done(format!(
-                            "Đã lưu trên máy chủ: {total} hồ sơ. / Saved on the server."
-                        ))));
-                        changed.emit(());
-                    }
-                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
-                    Err(None) => ended.emit(()),
-                }
-            });
-        })
-    };
-    let words = crate::staff::denominators::words(crate::staff::state::PeriodFile::Dossiers);
-    html! {
-        <section class="denominators dossiers" id="ho-so">
-            <h3>{ words.heading.replace("{}", &props.period.label(Lang::Vi)) }</h3>
-            <form class="staff-form dossiers-form" onsubmit={on_submit}>
-                <label for="dossiers">{ words.hint }</label>
-                <textarea id="dossiers" rows="4" value={(*text).clone().unwrap_or_default()} oninput={on_input} disabled={text.is_none()} />
-                <button type="submit" class="action" disabled={text.is_none()}>{ words.save }</button>
-            </form>
-            { notice_html(&notice) }
         </section>
     }
 }

@@ -21,6 +21,7 @@ pub mod prefs;
 pub mod publish;
 pub mod results;
 pub mod server;
+pub mod server_forms;
 pub mod settings_form;
 pub mod shell;
 pub mod state;

@@ -69,6 +69,7 @@ pub fn publish(props: &PublishProps) -> Html {
                 min_n: DEFAULT_MIN_N,
                 generated_at: &now_stamp(),
                 names: &Default::default(),
+                reply: None,
             };
             let name = format!(
                 "ket-qua-{}-{}-{}.html",

@@ -167,6 +167,16 @@ const MIGRATIONS: &[&str] = &[
          followed_by TEXT NOT NULL,
          note TEXT NOT NULL
      ) STRICT;",
+    // 7: a unit's own account of what it did about what citizens said in a period ("Kết quả
+    // tiếp thu, giải quyết"), which its published page shows.
+    "CREATE TABLE replies (
+         unit TEXT NOT NULL,
+         period TEXT NOT NULL,
+         text TEXT NOT NULL,
+         written_by TEXT NOT NULL,
+         written_at TEXT NOT NULL,
+         PRIMARY KEY (unit, period)
+     ) STRICT;",
 ];
 
 /// A registered kiosk, as `hailong device list` shows it.
@@ -661,6 +671,34 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// Sets what `unit` did about what citizens said in `period` (a period's code); an empty
+    /// text removes it.
+    pub fn put_reply(&self, unit: &str, period: &str, text: &str, actor: &Actor) -> Result<(), StoreError> {
+        let event = Event::new("reply.set", Some(unit), period);
+        self.change(actor, &event, |transaction| {
+            if text.is_empty() {
+                transaction.execute("DELETE FROM replies WHERE unit = ?1 AND period = ?2", params![unit, period])?;
+            } else {
+                transaction.execute(
+                    "INSERT INTO replies (unit, period, text, written_by, written_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (unit, period) DO UPDATE SET text = ?3, written_by = ?4, written_at = ?5",
+                    params![unit, period, text, actor.name, actor.at],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// What `unit` said it did about what citizens said in `period`, if it said.
+    pub fn reply(&self, unit: &str, period: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row("SELECT text FROM replies WHERE unit = ?1 AND period = ?2", params![unit, period], |row| {
+                row.get(0)
+            })
+            .optional()?)
     }
 
     /// Every follow-up, by response id: (when, by whom, the note).

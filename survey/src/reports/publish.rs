@@ -121,6 +121,9 @@ pub struct ResultsPage<'a> {
     pub generated_at: &'a str,
     /// The names of the groups' codes.
     pub names: &'a Names,
+    /// The unit's own account of what it did about what citizens said ("Kết quả tiếp thu, giải
+    /// quyết"), as its leader entered it.
+    pub reply: Option<&'a str>,
 }
 
 /// Words of the page in both languages.
@@ -389,6 +392,12 @@ impl ResultsPage<'_> {
                 counts.answered,
                 t("người trả lời; mỗi người có thể chọn nhiều ý.", "answered; each could choose several.")
             ));
+        }
+        if let Some(reply) = self.reply.map(str::trim).filter(|reply| !reply.is_empty()) {
+            said.push_str(&format!("<h3>{}</h3>", t("Kết quả tiếp thu, giải quyết", "What the unit did about it")));
+            for paragraph in reply.lines().map(str::trim).filter(|line| !line.is_empty()) {
+                said.push_str(&format!("<p class=\"reply\">{}</p>", escape(paragraph)));
+            }
         }
         if !said.is_empty() {
             html.push_str(&format!(

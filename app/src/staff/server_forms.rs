@@ -1,0 +1,150 @@
+//! What a unit enters on the server for a period, beside certifying it: the dossiers it
+//! received (office staff, leaders), and its leaders' account of what was done about what
+//! citizens said ("Kết quả tiếp thu, giải quyết"), which the published page shows. One form
+//! serves both: read from the server when shown, checked here where the core can say what is
+//! wrong, and sent.
+
+use serde_json::{Value, json};
+use survey::results::period::Period;
+use survey::text::Lang;
+use yew::prelude::*;
+
+use crate::platform::account::{self, Session};
+use crate::ui::notice::{Notice, notice_html};
+
+/// Which text of the period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodText {
+    Dossiers,
+    Reply,
+}
+
+/// The most characters of a reply, as the server keeps it.
+const MAX_REPLY_CHARS: usize = 4_000;
+
+impl PeriodText {
+    fn path(self, unit: &str, period: Period) -> String {
+        let what = match self {
+            PeriodText::Dossiers => "dossiers",
+            PeriodText::Reply => "replies",
+        };
+        format!("/api/v1/{what}/{}/{}", js_sys::encode_uri_component(unit), period.code())
+    }
+
+    /// The text to edit, from the server's answer.
+    fn text_of(self, answer: &Value) -> String {
+        match self {
+            PeriodText::Dossiers => {
+                let entered: survey::results::denominator::Dossiers =
+                    serde_json::from_value(answer["dossiers"].clone()).unwrap_or_default();
+                survey::results::denominator::write_dossiers(&entered)
+            }
+            PeriodText::Reply => answer["text"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// The body to send and what to say once it is stored, or what is wrong with the text.
+    fn body(self, typed: &str) -> Result<(Value, String), String> {
+        match self {
+            PeriodText::Dossiers => {
+                let entered =
+                    survey::results::denominator::read_dossiers(typed.as_bytes()).map_err(|err| err.to_string())?;
+                let total: u64 = entered.values().sum();
+                Ok((
+                    json!({ "dossiers": entered }),
+                    format!("Đã lưu trên máy chủ: {total} hồ sơ. / Saved on the server."),
+                ))
+            }
+            PeriodText::Reply if typed.chars().count() > MAX_REPLY_CHARS => {
+                Err(format!("Dài quá {MAX_REPLY_CHARS} ký tự. / Longer than {MAX_REPLY_CHARS} characters."))
+            }
+            PeriodText::Reply => Ok((
+                json!({ "text": typed }),
+                "Đã lưu: trang công bố hiển thị nội dung này. / Saved: the published page shows it.".into(),
+            )),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PeriodFormProps {
+    pub kind: PeriodText,
+    pub session: Session,
+    pub unit: String,
+    pub period: Period,
+    pub on_changed: Callback<()>,
+    pub on_session_ended: Callback<()>,
+}
+
+#[function_component(PeriodForm)]
+pub fn period_form(props: &PeriodFormProps) -> Html {
+    let kind = props.kind;
+    let path = kind.path(&props.unit, props.period);
+    let text = use_state(|| None::<String>);
+    let notice = use_state(|| None::<Notice>);
+    {
+        let (text, notice, ended, session, path) =
+            (text.clone(), notice.clone(), props.on_session_ended.clone(), props.session.clone(), path.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match account::call(&session, "GET", &path, None).await {
+                    Ok(answer) => text.set(Some(kind.text_of(&answer))),
+                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
+                    Err(None) => ended.emit(()),
+                }
+            });
+        });
+    }
+    let on_input = {
+        let text = text.clone();
+        Callback::from(move |event: InputEvent| text.set(Some(crate::platform::dom::field_value(&event))))
+    };
+    let on_submit = {
+        let (text, notice, session) = (text.clone(), notice.clone(), props.session.clone());
+        let (changed, ended) = (props.on_changed.clone(), props.on_session_ended.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (body, done) = match kind.body(&(*text).clone().unwrap_or_default()) {
+                Ok(made) => made,
+                Err(problem) => return notice.set(Some(Notice::Problem(problem))),
+            };
+            let (notice, session, path, changed, ended) =
+                (notice.clone(), session.clone(), path.clone(), changed.clone(), ended.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match account::call(&session, "PUT", &path, Some(body.to_string())).await {
+                    Ok(_) => {
+                        notice.set(Some(Notice::Done(done)));
+                        changed.emit(());
+                    }
+                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
+                    Err(None) => ended.emit(()),
+                }
+            });
+        })
+    };
+    let period = props.period.label(Lang::Vi);
+    let (class, id, heading, hint, save) = match kind {
+        PeriodText::Dossiers => {
+            let words = crate::staff::denominators::words(crate::staff::state::PeriodFile::Dossiers);
+            ("dossiers", "dossiers", words.heading.replace("{}", &period), words.hint, words.save)
+        }
+        PeriodText::Reply => (
+            "reply",
+            "reply-text",
+            format!("Kết quả tiếp thu, giải quyết ý kiến trong {period} / What was done about what citizens said"),
+            "Lãnh đạo đơn vị ghi ngắn gọn đơn vị đã làm gì; trang công bố hiển thị nguyên văn. Để trống để bỏ. / A leader says briefly what the unit did; the published page shows it as written. Leave blank to remove.",
+            "Lưu / Save",
+        ),
+    };
+    html! {
+        <section class={classes!("denominators", class)}>
+            <h3>{ heading }</h3>
+            <form class={classes!("staff-form", format!("{class}-form"))} onsubmit={on_submit}>
+                <label for={id}>{ hint }</label>
+                <textarea id={id} rows="4" value={(*text).clone().unwrap_or_default()} oninput={on_input} disabled={text.is_none()} />
+                <button type="submit" class="action" disabled={text.is_none()}>{ save }</button>
+            </form>
+            { notice_html(&notice) }
+        </section>
+    }
+}
