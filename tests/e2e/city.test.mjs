@@ -383,6 +383,12 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     assert.ok(replied.includes("Kết quả tiếp thu, giải quyết") && replied.includes("Đã bố trí thêm ghế chờ và nhắc nhở cán bộ."), replied);
     assert.ok(replied.includes("Tổng hợp ý kiến góp ý"), replied);
     assert.ok(!replied.includes("0912"), "no citizen's number on the published page");
+    if (SHOTS) {
+      const published = await browser.context.newPage();
+      await published.goto(`${server.url}/results/an-khanh/${QUARTER}`);
+      await published.screenshot({ path: join(SHOTS, "published-ward-what-citizens-said.png"), fullPage: true });
+      await published.close();
+    }
 
     // Every action is in the audit log, and its chain is whole.
     const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");

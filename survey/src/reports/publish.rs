@@ -204,6 +204,7 @@ impl ResultsPage<'_> {
         html.push_str(&format!(
             "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <link rel=\"icon\" href=\"data:,\">\
              <title>{title}</title><style>{STYLE}</style></head><body><main class=\"sheet\">",
             code = if lang == Lang::Vi { "vi" } else { "en" },
             title = escape(&format!(
@@ -355,6 +356,7 @@ impl ResultsPage<'_> {
             said.push_str(&format!("<h3>{}</h3>", escape(question.text.get(lang))));
             if suppressed_all || counts.answered < self.min_n {
                 let withheld = match lang {
+                    _ if counts.answered == 0 => t("Không có ai chọn lý do nào.", "Nobody chose a reason.").to_owned(),
                     Lang::Vi => format!(
                         "Có {} người trả lời, dưới {}: không công bố để không nhận ra ai.",
                         counts.answered, self.min_n
@@ -519,6 +521,7 @@ h1{margin:2mm 0 0;font-size:17pt;color:#1f5296}\
 .figure{border:1px solid #c8d3e6;border-radius:2mm;padding:2mm 3mm;background:#f3f6fb}\
 .figure p{margin:0}.figure .label{font-size:9.5pt}.figure .value{font-size:18pt;font-weight:bold;color:#1f5296}.figure .note{font-size:8.5pt;color:#444}\
 h2{font-size:12pt;margin:4mm 0 2mm;color:#1f5296}\
+h3{font-size:11pt;margin:3mm 0 1mm}\
 .chart{width:100%;height:auto;display:block}\
 table{width:100%;border-collapse:collapse;font-size:9.5pt}\
 th,td{border-bottom:1px solid #d5d9e0;padding:1mm 2mm;text-align:left;vertical-align:top}\
