@@ -102,10 +102,7 @@ fn survey_and_period(collector: &Collector, survey: &str, period: &str) -> Resul
     if collector.catalog.get(id, version).is_none() {
         return Err(refused("survey", format!("no survey {id} version {version} is known here")));
     }
-    let Some(period) = Period::parse(period) else {
-        return Err(refused("period", format!("`{period}` is not a period (2026-Q4, 2026-H2, 2026, 2026-11)")));
-    };
-    Ok((id.to_owned(), version.to_owned(), period))
+    Ok((id.to_owned(), version.to_owned(), period_of(period)?))
 }
 
 /// `GET /api/v1/certificates?survey=ID@VERSION&period=P[&unit=CODE]`: whether the unit's period
@@ -266,7 +263,8 @@ pub struct DossiersBody {
     dossiers: BTreeMap<String, u64>,
 }
 
-fn period_of(period: &str) -> Result<Period, AppError> {
+/// The period a request names, or 422 naming the field.
+pub(crate) fn period_of(period: &str) -> Result<Period, AppError> {
     Period::parse(period).ok_or_else(|| {
         AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

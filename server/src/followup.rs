@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use survey::definition::answer::Answer;
 use survey::records::gate::CheckedRecord;
 use survey::records::privacy::mask_identifiers;
 use survey::results::followup::{FollowUpFigure, is_low};
@@ -80,17 +79,8 @@ pub async fn list(
         let done = followed.get(&record.response_id);
         figure.add(&record.submitted_at, done.map(|(at, _, _)| at.as_str()));
         let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else { continue };
-        let comments: Vec<String> = record
-            .answers
-            .values()
-            .filter_map(|answer| match answer {
-                Answer::Text(text) => Some(text),
-                Answer::Choices(choices) => choices.other.as_ref(),
-                _ => None,
-            })
-            .filter(|text| !text.trim().is_empty())
-            .map(|text| mask_identifiers(text))
-            .collect();
+        let comments: Vec<String> =
+            survey::reports::comments::comments(&record.answers).map(|(_, text)| mask_identifiers(text)).collect();
         let unit = record.unit.clone().unwrap_or_default();
         items.push(serde_json::json!({
             "response_id": record.response_id,
@@ -122,6 +112,19 @@ pub async fn list(
     Ok(response)
 }
 
+/// A staff member's text of several lines as kept: trimmed and NFC, at most `max` characters,
+/// with no control character but the line break; otherwise 422 naming `field`.
+fn staff_text(field: &str, typed: &str, max: usize) -> Result<String, AppError> {
+    let text = survey::text::nfc(typed.trim());
+    if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{field}: at most {max} characters, without control characters"),
+        ));
+    }
+    Ok(text)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpBody {
@@ -142,15 +145,9 @@ pub async fn mark(
     let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     let body: FollowUpBody = crate::manage::body(&headers, &bytes, "a follow-up")?;
     signed.access.may(Permission::FollowUp)?;
-    let note = survey::text::nfc(body.note.trim());
+    let note = staff_text("note", &body.note, MAX_NOTE_CHARS)?;
     if note.is_empty() {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "note: say what was done"));
-    }
-    if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("note: at most {MAX_NOTE_CHARS} characters, without control characters"),
-        ));
     }
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
     let (records, _) = blocking(move || Ok(store.checked_records(&catalog)?)).await?;
@@ -189,7 +186,7 @@ pub async fn reply(
 ) -> Result<Response, AppError> {
     let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
-    let code = period_code(&period)?;
+    let code = crate::certifying::period_of(&period)?.code();
     let store = collector.store.clone();
     let text = {
         let (unit, code) = (unit.clone(), code.clone());
@@ -213,21 +210,9 @@ pub async fn put_reply(
     let body: ReplyBody = crate::manage::body(&headers, &bytes, "what the unit did")?;
     signed.access.may_on(Permission::FollowUp, Some(&unit))?;
     crate::storage::units::check_code("unit", &unit)?;
-    let code = period_code(&period)?;
-    let text = survey::text::nfc(body.text.trim());
-    if text.chars().count() > MAX_REPLY_CHARS || text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("text: at most {MAX_REPLY_CHARS} characters, without control characters"),
-        ));
-    }
+    let code = crate::certifying::period_of(&period)?.code();
+    let text = staff_text("text", &body.text, MAX_REPLY_CHARS)?;
     let store = collector.store.clone();
     blocking(move || Ok(store.put_reply(&unit, &code, &text, &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-fn period_code(period: &str) -> Result<String, AppError> {
-    Period::parse(period)
-        .map(|period| period.code())
-        .ok_or_else(|| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("period: `{period}` is not a period")))
 }

@@ -11,6 +11,19 @@ use crate::records::record::ResponseRecord;
 /// The columns of the comments export.
 pub const COMMENT_COLUMNS: [&str; 6] = ["day", "unit", "counter", "field", "question_id", "comment"];
 
+/// The free-text answers (comments, and the text of "Khác") that say something, by question id,
+/// as stored: mask them again before they leave.
+pub fn comments(answers: &std::collections::BTreeMap<String, Answer>) -> impl Iterator<Item = (&String, &String)> {
+    answers
+        .iter()
+        .filter_map(|(question_id, answer)| match answer {
+            Answer::Text(comment) => Some((question_id, comment)),
+            Answer::Choices(choices) => choices.other.as_ref().map(|other| (question_id, other)),
+            _ => None,
+        })
+        .filter(|(_, comment)| !comment.trim().is_empty())
+}
+
 /// Every free-text answer of these records (comments and the text of "Khác"), masked again on
 /// the way out, one row each, without the response id: the comments export, which staff choose
 /// explicitly and apart from the tallies.
@@ -19,22 +32,15 @@ pub fn comment_rows<'a>(records: impl IntoIterator<Item = &'a CheckedRecord>) ->
     let mut rows = Vec::new();
     for record in records {
         let day = Cell::Text(record.vietnam_day().to_string());
-        for (question_id, answer) in &record.answers {
-            let comment = match answer {
-                Answer::Text(comment) => Some(comment),
-                Answer::Choices(choices) => choices.other.as_ref(),
-                _ => None,
-            };
-            if let Some(comment) = comment.filter(|comment| !comment.trim().is_empty()) {
-                rows.push(vec![
-                    day.clone(),
-                    text(&record.unit),
-                    text(&record.counter),
-                    text(&record.field),
-                    Cell::Text(question_id.clone()),
-                    Cell::Text(mask_identifiers(comment)),
-                ]);
-            }
+        for (question_id, comment) in comments(&record.answers) {
+            rows.push(vec![
+                day.clone(),
+                text(&record.unit),
+                text(&record.counter),
+                text(&record.field),
+                Cell::Text(question_id.clone()),
+                Cell::Text(mask_identifiers(comment)),
+            ]);
         }
     }
     rows
