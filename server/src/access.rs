@@ -43,6 +43,10 @@ pub enum Permission {
     EnterDossiers,
     /// The low ratings of a unit, as they arrive, and marking them followed up.
     FollowUp,
+    /// Sorting what citizens wrote: tagging comments with topics, marking them quotable.
+    TagComments,
+    /// A unit's list of topics for comments, which is for a unit's leaders.
+    SetTopics,
     ManageDevices,
     ReadAudit,
     ManageUnits,
@@ -86,7 +90,7 @@ impl Role {
             Role::Office => {
                 matches!(
                     permission,
-                    ReadFigures | ReadResponses | IssueTokens | Certify | EnterDossiers | ManageDevices
+                    ReadFigures | ReadResponses | IssueTokens | Certify | EnterDossiers | TagComments | ManageDevices
                 )
             }
             Role::Viewer => matches!(permission, ReadFigures),
@@ -192,6 +196,8 @@ fn describe(permission: Permission) -> &'static str {
         Permission::Certify => "certify a period",
         Permission::EnterDossiers => "enter the dossiers received",
         Permission::FollowUp => "follow up low ratings, which is for a unit's leaders",
+        Permission::TagComments => "sort what citizens wrote",
+        Permission::SetTopics => "set a unit's topics for comments, which is for a unit's leaders",
         Permission::ManageDevices => "manage kiosks",
         Permission::ReadAudit => "read the audit log",
         Permission::ManageUnits => "manage units",

@@ -245,6 +245,10 @@ pub fn certify_stored(
     )
     .map_err(Failed::Certify)?;
     certificate.unit = asked.unit;
+    // The tags of the period's comments are kept with its certificate.
+    let tags = store.comment_tags().map_err(Failed::Store)?;
+    let certified = records.iter().filter(|record| certificate.responses.contains_key(&record.response_id));
+    certificate.comments = Some(survey::reports::said::summarise(certified, &tags));
     store.put_certificate(&certificate, actor).map_err(Failed::Store)?;
     Ok((certificate, left_out))
 }
@@ -452,6 +456,7 @@ mod tests {
             responses: BTreeMap::new(),
             early: false,
             unit: unit.map(Into::into),
+            comments: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod listen;
 pub mod manage;
 pub mod phone;
+pub mod said;
 pub mod session;
 pub mod storage;
 pub mod tls;
@@ -101,6 +102,10 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/followups", get(followup::list))
         .route("/api/v1/followups/{response_id}", post(followup::mark))
         .route("/api/v1/replies/{unit}/{period}", get(followup::reply).put(followup::put_reply))
+        .route("/api/v1/comments", get(said::list))
+        .route("/api/v1/comments.csv", get(said::export))
+        .route("/api/v1/comments/{response_id}/{question_id}", axum::routing::put(said::tag))
+        .route("/api/v1/topics/{unit}", get(said::topics).put(said::put_topics))
         .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

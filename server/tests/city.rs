@@ -742,3 +742,123 @@ async fn a_wards_leader_sees_its_low_ratings_and_marks_them_followed_up_once() {
     assert!(audit.iter().any(|entry| entry.action == "followup" && entry.target == first));
     assert!(!audit.iter().any(|entry| entry.target.contains("gọi lại")), "the note stays out of the log");
 }
+
+#[tokio::test]
+async fn comments_are_tagged_within_reach_and_the_certified_page_shows_topics_and_only_masked_quotes() {
+    let city = populated().await;
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let leader = city.sign_in("ld-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let viewer = city.sign_in("so-noi-vu", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    // Eleven citizens of p1 write; one gives a phone number; one of p2 writes too.
+    let kiosk = city.store.add_device("kiosk-p1-comments", Some("p1"), &actor()).unwrap();
+    let written: Vec<Value> = (0..11)
+        .map(|n| {
+            let mut record = rating("p1", "quay-1", "can-bo-a", "khong-hai-long");
+            let text = if n == 0 {
+                "Chờ lâu quá, gọi tôi 0912 345 678".to_owned()
+            } else {
+                format!("Ý kiến số {n}")
+            };
+            record["answers"]["y-kien"] = json!({ "kind": "text", "value": text });
+            record
+        })
+        .collect();
+    assert_eq!(city.kiosk_sends(&kiosk, &written).await.status, StatusCode::CREATED);
+    let mut theirs = rating("p2", "quay-1", "can-bo-c", "khong-hai-long");
+    theirs["answers"]["y-kien"] = json!({ "kind": "text", "value": "Phường khác viết" });
+    let kiosk_2 = city.store.add_device("kiosk-p2-comments", Some("p2"), &actor()).unwrap();
+    let sent = city.kiosk_sends(&kiosk_2, &[theirs.clone()]).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+
+    let path = "/api/v1/comments?period=2026-11";
+    assert_eq!(city.get(&viewer, path).await.status, StatusCode::FORBIDDEN, "a viewer does not sort comments");
+    let listed = city.get(&office, path).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let listed = listed.json();
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 11, "p1's own, not p2's: {listed}");
+    assert!(!listed.to_string().contains("0912"), "masked as stored: {listed}");
+    assert!(!listed.to_string().contains("can-bo-") && !listed.to_string().contains("quay-1"), "{listed}");
+    assert_eq!(listed["topics"]["p1"].as_array().unwrap().len(), 6, "the default topics: {listed}");
+
+    // The ward's leader sets its own list; office staff may not, nor for another ward.
+    let topics = json!({ "topics": ["Thái độ phục vụ", "Thời gian chờ", "Khác"] });
+    for (who, unit, body, status) in [
+        (&office, "p1", topics.clone(), StatusCode::FORBIDDEN),
+        (&leader, "p2", topics.clone(), StatusCode::FORBIDDEN),
+        (&leader, "p1", json!({ "topics": ["Khác", "khác"] }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&leader, "p1", json!({ "topics": ["a\nb"] }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&leader, "p1", topics.clone(), StatusCode::NO_CONTENT),
+    ] {
+        let answer = city.browser(who, "PUT", &format!("/api/v1/topics/{unit}"), Some(body), true).await;
+        assert_eq!(answer.status, status, "{unit}: {}", answer.body);
+    }
+    assert_eq!(city.get(&office, "/api/v1/topics/p1").await.json()["topics"], topics["topics"]);
+    assert_eq!(city.get(&office, "/api/v1/topics/p1").await.json()["own"], true);
+
+    let record_of = |text: &str| {
+        items.iter().find(|item| item["text"].as_str().unwrap().contains(text)).unwrap()["response_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let phone = record_of("Chờ lâu");
+    let tag = |id: &str| format!("/api/v1/comments/{id}/y-kien");
+    let p2_id = theirs["response_id"].as_str().unwrap().to_owned();
+    for (id, body, status) in [
+        (phone.as_str(), json!({ "topics": ["Cơ sở vật chất"] }), StatusCode::UNPROCESSABLE_ENTITY),
+        (phone.as_str(), json!({ "topics": [], "quotable": true, "extra": 1 }), StatusCode::UNPROCESSABLE_ENTITY),
+        (p2_id.as_str(), json!({ "topics": ["Khác"] }), StatusCode::FORBIDDEN),
+        ("khong-co", json!({ "topics": ["Khác"] }), StatusCode::FORBIDDEN),
+    ] {
+        let refused = city.browser(&office, "PUT", &tag(id), Some(body), true).await;
+        assert_eq!(refused.status, status, "{id}: {}", refused.body);
+    }
+    let no_comment = city
+        .browser(&office, "PUT", &format!("/api/v1/comments/{phone}/ly-do"), Some(json!({ "topics": ["Khác"] })), true)
+        .await;
+    assert_eq!(no_comment.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_comment.body);
+    assert!(city.store.comment_tags().unwrap().is_empty(), "refusals change nothing");
+
+    // Every comment tagged; the one with a phone number quotable, and one other.
+    for item in items {
+        let id = item["response_id"].as_str().unwrap();
+        let quotable = id == phone || item["text"] == "Ý kiến số 3";
+        let topics =
+            if id == phone { json!(["Thời gian chờ", "Thái độ phục vụ"]) } else { json!(["Khác"]) };
+        let answer =
+            city.browser(&office, "PUT", &tag(id), Some(json!({ "topics": topics, "quotable": quotable })), true).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.body);
+    }
+    let listed = city.get(&office, path).await.json();
+    assert!(listed["items"].as_array().unwrap().iter().all(|item| item["tagged"] == true));
+
+    // The export carries the tags, masked.
+    let csv = city.get(&office, "/api/v1/comments.csv?period=2026-11&profile=rfc4180").await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.body.lines().next().unwrap().ends_with("comment,topics,quotable"), "{}", csv.body);
+    assert!(csv.body.contains("Thời gian chờ; Thái độ phục vụ,1"), "{}", csv.body);
+    assert!(!csv.body.contains("0912") && !csv.body.contains("Phường khác"), "{}", csv.body);
+
+    // Certified: the page counts per topic and quotes only the quotable, masked.
+    let asked = json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": "p1" });
+    let made = city.browser(&office, "POST", "/api/v1/certificates", Some(asked), true).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Ý kiến theo chủ đề"), "{}", page.body);
+    assert!(page.body.contains("<th scope=\"row\">Khác</th><td class=\"num\">10</td>"), "{}", page.body);
+    assert!(page.body.contains("Ý kiến số 3") && page.body.contains("Chờ lâu quá"), "{}", page.body);
+    assert!(!page.body.contains("Ý kiến số 4"), "only the quotable: {}", page.body);
+    assert!(!page.body.contains("0912") && !page.body.contains("345 678"), "{}", page.body);
+    assert!(!page.body.contains("Phường khác viết"));
+
+    // Its tags are now kept with the certificate.
+    let locked = city.browser(&office, "PUT", &tag(&phone), Some(json!({ "topics": ["Khác"] })), true).await;
+    assert_eq!(locked.status, StatusCode::CONFLICT, "{}", locked.body);
+    let listed = city.get(&office, path).await.json();
+    assert!(listed["items"].as_array().unwrap().iter().all(|item| item["locked"] == true), "{listed}");
+    let audit = city.store.audit_rows(None).unwrap();
+    assert_eq!(audit.iter().filter(|entry| entry.action == "comment.tag").count(), 11);
+    assert!(audit.iter().any(|entry| entry.action == "topics.set" && entry.unit.as_deref() == Some("p1")));
+}

@@ -106,7 +106,7 @@ pub fn exports(props: &ExportsProps) -> Html {
     let on_comments = {
         let (save_csv, figures) = (save_csv.clone(), figures.clone());
         Callback::from(move |_: MouseEvent| {
-            let rows = comment_rows(figures.records.iter().filter(|record| record.misuse.is_none()));
+            let rows = comment_rows(figures.records.iter().filter(|record| record.misuse.is_none()), None);
             save_csv("y-kien", &|profile| profile.write(&COMMENT_COLUMNS, &rows), Vec::new())
         })
     };

@@ -25,6 +25,7 @@ use survey::results::certify::Certificate;
 
 pub mod audit;
 pub mod devices;
+pub mod said;
 pub mod sessions;
 pub mod units;
 
@@ -176,6 +177,22 @@ const MIGRATIONS: &[&str] = &[
          written_by TEXT NOT NULL,
          written_at TEXT NOT NULL,
          PRIMARY KEY (unit, period)
+     ) STRICT;",
+    // 8: what citizens wrote, sorted by staff: a unit's own list of topics (JSON), and each
+    // comment's topics (JSON) and whether it may be quoted.
+    "CREATE TABLE topics (
+         unit TEXT PRIMARY KEY,
+         topics TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE comment_tags (
+         response_id TEXT NOT NULL REFERENCES responses (response_id),
+         question_id TEXT NOT NULL,
+         unit TEXT,
+         topics TEXT NOT NULL,
+         quotable INTEGER NOT NULL,
+         tagged_by TEXT NOT NULL,
+         tagged_at TEXT NOT NULL,
+         PRIMARY KEY (response_id, question_id)
      ) STRICT;",
 ];
 

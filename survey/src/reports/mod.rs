@@ -8,5 +8,6 @@ pub mod html;
 pub mod publish;
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod said;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;

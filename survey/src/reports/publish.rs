@@ -395,6 +395,12 @@ impl ResultsPage<'_> {
                 t("người trả lời; mỗi người có thể chọn nhiều ý.", "answered; each could choose several.")
             ));
         }
+        // What they wrote, as staff sorted it when the period was certified.
+        if let Some(summary) = self.certificate.and_then(|certificate| certificate.comments.as_ref()) {
+            let shown =
+                crate::reports::said::summed(summary, |unit| self.tally.groups.keys().any(|key| key.unit == unit));
+            said.push_str(&crate::reports::said::comments_html(&shown, self.min_n, lang));
+        }
         if let Some(reply) = self.reply.map(str::trim).filter(|reply| !reply.is_empty()) {
             said.push_str(&format!("<h3>{}</h3>", t("Kết quả tiếp thu, giải quyết", "What the unit did about it")));
             for paragraph in reply.lines().map(str::trim).filter(|line| !line.is_empty()) {

@@ -46,6 +46,11 @@ pub struct Certificate {
     /// it) it locks. Absent for a device's certificate, and for one of a whole server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// On a server: what its responses' comments were tagged with when it was made, by unit,
+    /// with the quotable ones masked. Tags are kept with the certificate, so that the published
+    /// summary of what citizens said cannot change after the figures are locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<crate::reports::said::CommentsSummary>,
 }
 
 /// Why a period cannot be certified.
@@ -157,6 +162,7 @@ pub fn certify<'a>(
         responses: records.iter().map(|record| (record.response_id.clone(), record_digest(record))).collect(),
         early: !ended,
         unit: None,
+        comments: None,
     })
 }
 

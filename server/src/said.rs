@@ -1,0 +1,295 @@
+//! What citizens wrote, sorted by staff on the server: office staff, leaders and administrators
+//! tag each comment of their units (masked, as stored) with topics from the unit's list and mark
+//! those that may be quoted; leaders set the unit's list. The tags of a period go into its
+//! certificate (`certifying::certify_stored`), which the published page is made from, and out in
+//! the comments export.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use survey::records::gate::CheckedRecord;
+use survey::records::privacy::mask_identifiers;
+use survey::reports::comments::{COMMENT_COLUMNS, TAG_COLUMNS, comment_rows, comments};
+use survey::reports::said::{DEFAULT_TOPICS, Tag, check_topics};
+use survey::results::period::Period;
+
+use crate::access::Permission;
+use crate::api::{AppError, ClientAddress, Collector, blocking};
+use crate::storage::audit::Event;
+use crate::storage::units::UnitRow;
+
+/// The format of `GET /api/v1/comments` and `GET /api/v1/topics/<unit>`.
+pub const COMMENTS_FORMAT: u32 = 1;
+
+/// The topics comments of `unit` are tagged with: its own list, else its nearest parent's that
+/// has one, else the default; with whether the list is the unit's own.
+pub fn topics_for(unit: &str, units: &[UnitRow], stored: &BTreeMap<String, Vec<String>>) -> (Vec<String>, bool) {
+    let mut at = Some(unit.to_owned());
+    let mut seen = BTreeSet::new();
+    while let Some(code) = at {
+        if let Some(topics) = stored.get(&code) {
+            return (topics.clone(), code == unit);
+        }
+        if !seen.insert(code.clone()) {
+            break;
+        }
+        at = units.iter().find(|row| row.code == code).and_then(|row| row.parent.clone());
+    }
+    (DEFAULT_TOPICS.iter().map(|topic| (*topic).to_owned()).collect(), false)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentsQuery {
+    period: String,
+    #[serde(default)]
+    profile: Option<String>,
+}
+
+/// The period's records of the units in reach that count (not misuse).
+fn in_period(
+    records: Vec<CheckedRecord>,
+    period: Period,
+    reaches: impl Fn(Option<&str>) -> bool,
+) -> Vec<CheckedRecord> {
+    records
+        .into_iter()
+        .filter(|record| {
+            record.misuse.is_none() && period.contains(record.vietnam_day()) && reaches(record.unit.as_deref())
+        })
+        .collect()
+}
+
+/// `GET /api/v1/comments?period=P`: every comment of the period's responses in reach, masked,
+/// those not yet tagged first, then the newest, with each unit's topics. Never the officer,
+/// the counter or the time: only the day.
+pub async fn list(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<CommentsQuery>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may(Permission::TagComments)?;
+    let period = crate::certifying::period_of(&query.period)?;
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let ((records, _), tags, locked, stored, named) = blocking(move || {
+        Ok((
+            store.checked_records(&catalog)?,
+            store.comment_tags()?,
+            store.locked_responses()?,
+            store.topics()?,
+            store.named_codes()?,
+        ))
+    })
+    .await?;
+    let names = crate::certifying::names(&signed.units, &named);
+    let records = in_period(records, period, |unit| signed.access.reaches(unit));
+    let mut items = Vec::new();
+    let mut units = BTreeMap::new();
+    for record in &records {
+        let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else { continue };
+        let unit = record.unit.clone().unwrap_or_default();
+        for (question_id, text) in comments(&record.answers) {
+            let tag = tags.get(&(record.response_id.clone(), question_id.clone()));
+            units.entry(unit.clone()).or_insert_with(|| topics_for(&unit, &signed.units, &stored).0);
+            items.push(serde_json::json!({
+                "response_id": record.response_id,
+                "question_id": question_id,
+                "question": survey.question(question_id).map(|question| question.text.vi.clone()),
+                "day": record.vietnam_day().to_string(),
+                "submitted_at": record.submitted_at,
+                "unit": unit,
+                "unit_name": names.units.get(&unit),
+                "text": mask_identifiers(text),
+                "topics": tag.map(|tag| tag.topics.clone()).unwrap_or_default(),
+                "quotable": tag.is_some_and(|tag| tag.quotable),
+                "tagged": tag.is_some_and(|tag| !tag.topics.is_empty()),
+                "locked": locked.contains(&record.response_id),
+            }));
+        }
+    }
+    // Not yet tagged first, then the newest.
+    items.sort_by(|a, b| {
+        (a["tagged"].as_bool(), std::cmp::Reverse(a["submitted_at"].as_str()))
+            .cmp(&(b["tagged"].as_bool(), std::cmp::Reverse(b["submitted_at"].as_str())))
+    });
+    for item in &mut items {
+        if let Some(object) = item.as_object_mut() {
+            object.remove("submitted_at");
+        }
+    }
+    let mut response = Json(serde_json::json!({
+        "format": COMMENTS_FORMAT,
+        "period": period.code(),
+        "topics": units,
+        "items": items,
+    }))
+    .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `GET /api/v1/comments.csv?period=P[&profile=]`: the comments export of the period's
+/// responses in reach, with what each was tagged with (internal: it holds what citizens wrote,
+/// masked, so it needs the right to read responses, and is audited).
+pub async fn export(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<CommentsQuery>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may(Permission::ReadResponses)?;
+    let period = crate::certifying::period_of(&query.period)?;
+    let profile = crate::api::parse_profile(query.profile.as_deref().unwrap_or("excel"))
+        .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("profile: {err}")))?;
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let ((records, _), tags) = blocking(move || Ok((store.checked_records(&catalog)?, store.comment_tags()?))).await?;
+    let records = in_period(records, period, |unit| signed.access.reaches(unit));
+    let rows = comment_rows(&records, Some(&tags));
+    let header: Vec<&str> = COMMENT_COLUMNS.iter().chain(TAG_COLUMNS.iter()).copied().collect();
+    let event = Event::new("export.comments", signed.access.account.unit.as_deref(), period.code());
+    crate::session::audit(&collector, signed.actor.clone(), event).await?;
+    Ok(crate::api::csv_response(&format!("y-kien-{}.csv", period.code()), profile.write(&header, &rows)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagBody {
+    topics: Vec<String>,
+    #[serde(default)]
+    quotable: bool,
+}
+
+/// `PUT /api/v1/comments/<response_id>/<question_id>`: tags one comment of a unit in reach
+/// with topics of the unit's list and says whether it may be quoted. A comment of a certified
+/// response is refused (409): its certificate keeps its tags.
+pub async fn tag(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path((response_id, question_id)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let body: TagBody = crate::manage::body(&headers, &bytes, "a comment's tags")?;
+    signed.access.may(Permission::TagComments)?;
+    let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
+    if body.topics.len() > survey::reports::said::MOST_TOPICS {
+        return Err(refused(format!("topics: at most {} topics", survey::reports::said::MOST_TOPICS)));
+    }
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let ((records, _), stored) = blocking(move || Ok((store.checked_records(&catalog)?, store.topics()?))).await?;
+    // A response out of reach and one that does not exist are refused alike.
+    let Some(record) = records
+        .into_iter()
+        .find(|record| record.response_id == response_id && signed.access.reaches(record.unit.as_deref()))
+    else {
+        return Err(crate::access::Forbidden::outside().into());
+    };
+    if !comments(&record.answers).any(|(question, _)| *question == question_id) {
+        return Err(refused(format!(
+            "question_id: response {response_id} has no comment to `{}`",
+            survey::text::short_message(&question_id)
+        )));
+    }
+    let unit = record.unit.clone().unwrap_or_default();
+    let (list, _) = topics_for(&unit, &signed.units, &stored);
+    let mut topics: Vec<String> = Vec::new();
+    for (at, typed) in body.topics.iter().enumerate() {
+        let topic = survey::text::nfc(typed.trim());
+        let Some(known) = list.iter().find(|known| **known == topic) else {
+            return Err(refused(format!(
+                "topics[{at}]: `{}` is not one of the unit's topics",
+                survey::text::short_message(&topic)
+            )));
+        };
+        if !topics.contains(known) {
+            topics.push(known.clone());
+        }
+    }
+    let tag = Tag { topics, quotable: body.quotable };
+    let store = collector.store.clone();
+    blocking(move || Ok(store.put_tag(&(response_id, question_id), record.unit.as_deref(), &tag, &signed.actor)?))
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/v1/topics/<unit>`: the topics comments of the unit are tagged with, and whether the
+/// list is its own.
+pub async fn topics(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(unit): Path<String>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
+    let store = collector.store.clone();
+    let stored = blocking(move || Ok(store.topics()?)).await?;
+    let (topics, own) = topics_for(&unit, &signed.units, &stored);
+    Ok(Json(serde_json::json!({ "format": COMMENTS_FORMAT, "unit": unit, "topics": topics, "own": own }))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicsBody {
+    topics: Vec<String>,
+}
+
+/// `PUT /api/v1/topics/<unit>`: a unit's leaders set its list of topics; an empty list goes back
+/// to its parent's (or the default). Comments already tagged keep their topics.
+pub async fn put_topics(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(unit): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let body: TopicsBody = crate::manage::body(&headers, &bytes, "a unit's topics")?;
+    signed.access.may_on(Permission::SetTopics, Some(&unit))?;
+    crate::storage::units::check_code("unit", &unit)?;
+    let topics = if body.topics.is_empty() {
+        Vec::new()
+    } else {
+        check_topics(&body.topics).map_err(|reason| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason))?
+    };
+    let store = collector.store.clone();
+    blocking(move || Ok(store.put_topics(&unit, &topics, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ward_without_its_own_topics_uses_its_citys_and_else_the_default() {
+        let unit = |code: &str, parent: Option<&str>| UnitRow {
+            code: code.into(),
+            parent: parent.map(Into::into),
+            name_vi: code.into(),
+            name_en: None,
+        };
+        let units = [unit("city", None), unit("ward", Some("city"))];
+        let mut stored = BTreeMap::new();
+        assert_eq!(topics_for("ward", &units, &stored).0.len(), DEFAULT_TOPICS.len());
+        stored.insert("city".to_owned(), vec!["Chờ lâu".to_owned()]);
+        assert_eq!(topics_for("ward", &units, &stored), (vec!["Chờ lâu".to_owned()], false));
+        assert_eq!(topics_for("city", &units, &stored), (vec!["Chờ lâu".to_owned()], true));
+    }
+}
