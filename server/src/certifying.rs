@@ -248,7 +248,7 @@ pub fn certify_stored(
     // The tags of the period's comments are kept with its certificate.
     let tags = store.comment_tags().map_err(Failed::Store)?;
     let certified = records.iter().filter(|record| certificate.responses.contains_key(&record.response_id));
-    certificate.comments = Some(survey::reports::said::summarise(certified, &tags));
+    certificate.comments = Some(survey::results::topics::summarise(certified, &tags));
     store.put_certificate(&certificate, actor).map_err(Failed::Store)?;
     Ok((certificate, left_out))
 }

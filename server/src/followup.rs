@@ -80,7 +80,7 @@ pub async fn list(
         figure.add(&record.submitted_at, done.map(|(at, _, _)| at.as_str()));
         let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else { continue };
         let comments: Vec<String> =
-            survey::reports::comments::comments(&record.answers).map(|(_, text)| mask_identifiers(text)).collect();
+            survey::definition::answer::comments(&record.answers).map(|(_, text)| mask_identifiers(text)).collect();
         let unit = record.unit.clone().unwrap_or_default();
         items.push(serde_json::json!({
             "response_id": record.response_id,

@@ -13,11 +13,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use survey::definition::answer::comments;
 use survey::records::gate::CheckedRecord;
 use survey::records::privacy::mask_identifiers;
-use survey::reports::comments::{COMMENT_COLUMNS, TAG_COLUMNS, comment_rows, comments};
-use survey::reports::said::{DEFAULT_TOPICS, Tag, check_topics};
+use survey::reports::comments::{COMMENT_COLUMNS, TAG_COLUMNS, comment_rows};
 use survey::results::period::Period;
+use survey::results::topics::{DEFAULT_TOPICS, Tag, check_topics};
 
 use crate::access::Permission;
 use crate::api::{AppError, ClientAddress, Collector, blocking};
@@ -185,8 +186,8 @@ pub async fn tag(
     let body: TagBody = crate::manage::body(&headers, &bytes, "a comment's tags")?;
     signed.access.may(Permission::TagComments)?;
     let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
-    if body.topics.len() > survey::reports::said::MOST_TOPICS {
-        return Err(refused(format!("topics: at most {} topics", survey::reports::said::MOST_TOPICS)));
+    if body.topics.len() > survey::results::topics::MOST_TOPICS {
+        return Err(refused(format!("topics: at most {} topics", survey::results::topics::MOST_TOPICS)));
     }
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
     let ((records, _), stored) = blocking(move || Ok((store.checked_records(&catalog)?, store.topics()?))).await?;

@@ -403,3 +403,124 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     await server.stop();
   }
 });
+
+test("office staff sort what citizens wrote by touch, and the certified page counts topics and quotes only the chosen comments, masked", { timeout: 240_000 }, async () => {
+  const server = await startServer();
+  let browser;
+  try {
+    for (const [path, body] of [
+      ["/api/v1/units", { code: "an-khanh", name_vi: "Phường An Khánh" }],
+      ["/api/v1/accounts", { name: "vp-an-khanh", password: PASSWORD, role: "office", unit: "an-khanh" }],
+      ["/api/v1/accounts", { name: "ld-an-khanh", password: PASSWORD, role: "leader", unit: "an-khanh" }],
+    ]) {
+      const made = await admin(server, "POST", path, body);
+      assert.equal(made.status, 201, made.text);
+    }
+    // Eleven citizens who were not satisfied write; one gives a phone number, one an e-mail.
+    const token = hailong(["device", "add", "kiosk-an-khanh", "--unit", "an-khanh", "--db", server.db]).trim();
+    const records = Array.from({ length: 11 }, (_, n) => {
+      const record = rating("an-khanh", "can-bo-an-khanh-0", "khong-hai-long");
+      const text = n === 0 ? "Chờ lâu quá, gọi tôi 0912 345 678" : n === 1 ? "Ghế chờ hỏng, báo giúp vào an.nguyen@example.vn" : `Ý kiến số ${n}`;
+      record.answers["ly-do"] = { kind: "choices", value: { codes: ["cho-lau"] } };
+      record.answers["y-kien"] = { kind: "text", value: text };
+      return record;
+    });
+    const sent = await fetch(`${server.url}/api/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ format: 1, records }),
+    });
+    assert.equal(sent.status, 201, await sent.text());
+
+    browser = await launchBrowser({ viewport: PC });
+    const page = await firstPage(browser);
+    // The ward's leader adds a topic of its own to the list.
+    await signIn(page, server.url, "ld-an-khanh");
+    await page.locator('nav.sections a[href="#gop-y"]').tap();
+    await page.locator("textarea#topics-text:enabled").waitFor({ timeout: 15_000 });
+    assert.equal((await page.locator("#topics-text").inputValue()).split("\n").length, 6, "the default topics");
+    await page.waitForTimeout(700);
+    await page.locator("#topics-text").tap();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Giờ làm việc");
+    await page.locator(".topics-form button[type=submit]").tap();
+    await page.locator(".topics .saved").waitFor({ timeout: 15_000 });
+    await page.locator("li.comment-item label.tick", { hasText: "Giờ làm việc" }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".signed-in button").tap();
+    await page.locator("#account-name").waitFor();
+
+    // Office staff sort each comment, those not yet sorted first, masked as stored.
+    await signIn(page, server.url, "vp-an-khanh");
+    await page.locator('nav.sections a[href="#gop-y"]').tap();
+    await page.locator(".comments-count").waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator(".comments-count").getAttribute("data-untagged"), "11");
+    const listed = await page.locator("ul.comments-to-tag").textContent();
+    assert.ok(listed.includes("Chờ lâu quá") && !listed.includes("0912 345 678") && !listed.includes("an.nguyen@example.vn"), listed);
+    assert.ok(!listed.includes("can-bo") && !listed.includes("quay-1"), `no officer, no counter: ${listed}`);
+    for (let left = 11; left > 0; left -= 1) {
+      const item = page.locator("li.comment-item.to-do").first();
+      const text = await item.locator("blockquote").textContent();
+      const [topics, quotable] = text.startsWith("Chờ lâu")
+        ? [["Thời gian chờ và giải quyết", "Giờ làm việc"], true]
+        : text.startsWith("Ghế chờ")
+          ? [["Cơ sở vật chất"], true]
+          : [["Khác"], text === "Ý kiến số 3"];
+      for (const topic of topics) {
+        await page.waitForTimeout(600);
+        await item.locator("label.tick", { hasText: topic }).locator("input").tap();
+      }
+      if (quotable) {
+        await page.waitForTimeout(600);
+        await item.locator("label.quotable input").tap();
+      }
+      await page.waitForTimeout(600);
+      await item.locator("button[type=submit]").tap();
+      await page.waitForFunction((count) => document.querySelector(".comments-count")?.dataset.untagged === String(count), left - 1, { timeout: 15_000 });
+    }
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-comments-1366x768.png"), fullPage: true });
+    await page.setViewportSize(PHONE);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(sideways <= 0, `${sideways} px sideways at 390 px`);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-comments-390x844.png") });
+    await page.setViewportSize(PC);
+    // The export holds each comment's topics, masked.
+    const exported = await page.evaluate(async (period) => (await fetch(`/api/v1/comments.csv?period=${period}&profile=rfc4180`)).text(), QUARTER);
+    assert.match(exported.split(/\r?\n/)[0], /comment,topics,quotable$/);
+    assert.ok(exported.includes("Thời gian chờ và giải quyết; Giờ làm việc,1") && !exported.includes("0912 345 678"), exported);
+
+    // Certified: the page counts the reasons and topics, and quotes only the chosen comments, masked.
+    await page.locator('nav.sections a[href="#chot-so-lieu"]').tap();
+    await page.locator(".certification button.certify").tap();
+    await page.locator("#certify-early").tap();
+    await page.locator(".certify-confirm").tap();
+    await page.locator(".certification .verified").waitFor({ timeout: 15_000 });
+    for (const lang of ["", "?lang=en"]) {
+      const html = await (await fetch(`${server.url}/results/an-khanh/${QUARTER}${lang}`)).text();
+      for (const secret of ["0912", "345 678", "an.nguyen", "example.vn", "Ý kiến số 4", "can-bo"]) {
+        assert.ok(!html.includes(secret), `${secret} is not published: ${html}`);
+      }
+      assert.ok(html.includes("Chờ lâu quá") && html.includes("Ghế chờ hỏng") && html.includes("Ý kiến số 3"), html);
+    }
+    const html = await (await fetch(`${server.url}/results/an-khanh/${QUARTER}`)).text();
+    const cell = (topic) => html.match(new RegExp(`<th scope="row">${topic}</th><td class="num">(\\d+)</td>`))?.[1];
+    assert.deepEqual(
+      ["Khác", "Thời gian chờ và giải quyết", "Giờ làm việc", "Cơ sở vật chất", "Phải chờ đợi lâu"].map(cell),
+      ["9", "1", "1", "1", "11"]
+    );
+    // Its tags are kept with the certificate: the page shows them read-only.
+    await page.locator('nav.sections a[href="#gop-y"]').tap();
+    await page.locator("li.comment-item fieldset[disabled]").first().waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator("li.comment-item button[type=submit]").count(), 0);
+    if (SHOTS) {
+      const published = await browser.context.newPage();
+      await published.goto(`${server.url}/results/an-khanh/${QUARTER}`);
+      await published.screenshot({ path: join(SHOTS, "published-ward-comments.png"), fullPage: true });
+      await published.close();
+    }
+    assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+});

@@ -146,6 +146,12 @@ pub fn exports(props: &ExportsProps) -> Html {
                         { "Phiếu gốc trên máy chủ (CSV, có ý kiến đã che, chỉ dùng nội bộ)" }
                         <span class="en" lang="en">{ "Raw responses held by the server (CSV, masked comments, internal use)" }</span>
                     </a>
+                    <a class="action secondary download-tagged" download="" href={format!(
+                        "/api/v1/comments.csv?period={}&profile={}", workspace.view.period.code(), props.profile.name()
+                    )}>
+                        { "Ý kiến kèm chủ đề đã phân loại (CSV, đã che, chỉ dùng nội bộ)" }
+                        <span class="en" lang="en">{ "Comments with their topics (CSV, masked, internal use)" }</span>
+                    </a>
                 </p>
             } else {
             <fieldset class="with-text">

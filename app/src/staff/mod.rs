@@ -20,6 +20,7 @@ pub mod pin;
 pub mod prefs;
 pub mod publish;
 pub mod results;
+pub mod said;
 pub mod server;
 pub mod server_forms;
 pub mod settings_form;

@@ -18,6 +18,8 @@ pub enum Section {
     Phones,
     Backup,
     Settings,
+    /// On the server only: sorting what citizens wrote.
+    Comments,
 }
 
 impl Section {
@@ -41,6 +43,7 @@ impl Section {
             Section::Phones => "dien-thoai",
             Section::Backup => "sao-luu",
             Section::Settings => "cai-dat",
+            Section::Comments => "gop-y",
         }
     }
 
@@ -58,6 +61,7 @@ impl Section {
             Section::Phones => ("Đánh giá bằng điện thoại", "Rating by phone"),
             Section::Backup => ("Sao lưu, xóa", "Back up and clear"),
             Section::Settings => ("Cài đặt thiết bị", "Settings"),
+            Section::Comments => ("Ý kiến góp ý", "Comments"),
         }
     }
 }

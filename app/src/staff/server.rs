@@ -48,10 +48,10 @@ pub struct ServerAreaProps {
     pub store: SharedStore,
 }
 
-/// The workspace's sections the server's workspace has: figures, their files, and certifying
-/// (with the published page). The administration (for those who manage kiosks) is shown
-/// beside them.
-const SECTIONS: [Section; 3] = [Section::Results, Section::Exports, Section::Certify];
+/// The workspace's sections the server's workspace has: figures, sorting what citizens wrote
+/// (not for viewers), their files, and certifying (with the published page). The
+/// administration (for those who manage kiosks) is shown beside them.
+const SECTIONS: [Section; 4] = [Section::Results, Section::Comments, Section::Exports, Section::Certify];
 
 #[function_component(ServerArea)]
 pub fn server_area(props: &ServerAreaProps) -> Html {
@@ -219,7 +219,7 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
                 </select>
             </div>
             <nav class="sections" aria-label="Các phần / Sections">
-                { for SECTIONS.into_iter().map(|choice| {
+                { for SECTIONS.into_iter().filter(|choice| *choice != Section::Comments || account.role != "viewer").map(|choice| {
                     let (vi, en) = choice.name();
                     let current = choice == shown && !*administering;
                     let (section, administering) = (section.clone(), administering.clone());

@@ -1,7 +1,7 @@
 //! What a unit enters on the server for a period, beside certifying it: the dossiers it
 //! received (office staff, leaders), and its leaders' account of what was done about what
-//! citizens said ("Kết quả tiếp thu, giải quyết"), which the published page shows. One form
-//! serves both: read from the server when shown, checked here where the core can say what is
+//! citizens said ("Kết quả tiếp thu, giải quyết"), which the published page shows; and, not of a
+//! period, a unit's topics for sorting comments. One form serves all three: read from the server when shown, checked here where the core can say what is
 //! wrong, and sent.
 
 use serde_json::{Value, json};
@@ -17,6 +17,8 @@ use crate::ui::notice::{Notice, notice_html};
 pub enum PeriodText {
     Dossiers,
     Reply,
+    /// A unit's topics for sorting comments, one a line; not of a period.
+    Topics,
 }
 
 /// The most characters of a reply, as the server keeps it.
@@ -27,6 +29,7 @@ impl PeriodText {
         let what = match self {
             PeriodText::Dossiers => "dossiers",
             PeriodText::Reply => "replies",
+            PeriodText::Topics => return format!("/api/v1/topics/{}", js_sys::encode_uri_component(unit)),
         };
         format!("/api/v1/{what}/{}/{}", js_sys::encode_uri_component(unit), period.code())
     }
@@ -40,6 +43,10 @@ impl PeriodText {
                 survey::results::denominator::write_dossiers(&entered)
             }
             PeriodText::Reply => answer["text"].as_str().unwrap_or_default().to_owned(),
+            PeriodText::Topics => {
+                let topics: Vec<String> = serde_json::from_value(answer["topics"].clone()).unwrap_or_default();
+                topics.join("\n")
+            }
         }
     }
 
@@ -62,6 +69,21 @@ impl PeriodText {
                 json!({ "text": typed }),
                 "Đã lưu: trang công bố hiển thị nội dung này. / Saved: the published page shows it.".into(),
             )),
+            PeriodText::Topics => {
+                let topics: Vec<String> =
+                    typed.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect();
+                if topics.is_empty() {
+                    return Ok((
+                        json!({ "topics": [] }),
+                        "Đã lưu: đơn vị dùng chủ đề của đơn vị cấp trên. / Saved: the unit uses its parent's topics."
+                            .into(),
+                    ));
+                }
+                survey::results::topics::check_topics(&topics).map_err(|reason| {
+                    format!("Danh sách chủ đề chưa đúng: {reason} / The list of topics is not right: {reason}")
+                })?;
+                Ok((json!({ "topics": topics }), format!("Đã lưu {} chủ đề. / Saved.", topics.len())))
+            }
         }
     }
 }
@@ -134,6 +156,13 @@ pub fn period_form(props: &PeriodFormProps) -> Html {
             format!("Kết quả tiếp thu, giải quyết ý kiến trong {period} / What was done about what citizens said"),
             "Lãnh đạo đơn vị ghi ngắn gọn đơn vị đã làm gì; trang công bố hiển thị nguyên văn. Để trống để bỏ. / A leader says briefly what the unit did; the published page shows it as written. Leave blank to remove.",
             "Lưu / Save",
+        ),
+        PeriodText::Topics => (
+            "topics",
+            "topics-text",
+            "Chủ đề phân loại ý kiến của đơn vị / The unit's topics for comments".to_owned(),
+            "Mỗi dòng một chủ đề. Ý kiến đã phân loại giữ chủ đề cũ. Để trống để dùng chủ đề của đơn vị cấp trên. / One topic a line. Comments already tagged keep theirs. Leave blank to use the parent unit's.",
+            "Lưu chủ đề / Save topics",
         ),
     };
     html! {

@@ -252,7 +252,7 @@ pub fn staff(props: &StaffProps) -> Html {
     let body = match (&state.loaded, state.figures.clone()) {
         (Loaded::Ready(data), Some(figures)) => {
             // The period and grouping apply to the results, the exports and certifying.
-            let controls = matches!(section, Section::Results | Section::Exports | Section::Certify).then(|| {
+            let controls = matches!(section, Section::Results | Section::Comments | Section::Exports | Section::Certify).then(|| {
                 let dispatcher = state.dispatcher();
                 html! {
                     <crate::staff::view_controls::ViewControls view={state.view.clone()} recent={(*recent).clone()}
@@ -270,6 +270,13 @@ pub fn staff(props: &StaffProps) -> Html {
                         }
                         { crate::staff::results::results(&state.survey, data, &state.view, &figures) }
                     </>
+                },
+                Section::Comments => match &props.server {
+                    Some(session) => html! {
+                        <crate::staff::said::Comments session={session.clone()} period={state.view.period}
+                            on_session_ended={props.on_session_ended.clone()} />
+                    },
+                    None => html! {},
                 },
                 Section::Exports => html! {
                     <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} server={props.server.is_some()} />

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, params};
-use survey::reports::said::{CommentKey, Tag};
 use survey::results::certify::Certificate;
+use survey::results::topics::{CommentKey, Tag};
 
 use super::audit::{Actor, Event};
 use super::{Store, StoreError};

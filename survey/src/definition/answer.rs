@@ -237,3 +237,16 @@ impl fmt::Display for Violation {
         }
     }
 }
+
+/// The free-text answers (comments, and the text of "Khác") that say something, by question id,
+/// as stored: mask them again before they leave.
+pub fn comments(answers: &std::collections::BTreeMap<String, Answer>) -> impl Iterator<Item = (&String, &String)> {
+    answers
+        .iter()
+        .filter_map(|(question_id, answer)| match answer {
+            Answer::Text(comment) => Some((question_id, comment)),
+            Answer::Choices(choices) => choices.other.as_ref().map(|other| (question_id, other)),
+            _ => None,
+        })
+        .filter(|(_, comment)| !comment.trim().is_empty())
+}

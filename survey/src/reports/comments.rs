@@ -4,28 +4,15 @@
 use std::collections::BTreeMap;
 
 use crate::csv::write::Cell;
-use crate::definition::answer::Answer;
+use crate::definition::answer::{Answer, comments};
 use crate::definition::model::{Question, Survey};
 use crate::records::gate::CheckedRecord;
 use crate::records::privacy::mask_identifiers;
 use crate::records::record::ResponseRecord;
-use crate::reports::said::{CommentKey, Tag};
+use crate::results::topics::{CommentKey, Tag};
 
 /// The columns of the comments export.
 pub const COMMENT_COLUMNS: [&str; 6] = ["day", "unit", "counter", "field", "question_id", "comment"];
-
-/// The free-text answers (comments, and the text of "Khác") that say something, by question id,
-/// as stored: mask them again before they leave.
-pub fn comments(answers: &std::collections::BTreeMap<String, Answer>) -> impl Iterator<Item = (&String, &String)> {
-    answers
-        .iter()
-        .filter_map(|(question_id, answer)| match answer {
-            Answer::Text(comment) => Some((question_id, comment)),
-            Answer::Choices(choices) => choices.other.as_ref().map(|other| (question_id, other)),
-            _ => None,
-        })
-        .filter(|(_, comment)| !comment.trim().is_empty())
-}
 
 /// The columns the server's comments export adds: what staff tagged each comment with.
 pub const TAG_COLUMNS: [&str; 2] = ["topics", "quotable"];

@@ -398,7 +398,7 @@ impl ResultsPage<'_> {
         // What they wrote, as staff sorted it when the period was certified.
         if let Some(summary) = self.certificate.and_then(|certificate| certificate.comments.as_ref()) {
             let shown =
-                crate::reports::said::summed(summary, |unit| self.tally.groups.keys().any(|key| key.unit == unit));
+                crate::results::topics::summed(summary, |unit| self.tally.groups.keys().any(|key| key.unit == unit));
             said.push_str(&crate::reports::said::comments_html(&shown, self.min_n, lang));
         }
         if let Some(reply) = self.reply.map(str::trim).filter(|reply| !reply.is_empty()) {
@@ -536,6 +536,7 @@ th[scope=row]{font-weight:normal}.strong th[scope=row],.strong td{font-weight:bo
 footer{margin-top:4mm;border-top:1px solid #c8d3e6;padding-top:2mm;font-size:8.5pt;color:#333}\
 footer code{font-size:8pt;word-break:break-all}\
 .certified{font-weight:bold;color:#1b6e35}\
+.quote{margin:1mm 0 1mm 4mm;padding-left:3mm;border-left:1mm solid #c8d3e6;font-style:italic;white-space:pre-wrap}\
 @media (max-width:600px){.figures{grid-template-columns:repeat(2,1fr)}.sheet{padding:4mm}}\
 @media print{section,table,tr{break-inside:avoid}}";
 

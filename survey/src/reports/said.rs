@@ -1,140 +1,17 @@
-//! What citizens wrote, summarised. Staff tag each comment (masked, as stored) with topics from
-//! their unit's list and mark the ones that may be quoted once they have read them; a
-//! certificate keeps the period's tags per unit, and the published page shows the count per
-//! topic (withheld for few comments, as small groups are) and a few quotable comments, masked
-//! again, never with a time, counter or officer.
+//! The published page's part on what citizens wrote: the count per topic (withheld for few
+//! comments, as small groups are) and a few quotable comments, masked again, never with a time,
+//! counter or officer.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
-use crate::records::gate::CheckedRecord;
 use crate::records::privacy::mask_identifiers;
 use crate::reports::html::escape;
+use crate::results::topics::UnitComments;
 use crate::text::Lang;
-
-/// The topics a unit starts with, until it sets its own.
-pub const DEFAULT_TOPICS: [&str; 6] = [
-    "Thái độ phục vụ",
-    "Thời gian chờ và giải quyết",
-    "Thủ tục và giấy tờ",
-    "Hướng dẫn và thông tin",
-    "Cơ sở vật chất",
-    "Khác",
-];
-
-/// The most topics a unit's list may hold.
-pub const MOST_TOPICS: usize = 30;
-
-/// The longest topic, in characters.
-pub const MAX_TOPIC_CHARS: usize = 80;
 
 /// The most quotable comments a published page shows.
 pub const QUOTES_SHOWN: usize = 5;
 
 /// The longest quote a published page shows, in characters; a longer one is cut with "…".
 pub const MAX_QUOTE_CHARS: usize = 400;
-
-/// A unit's list of topics as typed, checked: each trimmed and NFC, not empty, at most
-/// [`MAX_TOPIC_CHARS`] characters without control characters, none twice (whatever the case),
-/// one to [`MOST_TOPICS`] of them. The error names the entry (`topics[2]`).
-pub fn check_topics(typed: &[String]) -> Result<Vec<String>, String> {
-    if typed.is_empty() || typed.len() > MOST_TOPICS {
-        return Err(format!("topics: give 1 to {MOST_TOPICS} topics, not {}", typed.len()));
-    }
-    let mut kept: Vec<String> = Vec::with_capacity(typed.len());
-    for (at, topic) in typed.iter().enumerate() {
-        let topic = crate::text::nfc(topic.trim());
-        if topic.is_empty() {
-            return Err(format!("topics[{at}]: empty"));
-        }
-        if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
-            return Err(format!("topics[{at}]: at most {MAX_TOPIC_CHARS} characters on one line"));
-        }
-        if kept.iter().any(|known| known.to_lowercase() == topic.to_lowercase()) {
-            return Err(format!("topics[{at}]: `{topic}` is listed twice"));
-        }
-        kept.push(topic);
-    }
-    Ok(kept)
-}
-
-/// What staff said of one comment: its topics (of its unit's list) and whether it may be quoted.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tag {
-    pub topics: Vec<String>,
-    #[serde(default)]
-    pub quotable: bool,
-}
-
-/// The comments of one unit's responses in a certified period.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnitComments {
-    /// Comments written (each free-text answer, and each text of "Khác").
-    pub comments: u64,
-    /// Of them, those tagged with at least one topic.
-    pub tagged: u64,
-    /// Comments tagged with each topic; one comment may have several.
-    pub topics: BTreeMap<String, u64>,
-    /// The comments staff marked quotable, masked, oldest first.
-    pub quotable: Vec<String>,
-}
-
-impl UnitComments {
-    fn add(&mut self, other: &UnitComments) {
-        self.comments += other.comments;
-        self.tagged += other.tagged;
-        for (topic, count) in &other.topics {
-            *self.topics.entry(topic.clone()).or_default() += count;
-        }
-        self.quotable.extend(other.quotable.iter().cloned());
-    }
-}
-
-/// A certified period's comments by unit code ("" for responses without a unit).
-pub type CommentsSummary = BTreeMap<String, UnitComments>;
-
-/// The key of one comment: its response's id and its question's id.
-pub type CommentKey = (String, String);
-
-/// Summarises the comments of these records with the tags given, by unit; responses flagged as
-/// misuse are left out, as they are of the figures.
-pub fn summarise<'a>(
-    records: impl IntoIterator<Item = &'a CheckedRecord>,
-    tags: &BTreeMap<CommentKey, Tag>,
-) -> CommentsSummary {
-    let mut summary = CommentsSummary::new();
-    let mut records: Vec<&CheckedRecord> = records.into_iter().filter(|record| record.misuse.is_none()).collect();
-    records.sort_by(|a, b| a.submitted_at.cmp(&b.submitted_at));
-    for record in records {
-        for (question_id, text) in crate::reports::comments::comments(&record.answers) {
-            let unit = summary.entry(record.unit.clone().unwrap_or_default()).or_default();
-            unit.comments += 1;
-            let Some(tag) = tags.get(&(record.response_id.clone(), question_id.clone())) else { continue };
-            if !tag.topics.is_empty() {
-                unit.tagged += 1;
-            }
-            for topic in &tag.topics {
-                *unit.topics.entry(topic.clone()).or_default() += 1;
-            }
-            if tag.quotable {
-                unit.quotable.push(mask_identifiers(text));
-            }
-        }
-    }
-    summary
-}
-
-/// The comments of the units `shown` says, summed.
-pub fn summed(summary: &CommentsSummary, shown: impl Fn(&str) -> bool) -> UnitComments {
-    let mut sum = UnitComments::default();
-    for (_, unit) in summary.iter().filter(|(code, _)| shown(code)) {
-        sum.add(unit);
-    }
-    sum
-}
 
 /// The published page's part on comments: the count per topic, most first (withheld where fewer
 /// than `min_n` comments were tagged), then up to [`QUOTES_SHOWN`] quotable comments, masked
@@ -208,19 +85,7 @@ pub fn comments_html(comments: &UnitComments, min_n: u64, lang: Lang) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_list_of_topics_is_kept_trimmed_and_refused_by_entry() {
-        let typed = |list: &[&str]| check_topics(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(typed(&[" Thái độ ", "Khác"]), Ok(vec!["Thái độ".to_owned(), "Khác".to_owned()]));
-        assert_eq!(typed(&["Khác", "  "]), Err("topics[1]: empty".to_owned()));
-        assert!(typed(&["Khác", "khác"]).unwrap_err().starts_with("topics[1]:"));
-        assert!(typed(&["a\u{7}b"]).unwrap_err().starts_with("topics[0]:"));
-        assert!(typed(&[]).is_err());
-        assert!(check_topics(&vec!["x".repeat(MAX_TOPIC_CHARS + 1)]).is_err());
-        // Decomposed diacritics are kept composed.
-        assert_eq!(typed(&["Thu\u{309}  tục"]), Ok(vec!["Thủ  tục".to_owned()]));
-    }
+    use std::collections::BTreeMap;
 
     #[test]
     fn few_tagged_comments_withhold_the_counts_but_quotes_are_masked_again() {

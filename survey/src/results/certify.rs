@@ -50,7 +50,7 @@ pub struct Certificate {
     /// with the quotable ones masked. Tags are kept with the certificate, so that the published
     /// summary of what citizens said cannot change after the figures are locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comments: Option<crate::reports::said::CommentsSummary>,
+    pub comments: Option<crate::results::topics::CommentsSummary>,
 }
 
 /// Why a period cannot be certified.

@@ -11,3 +11,4 @@ pub mod names;
 pub mod period;
 pub mod tally;
 pub mod tally_csv;
+pub mod topics;
