@@ -47,6 +47,8 @@ pub struct Collector {
     pub secure_cookies: bool,
     /// Days within which a low rating counts as followed up in time (`--follow-up-days`).
     pub follow_up_days: u32,
+    /// The shape of the report for the level above (`--report-template`).
+    pub report_template: Arc<survey::reports::report::ReportTemplate>,
 }
 
 impl Collector {
@@ -62,6 +64,9 @@ impl Collector {
             trusted_proxies: Vec::new(),
             secure_cookies: false,
             follow_up_days: crate::followup::DEFAULT_DAYS,
+            report_template: Arc::new(
+                crate::report::template(None).expect("the shipped report template is checked by its test"),
+            ),
         }
     }
 }

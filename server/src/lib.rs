@@ -17,6 +17,7 @@ pub mod limits;
 pub mod listen;
 pub mod manage;
 pub mod phone;
+pub mod report;
 pub mod said;
 pub mod session;
 pub mod storage;
@@ -106,6 +107,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/comments.csv", get(said::export))
         .route("/api/v1/comments/{response_id}/{question_id}", axum::routing::put(said::tag))
         .route("/api/v1/topics/{unit}", get(said::topics).put(said::put_topics))
+        .route("/api/v1/report", get(report::report))
         .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

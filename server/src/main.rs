@@ -234,6 +234,10 @@ struct ServeArgs {
     /// Days within which a low rating counts as followed up in time (the period's figure)
     #[arg(long, default_value_t = server::followup::DEFAULT_DAYS)]
     follow_up_days: u32,
+    /// The report for the level above in a province's own shape (TOML; see
+    /// report-templates/mac-dinh.toml, the one used without it)
+    #[arg(long)]
+    report_template: Option<PathBuf>,
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -252,6 +256,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tls_cert,
         tls_key,
         follow_up_days,
+        report_template,
     } = args;
     let patience = server::listen::Patience {
         headers: std::time::Duration::from_secs(header_seconds.max(1)),
@@ -267,6 +272,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    let report_template = server::report::template(report_template.as_deref())
+        .map_err(|err| anyhow::anyhow!("--report-template: {err}"))?;
     let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
     let collector = server::api::Collector {
         store: std::sync::Arc::new(store),
@@ -277,6 +284,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies,
         secure_cookies: secure_cookies || tls_cert.is_some(),
         follow_up_days,
+        report_template: std::sync::Arc::new(report_template),
     };
     let acceptor = match tls_cert.as_ref().zip(tls_key.as_ref()) {
         Some((cert, key)) => {

@@ -87,7 +87,8 @@ impl City {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        // A workbook is not text: read lossily, as only its first bytes are looked at.
+        let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
         Answer { status, headers, body }
     }
 
@@ -861,4 +862,70 @@ async fn comments_are_tagged_within_reach_and_the_certified_page_shows_topics_an
     let audit = city.store.audit_rows(None).unwrap();
     assert_eq!(audit.iter().filter(|entry| entry.action == "comment.tag").count(), 11);
     assert!(audit.iter().any(|entry| entry.action == "topics.set" && entry.unit.as_deref() == Some("p1")));
+}
+
+#[tokio::test]
+async fn the_report_for_the_city_counts_as_the_workspace_does_ranks_the_wards_and_names_officers_only_inside() {
+    let city = populated().await;
+    let viewer = city.sign_in("so-noi-vu", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let leader = city.sign_in("ld-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let path = |unit: &str, rest: &str| {
+        format!("/api/v1/report?survey=danh-gia-tai-quay@2026.1&period=2026-11&unit={unit}{rest}")
+    };
+
+    let page = city.get(&viewer, &path("tp", "")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for line in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "THÀNH PHỐ THỦ ĐỨC",
+        "Tháng 11 năm 2026",
+        "CHỦ TỊCH",
+    ] {
+        assert!(page.body.contains(line), "{line}: {}", page.body);
+    }
+    assert!(!page.body.contains("can-bo-"), "no officer outside the internal report");
+    // The wards' figures are the indices file's: p1 with 9 of 12, ranked first; p2 under the minimum, unranked.
+    let index = city.get(&viewer, "/api/v1/index.csv?by=unit&from=2026-11-01&to=2026-11-30&profile=rfc4180").await;
+    assert_eq!(index.status, StatusCode::OK, "{}", index.body);
+    let p1 = index
+        .body
+        .lines()
+        .find(|line| line.contains(",p1,") && line.contains(",overall,"))
+        .unwrap_or_else(|| panic!("{}", index.body));
+    assert!(p1.contains(",12,9,3,75.00,37.50,46.77,91.11,"), "{p1}");
+    let row = |name: &str| {
+        let start = page.body.find(&format!("<td>{name}</td>")).unwrap_or_else(|| panic!("{name}: {}", page.body));
+        let before = &page.body[..start];
+        let open = before.rfind("<tr>").unwrap();
+        let end = start + page.body[start..].find("</tr>").unwrap();
+        page.body[open..end].to_owned()
+    };
+    assert_eq!(
+        row("Phường An Khánh"),
+        "<tr><td class=\"num\">1</td><td>Phường An Khánh</td><td class=\"num\">12</td><td class=\"num\">9</td><td class=\"num\">75,0 %</td><td class=\"num\">46,8 %</td><td class=\"num\">91,1 %</td>"
+    );
+    assert!(
+        row("Phường Bình Trưng").starts_with(
+            "<tr><td class=\"num\">—</td><td>Phường Bình Trưng</td><td class=\"num\">3</td><td class=\"num\">—</td>"
+        ),
+        "{}",
+        row("Phường Bình Trưng")
+    );
+
+    // Within reach only; the internal report for those who may read officers.
+    assert_eq!(city.get(&office, &path("tp", "")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(city.get(&viewer, &path("tp", "&internal=true")).await.status, StatusCode::FORBIDDEN);
+    let inside = city.get(&leader, &path("p1", "&internal=true")).await;
+    assert_eq!(inside.status, StatusCode::OK, "{}", inside.body);
+    assert!(inside.body.contains("can-bo-a") && inside.body.contains("BÁO CÁO NỘI BỘ"), "{}", inside.body);
+    assert_eq!(city.get(&leader, &path("p1", "&format=pdf")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let workbook = city.get(&viewer, &path("tp", "&format=xlsx")).await;
+    assert_eq!(workbook.status, StatusCode::OK);
+    assert!(workbook.body.starts_with("PK"), "a zip, as XLSX is");
+    assert!(workbook.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("bao-cao-tp-2026-11.xlsx"));
+    let audit = city.store.audit_rows(None).unwrap();
+    assert_eq!(audit.iter().filter(|entry| entry.action == "export.report").count(), 3);
 }

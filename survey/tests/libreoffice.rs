@@ -238,3 +238,73 @@ fn read_back_raw(survey: &survey::definition::model::Survey, records: &[CheckedR
         })
         .collect()
 }
+
+#[test]
+#[ignore = "needs LibreOffice; `cargo xtask test` installs it and runs this"]
+fn libreoffice_opens_the_report_for_the_level_above_with_the_workspaces_figures() {
+    use survey::reports::report::{ReportData, ReportTemplate};
+    let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+    let catalog = Catalog::new([survey.clone()]);
+    let records = records();
+    let period = survey::results::period::Period::parse("2026-11").unwrap();
+    let by = GroupBy { unit: true, counter: true, field: true, staff: false };
+    let options = TallyOptions { by, from: Some(period.start), to: Some(period.end), ..TallyOptions::default() };
+    let tally = Tally::count(&catalog, &records, &options).unwrap();
+    let template: ReportTemplate = toml::from_str(include_str!("../../report-templates/mac-dinh.toml")).unwrap();
+    let names = survey::results::names::Names::default();
+    let comments = survey::results::topics::UnitComments::default();
+    let data = ReportData {
+        survey: &survey,
+        period,
+        unit_code: "phuong-hong-bang",
+        unit_name: "Phường Hồng Bàng",
+        parent_name: Some("Thành phố Hải Phòng"),
+        tally: &tally,
+        names: &names,
+        dossiers: Some(60),
+        internal: false,
+        min_n: 10,
+        comments: &comments,
+        reply: Some("Đã bố trí thêm ghế chờ."),
+        generated_at: "2026-12-01T08:00:00+07:00",
+    };
+    let report = data.build(&template.check().unwrap()).unwrap();
+    let dir = scratch("libreoffice-report");
+    let path = dir.join("bao-cao.xlsx");
+    std::fs::write(&path, survey::reports::report_xlsx::report_xlsx(&report).unwrap()).unwrap();
+    let sheet = &through_libreoffice(&path, None)[0];
+    let cells: Vec<&String> = sheet.iter().flatten().collect();
+    for text in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "THÀNH PHỐ HẢI PHÒNG",
+        "Đã bố trí thêm ghế chờ.",
+        "CHỦ TỊCH",
+    ] {
+        assert!(cells.iter().any(|cell| cell.as_str() == text), "{text} is in the workbook: {sheet:?}");
+    }
+    let number = |text: &str| text.replace(',', ".").parse::<f64>().unwrap_or(f64::NAN);
+    let row_of = |label: &str| {
+        sheet.iter().find(|row| row.iter().any(|cell| cell == label)).unwrap_or_else(|| panic!("{label}: {sheet:?}"))
+    };
+    // The whole unit's figures and each counter's are those the workspace computes.
+    let whole = indices(&tally.regroup(GroupBy::default(), None), &catalog, 10).unwrap();
+    let overall = whole.iter().find(|row| row.scope_id == "muc-do-hai-long").unwrap();
+    assert_eq!(number(&row_of("Số phiếu đánh giá")[1]), 30.0);
+    assert_eq!(number(&row_of("Số phiếu hài lòng")[1]), overall.satisfied.unwrap() as f64);
+    assert!((number(&row_of("Tỷ lệ hài lòng (%)")[1]) - overall.index_percent.unwrap() as f64 / 100.0).abs() < 1e-9);
+    assert!((number(&row_of("Tỷ lệ phản hồi (%)")[1]) - 50.0).abs() < 1e-9, "30 of 60 dossiers");
+    let counters =
+        indices(&tally.regroup(GroupBy { counter: true, ..GroupBy::default() }, None), &catalog, 10).unwrap();
+    for row in counters.iter().filter(|row| row.scope_id == "muc-do-hai-long") {
+        let seen = row_of(&row.key.counter);
+        let at = seen.iter().position(|cell| *cell == row.key.counter).unwrap();
+        assert_eq!(number(&seen[at + 1]), row.n as f64, "{}: responses", row.key.counter);
+        assert_eq!(number(&seen[at + 2]), row.satisfied.unwrap() as f64, "{}: satisfied", row.key.counter);
+        assert!(
+            (number(&seen[at + 3]) - row.index_percent.unwrap() as f64 / 100.0).abs() < 1e-9,
+            "{}: index {seen:?}",
+            row.key.counter
+        );
+    }
+}

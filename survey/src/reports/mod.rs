@@ -8,6 +8,10 @@ pub mod html;
 pub mod publish;
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod report;
+pub mod report_html;
+#[cfg(feature = "xlsx")]
+pub mod report_xlsx;
 pub mod said;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;

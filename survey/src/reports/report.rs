@@ -1,0 +1,500 @@
+//! The report a unit sends to the level above for a period, in the shape provinces ask for: the
+//! national header, the unit, lines left for the document's number and date, the figures of the
+//! unit and per unit below it (ranked), field and counter, Thông tư 01's classes per agency (and,
+//! in the internal report only, per officer), what citizens said, and a signature block.
+//!
+//! Its wording, its sections and their order, and each table's columns come from a
+//! [`ReportTemplate`] a province can change without code (`report-templates/mac-dinh.toml`). The
+//! report is built once as [`Report`] blocks, from which both the A4 page (`report_html`) and the
+//! workbook (`report_xlsx`) are written, so that the two cannot say different things. Every
+//! figure comes from the core's `indices`, as the workspace's do.
+
+use serde::Deserialize;
+
+use crate::definition::model::{QuestionKind, Survey};
+use crate::results::index::{IndexRow, Scope, indices};
+use crate::results::names::Names;
+use crate::results::period::Period;
+use crate::results::tally::{GroupBy, GroupKey, Tally};
+use crate::results::topics::UnitComments;
+use crate::text::Lang;
+
+/// The format of report templates this version reads.
+pub const TEMPLATE_FORMAT: u32 = 1;
+
+/// The words a template's texts may hold, each written `{name}`.
+pub const PLACEHOLDERS: [&str; 10] = [
+    "unit_name",
+    "unit_name_upper",
+    "unit_code",
+    "parent_name",
+    "parent_name_upper",
+    "period",
+    "period_label",
+    "year",
+    "survey",
+    "generated",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportTemplate {
+    pub format: u32,
+    /// What the template is, for whoever chooses it.
+    pub name: String,
+    pub header: HeaderTemplate,
+    pub title: String,
+    pub subject: String,
+    pub sections: Vec<SectionTemplate>,
+    pub signature: SignatureTemplate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderTemplate {
+    /// The lines above the unit on the left: the governing body, then the unit.
+    pub left: Vec<String>,
+    pub nation: String,
+    pub motto: String,
+    /// The document number's line, left for the office to fill in.
+    pub number: String,
+    /// The place and date line, likewise.
+    pub place_date: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureTemplate {
+    /// "Nơi nhận:" and its lines.
+    pub recipients: Vec<String>,
+    /// The signer's position (chức vụ), the note under it, and the signer's name (người ký).
+    pub position: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub signer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionTemplate {
+    pub part: Part,
+    pub title: String,
+    /// A paragraph under the title.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The table's columns, in order (for the parts that are tables of groups).
+    #[serde(default)]
+    pub columns: Vec<ColumnTemplate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnTemplate {
+    pub key: Column,
+    pub title: String,
+}
+
+/// What a section shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    /// The unit's own figures, all its units together.
+    Summary,
+    /// Each unit below (and the unit's own responses), ranked.
+    Units,
+    Fields,
+    Counters,
+    /// Thông tư 01's class per agency (unit).
+    Agencies,
+    /// Per officer: in the internal report only.
+    Officers,
+    /// The reasons chosen, per multiple-choice question.
+    Reasons,
+    /// The comments per topic, and a few quotable ones.
+    Topics,
+    /// What the unit did about what citizens said.
+    Reply,
+    /// Only the title and text.
+    Text,
+}
+
+/// A column of a table of groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Column {
+    /// The row's number.
+    Number,
+    /// The rank by satisfaction, ties sharing one.
+    Rank,
+    Name,
+    Code,
+    Responses,
+    Satisfied,
+    NotSatisfied,
+    /// The satisfaction index, in percent.
+    Index,
+    /// Wilson's 95 % interval, lower and upper bound, in percent.
+    CiLow,
+    CiHigh,
+    /// Thông tư 01's points and class.
+    Score,
+    Class,
+}
+
+impl ReportTemplate {
+    /// Reads and checks a template already parsed (from TOML, by the caller): its format, every
+    /// placeholder, and each table's columns. The error names the field.
+    pub fn check(self) -> Result<ReportTemplate, String> {
+        if self.format != TEMPLATE_FORMAT {
+            return Err(format!("format: {} is not {TEMPLATE_FORMAT}, the format this version reads", self.format));
+        }
+        let mut texts: Vec<(String, &str)> = vec![
+            ("header.nation".into(), &self.header.nation),
+            ("header.motto".into(), &self.header.motto),
+            ("header.number".into(), &self.header.number),
+            ("header.place_date".into(), &self.header.place_date),
+            ("title".into(), &self.title),
+            ("subject".into(), &self.subject),
+            ("signature.position".into(), &self.signature.position),
+            ("signature.note".into(), &self.signature.note),
+            ("signature.signer".into(), &self.signature.signer),
+        ];
+        texts.extend(
+            self.header.left.iter().enumerate().map(|(at, line)| (format!("header.left[{at}]"), line.as_str())),
+        );
+        texts.extend(
+            self.signature
+                .recipients
+                .iter()
+                .enumerate()
+                .map(|(at, line)| (format!("signature.recipients[{at}]"), line.as_str())),
+        );
+        for (at, section) in self.sections.iter().enumerate() {
+            texts.push((format!("sections[{at}].title"), &section.title));
+            if let Some(text) = &section.text {
+                texts.push((format!("sections[{at}].text"), text));
+            }
+            let tables =
+                matches!(section.part, Part::Units | Part::Fields | Part::Counters | Part::Agencies | Part::Officers);
+            if tables && section.columns.is_empty() {
+                return Err(format!("sections[{at}].columns: a table of groups needs its columns"));
+            }
+        }
+        for (field, text) in texts {
+            let mut rest = text;
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else {
+                    return Err(format!("{field}: a `{{` without its `}}`"));
+                };
+                let name = &rest[open + 1..open + close];
+                if !PLACEHOLDERS.contains(&name) {
+                    return Err(format!("{field}: `{{{name}}}` is not one of {}", PLACEHOLDERS.join(", ")));
+                }
+                rest = &rest[open + close + 1..];
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// A value of the report: text, a count, a percentage (hundredths) or points (tenths).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Count(u64),
+    Percent(u64),
+    Points(u64),
+    Empty,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    Table { header: Vec<String>, rows: Vec<Vec<Value>> },
+}
+
+/// The report, ready to be written as a page or a workbook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub left: Vec<String>,
+    pub nation: String,
+    pub motto: String,
+    pub number: String,
+    pub place_date: String,
+    pub title: String,
+    pub subject: String,
+    pub blocks: Vec<Block>,
+    pub recipients: Vec<String>,
+    pub position: String,
+    pub note: String,
+    pub signer: String,
+}
+
+/// What a report is made from.
+pub struct ReportData<'a> {
+    pub survey: &'a Survey,
+    pub period: Period,
+    pub unit_code: &'a str,
+    pub unit_name: &'a str,
+    pub parent_name: Option<&'a str>,
+    /// The period's tally of the unit and those below it, grouped by unit, counter and field,
+    /// and by officer too for the internal report.
+    pub tally: &'a Tally,
+    pub names: &'a Names,
+    /// Dossiers received in the period by the unit and those below it.
+    pub dossiers: Option<u64>,
+    /// The internal report: per officer figures are shown.
+    pub internal: bool,
+    pub min_n: u64,
+    pub comments: &'a UnitComments,
+    pub reply: Option<&'a str>,
+    /// When it was made, RFC 3339.
+    pub generated_at: &'a str,
+}
+
+/// The row that says a group's satisfaction: the overall question's, else the overall index.
+pub fn headline<'a>(survey: &Survey, rows: &'a [IndexRow], key: &GroupKey) -> Option<&'a IndexRow> {
+    let overall = survey.scoring().overall.as_deref();
+    rows.iter()
+        .filter(|row| row.key == *key && row.scope == Scope::Overall)
+        .min_by_key(|row| Some(row.scope_id.as_str()) != overall)
+}
+
+fn classification<'a>(rows: &'a [IndexRow], key: &GroupKey, of: &str) -> Option<&'a IndexRow> {
+    rows.iter().find(|row| {
+        row.key == *key && row.scope == Scope::Classification && (row.scope_id == "staff") == (of == "staff")
+    })
+}
+
+impl ReportData<'_> {
+    fn fill(&self, text: &str) -> String {
+        let parent = self.parent_name.unwrap_or_default();
+        let values = [
+            ("unit_name", self.unit_name.to_owned()),
+            ("unit_name_upper", self.unit_name.to_uppercase()),
+            ("unit_code", self.unit_code.to_owned()),
+            ("parent_name", parent.to_owned()),
+            ("parent_name_upper", parent.to_uppercase()),
+            ("period", self.period.code()),
+            ("period_label", self.period.label(Lang::Vi)),
+            ("year", self.period.end.year().to_string()),
+            ("survey", self.survey.title().vi.clone()),
+            ("generated", crate::vn_time::readable(self.generated_at, Lang::Vi)),
+        ];
+        let mut filled = text.to_owned();
+        for (name, value) in values {
+            filled = filled.replace(&format!("{{{name}}}"), &value);
+        }
+        filled
+    }
+
+    /// The table of groups of `by`, with the template's columns; ranked by satisfaction.
+    fn groups(&self, by: GroupBy, columns: &[ColumnTemplate], classes_of: &str) -> Result<Vec<Vec<Value>>, String> {
+        let catalog = crate::definition::catalog::Catalog::new([self.survey.clone()]);
+        let tally = self.tally.regroup(by, None);
+        let rows = indices(&tally, &catalog, self.min_n).map_err(|err| err.to_string())?;
+        let mut groups: Vec<(&GroupKey, u64, Option<&IndexRow>)> = tally
+            .groups
+            .iter()
+            .map(|(key, counts)| (key, counts.responses, headline(self.survey, &rows, key)))
+            .collect();
+        // Most satisfied first; groups under the minimum, whose index is not shown, last.
+        let shown = |row: Option<&IndexRow>| row.filter(|row| !row.suppressed).and_then(|row| row.index_percent);
+        groups.sort_by_key(|(key, _, row)| (std::cmp::Reverse(shown(*row)), (*key).clone()));
+        let mut table = Vec::new();
+        let mut rank = 0;
+        let mut last: Option<Option<u64>> = None;
+        for (at, (key, responses, row)) in groups.into_iter().enumerate() {
+            if last != Some(shown(row)) {
+                rank = at + 1;
+                last = Some(shown(row));
+            }
+            let (code, names) = if by.unit {
+                (&key.unit, &self.names.units)
+            } else if by.field {
+                (&key.field, &self.names.fields)
+            } else if by.counter {
+                (&key.counter, &self.names.counters)
+            } else {
+                (&key.staff, &std::collections::BTreeMap::new())
+            };
+            let class = classification(&rows, key, classes_of).filter(|row| !row.suppressed);
+            let hidden = row.is_none_or(|row| row.suppressed);
+            let percent =
+                |value: Option<u64>| if hidden { Value::Empty } else { value.map_or(Value::Empty, Value::Percent) };
+            table.push(
+                columns
+                    .iter()
+                    .map(|column| match column.key {
+                        Column::Number => Value::Count(at as u64 + 1),
+                        Column::Rank if shown(row).is_some() => Value::Count(rank as u64),
+                        Column::Rank => Value::Empty,
+                        Column::Name if code.is_empty() => Value::Text("(không ghi)".into()),
+                        Column::Name => Value::Text(names.get(code).cloned().unwrap_or_else(|| code.clone())),
+                        Column::Code => Value::Text(code.clone()),
+                        Column::Responses => Value::Count(responses),
+                        Column::Satisfied if hidden => Value::Empty,
+                        Column::Satisfied => row.and_then(|row| row.satisfied).map_or(Value::Empty, Value::Count),
+                        Column::NotSatisfied if hidden => Value::Empty,
+                        Column::NotSatisfied => {
+                            row.and_then(|row| row.not_satisfied).map_or(Value::Empty, Value::Count)
+                        }
+                        Column::Index => percent(row.and_then(|row| row.index_percent)),
+                        Column::CiLow => percent(row.and_then(|row| row.ci).map(|(low, _)| low)),
+                        Column::CiHigh => percent(row.and_then(|row| row.ci).map(|(_, high)| high)),
+                        Column::Score => class.and_then(|row| row.score).map_or(Value::Empty, Value::Points),
+                        Column::Class => class.and_then(|row| row.class.clone()).map_or(Value::Empty, Value::Text),
+                    })
+                    .collect(),
+            );
+        }
+        Ok(table)
+    }
+
+    fn summary(&self) -> Result<Vec<Vec<Value>>, String> {
+        let catalog = crate::definition::catalog::Catalog::new([self.survey.clone()]);
+        let whole = self.tally.regroup(GroupBy::default(), None);
+        let rows = indices(&whole, &catalog, self.min_n).map_err(|err| err.to_string())?;
+        let totals = self.tally.totals(self.survey.id(), self.survey.version());
+        let key = whole.groups.keys().next().cloned().unwrap_or_default();
+        let row = headline(self.survey, &rows, &key).filter(|row| !row.suppressed);
+        let text = |label: &str, value: Value| vec![Value::Text(label.to_owned()), value];
+        let mut table = vec![
+            text("Số phiếu đánh giá", Value::Count(totals.responses)),
+            text("Số phiếu hài lòng", row.and_then(|row| row.satisfied).map_or(Value::Empty, Value::Count)),
+            text("Số phiếu không hài lòng", row.and_then(|row| row.not_satisfied).map_or(Value::Empty, Value::Count)),
+            text("Tỷ lệ hài lòng (%)", row.and_then(|row| row.index_percent).map_or(Value::Empty, Value::Percent)),
+            text(
+                "Khoảng tin cậy 95 %, cận dưới (%)",
+                row.and_then(|row| row.ci).map_or(Value::Empty, |(low, _)| Value::Percent(low)),
+            ),
+            text(
+                "Khoảng tin cậy 95 %, cận trên (%)",
+                row.and_then(|row| row.ci).map_or(Value::Empty, |(_, high)| Value::Percent(high)),
+            ),
+        ];
+        match self.dossiers {
+            Some(received) => {
+                table.push(text("Số hồ sơ tiếp nhận", Value::Count(received)));
+                let rate = crate::results::tally_csv::share_hundredths(totals.responses, received);
+                table.push(text("Tỷ lệ phản hồi (%)", rate.map_or(Value::Empty, Value::Percent)));
+            }
+            None => table.push(text("Số hồ sơ tiếp nhận", Value::Text("chưa nhập".into()))),
+        }
+        if let Some(agency) = classification(&rows, &key, "agency").filter(|row| !row.suppressed) {
+            table.push(text("Điểm theo Thông tư 01/2018/TT-VPCP", agency.score.map_or(Value::Empty, Value::Points)));
+            table.push(text("Xếp loại", agency.class.clone().map_or(Value::Empty, Value::Text)));
+        }
+        Ok(table)
+    }
+
+    fn reasons(&self, blocks: &mut Vec<Block>) {
+        let totals = self.tally.totals(self.survey.id(), self.survey.version());
+        for question in self.survey.questions() {
+            let QuestionKind::MultipleChoice { .. } = &question.kind else { continue };
+            let Some(counts) = totals.questions.get(&question.id) else { continue };
+            blocks.push(Block::Paragraph(question.text.vi.clone()));
+            if counts.answered < self.min_n {
+                blocks.push(Block::Paragraph(format!(
+                    "Có {} người trả lời, dưới {}: không nêu số để không nhận ra ai.",
+                    counts.answered, self.min_n
+                )));
+                continue;
+            }
+            let mut chosen: Vec<(String, u64)> = question
+                .kind
+                .choices()
+                .into_iter()
+                .map(|choice| (choice.label.vi, counts.options.get(&choice.code).copied().unwrap_or(0)))
+                .collect();
+            chosen.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+            blocks.push(Block::Table {
+                header: vec!["Lý do".into(), "Số người chọn".into()],
+                rows: chosen.into_iter().map(|(label, count)| vec![Value::Text(label), Value::Count(count)]).collect(),
+            });
+        }
+    }
+
+    fn topics(&self, blocks: &mut Vec<Block>) {
+        let comments = self.comments;
+        if comments.comments == 0 {
+            blocks.push(Block::Paragraph("Không có ý kiến nào trong kỳ.".into()));
+            return;
+        }
+        blocks.push(Block::Paragraph(format!(
+            "{} ý kiến, {} đã phân loại theo chủ đề.",
+            comments.comments, comments.tagged
+        )));
+        if comments.tagged >= self.min_n {
+            let mut topics: Vec<(&String, &u64)> = comments.topics.iter().collect();
+            topics.sort_by_key(|(_, count)| std::cmp::Reverse(**count));
+            blocks.push(Block::Table {
+                header: vec!["Chủ đề".into(), "Số ý kiến".into()],
+                rows: topics
+                    .into_iter()
+                    .map(|(topic, count)| vec![Value::Text(topic.clone()), Value::Count(*count)])
+                    .collect(),
+            });
+        } else if comments.tagged > 0 {
+            blocks.push(Block::Paragraph(format!(
+                "Dưới {} ý kiến được phân loại: không nêu số theo chủ đề.",
+                self.min_n
+            )));
+        }
+        for quote in comments.quotable.iter().rev().take(crate::reports::said::QUOTES_SHOWN) {
+            blocks.push(Block::Paragraph(format!("“{}”", crate::records::privacy::mask_identifiers(quote.trim()))));
+        }
+    }
+
+    /// The report, as the template says.
+    pub fn build(&self, template: &ReportTemplate) -> Result<Report, String> {
+        let mut blocks = Vec::new();
+        for section in &template.sections {
+            if section.part == Part::Officers && !self.internal {
+                continue;
+            }
+            blocks.push(Block::Heading(self.fill(&section.title)));
+            if let Some(text) = &section.text {
+                blocks.push(Block::Paragraph(self.fill(text)));
+            }
+            let header = || section.columns.iter().map(|column| self.fill(&column.title)).collect::<Vec<_>>();
+            let table = |by: GroupBy, of: &str| -> Result<Block, String> {
+                Ok(Block::Table { header: header(), rows: self.groups(by, &section.columns, of)? })
+            };
+            match section.part {
+                Part::Summary => blocks
+                    .push(Block::Table {
+                        header: vec!["Chỉ tiêu".into(), "Kết quả".into()], rows: self.summary()?
+                    }),
+                Part::Units | Part::Agencies => {
+                    blocks.push(table(GroupBy { unit: true, ..GroupBy::default() }, "agency")?)
+                }
+                Part::Fields => blocks.push(table(GroupBy { field: true, ..GroupBy::default() }, "agency")?),
+                Part::Counters => blocks.push(table(GroupBy { counter: true, ..GroupBy::default() }, "agency")?),
+                Part::Officers => blocks.push(table(GroupBy { staff: true, ..GroupBy::default() }, "staff")?),
+                Part::Reasons => self.reasons(&mut blocks),
+                Part::Topics => self.topics(&mut blocks),
+                Part::Reply => blocks.push(Block::Paragraph(
+                    self.reply.map(str::trim).filter(|reply| !reply.is_empty()).unwrap_or("(Chưa ghi.)").to_owned(),
+                )),
+                Part::Text => {}
+            }
+        }
+        Ok(Report {
+            left: template.header.left.iter().map(|line| self.fill(line)).collect(),
+            nation: self.fill(&template.header.nation),
+            motto: self.fill(&template.header.motto),
+            number: self.fill(&template.header.number),
+            place_date: self.fill(&template.header.place_date),
+            title: self.fill(&template.title),
+            subject: self.fill(&template.subject),
+            blocks,
+            recipients: template.signature.recipients.iter().map(|line| self.fill(line)).collect(),
+            position: self.fill(&template.signature.position),
+            note: self.fill(&template.signature.note),
+            signer: self.fill(&template.signature.signer),
+        })
+    }
+}
