@@ -904,7 +904,7 @@ async fn the_report_for_the_city_counts_as_the_workspace_does_ranks_the_wards_an
     };
     assert_eq!(
         row("Phường An Khánh"),
-        "<tr><td class=\"num\">1</td><td>Phường An Khánh</td><td class=\"num\">12</td><td class=\"num\">9</td><td class=\"num\">75,0 %</td><td class=\"num\">46,8 %</td><td class=\"num\">91,1 %</td>"
+        "<tr><td class=\"num\">1</td><td>Phường An Khánh</td><td class=\"num\">12</td><td class=\"num\">9</td><td class=\"num\">75,00 %</td><td class=\"num\">46,77 %</td><td class=\"num\">91,11 %</td>"
     );
     assert!(
         row("Phường Bình Trưng").starts_with(

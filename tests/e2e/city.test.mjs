@@ -7,7 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { parse } from "csv-parse/sync";
 import { randomUUID } from "node:crypto";
 import {
   PHONE,
@@ -80,6 +82,25 @@ async function fill(page, fields, form) {
     else await type(page, selector, value);
   }
   await page.locator(`${form} button[type=submit]`).tap();
+}
+
+/**
+ * Has LibreOffice (installed for the office suite) open a workbook as an office would and save
+ * its first sheet as CSV; returns its rows.
+ */
+function throughLibreOffice(xlsx, dir) {
+  const out = join(dir, "libreoffice");
+  mkdirSync(out, { recursive: true });
+  execFileSync("/usr/bin/soffice", [
+    `-env:UserInstallation=file://${join(out, "profile")}`,
+    "--headless",
+    "--convert-to",
+    "csv:Text - txt - csv (StarCalc):44,34,76,1",
+    "--outdir",
+    out,
+    xlsx,
+  ], { timeout: 120_000, stdio: "pipe" });
+  return parse(readFileSync(join(out, basename(xlsx).replace(/\.xlsx$/, ".csv")), "utf8"), { relax_column_count: true });
 }
 
 /** Signs in on the sign-in page as a person does: taps each field and types key by key. */
@@ -418,6 +439,7 @@ test("office staff sort what citizens wrote by touch, and the certified page cou
     }
     // Eleven citizens who were not satisfied write; one gives a phone number, one an e-mail.
     const token = hailong(["device", "add", "kiosk-an-khanh", "--unit", "an-khanh", "--db", server.db]).trim();
+    const satisfied = Array.from({ length: 9 }, (_, n) => rating("an-khanh", "can-bo-an-khanh-0", n < 3 ? "rat-hai-long" : "hai-long"));
     const records = Array.from({ length: 11 }, (_, n) => {
       const record = rating("an-khanh", "can-bo-an-khanh-0", "khong-hai-long");
       const text = n === 0 ? "Chờ lâu quá, gọi tôi 0912 345 678" : n === 1 ? "Ghế chờ hỏng, báo giúp vào an.nguyen@example.vn" : `Ý kiến số ${n}`;
@@ -428,7 +450,7 @@ test("office staff sort what citizens wrote by touch, and the certified page cou
     const sent = await fetch(`${server.url}/api/v1/responses`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ format: 1, records }),
+      body: JSON.stringify({ format: 1, records: [...satisfied, ...records] }),
     });
     assert.equal(sent.status, 201, await sent.text());
 
@@ -518,6 +540,46 @@ test("office staff sort what citizens wrote by touch, and the certified page cou
       await published.screenshot({ path: join(SHOTS, "published-ward-comments.png"), fullPage: true });
       await published.close();
     }
+
+    // The report for the city: the A4 page and the workbook say what the workspace shows.
+    await page.locator('nav.sections a[href="#ket-qua"]').tap();
+    await page.locator(".summary .responses").waitFor();
+    const shown = {
+      responses: await page.locator(".summary .responses").textContent(),
+      index: (await page.locator('table.index tr[data-scope="overall"][data-id="muc-do-hai-long"] td.index-value').textContent()).split(" (")[0],
+    };
+    assert.deepEqual(shown, { responses: "20", index: "45,00 %" });
+    await page.locator('nav.sections a[href="#xuat"]').tap();
+    const [report] = await Promise.all([page.waitForEvent("popup"), page.locator(".report-a4").tap()]);
+    await report.waitForLoadState();
+    const cellAfter = async (label) => report.locator("tr", { has: report.locator("td", { hasText: label }) }).first().locator("td").nth(1).textContent();
+    assert.deepEqual({ responses: await cellAfter("Số phiếu đánh giá"), index: await cellAfter("Tỷ lệ hài lòng (%)") }, shown);
+    const reportText = await report.locator("body").textContent();
+    for (const line of ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "PHƯỜNG AN KHÁNH", "Nơi nhận:", "CHỦ TỊCH", "Phải chờ đợi lâu"]) {
+      assert.ok(reportText.includes(line), `${line}: ${reportText}`);
+    }
+    assert.ok(!reportText.includes("can-bo") && !reportText.includes("0912 345 678"), reportText);
+    const pdf = await report.pdf({ format: "A4", printBackground: true, path: SHOTS ? join(SHOTS, "report-a4.pdf") : undefined });
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    if (SHOTS) {
+      await report.setViewportSize({ width: 794, height: 1123 });
+      await report.screenshot({ path: join(SHOTS, "report-a4.png"), fullPage: true });
+    }
+    await report.close();
+    const [workbook] = await Promise.all([page.waitForEvent("download"), page.locator(".report-xlsx").tap()]);
+    const xlsx = join(server.dataDir, "bao-cao.xlsx");
+    await workbook.saveAs(xlsx);
+    const sheet = throughLibreOffice(xlsx, server.dataDir);
+    const after = (label) => {
+      const row = sheet.find((cells) => cells.includes(label));
+      return row?.[row.indexOf(label) + 1];
+    };
+    assert.deepEqual(
+      { responses: after("Số phiếu đánh giá"), index: after("Tỷ lệ hài lòng (%)") },
+      { responses: "20", index: "45.00" },
+      "LibreOffice reads the workspace's figures in the workbook"
+    );
+    assert.ok(sheet.flat().includes("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
   } finally {
     await browser?.close();

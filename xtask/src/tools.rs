@@ -45,7 +45,7 @@ pub fn ensure_npm_packages() -> anyhow::Result<()> {
         _ => true,
     };
     if stale {
-        eprintln!("xtask: installing npm packages (binaryen, esbuild, playwright-core, axe-core)");
+        eprintln!("xtask: installing npm packages (binaryen, esbuild, playwright-core, axe-core, csv-parse)");
         run(Command::new("npm").current_dir(&root).args(["ci", "--no-audit", "--no-fund"]))?;
     }
     Ok(())

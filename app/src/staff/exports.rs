@@ -22,10 +22,47 @@ pub struct ExportsProps {
     /// The CSV profile chosen (remembered between visits), and where a new choice goes.
     pub profile: CsvProfile,
     pub on_profile: Callback<CsvProfile>,
-    /// In the server's workspace the responses themselves are the server's: their file is
-    /// downloaded from it, as the account may read them.
+    /// In the server's workspace (its session) the responses themselves are the server's: their
+    /// file is downloaded from it, as the account may read them, and so is the report for the
+    /// level above.
     #[prop_or_default]
-    pub server: bool,
+    pub session: Option<crate::platform::account::Session>,
+}
+
+/// The report for the level above, from the server: the A4 page to print (opened beside the
+/// workspace) and the workbook; for those who may read per-officer figures, the internal one too.
+fn report_links(
+    session: &crate::platform::account::Session,
+    survey: &survey::definition::model::Survey,
+    period: &str,
+) -> Html {
+    let unit = session
+        .account
+        .unit
+        .as_deref()
+        .map(|unit| format!("&unit={}", js_sys::encode_uri_component(unit)))
+        .unwrap_or_default();
+    let path =
+        |rest: &str| format!("/api/v1/report?survey={}@{}&period={period}{unit}{rest}", survey.id(), survey.version());
+    html! {
+        <fieldset class="with-text report-links">
+            <legend>{ "Báo cáo gửi cấp trên / Report for the level above" }</legend>
+            <p class="note">{ "Theo mẫu báo cáo của máy chủ; số liệu như trên màn hình này. Mở bản A4 rồi in (Ctrl+P) để ký. / In the server's report template, with the figures shown here; open the A4 page and print it to sign." }</p>
+            <div class="buttons">
+                <a class="action secondary report-a4" target="_blank" rel="noopener" href={path("")}>
+                    { "Báo cáo A4 (in, ký)" }<span class="en" lang="en">{ "A4 report, to print" }</span>
+                </a>
+                <a class="action secondary report-xlsx" download="" href={path("&format=xlsx")}>
+                    { "Báo cáo Excel (XLSX)" }<span class="en" lang="en">{ "Report workbook (XLSX)" }</span>
+                </a>
+                if session.sees_officers() {
+                    <a class="action secondary report-internal" target="_blank" rel="noopener" href={path("&internal=true")}>
+                        { "Báo cáo nội bộ, có xếp loại công chức (A4)" }<span class="en" lang="en">{ "Internal report, with officers (A4)" }</span>
+                    </a>
+                }
+            </div>
+        </fieldset>
+    }
 }
 
 #[function_component(Exports)]
@@ -137,7 +174,8 @@ pub fn exports(props: &ExportsProps) -> Html {
                     { "Báo cáo Excel (XLSX)" }<span class="en" lang="en">{ "Workbook (XLSX)" }</span>
                 </button>
             </div>
-            if props.server {
+            if let Some(session) = &props.session {
+                { report_links(session, &survey, &workspace.view.period.code()) }
                 <p class="raw-from-server">
                     <a class="action secondary" download="" href={format!(
                         "/api/v1/responses.csv?survey={}@{}&profile={}",

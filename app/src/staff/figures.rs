@@ -208,7 +208,7 @@ pub fn conflict_summary(record: &ResponseRecord) -> String {
 }
 
 pub fn hundredths(value: Option<u64>) -> String {
-    value.map_or("–".into(), |value| format!("{},{:02} %", value / 100, value % 100))
+    value.map_or("–".into(), survey::reports::publish::exact_percent_text)
 }
 
 /// The layout's option rows grouped by question, in order; indicator and whole-response rows

@@ -279,7 +279,7 @@ pub fn staff(props: &StaffProps) -> Html {
                     None => html! {},
                 },
                 Section::Exports => html! {
-                    <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} server={props.server.is_some()} />
+                    <crate::staff::exports::Exports workspace={state.clone()} profile={prefs.profile()} {on_profile} session={props.server.clone()} />
                 },
                 Section::Imports => html! { <crate::staff::imports::Imports workspace={state.clone()} /> },
                 // On the server, the server counts, locks and checks each unit's period.

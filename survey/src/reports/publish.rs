@@ -28,6 +28,12 @@ pub fn percent_text(hundredths: u64, lang: Lang) -> String {
     }
 }
 
+/// A share in hundredths of a percent written exactly, as the staff workspace and the report for
+/// the level above write it: `85,33 %`.
+pub fn exact_percent_text(hundredths: u64) -> String {
+    format!("{},{:02} %", hundredths / 100, hundredths % 100)
+}
+
 fn score_text(tenths: u64, lang: Lang) -> String {
     match lang {
         Lang::Vi => format!("{},{}", tenths / 10, tenths % 10),

@@ -80,6 +80,10 @@ pub struct SignatureTemplate {
 pub struct SectionTemplate {
     pub part: Part,
     pub title: String,
+    /// Numbered I, II, III… in the order shown (a section left out, such as the officers' in
+    /// the report that is not internal, takes no number); `false` for a sub-heading.
+    #[serde(default = "numbered")]
+    pub numbered: bool,
     /// A paragraph under the title.
     #[serde(default)]
     pub text: Option<String>,
@@ -140,6 +144,36 @@ pub enum Column {
     /// Thông tư 01's points and class.
     Score,
     Class,
+}
+
+fn numbered() -> bool {
+    true
+}
+
+/// `n` in Roman numerals, as Vietnamese reports number their parts.
+fn roman(mut n: usize) -> String {
+    let mut text = String::new();
+    for (value, letters) in [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ] {
+        while n >= value {
+            text.push_str(letters);
+            n -= value;
+        }
+    }
+    text
 }
 
 impl ReportTemplate {
@@ -288,6 +322,12 @@ impl ReportData<'_> {
             filled = filled.replace(&format!("{{{name}}}"), &value);
         }
         filled
+    }
+
+    /// A line of the header or of the recipients; a line about the parent is left out for a
+    /// unit at the top of the tree.
+    fn fill_line(&self, line: &str) -> Option<String> {
+        (self.parent_name.is_some() || !line.contains("{parent_name")).then(|| self.fill(line))
     }
 
     /// The table of groups of `by`, with the template's columns; ranked by satisfaction.
@@ -451,11 +491,18 @@ impl ReportData<'_> {
     /// The report, as the template says.
     pub fn build(&self, template: &ReportTemplate) -> Result<Report, String> {
         let mut blocks = Vec::new();
+        let mut number = 0;
         for section in &template.sections {
             if section.part == Part::Officers && !self.internal {
                 continue;
             }
-            blocks.push(Block::Heading(self.fill(&section.title)));
+            let title = self.fill(&section.title);
+            if section.numbered {
+                number += 1;
+                blocks.push(Block::Heading(format!("{}. {title}", roman(number))));
+            } else {
+                blocks.push(Block::Heading(title));
+            }
             if let Some(text) = &section.text {
                 blocks.push(Block::Paragraph(self.fill(text)));
             }
@@ -483,7 +530,7 @@ impl ReportData<'_> {
             }
         }
         Ok(Report {
-            left: template.header.left.iter().map(|line| self.fill(line)).collect(),
+            left: template.header.left.iter().filter_map(|line| self.fill_line(line)).collect(),
             nation: self.fill(&template.header.nation),
             motto: self.fill(&template.header.motto),
             number: self.fill(&template.header.number),
@@ -491,10 +538,20 @@ impl ReportData<'_> {
             title: self.fill(&template.title),
             subject: self.fill(&template.subject),
             blocks,
-            recipients: template.signature.recipients.iter().map(|line| self.fill(line)).collect(),
+            recipients: template.signature.recipients.iter().filter_map(|line| self.fill_line(line)).collect(),
             position: self.fill(&template.signature.position),
             note: self.fill(&template.signature.note),
             signer: self.fill(&template.signature.signer),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_numbered_as_reports_number_them() {
+        assert_eq!([1, 4, 9, 14, 40].map(roman), ["I", "IV", "IX", "XIV", "XL"]);
     }
 }

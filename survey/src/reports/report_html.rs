@@ -3,16 +3,16 @@
 //! office signs and sends.
 
 use crate::reports::html::escape;
-use crate::reports::publish::percent_text;
+use crate::reports::publish::exact_percent_text;
 use crate::reports::report::{Block, Report, Value};
-use crate::text::Lang;
 
-/// A value as the page shows it: percentages and points as Vietnamese writes them.
+/// A value as the page shows it: percentages exactly as the workspace shows them, points as
+/// Vietnamese writes them.
 pub fn value_text(value: &Value) -> String {
     match value {
         Value::Text(text) => text.clone(),
         Value::Count(count) => count.to_string(),
-        Value::Percent(hundredths) => percent_text(*hundredths, Lang::Vi),
+        Value::Percent(hundredths) => exact_percent_text(*hundredths),
         Value::Points(tenths) => format!("{},{}", tenths / 10, tenths % 10),
         Value::Empty => "—".into(),
     }
@@ -24,7 +24,7 @@ const STYLE: &str = "\
 body{margin:0;font-family:'Times New Roman','Liberation Serif','DejaVu Serif',serif;font-size:13pt;line-height:1.35;color:#000;background:#fff}\
 .sheet{max-width:165mm;margin:0 auto;padding:6mm 0}\
 .top{display:grid;grid-template-columns:2fr 3fr;gap:4mm;text-align:center}\
-.top p{margin:0}.top .strong{font-weight:bold}.top .rule{width:40%;margin:1mm auto 2mm;border-top:1px solid #000}\
+.top p{margin:0;white-space:pre-wrap}.top .strong{font-weight:bold}.top .rule{width:40%;margin:1mm auto 2mm;border-top:1px solid #000}\
 .top .place{font-style:italic}\
 h1{margin:8mm 0 0;text-align:center;font-size:14pt}\
 .subject{margin:1mm 0 6mm;text-align:center;font-weight:bold}\
