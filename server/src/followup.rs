@@ -36,7 +36,7 @@ pub struct FollowUpQuery {
 }
 
 /// Whether `record` is a low rating (of a survey the server knows), not flagged as misuse.
-fn low(collector: &Collector, record: &CheckedRecord) -> bool {
+pub(crate) fn low(collector: &Collector, record: &CheckedRecord) -> bool {
     record.misuse.is_none()
         && collector
             .catalog

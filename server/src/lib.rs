@@ -12,6 +12,7 @@ pub mod access;
 pub mod api;
 pub mod auth;
 pub mod certifying;
+pub mod digest;
 pub mod followup;
 pub mod limits;
 pub mod listen;
@@ -108,6 +109,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/comments/{response_id}/{question_id}", axum::routing::put(said::tag))
         .route("/api/v1/topics/{unit}", get(said::topics).put(said::put_topics))
         .route("/api/v1/report", get(report::report))
+        .route("/api/v1/digest/{unit}", get(digest::addresses).put(digest::put_addresses))
         .route("/results/{unit}/{period}", get(certifying::results_page))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(config.collector.clone());

@@ -238,6 +238,62 @@ struct ServeArgs {
     /// report-templates/mac-dinh.toml, the one used without it)
     #[arg(long)]
     report_template: Option<PathBuf>,
+    #[command(flatten)]
+    smtp: SmtpArgs,
+}
+
+/// The daily digest of low ratings, e-mailed to the addresses each unit's leader sets.
+#[derive(clap::Args)]
+struct SmtpArgs {
+    /// The mail relay the daily digest goes through; without it no digest is sent
+    #[arg(long, requires = "smtp_from")]
+    smtp_host: Option<String>,
+    /// The relay's port
+    #[arg(long, default_value_t = 587)]
+    smtp_port: u16,
+    /// How to reach the relay: starttls (port 587), tls (465) or none (a relay on this machine)
+    #[arg(long, value_enum, default_value_t = server::digest::Security::Starttls)]
+    smtp_security: server::digest::Security,
+    /// The digest's sender, e.g. "Hài Lòng <hailong@phuong.gov.vn>"
+    #[arg(long)]
+    smtp_from: Option<String>,
+    /// The relay's user name, with --smtp-password-file
+    #[arg(long, requires = "smtp_password_file")]
+    smtp_user: Option<String>,
+    /// A file holding the relay's password (kept out of the command line and the logs)
+    #[arg(long, requires = "smtp_user")]
+    smtp_password_file: Option<PathBuf>,
+    /// When the day's digest goes out, Vietnam time (HH:MM)
+    #[arg(long, default_value = "17:30", value_parser = server::digest::parse_hour)]
+    digest_at: u32,
+    /// The server's address as staff reach it, for the digest's link (https://hailong.example.vn)
+    #[arg(long)]
+    public_url: Option<String>,
+}
+
+impl SmtpArgs {
+    fn settings(self) -> anyhow::Result<Option<server::digest::Smtp>> {
+        let Some(host) = self.smtp_host else { return Ok(None) };
+        let from = self.smtp_from.unwrap_or_default();
+        let from = from.parse().map_err(|err| anyhow::anyhow!("--smtp-from: `{from}`: {err}"))?;
+        let credentials = match (self.smtp_user, self.smtp_password_file) {
+            (Some(user), Some(file)) => {
+                let password = std::fs::read_to_string(&file)
+                    .with_context(|| format!("--smtp-password-file: {}", file.display()))?;
+                Some((user, password.trim_end_matches(['\r', '\n']).to_owned()))
+            }
+            _ => None,
+        };
+        Ok(Some(server::digest::Smtp {
+            host,
+            port: self.smtp_port,
+            security: self.smtp_security,
+            from,
+            credentials,
+            at_minutes: self.digest_at,
+            public_url: self.public_url,
+        }))
+    }
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -257,7 +313,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tls_key,
         follow_up_days,
         report_template,
+        smtp,
     } = args;
+    let smtp = smtp.settings()?;
     let patience = server::listen::Patience {
         headers: std::time::Duration::from_secs(header_seconds.max(1)),
         body: std::time::Duration::from_secs(body_seconds.max(1)),
@@ -301,7 +359,18 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("hailong: serving {scheme}://{bound}/ from {}", dist.display());
         println!("hailong: press Ctrl+C to stop");
         println!("hailong: responses are stored in {}", db.path.display());
-        let app = server::app(&server::ServeConfig { dist, collector: std::sync::Arc::new(collector), max_body_bytes });
+        let collector = std::sync::Arc::new(collector);
+        if let Some(smtp) = smtp {
+            println!(
+                "hailong: daily digests go out through {}:{} from {:02}:{:02}",
+                smtp.host,
+                smtp.port,
+                smtp.at_minutes / 60,
+                smtp.at_minutes % 60
+            );
+            tokio::spawn(server::digest::run(collector.clone(), smtp));
+        }
+        let app = server::app(&server::ServeConfig { dist, collector, max_body_bytes });
         server::listen::serve(listener, app, patience, acceptor, shutdown_signal()).await.context("serving")
     })
 }

@@ -929,3 +929,187 @@ async fn the_report_for_the_city_counts_as_the_workspace_does_ranks_the_wards_an
     let audit = city.store.audit_rows(None).unwrap();
     assert_eq!(audit.iter().filter(|entry| entry.action == "export.report").count(), 3);
 }
+
+/// A mail relay on 127.0.0.1 that keeps what it is given: each message's recipients and text.
+async fn smtp_sink() -> (u16, Arc<std::sync::Mutex<Vec<(Vec<String>, String)>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let into = kept.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let into = into.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ready\r\n").await.unwrap();
+                let (mut to, mut data, mut in_data) = (Vec::new(), String::new(), false);
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            into.lock().unwrap().push((std::mem::take(&mut to), std::mem::take(&mut data)));
+                            write.write_all(b"250 kept\r\n").await.unwrap();
+                        } else {
+                            data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let answer: &[u8] = if upper.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        to.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+                        b"250 ok\r\n"
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, kept)
+}
+
+/// A message's subject and body as a mail reader shows them (RFC 2047 words, base64 or
+/// quoted-printable bodies decoded).
+fn read_mail(message: &str) -> (String, String) {
+    let (head, body) = message.split_once("\n\n").unwrap();
+    let unfolded = head.replace("\n ", " ").replace("\n\t", " ");
+    let header = |name: &str| {
+        unfolded.lines().find_map(|line| line.strip_prefix(&format!("{name}: "))).unwrap_or_default().to_owned()
+    };
+    let decode =
+        |bytes: &str| base64::engine::general_purpose::STANDARD.decode(bytes.replace(['\n', '\r', ' '], "")).unwrap();
+    // Spaces between two encoded words are not text; any other space is.
+    let mut subject = String::new();
+    let mut last_encoded = false;
+    for (at, word) in header("Subject").split(' ').enumerate() {
+        let encoded = word.strip_prefix("=?utf-8?b?").and_then(|word| word.strip_suffix("?="));
+        if at > 0 && !(last_encoded && encoded.is_some()) {
+            subject.push(' ');
+        }
+        match encoded {
+            Some(encoded) => subject.push_str(&String::from_utf8(decode(encoded)).unwrap()),
+            None => subject.push_str(word),
+        }
+        last_encoded = encoded.is_some();
+    }
+    let body = match header("Content-Transfer-Encoding").to_ascii_lowercase().as_str() {
+        "base64" => String::from_utf8(decode(body)).unwrap(),
+        "quoted-printable" => {
+            let joined = body.replace("=\n", "");
+            let mut bytes = Vec::new();
+            let mut chars = joined.bytes().peekable();
+            while let Some(byte) = chars.next() {
+                if byte == b'=' {
+                    let hex: String =
+                        [chars.next().unwrap(), chars.next().unwrap()].iter().map(|b| *b as char).collect();
+                    bytes.push(u8::from_str_radix(&hex, 16).unwrap());
+                } else {
+                    bytes.push(byte);
+                }
+            }
+            String::from_utf8(bytes).unwrap()
+        }
+        _ => body.to_owned(),
+    };
+    (subject, body)
+}
+
+#[tokio::test]
+async fn the_daily_digest_reaches_a_local_relay_once_with_counts_and_no_personal_data() {
+    let city = populated().await;
+    let leader = city.sign_in("ld-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap_or_else(|answer| panic!("{}", answer.body));
+    let path = "/api/v1/digest/p1";
+    let addresses = json!({ "addresses": ["lanh-dao@an-khanh.gov.vn", "van-phong@an-khanh.gov.vn"] });
+    for (who, body, status) in [
+        (&office, addresses.clone(), StatusCode::FORBIDDEN),
+        (&leader, json!({ "addresses": ["không phải địa chỉ"] }), StatusCode::UNPROCESSABLE_ENTITY),
+        (&leader, addresses.clone(), StatusCode::NO_CONTENT),
+    ] {
+        let answer = city.browser(who, "PUT", path, Some(body), true).await;
+        assert_eq!(answer.status, status, "{}", answer.body);
+    }
+    assert_eq!(
+        city.browser(&leader, "PUT", "/api/v1/digest/p2", Some(addresses.clone()), true).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(city.get(&leader, path).await.json()["addresses"], addresses["addresses"]);
+
+    // Today's ratings at p1: two not satisfied, one with a reason, a phone number and an officer.
+    let kiosk = city.store.add_device("kiosk-p1-today", Some("p1"), &actor()).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let given = survey::vn_time::format_vietnam((now.unix_timestamp() - 600) * 1000).unwrap();
+    let today: Vec<Value> = (0..5)
+        .map(|n| {
+            let mut record = rating("p1", "quay-1", "can-bo-a", if n < 2 { "khong-hai-long" } else { "hai-long" });
+            record["submitted_at"] = json!(given);
+            if n == 0 {
+                record["answers"]["ly-do"] = json!({ "kind": "choices", "value": { "codes": ["cho-lau"] } });
+                record["answers"]["y-kien"] = json!({ "kind": "text", "value": "Gọi tôi 0912 345 678, chờ lâu" });
+            }
+            record
+        })
+        .collect();
+    assert_eq!(city.kiosk_sends(&kiosk, &today).await.status, StatusCode::CREATED);
+
+    let (port, kept) = smtp_sink().await;
+    let smtp = server::digest::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        security: server::digest::Security::None,
+        from: "Hài Lòng <hailong@an-khanh.gov.vn>".parse().unwrap(),
+        credentials: None,
+        at_minutes: 0,
+        public_url: Some("https://hailong.an-khanh.gov.vn".into()),
+    };
+    let collector = Arc::new(server::api::Collector::with_shipped_surveys(
+        Store::open(&city.db).unwrap(),
+        Default::default(),
+        false,
+    ));
+    let sent = server::digest::send_due(&collector, &smtp, now).await.unwrap();
+    assert_eq!(sent, ["p1"]);
+    let messages = kept.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1);
+    let (to, message) = &messages[0];
+    assert_eq!(to, &["lanh-dao@an-khanh.gov.vn", "van-phong@an-khanh.gov.vn"]);
+    let (subject, body) = read_mail(message);
+    assert!(
+        subject.starts_with("[Hài Lòng] Phường An Khánh (p1) — ") && subject.ends_with(": 2 không hài lòng"),
+        "{subject}"
+    );
+    for line in [
+        "Đánh giá: 5\n",
+        "Không hài lòng: 2 (đã xử lý 0)\n",
+        "- Quầy số 1 (quay-1): 2 không hài lòng trên 5 đánh giá\n",
+        "- Phải chờ đợi lâu: 1\n",
+        "https://hailong.an-khanh.gov.vn/staff/may-chu#ket-qua",
+    ] {
+        assert!(body.contains(line), "{line}: {body}");
+    }
+    for private in ["0912", "345 678", "chờ lâu\n", "can-bo", &given[11..16]] {
+        assert!(!message.contains(private) && !body.contains(private), "{private} is not in the digest: {body}");
+    }
+    // Once a day.
+    assert!(server::digest::send_due(&collector, &smtp, now).await.unwrap().is_empty());
+    assert_eq!(kept.lock().unwrap().len(), 1);
+    assert!(
+        city.store
+            .audit_rows(None)
+            .unwrap()
+            .iter()
+            .any(|entry| entry.action == "digest.sent" && entry.unit.as_deref() == Some("p1"))
+    );
+}

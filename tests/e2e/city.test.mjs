@@ -268,7 +268,7 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-workspace-1366x768.png"), fullPage: true });
     // The responses themselves, from the server, as this account may read them: its ward's, without officers.
     await page.locator('nav.sections a[href="#xuat"]').tap();
-    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".raw-from-server a").tap()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".download-raw-server").tap()]);
     const wardRaw = readFileSync(await download.path(), "utf8");
     assert.equal(wardRaw.trim().split(/\r?\n/).length, 1 + 6, wardRaw);
     assert.ok(wardRaw.includes("an-khanh") && !wardRaw.includes("binh-trung") && !wardRaw.includes("can-bo"), wardRaw);
@@ -395,6 +395,12 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
       ["2", "1", "1"]
     );
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-followups-1366x768.png") });
+    // The leader has the day's digest e-mailed to the ward's leaders.
+    await page.locator("textarea#digest-addresses:enabled").waitFor({ timeout: 15_000 });
+    await fill(page, [["#digest-addresses", "lanh-dao@an-khanh.gov.vn"]], ".digest-form");
+    await page.locator(".digest .saved").waitFor({ timeout: 15_000 });
+    const digestTo = await page.evaluate(async () => (await (await fetch("/api/v1/digest/an-khanh")).json()).addresses);
+    assert.deepEqual(digestTo, ["lanh-dao@an-khanh.gov.vn"]);
     // The leader says what the ward did about it; the ward's published page shows it.
     await page.locator('nav.sections a[href="#chot-so-lieu"]').tap();
     await page.locator("textarea#reply-text:enabled").waitFor({ timeout: 15_000 });
@@ -414,7 +420,7 @@ test("a city's wards each see their own figures, the city sees both, and nobody 
     // Every action is in the audit log, and its chain is whole.
     const audit = await admin(server, "GET", "/api/v1/audit.csv?profile=rfc4180");
     assert.equal(audit.status, 200);
-    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "device.change", "device.revoke", "unit.change", "certify", "followup", "reply.set", "dossiers.set", "sign-in.failed", "sign-in", "sign-out"]) {
+    for (const action of ["unit.add", "counter.name", "account.add", "device.add", "device.pairing-code", "device.change", "device.revoke", "unit.change", "certify", "followup", "reply.set", "digest.set", "dossiers.set", "sign-in.failed", "sign-in", "sign-out"]) {
       assert.ok(audit.text.includes(action), `${action} is in the audit log`);
     }
     assert.match(hailong(["audit", "check", "--db", server.db]), /entries; head \d+:[0-9a-f]{64}/);

@@ -177,7 +177,7 @@ pub fn exports(props: &ExportsProps) -> Html {
             if let Some(session) = &props.session {
                 { report_links(session, &survey, &workspace.view.period.code()) }
                 <p class="raw-from-server">
-                    <a class="action secondary" download="" href={format!(
+                    <a class="action secondary download-raw-server" download="" href={format!(
                         "/api/v1/responses.csv?survey={}@{}&profile={}",
                         survey.id(), survey.version(), props.profile.name()
                     )}>

@@ -171,6 +171,11 @@ pub fn follow_ups(props: &FollowUpsProps) -> Html {
             <h2>{ "Đánh giá không hài lòng cần xử lý" }<span class="en" lang="en">{ "Low ratings to follow up" }</span></h2>
             { body }
             { notice_html(&notice) }
+            if let Some(unit) = props.session.account.unit.clone() {
+                <crate::staff::server_forms::PeriodForm key={format!("digest/{unit}")} kind={crate::staff::server_forms::PeriodText::Digest}
+                    session={props.session.clone()} unit={unit.clone()} period={props.period}
+                    on_changed={Callback::from(|()| ())} on_session_ended={props.on_session_ended.clone()} />
+            }
         </section>
     }
 }

@@ -1,7 +1,8 @@
 //! What a unit enters on the server for a period, beside certifying it: the dossiers it
 //! received (office staff, leaders), and its leaders' account of what was done about what
 //! citizens said ("Kết quả tiếp thu, giải quyết"), which the published page shows; and, not of a
-//! period, a unit's topics for sorting comments. One form serves all three: read from the server when shown, checked here where the core can say what is
+//! period, a unit's topics for sorting comments and where its daily digest goes. One form
+//! serves them all: read from the server when shown, checked here where the core can say what is
 //! wrong, and sent.
 
 use serde_json::{Value, json};
@@ -19,6 +20,8 @@ pub enum PeriodText {
     Reply,
     /// A unit's topics for sorting comments, one a line; not of a period.
     Topics,
+    /// Where a unit's daily digest of low ratings goes, one address a line; not of a period.
+    Digest,
 }
 
 /// The most characters of a reply, as the server keeps it.
@@ -30,6 +33,7 @@ impl PeriodText {
             PeriodText::Dossiers => "dossiers",
             PeriodText::Reply => "replies",
             PeriodText::Topics => return format!("/api/v1/topics/{}", js_sys::encode_uri_component(unit)),
+            PeriodText::Digest => return format!("/api/v1/digest/{}", js_sys::encode_uri_component(unit)),
         };
         format!("/api/v1/{what}/{}/{}", js_sys::encode_uri_component(unit), period.code())
     }
@@ -43,9 +47,10 @@ impl PeriodText {
                 survey::results::denominator::write_dossiers(&entered)
             }
             PeriodText::Reply => answer["text"].as_str().unwrap_or_default().to_owned(),
-            PeriodText::Topics => {
-                let topics: Vec<String> = serde_json::from_value(answer["topics"].clone()).unwrap_or_default();
-                topics.join("\n")
+            PeriodText::Topics | PeriodText::Digest => {
+                let key = if self == PeriodText::Topics { "topics" } else { "addresses" };
+                let lines: Vec<String> = serde_json::from_value(answer[key].clone()).unwrap_or_default();
+                lines.join("\n")
             }
         }
     }
@@ -83,6 +88,15 @@ impl PeriodText {
                     format!("Danh sách chủ đề chưa đúng: {reason} / The list of topics is not right: {reason}")
                 })?;
                 Ok((json!({ "topics": topics }), format!("Đã lưu {} chủ đề. / Saved.", topics.len())))
+            }
+            PeriodText::Digest => {
+                let addresses: Vec<&str> = typed.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+                let done = if addresses.is_empty() {
+                    "Đã lưu: không gửi thư tóm tắt nữa. / Saved: no digest is sent.".to_owned()
+                } else {
+                    format!("Đã lưu: thư tóm tắt gửi tới {} địa chỉ. / Saved.", addresses.len())
+                };
+                Ok((json!({ "addresses": addresses }), done))
             }
         }
     }
@@ -163,6 +177,13 @@ pub fn period_form(props: &PeriodFormProps) -> Html {
             "Chủ đề phân loại ý kiến của đơn vị / The unit's topics for comments".to_owned(),
             "Mỗi dòng một chủ đề. Ý kiến đã phân loại giữ chủ đề cũ. Để trống để dùng chủ đề của đơn vị cấp trên. / One topic a line. Comments already tagged keep theirs. Leave blank to use the parent unit's.",
             "Lưu chủ đề / Save topics",
+        ),
+        PeriodText::Digest => (
+            "digest",
+            "digest-addresses",
+            "Thư tóm tắt hằng ngày / Daily digest by e-mail".to_owned(),
+            "Mỗi dòng một địa chỉ e-mail nhận thư tóm tắt số đánh giá không hài lòng mỗi ngày (chỉ có số đếm, không có ý kiến hay tên cán bộ). Để trống để thôi gửi. / One address a line for the daily digest of low ratings (counts only). Leave blank to stop it.",
+            "Lưu địa chỉ / Save addresses",
         ),
     };
     html! {

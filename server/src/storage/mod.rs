@@ -25,6 +25,7 @@ use survey::results::certify::Certificate;
 
 pub mod audit;
 pub mod devices;
+pub mod digests;
 pub mod said;
 pub mod sessions;
 pub mod units;
@@ -193,6 +194,18 @@ const MIGRATIONS: &[&str] = &[
          tagged_by TEXT NOT NULL,
          tagged_at TEXT NOT NULL,
          PRIMARY KEY (response_id, question_id)
+     ) STRICT;",
+    // 9: the daily digest of low ratings: the addresses a unit's leader set, and the days a
+    // unit's digest was sent (so that it is sent once a day).
+    "CREATE TABLE digest_addresses (
+         unit TEXT PRIMARY KEY,
+         addresses TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE digests_sent (
+         unit TEXT NOT NULL,
+         day TEXT NOT NULL,
+         sent_at TEXT NOT NULL,
+         PRIMARY KEY (unit, day)
      ) STRICT;",
 ];
 

@@ -50,6 +50,11 @@ pub struct CheckedRecord {
 }
 
 impl CheckedRecord {
+    /// When the response was given.
+    pub fn submitted(&self) -> time::OffsetDateTime {
+        self.submitted
+    }
+
     /// The Vietnam day on which the response was given.
     pub fn vietnam_day(&self) -> time::Date {
         vn_time::vietnam_date(self.submitted)

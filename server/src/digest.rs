@@ -1,0 +1,329 @@
+//! The daily e-mail digest of low ratings, to the addresses a unit's leader sets: once a day, at
+//! the server's hour (`hailong serve --smtp-host … --digest-at 17:30`), each unit with
+//! addresses gets the counts of the last 24 hours (ratings, low ratings, how many followed up,
+//! per counter, the reasons chosen) and a link to the leader's page. It carries no comment, no
+//! officer, no phone number and no time of any one rating: only counts, so that nobody is
+//! recognised in a mailbox.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde::Deserialize;
+use survey::definition::answer::Answer;
+use survey::definition::model::QuestionKind;
+use survey::records::gate::CheckedRecord;
+use time::OffsetDateTime;
+
+use crate::access::{Permission, subtree};
+use crate::api::{AppError, ClientAddress, Collector, blocking};
+use crate::storage::audit::Actor;
+
+/// The most addresses one unit's digest goes to.
+pub const MOST_ADDRESSES: usize = 20;
+
+/// How the server reaches its mail relay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Security {
+    /// Plain SMTP, for a relay on the same machine or network only.
+    None,
+    /// SMTP upgraded with STARTTLS (port 587).
+    Starttls,
+    /// SMTP over TLS from the start (port 465).
+    Tls,
+}
+
+/// The server's SMTP settings and the hour of the digest.
+#[derive(Clone, Debug)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub from: Mailbox,
+    pub credentials: Option<(String, String)>,
+    /// Minutes after midnight, Vietnam time, from which the day's digest goes out.
+    pub at_minutes: u32,
+    /// The server's address as staff reach it (`https://hailong.example.vn`), for the link.
+    pub public_url: Option<String>,
+}
+
+/// `HH:MM` as minutes after midnight.
+pub fn parse_hour(text: &str) -> Result<u32, String> {
+    let (hours, minutes) = text.split_once(':').ok_or_else(|| format!("`{text}`: write it as HH:MM"))?;
+    match (hours.parse::<u32>(), minutes.parse::<u32>()) {
+        (Ok(hours), Ok(minutes)) if hours < 24 && minutes < 60 && minutes.to_string().len() <= 2 => {
+            Ok(hours * 60 + minutes)
+        }
+        _ => Err(format!("`{text}` is not a time of day written HH:MM")),
+    }
+}
+
+/// A digest: its subject and plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digest {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The digest of `unit_label`'s responses given in the 24 hours before `until`, or None when
+/// there were none. Counts only: never a comment, an officer or a rating's time.
+pub fn compose(
+    collector: &Collector,
+    unit_label: &str,
+    records: &[CheckedRecord],
+    followed: &BTreeMap<String, (String, String, String)>,
+    counter_name: &dyn Fn(&CheckedRecord) -> String,
+    until: OffsetDateTime,
+    public_url: Option<&str>,
+) -> Option<Digest> {
+    let since = until - time::Duration::days(1);
+    let given: Vec<&CheckedRecord> = records
+        .iter()
+        .filter(|record| record.misuse.is_none() && record.submitted() >= since && record.submitted() < until)
+        .collect();
+    if given.is_empty() {
+        return None;
+    }
+    let low: Vec<&CheckedRecord> =
+        given.iter().copied().filter(|record| crate::followup::low(collector, record)).collect();
+    let done = low.iter().filter(|record| followed.contains_key(&record.response_id)).count();
+    let mut counters: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for record in &given {
+        counters.entry(counter_name(record)).or_default().0 += 1;
+    }
+    for record in &low {
+        counters.entry(counter_name(record)).or_default().1 += 1;
+    }
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for record in &low {
+        let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else { continue };
+        for question in survey.questions() {
+            let QuestionKind::MultipleChoice { .. } = &question.kind else { continue };
+            let Some(Answer::Choices(choices)) = record.answers.get(&question.id) else { continue };
+            for code in &choices.codes {
+                let label = question
+                    .kind
+                    .choices()
+                    .into_iter()
+                    .find(|choice| choice.code == *code)
+                    .map_or(code.clone(), |choice| choice.label.vi);
+                *reasons.entry(label).or_default() += 1;
+            }
+        }
+    }
+    let day = survey::vn_time::vietnam_date(until);
+    let day = format!("{:02}/{:02}/{}", day.day(), day.month() as u8, day.year());
+    let mut body = format!(
+        "{unit_label} — 24 giờ đến {} ngày {day}\n\nĐánh giá: {}\nKhông hài lòng: {} (đã xử lý {done})\n",
+        format_hour(until),
+        given.len(),
+        low.len()
+    );
+    body.push_str("\nTheo quầy:\n");
+    for (counter, (all, unhappy)) in &counters {
+        body.push_str(&format!("- {counter}: {unhappy} không hài lòng trên {all} đánh giá\n"));
+    }
+    if !reasons.is_empty() {
+        let mut chosen: Vec<(&String, &usize)> = reasons.iter().collect();
+        chosen.sort_by_key(|(_, count)| std::cmp::Reverse(**count));
+        body.push_str("\nLý do người không hài lòng đã chọn:\n");
+        for (reason, count) in chosen {
+            body.push_str(&format!("- {reason}: {count}\n"));
+        }
+    }
+    if let Some(url) = public_url {
+        body.push_str(&format!("\nXem và xử lý: {}/staff/may-chu#ket-qua\n", url.trim_end_matches('/')));
+    }
+    body.push_str(
+        "\nThư chỉ có số đếm: không có ý kiến, tên cán bộ hay thời điểm của ai. Xem chi tiết trên máy chủ Hài Lòng.\n\
+         Counts only: no comment, officer or time of anyone's rating. Details are on the Hài Lòng server.\n",
+    );
+    Some(Digest { subject: format!("[Hài Lòng] {unit_label} — {day}: {} không hài lòng", low.len()), body })
+}
+
+fn format_hour(instant: OffsetDateTime) -> String {
+    let local = instant.to_offset(survey::vn_time::VIETNAM_OFFSET);
+    format!("{:02}:{:02}", local.hour(), local.minute())
+}
+
+/// Sends one digest to `to`.
+pub async fn send(smtp: &Smtp, to: &[String], digest: &Digest) -> Result<(), String> {
+    let mut message = Message::builder().from(smtp.from.clone()).subject(digest.subject.clone());
+    for address in to {
+        let address: Address = address.parse().map_err(|err| format!("`{address}`: {err}"))?;
+        message = message.to(Mailbox::new(None, address));
+    }
+    let message = message
+        .header(ContentType::TEXT_PLAIN)
+        .body(digest.body.clone())
+        .map_err(|err| format!("the message: {err}"))?;
+    let builder = match smtp.security {
+        Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        Security::Starttls => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).map_err(|err| err.to_string())?
+        }
+        Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).map_err(|err| err.to_string())?,
+    };
+    let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(30)));
+    if let Some((user, password)) = &smtp.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    builder.build().send(message).await.map(|_| ()).map_err(|err| format!("{}:{}: {err}", smtp.host, smtp.port))
+}
+
+/// Sends each unit's digest of the 24 hours before `now` that is due (its hour passed today)
+/// and not yet sent today; returns the units it went to. One unit's failure does not stop the
+/// others: it is said, and tried again at the next round.
+pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTime) -> Result<Vec<String>, String> {
+    let local = now.to_offset(survey::vn_time::VIETNAM_OFFSET);
+    if (local.hour() as u32) * 60 + (local.minute() as u32) < smtp.at_minutes {
+        return Ok(Vec::new());
+    }
+    let today = local.date().to_string();
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let ((records, _), addresses, followed, units, named) = blocking(move || {
+        Ok((
+            store.checked_records(&catalog)?,
+            store.digest_addresses()?,
+            store.followups()?,
+            store.units()?,
+            store.named_codes()?,
+        ))
+    })
+    .await
+    .map_err(|err| err.message)?;
+    let names = crate::certifying::names(&units, &named);
+    let mut sent = Vec::new();
+    for (unit, to) in addresses {
+        let already = {
+            let (store, unit, today) = (collector.store.clone(), unit.clone(), today.clone());
+            blocking(move || Ok(store.digest_sent(&unit, &today)?)).await.map_err(|err| err.message)?
+        };
+        if already || to.is_empty() {
+            continue;
+        }
+        let scope = subtree(&unit, &units);
+        let theirs: Vec<CheckedRecord> = records
+            .iter()
+            .filter(|record| record.unit.as_ref().is_some_and(|code| scope.contains(code)))
+            .cloned()
+            .collect();
+        let counter_name = |record: &CheckedRecord| {
+            let (unit, counter) = (record.unit.clone().unwrap_or_default(), record.counter.clone().unwrap_or_default());
+            match names.counter(&unit, &counter) {
+                Some(name) => format!("{name} ({counter})"),
+                None if counter.is_empty() => "(không ghi quầy)".into(),
+                None => counter,
+            }
+        };
+        let label = survey::results::names::Names::label(&names.units, &unit);
+        let actor = Actor { name: "digest".into(), address: "-".into(), at: crate::api::now_vietnam() };
+        match compose(collector, &label, &theirs, &followed, &counter_name, now, smtp.public_url.as_deref()) {
+            None => {}
+            Some(digest) => {
+                if let Err(err) = send(smtp, &to, &digest).await {
+                    tracing::warn!(unit = %unit, error = %err, "the digest could not be sent; it is tried again later");
+                    continue;
+                }
+            }
+        }
+        // A day without ratings is marked too, so it is not looked at again until tomorrow.
+        let (store, marked, day) = (collector.store.clone(), unit.clone(), today.clone());
+        blocking(move || Ok(store.mark_digest_sent(&marked, &day, &actor)?)).await.map_err(|err| err.message)?;
+        sent.push(unit);
+    }
+    Ok(sent)
+}
+
+/// Sends the digests when due, checking every minute, while the server runs.
+pub async fn run(collector: Arc<Collector>, smtp: Smtp) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match send_due(&collector, &smtp, OffsetDateTime::now_utc()).await {
+            Ok(units) if !units.is_empty() => tracing::info!(units = units.len(), "digests sent"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "the digests could not be made"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressesBody {
+    addresses: Vec<String>,
+}
+
+/// `GET /api/v1/digest/<unit>`: where the unit's digest goes (its leaders and administrators).
+pub async fn addresses(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(unit): Path<String>,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    signed.access.may_on(Permission::FollowUp, Some(&unit))?;
+    let store = collector.store.clone();
+    let all = blocking(move || Ok(store.digest_addresses()?)).await?;
+    let to = all.get(&unit).cloned().unwrap_or_default();
+    Ok(Json(serde_json::json!({ "format": 1, "unit": unit, "addresses": to })).into_response())
+}
+
+/// `PUT /api/v1/digest/<unit>`: a unit's leader sets where its daily digest goes; none stops it.
+pub async fn put_addresses(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    Path(unit): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let body: AddressesBody = crate::manage::body(&headers, &bytes, "the digest's addresses")?;
+    signed.access.may_on(Permission::FollowUp, Some(&unit))?;
+    crate::storage::units::check_code("unit", &unit)?;
+    let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
+    if body.addresses.len() > MOST_ADDRESSES {
+        return Err(refused(format!("addresses: at most {MOST_ADDRESSES}")));
+    }
+    let mut kept = Vec::new();
+    for (at, typed) in body.addresses.iter().enumerate() {
+        let typed = typed.trim();
+        if typed.parse::<Address>().is_err() {
+            return Err(refused(format!(
+                "addresses[{at}]: `{}` is not an e-mail address",
+                survey::text::short_message(typed)
+            )));
+        }
+        if !kept.iter().any(|known: &String| known.eq_ignore_ascii_case(typed)) {
+            kept.push(typed.to_owned());
+        }
+    }
+    let store = collector.store.clone();
+    blocking(move || Ok(store.put_digest_addresses(&unit, &kept, &signed.actor)?)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hour_is_read_as_written() {
+        assert_eq!(parse_hour("17:30"), Ok(17 * 60 + 30));
+        assert_eq!(parse_hour("07:05"), Ok(7 * 60 + 5));
+        for wrong in ["24:00", "7", "07:60", "ab:cd", "07:5x"] {
+            assert!(parse_hour(wrong).is_err(), "{wrong}");
+        }
+    }
+}
