@@ -854,6 +854,14 @@ async fn comments_are_tagged_within_reach_and_the_certified_page_shows_topics_an
     assert!(!page.body.contains("0912") && !page.body.contains("345 678"), "{}", page.body);
     assert!(!page.body.contains("Phường khác viết"));
 
+    // The city's page sums its wards' comments from its own certificate: p2's is counted, untagged.
+    let asked = json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": "tp" });
+    assert_eq!(city.admin("POST", "/api/v1/certificates", Some(asked)).await.status, StatusCode::CREATED);
+    let page = city.send(Request::get("/results/tp/2026-11").body(Body::empty()).unwrap()).await;
+    assert!(page.body.contains("<th scope=\"row\">Khác</th><td class=\"num\">10</td>"), "{}", page.body);
+    assert!(page.body.contains("12 ý kiến, 11 đã phân loại"), "{}", page.body);
+    assert!(!page.body.contains("Phường khác viết") && !page.body.contains("0912"), "{}", page.body);
+
     // Its tags are now kept with the certificate.
     let locked = city.browser(&office, "PUT", &tag(&phone), Some(json!({ "topics": ["Khác"] })), true).await;
     assert_eq!(locked.status, StatusCode::CONFLICT, "{}", locked.body);

@@ -518,3 +518,71 @@ fn a_tally_whose_names_are_not_codes_or_whose_group_is_cut_short_is_refused() {
     let unit = format!("{header}danh-gia-tai-quay,2026.1,,,<b>x</b>,,,,_responses,,,1,,\r\n");
     assert!(Tally::read_csv(unit.as_bytes()).unwrap_err().to_string().contains("column `unit`"));
 }
+
+/// The report for the level above classes each officer (internal report only) and the agency
+/// as Thông tư 01 does, saying what is missing rather than giving a class from fewer indicators.
+#[test]
+fn the_report_classes_officers_only_inside_and_says_what_thong_tu_01_still_needs() {
+    use survey::reports::report::{Block, ReportData, ReportTemplate};
+    let survey = survey_defs::by_id("danh-gia-ho-so").unwrap();
+    let records: Vec<ResponseRecord> = (0..12)
+        .map(|n| {
+            let mut record = dossier(n, ["dung-hen", "khong-lan", "khong-lien-he-them", "khong", "hai-long"]);
+            record.unit = Some("phuong-a".into());
+            record.staff = Some(format!("cb-{}", n % 2));
+            record
+        })
+        .collect();
+    let period = survey::results::period::Period::parse("2026-11").unwrap();
+    let by = GroupBy { unit: true, counter: true, field: true, staff: true };
+    let options = TallyOptions { by, from: Some(period.start), to: Some(period.end), ..TallyOptions::default() };
+    let tally = Tally::count(&catalog(), &checked(&records), &options).unwrap();
+    let template: ReportTemplate = toml::from_str(include_str!("../../report-templates/mac-dinh.toml")).unwrap();
+    let template = template.check().unwrap();
+    let (names, comments) = (Default::default(), Default::default());
+    let report = |internal: bool| {
+        ReportData {
+            survey: &survey,
+            period,
+            unit_code: "phuong-a",
+            unit_name: "Phường A",
+            parent_name: None,
+            tally: &tally,
+            names: &names,
+            dossiers: None,
+            internal,
+            min_n: 1,
+            comments: &comments,
+            reply: None,
+            generated_at: "2026-12-01T08:00:00+07:00",
+        }
+        .build(&template)
+        .unwrap()
+    };
+    let text = |report: &survey::reports::report::Report| survey::reports::report_html::report_html(report);
+    let inside = report(true);
+    let outside = text(&report(false));
+    assert!(!outside.contains("cb-0") && !outside.contains("CÔNG CHỨC (BÁO CÁO NỘI BỘ"), "{outside}");
+    let officers = inside
+        .blocks
+        .iter()
+        .skip_while(|block| !matches!(block, Block::Heading(title) if title.contains("CÔNG CHỨC")))
+        .find_map(|block| match block {
+            Block::Table { rows, .. } => Some(rows.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(officers.len(), 2, "{officers:?}");
+    for row in &officers {
+        let class = row.last().unwrap();
+        assert!(
+            matches!(class, survey::reports::report::Value::Text(text) if text.contains("chưa nhập chỉ số 2")),
+            "{row:?}"
+        );
+    }
+    let html = text(&inside);
+    assert!(html.contains("cb-0") && html.contains("cb-1"), "{html}");
+    // The agency's class says which of its nine indicators are still to be entered.
+    assert!(html.contains("chưa nhập chỉ số 2, 5, 6, 8, 9"), "{html}");
+    assert!(!html.contains("<td>Khảo sát này không chấm điểm"), "this survey is scored by Thông tư 01");
+}
