@@ -356,34 +356,24 @@ impl ResultsPage<'_> {
         // What citizens said: the reasons they chose (every multiple-choice question), most
         // chosen first. Withheld where fewer than the minimum answered, as a small group is.
         let mut said = String::new();
-        for question in survey.questions() {
-            let QuestionKind::MultipleChoice { .. } = &question.kind else { continue };
-            let Some(counts) = totals.questions.get(&question.id) else { continue };
-            said.push_str(&format!("<h3>{}</h3>", escape(question.text.get(lang))));
-            if suppressed_all || counts.answered < self.min_n {
+        // (Where every group is under the minimum, so is every question's count of answers.)
+        for reasons in crate::results::topics::reasons_chosen(survey, &totals, self.min_n) {
+            said.push_str(&format!("<h3>{}</h3>", escape(reasons.question.get(lang))));
+            let Some(chosen) = reasons.chosen else {
                 let withheld = match lang {
-                    _ if counts.answered == 0 => t("Không có ai chọn lý do nào.", "Nobody chose a reason.").to_owned(),
+                    _ if reasons.answered == 0 => t("Không có ai chọn lý do nào.", "Nobody chose a reason.").to_owned(),
                     Lang::Vi => format!(
                         "Có {} người trả lời, dưới {}: không công bố để không nhận ra ai.",
-                        counts.answered, self.min_n
+                        reasons.answered, self.min_n
                     ),
                     Lang::En => format!(
                         "{} answered, under {}: withheld so that nobody can be recognised.",
-                        counts.answered, self.min_n
+                        reasons.answered, self.min_n
                     ),
                 };
                 said.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&withheld)));
                 continue;
-            }
-            let mut chosen: Vec<(String, u64)> = question
-                .kind
-                .choices()
-                .into_iter()
-                .map(|choice| {
-                    (choice.label.get(lang).to_owned(), counts.options.get(&choice.code).copied().unwrap_or(0))
-                })
-                .collect();
-            chosen.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+            };
             said.push_str(&format!(
                 "<table class=\"reasons\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
                 t("Ý kiến", "Reason"),
@@ -392,12 +382,12 @@ impl ResultsPage<'_> {
             for (label, count) in chosen {
                 said.push_str(&format!(
                     "<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>",
-                    escape(&label)
+                    escape(label.get(lang))
                 ));
             }
             said.push_str(&format!(
                 "</tbody></table><p class=\"note\">{} {}</p>",
-                counts.answered,
+                reasons.answered,
                 t("người trả lời; mỗi người có thể chọn nhiều ý.", "answered; each could choose several.")
             ));
         }

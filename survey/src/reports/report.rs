@@ -11,7 +11,7 @@
 
 use serde::Deserialize;
 
-use crate::definition::model::{QuestionKind, Survey};
+use crate::definition::model::Survey;
 use crate::results::index::{IndexRow, Scope, indices};
 use crate::results::names::Names;
 use crate::results::period::Period;
@@ -432,28 +432,21 @@ impl ReportData<'_> {
 
     fn reasons(&self, blocks: &mut Vec<Block>) {
         let totals = self.tally.totals(self.survey.id(), self.survey.version());
-        for question in self.survey.questions() {
-            let QuestionKind::MultipleChoice { .. } = &question.kind else { continue };
-            let Some(counts) = totals.questions.get(&question.id) else { continue };
-            blocks.push(Block::Paragraph(question.text.vi.clone()));
-            if counts.answered < self.min_n {
-                blocks.push(Block::Paragraph(format!(
+        for reasons in crate::results::topics::reasons_chosen(self.survey, &totals, self.min_n) {
+            blocks.push(Block::Paragraph(reasons.question.vi.clone()));
+            match reasons.chosen {
+                None => blocks.push(Block::Paragraph(format!(
                     "Có {} người trả lời, dưới {}: không nêu số để không nhận ra ai.",
-                    counts.answered, self.min_n
-                )));
-                continue;
+                    reasons.answered, self.min_n
+                ))),
+                Some(chosen) => blocks.push(Block::Table {
+                    header: vec!["Lý do".into(), "Số người chọn".into()],
+                    rows: chosen
+                        .into_iter()
+                        .map(|(label, count)| vec![Value::Text(label.vi), Value::Count(count)])
+                        .collect(),
+                }),
             }
-            let mut chosen: Vec<(String, u64)> = question
-                .kind
-                .choices()
-                .into_iter()
-                .map(|choice| (choice.label.vi, counts.options.get(&choice.code).copied().unwrap_or(0)))
-                .collect();
-            chosen.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
-            blocks.push(Block::Table {
-                header: vec!["Lý do".into(), "Số người chọn".into()],
-                rows: chosen.into_iter().map(|(label, count)| vec![Value::Text(label), Value::Count(count)]).collect(),
-            });
         }
     }
 
@@ -467,24 +460,20 @@ impl ReportData<'_> {
             "{} ý kiến, {} đã phân loại theo chủ đề.",
             comments.comments, comments.tagged
         )));
-        if comments.tagged >= self.min_n {
-            let mut topics: Vec<(&String, &u64)> = comments.topics.iter().collect();
-            topics.sort_by_key(|(_, count)| std::cmp::Reverse(**count));
-            blocks.push(Block::Table {
+        let published = comments.published(self.min_n);
+        match published.topics {
+            Some(topics) => blocks.push(Block::Table {
                 header: vec!["Chủ đề".into(), "Số ý kiến".into()],
-                rows: topics
-                    .into_iter()
-                    .map(|(topic, count)| vec![Value::Text(topic.clone()), Value::Count(*count)])
-                    .collect(),
-            });
-        } else if comments.tagged > 0 {
-            blocks.push(Block::Paragraph(format!(
+                rows: topics.into_iter().map(|(topic, count)| vec![Value::Text(topic), Value::Count(count)]).collect(),
+            }),
+            None if comments.tagged > 0 => blocks.push(Block::Paragraph(format!(
                 "Dưới {} ý kiến được phân loại: không nêu số theo chủ đề.",
                 self.min_n
-            )));
+            ))),
+            None => {}
         }
-        for quote in comments.quotable.iter().rev().take(crate::reports::said::QUOTES_SHOWN) {
-            blocks.push(Block::Paragraph(format!("“{}”", crate::records::privacy::mask_identifiers(quote.trim()))));
+        for quote in published.quotes {
+            blocks.push(Block::Paragraph(format!("“{quote}”")));
         }
     }
 

@@ -2,25 +2,22 @@
 //! comments, as small groups are) and a few quotable comments, masked again, never with a time,
 //! counter or officer.
 
-use crate::records::privacy::mask_identifiers;
 use crate::reports::html::escape;
 use crate::results::topics::UnitComments;
 use crate::text::Lang;
-
-/// The most quotable comments a published page shows.
-pub const QUOTES_SHOWN: usize = 5;
 
 /// The longest quote a published page shows, in characters; a longer one is cut with "…".
 pub const MAX_QUOTE_CHARS: usize = 400;
 
 /// The published page's part on comments: the count per topic, most first (withheld where fewer
-/// than `min_n` comments were tagged), then up to [`QUOTES_SHOWN`] quotable comments, masked
+/// than `min_n` comments were tagged), then up to [`QUOTES_SHOWN`](crate::results::topics::QUOTES_SHOWN) quotable comments, masked
 /// again and escaped. Empty when nobody wrote anything.
 pub fn comments_html(comments: &UnitComments, min_n: u64, lang: Lang) -> String {
     let t = |vi: &'static str, en: &'static str| if lang == Lang::Vi { vi } else { en };
     if comments.comments == 0 {
         return String::new();
     }
+    let published = comments.published(min_n);
     let mut html = format!("<h3>{}</h3>", t("Ý kiến theo chủ đề", "Comments by topic"));
     if comments.tagged == 0 {
         let line = match lang {
@@ -28,53 +25,54 @@ pub fn comments_html(comments: &UnitComments, min_n: u64, lang: Lang) -> String 
             Lang::En => format!("{} comments, not yet sorted by topic.", comments.comments),
         };
         html.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&line)));
-    } else if comments.tagged < min_n {
-        let line = match lang {
-            Lang::Vi => format!(
-                "{} ý kiến được phân loại, dưới {min_n}: không công bố số theo chủ đề để không nhận ra ai.",
-                comments.tagged
-            ),
-            Lang::En => {
-                format!(
-                    "{} comments sorted, under {min_n}: counts by topic withheld so that nobody can be recognised.",
-                    comments.tagged
-                )
-            }
-        };
-        html.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&line)));
     } else {
-        let mut topics: Vec<(&String, &u64)> = comments.topics.iter().collect();
-        topics.sort_by_key(|(_, count)| std::cmp::Reverse(**count));
-        html.push_str(&format!(
-            "<table class=\"topics\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
-            t("Chủ đề", "Topic"),
-            t("Số ý kiến", "Comments"),
-        ));
-        for (topic, count) in topics {
-            html.push_str(&format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>", escape(topic)));
-        }
-        let note = match lang {
-            Lang::Vi => format!(
-                "{} ý kiến, {} đã phân loại; mỗi ý kiến có thể thuộc nhiều chủ đề.",
-                comments.comments, comments.tagged
-            ),
-            Lang::En => {
-                format!(
-                    "{} comments, {} sorted; a comment may have several topics.",
-                    comments.comments, comments.tagged
-                )
+        match published.topics {
+            None => {
+                let line = match lang {
+                    Lang::Vi => format!(
+                        "{} ý kiến được phân loại, dưới {min_n}: không công bố số theo chủ đề để không nhận ra ai.",
+                        comments.tagged
+                    ),
+                    Lang::En => format!(
+                        "{} comments sorted, under {min_n}: counts by topic withheld so that nobody can be recognised.",
+                        comments.tagged
+                    ),
+                };
+                html.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&line)));
             }
-        };
-        html.push_str(&format!("</tbody></table><p class=\"note\">{}</p>", escape(&note)));
+            Some(topics) => {
+                html.push_str(&format!(
+                    "<table class=\"topics\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+                    t("Chủ đề", "Topic"),
+                    t("Số ý kiến", "Comments"),
+                ));
+                for (topic, count) in topics {
+                    html.push_str(&format!(
+                        "<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>",
+                        escape(&topic)
+                    ));
+                }
+                let note = match lang {
+                    Lang::Vi => format!(
+                        "{} ý kiến, {} đã phân loại; mỗi ý kiến có thể thuộc nhiều chủ đề.",
+                        comments.comments, comments.tagged
+                    ),
+                    Lang::En => format!(
+                        "{} comments, {} sorted; a comment may have several topics.",
+                        comments.comments, comments.tagged
+                    ),
+                };
+                html.push_str(&format!("</tbody></table><p class=\"note\">{}</p>", escape(&note)));
+            }
+        }
     }
-    if !comments.quotable.is_empty() {
+    if !published.quotes.is_empty() {
         html.push_str(&format!("<h3>{}</h3>", t("Một số ý kiến tiêu biểu", "Some of what citizens wrote")));
-        for quote in comments.quotable.iter().rev().take(QUOTES_SHOWN) {
-            let masked = mask_identifiers(quote.trim());
-            let shown: String = if masked.chars().count() > MAX_QUOTE_CHARS {
-                masked.chars().take(MAX_QUOTE_CHARS).collect::<String>() + "…"
+        for quote in published.quotes {
+            let shown: String = if quote.chars().count() > MAX_QUOTE_CHARS {
+                quote.chars().take(MAX_QUOTE_CHARS).collect::<String>() + "…"
             } else {
-                masked
+                quote
             };
             html.push_str(&format!("<blockquote class=\"quote\">{}</blockquote>", escape(&shown)));
         }

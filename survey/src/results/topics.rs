@@ -127,6 +127,75 @@ pub fn summed(summary: &CommentsSummary, shown: impl Fn(&str) -> bool) -> UnitCo
     sum
 }
 
+/// The most quotable comments a published page or a report shows.
+pub const QUOTES_SHOWN: usize = 5;
+
+/// What may be published of a unit's sorted comments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedComments {
+    /// Comments tagged with each topic, most first; None where fewer than the minimum were
+    /// sorted (withheld, as small groups are).
+    pub topics: Option<Vec<(String, u64)>>,
+    /// Up to [`QUOTES_SHOWN`] quotable comments, the newest first, masked again.
+    pub quotes: Vec<String>,
+}
+
+impl UnitComments {
+    /// What the published page and the report show of these comments: one rule for both.
+    pub fn published(&self, min_n: u64) -> PublishedComments {
+        let topics = (self.tagged >= min_n).then(|| {
+            let mut topics: Vec<(String, u64)> =
+                self.topics.iter().map(|(topic, count)| (topic.clone(), *count)).collect();
+            topics.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+            topics
+        });
+        let quotes =
+            self.quotable.iter().rev().take(QUOTES_SHOWN).map(|quote| mask_identifiers(quote.trim())).collect();
+        PublishedComments { topics, quotes }
+    }
+}
+
+/// The reasons citizens chose for one multiple-choice question of a survey.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReasonsChosen {
+    pub question: crate::text::Text,
+    pub answered: u64,
+    /// Each option's label and how many chose it, most chosen first; None where fewer than the
+    /// minimum answered (withheld, as small groups are).
+    pub chosen: Option<Vec<(crate::text::Text, u64)>>,
+}
+
+/// The reasons chosen in `totals`, for every multiple-choice question of `survey` that has
+/// counts: the published page's and the report's one rule.
+pub fn reasons_chosen(
+    survey: &crate::definition::model::Survey,
+    totals: &crate::results::tally::GroupCounts,
+    min_n: u64,
+) -> Vec<ReasonsChosen> {
+    survey
+        .questions()
+        .iter()
+        .filter(|question| matches!(question.kind, crate::definition::model::QuestionKind::MultipleChoice { .. }))
+        .filter_map(|question| {
+            let counts = totals.questions.get(&question.id)?;
+            let chosen = (counts.answered >= min_n).then(|| {
+                let mut chosen: Vec<(crate::text::Text, u64)> = question
+                    .kind
+                    .choices()
+                    .into_iter()
+                    .map(|choice| {
+                        let count = counts.options.get(&choice.code).copied().unwrap_or(0);
+                        (choice.label, count)
+                    })
+                    .collect();
+                chosen.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+                chosen
+            });
+            Some(ReasonsChosen { question: question.text.clone(), answered: counts.answered, chosen })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
