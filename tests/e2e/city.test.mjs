@@ -510,7 +510,18 @@ test("office staff sort what citizens wrote by touch, and the certified page cou
     await page.setViewportSize(PHONE);
     const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(sideways <= 0, `${sideways} px sideways at 390 px`);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, "server-comments-390x844.png") });
+    // With 200 % text, as a phone's text scaling sets it, the form still fits the screen's width.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const sidewaysLarge = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(sidewaysLarge <= 0, `${sidewaysLarge} px sideways at 390 px with 200 % text`);
+    if (SHOTS) {
+      await page.locator("li.comment-item").first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, "server-comments-390x844.png") });
+    }
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 16 } });
+    await cdp.detach();
     await page.setViewportSize(PC);
     // The export holds each comment's topics, masked.
     const exported = await page.evaluate(async (period) => (await fetch(`/api/v1/comments.csv?period=${period}&profile=rfc4180`)).text(), QUARTER);
