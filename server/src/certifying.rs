@@ -120,9 +120,9 @@ pub async fn state(
     let (id, version, period) = survey_and_period(&collector, &query.survey, &query.period)?;
     let store = collector.store.clone();
     let code = period.code();
-    let (stored, (records, _)) = blocking({
+    let (stored, (records, _), tags) = blocking({
         let (store, catalog) = (store.clone(), collector.catalog.clone());
-        move || Ok((store.certificates(&code)?, store.checked_records(&catalog)?))
+        move || Ok((store.certificates(&code)?, store.checked_records(&catalog)?, store.comment_tags()?))
     })
     .await?;
     let unit = query.unit.clone();
@@ -139,6 +139,22 @@ pub async fn state(
     let to_lock = certify::period_tally(catalog, &id, &version, period, records.iter())
         .map(|tally| tally.totals(&id, &version))
         .unwrap_or_default();
+    // Comments of the responses certifying would lock that nobody has sorted yet: their tags
+    // are kept with the certificate, so they are worth sorting first.
+    let unsorted = records
+        .iter()
+        .filter(|record| {
+            record.misuse.is_none()
+                && record.survey_id == id
+                && record.survey_version == version
+                && period.contains(record.vietnam_day())
+        })
+        .flat_map(|record| {
+            survey::definition::answer::comments(&record.answers)
+                .map(move |(question, _)| (record.response_id.clone(), question.clone()))
+        })
+        .filter(|key| tags.get(key).is_none_or(|tag| tag.topics.is_empty()))
+        .count();
     let today = survey::vn_time::vietnam_date(time::OffsetDateTime::now_utc());
     let published = match (&certificate, &unit) {
         (Some(_), Some(unit)) => Some(format!("/results/{unit}/{}", period.code())),
@@ -152,7 +168,12 @@ pub async fn state(
         "ended": period.end < today,
         "certificate": certificate,
         "verification": verification,
-        "to_lock": { "responses": to_lock.responses, "partial": to_lock.partial, "misuse": to_lock.misuse },
+        "to_lock": {
+            "responses": to_lock.responses,
+            "partial": to_lock.partial,
+            "misuse": to_lock.misuse,
+            "unsorted_comments": unsorted,
+        },
         "published": published,
     }))
     .into_response();

@@ -781,6 +781,8 @@ async fn comments_are_tagged_within_reach_and_the_certified_page_shows_topics_an
     assert!(!listed.to_string().contains("0912"), "masked as stored: {listed}");
     assert!(!listed.to_string().contains("can-bo-") && !listed.to_string().contains("quay-1"), "{listed}");
     assert_eq!(listed["topics"]["p1"].as_array().unwrap().len(), 6, "the default topics: {listed}");
+    let state = "/api/v1/certificates?survey=danh-gia-tai-quay@2026.1&period=2026-11&unit=p1";
+    assert_eq!(city.get(&office, state).await.json()["to_lock"]["unsorted_comments"], 11, "said before certifying");
 
     // The ward's leader sets its own list; office staff may not, nor for another ward.
     let topics = json!({ "topics": ["Thái độ phục vụ", "Thời gian chờ", "Khác"] });
@@ -833,6 +835,7 @@ async fn comments_are_tagged_within_reach_and_the_certified_page_shows_topics_an
     }
     let listed = city.get(&office, path).await.json();
     assert!(listed["items"].as_array().unwrap().iter().all(|item| item["tagged"] == true));
+    assert_eq!(city.get(&office, state).await.json()["to_lock"]["unsorted_comments"], 0);
 
     // The export carries the tags, masked.
     let csv = city.get(&office, "/api/v1/comments.csv?period=2026-11&profile=rfc4180").await;

@@ -480,6 +480,10 @@ test("office staff sort what citizens wrote by touch, and the certified page cou
 
     // Office staff sort each comment, those not yet sorted first, masked as stored.
     await signIn(page, server.url, "vp-an-khanh");
+    // Certifying first says how many comments nobody has sorted yet.
+    await page.locator('nav.sections a[href="#chot-so-lieu"]').tap();
+    await page.locator(".unsorted-comments").waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator(".unsorted-comments").getAttribute("data-unsorted"), "11");
     await page.locator('nav.sections a[href="#gop-y"]').tap();
     await page.locator(".comments-count").waitFor({ timeout: 15_000 });
     assert.equal(await page.locator(".comments-count").getAttribute("data-untagged"), "11");

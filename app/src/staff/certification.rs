@@ -182,6 +182,9 @@ struct Locked {
     responses: u64,
     partial: u64,
     misuse: u64,
+    /// Comments of these responses nobody has sorted (tagged with topics) yet.
+    #[serde(default)]
+    unsorted_comments: u64,
 }
 
 /// The format of `GET /api/v1/certificates` this app reads.
@@ -299,7 +302,16 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             _ if !may_certify => html! {
                 <p>{ "Kỳ này chưa chốt. Văn phòng hoặc lãnh đạo đơn vị chốt số liệu. / This period is not certified: the unit's office or leaders certify it." }</p>
             },
-            _ => match *confirming {
+            _ => html! { <>
+                if state.to_lock.unsorted_comments > 0 {
+                    <p class="warning unsorted-comments" data-unsorted={state.to_lock.unsorted_comments.to_string()}>
+                        { format!(
+                            "Còn {} ý kiến chưa phân loại chủ đề. Nên phân loại trước khi chốt (phần Ý kiến góp ý): khi chốt, phân loại được giữ nguyên. / {} comments are not yet sorted: sort them first (Comments), as certifying keeps the tags as they are.",
+                            state.to_lock.unsorted_comments, state.to_lock.unsorted_comments
+                        ) }
+                    </p>
+                }
+                { match *confirming {
                 None => prompt(period, set_confirming(Some(false))),
                 Some(early) => {
                     let to_lock = GroupCounts {
@@ -318,7 +330,8 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
                         cancel: set_confirming(None),
                     })
                 }
-            },
+            } }
+            </> },
         },
     };
     html! {
