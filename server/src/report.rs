@@ -93,12 +93,12 @@ pub async fn report(
     let store = collector.store.clone();
     let code = period.code();
     let unit = query.unit.clone();
-    let (named, entered, reply, tags) = blocking(move || {
+    let (named, entered, reply, tags, officers) = blocking(move || {
         let reply = match &unit {
             Some(unit) => store.reply(unit, &code)?,
             None => None,
         };
-        Ok((store.named_codes()?, store.dossiers()?, reply, store.comment_tags()?))
+        Ok((store.named_codes()?, store.dossiers()?, reply, store.comment_tags()?, store.officer_names()?))
     })
     .await?;
     let scope: Option<BTreeSet<String>> = query.unit.as_deref().map(|unit| subtree(unit, &signed.units));
@@ -139,6 +139,7 @@ pub async fn report(
         parent_name: parent,
         tally: &tally,
         names: &names,
+        officers: &officers,
         dossiers: crate::certifying::dossiers_in(&entered, &period.code(), scope.as_ref())
             .map(|fields| fields.values().sum()),
         internal: query.internal,

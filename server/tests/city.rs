@@ -928,9 +928,18 @@ async fn the_report_for_the_city_counts_as_the_workspace_does_ranks_the_wards_an
     // Within reach only; the internal report for those who may read officers.
     assert_eq!(city.get(&office, &path("tp", "")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(city.get(&viewer, &path("tp", "&internal=true")).await.status, StatusCode::FORBIDDEN);
+    // Officers are named as the ward's kiosk names them.
+    let officers = json!({ "officers": [{ "code": "can-bo-a", "name": "Nguyễn Văn An" }] });
+    let set = city.admin("PATCH", "/api/v1/devices/kiosk-p1", Some(officers)).await;
+    assert!(set.status.is_success(), "{}", set.body);
     let inside = city.get(&leader, &path("p1", "&internal=true")).await;
     assert_eq!(inside.status, StatusCode::OK, "{}", inside.body);
-    assert!(inside.body.contains("can-bo-a") && inside.body.contains("BÁO CÁO NỘI BỘ"), "{}", inside.body);
+    assert!(inside.body.contains("BÁO CÁO NỘI BỘ"), "{}", inside.body);
+    assert!(
+        inside.body.contains("<td>Nguyễn Văn An (can-bo-a)</td>") && inside.body.contains("<td>can-bo-b</td>"),
+        "{}",
+        inside.body
+    );
     assert_eq!(city.get(&leader, &path("p1", "&format=pdf")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let workbook = city.get(&viewer, &path("tp", "&format=xlsx")).await;

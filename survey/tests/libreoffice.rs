@@ -261,6 +261,7 @@ fn libreoffice_opens_the_report_for_the_level_above_with_the_workspaces_figures(
         parent_name: Some("Thành phố Hải Phòng"),
         tally: &tally,
         names: &names,
+        officers: &Default::default(),
         dossiers: Some(60),
         internal: false,
         min_n: 10,

@@ -549,6 +549,7 @@ fn the_report_classes_officers_only_inside_and_says_what_thong_tu_01_still_needs
             parent_name: None,
             tally: &tally,
             names: &names,
+            officers: &Default::default(),
             dossiers: None,
             internal,
             min_n: 1,

@@ -208,6 +208,30 @@ impl Store {
             .optional()?)
     }
 
+    /// The names the server's kiosks give their officers, by code: for the internal report. A
+    /// code two kiosks name differently keeps its code alone.
+    pub fn officer_names(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare("SELECT officers FROM devices WHERE officers IS NOT NULL")?;
+        let lists = statement.query_map([], |row| row.get::<_, Option<String>>(0))?;
+        let mut names: std::collections::BTreeMap<String, Option<String>> = std::collections::BTreeMap::new();
+        for list in lists {
+            let officers: Vec<DutyOfficer> = stored_json(list?).unwrap_or_default();
+            for officer in officers {
+                let name = officer.name.trim().to_owned();
+                names
+                    .entry(officer.code)
+                    .and_modify(|known| {
+                        if known.as_deref() != Some(name.as_str()) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(name));
+            }
+        }
+        Ok(names.into_iter().filter_map(|(code, name)| Some((code, name.filter(|name| !name.is_empty())?))).collect())
+    }
+
     /// Sets a kiosk's counter or survey; the configuration's version grows, so the kiosk takes
     /// it between two citizens.
     pub fn change_device(&self, name: &str, change: &DeviceChange, actor: &Actor) -> Result<(), StoreError> {

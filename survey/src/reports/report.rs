@@ -277,6 +277,8 @@ pub struct ReportData<'a> {
     /// and by officer too for the internal report.
     pub tally: &'a Tally,
     pub names: &'a Names,
+    /// Officers' names by code, for the internal report (from the kiosks' settings).
+    pub officers: &'a std::collections::BTreeMap<String, String>,
     /// Dossiers received in the period by the unit and those below it.
     pub dossiers: Option<u64>,
     /// The internal report: per officer figures are shown.
@@ -358,7 +360,7 @@ impl ReportData<'_> {
             } else if by.counter {
                 (&key.counter, &self.names.counters)
             } else {
-                (&key.staff, &std::collections::BTreeMap::new())
+                (&key.staff, self.officers)
             };
             let class = classification(&rows, key, classes_of).filter(|row| !row.suppressed);
             let hidden = row.is_none_or(|row| row.suppressed);
@@ -372,7 +374,11 @@ impl ReportData<'_> {
                         Column::Rank if shown(row).is_some() => Value::Count(rank as u64),
                         Column::Rank => Value::Empty,
                         Column::Name if code.is_empty() => Value::Text("(không ghi)".into()),
-                        Column::Name => Value::Text(names.get(code).cloned().unwrap_or_else(|| code.clone())),
+                        Column::Name => Value::Text(match names.get(code) {
+                            Some(name) if by.staff => format!("{name} ({code})"),
+                            Some(name) => name.clone(),
+                            None => code.clone(),
+                        }),
                         Column::Code => Value::Text(code.clone()),
                         Column::Responses => Value::Count(responses),
                         Column::Satisfied if hidden => Value::Empty,
