@@ -180,13 +180,20 @@ pub async fn send(smtp: &Smtp, to: &[String], digest: &Digest) -> Result<(), Str
     builder.build().send(message).await.map(|_| ()).map_err(|err| format!("{}:{}: {err}", smtp.host, smtp.port))
 }
 
+/// What a round of digests did: the units whose digest went out (or had nothing to say), and
+/// those whose relay refused, with why; these are tried again at the next round.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub sent: Vec<String>,
+    pub failed: Vec<(String, String)>,
+}
+
 /// Sends each unit's digest of the 24 hours before `now` that is due (its hour passed today)
-/// and not yet sent today; returns the units it went to. One unit's failure does not stop the
-/// others: it is said, and tried again at the next round.
-pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTime) -> Result<Vec<String>, String> {
+/// and not yet sent today. One unit's failure does not stop the others.
+pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTime) -> Result<Round, String> {
     let local = now.to_offset(survey::vn_time::VIETNAM_OFFSET);
     if (local.hour() as u32) * 60 + (local.minute() as u32) < smtp.at_minutes {
-        return Ok(Vec::new());
+        return Ok(Round::default());
     }
     let today = local.date().to_string();
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
@@ -202,7 +209,7 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
     .await
     .map_err(|err| err.message)?;
     let names = crate::certifying::names(&units, &named);
-    let mut sent = Vec::new();
+    let mut round = Round::default();
     for (unit, to) in addresses {
         let already = {
             let (store, unit, today) = (collector.store.clone(), unit.clone(), today.clone());
@@ -231,7 +238,7 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
             None => {}
             Some(digest) => {
                 if let Err(err) = send(smtp, &to, &digest).await {
-                    tracing::warn!(unit = %unit, error = %err, "the digest could not be sent; it is tried again later");
+                    round.failed.push((unit, err));
                     continue;
                 }
             }
@@ -239,9 +246,9 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
         // A day without ratings is marked too, so it is not looked at again until tomorrow.
         let (store, marked, day) = (collector.store.clone(), unit.clone(), today.clone());
         blocking(move || Ok(store.mark_digest_sent(&marked, &day, &actor)?)).await.map_err(|err| err.message)?;
-        sent.push(unit);
+        round.sent.push(unit);
     }
-    Ok(sent)
+    Ok(round)
 }
 
 /// Sends the digests when due, checking every minute, while the server runs.
@@ -250,8 +257,14 @@ pub async fn run(collector: Arc<Collector>, smtp: Smtp) {
     loop {
         every.tick().await;
         match send_due(&collector, &smtp, OffsetDateTime::now_utc()).await {
-            Ok(units) if !units.is_empty() => tracing::info!(units = units.len(), "digests sent"),
-            Ok(_) => {}
+            Ok(round) => {
+                if !round.sent.is_empty() {
+                    tracing::info!(units = round.sent.len(), "digests sent");
+                }
+                for (unit, err) in round.failed {
+                    tracing::warn!(unit = %unit, error = %err, "the digest could not be sent; it is tried again later");
+                }
+            }
             Err(err) => tracing::warn!(error = %err, "the digests could not be made"),
         }
     }

@@ -108,6 +108,15 @@ enum Command {
     },
     /// Lock a period's figures from the responses stored here, so /results can publish them
     Certify(cli::admin::CertifyArgs),
+    /// Send the day's digest of low ratings now to each unit whose leader set addresses and that
+    /// has not had today's (for a cron job, or to try the relay); `hailong serve` with the same
+    /// --smtp-* settings sends them by itself at --digest-at
+    Digest {
+        #[command(flatten)]
+        db: Database,
+        #[command(flatten)]
+        smtp: SmtpArgs,
+    },
     /// Copy the database consistently, even while `hailong serve` runs
     Backup {
         #[command(flatten)]
@@ -163,6 +172,7 @@ fn main() -> ExitCode {
         Command::Audit { command } => cli::units::audit(command),
         Command::Token { command } => cli::admin::token(command).map(|()| true),
         Command::Certify(args) => cli::admin::certify(args).map(|()| true),
+        Command::Digest { db, smtp } => digest_now(&db, smtp),
         Command::Backup { db, target } => server::storage::backup(&db.path, &target)
             .with_context(|| format!("backing up {} to {}", db.path.display(), target.display()))
             .map(|()| {
@@ -373,6 +383,23 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let app = server::app(&server::ServeConfig { dist, collector, max_body_bytes });
         server::listen::serve(listener, app, patience, acceptor, shutdown_signal()).await.context("serving")
     })
+}
+
+fn digest_now(db: &Database, smtp: SmtpArgs) -> anyhow::Result<bool> {
+    let Some(mut smtp) = smtp.settings()? else { bail!("--smtp-host: name the relay to send through") };
+    // Now, whatever the hour the server sends at.
+    smtp.at_minutes = 0;
+    let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
+    let collector = std::sync::Arc::new(server::api::Collector::with_shipped_surveys(store, Default::default(), false));
+    let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    let round = runtime
+        .block_on(server::digest::send_due(&collector, &smtp, time::OffsetDateTime::now_utc()))
+        .map_err(|err| anyhow::anyhow!(err))?;
+    eprintln!("hailong: today's digest done for {} unit(s): {}", round.sent.len(), round.sent.join(", "));
+    for (unit, err) in &round.failed {
+        eprintln!("hailong: the digest of {unit} was not sent: {err}");
+    }
+    Ok(round.failed.is_empty())
 }
 
 async fn shutdown_signal() {
