@@ -56,15 +56,11 @@ pub struct Smtp {
     pub public_url: Option<String>,
 }
 
-/// `HH:MM` as minutes after midnight.
+/// `HH:MM` as minutes after midnight (the core's reading of a time of day).
 pub fn parse_hour(text: &str) -> Result<u32, String> {
-    let (hours, minutes) = text.split_once(':').ok_or_else(|| format!("`{text}`: write it as HH:MM"))?;
-    match (hours.parse::<u32>(), minutes.parse::<u32>()) {
-        (Ok(hours), Ok(minutes)) if hours < 24 && minutes < 60 && minutes.to_string().len() <= 2 => {
-            Ok(hours * 60 + minutes)
-        }
-        _ => Err(format!("`{text}` is not a time of day written HH:MM")),
-    }
+    survey::vn_time::parse_hh_mm(text)
+        .map(u32::from)
+        .ok_or_else(|| format!("`{text}` is not a time of day written HH:MM"))
 }
 
 /// A digest: its subject and plain text.
@@ -120,11 +116,13 @@ pub fn compose(
             }
         }
     }
+    let until_millis = (until.unix_timestamp_nanos() / 1_000_000) as i64;
+    let until_text = survey::vn_time::format_vietnam(until_millis).unwrap_or_default();
     let day = survey::vn_time::vietnam_date(until);
     let day = format!("{:02}/{:02}/{}", day.day(), day.month() as u8, day.year());
     let mut body = format!(
-        "{unit_label} — 24 giờ đến {} ngày {day}\n\nĐánh giá: {}\nKhông hài lòng: {} (đã xử lý {done})\n",
-        format_hour(until),
+        "{unit_label} — 24 giờ đến {}\n\nĐánh giá: {}\nKhông hài lòng: {} (đã xử lý {done})\n",
+        survey::vn_time::readable(&until_text, survey::text::Lang::Vi),
         given.len(),
         low.len()
     );
@@ -148,11 +146,6 @@ pub fn compose(
          Counts only: no comment, officer or time of anyone's rating. Details are on the Hài Lòng server.\n",
     );
     Some(Digest { subject: format!("[Hài Lòng] {unit_label} — {day}: {} không hài lòng", low.len()), body })
-}
-
-fn format_hour(instant: OffsetDateTime) -> String {
-    let local = instant.to_offset(survey::vn_time::VIETNAM_OFFSET);
-    format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
 /// Sends one digest to `to`.
@@ -191,33 +184,40 @@ pub struct Round {
 /// Sends each unit's digest of the 24 hours before `now` that is due (its hour passed today)
 /// and not yet sent today. One unit's failure does not stop the others.
 pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTime) -> Result<Round, String> {
-    let local = now.to_offset(survey::vn_time::VIETNAM_OFFSET);
-    if (local.hour() as u32) * 60 + (local.minute() as u32) < smtp.at_minutes {
+    let millis = (now.unix_timestamp_nanos() / 1_000_000) as i64;
+    let minute = survey::vn_time::vietnam_weekday_and_minute(millis).map_or(0, |(_, minute)| u32::from(minute));
+    if minute < smtp.at_minutes {
         return Ok(Round::default());
     }
-    let today = local.date().to_string();
+    let today = survey::vn_time::vietnam_date(now).to_string();
+    // The units still due today, before any response is read: after the hour this runs every
+    // minute, and once the day's digests are out it reads nothing more.
+    let due: Vec<(String, Vec<String>)> = {
+        let (store, today) = (collector.store.clone(), today.clone());
+        blocking(move || {
+            let mut due = Vec::new();
+            for (unit, to) in store.digest_addresses()? {
+                if !to.is_empty() && !store.digest_sent(&unit, &today)? {
+                    due.push((unit, to));
+                }
+            }
+            Ok(due)
+        })
+        .await
+        .map_err(|err| err.message)?
+    };
+    if due.is_empty() {
+        return Ok(Round::default());
+    }
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
-    let ((records, _), addresses, followed, units, named) = blocking(move || {
-        Ok((
-            store.checked_records(&catalog)?,
-            store.digest_addresses()?,
-            store.followups()?,
-            store.units()?,
-            store.named_codes()?,
-        ))
+    let ((records, _), followed, units, named) = blocking(move || {
+        Ok((store.checked_records(&catalog)?, store.followups()?, store.units()?, store.named_codes()?))
     })
     .await
     .map_err(|err| err.message)?;
     let names = crate::certifying::names(&units, &named);
     let mut round = Round::default();
-    for (unit, to) in addresses {
-        let already = {
-            let (store, unit, today) = (collector.store.clone(), unit.clone(), today.clone());
-            blocking(move || Ok(store.digest_sent(&unit, &today)?)).await.map_err(|err| err.message)?
-        };
-        if already || to.is_empty() {
-            continue;
-        }
+    for (unit, to) in due {
         let scope = subtree(&unit, &units);
         let theirs: Vec<CheckedRecord> = records
             .iter()
@@ -335,7 +335,7 @@ mod tests {
     fn the_hour_is_read_as_written() {
         assert_eq!(parse_hour("17:30"), Ok(17 * 60 + 30));
         assert_eq!(parse_hour("07:05"), Ok(7 * 60 + 5));
-        for wrong in ["24:00", "7", "07:60", "ab:cd", "07:5x"] {
+        for wrong in ["24:00", "7", "07:60", "ab:cd", "07:5x", "7:30"] {
             assert!(parse_hour(wrong).is_err(), "{wrong}");
         }
     }
