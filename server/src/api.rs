@@ -657,6 +657,21 @@ pub(crate) async fn readable_records(
     Ok(access.records(records))
 }
 
+/// The stored response `response_id` that passes today's gate, if `access` reaches its unit; a
+/// response out of reach and one that does not exist are refused alike.
+pub(crate) async fn record_in_reach(
+    collector: &Arc<Collector>,
+    access: &Access,
+    response_id: &str,
+) -> Result<CheckedRecord, AppError> {
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let (records, _) = blocking(move || Ok(store.checked_records(&catalog)?)).await?;
+    records
+        .into_iter()
+        .find(|record| record.response_id == response_id && access.reaches(record.unit.as_deref()))
+        .ok_or_else(|| crate::access::Forbidden::outside().into())
+}
+
 /// Logs the stored responses that an export left out because they fail today's check.
 fn log_left_out(left_out: &[(String, RecordError)]) {
     for (response_id, err) in left_out {

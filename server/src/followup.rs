@@ -149,15 +149,7 @@ pub async fn mark(
     if note.is_empty() {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "note: say what was done"));
     }
-    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
-    let (records, _) = blocking(move || Ok(store.checked_records(&catalog)?)).await?;
-    // A response out of reach and one that does not exist are refused alike.
-    let Some(record) = records
-        .into_iter()
-        .find(|record| record.response_id == response_id && signed.access.reaches(record.unit.as_deref()))
-    else {
-        return Err(crate::access::Forbidden::outside().into());
-    };
+    let record = crate::api::record_in_reach(&collector, &signed.access, &response_id).await?;
     if !low(&collector, &record) {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "response_id: this response is not a low rating"));
     }

@@ -189,15 +189,9 @@ pub async fn tag(
     if body.topics.len() > survey::results::topics::MOST_TOPICS {
         return Err(refused(format!("topics: at most {} topics", survey::results::topics::MOST_TOPICS)));
     }
-    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
-    let ((records, _), stored) = blocking(move || Ok((store.checked_records(&catalog)?, store.topics()?))).await?;
-    // A response out of reach and one that does not exist are refused alike.
-    let Some(record) = records
-        .into_iter()
-        .find(|record| record.response_id == response_id && signed.access.reaches(record.unit.as_deref()))
-    else {
-        return Err(crate::access::Forbidden::outside().into());
-    };
+    let record = crate::api::record_in_reach(&collector, &signed.access, &response_id).await?;
+    let store = collector.store.clone();
+    let stored = blocking(move || Ok(store.topics()?)).await?;
     if !comments(&record.answers).any(|(question, _)| *question == question_id) {
         return Err(refused(format!(
             "question_id: response {response_id} has no comment to `{}`",

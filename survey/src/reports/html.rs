@@ -16,3 +16,23 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
+
+/// A table of labels and their counts (reasons chosen, comments per topic), headings given,
+/// every label escaped.
+pub fn count_table<'a>(
+    class: &str,
+    label: &str,
+    count: &str,
+    rows: impl IntoIterator<Item = (&'a str, u64)>,
+) -> String {
+    let mut html = format!(
+        "<table class=\"{class}\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+        escape(label),
+        escape(count)
+    );
+    for (label, count) in rows {
+        html.push_str(&format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>", escape(label)));
+    }
+    html.push_str("</tbody></table>");
+    html
+}

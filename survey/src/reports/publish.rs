@@ -374,19 +374,14 @@ impl ResultsPage<'_> {
                 said.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&withheld)));
                 continue;
             };
-            said.push_str(&format!(
-                "<table class=\"reasons\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+            said.push_str(&crate::reports::html::count_table(
+                "reasons",
                 t("Ý kiến", "Reason"),
                 t("Số người chọn", "Chosen by"),
+                chosen.iter().map(|(label, count)| (label.get(lang), *count)),
             ));
-            for (label, count) in chosen {
-                said.push_str(&format!(
-                    "<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>",
-                    escape(label.get(lang))
-                ));
-            }
             said.push_str(&format!(
-                "</tbody></table><p class=\"note\">{} {}</p>",
+                "<p class=\"note\">{} {}</p>",
                 reasons.answered,
                 t("người trả lời; mỗi người có thể chọn nhiều ý.", "answered; each could choose several.")
             ));

@@ -41,17 +41,12 @@ pub fn comments_html(comments: &UnitComments, min_n: u64, lang: Lang) -> String 
                 html.push_str(&format!("<p class=\"withheld\">{}</p>", escape(&line)));
             }
             Some(topics) => {
-                html.push_str(&format!(
-                    "<table class=\"topics\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+                html.push_str(&crate::reports::html::count_table(
+                    "topics",
                     t("Chủ đề", "Topic"),
                     t("Số ý kiến", "Comments"),
+                    topics.iter().map(|(topic, count)| (topic.as_str(), *count)),
                 ));
-                for (topic, count) in topics {
-                    html.push_str(&format!(
-                        "<tr><th scope=\"row\">{}</th><td class=\"num\">{count}</td></tr>",
-                        escape(&topic)
-                    ));
-                }
                 let note = match lang {
                     Lang::Vi => format!(
                         "{} ý kiến, {} đã phân loại; mỗi ý kiến có thể thuộc nhiều chủ đề.",
@@ -62,7 +57,7 @@ pub fn comments_html(comments: &UnitComments, min_n: u64, lang: Lang) -> String 
                         comments.comments, comments.tagged
                     ),
                 };
-                html.push_str(&format!("</tbody></table><p class=\"note\">{}</p>", escape(&note)));
+                html.push_str(&format!("<p class=\"note\">{}</p>", escape(&note)));
             }
         }
     }
