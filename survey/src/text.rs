@@ -79,6 +79,46 @@ pub fn nfc(text: &str) -> String {
     }
 }
 
+/// A format character (Unicode category Cf, with the variation selectors and the Hangul
+/// fillers that also show nothing): the soft hyphen, zero-width spaces and joiners, direction
+/// marks, embeddings, overrides and isolates, the byte order mark, tags. None shows, yet each
+/// can hide a number from a reader or turn the text around it backwards.
+pub fn is_format_character(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F
+            | 0x1160
+            | 0x17B4
+            | 0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
+/// A combining mark (Unicode categories Mn and Me) of the blocks that hold nothing else.
+pub fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0489 | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Whether `c` may not stand in a name, a topic or a note that staff store: a control
+/// character, or a format character (a counter named with a right-to-left override would read
+/// backwards in every page, workbook and e-mail it reaches).
+pub fn is_refused_in_names(c: char) -> bool {
+    c.is_control() || is_format_character(c)
+}
+
 /// How free text is put in Unicode normalisation form C. Natively the core does it (its `nfc`
 /// feature); the app passes the browser's `String.prototype.normalize`, which costs the
 /// respondent's download nothing.

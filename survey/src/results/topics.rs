@@ -27,7 +27,7 @@ pub const MOST_TOPICS: usize = 30;
 pub const MAX_TOPIC_CHARS: usize = 80;
 
 /// A unit's list of topics as typed, checked: each trimmed and NFC, not empty, at most
-/// [`MAX_TOPIC_CHARS`] characters without control characters, none twice (whatever the case),
+/// [`MAX_TOPIC_CHARS`] characters without control or format characters, none twice (whatever the case),
 /// one to [`MOST_TOPICS`] of them. The error names the entry (`topics[2]`).
 pub fn check_topics(typed: &[String]) -> Result<Vec<String>, String> {
     if typed.is_empty() || typed.len() > MOST_TOPICS {
@@ -39,7 +39,7 @@ pub fn check_topics(typed: &[String]) -> Result<Vec<String>, String> {
         if topic.is_empty() {
             return Err(format!("topics[{at}]: empty"));
         }
-        if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
+        if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(crate::text::is_refused_in_names) {
             return Err(format!("topics[{at}]: at most {MAX_TOPIC_CHARS} characters on one line"));
         }
         if kept.iter().any(|known| known.to_lowercase() == topic.to_lowercase()) {
