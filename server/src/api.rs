@@ -128,7 +128,7 @@ impl IntoResponse for AppError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> AppError {
         let status = match &err {
-            StoreError::Exists(_) => StatusCode::CONFLICT,
+            StoreError::Exists(_) | StoreError::Conflict(_) => StatusCode::CONFLICT,
             StoreError::NotFound(_) => StatusCode::NOT_FOUND,
             StoreError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::NewerSchema { .. } | StoreError::Sqlite(_) => {

@@ -20,6 +20,7 @@ use survey::records::gate::CheckedRecord;
 use survey::records::record::RecordError;
 use survey::reports::publish::ResultsPage;
 use survey::results::certify::{self, Certificate, CertifyError};
+use survey::results::denominator::{Dossiers, Received};
 use survey::results::index::DEFAULT_MIN_N;
 use survey::results::names::Names;
 use survey::results::period::Period;
@@ -270,8 +271,46 @@ pub fn certify_stored(
     let tags = store.comment_tags().map_err(Failed::Store)?;
     let certified = records.iter().filter(|record| certificate.responses.contains_key(&record.response_id));
     certificate.comments = Some(survey::results::topics::summarise(certified, &tags));
+    // The dossiers the locked units entered for the period, which its page's rate divides by.
+    let scope = covered(certificate.unit.as_deref(), units);
+    let entered = store.dossiers().map_err(Failed::Store)?;
+    certificate.dossiers = Some(dossiers_by_unit(&entered, &certificate.period, scope.as_ref()));
     store.put_certificate(&certificate, actor).map_err(Failed::Store)?;
     Ok((certificate, left_out))
+}
+
+/// Every stored certificate checked against the responses stored now, as `hailong audit check`
+/// reports it: a certificate that cannot be read, a tally that no longer has its digest, a
+/// certified response changed or gone. With the audit log's own check (which pins each
+/// certificate's digest), an edit of the database that moves a published figure is named.
+pub fn check_certificates(store: &Store, catalog: &Catalog) -> Result<Vec<String>, StoreError> {
+    let (records, _) = store.checked_records(catalog)?;
+    let units = store.units()?;
+    let mut problems = Vec::new();
+    for (key, json) in store.all_certificates()? {
+        let certificate = match Certificate::from_json(&json) {
+            Ok(certificate) => certificate,
+            Err(err) => {
+                problems.push(format!("{key}: {err}"));
+                continue;
+            }
+        };
+        let scope = covered(certificate.unit.as_deref(), &units);
+        let in_reach = records.iter().filter(|record| {
+            scope.as_ref().is_none_or(|scope| record.unit.as_ref().is_some_and(|unit| scope.contains(unit)))
+        });
+        let verification = certificate.check(catalog, in_reach);
+        if verification.tally_tampered {
+            problems.push(format!("{key}: its tally does not match its digest or its responses (edited)"));
+        }
+        for id in &verification.changed {
+            problems.push(format!("{key}: certified response {id} has changed since"));
+        }
+        for id in &verification.missing {
+            problems.push(format!("{key}: certified response {id} is no longer stored (or no longer passes the gate)"));
+        }
+    }
+    Ok(problems)
 }
 
 /// The most dossiers one field of a unit can be said to have received in a period: more is a
@@ -353,6 +392,21 @@ pub async fn put_dossiers(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// The dossiers received in `period` by each unit in `scope` (None: every unit), per field.
+pub fn dossiers_by_unit(
+    entered: &[(String, String, String, u64)],
+    period: &str,
+    scope: Option<&BTreeSet<String>>,
+) -> BTreeMap<String, Dossiers> {
+    let mut by_unit: BTreeMap<String, Dossiers> = BTreeMap::new();
+    for (unit, during, field, count) in entered {
+        if during == period && scope.is_none_or(|scope| scope.contains(unit)) {
+            by_unit.entry(unit.clone()).or_default().insert(field.clone(), *count);
+        }
+    }
+    by_unit
+}
+
 /// The dossiers received in `period` by the units in `scope` (None: every unit), summed per
 /// field; None when none were entered.
 pub fn dossiers_in(
@@ -431,7 +485,16 @@ pub async fn results_page(
             period: period_value,
             survey,
             tally: &tally,
-            dossiers: dossiers_in(&entered, &period_value.code(), Some(&shown)).map(|fields| fields.values().sum()),
+            // The dossiers locked with the certificate; one made before certificates kept them
+            // reads those entered, which are locked once a period is certified.
+            received: {
+                let mut by_unit = match &certificate.dossiers {
+                    Some(kept) => kept.clone(),
+                    None => dossiers_by_unit(&entered, &period_value.code(), None),
+                };
+                by_unit.retain(|code, _| shown.contains(code));
+                Received::by_unit(&by_unit, &tally)
+            },
             // The collector keeps no entered indicators (yet): the agency class says they are missing.
             indicators: &Default::default(),
             certificate: Some(certificate),
@@ -478,6 +541,7 @@ mod tests {
             early: false,
             unit: unit.map(Into::into),
             comments: None,
+            dossiers: None,
         }
     }
 

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::access::{Permission, Role};
 use crate::api::{AppError, ClientAddress, Collector, TallyQuery, blocking, require_json};
 use crate::session::{Signed, signed_in};
-use crate::storage::units::{NamedCode, UnitChange, UnitRow};
+use crate::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
 
 /// The format of the JSON this module answers with; a change that a reader written for an
 /// older one would misread makes it 2.
@@ -94,10 +94,30 @@ pub struct NewUnit {
     name_vi: String,
     #[serde(default)]
     name_en: Option<String>,
+    /// An administrator of the whole server gives a code that stored rows carry already (see
+    /// `storage::units::carried`), having been told what the unit takes over.
+    #[serde(default)]
+    take_over: bool,
+}
+
+/// What a refusal to make something named says to an account that does not reach the whole
+/// server: the same words whether the name is taken in its reach, taken in another ward's, or
+/// was used before, so no other ward's units, accounts or kiosks are learnt from it.
+pub(crate) fn name_taken(signed: &Signed, what: &str, name: &str) -> impl FnOnce(AppError) -> AppError + use<> {
+    let scoped = signed.access.scope().is_some();
+    let said = format!(
+        "the {what} `{}` cannot be used: it is taken, or was used before on this server; choose another (an administrator of the whole server can give a used one); nothing was changed",
+        survey::text::short(name)
+    );
+    move |err: AppError| {
+        if scoped && err.status == StatusCode::CONFLICT { AppError::new(StatusCode::CONFLICT, said) } else { err }
+    }
 }
 
 /// `POST /api/v1/units`: a new unit under one the account manages (at the top: whole-server
-/// administrators only).
+/// administrators only). A code that stored rows carry already (responses of kiosks made before
+/// units were data, a removed unit's code) is given only by an administrator of the whole
+/// server with `"take_over": true`; without it the 409 says what the code carries.
 pub async fn add_unit(
     State(collector): State<Arc<Collector>>,
     address: ClientAddress,
@@ -109,9 +129,25 @@ pub async fn add_unit(
     let new: NewUnit = body(&headers, &bytes, "a unit")?;
     signed.access.may_on(Permission::ManageUnits, new.parent.as_deref())?;
     let store = collector.store.clone();
+    let claim =
+        if new.take_over && signed.access.scope().is_none() && signed.access.may(Permission::ManageUnits).is_ok() {
+            Claim::Take
+        } else {
+            Claim::Refuse
+        };
+    let taken = name_taken(&signed, "unit code", &new.code);
     let unit = UnitRow { code: new.code, parent: new.parent, name_vi: new.name_vi, name_en: new.name_en };
-    let unit = blocking(move || Ok(store.add_unit(&unit, &signed.actor)?)).await?;
-    Ok((StatusCode::CREATED, Json(unit)).into_response())
+    let actor = signed.actor.clone();
+    let (unit, took) = blocking(move || Ok(store.add_unit(&unit, claim, &actor)?)).await.map_err(taken)?;
+    let took: serde_json::Map<String, serde_json::Value> =
+        took.into_iter().map(|(what, n)| (what, serde_json::Value::from(n))).collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "code": unit.code, "parent": unit.parent, "name_vi": unit.name_vi, "name_en": unit.name_en, "took_over": took,
+        })),
+    )
+        .into_response())
 }
 
 /// Reads `"parent"` as absent (no move), `null` (to the top) or a code.
@@ -124,14 +160,20 @@ fn double_option(value: Option<serde_json::Value>, field: &str) -> Result<Option
     }
 }
 
+/// A field that is present, `null` included: serde reads a `null` into an `Option` as absent,
+/// which would make `{"parent": null}` (to the top) no change at all.
+fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(value).map(Some)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitEdit {
     #[serde(default)]
     name_vi: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     name_en: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     parent: Option<serde_json::Value>,
 }
 
@@ -287,7 +329,10 @@ pub async fn add_account(
         .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("password: {err}")))?;
     let store = collector.store.clone();
     let name = new.name.clone();
-    blocking(move || Ok(store.add_user(&name, &hash, role, new.unit.as_deref(), &signed.actor)?)).await?;
+    let taken = name_taken(&signed, "account name", &new.name);
+    blocking(move || Ok(store.add_user(&name, &hash, role, new.unit.as_deref(), &signed.actor)?))
+        .await
+        .map_err(taken)?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "name": new.name, "role": role.name() }))).into_response())
 }
 
@@ -472,6 +517,7 @@ pub async fn add_device(
     }
     let store = collector.store.clone();
     let now = crate::api::now_millis() / 1000;
+    let taken = name_taken(&signed, "kiosk name", &new.name);
     let code = blocking(move || {
         store.add_device(&new.name, Some(&new.unit), &signed.actor)?;
         let change = crate::storage::devices::DeviceChange {
@@ -482,7 +528,8 @@ pub async fn add_device(
         store.change_device(&new.name, &change, &signed.actor)?;
         Ok(store.pairing_code(&new.name, now, &signed.actor)?)
     })
-    .await?;
+    .await
+    .map_err(taken)?;
     let expires = crate::storage::devices::PAIRING_SECONDS;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "pairing_code": code, "expires_in_seconds": expires })))
         .into_response())

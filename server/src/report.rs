@@ -140,8 +140,10 @@ pub async fn report(
         tally: &tally,
         names: &names,
         officers: &officers,
-        dossiers: crate::certifying::dossiers_in(&entered, &period.code(), scope.as_ref())
-            .map(|fields| fields.values().sum()),
+        received: survey::results::denominator::Received::by_unit(
+            &crate::certifying::dossiers_by_unit(&entered, &period.code(), scope.as_ref()),
+            &tally,
+        ),
         internal: query.internal,
         min_n: DEFAULT_MIN_N,
         comments: &comments,

@@ -581,25 +581,8 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
     assert!(city.store.certificates("2026-11").unwrap().is_empty());
     assert!(city.store.certificates("2099-Q4").unwrap().is_empty());
 
-    let made = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), true).await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    assert_eq!(made.json()["unit"], "p1");
-    let again = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), true).await;
-    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-
-    // Checked against what is stored now: it holds, and a late response is named apart.
-    let kiosk = city.store.add_device("kiosk-p1-late", Some("p1"), &actor()).unwrap();
-    assert_eq!(
-        city.kiosk_sends(&kiosk, &[rating("p1", "quay-1", "can-bo-a", "hai-long")]).await.status,
-        StatusCode::CREATED
-    );
-    let after = city.get(&office, &state("p1")).await.json();
-    assert_eq!(after["certificate"]["responses"].as_object().unwrap().len(), 12, "{after}");
-    assert_eq!(after["verification"]["late"].as_array().unwrap().len(), 1, "{after}");
-    assert!(after["verification"]["changed"].as_array().unwrap().is_empty());
-    assert_eq!(after["published"], "/results/p1/2026-11");
-
-    // The dossiers the ward received: entered by its office, within reach only, and checked.
+    // The dossiers the ward received: entered by its office before certifying, within reach
+    // only, and checked.
     let dossiers = |unit: &str| format!("/api/v1/dossiers/{unit}/2026-11");
     let entered = json!({ "dossiers": { "": 20 } });
     let put = city.browser(&office, "PUT", &dossiers("p1"), Some(entered.clone()), true).await;
@@ -624,6 +607,36 @@ async fn each_ward_certifies_its_own_period_and_its_published_page_names_it() {
     );
     let figures = city.get(&viewer, "/api/v1/figures?by=unit").await.json();
     assert_eq!(figures["dossiers"], json!({ "2026-11": { "": 20 } }));
+
+    let made = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), true).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.json()["unit"], "p1");
+    let again = city.browser(&office, "POST", "/api/v1/certificates", Some(asked("p1", "2026-11")), true).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+    // Checked against what is stored now: it holds, and a late response is named apart.
+    let kiosk = city.store.add_device("kiosk-p1-late", Some("p1"), &actor()).unwrap();
+    assert_eq!(
+        city.kiosk_sends(&kiosk, &[rating("p1", "quay-1", "can-bo-a", "hai-long")]).await.status,
+        StatusCode::CREATED
+    );
+    let after = city.get(&office, &state("p1")).await.json();
+    assert_eq!(after["certificate"]["responses"].as_object().unwrap().len(), 12, "{after}");
+    assert_eq!(after["verification"]["late"].as_array().unwrap().len(), 1, "{after}");
+    assert!(after["verification"]["changed"].as_array().unwrap().is_empty());
+    assert_eq!(after["published"], "/results/p1/2026-11");
+
+    // Certified, the period's dossiers are locked with the certificate: the page's rate cannot
+    // move (a ward entering dossiers after its province certified moved 36 % to 156 %).
+    let locked = city.browser(&office, "PUT", &dossiers("p1"), Some(json!({ "dossiers": { "": 200 } })), true).await;
+    assert_eq!(locked.status, StatusCode::CONFLICT, "{}", locked.body);
+    assert!(locked.body.contains("locked with the certificate"), "{}", locked.body);
+    assert_eq!(city.get(&office, &dossiers("p1")).await.json()["dossiers"], json!({ "": 20 }), "nothing changed");
+    assert_eq!(
+        made.json()["dossiers"],
+        json!({ "p1": { "": 20 } }),
+        "the certificate keeps the dossiers it divides by"
+    );
 
     // The ward's page: its name, its 12 certified responses of 20 dossiers, no officer.
     let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
@@ -1136,4 +1149,259 @@ async fn the_daily_digest_reaches_a_local_relay_once_with_counts_and_no_personal
             .iter()
             .any(|entry| entry.action == "digest.sent" && entry.unit.as_deref() == Some("p1"))
     );
+}
+
+/// Every row that names `unit`, counted, to show a refusal changed nothing.
+fn rows_naming(city: &City, unit: &str) -> Vec<i64> {
+    let connection = rusqlite::Connection::open(&city.db).unwrap();
+    ["responses", "units", "digest_addresses", "replies", "dossiers", "topics", "tokens"]
+        .iter()
+        .map(|table| {
+            let column = if *table == "units" { "code" } else { "unit" };
+            connection
+                .query_row(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?1"), [unit], |row| row.get(0))
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_code_stored_rows_carry_goes_to_a_unit_only_by_the_whole_servers_administrator_who_sees_what_it_brings() {
+    let city = populated().await;
+    let made = city
+        .admin(
+            "POST",
+            "/api/v1/accounts",
+            Some(json!({ "name": "qt-p1", "password": PASSWORD, "role": "admin", "unit": "p1" })),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    // A kiosk made before units were data sends its ward's responses under a code no unit has.
+    let old_kiosk = city.store.add_device("kiosk-cu", None, &actor()).unwrap();
+    let mut early = rating("phuong-cu", "quay-1", "can-bo-d", "khong-hai-long");
+    early["answers"]["y-kien"] = json!({ "kind": "text", "value": "Chờ lâu quá" });
+    let earlier = [early, rating("phuong-cu", "quay-1", "can-bo-d", "hai-long")];
+    assert_eq!(city.kiosk_sends(&old_kiosk, &earlier).await.status, StatusCode::CREATED);
+    let before = rows_naming(&city, "phuong-cu");
+
+    // Ward p1's administrator makes a unit with that code: refused in words that tell nothing
+    // of what the code holds, and nothing is stored.
+    let ward_admin = city.sign_in("qt-p1", PASSWORD).await.unwrap();
+    let claim = json!({ "code": "phuong-cu", "parent": "p1", "name_vi": "Tổ dân phố 3" });
+    for body in [claim.clone(), json!({ "code": "phuong-cu", "parent": "p1", "name_vi": "Tổ 3", "take_over": true })]
+    {
+        let refused = city.browser(&ward_admin, "POST", "/api/v1/units", Some(body), true).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        assert!(refused.body.contains("cannot be used") && !refused.body.contains("responses"), "{}", refused.body);
+    }
+    assert_eq!(rows_naming(&city, "phuong-cu"), before, "nothing changed");
+    let figures = city.get(&ward_admin, "/api/v1/figures?by=unit").await;
+    assert!(!figures.body.contains("phuong-cu") && !figures.body.contains("Chờ lâu"), "{}", figures.body);
+    let comments = city.get(&ward_admin, "/api/v1/comments?period=2026-Q4").await;
+    assert!(!comments.body.contains("Chờ lâu"), "{}", comments.body);
+
+    // The whole server's administrator is told what the code carries, and takes it over on
+    // purpose; the audit log says what the unit took.
+    let told = city.admin("POST", "/api/v1/units", Some(claim.clone())).await;
+    assert_eq!(told.status, StatusCode::CONFLICT, "{}", told.body);
+    assert!(told.body.contains("2 responses") && told.body.contains("take"), "{}", told.body);
+    let mut taking = claim.clone();
+    taking["take_over"] = json!(true);
+    let took = city.admin("POST", "/api/v1/units", Some(taking)).await;
+    assert_eq!(took.status, StatusCode::CREATED, "{}", took.body);
+    assert_eq!(took.json()["took_over"]["responses"], 2, "{}", took.body);
+    let entry = city.store.audit_rows(None).unwrap().into_iter().rev().find(|row| row.action == "unit.add").unwrap();
+    assert!(entry.target.starts_with("phuong-cu, taking over 2 responses"), "{}", entry.target);
+}
+
+#[tokio::test]
+async fn a_removed_units_code_passes_nothing_on_and_is_not_given_again_by_a_ward() {
+    let city = populated().await;
+    let made =
+        city.admin("POST", "/api/v1/units", Some(json!({ "code": "p3", "parent": "tp", "name_vi": "Xã Mới" }))).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let leader_of_tp = json!({ "name": "ld-tp", "password": PASSWORD, "role": "leader", "unit": "tp" });
+    assert_eq!(city.admin("POST", "/api/v1/accounts", Some(leader_of_tp)).await.status, StatusCode::CREATED);
+    let leader = city.sign_in("ld-tp", PASSWORD).await.unwrap();
+    let addresses = json!({ "addresses": ["lanh-dao@xa-moi.gov.vn"] });
+    assert_eq!(
+        city.browser(&leader, "PUT", "/api/v1/digest/p3", Some(addresses), true).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let reply = json!({ "text": "Đã sửa ghế chờ." });
+    let replied = city.browser(&leader, "PUT", "/api/v1/replies/p3/2026-11", Some(reply), true).await;
+    assert_eq!(replied.status, StatusCode::NO_CONTENT, "{}", replied.body);
+    let dossiers = json!({ "dossiers": { "": 40 } });
+    assert_eq!(city.admin("PUT", "/api/v1/dossiers/p3/2026-11", Some(dossiers)).await.status, StatusCode::NO_CONTENT);
+    let topics = json!({ "topics": ["Thái độ"] });
+    assert_eq!(
+        city.browser(&leader, "PUT", "/api/v1/topics/p3", Some(topics), true).await.status,
+        StatusCode::NO_CONTENT
+    );
+
+    // Removed, everything kept for it goes with it.
+    assert_eq!(city.admin("DELETE", "/api/v1/units/p3", None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(rows_naming(&city, "p3"), [0, 0, 0, 0, 0, 0, 0]);
+    // A ward's administrator cannot give the code again; the whole server's can, and the new
+    // unit starts empty: no addresses of the old one, no reply, no dossiers.
+    let ward_admin = json!({ "name": "qt-p2", "password": PASSWORD, "role": "admin", "unit": "p2" });
+    assert_eq!(city.admin("POST", "/api/v1/accounts", Some(ward_admin)).await.status, StatusCode::CREATED);
+    let ward_admin = city.sign_in("qt-p2", PASSWORD).await.unwrap();
+    let again = json!({ "code": "p3", "parent": "p2", "name_vi": "Tổ dân phố 1" });
+    let refused = city.browser(&ward_admin, "POST", "/api/v1/units", Some(again.clone()), true).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let mut taking = again;
+    taking["parent"] = json!("tp");
+    taking["take_over"] = json!(true);
+    assert_eq!(city.admin("POST", "/api/v1/units", Some(taking)).await.status, StatusCode::CREATED);
+    let new_leader = json!({ "name": "ld-p3", "password": PASSWORD, "role": "leader", "unit": "p3" });
+    assert_eq!(city.admin("POST", "/api/v1/accounts", Some(new_leader)).await.status, StatusCode::CREATED);
+    let new_leader = city.sign_in("ld-p3", PASSWORD).await.unwrap();
+    assert_eq!(city.get(&new_leader, "/api/v1/digest/p3").await.json()["addresses"], json!([]));
+    assert_eq!(city.get(&new_leader, "/api/v1/dossiers/p3/2026-11").await.json()["dossiers"], json!({}));
+}
+
+#[tokio::test]
+async fn names_of_other_wards_are_not_told_and_a_refusal_quotes_no_long_name_back() {
+    let city = populated().await;
+    let ward_admin = json!({ "name": "qt-p1", "password": PASSWORD, "role": "admin", "unit": "p1" });
+    assert_eq!(city.admin("POST", "/api/v1/accounts", Some(ward_admin)).await.status, StatusCode::CREATED);
+    let ward_admin = city.sign_in("qt-p1", PASSWORD).await.unwrap();
+    // Another ward's account, unit and kiosk names are refused in the same words as a name
+    // never used: nothing says they exist.
+    let taken = [
+        ("/api/v1/accounts", json!({ "name": "vp-p2", "password": PASSWORD, "role": "office", "unit": "p1" })),
+        ("/api/v1/units", json!({ "code": "p2", "parent": "p1", "name_vi": "Tổ 2" })),
+        ("/api/v1/devices", json!({ "name": "kiosk-p2", "unit": "p1" })),
+    ];
+    for (path, body) in taken {
+        let refused = city.browser(&ward_admin, "POST", path, Some(body), true).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{path}: {}", refused.body);
+        assert!(
+            refused.body.contains("cannot be used") && !refused.body.contains("already exists"),
+            "{}",
+            refused.body
+        );
+    }
+    // A name as long as the request may be (64 KiB here, 2 MiB served) is refused, quoted cut.
+    let huge = "a".repeat(60_000);
+    for (path, body) in [
+        ("/api/v1/accounts", json!({ "name": huge, "password": PASSWORD, "role": "office", "unit": "p1" })),
+        ("/api/v1/devices", json!({ "name": huge, "unit": "p1" })),
+    ] {
+        let refused = city.admin("POST", path, Some(body)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(refused.body.len() < 1_000, "{path}: an answer of {} bytes", refused.body.len());
+    }
+    // A counter's name with a right-to-left override, a unit's with a zero-width space.
+    let path = "/api/v1/units/p1/counters/quay-9";
+    let bidi = city.admin("PUT", path, Some(json!({ "name_vi": "Quầy \u{202e}1 ốs" }))).await;
+    assert_eq!(bidi.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bidi.body);
+    let zero_width =
+        city.admin("PATCH", "/api/v1/units/p2", Some(json!({ "name_vi": "Phường\u{200b} Bình Trưng" }))).await;
+    assert_eq!(zero_width.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zero_width.body);
+    assert!(city.store.named_codes().unwrap().iter().all(|named| named.code != "quay-9"));
+    // `"parent": null` moves a unit to the top, as its answer says; `"name_en": null` removes
+    // the English name.
+    let moved = city.admin("PATCH", "/api/v1/units/p2", Some(json!({ "parent": null, "name_en": null }))).await;
+    assert_eq!(moved.status, StatusCode::NO_CONTENT, "{}", moved.body);
+    assert_eq!(city.tree().iter().find(|unit| unit.code == "p2").unwrap().parent, None);
+    let entry = city.store.audit_rows(None).unwrap().into_iter().rev().find(|row| row.action == "unit.change").unwrap();
+    assert_eq!(entry.target, "p2 moved to the top");
+}
+
+#[tokio::test]
+async fn an_edited_or_deleted_certificate_or_certified_response_is_named_by_the_checks() {
+    let city = populated().await;
+    let certify = json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": "p1" });
+    let made = city.admin("POST", "/api/v1/certificates", Some(certify)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let entry = city.store.audit_rows(None).unwrap().into_iter().rev().find(|row| row.action == "certify").unwrap();
+    let stored = city.store.certificates("2026-11").unwrap();
+    let digest = survey::digest::sha256_hex(stored[0].as_bytes());
+    assert_eq!(entry.target, format!("danh-gia-tai-quay 2026.1 for 2026-11; sha256 {digest}"));
+    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+    let checks = |city: &City| {
+        let mut problems = city.store.check_audit().unwrap().problems;
+        problems.extend(server::certifying::check_certificates(&city.store, &catalog).unwrap());
+        problems
+    };
+    assert_eq!(checks(&city), Vec::<String>::new());
+    let connection = rusqlite::Connection::open(&city.db).unwrap();
+
+    // A consistent rewrite of one certified rating: its record, and the certificate's digest of
+    // it recomputed. The certificate no longer matches what the log certified.
+    let (id, json): (String, String) = connection
+        .query_row("SELECT response_id, record_json FROM responses WHERE unit = 'p1' AND record_json LIKE '%\"hai-long\"%' LIMIT 1", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .unwrap();
+    let rewritten = json.replace("\"hai-long\"", "\"rat-hai-long\"");
+    let rewritten_digest = survey::digest::sha256_hex(rewritten.as_bytes());
+    connection
+        .execute(
+            "UPDATE responses SET record_json = ?2, content_sha256 = ?3 WHERE response_id = ?1",
+            rusqlite::params![id, rewritten, rewritten_digest],
+        )
+        .unwrap();
+    let problems = checks(&city);
+    assert!(
+        problems.iter().any(|problem| problem.contains(&format!("certified response {id} has changed"))),
+        "{problems:?}"
+    );
+    let mut certificate = survey::results::certify::Certificate::from_json(&stored[0]).unwrap();
+    certificate.responses.insert(id.clone(), rewritten_digest);
+    certificate.early = false;
+    connection
+        .execute("UPDATE certificates SET certificate_json = ?1 WHERE unit = 'p1'", [certificate.to_json()])
+        .unwrap();
+    let problems = checks(&city);
+    assert!(
+        problems.iter().any(|problem| problem.contains("differs from what entry") && problem.contains("(edited)")),
+        "{problems:?}"
+    );
+
+    // Deleted: the log certified it, and it is gone.
+    connection.execute("DELETE FROM certificates WHERE unit = 'p1'", []).unwrap();
+    let problems = checks(&city);
+    assert!(problems.iter().any(|problem| problem.contains("is gone (deleted)")), "{problems:?}");
+    // Put in by hand, never certified in the log.
+    connection
+        .execute(
+            "INSERT INTO certificates (survey_id, survey_version, period, unit, certificate_json) VALUES ('danh-gia-tai-quay', '2026.1', '2026-11', 'p2', ?1)",
+            [certificate.to_json()],
+        )
+        .unwrap();
+    let problems = checks(&city);
+    assert!(problems.iter().any(|problem| problem.contains("never certified it")), "{problems:?}");
+}
+
+#[tokio::test]
+async fn a_provinces_response_rate_divides_only_the_ratings_of_wards_that_entered_dossiers_and_names_the_others() {
+    let city = populated().await;
+    // p1 (12 ratings) entered 20 dossiers; p2 (3 ratings) entered none.
+    let entered = json!({ "dossiers": { "": 20 } });
+    assert_eq!(city.admin("PUT", "/api/v1/dossiers/p1/2026-11", Some(entered)).await.status, StatusCode::NO_CONTENT);
+    let report = city.admin("GET", "/api/v1/report?survey=danh-gia-tai-quay@2026.1&period=2026-11&unit=tp", None).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert!(
+        report.body.contains("Tỷ lệ phản hồi (%)</td><td class=\"num\">60,00 %"),
+        "12 of 20, not 15 of 20: {}",
+        report.body
+    );
+    // Two wards' `quay-1` are two counters, each with its ward.
+    assert!(report.body.contains("Phường An Khánh · Quầy số 1</td><td class=\"num\">12"), "{}", report.body);
+    assert!(report.body.contains("Phường Bình Trưng · Quầy số 1</td><td class=\"num\">3"), "{}", report.body);
+    assert!(report.body.contains("Đơn vị chưa nhập số hồ sơ tiếp nhận"), "{}", report.body);
+    assert!(report.body.contains("Phường Bình Trưng"), "{}", report.body);
+    // The province's page, from its certificate: the same rate, the same ward named.
+    let certify = json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": "tp" });
+    assert_eq!(city.admin("POST", "/api/v1/certificates", Some(certify)).await.status, StatusCode::CREATED);
+    let page = city.send(Request::get("/results/tp/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("12 trên 20 hồ sơ tiếp nhận"), "{}", page.body);
+    assert!(page.body.contains("chưa nhập số hồ sơ tiếp nhận: Phường Bình Trưng"), "{}", page.body);
+    // Certified, p2 can no longer change the province's rate.
+    let late = city.admin("PUT", "/api/v1/dossiers/p2/2026-11", Some(json!({ "dossiers": { "": 1 } }))).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
 }

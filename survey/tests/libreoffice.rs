@@ -262,7 +262,7 @@ fn libreoffice_opens_the_report_for_the_level_above_with_the_workspaces_figures(
         tally: &tally,
         names: &names,
         officers: &Default::default(),
-        dossiers: Some(60),
+        received: Some(survey::results::denominator::Received::all(60)),
         internal: false,
         min_n: 10,
         comments: &comments,
@@ -295,11 +295,13 @@ fn libreoffice_opens_the_report_for_the_level_above_with_the_workspaces_figures(
     assert_eq!(number(&row_of("Số phiếu hài lòng")[1]), overall.satisfied.unwrap() as f64);
     assert!((number(&row_of("Tỷ lệ hài lòng (%)")[1]) - overall.index_percent.unwrap() as f64 / 100.0).abs() < 1e-9);
     assert!((number(&row_of("Tỷ lệ phản hồi (%)")[1]) - 50.0).abs() < 1e-9, "30 of 60 dossiers");
-    let counters =
-        indices(&tally.regroup(GroupBy { counter: true, ..GroupBy::default() }, None), &catalog, 10).unwrap();
+    // Counters are counted with their unit, and named with it.
+    let by_counter = GroupBy { unit: true, counter: true, ..GroupBy::default() };
+    let counters = indices(&tally.regroup(by_counter, None), &catalog, 10).unwrap();
     for row in counters.iter().filter(|row| row.scope_id == "muc-do-hai-long") {
-        let seen = row_of(&row.key.counter);
-        let at = seen.iter().position(|cell| *cell == row.key.counter).unwrap();
+        let place = names.place(&row.key.unit, &row.key.counter);
+        let seen = row_of(&place);
+        let at = seen.iter().position(|cell| *cell == place).unwrap();
         assert_eq!(number(&seen[at + 1]), row.n as f64, "{}: responses", row.key.counter);
         assert_eq!(number(&seen[at + 2]), row.satisfied.unwrap() as f64, "{}: satisfied", row.key.counter);
         assert!(

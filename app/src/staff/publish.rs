@@ -63,7 +63,10 @@ pub fn publish(props: &PublishProps) -> Html {
                 period,
                 survey: &survey,
                 tally: &tally,
-                dossiers: data.dossiers.get(&period.code()).map(|map| map.values().sum()),
+                received: data
+                    .dossiers
+                    .get(&period.code())
+                    .map(|map| survey::results::denominator::Received::all(map.values().sum())),
                 indicators: &data.indicators.get(&period.code()).cloned().unwrap_or_default(),
                 certificate: certificate.as_ref(),
                 min_n: DEFAULT_MIN_N,

@@ -2,7 +2,7 @@
 //! and the check of the audit log. Every change is written with its audit entry.
 
 use clap::Subcommand;
-use server::storage::units::{NamedCode, UnitChange, UnitRow};
+use server::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
 
 use super::admin::{me, open};
 use crate::Database;
@@ -94,8 +94,19 @@ pub fn unit(command: UnitCommand) -> anyhow::Result<()> {
     match command {
         UnitCommand::Add { code, name, name_en, parent, db } => {
             let unit = UnitRow { code, parent, name_vi: name, name_en };
-            let unit = open(&db)?.add_unit(&unit, &me())?;
-            eprintln!("hailong: unit {} ({}) added", unit.code, unit.name_vi);
+            // The server's own command line is the whole server's: it gives a code that stored
+            // rows carry already, and says what the unit took over.
+            let (unit, took) = open(&db)?.add_unit(&unit, Claim::Take, &me())?;
+            if took.is_empty() {
+                eprintln!("hailong: unit {} ({}) added", unit.code, unit.name_vi);
+            } else {
+                eprintln!(
+                    "hailong: unit {} ({}) added; it takes over what its code carried: {}",
+                    unit.code,
+                    unit.name_vi,
+                    server::storage::units::carried_text(&took)
+                );
+            }
         }
         UnitCommand::List { db } => {
             let store = open(&db)?;
@@ -164,16 +175,25 @@ pub fn unit(command: UnitCommand) -> anyhow::Result<()> {
 pub fn audit(command: AuditCommand) -> anyhow::Result<bool> {
     match command {
         AuditCommand::Check { db } => {
-            let check = open(&db)?.check_audit()?;
+            let store = open(&db)?;
+            let mut check = store.check_audit()?;
             for problem in &check.problems {
                 eprintln!("hailong: audit log: {problem}");
+            }
+            // The certificates against the responses: a certified response edited, deleted, or
+            // rewritten with its digests recomputed (which the log's digest of the certificate
+            // then names).
+            let catalog = super::tally::catalog(&[])?;
+            for problem in server::certifying::check_certificates(&store, &catalog)? {
+                eprintln!("hailong: certificates: {problem}");
+                check.problems.push(problem);
             }
             match &check.head {
                 Some((seq, sha256)) => println!("{} entries; head {seq}:{sha256}", check.entries),
                 None => println!("the audit log is empty"),
             }
             if check.problems.is_empty() {
-                eprintln!("hailong: the audit log is whole");
+                eprintln!("hailong: the audit log is whole, and every certificate holds");
             }
             Ok(check.problems.is_empty())
         }

@@ -115,6 +115,21 @@ pub(crate) fn append(connection: &Connection, actor: &Actor, event: &Event) -> R
     Ok(())
 }
 
+/// The object of a `certify` entry: what was certified, and the SHA-256 of the certificate's
+/// JSON as stored, which [`Store::check_audit`] compares with the stored certificate.
+pub fn certify_target(survey_id: &str, survey_version: &str, period: &str, certificate_json: &str) -> String {
+    format!("{survey_id} {survey_version} for {period}; sha256 {}", sha256_hex(certificate_json.as_bytes()))
+}
+
+/// What a `certify` entry's object names: (survey, version, period) and the digest, for an
+/// entry written since certificates' digests are logged.
+fn certified_in(target: &str) -> Option<((String, String, String), String)> {
+    let (what, digest) = target.split_once("; sha256 ")?;
+    let (survey_version, period) = what.split_once(" for ")?;
+    let (survey, version) = survey_version.split_once(' ')?;
+    Some(((survey.to_owned(), version.to_owned(), period.to_owned()), digest.to_owned()))
+}
+
 /// What [`Store::check_audit`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditCheck {
@@ -188,6 +203,7 @@ impl Store {
             expected_seq = row.seq + 1;
         }
         let connection = self.reader()?;
+        problems.extend(certificates_against_log(&connection, &rows)?);
         let stored_head: Option<String> =
             connection.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |row| row.get(0)).optional()?;
         let head = rows.last().map(|row| (row.seq, row.sha256.clone()));
@@ -201,6 +217,59 @@ impl Store {
         }
         Ok(AuditCheck { entries: rows.len() as u64, head, problems })
     }
+}
+
+/// Each stored certificate against the last `certify` entry of the log for it: a certificate
+/// edited (its digest differs), deleted (the log certified it, nothing is stored) or put in
+/// (stored, never certified in the log) is named. Certificates made before their digests were
+/// logged are left to the certificate check against the responses.
+fn certificates_against_log(connection: &Connection, rows: &[AuditRow]) -> Result<Vec<String>, StoreError> {
+    type Key = (String, String, String, String);
+    let mut logged: std::collections::BTreeMap<Key, (i64, String)> = Default::default();
+    let mut unlogged: std::collections::BTreeSet<Key> = Default::default();
+    for row in rows.iter().filter(|row| row.action == "certify") {
+        let unit = row.unit.clone().unwrap_or_default();
+        match certified_in(&row.target) {
+            Some(((survey, version, period), digest)) => {
+                logged.insert((survey, version, period, unit), (row.seq, digest));
+            }
+            None => {
+                if let Some((survey_version, period)) = row.target.split_once(" for ")
+                    && let Some((survey, version)) = survey_version.split_once(' ')
+                {
+                    unlogged.insert((survey.to_owned(), version.to_owned(), period.to_owned(), unit));
+                }
+            }
+        }
+    }
+    let mut statement =
+        connection.prepare("SELECT survey_id, survey_version, period, unit, certificate_json FROM certificates")?;
+    let stored = statement
+        .query_map([], |row| Ok(((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?), row.get::<_, String>(4)?)))?
+        .collect::<Result<Vec<(Key, String)>, _>>()?;
+    let name = |(survey, version, period, unit): &Key| {
+        let of = if unit.is_empty() { "the whole server".to_owned() } else { unit.clone() };
+        format!("the certificate of {survey} {version} for {period} ({of})")
+    };
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (key, json) in &stored {
+        seen.insert(key.clone());
+        match logged.get(key) {
+            Some((seq, digest)) if *digest != sha256_hex(json.as_bytes()) => {
+                problems.push(format!("{}: it differs from what entry {seq} certified (edited)", name(key)))
+            }
+            Some(_) => {}
+            None if unlogged.contains(key) => {}
+            None => problems.push(format!("{}: the log never certified it (put in by hand)", name(key))),
+        }
+    }
+    for (key, (seq, _)) in &logged {
+        if !seen.contains(key) {
+            problems.push(format!("{}: entry {seq} certified it, and it is gone (deleted)", name(key)));
+        }
+    }
+    Ok(problems)
 }
 
 /// The log as CSV, for administrators and leaders.

@@ -243,6 +243,9 @@ pub enum StoreError {
     /// A change the data's rules refuse (a cycle in the tree, removing a unit that holds
     /// responses), with the reason; nothing was changed.
     Refused(String),
+    /// A change that would move what is locked or owned already (a certified period's
+    /// dossiers, a code that stored rows carry), with the reason; nothing was changed.
+    Conflict(String),
     Sqlite(rusqlite::Error),
 }
 
@@ -256,7 +259,7 @@ impl std::fmt::Display for StoreError {
             ),
             StoreError::Exists(what) => write!(f, "{what} already exists; nothing was changed"),
             StoreError::NotFound(what) => write!(f, "there is no {what}; nothing was changed"),
-            StoreError::Refused(why) => write!(f, "{why}; nothing was changed"),
+            StoreError::Refused(why) | StoreError::Conflict(why) => write!(f, "{why}; nothing was changed"),
             StoreError::Sqlite(err) => write!(f, "database: {err}"),
         }
     }
@@ -379,10 +382,20 @@ impl Store {
         event: &Event,
         work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.change_with(actor, |transaction| Ok((work(transaction)?, event.clone())))
+    }
+
+    /// Like [`Store::change`], for a change whose audit entry says what the work found (what a
+    /// unit took over, a certificate's digest): the work returns its entry with its result.
+    pub(crate) fn change_with<T>(
+        &self,
+        actor: &Actor,
+        work: impl FnOnce(&Transaction<'_>) -> Result<(T, Event), StoreError>,
+    ) -> Result<T, StoreError> {
         let mut connection = self.writer();
         let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = work(&transaction)?;
-        append(&transaction, actor, event)?;
+        let (out, event) = work(&transaction)?;
+        append(&transaction, actor, &event)?;
         transaction.commit()?;
         Ok(out)
     }
@@ -675,8 +688,16 @@ impl Store {
     }
 
     /// Stores a certificate. A period is certified once: certifying it again is refused.
+    /// Stores a certificate with its audit entry, which carries the SHA-256 of the certificate
+    /// as stored: the audit log's head, noted on paper, then pins every certificate before it
+    /// (`Store::check_audit` compares them).
     pub fn put_certificate(&self, certificate: &Certificate, actor: &Actor) -> Result<(), StoreError> {
-        let target = format!("{} {} for {}", certificate.survey_id, certificate.survey_version, certificate.period);
+        let target = audit::certify_target(
+            &certificate.survey_id,
+            &certificate.survey_version,
+            &certificate.period,
+            &certificate.to_json(),
+        );
         self.change(actor, &Event::new("certify", certificate.unit.as_deref(), target), |transaction| {
             put_certificate_in(transaction, certificate)
         })
@@ -740,7 +761,9 @@ impl Store {
     }
 
     /// Replaces the dossiers `unit` received in `period` (a period's code), per field ('' for
-    /// dossiers not split by field), with their audit entry.
+    /// dossiers not split by field), with their audit entry. Once a certificate of the period
+    /// covers the unit (its own, one of a unit above it, or the whole server's), its dossiers
+    /// are locked with it: the published response rate divides by them.
     pub fn put_dossiers(
         &self,
         unit: &str,
@@ -751,6 +774,19 @@ impl Store {
         let total: u64 = dossiers.values().sum();
         let event = Event::new("dossiers.set", Some(unit), format!("{period}: {total} dossiers"));
         self.change(actor, &event, |transaction| {
+            for covering in units::lineage(transaction, unit)?.iter().map(String::as_str).chain([""]) {
+                let certified: i64 = transaction.query_row(
+                    "SELECT COUNT(*) FROM certificates WHERE period = ?1 AND unit = ?2",
+                    params![period, covering],
+                    |row| row.get(0),
+                )?;
+                if certified > 0 {
+                    let by = if covering.is_empty() { "the whole server".to_owned() } else { format!("`{covering}`") };
+                    return Err(StoreError::Conflict(format!(
+                        "{period} is certified (by {by}): the dossiers of `{unit}` for it are locked with the certificate, which its published response rate divides by"
+                    )));
+                }
+            }
             transaction.execute("DELETE FROM dossiers WHERE unit = ?1 AND period = ?2", params![unit, period])?;
             for (field, count) in dossiers {
                 let count =
@@ -771,6 +807,30 @@ impl Store {
             connection.prepare("SELECT unit, period, field, dossiers FROM dossiers ORDER BY unit, period, field")?;
         let rows = statement
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every stored certificate, named ("danh-gia-tai-quay 2026.1 for 2026-Q4 (an-khanh)"), as
+    /// stored JSON.
+    pub fn all_certificates(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare(
+            "SELECT survey_id, survey_version, period, unit, certificate_json FROM certificates
+             ORDER BY period, survey_id, survey_version, unit",
+        )?;
+        let rows = statement.query_map([], |row| {
+            let unit: String = row.get(3)?;
+            let of = if unit.is_empty() { "the whole server".to_owned() } else { unit };
+            Ok((
+                format!(
+                    "the certificate of {} {} for {} ({of})",
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?
+                ),
+                row.get(4)?,
+            ))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -40,12 +40,15 @@ pub fn check_code(what: &str, code: &str) -> Result<(), StoreError> {
     if survey::records::record::is_code(code) {
         Ok(())
     } else {
-        Err(StoreError::Refused(format!("{what} `{code}`: use 1 to 64 ASCII letters, digits, `-`, `_` or `.`")))
+        Err(StoreError::Refused(format!(
+            "{what} `{}`: use 1 to 64 ASCII letters, digits, `-`, `_` or `.`",
+            survey::text::short(code)
+        )))
     }
 }
 
-/// A name as kept: trimmed, NFC, not empty, at most [`MAX_NAME_CHARS`], with no control
-/// characters.
+/// A name as kept: trimmed, NFC, not empty, at most [`MAX_NAME_CHARS`], with no control or
+/// format characters (`survey::text::is_refused_in_names`).
 pub fn clean_name(what: &str, name: &str) -> Result<String, StoreError> {
     let name = survey::text::nfc(name.trim());
     if name.is_empty() {
@@ -54,8 +57,10 @@ pub fn clean_name(what: &str, name: &str) -> Result<String, StoreError> {
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(StoreError::Refused(format!("{what}: the name is longer than {MAX_NAME_CHARS} characters")));
     }
-    if name.chars().any(char::is_control) {
-        return Err(StoreError::Refused(format!("{what}: the name holds a control character")));
+    if name.chars().any(survey::text::is_refused_in_names) {
+        return Err(StoreError::Refused(format!(
+            "{what}: the name holds a control or format character (such as a direction override or a zero-width space)"
+        )));
     }
     Ok(name)
 }
@@ -79,8 +84,73 @@ pub(crate) fn unit_exists(transaction: &Transaction<'_>, code: &str) -> Result<b
     Ok(transaction.query_row("SELECT 1 FROM units WHERE code = ?1", [code], |_| Ok(())).optional()?.is_some())
 }
 
+/// The unit `code` and every unit above it, nearest first (the code alone for a unit the tree
+/// does not know).
+pub(crate) fn lineage(transaction: &Transaction<'_>, code: &str) -> Result<Vec<String>, StoreError> {
+    let mut line = vec![code.to_owned()];
+    while let Some(parent) = transaction
+        .query_row("SELECT parent FROM units WHERE code = ?1", [line.last().unwrap()], |row| {
+            row.get::<_, Option<String>>(0)
+        })
+        .optional()?
+        .flatten()
+    {
+        // A tree kept by this module has no cycle; a hand-edited one must not hang the server.
+        if line.contains(&parent) {
+            break;
+        }
+        line.push(parent);
+    }
+    Ok(line)
+}
+
 fn count(transaction: &Transaction<'_>, sql: &str, code: &str) -> Result<i64, StoreError> {
     Ok(transaction.query_row(sql, [code], |row| row.get(0))?)
+}
+
+/// Every stored row that names a unit by its code, and what it is: a new unit given that code
+/// takes all of it over (a ward's administrator would read another ward's citizens, or mail its
+/// counts to another's leaders). The audit log counts too: a code that was ever used, by a unit
+/// since removed or by a kiosk made before units were data, is not new.
+const CARRIERS: [(&str, &str); 12] = [
+    ("SELECT COUNT(*) FROM responses WHERE unit = ?1", "responses"),
+    ("SELECT COUNT(*) FROM tokens WHERE unit = ?1", "single-use codes"),
+    ("SELECT COUNT(*) FROM devices WHERE unit = ?1", "kiosks"),
+    ("SELECT COUNT(*) FROM dossiers WHERE unit = ?1", "dossier entries"),
+    ("SELECT COUNT(*) FROM followups WHERE unit = ?1", "follow-ups"),
+    ("SELECT COUNT(*) FROM replies WHERE unit = ?1", "replies"),
+    ("SELECT COUNT(*) FROM topics WHERE unit = ?1", "topic lists"),
+    ("SELECT COUNT(*) FROM comment_tags WHERE unit = ?1", "sorted comments"),
+    ("SELECT COUNT(*) FROM digest_addresses WHERE unit = ?1", "digest address lists"),
+    ("SELECT COUNT(*) FROM certificates WHERE unit = ?1", "certificates"),
+    ("SELECT COUNT(*) FROM users WHERE unit = ?1", "accounts"),
+    ("SELECT COUNT(*) FROM audit WHERE unit = ?1", "audit entries"),
+];
+
+/// What stored rows carry the unit code `code`, with their counts; empty for a code never used.
+pub(crate) fn carried(transaction: &Transaction<'_>, code: &str) -> Result<Vec<(String, u64)>, StoreError> {
+    let mut found = Vec::new();
+    for (sql, what) in CARRIERS {
+        let n = count(transaction, sql, code)?;
+        if n > 0 {
+            found.push((what.to_owned(), n as u64));
+        }
+    }
+    Ok(found)
+}
+
+/// "12 responses, 1 kiosks": what a code carries, in words.
+pub fn carried_text(carried: &[(String, u64)]) -> String {
+    carried.iter().map(|(what, n)| format!("{n} {what}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether a new unit may take a code that stored rows carry already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// A code already used is refused (409), naming what it carries.
+    Refuse,
+    /// An administrator of the whole server, having seen what it carries, gives it to the unit.
+    Take,
 }
 
 impl Store {
@@ -137,7 +207,15 @@ impl Store {
         }))
     }
 
-    pub fn add_unit(&self, unit: &UnitRow, actor: &Actor) -> Result<UnitRow, StoreError> {
+    /// Adds a unit, and returns it with what stored rows its code carried already (empty for a
+    /// new code). A code that stored rows carry, or that was ever used, is given only with
+    /// [`Claim::Take`]; the audit entry then says what the unit took over.
+    pub fn add_unit(
+        &self,
+        unit: &UnitRow,
+        claim: Claim,
+        actor: &Actor,
+    ) -> Result<(UnitRow, Vec<(String, u64)>), StoreError> {
         check_code("unit", &unit.code)?;
         let unit = UnitRow {
             code: unit.code.clone(),
@@ -145,9 +223,18 @@ impl Store {
             name_vi: clean_name("name", &unit.name_vi)?,
             name_en: clean_optional("English name", unit.name_en.as_deref())?,
         };
-        self.change(actor, &Event::new("unit.add", Some(&unit.code), &unit.code), |transaction| {
+        let mut took = Vec::new();
+        self.change_with(actor, |transaction| {
             if unit_exists(transaction, &unit.code)? {
                 return Err(StoreError::Exists(format!("unit `{}`", unit.code)));
+            }
+            took = carried(transaction, &unit.code)?;
+            if !took.is_empty() && claim == Claim::Refuse {
+                return Err(StoreError::Conflict(format!(
+                    "the code `{}` was used before on this server (it carries {}): only an administrator of the whole server can give it to a unit, and the unit takes all of that over",
+                    unit.code,
+                    carried_text(&took)
+                )));
             }
             if let Some(parent) = &unit.parent
                 && !unit_exists(transaction, parent)?
@@ -158,9 +245,14 @@ impl Store {
                 "INSERT INTO units (code, parent, name_vi, name_en, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![unit.code, unit.parent, unit.name_vi, unit.name_en, actor.at],
             )?;
-            Ok(())
+            let what = if took.is_empty() {
+                unit.code.clone()
+            } else {
+                format!("{}, taking over {}", unit.code, carried_text(&took))
+            };
+            Ok(((), Event::new("unit.add", Some(&unit.code), what)))
         })?;
-        Ok(unit)
+        Ok((unit, took))
     }
 
     /// Renames or moves a unit. A move under the unit itself or under one of its own units is
@@ -210,8 +302,11 @@ impl Store {
         })
     }
 
-    /// Removes a unit that nothing depends on, with its counters. A unit that holds responses,
-    /// units below it, accounts or kiosks is kept, and the refusal says which.
+    /// Removes a unit that nothing depends on, with its counters and everything kept for it
+    /// (digest addresses and the days they were sent, replies, dossiers, topics, unused
+    /// single-use codes), so that nothing of it passes to a later unit given the same code. A
+    /// unit that holds responses, units below it, accounts or kiosks is kept, and the refusal
+    /// says which.
     pub fn remove_unit(&self, code: &str, actor: &Actor) -> Result<(), StoreError> {
         self.change(actor, &Event::new("unit.remove", Some(code), code), |transaction| {
             if !unit_exists(transaction, code)? {
@@ -229,7 +324,17 @@ impl Store {
                     return Err(StoreError::Refused(format!("unit `{code}` holds {n} {what}, so it is kept")));
                 }
             }
-            transaction.execute("DELETE FROM counters WHERE unit = ?1", [code])?;
+            for kept_for_it in [
+                "DELETE FROM counters WHERE unit = ?1",
+                "DELETE FROM digest_addresses WHERE unit = ?1",
+                "DELETE FROM digests_sent WHERE unit = ?1",
+                "DELETE FROM replies WHERE unit = ?1",
+                "DELETE FROM dossiers WHERE unit = ?1",
+                "DELETE FROM topics WHERE unit = ?1",
+                "DELETE FROM tokens WHERE unit = ?1 AND used_by IS NULL",
+            ] {
+                transaction.execute(kept_for_it, [code])?;
+            }
             transaction.execute("DELETE FROM units WHERE code = ?1", [code])?;
             Ok(())
         })

@@ -11,6 +11,7 @@ use crate::definition::model::{QuestionKind, Survey};
 use crate::reports::chart::{Bar, Tone, bar_chart};
 use crate::reports::html::escape;
 use crate::results::certify::Certificate;
+use crate::results::denominator::Received;
 use crate::results::entered::Entered;
 use crate::results::index::{IndexRow, Scope, indices, indices_with};
 use crate::results::names::Names;
@@ -117,8 +118,8 @@ pub struct ResultsPage<'a> {
     pub survey: &'a Survey,
     /// The period's tally: the certified one where the period is certified.
     pub tally: &'a Tally,
-    /// Dossiers received in the period, for the response rate.
-    pub dossiers: Option<u64>,
+    /// Dossiers received in the period, for the response rate, and whose responses it counts.
+    pub received: Option<Received>,
     /// Thông tư 01 indicators entered from the agency's systems for the period.
     pub indicators: &'a Entered,
     pub certificate: Option<&'a Certificate>,
@@ -141,7 +142,14 @@ impl ResultsPage<'_> {
     /// Quyết định 766/QĐ-TTg's rate: (dossiers − dossiers not satisfied, harassed or late) ÷
     /// dossiers, over the dossiers received where staff entered them, otherwise over the dossiers
     /// rated, said as such.
-    fn qd766_figure(&self, row: &IndexRow, figure: &dyn Fn(&str, String, String) -> String) -> String {
+    ///
+    /// `counted` is the count of the units whose dossiers were entered (see [`Received`]).
+    fn qd766_figure(
+        &self,
+        row: &IndexRow,
+        counted: Option<u64>,
+        figure: &dyn Fn(&str, String, String) -> String,
+    ) -> String {
         let t = words(self.lang);
         let label = t("Tỷ lệ hài lòng theo QĐ 766/QĐ-TTg", "Satisfaction as Decision 766/QĐ-TTg rates it");
         if row.suppressed {
@@ -151,7 +159,11 @@ impl ResultsPage<'_> {
                 format!("{} {}", t("không công bố: dưới", "not published: under"), self.min_n),
             );
         }
-        let counted = row.not_satisfied.unwrap_or(0);
+        let received = self.received.as_ref().map(|received| received.dossiers);
+        let counted = match received {
+            Some(received) if received > 0 => counted.unwrap_or(0),
+            _ => row.not_satisfied.unwrap_or(0),
+        };
         let counted_note = |over: u64, of: &str| {
             format!(
                 "{counted} {} {over} {of}",
@@ -161,11 +173,11 @@ impl ResultsPage<'_> {
                 )
             )
         };
-        match self.dossiers {
+        match received {
             Some(received) if received >= counted && received > 0 => figure(
                 label,
                 percent_text(share_hundredths(received - counted, received).unwrap_or(0), self.lang),
-                counted_note(received, t("hồ sơ tiếp nhận", "dossiers received")),
+                format!("{}{}", counted_note(received, t("hồ sơ tiếp nhận", "dossiers received")), self.missing_note()),
             ),
             Some(received) if received > 0 => figure(
                 label,
@@ -188,6 +200,28 @@ impl ResultsPage<'_> {
                 ),
             ),
         }
+    }
+
+    /// What a rate over dossiers received leaves out: "; chưa nhập số hồ sơ: Phường A, Phường B",
+    /// or nothing where every unit with responses entered its dossiers.
+    fn missing_note(&self) -> String {
+        let Some(received) = self.received.as_ref().filter(|received| !received.missing.is_empty()) else {
+            return String::new();
+        };
+        let t = words(self.lang);
+        let names: Vec<&str> = received
+            .missing
+            .iter()
+            .map(|code| self.names.units.get(code).map_or(code.as_str(), String::as_str))
+            .collect();
+        format!(
+            "; {}: {}",
+            t(
+                "không tính phiếu của đơn vị chưa nhập số hồ sơ tiếp nhận",
+                "left out, having entered no dossiers received"
+            ),
+            names.join(", ")
+        )
     }
 
     /// The page as one HTML document.
@@ -253,17 +287,26 @@ impl ResultsPage<'_> {
             )
         };
         html.push_str(&figure(t("Số phiếu đánh giá", "Responses"), totals.responses.to_string(), String::new()));
-        match self.dossiers {
-            Some(dossiers) if dossiers > 0 => {
-                let rate = share_hundredths(totals.responses, dossiers).unwrap_or(0);
+        // The rate's side of the count: the responses of the units that entered dossiers.
+        let rate_count = self.received.as_ref().filter(|received| received.dossiers > 0).map(|received| {
+            let counted = received.counted(self.tally).regroup(GroupBy::default(), None);
+            let responses = counted.totals(survey.id(), survey.version()).responses;
+            let rows = indices_with(&counted, &catalog, self.min_n, self.indicators).unwrap_or_default();
+            let not_satisfied = rows.iter().find(|row| row.scope == Scope::Qd766).and_then(|row| row.not_satisfied);
+            (received.dossiers, responses, not_satisfied)
+        });
+        match rate_count {
+            Some((dossiers, responses, _)) => {
+                let rate = share_hundredths(responses, dossiers).unwrap_or(0);
                 html.push_str(&figure(
                     t("Tỷ lệ phản hồi", "Response rate"),
                     percent_text(rate, lang),
                     format!(
-                        "{} {} {dossiers} {}",
-                        totals.responses,
+                        "{} {} {dossiers} {}{}",
+                        responses,
                         t("trên", "of"),
-                        t("hồ sơ tiếp nhận", "dossiers received")
+                        t("hồ sơ tiếp nhận", "dossiers received"),
+                        self.missing_note()
                     ),
                 ));
             }
@@ -298,7 +341,7 @@ impl ResultsPage<'_> {
             ));
         }
         if let Some(row) = rows.iter().find(|row| row.scope == Scope::Qd766) {
-            html.push_str(&self.qd766_figure(row, &figure));
+            html.push_str(&self.qd766_figure(row, rate_count.and_then(|(_, _, counted)| counted), &figure));
         }
         html.push_str("</section>");
 
@@ -409,7 +452,8 @@ impl ResultsPage<'_> {
         for (by, heading) in [
             (GroupBy { unit: true, ..GroupBy::default() }, t("Theo đơn vị", "By unit")),
             (GroupBy { field: true, ..GroupBy::default() }, t("Theo lĩnh vực", "By field")),
-            (GroupBy { counter: true, ..GroupBy::default() }, t("Theo quầy", "By counter")),
+            // Counters with their unit: two wards' `quay-1` are two counters.
+            (GroupBy { unit: true, counter: true, ..GroupBy::default() }, t("Theo quầy", "By counter")),
         ] {
             let grouped = self.tally.regroup(by, None);
             if grouped.groups.len() < 2 {
@@ -423,14 +467,21 @@ impl ResultsPage<'_> {
                 t("Tỷ lệ hài lòng", "Satisfied"),
             ));
             for (key, counts) in &grouped.groups {
-                let (code, names) = if by.unit {
-                    (&key.unit, &self.names.units)
-                } else if by.field {
-                    (&key.field, &self.names.fields)
-                } else {
+                let (code, names) = if by.counter {
                     (&key.counter, &self.names.counters)
+                } else if by.unit {
+                    (&key.unit, &self.names.units)
+                } else {
+                    (&key.field, &self.names.fields)
                 };
-                let name = if code.is_empty() {
+                let name = if by.counter {
+                    let place = self.names.place(&key.unit, code);
+                    if code.is_empty() {
+                        format!("{place} {}", t("(không ghi quầy)", "(no counter)"))
+                    } else {
+                        place
+                    }
+                } else if code.is_empty() {
                     t("(không ghi)", "(not recorded)").to_owned()
                 } else {
                     Names::label(names, code)

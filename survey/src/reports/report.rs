@@ -279,8 +279,9 @@ pub struct ReportData<'a> {
     pub names: &'a Names,
     /// Officers' names by code, for the internal report (from the kiosks' settings).
     pub officers: &'a std::collections::BTreeMap<String, String>,
-    /// Dossiers received in the period by the unit and those below it.
-    pub dossiers: Option<u64>,
+    /// Dossiers received in the period by the unit and those below it, and whose responses the
+    /// rate counts.
+    pub received: Option<crate::results::denominator::Received>,
     /// The internal report: per officer figures are shown.
     pub internal: bool,
     pub min_n: u64,
@@ -353,12 +354,13 @@ impl ReportData<'_> {
                 rank = at + 1;
                 last = Some(shown(row));
             }
-            let (code, names) = if by.unit {
+            // Counters are grouped with their unit: two wards' `quay-1` are two counters.
+            let (code, names) = if by.counter {
+                (&key.counter, &self.names.counters)
+            } else if by.unit {
                 (&key.unit, &self.names.units)
             } else if by.field {
                 (&key.field, &self.names.fields)
-            } else if by.counter {
-                (&key.counter, &self.names.counters)
             } else {
                 (&key.staff, self.officers)
             };
@@ -373,6 +375,10 @@ impl ReportData<'_> {
                         Column::Number => Value::Count(at as u64 + 1),
                         Column::Rank if shown(row).is_some() => Value::Count(rank as u64),
                         Column::Rank => Value::Empty,
+                        Column::Name if by.counter => Value::Text(match self.names.place(&key.unit, code) {
+                            place if code.is_empty() => format!("{place} (không ghi quầy)"),
+                            place => place,
+                        }),
                         Column::Name if code.is_empty() => Value::Text("(không ghi)".into()),
                         Column::Name => Value::Text(match names.get(code) {
                             Some(name) if by.staff => format!("{name} ({code})"),
@@ -421,11 +427,24 @@ impl ReportData<'_> {
                 row.and_then(|row| row.ci).map_or(Value::Empty, |(_, high)| Value::Percent(high)),
             ),
         ];
-        match self.dossiers {
+        match &self.received {
             Some(received) => {
-                table.push(text("Số hồ sơ tiếp nhận", Value::Count(received)));
-                let rate = crate::results::tally_csv::share_hundredths(totals.responses, received);
+                table.push(text("Số hồ sơ tiếp nhận", Value::Count(received.dossiers)));
+                // Over the responses of the units that entered their dossiers alone.
+                let counted = received.counted(self.tally).totals(self.survey.id(), self.survey.version());
+                let rate = crate::results::tally_csv::share_hundredths(counted.responses, received.dossiers);
                 table.push(text("Tỷ lệ phản hồi (%)", rate.map_or(Value::Empty, Value::Percent)));
+                if !received.missing.is_empty() {
+                    let names: Vec<&str> = received
+                        .missing
+                        .iter()
+                        .map(|code| self.names.units.get(code).map_or(code.as_str(), String::as_str))
+                        .collect();
+                    table.push(text(
+                        "Đơn vị chưa nhập số hồ sơ tiếp nhận (không tính vào tỷ lệ phản hồi)",
+                        Value::Text(names.join(", ")),
+                    ));
+                }
             }
             None => table.push(text("Số hồ sơ tiếp nhận", Value::Text("chưa nhập".into()))),
         }
@@ -514,7 +533,9 @@ impl ReportData<'_> {
                     blocks.push(table(GroupBy { unit: true, ..GroupBy::default() }, "agency")?)
                 }
                 Part::Fields => blocks.push(table(GroupBy { field: true, ..GroupBy::default() }, "agency")?),
-                Part::Counters => blocks.push(table(GroupBy { counter: true, ..GroupBy::default() }, "agency")?),
+                Part::Counters => {
+                    blocks.push(table(GroupBy { unit: true, counter: true, ..GroupBy::default() }, "agency")?)
+                }
                 Part::Officers => blocks.push(table(GroupBy { staff: true, ..GroupBy::default() }, "staff")?),
                 Part::Reasons => self.reasons(&mut blocks),
                 Part::Topics => self.topics(&mut blocks),

@@ -51,6 +51,12 @@ pub struct Certificate {
     /// summary of what citizens said cannot change after the figures are locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<crate::results::topics::CommentsSummary>,
+    /// On a server: the dossiers each unit it locks had entered for the period when it was
+    /// made (unit → field → dossiers), which the published response rate divides by. Kept with
+    /// the certificate, and locked from then on, so that the rate cannot move after the
+    /// figures are certified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossiers: Option<BTreeMap<String, crate::results::denominator::Dossiers>>,
 }
 
 /// Why a period cannot be certified.
@@ -163,6 +169,7 @@ pub fn certify<'a>(
         early: !ended,
         unit: None,
         comments: None,
+        dossiers: None,
     })
 }
 

@@ -4,13 +4,58 @@
 //! Staff type them or import them as CSV with the columns `field` and `dossiers` (any profile;
 //! a blank field is the unit's dossiers outside any field).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 
 use crate::csv::read::{self, CsvError};
+use crate::results::tally::Tally;
 
 /// Dossiers received per field code.
 pub type Dossiers = BTreeMap<String, u64>;
+
+/// The dossiers a response rate divides by, and whose responses it counts. A rate over some
+/// units' dossiers counts only those units' responses: a province where one ward of three
+/// entered its 120 dossiers has a rate over that ward's ratings, not all three wards'.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Received {
+    /// Dossiers received by the units that entered them.
+    pub dossiers: u64,
+    /// The units whose responses the rate counts: those that entered their dossiers. None: all
+    /// of the tally's (a device, which is one unit).
+    pub units: Option<BTreeSet<String>>,
+    /// Units that hold responses but entered no dossiers, by code: left out of the rate, and
+    /// named beside it.
+    pub missing: Vec<String>,
+}
+
+impl Received {
+    /// The dossiers of one unit, all of whose responses count.
+    pub fn all(dossiers: u64) -> Received {
+        Received { dossiers, units: None, missing: Vec::new() }
+    }
+
+    /// What the units entered (unit → dossiers per field), for the units of `tally` that hold
+    /// responses; None where none of the units entered any.
+    pub fn by_unit(entered: &BTreeMap<String, Dossiers>, tally: &Tally) -> Option<Received> {
+        if entered.is_empty() {
+            return None;
+        }
+        let dossiers = entered.values().flat_map(|fields| fields.values()).fold(0u64, |sum, n| sum.saturating_add(*n));
+        let with_responses: BTreeSet<&String> =
+            tally.groups.iter().filter(|(_, counts)| counts.responses > 0).map(|(key, _)| &key.unit).collect();
+        let missing = with_responses.into_iter().filter(|unit| !entered.contains_key(*unit)).cloned().collect();
+        Some(Received { dossiers, units: Some(entered.keys().cloned().collect()), missing })
+    }
+
+    /// The part of `tally` the rate counts: the groups of the units that entered dossiers.
+    pub fn counted(&self, tally: &Tally) -> Tally {
+        let mut counted = tally.clone();
+        if let Some(units) = &self.units {
+            counted.groups.retain(|key, _| units.contains(&key.unit));
+        }
+        counted
+    }
+}
 
 /// Reads a denominator CSV; a field given twice is an error, not a sum, since it is most likely
 /// a copy-and-paste slip.
@@ -44,6 +89,24 @@ pub fn write_dossiers(dossiers: &Dossiers) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_counts_the_responses_of_the_units_that_entered_dossiers_and_names_the_others() {
+        use crate::results::tally::{GroupCounts, GroupKey};
+        let mut tally = Tally::default();
+        for (unit, responses) in [("p1", 8), ("p2", 6), ("p3", 5), ("p4", 0)] {
+            let key = GroupKey { unit: unit.into(), ..GroupKey::default() };
+            tally.groups.insert(key, GroupCounts { responses, ..GroupCounts::default() });
+        }
+        assert_eq!(Received::by_unit(&BTreeMap::new(), &tally), None, "nothing entered: no rate");
+        let entered = BTreeMap::from([("p1".to_owned(), Dossiers::from([("".to_owned(), 120)]))]);
+        let received = Received::by_unit(&entered, &tally).unwrap();
+        assert_eq!(received.dossiers, 120);
+        assert_eq!(received.missing, ["p2", "p3"], "p4 has no responses to leave out");
+        let counted = received.counted(&tally);
+        assert_eq!(counted.groups.values().map(|counts| counts.responses).sum::<u64>(), 8, "p1's 8, not all 19");
+        assert_eq!(Received::all(40).counted(&tally), tally);
+    }
 
     #[test]
     fn dossiers_read_back_and_errors_name_the_line() {

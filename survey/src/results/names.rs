@@ -61,6 +61,19 @@ impl Names {
         self.unit_counters.get(&(unit.to_owned(), code.to_owned())).or_else(|| self.counters.get(code))
     }
 
+    /// A counter as citizens and a province know it, with its unit: "Phường An Khánh · Quầy
+    /// số 1" (codes where there are no names). Counters are counted per unit: two wards'
+    /// `quay-1` are two counters.
+    pub fn place(&self, unit: &str, counter: &str) -> String {
+        let unit_name = self.units.get(unit).map_or(unit, String::as_str);
+        let counter_name = self.counter(unit, counter).map_or(counter, String::as_str);
+        match (unit_name.is_empty(), counter_name.is_empty()) {
+            (_, true) => unit_name.to_owned(),
+            (true, false) => counter_name.to_owned(),
+            (false, false) => format!("{unit_name} · {counter_name}"),
+        }
+    }
+
     /// A file's header and rows, which start with [`GROUP_COLUMNS`], with [`NAME_COLUMNS`]
     /// after them: each row's unit, counter and field named, empty where there is no name.
     pub fn add_to<'h>(&self, header: &[&'h str], rows: &[Vec<Cell>]) -> (Vec<&'h str>, Vec<Vec<Cell>>) {
