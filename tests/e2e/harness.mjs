@@ -344,3 +344,118 @@ export function seededRawCsv(count, { seed = 7, unit = "phuong-hong-bang" } = {}
   }
   return lines.join("\r\n") + "\r\n";
 }
+
+/** The font families the layout tests measure with, each installed by `cargo xtask test` from
+ *  Debian's packages: DejaVu Sans, the widest common one (the only font of a bare Debian
+ *  machine), and Roboto, what Android phones draw text with. */
+export const LAYOUT_FONTS = ["DejaVu Sans", "Roboto"];
+
+/** Draws every page `page` opens from now on in `family` alone, whatever the stylesheet asks
+ *  for (a pairing code keeps its monospace). The sheet is a constructed one, which the app's
+ *  content security policy allows, so nothing else about the page changes. */
+export async function useFont(page, family) {
+  await page.addInitScript((family) => {
+    const apply = () => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(`*:not(.pairing-code .code) { font-family: "${family}" !important; }`);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", apply);
+    else apply();
+  }, family);
+}
+
+/** The fonts the browser really drew the first text inside `selector` with: a layout measured
+ *  in a font the machine lacks would measure its fallback, and prove nothing. */
+export async function drawnFonts(page, selector) {
+  const marked = await page.locator(selector).first().evaluate((element) => {
+    // The first text that is drawn: hidden text is drawn in no font at all.
+    const drawn = (node) => node.textContent.trim() && node.parentElement.getClientRects().length > 0 && getComputedStyle(node.parentElement).visibility === "visible";
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, (node) => (drawn(node) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP));
+    const text = walker.nextNode();
+    if (!text) return false;
+    text.parentElement.setAttribute("data-drawn-fonts", "");
+    return true;
+  });
+  if (!marked) throw new Error(`${selector} holds no text to measure`);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "[data-drawn-fonts]" });
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    return [...new Set(fonts.map((font) => font.familyName))];
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Sets the browser's default text size, as a phone's text scaling does (32 px is 200 %). */
+export async function setTextSize(page, pixels) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: pixels } });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * What is wrong with the layout of the page shown now, as a person would see it: the page
+ * scrolls sideways; a box's text spills out of it (a word wider than its button, a label
+ * running past its cell) where the box does not scroll; or two things one taps or reads
+ * (links, buttons, fields, labels, headings) lie over each other.
+ */
+export async function layoutFaults(page) {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  return page.evaluate(() => {
+    const faults = [];
+    const describe = (element) => {
+      const text = (element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 50);
+      return `${element.tagName.toLowerCase()}${element.className && typeof element.className === "string" ? "." + element.className.trim().split(/\s+/).join(".") : ""} "${text}"`;
+    };
+    const shown = (element) => {
+      const rect = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      return rect.width > 0 && rect.height > 0 && style.visibility !== "hidden" && style.display !== "none";
+    };
+    const sideways = document.documentElement.scrollWidth - window.innerWidth;
+    if (sideways > 0) faults.push(`the page scrolls ${sideways} px sideways`);
+    // A box whose content is wider than it, where the box neither scrolls nor is a scroller's
+    // content: the text runs out of it (or is cut, where it hides what overflows).
+    for (const element of document.querySelectorAll("body *")) {
+      if (!shown(element) || element.clientWidth === 0) continue;
+      const style = getComputedStyle(element);
+      if (style.display === "inline" || ["auto", "scroll"].includes(style.overflowX)) continue;
+      if (["svg", "path", "g", "text", "rect", "line", "circle", "option", "select", "input", "textarea"].includes(element.tagName.toLowerCase())) continue;
+      if (element.closest("svg")) continue;
+      const spill = element.scrollWidth - element.clientWidth;
+      if (spill <= 1) continue;
+      // The inner part that reaches furthest out is what to mend; boxes around it spill only
+      // because it does.
+      const right = element.getBoundingClientRect().left + element.clientLeft + element.clientWidth;
+      let culprit = null;
+      for (const inner of element.querySelectorAll("*")) {
+        const reach = inner.getBoundingClientRect().right;
+        if (reach > right + 1 && (!culprit || reach > culprit.getBoundingClientRect().right)) culprit = inner;
+      }
+      const because = culprit && !culprit.contains(element) ? `, because of ${describe(culprit)}` : "";
+      faults.push(`${describe(element)} spills ${spill} px out of its box${because}`);
+    }
+    // Things one taps or reads that lie over each other (one inside the other is not a fault).
+    const things = [...document.querySelectorAll("a, button, input, select, textarea, label, h1, h2, h3, th")].filter(shown);
+    for (let i = 0; i < things.length; i++) {
+      for (let j = i + 1; j < things.length; j++) {
+        const [a, b] = [things[i], things[j]];
+        if (a.contains(b) || b.contains(a)) continue;
+        if ((a.tagName === "LABEL" && a.control === b) || (b.tagName === "LABEL" && b.control === a)) continue;
+        const [r, s] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+        const width = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+        const height = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+        if (width > 2 && height > 2) faults.push(`${describe(a)} and ${describe(b)} overlap by ${Math.round(width)}×${Math.round(height)} px`);
+      }
+    }
+    return faults;
+  });
+}

@@ -2,11 +2,13 @@
 // 390 px wide with 200 % text (the browser's default font size doubled, as Android's text
 // scaling does), and a 1280 × 800 tablet zoomed to 200 % (640 × 400 CSS pixels). On each screen
 // nothing needs sideways scrolling, the buttons are on screen, and every answer of the question
-// is on screen or the screen says plainly that there is more below.
+// is on screen or the screen says plainly that there is more below. Each is measured in every
+// font of LAYOUT_FONTS, which the test command installs: a layout that fits one font can
+// overflow in a wider one.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withKiosk } from "./harness.mjs";
+import { LAYOUT_FONTS, drawnFonts, useFont, withKiosk } from "./harness.mjs";
 
 const SURVEYS = ["danh-gia-tai-quay", "danh-gia-ho-so", "sipas"];
 const CONDITIONS = {
@@ -61,15 +63,18 @@ async function answerAndMoveOn(page) {
   );
 }
 
+for (const family of LAYOUT_FONTS) {
 for (const [condition, { viewport, fontSize }] of Object.entries(CONDITIONS)) {
   for (const surveyId of SURVEYS) {
-    test(`${surveyId}, ${condition}: every screen fits or says there is more`, { timeout: 120_000 }, async () => {
+    test(`${surveyId}, ${condition}, in ${family}: every screen fits or says there is more`, { timeout: 120_000 }, async () => {
       await withKiosk(
         async ({ server, browser, page }) => {
+          await useFont(page, family);
           const cdp = await page.context().newCDPSession(page);
           await cdp.send("Page.setFontSizes", { fontSizes: { standard: fontSize } });
           await page.goto(`${server.url}/?survey=${surveyId}`);
           await page.locator(".kiosk-root[data-screen]:not([data-screen=starting])").waitFor();
+          assert.deepEqual(await drawnFonts(page, ".kiosk-root"), [family], `drawn in ${family}, which the machine has`);
           const found = {};
           const seen = [];
           for (let step = 0; step < 60; step++) {
@@ -96,4 +101,5 @@ for (const [condition, { viewport, fontSize }] of Object.entries(CONDITIONS)) {
       );
     });
   }
+}
 }

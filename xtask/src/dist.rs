@@ -74,6 +74,25 @@ impl DistReport {
     }
 }
 
+/// The README's sentence that gives the first load, as `cargo xtask dist` measures it.
+pub fn readme_first_load_sentence(gzip: u64) -> String {
+    format!("The kiosk downloads {} (gzip) before its first question", kb(gzip))
+}
+
+/// What is wrong with the README's first-load figure against this build, if anything: the
+/// README quotes no size that the last build did not print.
+pub fn readme_first_load_problem(readme: &str, gzip: u64) -> Option<String> {
+    let sentence = readme_first_load_sentence(gzip);
+    (!readme.contains(&sentence)).then(|| {
+        let said = readme
+            .lines()
+            .find(|line| line.contains("The kiosk downloads"))
+            .map(str::trim)
+            .unwrap_or("no sentence about the first load");
+        format!("README.md says \"{said}\"; this build measures \"{sentence}\"")
+    })
+}
+
 fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
@@ -271,4 +290,23 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 /// Where the built app is, for tests run against it.
 pub fn dist_dir() -> PathBuf {
     root().join("dist")
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn the_readme_quotes_the_first_load_this_build_measures() {
+        let readme = "Screens\n  The kiosk downloads 198.8 KB (gzip) before its first question; the staff …\n";
+        assert_eq!(readme_first_load_problem(readme, 198_800), None);
+        assert_eq!(readme_first_load_problem(readme, 198_849), None, "the README rounds as the build prints");
+        assert_eq!(
+            readme_first_load_problem(readme, 205_100).as_deref(),
+            Some(
+                "README.md says \"The kiosk downloads 198.8 KB (gzip) before its first question; the staff …\"; \
+                 this build measures \"The kiosk downloads 205.1 KB (gzip) before its first question\""
+            )
+        );
+    }
 }

@@ -80,6 +80,7 @@ fn serve(args: &[String]) -> anyhow::Result<bool> {
 
 fn screenshots() -> anyhow::Result<bool> {
     tools::ensure_chromium()?;
+    tools::ensure_layout_fonts()?;
     dist::build()?.print();
     let hailong = tools::build_server()?;
     let status = std::process::Command::new("node")

@@ -3,7 +3,8 @@
 //! 1. native: `cargo test --workspace` (the core, definitions, server, app logic, repo rules);
 //! 2. office: the exported CSV and XLSX files opened by LibreOffice Calc (headless);
 //! 3. browser: the app's wasm tests in headless Chromium through wasm-bindgen-test;
-//! 4. end-to-end: `node --test tests/e2e`, Playwright driving Chromium against `hailong serve`.
+//! 4. the README's first-load figure against the build's (`dist::readme_first_load_problem`);
+//! 5. end-to-end: `node --test tests/e2e`, Playwright driving Chromium against `hailong serve`.
 //!
 //! Each suite's output is shown as it runs and its own summary lines are read to count passes
 //! and failures. A suite that fails without a summary (it did not compile) counts as one
@@ -25,6 +26,7 @@ pub struct Counts {
 pub fn run() -> anyhow::Result<bool> {
     tools::ensure_wasm_target()?;
     tools::ensure_chromium()?;
+    tools::ensure_layout_fonts()?;
     tools::ensure_libreoffice()?;
     tools::ensure_npm_packages()?;
     tools::ensure_wasm_test_runner()?;
@@ -60,6 +62,7 @@ pub fn run() -> anyhow::Result<bool> {
 
     let report = dist::build()?;
     report.print();
+    all_ok &= readme_figures(&report, &root, &mut total)?;
     let hailong = tools::build_server()?;
     let mut end_to_end = Command::new("node");
     end_to_end
@@ -73,6 +76,24 @@ pub fn run() -> anyhow::Result<bool> {
     println!();
     println!("{} passed, {} failed", total.passed, total.failed);
     Ok(all_ok && total.failed == 0)
+}
+
+/// The sizes the README quotes are the ones this build measured: one test, counted with the rest.
+fn readme_figures(report: &dist::DistReport, root: &std::path::Path, total: &mut Counts) -> anyhow::Result<bool> {
+    println!("\nxtask: === README figures ===");
+    let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
+    let (_, gzip, _) = report.first_load();
+    let counts = match dist::readme_first_load_problem(&readme, gzip) {
+        None => Counts { passed: 1, failed: 0 },
+        Some(problem) => {
+            println!("xtask: {problem}");
+            Counts { passed: 0, failed: 1 }
+        }
+    };
+    println!("xtask: README figures: {} passed, {} failed", counts.passed, counts.failed);
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    Ok(counts.failed == 0)
 }
 
 /// Runs one suite, echoing its output, and adds its counts to `total`.

@@ -1,6 +1,6 @@
 //! Installing what a fresh machine lacks, each from its package registry, and only when missing:
 //! the wasm target (rustup), wasm-opt, esbuild and playwright-core (npm), Chromium and ChromeDriver
-//! (Debian's apt, as root), and wasm-bindgen-test-runner at the version in Cargo.lock (cargo).
+//! (Debian's apt, as root), the fonts the layout tests measure with (Debian's apt), and wasm-bindgen-test-runner at the version in Cargo.lock (cargo).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -87,6 +87,17 @@ pub const SOFFICE: &str = "/usr/bin/soffice";
 
 pub fn ensure_libreoffice() -> anyhow::Result<()> {
     ensure_debian_packages(&[(SOFFICE, "libreoffice-calc-nogui")])
+}
+
+/// The fonts the layout tests measure with (`LAYOUT_FONTS` in `tests/e2e/harness.mjs`): DejaVu
+/// Sans, the widest common font and a bare Debian machine's only one, and Roboto, what Android
+/// phones draw text with. A layout test measures the fonts it names, never whatever fonts the
+/// machine happens to have.
+pub fn ensure_layout_fonts() -> anyhow::Result<()> {
+    ensure_debian_packages(&[
+        ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"),
+        ("/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf", "fonts-roboto-unhinted"),
+    ])
 }
 
 /// Debian's `wrk`, for the load benchmark.
