@@ -170,6 +170,38 @@ fn entered_indicators_go_into_the_index_and_a_slip_is_named() {
     );
     let (code, _, stderr) = hailong(&["tally", "--indicators", bad.to_str().unwrap(), EXAMPLE]);
     assert_eq!(code, 2, "--indicators goes with --index: {stderr}");
+
+    // A line for a ward or an officer the tally does not have counts for nothing: said, by line.
+    let stray = dir.path().join("chi-so-lac.csv");
+    std::fs::write(
+        &stray,
+        "period,unit,staff,indicator,dossiers,points
+2026-Q4,phuong-a,,2,40,60
+2026-Q4,phuong-z,,2,4,6
+2026-Q4,phuong-a,cb-09,2,4,6
+",
+    )
+    .unwrap();
+    let (code, _, stderr) = hailong(&[
+        "tally",
+        "--index",
+        "--by",
+        "unit",
+        "--period",
+        "quarter",
+        "--indicators",
+        stray.to_str().unwrap(),
+        EXAMPLE,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("line 2:"), "phuong-a's line applies: {stderr}");
+    assert!(
+        stderr.contains(
+            "chi-so-lac.csv: line 3: indicator 2 of the agency, unit `phuong-z`, period 2026-Q4 matches no group"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 4: indicator 2 of officer `cb-09`, unit `phuong-a`"), "{stderr}");
 }
 
 /// A raw CSV row of one record as JSON, in the counter rating's columns, written as a kiosk's

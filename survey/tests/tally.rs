@@ -228,7 +228,7 @@ fn the_per_dossier_indicators_score_and_classify() {
             "classification staff: None tenths over 4 chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ",
             "classification agency: None tenths over 4 chưa xếp loại: chưa nhập chỉ số 2, 5, 6, 8, 9 (từ hệ thống của cơ quan)",
             "classification staff: None tenths over 4 chưa xếp loại: chưa nhập chỉ số 2 (từ hệ thống của cơ quan)",
-            "classification agency: None tenths over 4 chưa xếp loại: chưa nhập chỉ số 2, 5, 6, 8, 9 (từ hệ thống của cơ quan)",
+            "classification agency: None tenths over 4 chưa xếp loại: nhóm không phải toàn bộ hồ sơ của một cơ quan (chia theo cán bộ, quầy hoặc lĩnh vực)",
         ]
     "#]]
     .assert_debug_eq(&shown);
@@ -586,4 +586,211 @@ fn the_report_classes_officers_only_inside_and_says_what_thong_tu_01_still_needs
     // The agency's class says which of its nine indicators are still to be entered.
     assert!(html.contains("chưa nhập chỉ số 2, 5, 6, 8, 9"), "{html}");
     assert!(!html.contains("<td>Khảo sát này không chấm điểm"), "this survey is scored by Thông tư 01");
+}
+
+/// Thông tư 01's classes from the raw records and the entered lines to the printed class, as
+/// `docs/formats.md` ("Thông tư 01 classes") decides each open point.
+mod thong_tu_01_classes {
+    use super::*;
+    use survey::definition::answer::Answer;
+    use survey::results::entered::{Entered, EntryKey};
+    use survey::results::index::{Scope, indices_with};
+    use survey::results::tally::Points;
+
+    fn entered(lines: &[(&str, &str, u32, u64, u64)]) -> Entered {
+        lines
+            .iter()
+            .map(|&(unit, staff, indicator, dossiers, total)| {
+                let key = EntryKey { period: String::new(), unit: unit.into(), staff: staff.into(), indicator };
+                (key, Points { dossiers, total })
+            })
+            .collect()
+    }
+
+    /// Each group's class rows: "unit/staff/counter/field id: score class (n)".
+    fn classes(records: &[ResponseRecord], by: &str, lines: &Entered, min_n: u64) -> Vec<String> {
+        let options = TallyOptions { by: GroupBy::parse(by).unwrap(), ..TallyOptions::default() };
+        let tally = Tally::count(&catalog(), &checked(records), &options).unwrap();
+        indices_with(&tally, &catalog(), min_n, lines)
+            .unwrap()
+            .into_iter()
+            .filter(|row| row.scope == Scope::Classification)
+            .map(|row| {
+                format!(
+                    "{}/{}/{}/{} {}: {:?} {} (n {}{})",
+                    row.key.unit,
+                    row.key.staff,
+                    row.key.counter,
+                    row.key.field,
+                    row.scope_id,
+                    row.score,
+                    row.class.unwrap_or_default(),
+                    row.n,
+                    if row.suppressed { ", withheld" } else { "" }
+                )
+            })
+            .collect()
+    }
+
+    fn in_unit(mut record: ResponseRecord, unit: &str, staff: Option<&str>, field: Option<&str>) -> ResponseRecord {
+        record.unit = Some(unit.into());
+        record.staff = staff.map(Into::into);
+        record.field = field.map(Into::into);
+        record
+    }
+
+    #[test]
+    fn an_officer_missing_a_citizens_indicator_is_classed_on_the_rest_and_says_so() {
+        // One unfinished dossier that answered only "Đúng hẹn" (indicator 1: 1 point), with
+        // indicator 2 entered (2 points): 1.0 + 2.0 = 3.0 of 10, "dưới 70%" as Điều 15 counts,
+        // the class naming what it left out, and withheld under the minimum n.
+        let mut record = dossier(1, ["dung-hen", "khong-lan", "khong-lien-he-them", "khong", "hai-long"]);
+        record.answers.retain(|question, _| question == "thoi-gian-tra-ket-qua");
+        record.partial = true;
+        let record = in_unit(record, "p1", Some("cb-01"), None);
+        let lines = entered(&[("p1", "cb-01", 2, 1, 2)]);
+        let shown = classes(&[record], "unit,staff", &lines, 10);
+        assert_eq!(
+            shown[0],
+            "p1/cb-01// staff: Some(30) hoàn thành dưới 70% nhiệm vụ (chỉ số 3, 4, 7 không có dữ liệu, không tính vào tổng) (n 1, withheld)"
+        );
+        // The agency row of an officer's group is never classed, whatever lines it has.
+        assert!(
+            shown[1].starts_with("p1/cb-01// agency: None chưa xếp loại: nhóm không phải toàn bộ hồ sơ"),
+            "{}",
+            shown[1]
+        );
+    }
+
+    #[test]
+    fn an_officer_at_the_boundaries_of_5_and_3_5() {
+        // Four dossiers answering 1 everywhere: indicators 1, 3, 4 and 7 score 1.0 each.
+        let ones = |n: u32| {
+            in_unit(
+                dossier(n, ["dung-hen", "mot-lan", "chi-bo-phan-mot-cua", "khong", "hai-long"]),
+                "p1",
+                Some("cb-01"),
+                None,
+            )
+        };
+        let records: Vec<ResponseRecord> = (1..=10).map(ones).collect();
+        // Indicator 2 of 1.0 → 5.0: "hoàn thành 100%" (≥ 5, never "> 5").
+        let at_5 = classes(&records, "staff,unit", &entered(&[("p1", "cb-01", 2, 4, 4)]), 10);
+        assert_eq!(at_5[0], "p1/cb-01// staff: Some(50) hoàn thành 100% nhiệm vụ (n 10)");
+        // Indicator 7 falls to 0.5 with 5 of 10 harassed: 1 + 1 + 1 + 0.5 + 0 = 3.5 with
+        // indicator 2 at 0: "từ 70% đến dưới 100%".
+        let mut records = records;
+        for record in records.iter_mut().take(5) {
+            record.answers.insert("phien-ha-sach-nhieu".into(), Answer::Choice("co".into()));
+        }
+        let at_3_5 = classes(&records, "staff,unit", &entered(&[("p1", "cb-01", 2, 4, 0)]), 10);
+        assert_eq!(at_3_5[0], "p1/cb-01// staff: Some(35) hoàn thành từ 70% đến dưới 100% nhiệm vụ (n 10)");
+    }
+
+    #[test]
+    fn an_agency_is_classed_only_on_all_of_its_dossiers_at_its_boundaries() {
+        // Twenty dossiers: indicator 1 is 7 × 2 + 11 × 1 + 2 × 0 = 25 points over 20 = 1.25,
+        // 1.3 half up, and so is indicator 7 (no harassment); indicators 3 and 4 are 2.0. The
+        // citizens' part is 6.6, where exact sums would give 6.5: each indicator is rounded once.
+        let time = |n: u32| match n {
+            1..=7 => "som-hon-hen",
+            8..=18 => "dung-hen",
+            _ => "tre-hen",
+        };
+        let field = |n: u32| if n % 2 == 0 { "ho-tich" } else { "dat-dai" };
+        let records: Vec<ResponseRecord> = (1..=20)
+            .map(|n| {
+                in_unit(
+                    dossier(n, [time(n), "khong-lan", "khong-lien-he-them", "khong", "hai-long"]),
+                    "p1",
+                    None,
+                    Some(field(n)),
+                )
+            })
+            .collect();
+        // Entered over 10 dossiers, so each line's score in tenths is its points.
+        let agency = |records: &[ResponseRecord], five: [u64; 5]| {
+            let lines: Vec<(&str, &str, u32, u64, u64)> = [2, 5, 6, 8, 9]
+                .into_iter()
+                .zip(five)
+                .map(|(indicator, points)| ("p1", "", indicator, 10, points))
+                .collect();
+            classes(records, "unit", &entered(&lines), 10).remove(1)
+        };
+        assert_eq!(agency(&records, [20, 20, 20, 20, 4]), "p1/// agency: Some(150) xuất sắc (n 20)");
+        assert_eq!(agency(&records, [20, 20, 20, 20, 3]), "p1/// agency: Some(149) tốt (n 20)");
+        assert_eq!(agency(&records, [20, 20, 14, 0, 0]), "p1/// agency: Some(120) tốt (n 20)");
+        assert_eq!(agency(&records, [20, 20, 13, 0, 0]), "p1/// agency: Some(119) khá (n 20)");
+        assert_eq!(agency(&records, [20, 4, 0, 0, 0]), "p1/// agency: Some(90) khá (n 20)");
+        assert_eq!(agency(&records, [20, 3, 0, 0, 0]), "p1/// agency: Some(89) trung bình (n 20)");
+        // Dossiers that score nothing from citizens: late, harassed, many contacts.
+        let worst: Vec<ResponseRecord> = (1..=10)
+            .map(|n| {
+                in_unit(
+                    dossier(n, ["tre-hen", "tu-hai-lan", "nhieu-hon-mot", "co", "khong-hai-long"]),
+                    "p1",
+                    None,
+                    None,
+                )
+            })
+            .collect();
+        assert_eq!(agency(&worst, [20, 20, 20, 0, 0]), "p1/// agency: Some(60) trung bình (n 10)");
+        assert_eq!(agency(&worst, [20, 20, 19, 0, 0]), "p1/// agency: Some(59) yếu (n 10)");
+
+        // The same dossiers split by field are parts of the agency: no agency class on either.
+        let lines: Vec<(&str, &str, u32, u64, u64)> =
+            [2, 5, 6, 8, 9].into_iter().map(|indicator| ("p1", "", indicator, 10, 20)).collect();
+        let by_field = classes(&records, "unit,field", &entered(&lines), 1);
+        assert_eq!(by_field.iter().filter(|row| row.contains(" agency:")).count(), 2);
+        for row in by_field.iter().filter(|row| row.contains(" agency:")) {
+            assert!(row.contains("chưa xếp loại: nhóm không phải toàn bộ hồ sơ của một cơ quan"), "{row}");
+        }
+        // Split by officer, the dossiers without an officer are not the agency either.
+        let mut mixed = records.clone();
+        mixed[0].staff = Some("cb-01".into());
+        let by_staff = classes(&mixed, "unit,staff", &entered(&lines), 1);
+        let no_officer = by_staff.iter().find(|row| row.starts_with("p1/// agency")).unwrap();
+        assert!(no_officer.contains("chưa xếp loại: nhóm không phải toàn bộ hồ sơ"), "{no_officer}");
+        // A classification's n is its citizens' dossiers: entered lines of 3 dossiers do not
+        // withhold the class of 20.
+        let few: Vec<(&str, &str, u32, u64, u64)> =
+            [2, 5, 6, 8, 9].into_iter().map(|indicator| ("p1", "", indicator, 3, 6)).collect();
+        assert_eq!(classes(&records, "unit", &entered(&few), 10)[1], "p1/// agency: Some(166) xuất sắc (n 20)");
+    }
+}
+
+/// The per-dossier worked example of `docs/formats.md`: an officer whose three dossiers were
+/// each left unfinished after the first question ("Đúng hẹn", "Sớm hơn hẹn"), so that
+/// indicators 3, 4 and 7 have no data: classed on indicators 1 and 2 as Điều 15 counts, the
+/// class saying what it left out, and withheld from publication under the minimum n.
+fn officer_example() -> Vec<ResponseRecord> {
+    ["dung-hen", "som-hon-hen", "dung-hen"]
+        .into_iter()
+        .enumerate()
+        .map(|(n, time)| {
+            let mut record = dossier(n as u32 + 1, [time, "khong-lan", "khong-lien-he-them", "khong", "hai-long"]);
+            record.answers.retain(|question, _| question == "thoi-gian-tra-ket-qua");
+            record.partial = true;
+            record.unit = Some("phuong-a".into());
+            record.staff = Some("cb-01".into());
+            record
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_officer_example_is_the_computed_one() {
+    let options = TallyOptions {
+        by: GroupBy::parse("unit,staff").unwrap(),
+        period: PeriodKind::Quarter,
+        ..TallyOptions::default()
+    };
+    let tally = Tally::count(&catalog(), &checked(&officer_example()), &options).unwrap();
+    let lines = "period,unit,staff,indicator,dossiers,points\n2026-Q4,phuong-a,cb-01,2,3,5\n";
+    let entered = survey::results::entered::read_entered(lines.as_bytes(), None).unwrap();
+    let rows = survey::results::index::indices_with(&tally, &catalog(), DEFAULT_MIN_N, &entered).unwrap();
+    let csv = String::from_utf8(index_csv(&rows, CsvProfile::Rfc4180)).unwrap().replace("\r\n", "\n");
+    expect_test::expect_file!["snapshots/officer-example-index.csv"].assert_eq(&csv);
+    let docs = include_str!("../../docs/formats.md");
+    assert!(docs.contains(&csv), "docs/formats.md must show, as computed:\n{csv}");
 }

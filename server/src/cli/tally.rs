@@ -19,7 +19,7 @@ use survey::csv::write::CsvProfile;
 use survey::definition::catalog::Catalog;
 use survey::records::gate::Gate;
 use survey::records::raw::{content_hash, read_raw};
-use survey::results::entered::{Entered, read_entered};
+use survey::results::entered::{Entered, read_entered_lines, unmatched};
 use survey::results::index::{index_csv, indices_with};
 use survey::results::tally::{Added, Tally, TallyOptions};
 
@@ -115,13 +115,13 @@ struct Seen {
 pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
     let catalog = catalog(&request.defs)?;
     // Read before the long count, so a slip in it is said at once.
-    let entered = match &request.indicators {
+    let (entered, entered_lines) = match &request.indicators {
         Some(path) => {
             let name = path.display();
             let file = File::open(path).with_context(|| format!("{name}: cannot open the file"))?;
-            read_entered(BufReader::new(file), None).map_err(|err| anyhow::anyhow!("{name}: {err}"))?
+            read_entered_lines(BufReader::new(file), None).map_err(|err| anyhow::anyhow!("{name}: {err}"))?
         }
-        None => Entered::new(),
+        None => (Entered::new(), Default::default()),
     };
     let mut tally = Tally::default();
     let mut seen: HashMap<u128, Seen> = HashMap::new();
@@ -186,6 +186,23 @@ pub fn tally(request: &TallyRequest) -> anyhow::Result<()> {
         bail!("{} conflicting responses; nothing was written:\n{}", conflicts.len(), conflicts.join("\n"));
     }
     let bytes = if request.index {
+        // A line for a unit, officer or period this tally has not would count for nothing.
+        if let Some(path) = &request.indicators {
+            for entry in unmatched(&entered, &tally) {
+                let line = entered_lines.get(entry).copied().unwrap_or_default();
+                let officer =
+                    if entry.staff.is_empty() { "the agency".to_owned() } else { format!("officer `{}`", entry.staff) };
+                let unit =
+                    if entry.unit.is_empty() { "every unit".to_owned() } else { format!("unit `{}`", entry.unit) };
+                let period =
+                    if entry.period.is_empty() { "no period".to_owned() } else { format!("period {}", entry.period) };
+                eprintln!(
+                    "hailong: warning: {}: line {line}: indicator {} of {officer}, {unit}, {period} matches no group of this tally (see --by and --period), so it counts for nothing",
+                    path.display(),
+                    entry.indicator
+                );
+            }
+        }
         let rows = indices_with(&tally, &catalog, request.min_n, &entered)?;
         index_csv(&rows, request.profile)
     } else {

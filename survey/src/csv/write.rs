@@ -77,21 +77,48 @@ impl CsvProfile {
         }
     }
 
+    /// Whether a cell is written bare in an Excel profile: a plain number is a cell written as a
+    /// number (a count, a signed number answer, a decimal with the profile's separator that is
+    /// not the list separator), never text that looks like one (a version `2026.1`, a code
+    /// `007`, `1e5`), which is quoted like all text.
+    fn is_plain_number(self, cell: &Cell) -> bool {
+        match cell {
+            Cell::Integer(_) | Cell::Signed(_) => true,
+            // `66,67` under the Vietnamese profile would split on a PC whose list separator is
+            // the comma: quoted, it stays one cell and Excel still reads the number.
+            Cell::Fixed { .. } => self != CsvProfile::ExcelVi,
+            Cell::Text(_) | Cell::Empty => false,
+        }
+    }
+
     /// Writes a table with a header row.
     pub fn write(self, header: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
         let mut out = Vec::new();
         if self.for_excel() {
             out.extend_from_slice(BOM.as_bytes());
         }
+        // For Excel, every cell but a plain number is quoted: Excel splits a line on the list
+        // separator of the PC's locale (`;` in Vietnam, `,` elsewhere), not on the file's, and
+        // only quotes keep `x;=1+1` one cell instead of a bare `=1+1`. Which cells are numbers
+        // is ours to say (`is_plain_number`), not a guess from what the text looks like.
+        let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+        if self.for_excel() {
+            let line = |cells: Vec<String>| cells.join(if self == CsvProfile::ExcelVi { ";" } else { "," }) + "\r\n";
+            out.extend_from_slice(line(header.iter().map(|name| quote(name)).collect()).as_bytes());
+            for row in rows {
+                let cells = row
+                    .iter()
+                    .map(|cell| if self.is_plain_number(cell) { self.render(cell) } else { quote(&self.render(cell)) })
+                    .collect();
+                out.extend_from_slice(line(cells).as_bytes());
+            }
+            return out;
+        }
         {
-            // For Excel, every cell that is not a plain number is quoted: Excel splits a line
-            // on the list separator of the PC's locale (`;` in Vietnam, `,` elsewhere), not on
-            // the file's, and only quotes keep `x;=1+1` one cell instead of a bare `=1+1`.
-            let quoting = if self.for_excel() { csv::QuoteStyle::NonNumeric } else { csv::QuoteStyle::Necessary };
             let mut writer = csv::WriterBuilder::new()
                 .delimiter(self.delimiter())
                 .terminator(csv::Terminator::CRLF)
-                .quote_style(quoting)
+                .quote_style(csv::QuoteStyle::Necessary)
                 .from_writer(&mut out);
             // Writing to a Vec cannot fail, and every row is written with the same width.
             let _ = writer.write_record(header);
@@ -156,6 +183,24 @@ mod tests {
         let bytes = profile.write(&["label", "count", "percent"], &rows);
         let text = String::from_utf8(bytes).unwrap().replace(BOM, "<BOM>").replace("\r\n", "⏎\n");
         expect.assert_eq(&text);
+    }
+
+    /// Text that looks like a number is text: quoted, so that only the cells written as
+    /// numbers stand bare.
+    #[test]
+    fn only_cells_written_as_numbers_stand_bare_in_excel() {
+        let rows = vec![vec![
+            Cell::Text("2026.1".into()),
+            Cell::Text("007".into()),
+            Cell::Text("1e5".into()),
+            Cell::Text("-1".into()),
+            Cell::Signed(-1),
+            Cell::Integer(7),
+        ]];
+        let text = String::from_utf8(CsvProfile::Excel.write(&["a", "b", "c", "d", "e", "f"], &rows)).unwrap();
+        assert_eq!(text.lines().nth(1).unwrap(), "\"2026.1\",\"007\",\"1e5\",\"'-1\",-1,7");
+        let text = String::from_utf8(CsvProfile::ExcelVi.write(&["a", "b", "c", "d", "e", "f"], &rows)).unwrap();
+        assert_eq!(text.lines().nth(1).unwrap(), "\"2026.1\";\"007\";\"1e5\";\"'-1\";-1;7");
     }
 
     #[test]

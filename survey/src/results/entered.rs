@@ -38,6 +38,15 @@ pub type Entered = BTreeMap<EntryKey, Points>;
 /// Reads entered indicators; a blank `period` (or no such column) is `period`. An indicator
 /// given twice for the same unit and officer is an error, not a sum: most likely a slip.
 pub fn read_entered(input: impl BufRead, period: Option<Period>) -> Result<Entered, CsvError> {
+    read_entered_lines(input, period).map(|(entered, _)| entered)
+}
+
+/// [`read_entered`], with the line each entry was read from (to name a line that applies to
+/// nothing, [`unmatched`]).
+pub fn read_entered_lines(
+    input: impl BufRead,
+    period: Option<Period>,
+) -> Result<(Entered, BTreeMap<EntryKey, u64>), CsvError> {
     let mut file = read::open(input)?;
     let columns = ["unit", "staff", "indicator", "dossiers", "points"].map(|name| file.column(name));
     let [unit, staff, indicator, dossiers, points] = columns;
@@ -111,7 +120,7 @@ pub fn read_entered(input: impl BufRead, period: Option<Period>) -> Result<Enter
         }
         entered.insert(key, Points { dossiers: count, total });
     }
-    Ok(entered)
+    Ok((entered, lines))
 }
 
 /// The entries of one period as the CSV [`read_entered`] reads, for the form that edits them.
@@ -126,15 +135,23 @@ pub fn write_entered(entered: &Entered) -> String {
 /// The entered indicators of a tally's group: same period (the same days, however written),
 /// unit and officer.
 pub fn entered_for(entered: &Entered, key: &GroupKey) -> BTreeMap<u32, Points> {
-    let same_period = |code: &str| match Period::parse(code) {
+    entered.iter().filter(|(entry, _)| applies(entry, key)).map(|(entry, points)| (entry.indicator, *points)).collect()
+}
+
+/// Whether an entry applies to a tally's group: the same period (the same days, however
+/// written), unit and officer.
+fn applies(entry: &EntryKey, key: &GroupKey) -> bool {
+    let same_period = match Period::parse(&entry.period) {
         Some(period) => period.start.to_string() == key.period_start && period.end.to_string() == key.period_end,
-        None => code.is_empty() && key.period_start.is_empty() && key.period_end.is_empty(),
+        None => entry.period.is_empty() && key.period_start.is_empty() && key.period_end.is_empty(),
     };
-    entered
-        .iter()
-        .filter(|(entry, _)| entry.unit == key.unit && entry.staff == key.staff && same_period(&entry.period))
-        .map(|(entry, points)| (entry.indicator, *points))
-        .collect()
+    entry.unit == key.unit && entry.staff == key.staff && same_period
+}
+
+/// The entries that apply to no group of `tally`: a unit, officer or period it does not have.
+/// Such a line would count for nothing, so readers say so rather than pass over it.
+pub fn unmatched<'a>(entered: &'a Entered, tally: &crate::results::tally::Tally) -> Vec<&'a EntryKey> {
+    entered.keys().filter(|entry| !tally.groups.keys().any(|key| applies(entry, key))).collect()
 }
 
 #[cfg(test)]

@@ -111,14 +111,65 @@ pub fn indices_with(
     entered: &Entered,
 ) -> Result<Vec<IndexRow>, TallyError> {
     let mut rows = Vec::new();
+    let wholes = Wholes::of(tally);
     for (key, group) in &tally.groups {
         let survey = catalog.get(&key.survey_id, &key.survey_version).ok_or_else(|| TallyError::UnknownSurvey {
             survey_id: key.survey_id.clone(),
             survey_version: key.survey_version.clone(),
         })?;
-        group_indices(key, group, survey, min_n, &entered_for(entered, key), &mut rows);
+        let whole = Whole { agency: wholes.is_agency(key), officer: wholes.is_officer(key) };
+        group_indices(key, group, survey, min_n, &entered_for(entered, key), whole, &mut rows);
     }
     Ok(rows)
+}
+
+/// What a group is the whole of: Thông tư 01 classes an agency on all of its dossiers, and an
+/// officer on all of theirs, never on a part (one counter's, one field's) nor on a mix.
+#[derive(Clone, Copy, Debug)]
+struct Whole {
+    /// All of one unit's dossiers of the period: not split by officer, counter or field.
+    agency: bool,
+    /// All of one officer's dossiers of the period.
+    officer: bool,
+}
+
+/// How many groups of a tally share a unit's period, and an officer's.
+struct Wholes<'a> {
+    per_unit: BTreeMap<[&'a str; 5], usize>,
+    per_officer: BTreeMap<[&'a str; 6], usize>,
+}
+
+impl<'a> Wholes<'a> {
+    fn of(tally: &'a Tally) -> Wholes<'a> {
+        let mut wholes = Wholes { per_unit: BTreeMap::new(), per_officer: BTreeMap::new() };
+        for key in tally.groups.keys() {
+            *wholes.per_unit.entry(Self::unit_of(key)).or_default() += 1;
+            *wholes.per_officer.entry(Self::officer_of(key)).or_default() += 1;
+        }
+        wholes
+    }
+
+    fn unit_of(key: &GroupKey) -> [&str; 5] {
+        [&key.survey_id, &key.survey_version, &key.period_start, &key.period_end, &key.unit]
+    }
+
+    fn officer_of(key: &GroupKey) -> [&str; 6] {
+        let [a, b, c, d, e] = Self::unit_of(key);
+        [a, b, c, d, e, &key.staff]
+    }
+
+    /// The group is its unit's only group, and names no officer, counter or field.
+    fn is_agency(&self, key: &GroupKey) -> bool {
+        key.staff.is_empty()
+            && key.counter.is_empty()
+            && key.field.is_empty()
+            && self.per_unit.get(&Self::unit_of(key)) == Some(&1)
+    }
+
+    /// The group names one officer and is that officer's only group.
+    fn is_officer(&self, key: &GroupKey) -> bool {
+        !key.staff.is_empty() && self.per_officer.get(&Self::officer_of(key)) == Some(&1)
+    }
 }
 
 /// A criterion's exact figures, kept unrounded for the means built on them.
@@ -134,6 +185,7 @@ fn group_indices(
     survey: &Survey,
     min_n: u64,
     entered: &BTreeMap<u32, Points>,
+    whole: Whole,
     rows: &mut Vec<IndexRow>,
 ) {
     let row = |scope: Scope, scope_id: &str, label: String, n: u64| IndexRow {
@@ -277,12 +329,9 @@ fn group_indices(
             ),
         ] {
             let used: Vec<&(u32, u64, u64)> = scores.iter().filter(|(number, _, _)| numbers.contains(number)).collect();
-            let n = used.iter().map(|(_, _, dossiers)| *dossiers).min().unwrap_or(0);
-            let mut class_row = row(Scope::Classification, id, label.into(), n);
-            // Thông tư 01/2018 classes a total of all its indicators, and a staff member alone:
-            // a class from fewer indicators, or for a group of several officers, would be a class
-            // the regulation never gave. Indicators 2, 5, 6, 8 and 9 come from the agency's own
-            // systems, not from citizens, so until they are there the row says what is missing.
+            // A class is about the citizens' dossiers of the group: its n is theirs, whatever
+            // dossiers an entered line counts.
+            let mut class_row = row(Scope::Classification, id, label.into(), group.responses);
             let missing = |from_agency: bool| -> Vec<String> {
                 numbers
                     .iter()
@@ -291,23 +340,36 @@ fn group_indices(
                     .map(u32::to_string)
                     .collect()
             };
-            let (not_answered, not_entered) = (missing(false), missing(true));
-            let mut why = Vec::new();
-            if !not_answered.is_empty() {
-                why.push(format!("chưa có phiếu cho chỉ số {}", not_answered.join(", ")));
-            }
-            if !not_entered.is_empty() {
-                why.push(format!("chưa nhập chỉ số {} (từ hệ thống của cơ quan)", not_entered.join(", ")));
-            }
-            if id == "staff" && key.staff.is_empty() {
-                class_row.class = Some("chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ".into());
-            } else if !why.is_empty() {
-                class_row.class = Some(format!("chưa xếp loại: {}", why.join("; ")));
+            let (no_answers, not_entered) = (missing(false), missing(true));
+            let from_citizens = used.iter().any(|(number, _, _)| !AGENCY_INDICATORS.contains(number));
+            // The rules, in `docs/formats.md` ("Thông tư 01 classes"): a class only on the
+            // whole of one agency's dossiers, or of one officer's; never without the
+            // indicators from the agency's systems, which would make every class the lowest
+            // for want of data entry; a citizens' indicator no dossier answered is left out of
+            // the total (Điều 15), and the class says so.
+            class_row.class = Some(if id == "staff" && !whole.officer {
+                if key.staff.is_empty() {
+                    "chưa xếp loại: nhóm gồm nhiều cán bộ, xem theo từng cán bộ".into()
+                } else {
+                    "chưa xếp loại: nhóm chỉ là một phần hồ sơ của cán bộ (chia theo quầy hoặc lĩnh vực)".into()
+                }
+            } else if id == "agency" && !whole.agency {
+                "chưa xếp loại: nhóm không phải toàn bộ hồ sơ của một cơ quan (chia theo cán bộ, quầy hoặc lĩnh vực)"
+                    .into()
+            } else if !not_entered.is_empty() {
+                format!("chưa xếp loại: chưa nhập chỉ số {} (từ hệ thống của cơ quan)", not_entered.join(", "))
+            } else if !from_citizens {
+                "chưa xếp loại: chưa có phiếu đánh giá".into()
             } else {
                 let total: u64 = used.iter().map(|(_, tenths, _)| tenths).sum();
                 class_row.score = Some(total);
-                class_row.class = Some(classify(total).into());
-            }
+                let class = classify(total);
+                if no_answers.is_empty() {
+                    class.into()
+                } else {
+                    format!("{class} (chỉ số {} không có dữ liệu, không tính vào tổng)", no_answers.join(", "))
+                }
+            });
             rows.push(class_row);
         }
     }
