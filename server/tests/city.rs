@@ -1405,3 +1405,29 @@ async fn a_provinces_response_rate_divides_only_the_ratings_of_wards_that_entere
     let late = city.admin("PUT", "/api/v1/dossiers/p2/2026-11", Some(json!({ "dossiers": { "": 1 } }))).await;
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
 }
+
+#[tokio::test]
+async fn a_counter_withheld_on_the_published_page_cannot_be_recovered_from_the_totals() {
+    let city = populated().await;
+    // Three ratings at a second counter of p1, one not satisfied: withheld, and so is quay-1,
+    // or the page's total less quay-1 would give the three away.
+    let kiosk = city.store.add_device("kiosk-p1-quay-2", Some("p1"), &actor()).unwrap();
+    let three = [
+        rating("p1", "quay-2", "can-bo-e", "khong-hai-long"),
+        rating("p1", "quay-2", "can-bo-e", "hai-long"),
+        rating("p1", "quay-2", "can-bo-e", "hai-long"),
+    ];
+    assert_eq!(city.kiosk_sends(&kiosk, &three).await.status, StatusCode::CREATED);
+    let certify = json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": "p1" });
+    assert_eq!(city.admin("POST", "/api/v1/certificates", Some(certify)).await.status, StatusCode::CREATED);
+    let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let counters = &page.body[page.body.find("Theo quầy").expect("a table by counter")..];
+    let counters = &counters[..counters.find("</table>").unwrap()];
+    assert!(
+        counters.contains("Quầy số 1</th><td class=\"num\">12</td><td class=\"num\">— (không công bố)"),
+        "{counters}"
+    );
+    assert!(counters.contains("quay-2</th><td class=\"num\">3</td><td class=\"num\">— (dưới 10)"), "{counters}");
+    assert!(!counters.contains('%'), "no share of either counter: {counters}");
+}

@@ -389,6 +389,10 @@ async fn a_single_use_token_rates_once_and_then_says_already_rated() {
     let dossier = json!({ "dossier": "H12.34-261123-0007", "unit": "phuong-1" });
     assert_eq!(server.issue(dossier.clone()).await.status, StatusCode::CREATED);
     assert_eq!(server.issue(dossier).await.status, StatusCode::CONFLICT);
+    // Another ward's dossier of the same number is its own: neither taken nor told.
+    let other_ward = json!({ "dossier": "H12.34-261123-0007", "unit": "phuong-2" });
+    assert_eq!(server.issue(other_ward.clone()).await.status, StatusCode::CREATED);
+    assert_eq!(server.issue(other_ward).await.status, StatusCode::CONFLICT);
     let database = std::fs::read(server.dir.path().join("hailong.db")).unwrap();
     let wal = std::fs::read(server.dir.path().join("hailong.db-wal")).unwrap_or_default();
     for bytes in [&database, &wal] {

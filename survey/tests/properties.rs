@@ -194,3 +194,172 @@ proptest! {
         prop_assert_eq!((plan.new.len(), plan.duplicates as usize, plan.conflicts.len()), (0, records.len(), 0));
     }
 }
+
+/// What is shown and withheld of a published page, as linear equations over the satisfied
+/// counts of its groups: each table's groups sum to the page's total, and each unit's counters
+/// to the unit. A withheld group is given away when its count follows from what is shown: when
+/// its unit vector lies in the row space of the equations over the withheld groups alone.
+mod withheld_stays_withheld {
+    use std::collections::BTreeMap;
+
+    use survey::results::suppress::{PageGroups, Withheld};
+
+    /// A group of the page: its table and key.
+    #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Cell {
+        Unit(String),
+        Counter(String, String),
+        Field(String),
+    }
+
+    /// The page's equations, each a set of cells with coefficients (+1 or −1), over the cells
+    /// withheld (the shown ones are known, and move to the other side).
+    pub fn given_away(page: &PageGroups, withheld: &Withheld) -> Vec<Cell> {
+        // A table of one group is not shown as a table, but that group is the page's total
+        // (or its unit): known.
+        let hidden = |cell: &Cell| match cell {
+            Cell::Unit(code) => page.units.len() > 1 && withheld.units.contains(code),
+            Cell::Counter(unit, code) => {
+                page.counters.len() > 1 && withheld.counters.contains(&(unit.clone(), code.clone()))
+            }
+            Cell::Field(code) => page.fields.len() > 1 && withheld.fields.contains(code),
+        };
+        let mut equations: Vec<Vec<(Cell, i128)>> = Vec::new();
+        equations.push(page.units.keys().map(|code| (Cell::Unit(code.clone()), 1)).collect());
+        equations.push(page.fields.keys().map(|code| (Cell::Field(code.clone()), 1)).collect());
+        for unit in page.units.keys() {
+            let mut equation: Vec<(Cell, i128)> = page
+                .counters
+                .keys()
+                .filter(|(of, _)| of == unit)
+                .map(|(of, code)| (Cell::Counter(of.clone(), code.clone()), 1))
+                .collect();
+            equation.push((Cell::Unit(unit.clone()), -1));
+            equations.push(equation);
+        }
+        let unknowns: Vec<Cell> = equations
+            .iter()
+            .flatten()
+            .map(|(cell, _)| cell.clone())
+            .filter(|cell| hidden(cell))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let column: BTreeMap<&Cell, usize> = unknowns.iter().enumerate().map(|(at, cell)| (cell, at)).collect();
+        let rows: Vec<Vec<i128>> = equations
+            .iter()
+            .map(|equation| {
+                let mut row = vec![0i128; unknowns.len()];
+                for (cell, coefficient) in equation {
+                    if let Some(at) = column.get(cell) {
+                        row[*at] += coefficient;
+                    }
+                }
+                row
+            })
+            .filter(|row| row.iter().any(|value| *value != 0))
+            .collect();
+        let base = rank(rows.clone());
+        unknowns
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| {
+                let mut with_unit = rows.clone();
+                let mut unit = vec![0i128; unknowns.len()];
+                unit[*at] = 1;
+                with_unit.push(unit);
+                rank(with_unit) == base
+            })
+            .map(|(_, cell)| cell.clone())
+            .collect()
+    }
+
+    /// The rank of an integer matrix, by fraction-free elimination (exact).
+    fn rank(mut rows: Vec<Vec<i128>>) -> usize {
+        let columns = rows.first().map_or(0, Vec::len);
+        let mut rank = 0;
+        for column in 0..columns {
+            let Some(pivot) = (rank..rows.len()).find(|at| rows[*at][column] != 0) else { continue };
+            rows.swap(rank, pivot);
+            for at in 0..rows.len() {
+                if at != rank && rows[at][column] != 0 {
+                    let (a, b) = (rows[rank][column], rows[at][column]);
+                    let pivot_row = rows[rank].clone();
+                    for (value, pivot_value) in rows[at].iter_mut().zip(&pivot_row) {
+                        *value = *value * a - pivot_value * b;
+                    }
+                    let divisor = rows[at].iter().fold(0i128, |g, v| gcd(g, v.abs()));
+                    if divisor > 1 {
+                        rows[at].iter_mut().for_each(|value| *value /= divisor);
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    fn gcd(a: i128, b: i128) -> i128 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+}
+
+/// A page's groups: up to six units of up to four counters each, their responses split over
+/// up to four fields.
+fn page_groups() -> impl Strategy<Value = survey::results::suppress::PageGroups> {
+    (proptest::collection::vec(proptest::collection::vec(0u64..25, 1..5), 1..7), 1usize..5).prop_map(
+        |(units, fields)| {
+            let mut page = survey::results::suppress::PageGroups::default();
+            let mut total = 0;
+            for (at, counters) in units.iter().enumerate() {
+                let unit = format!("u{at}");
+                for (code, n) in counters.iter().enumerate() {
+                    page.counters.insert((unit.clone(), format!("q{code}")), *n);
+                }
+                let n: u64 = counters.iter().sum();
+                page.units.insert(unit, n);
+                total += n;
+            }
+            // The fields split the same responses another way: all but the last get a share.
+            let mut left = total;
+            for at in 0..fields {
+                let n = if at + 1 == fields { left } else { (total * (at as u64 + 1) / 7).min(left) };
+                left -= n;
+                page.fields.insert(format!("f{at}"), n);
+            }
+            page.units.retain(|_, n| *n > 0);
+            page.counters.retain(|_, n| *n > 0);
+            page.fields.retain(|_, n| *n > 0);
+            page
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// For any page, no withheld group follows from the groups shown and the totals.
+    #[test]
+    fn no_withheld_group_is_a_linear_combination_of_what_is_shown(page in page_groups()) {
+        let given_away = withheld_stays_withheld::given_away(&page, &page.withheld(10));
+        prop_assert!(given_away.is_empty(), "{given_away:?} follow from {page:?} withholding {:?}", page.withheld(10));
+    }
+}
+
+/// The check itself finds what primary suppression alone gives away: a counter of 3 beside
+/// one of 20 is its ward less the other.
+#[test]
+fn primary_suppression_alone_gives_a_group_away() {
+    use withheld_stays_withheld::{Cell, given_away};
+    let mut page = survey::results::suppress::PageGroups::default();
+    page.units.insert("a".into(), 23);
+    page.units.insert("b".into(), 40);
+    page.counters.insert(("a".into(), "q1".into()), 20);
+    page.counters.insert(("a".into(), "q2".into()), 3);
+    page.counters.insert(("b".into(), "q1".into()), 40);
+    page.fields.insert("f".into(), 63);
+    let mut primary = survey::results::suppress::Withheld::default();
+    primary.counters.insert(("a".into(), "q2".into()));
+    assert_eq!(given_away(&page, &primary), [Cell::Counter("a".into(), "q2".into())]);
+    assert!(given_away(&page, &page.withheld(10)).is_empty());
+}

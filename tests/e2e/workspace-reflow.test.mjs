@@ -146,6 +146,7 @@ for (const family of LAYOUT_FONTS) {
       Object.assign(found, await everySection(page, "the ward's leader"));
       await page.setViewportSize(PC);
       await page.locator(".signed-in button").tap();
+      await page.locator("#account-name").waitFor({ timeout: 15_000 });
       await signIn(page, server.url, STAFF_USER.name, STAFF_USER.password);
       Object.assign(found, await everySection(page, "the administrator"));
       assert.deepEqual(found, {});

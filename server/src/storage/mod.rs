@@ -654,10 +654,19 @@ impl Store {
         new: &NewToken<'_>,
         issued_at: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let dossier_hash = new.dossier.map(|dossier| self.hash(&format!("dossier:{dossier}")));
-        if let Some(dossier_hash) = &dossier_hash {
+        // A dossier number is a unit's own: two wards both have a dossier 201, and one ward's
+        // request must neither take nor reveal the other's. Tokens issued before dossiers were
+        // keyed by unit hashed the number alone; they still count within their own unit.
+        let unit = new.unit.unwrap_or_default();
+        let dossier_hash = new.dossier.map(|dossier| self.hash(&format!("dossier:{unit}:{dossier}")));
+        if let (Some(dossier_hash), Some(dossier)) = (&dossier_hash, new.dossier) {
+            let before_units = self.hash(&format!("dossier:{dossier}"));
             let exists: Option<i64> = transaction
-                .query_row("SELECT 1 FROM tokens WHERE dossier_sha256 = ?1", [dossier_hash], |row| row.get(0))
+                .query_row(
+                    "SELECT 1 FROM tokens WHERE dossier_sha256 = ?1 OR (dossier_sha256 = ?2 AND unit IS ?3)",
+                    params![dossier_hash, before_units, new.unit],
+                    |row| row.get(0),
+                )
                 .optional()?;
             if exists.is_some() {
                 return Err(StoreError::Exists("a token for this dossier".into()));

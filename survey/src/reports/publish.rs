@@ -16,6 +16,7 @@ use crate::results::entered::Entered;
 use crate::results::index::{IndexRow, Scope, indices, indices_with};
 use crate::results::names::Names;
 use crate::results::period::Period;
+use crate::results::suppress::PageGroups;
 use crate::results::tally::{GroupBy, GroupCounts, Tally};
 use crate::results::tally_csv::share_hundredths;
 use crate::text::Lang;
@@ -448,7 +449,9 @@ impl ResultsPage<'_> {
             ));
         }
 
-        // By unit, field and counter: never by officer.
+        // By unit, field and counter: never by officer. What is withheld is decided for the
+        // three tables at once, so that no withheld group is the total less those shown.
+        let withheld = PageGroups::of(self.tally).withheld(self.min_n);
         for (by, heading) in [
             (GroupBy { unit: true, ..GroupBy::default() }, t("Theo đơn vị", "By unit")),
             (GroupBy { field: true, ..GroupBy::default() }, t("Theo lĩnh vực", "By field")),
@@ -491,8 +494,17 @@ impl ResultsPage<'_> {
                         && row.scope == Scope::Overall
                         && survey.scoring().overall.as_deref() == Some(row.scope_id.as_str())
                 });
+                let is_withheld = if by.counter {
+                    withheld.counters.contains(&(key.unit.clone(), key.counter.clone()))
+                } else if by.unit {
+                    withheld.units.contains(&key.unit)
+                } else {
+                    withheld.fields.contains(&key.field)
+                };
                 let result = match row {
                     _ if counts.responses < self.min_n => format!("— ({} {})", t("dưới", "under"), self.min_n),
+                    // Withheld beside a small group, which it would give away.
+                    _ if is_withheld => format!("— ({})", t("không công bố", "withheld")),
                     Some(IndexRow { index_percent: Some(index), .. }) => percent_text(*index, lang),
                     _ => "—".into(),
                 };

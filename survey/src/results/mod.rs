@@ -9,6 +9,7 @@ pub mod followup;
 pub mod index;
 pub mod names;
 pub mod period;
+pub mod suppress;
 pub mod tally;
 pub mod tally_csv;
 pub mod topics;
