@@ -26,7 +26,7 @@ use tower::ServiceExt;
 pub struct Patience {
     /// From the connection (or the end of the previous answer) to the end of the headers.
     pub headers: Duration,
-    /// From the headers to the end of the body.
+    /// From the headers to the end of the body, in all (not between two bytes).
     pub body: Duration,
     /// Connections served at once; more wait in the kernel's queue until one closes.
     pub connections: usize,
@@ -98,6 +98,40 @@ impl Drop for Busy {
     }
 }
 
+/// A request body that must end by one deadline, set when its headers were read: a client
+/// that sends a byte every few seconds is cut off then, not kept on by each byte (a deadline
+/// per byte let a handful of such clients hold every connection place). Reading it past the
+/// deadline fails, which the extractors answer with 400.
+struct DeadlineBody {
+    inner: Body,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl hyper::body::Body for DeadlineBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        if self.deadline.as_mut().poll(context).is_ready() {
+            return std::task::Poll::Ready(Some(Err(axum::Error::new(
+                "the request's body took longer than its deadline",
+            ))));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_frame(context)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish. With
 /// `tls`, every connection is https; a TLS handshake must end within the headers' deadline.
 pub async fn serve(
@@ -107,7 +141,12 @@ pub async fn serve(
     tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(patience.body));
+    let body_deadline = patience.body;
+    let app = app.layer(axum::middleware::map_request(move |request: axum::extract::Request| async move {
+        let (parts, body) = request.into_parts();
+        let body = DeadlineBody { inner: body, deadline: Box::pin(tokio::time::sleep(body_deadline)) };
+        axum::extract::Request::from_parts(parts, Body::new(body))
+    }));
     let permits = Arc::new(tokio::sync::Semaphore::new(patience.connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let open = Arc::new(Open::default());

@@ -222,6 +222,33 @@ fn slow_and_idle_clients_are_cut_off_at_their_deadlines() {
     assert!(trickled.starts_with("HTTP/1.1 400"), "a body that never ends is refused: {trickled}");
     let normal = server.exchange(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     assert!(normal.starts_with("HTTP/1.1 200"), "{normal}");
+
+    // A body sent one byte every 300 ms: each byte comes well within the deadline, the whole
+    // body does not. It is cut off at its 1 s deadline, not kept on by each byte.
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(8))).unwrap();
+    stream
+        .write_all(b"POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let started = std::time::Instant::now();
+    let trickler = std::thread::spawn(move || {
+        for _ in 0..25 {
+            if writer.write_all(b" ").is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let waited = started.elapsed();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 400"), "a trickled body is refused: {answer}");
+    assert!(waited < std::time::Duration::from_secs(4), "cut off at its deadline, not after {waited:?}");
+    drop(stream);
+    let _ = trickler.join();
 }
 
 /// Far more idle connections than places (the attack left a normal request unanswered for the

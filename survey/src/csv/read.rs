@@ -53,7 +53,7 @@ pub struct CsvFile<R: Read> {
     /// cells carry a guarding apostrophe.
     pub for_excel: bool,
     pub delimiter: u8,
-    reader: csv::Reader<std::io::Chain<Cursor<Vec<u8>>, R>>,
+    reader: csv::Reader<LineLimit<std::io::Chain<Cursor<Vec<u8>>, R>>>,
     record: csv::ByteRecord,
     /// The line the next record starts on. Counted here rather than taken from the reader,
     /// whose count differs between `\n` and `\r\n` line ends.
@@ -83,7 +83,7 @@ pub fn open<R: BufRead>(mut input: R) -> Result<CsvFile<R>, CsvError> {
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(false)
-        .from_reader(Cursor::new(first).chain(input));
+        .from_reader(LineLimit { inner: Cursor::new(first).chain(input), line: 1, run: 0 });
     let mut file =
         CsvFile { header: Vec::new(), for_excel, delimiter, reader, record: csv::ByteRecord::new(), next_line: 1 };
     match file.next_row() {
@@ -93,6 +93,44 @@ pub fn open<R: BufRead>(mut input: R) -> Result<CsvFile<R>, CsvError> {
         }
         Some(Err(err)) => Err(err),
         None => Err(CsvError::at(1, None, "the file is empty")),
+    }
+}
+
+/// The longest line read: a row of a hundred cells at the cell limit. The CSV reader keeps a
+/// whole record in memory, so a longer line (a 100 MB log given by mistake, a forged file) is
+/// refused while it is read, before it is held.
+pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+
+/// A reader that fails on a line longer than [`MAX_LINE_BYTES`], naming it.
+struct LineLimit<R> {
+    inner: R,
+    line: u64,
+    /// Bytes read of the current line.
+    run: usize,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        for &byte in &buffer[..read] {
+            if byte == b'\n' {
+                self.line += 1;
+                self.run = 0;
+            } else {
+                self.run += 1;
+                if self.run > MAX_LINE_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} MB: this is not a CSV export",
+                            self.line,
+                            MAX_LINE_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(read)
     }
 }
 
@@ -192,6 +230,19 @@ impl<R: Read> CsvFile<R> {
 
 #[cfg(test)]
 mod tests {
+
+    /// A line of 100 MB (a log given by mistake) is refused while it is read, naming its line,
+    /// before the reader holds it.
+    #[test]
+    fn a_line_longer_than_the_limit_is_refused_while_read() {
+        let long = std::io::repeat(b'a').take(100 * 1024 * 1024);
+        let input = std::io::BufReader::new(Cursor::new(b"field,dossiers\nho-tich,1\n".to_vec()).chain(long));
+        let mut file = open(input).unwrap();
+        assert!(file.next_row().unwrap().is_ok());
+        let err = file.next_row().unwrap().unwrap_err();
+        assert!(err.to_string().contains("line 3 is longer than 8 MB"), "{err}");
+    }
+
     use super::*;
 
     fn lines_of(text: &str) -> Vec<u64> {
