@@ -196,11 +196,8 @@ impl<R: Read> CsvFile<R> {
                     "not UTF-8 text: save the file as \"CSV UTF-8\" (an old Vietnamese encoding such as Windows-1258 or TCVN3 is not read)",
                 )
             })?;
-            let text = match text.strip_prefix('\'') {
-                Some(guarded) if self.for_excel => guarded,
-                _ => text,
-            };
-            cells.push(text.to_owned());
+            // What the writer guarded for Excel (`write::guard`) reads back as it was given.
+            cells.push(if self.for_excel { super::write::unguard(text) } else { text.to_owned() });
         }
         Ok(Row { line, cells })
     }

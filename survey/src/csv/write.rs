@@ -64,7 +64,7 @@ impl CsvProfile {
 
     fn render(self, cell: &Cell) -> String {
         match cell {
-            Cell::Text(text) if self.for_excel() && starts_like_a_formula(text) => format!("'{text}"),
+            Cell::Text(text) if self.for_excel() => guard(text),
             Cell::Text(text) => text.clone(),
             Cell::Integer(value) => value.to_string(),
             Cell::Signed(value) => value.to_string(),
@@ -131,6 +131,60 @@ impl CsvProfile {
     }
 }
 
+/// Text as written for Excel: an apostrophe before a cell that starts like a formula, and one
+/// after each list separator (`,`, `;`, tab) that a formula character or an apostrophe
+/// follows, spaces between allowed. Excel splits a line on the PC's list separator, whichever the file used, and then
+/// parses only the first quoted cell of a line right: under the other separator `"a","x;=1+1"`
+/// gives a cell `=1+1"`, a formula. Guarded, that piece starts with an apostrophe: text.
+/// [`unguard`] is its exact inverse, so every text reads back unchanged.
+pub fn guard(text: &str) -> String {
+    let mut guarded = String::with_capacity(text.len() + 1);
+    if starts_like_a_formula(text) {
+        guarded.push('\'');
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for (at, c) in chars.iter().enumerate() {
+        guarded.push(*c);
+        if is_list_separator(*c) && guarded_after(&chars[at + 1..]) {
+            guarded.push('\'');
+        }
+    }
+    guarded
+}
+
+/// Whether what follows a list separator is guarded: past any spaces (Excel reads ` -1` as a
+/// number and ` =1` alike), a formula's first character or an apostrophe.
+fn guarded_after(rest: &[char]) -> bool {
+    rest.iter().find(|c| **c != ' ').is_some_and(|next| follows_guarded(*next))
+}
+
+/// The text [`guard`] was given: one leading apostrophe removed, and one after each list
+/// separator where a formula character or an apostrophe follows it.
+pub fn unguard(guarded: &str) -> String {
+    let text = guarded.strip_prefix('\'').unwrap_or(guarded);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        out.push(chars[at]);
+        if is_list_separator(chars[at]) && chars.get(at + 1) == Some(&'\'') && guarded_after(&chars[at + 2..]) {
+            at += 1;
+        }
+        at += 1;
+    }
+    out
+}
+
+fn is_list_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '\t')
+}
+
+/// What, after a list separator, is guarded: a formula's first character, or an apostrophe
+/// (so that a guard and an apostrophe the text had are told apart).
+fn follows_guarded(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\'')
+}
+
 /// A cell starting with one of these characters is read by spreadsheets as a formula, so text
 /// typed by a citizen could run as one. An apostrophe in front makes it plain text. Text that
 /// itself starts with an apostrophe is guarded too, so that reading the file back removes
@@ -147,10 +201,14 @@ mod tests {
     /// holds the other separator followed by a formula must stay one cell either way.
     #[test]
     fn a_formula_after_the_other_separator_stays_inside_its_cell() {
-        let comments = ["x;=1+1", "x,=2+2", "a\t=3+3", "ok;+84;-5;@x", "x;'=1"];
+        let comments = ["x;=1+1", "x,=2+2", "a\t=3+3", "ok;+84;-5;@x", "x;'=1", "x, -1"];
         for profile in [CsvProfile::Excel, CsvProfile::ExcelVi] {
-            let rows: Vec<Vec<Cell>> =
-                comments.iter().map(|text| vec![Cell::Text(text.to_string()), Cell::Integer(1)]).collect();
+            // A cell before the comment: under the other separator Excel parses only a line's
+            // first quoted cell right.
+            let rows: Vec<Vec<Cell>> = comments
+                .iter()
+                .map(|text| vec![Cell::Text("phường".into()), Cell::Text(text.to_string()), Cell::Integer(1)])
+                .collect();
             let bytes = profile.write(&["comment", "n"], &rows);
             for split_on in [b',', b';', b'\t'] {
                 let mut reader = csv::ReaderBuilder::new()
@@ -162,7 +220,7 @@ mod tests {
                     let row = row.unwrap();
                     for cell in row.iter() {
                         assert!(
-                            !cell.starts_with(['=', '+', '-', '@']),
+                            !cell.trim_start().starts_with(['=', '+', '-', '@']),
                             "{} read on {:?}: a bare formula cell `{cell}`",
                             profile.name(),
                             split_on as char
@@ -171,6 +229,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn unguard_gives_back_exactly_what_guard_was_given() {
+        for text in [
+            "x;=1+1",
+            "x;'=1",
+            "a;'b",
+            "a;''",
+            "=a;=b",
+            "'",
+            "';'",
+            ";",
+            "a;",
+            "-1",
+            "x,\t@y",
+            "Rất hài lòng",
+            "x, -1",
+            "a; '=1",
+            "a;' =1",
+            "a;  ",
+            "a, b",
+        ] {
+            assert_eq!(unguard(&guard(text)), text, "{text:?} as {:?}", guard(text));
+        }
+        assert_eq!(guard("x;=1+1"), "x;'=1+1");
     }
 
     fn check(profile: CsvProfile, expect: expect_test::Expect) {
