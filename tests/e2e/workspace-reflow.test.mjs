@@ -8,6 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import {
   LAYOUT_FONTS,
   PHONE,
@@ -24,6 +26,7 @@ import {
 } from "./harness.mjs";
 
 const PASSWORD = "mật khẩu đủ dài 2026";
+const SHOTS = process.env.HAILONG_SCREENSHOTS;
 const PC = { width: 1280, height: 800 };
 const SIZES = [
   { name: "1280 × 800", viewport: PC, textSize: 16 },
@@ -99,7 +102,7 @@ async function signIn(page, url, name, password) {
 
 /** Every section the account's workspace links to, each looked at in each size; returns what
  *  is wrong, by where it was seen. */
-async function everySection(page, who) {
+async function everySection(page, who, family) {
   const found = {};
   const note = (where, faults) => {
     if (faults.length) found[where] = faults;
@@ -114,6 +117,14 @@ async function everySection(page, who) {
       await page.locator(`nav.sections a[href="${anchor}"][aria-current=page]`).waitFor({ timeout: 15_000 });
       await page.waitForLoadState("networkidle");
       note(`${who}, ${anchor}, ${size.name}`, await layoutFaults(page));
+      if (SHOTS && family === "DejaVu Sans") {
+        mkdirSync(SHOTS, { recursive: true });
+        const name = `workspace-${who.includes("leader") ? "leader" : "admin"}-${anchor.slice(1)}-${size.viewport.width}x${size.viewport.height}${size.textSize > 16 ? "-200" : ""}.png`;
+        // On a phone, the screen a person sees where citizens' words are, else the top.
+        const words = page.locator("blockquote.comment").first();
+        if (size.textSize > 16 && (await words.count()) > 0) await words.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SHOTS, name), fullPage: size.textSize === 16 });
+      }
     }
   }
   await setTextSize(page, 16);
@@ -143,12 +154,12 @@ for (const family of LAYOUT_FONTS) {
       await page.setViewportSize(PC);
       await signIn(page, server.url, "lanh-dao-phuong-hong-bang", PASSWORD);
       await page.locator(".summary .responses").waitFor({ timeout: 15_000 });
-      Object.assign(found, await everySection(page, "the ward's leader"));
+      Object.assign(found, await everySection(page, "the ward's leader", family));
       await page.setViewportSize(PC);
       await page.locator(".signed-in button").tap();
       await page.locator("#account-name").waitFor({ timeout: 15_000 });
       await signIn(page, server.url, STAFF_USER.name, STAFF_USER.password);
-      Object.assign(found, await everySection(page, "the administrator"));
+      Object.assign(found, await everySection(page, "the administrator", family));
       assert.deepEqual(found, {});
       assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
     } finally {
