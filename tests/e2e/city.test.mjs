@@ -19,6 +19,7 @@ import {
   importFiles,
   launchBrowser,
   openStaff,
+  signInOnServer,
   startServer,
   staffFetch,
 } from "./harness.mjs";
@@ -103,15 +104,9 @@ function throughLibreOffice(xlsx, dir) {
   return parse(readFileSync(join(out, basename(xlsx).replace(/\.xlsx$/, ".csv")), "utf8"), { relax_column_count: true });
 }
 
-/** Signs in on the sign-in page as a person does: taps each field and types key by key. */
+/** Signs in on the sign-in page as a person does, and waits for the figures. */
 async function signIn(page, url, name) {
-  await page.goto(`${url}/staff/may-chu`);
-  await page.locator("#account-name").tap();
-  await page.keyboard.type(name);
-  await page.locator("#account-password").tap();
-  await page.keyboard.type(PASSWORD);
-  await page.locator(".sign-in-form button[type=submit]").tap();
-  await page.locator(".signed-in").waitFor({ timeout: 15_000 });
+  await signInOnServer(page, url, name, PASSWORD);
   await page.locator(".summary .responses").waitFor({ timeout: 15_000 });
 }
 

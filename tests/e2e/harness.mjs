@@ -34,6 +34,18 @@ function required(name) {
 /** The staff account every test server has, for the collector's staff API. */
 export const STAFF_USER = { name: "can-bo-e2e", password: "mật khẩu kiểm thử" };
 
+/** Signs in to the server's workspace (`/staff/may-chu`) as a person does: taps each field and
+ *  types key by key; resolves once the workspace says who is signed in. */
+export async function signInOnServer(page, url, name, password) {
+  await page.goto(`${url}/staff/may-chu`);
+  await page.locator("#account-name").tap();
+  await page.keyboard.type(name);
+  await page.locator("#account-password").tap();
+  await page.keyboard.type(password);
+  await page.locator(".sign-in-form button[type=submit]").tap();
+  await page.locator(".signed-in").waitFor({ timeout: 15_000 });
+}
+
 /** Runs `hailong` with `args` and `input` on standard input; resolves to its standard output. */
 export function hailong(args, input = "") {
   const run = spawnSync(required("HAILONG_BIN"), args, { input, encoding: "utf8" });

@@ -20,6 +20,7 @@ import {
   launchBrowser,
   layoutFaults,
   setTextSize,
+  signInOnServer,
   staffFetch,
   startServer,
   useFont,
@@ -89,17 +90,6 @@ async function province(server) {
   assert.equal(sent.status, 201, await sent.text());
 }
 
-/** Signs in as a person does: taps each field and types key by key. */
-async function signIn(page, url, name, password) {
-  await page.goto(`${url}/staff/may-chu`);
-  await page.locator("#account-name").tap();
-  await page.keyboard.type(name);
-  await page.locator("#account-password").tap();
-  await page.keyboard.type(password);
-  await page.locator(".sign-in-form button[type=submit]").tap();
-  await page.locator(".signed-in").waitFor({ timeout: 15_000 });
-}
-
 /** Every section the account's workspace links to, each looked at in each size; returns what
  *  is wrong, by where it was seen. */
 async function everySection(page, who, family) {
@@ -152,13 +142,13 @@ for (const family of LAYOUT_FONTS) {
       }
       await setTextSize(page, 16);
       await page.setViewportSize(PC);
-      await signIn(page, server.url, "lanh-dao-phuong-hong-bang", PASSWORD);
+      await signInOnServer(page, server.url, "lanh-dao-phuong-hong-bang", PASSWORD);
       await page.locator(".summary .responses").waitFor({ timeout: 15_000 });
       Object.assign(found, await everySection(page, "the ward's leader", family));
       await page.setViewportSize(PC);
       await page.locator(".signed-in button").tap();
       await page.locator("#account-name").waitFor({ timeout: 15_000 });
-      await signIn(page, server.url, STAFF_USER.name, STAFF_USER.password);
+      await signInOnServer(page, server.url, STAFF_USER.name, STAFF_USER.password);
       Object.assign(found, await everySection(page, "the administrator", family));
       assert.deepEqual(found, {});
       assert.deepEqual(browser.problems.filter((problem) => !problem.includes("401")), []);
