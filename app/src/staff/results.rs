@@ -154,8 +154,10 @@ fn groups_table(survey: &Survey, tally: &Tally, by: GroupBy, data: &Data) -> Htm
             <tbody>
                 { for tally.groups.iter().map(|(key, counts)| {
                     // Only what the view groups by: the rest is empty in every key.
-                    let unit = by.unit.then(|| unit_name(&key.unit)).flatten();
-                    let name = [(by.unit, unit.as_ref().unwrap_or(&key.unit)), (by.counter, &key.counter), (by.staff, &key.staff), (by.field, &key.field)]
+                    // A counter is named with its unit: two wards' `quay-1` are two counters.
+                    let with_unit = by.unit || by.counter;
+                    let unit = with_unit.then(|| unit_name(&key.unit)).flatten();
+                    let name = [(with_unit, unit.as_ref().unwrap_or(&key.unit)), (by.counter, &key.counter), (by.staff, &key.staff), (by.field, &key.field)]
                         .into_iter()
                         .filter(|(grouped, _)| *grouped)
                         .map(|(_, part)| if part.is_empty() { "(không ghi)" } else { part.as_str() })

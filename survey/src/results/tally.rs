@@ -25,6 +25,8 @@ use crate::text::Lang;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GroupBy {
     pub unit: bool,
+    /// By counter, each with its unit: a counter is its unit's, so grouping by counter keeps
+    /// the unit too.
     pub counter: bool,
     pub staff: bool,
     pub field: bool,
@@ -262,7 +264,8 @@ impl Tally {
             survey_version: record.survey_version.clone(),
             period_start,
             period_end,
-            unit: by(options.by.unit, &record.unit),
+            // A counter is its unit's: two wards' `quay-1` are two counters.
+            unit: by(options.by.unit || options.by.counter, &record.unit),
             counter: by(options.by.counter, &record.counter),
             staff: by(options.by.staff, &record.staff),
             field: by(options.by.field, &record.field),
@@ -389,7 +392,7 @@ impl Tally {
                 survey_version: key.survey_version.clone(),
                 period_start,
                 period_end,
-                unit: keep(by.unit, &key.unit),
+                unit: keep(by.unit || by.counter, &key.unit),
                 counter: keep(by.counter, &key.counter),
                 staff: keep(by.staff, &key.staff),
                 field: keep(by.field, &key.field),
