@@ -418,6 +418,12 @@ pub async fn figures(
             crate::certifying::dossiers_in(&entered, period, signed.access.scope()).map(|fields| (period, fields))
         })
         .collect();
+    // And per unit, so that a response rate divides only the responses of the units that
+    // entered their dossiers (`survey::results::denominator::Received`).
+    let dossiers_by_unit: std::collections::BTreeMap<&str, _> = dossiers
+        .keys()
+        .map(|period| (*period, crate::certifying::dossiers_by_unit(&entered, period, signed.access.scope())))
+        .collect();
     let mut response = Json(serde_json::json!({
         "format": ADMIN_FORMAT,
         "account": signed.access.account.name,
@@ -425,6 +431,7 @@ pub async fn figures(
         "counters": counters,
         "fields": fields,
         "dossiers": dossiers,
+        "dossiers_by_unit": dossiers_by_unit,
         "tally_csv": csv,
     }))
     .into_response();

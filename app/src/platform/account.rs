@@ -99,7 +99,13 @@ pub struct ServerFigures {
     pub names: Names,
     /// The dossiers the units in reach received, by period code and field.
     pub dossiers: std::collections::BTreeMap<String, survey::results::denominator::Dossiers>,
+    /// The same by period code and unit: a rate counts only the units that entered theirs.
+    pub dossiers_by_unit: DossiersByUnit,
 }
+
+/// Dossiers received by period code, unit and field.
+pub type DossiersByUnit =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, survey::results::denominator::Dossiers>>;
 
 /// A counter's (with its unit) or a field's code and name.
 #[derive(Deserialize)]
@@ -119,6 +125,8 @@ struct FiguresAnswer {
     fields: Vec<NamedCode>,
     #[serde(default)]
     dossiers: std::collections::BTreeMap<String, survey::results::denominator::Dossiers>,
+    #[serde(default)]
+    dossiers_by_unit: DossiersByUnit,
     tally_csv: String,
 }
 
@@ -159,7 +167,14 @@ pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>>
             .filter_map(|named| Some((named.unit.as_deref()?, named.code.as_str(), named.name_vi.as_str()))),
         answer.fields.iter().map(|named| (named.code.as_str(), named.name_vi.as_str())),
     );
-    Ok(ServerFigures { without_misuse, with_misuse, units: answer.units, names, dossiers: answer.dossiers })
+    Ok(ServerFigures {
+        without_misuse,
+        with_misuse,
+        units: answer.units,
+        names,
+        dossiers: answer.dossiers,
+        dossiers_by_unit: answer.dossiers_by_unit,
+    })
 }
 
 /// Redeems a one-time pairing code: this kiosk's device token and its configuration.

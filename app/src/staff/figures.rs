@@ -11,7 +11,7 @@ use survey::definition::model::{QuestionKind, Survey};
 use survey::records::gate::CheckedRecord;
 use survey::records::record::{RecordError, ResponseRecord};
 use survey::results::certify::Certificate;
-use survey::results::denominator::Dossiers;
+use survey::results::denominator::{Dossiers, Received};
 use survey::results::entered::Entered;
 use survey::results::index::{DEFAULT_MIN_N, IndexRow, indices_with};
 use survey::results::period::{Period, parse_day};
@@ -59,6 +59,23 @@ impl PartialEq for DataHandle {
                 _ => false,
             }
     }
+}
+
+/// The view's response rate: the responses it counts and the dossiers it divides them by. On
+/// the server, only the responses of the units that entered their dossiers for the period count
+/// (the others are named, and left out); on a device, which is one unit, all of them.
+pub fn response_rate(survey: &Survey, data: &Data, view: &View, totals: &GroupCounts) -> Option<(u64, Received)> {
+    let period = view.period.code();
+    let Some(server) = &data.server else {
+        return Some((totals.responses, Received::all(data.dossiers.get(&period)?.values().sum())));
+    };
+    let entered = server.dossiers_by_unit.get(&period)?;
+    let counted = if view.include_misuse { &server.with_misuse } else { &server.without_misuse };
+    let mut by_unit = counted.regroup(GroupBy { unit: true, ..GroupBy::default() }, Some(view.period));
+    by_unit.groups.retain(|key, _| key.survey_id == survey.id() && key.survey_version == survey.version());
+    let received = Received::by_unit(entered, &by_unit)?;
+    let responses = received.counted(&by_unit).groups.values().map(|group| group.responses).sum();
+    Some((responses, received))
 }
 
 pub fn certificate_key(survey: &Survey, period: Period) -> String {
@@ -262,6 +279,49 @@ pub(crate) mod tests {
     use super::*;
     use survey::definition::answer::Answer;
     use survey::reports::comments::answers_in_words;
+
+    /// On the server, one ward of two entered its dossiers: the rate is that ward's responses
+    /// over its dossiers, and the other ward is named (a province read 19 ratings of three
+    /// wards over one ward's 120 dossiers).
+    #[test]
+    fn the_servers_rate_counts_only_the_units_that_entered_dossiers() {
+        use survey::results::tally::GroupKey;
+        let survey = survey_defs::by_id("danh-gia-tai-quay").unwrap();
+        let mut tally = Tally::default();
+        for (unit, responses) in [("p1", 12), ("p2", 7)] {
+            let key = GroupKey {
+                survey_id: survey.id().into(),
+                survey_version: survey.version().into(),
+                period_start: "2026-11-23".into(),
+                period_end: "2026-11-23".into(),
+                unit: unit.into(),
+                ..GroupKey::default()
+            };
+            tally.groups.insert(key, GroupCounts { responses, ..GroupCounts::default() });
+        }
+        let period = Period::parse("2026-Q4").unwrap();
+        let by_unit = BTreeMap::from([("p1".to_owned(), Dossiers::from([(String::new(), 20)]))]);
+        let server = crate::platform::account::ServerFigures {
+            without_misuse: tally.clone(),
+            with_misuse: tally,
+            units: Vec::new(),
+            names: Default::default(),
+            dossiers: BTreeMap::new(),
+            dossiers_by_unit: BTreeMap::from([("2026-Q4".to_owned(), by_unit)]),
+        };
+        let data = Data { server: Some(Rc::new(server)), ..Data::default() };
+        let view = View { period, by: GroupBy::default(), include_misuse: false, own_only: false };
+        let totals = GroupCounts { responses: 19, ..GroupCounts::default() };
+        let (responses, received) = response_rate(&survey, &data, &view, &totals).unwrap();
+        assert_eq!((responses, received.dossiers, received.missing), (12, 20, vec!["p2".to_owned()]));
+        // A device is one unit: all its responses over its dossiers.
+        let device = Data {
+            dossiers: Rc::new(BTreeMap::from([("2026-Q4".to_owned(), Dossiers::from([(String::new(), 40)]))])),
+            ..Data::default()
+        };
+        let (responses, received) = response_rate(&survey, &device, &view, &totals).unwrap();
+        assert_eq!((responses, received.dossiers), (19, 40));
+    }
 
     #[test]
     fn percentages_show_a_decimal_comma() {

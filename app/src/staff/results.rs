@@ -14,18 +14,32 @@ use survey::text::Lang;
 use yew::prelude::*;
 
 use crate::platform::storage::StorageReport;
-use crate::staff::figures::{Data, Figures, View, caption, hundredths, option_english, percent_text, questions};
+use crate::staff::figures::{
+    Data, Figures, View, caption, hundredths, option_english, percent_text, questions, response_rate,
+};
 
 pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> Html {
     let layout = Tally::layout_of(survey);
     let totals = &figures.totals;
-    let dossiers: Option<u64> = data.dossiers.get(&view.period.code()).map(|map| map.values().sum());
+    let rate = response_rate(survey, data, view, totals);
+    // The units left out of the rate, by name where the server gave one.
+    let names = data.server.as_ref().map(|server| &server.names);
+    let missing: Vec<String> = rate
+        .as_ref()
+        .map(|(_, received)| {
+            received
+                .missing
+                .iter()
+                .map(|code| names.and_then(|names| names.units.get(code)).cloned().unwrap_or_else(|| code.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let bars = overall_bars(survey, totals, Lang::Vi);
     let grouped = view.by != GroupBy::default();
     html! {
         <section class="results" aria-label="Kết quả / Results">
             <h2>{ format!("{} / {}", view.period.label(Lang::Vi), view.period.label(Lang::En)) }</h2>
-            { summary(totals, figures.skipped, dossiers) }
+            { summary(totals, figures.skipped, rate.map(|(responses, received)| (responses, received.dossiers)), &missing) }
             if !bars.is_empty() {
                 <figure class="chart-box">
                     <figcaption>{ "Mức độ hài lòng chung / Overall rating" }</figcaption>
@@ -75,15 +89,24 @@ pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> 
     }
 }
 
-fn summary(totals: &GroupCounts, skipped: u64, dossiers: Option<u64>) -> Html {
+/// The counts, and the response rate: (responses counted, dossiers received), with the units
+/// whose dossiers were not entered, left out of it.
+fn summary(totals: &GroupCounts, skipped: u64, rate: Option<(u64, u64)>, missing: &[String]) -> Html {
     html! {
         <dl class="summary">
             <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ totals.responses }</dd></div>
             <div><dt>{ "Nghi lạm dụng / Flagged as misuse" }</dt><dd class="misuse">{ totals.misuse }</dd></div>
             <div><dt>{ "Chưa hoàn thành / Left unfinished" }</dt><dd class="partial">{ totals.partial }</dd></div>
-            if let Some(dossiers) = dossiers.filter(|dossiers| *dossiers > 0) {
-                <div><dt>{ format!("Tỷ lệ phản hồi ({dossiers} hồ sơ) / Response rate") }</dt>
-                    <dd class="response-rate">{ percent_text(totals.responses, dossiers) }</dd></div>
+            if let Some((responses, dossiers)) = rate.filter(|(_, dossiers)| *dossiers > 0) {
+                <div><dt>{ format!("Tỷ lệ phản hồi ({responses} phiếu / {dossiers} hồ sơ) / Response rate") }</dt>
+                    <dd class="response-rate">{ percent_text(responses, dossiers) }</dd>
+                    if !missing.is_empty() {
+                        <p class="note rate-missing">{ format!(
+                            "Không tính đơn vị chưa nhập số hồ sơ: {} / Left out, no dossiers entered",
+                            missing.join(", ")
+                        ) }</p>
+                    }
+                </div>
             }
             if skipped > 0 {
                 <div><dt>{ "Của khảo sát khác / For other surveys" }</dt><dd>{ skipped }</dd></div>
