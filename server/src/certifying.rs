@@ -451,7 +451,7 @@ pub async fn results_page(
     let (stored, units, named, entered, reply) = {
         let unit = unit.clone();
         blocking(move || {
-            let reply = store.reply(&unit, &code)?;
+            let reply = store.reply_written(&unit, &code)?;
             Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?, reply))
         })
         .await?
@@ -501,7 +501,8 @@ pub async fn results_page(
             min_n: DEFAULT_MIN_N,
             generated_at: &certificate.certified_at,
             names: &names,
-            reply: reply.as_deref(),
+            reply: reply.as_ref().map(|(text, _)| text.as_str()),
+            reply_written_at: reply.as_ref().map(|(_, written)| written.as_str()),
         }));
     }
     Err(not_certified())

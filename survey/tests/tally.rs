@@ -313,9 +313,35 @@ fn the_published_page_shows_the_worked_example_and_suppresses_small_groups() {
             generated_at: "2027-01-05T08:00:00+07:00",
             names: &Default::default(),
             reply: None,
+            reply_written_at: None,
         }
         .to_html()
     };
+    // A reply written after the figures were locked is shown as such; one written before is not.
+    let with_reply = |written: &str| {
+        ResultsPage {
+            lang: survey::text::Lang::Vi,
+            unit_name: "UBND phường Hồng Bàng",
+            period: q4,
+            survey: &survey,
+            tally: &tally,
+            received: None,
+            indicators: &Default::default(),
+            certificate: Some(&certificate),
+            min_n: DEFAULT_MIN_N,
+            generated_at: "2027-01-05T08:00:00+07:00",
+            names: &Default::default(),
+            reply: Some("Đã bố trí thêm ghế chờ."),
+            reply_written_at: Some(written),
+        }
+        .to_html()
+    };
+    let after = with_reply("2027-01-06T09:30:00+07:00");
+    assert!(
+        after.contains("Viết lúc 09:30 ngày 06/01/2027; sau khi chốt số liệu lúc 08:00 ngày 05/01/2027."),
+        "{after}"
+    );
+    assert!(!with_reply("2027-01-04T09:30:00+07:00").contains("sau khi chốt"));
     let html = page(survey::text::Lang::Vi, DEFAULT_MIN_N);
     // 19 counted of 20 (one misuse apart; the unfinished one counts for its rating); 19 of 40
     // dossiers is 47.5 %.
@@ -429,6 +455,7 @@ fn qd766_counts_each_dossier_not_satisfied_harassed_or_late_once() {
             generated_at: "2027-01-02T08:00:00+07:00",
             names: &Default::default(),
             reply: None,
+            reply_written_at: None,
         }
         .to_html()
     };

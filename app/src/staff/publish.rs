@@ -73,6 +73,7 @@ pub fn publish(props: &PublishProps) -> Html {
                 generated_at: &now_stamp(),
                 names: &Default::default(),
                 reply: None,
+                reply_written_at: None,
             };
             let name = format!(
                 "ket-qua-{}-{}-{}.html",

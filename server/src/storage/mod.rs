@@ -751,6 +751,19 @@ impl Store {
         })
     }
 
+    /// What `unit` said it did about what citizens said in `period`, if it said, and when it
+    /// last wrote it.
+    pub fn reply_written(&self, unit: &str, period: &str) -> Result<Option<(String, String)>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row(
+                "SELECT text, written_at FROM replies WHERE unit = ?1 AND period = ?2",
+                params![unit, period],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// What `unit` said it did about what citizens said in `period`, if it said.
     pub fn reply(&self, unit: &str, period: &str) -> Result<Option<String>, StoreError> {
         let connection = self.reader()?;

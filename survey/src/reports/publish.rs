@@ -132,6 +132,9 @@ pub struct ResultsPage<'a> {
     /// The unit's own account of what it did about what citizens said ("Kết quả tiếp thu, giải
     /// quyết"), as its leader entered it.
     pub reply: Option<&'a str>,
+    /// When the reply was last written, RFC 3339: one written after the period was certified
+    /// is not part of what the certificate locked, and the page says so.
+    pub reply_written_at: Option<&'a str>,
 }
 
 /// Words of the page in both languages.
@@ -440,6 +443,19 @@ impl ResultsPage<'_> {
             said.push_str(&format!("<h3>{}</h3>", t("Kết quả tiếp thu, giải quyết", "What the unit did about it")));
             for paragraph in reply.lines().map(str::trim).filter(|line| !line.is_empty()) {
                 said.push_str(&format!("<p class=\"reply\">{}</p>", escape(paragraph)));
+            }
+            // Written after the figures were locked: shown as such, beside what was certified.
+            if let (Some(written), Some(certificate)) = (self.reply_written_at, self.certificate)
+                && crate::vn_time::parse_rfc3339(written).ok()
+                    > crate::vn_time::parse_rfc3339(&certificate.certified_at).ok()
+            {
+                said.push_str(&format!(
+                    "<p class=\"reply-after\">{} {}; {} {}.</p>",
+                    t("Viết lúc", "Written at"),
+                    escape(&crate::vn_time::readable(written, lang)),
+                    t("sau khi chốt số liệu lúc", "after the figures were certified at"),
+                    escape(&crate::vn_time::readable(&certificate.certified_at, lang)),
+                ));
             }
         }
         if !said.is_empty() {
