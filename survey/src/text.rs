@@ -119,6 +119,13 @@ pub fn is_refused_in_names(c: char) -> bool {
     c.is_control() || is_format_character(c)
 }
 
+/// `text` without the characters [`is_refused_in_names`] refuses: a name stored before they
+/// were refused (a counter named with a right-to-left override) reads as plain text everywhere
+/// it is shown, on a page, in a workbook or in an e-mail.
+pub fn without_refused(text: &str) -> String {
+    text.chars().filter(|c| !is_refused_in_names(*c)).collect()
+}
+
 /// How free text is put in Unicode normalisation form C. Natively the core does it (its `nfc`
 /// feature); the app passes the browser's `String.prototype.normalize`, which costs the
 /// respondent's download nothing.

@@ -158,8 +158,15 @@ impl Store {
     pub fn units(&self) -> Result<Vec<UnitRow>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare("SELECT code, parent, name_vi, name_en FROM units ORDER BY code")?;
+        // Names stored before control and format characters were refused are read without them.
+        let clean = |name: String| survey::text::without_refused(&name);
         let rows = statement.query_map([], |row| {
-            Ok(UnitRow { code: row.get(0)?, parent: row.get(1)?, name_vi: row.get(2)?, name_en: row.get(3)? })
+            Ok(UnitRow {
+                code: row.get(0)?,
+                parent: row.get(1)?,
+                name_vi: clean(row.get(2)?),
+                name_en: row.get::<_, Option<String>>(3)?.map(clean),
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -171,8 +178,14 @@ impl Store {
             "SELECT unit, code, name_vi, name_en FROM counters
              UNION ALL SELECT NULL, code, name_vi, name_en FROM fields ORDER BY 1, 2",
         )?;
+        let clean = |name: String| survey::text::without_refused(&name);
         let rows = statement.query_map([], |row| {
-            Ok(NamedCode { unit: row.get(0)?, code: row.get(1)?, name_vi: row.get(2)?, name_en: row.get(3)? })
+            Ok(NamedCode {
+                unit: row.get(0)?,
+                code: row.get(1)?,
+                name_vi: clean(row.get(2)?),
+                name_en: row.get::<_, Option<String>>(3)?.map(clean),
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
