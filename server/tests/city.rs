@@ -1301,6 +1301,13 @@ async fn names_of_other_wards_are_not_told_and_a_refusal_quotes_no_long_name_bac
         city.admin("PATCH", "/api/v1/units/p2", Some(json!({ "name_vi": "Phường\u{200b} Bình Trưng" }))).await;
     assert_eq!(zero_width.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zero_width.body);
     assert!(city.store.named_codes().unwrap().iter().all(|named| named.code != "quay-9"));
+    // One stored by an older version is read without it, for every page, file and e-mail.
+    let connection = rusqlite::Connection::open(&city.db).unwrap();
+    connection
+        .execute("INSERT INTO counters (unit, code, name_vi) VALUES ('p1', 'quay-8', 'Quầy \u{202e}8 ốs')", [])
+        .unwrap();
+    let named = city.store.named_codes().unwrap();
+    assert_eq!(named.iter().find(|named| named.code == "quay-8").unwrap().name_vi, "Quầy 8 ốs");
     // `"parent": null` moves a unit to the top, as its answer says; `"name_en": null` removes
     // the English name.
     let moved = city.admin("PATCH", "/api/v1/units/p2", Some(json!({ "parent": null, "name_en": null }))).await;
