@@ -448,11 +448,12 @@ pub async fn results_page(
     let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
     let store = collector.store.clone();
     let code = period_value.code();
-    let (stored, units, named, entered, reply) = {
+    let (stored, units, named, entered, reply, withdrawal) = {
         let unit = unit.clone();
         blocking(move || {
             let reply = store.reply_written(&unit, &code)?;
-            Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?, reply))
+            let withdrawal = store.withdrawal(&unit, &code)?;
+            Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?, reply, withdrawal))
         })
         .await?
     };
@@ -505,11 +506,73 @@ pub async fn results_page(
             reply_written_at: reply.as_ref().map(|(_, written)| written.as_str()),
         }));
     }
+    // Withdrawn and not certified again: the page says so, when and why (410).
+    if let Some((withdrawn_at, reason)) = withdrawal {
+        let withdrawn = survey::reports::withdrawn::WithdrawnPage {
+            lang,
+            unit_name: &unit_name,
+            period_label: &period_value.label(lang),
+            withdrawn_at: &withdrawn_at,
+            reason: &reason,
+        };
+        let mut response = with_policy(withdrawn.to_html());
+        *response.status_mut() = StatusCode::GONE;
+        return Ok(response);
+    }
     Err(not_certified())
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    survey: String,
+    period: String,
+    #[serde(default)]
+    unit: Option<String>,
+    reason: String,
+}
+
+/// The longest reason for withdrawing a certificate, in characters.
+const MAX_REASON_CHARS: usize = 500;
+
+/// `POST /api/v1/certificates/withdraw`: withdraws a unit's certified period, with a reason
+/// (those who may certify it). The certificate is kept apart, the audit log carries its digest,
+/// and the published page says it was withdrawn, when and why, until the period is certified
+/// again.
+pub async fn withdraw(
+    State(collector): State<Arc<Collector>>,
+    address: ClientAddress,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AppError> {
+    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
+    let request: WithdrawRequest = crate::manage::body(&headers, &bytes, "a withdrawal")?;
+    signed.access.may_on(Permission::Certify, request.unit.as_deref())?;
+    let (id, version, period) = survey_and_period(&collector, &request.survey, &request.period)?;
+    let reason = survey::text::nfc(request.reason.trim());
+    if reason.is_empty()
+        || reason.chars().count() > MAX_REASON_CHARS
+        || reason.chars().any(|c| survey::text::is_refused_in_names(c) && c != '\n')
+    {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("reason: say why, in 1 to {MAX_REASON_CHARS} characters, without control or direction characters"),
+        ));
+    }
+    let store = collector.store.clone();
+    let unit = request.unit.unwrap_or_default();
+    blocking(move || Ok(store.withdraw_certificate(&id, &version, &period.code(), &unit, &reason, &signed.actor)?))
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 fn page(page: &ResultsPage<'_>) -> Response {
-    let html = page.to_html();
+    with_policy(page.to_html())
+}
+
+/// A page of ours with the policy that allows exactly its own style and no script.
+fn with_policy(html: String) -> Response {
     let policy = format!(
         "default-src 'none'; style-src {}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         crate::style_hashes(&html)

@@ -100,6 +100,7 @@ pub fn app(config: &ServeConfig) -> Router {
         .route("/api/v1/devices/{name}", axum::routing::patch(manage::change_device).delete(manage::revoke_device))
         .route("/api/v1/devices/{name}/pairing", post(manage::new_pairing))
         .route("/api/v1/certificates", get(certifying::state).post(certifying::certify))
+        .route("/api/v1/certificates/withdraw", post(certifying::withdraw))
         .route("/api/v1/dossiers/{unit}/{period}", get(certifying::dossiers).put(certifying::put_dossiers))
         .route("/api/v1/followups", get(followup::list))
         .route("/api/v1/followups/{response_id}", post(followup::mark))

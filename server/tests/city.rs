@@ -1438,3 +1438,38 @@ async fn a_counter_withheld_on_the_published_page_cannot_be_recovered_from_the_t
     assert!(counters.contains("quay-2</th><td class=\"num\">3</td><td class=\"num\">— (dưới 10)"), "{counters}");
     assert!(!counters.contains('%'), "no share of either counter: {counters}");
 }
+
+#[tokio::test]
+async fn withdrawing_a_certificate_is_audited_the_page_says_so_and_the_checks_still_hold() {
+    let city = populated().await;
+    let certify = json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": "p1" });
+    assert_eq!(city.admin("POST", "/api/v1/certificates", Some(certify.clone())).await.status, StatusCode::CREATED);
+    let withdraw = |unit: &str, reason: &str| json!({ "survey": "danh-gia-tai-quay@2026.1", "period": "2026-11", "unit": unit, "reason": reason });
+    // Another ward's office cannot; no reason, no withdrawal; nothing changed either way.
+    let other = city.sign_in("vp-p2", PASSWORD).await.unwrap();
+    let refused = city.browser(&other, "POST", "/api/v1/certificates/withdraw", Some(withdraw("p1", "x")), true).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let office = city.sign_in("vp-p1", PASSWORD).await.unwrap();
+    let silent = city.browser(&office, "POST", "/api/v1/certificates/withdraw", Some(withdraw("p1", "  ")), true).await;
+    assert_eq!(silent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", silent.body);
+    assert_eq!(city.store.certificates("2026-11").unwrap().len(), 1);
+
+    let reason = "Nhập nhầm số hồ sơ tiếp nhận";
+    let done = city.browser(&office, "POST", "/api/v1/certificates/withdraw", Some(withdraw("p1", reason)), true).await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.body);
+    let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    assert!(page.body.contains("đã được đơn vị rút lại") && page.body.contains(reason), "{}", page.body);
+    let entry =
+        city.store.audit_rows(None).unwrap().into_iter().rev().find(|row| row.action == "certify.withdraw").unwrap();
+    assert!(entry.target.contains("; sha256 "), "{}", entry.target);
+    // The log accounts for the withdrawn certificate: nothing is reported gone.
+    let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
+    let mut problems = city.store.check_audit().unwrap().problems;
+    problems.extend(server::certifying::check_certificates(&city.store, &catalog).unwrap());
+    assert_eq!(problems, Vec::<String>::new());
+    // Certified again, the page publishes again.
+    assert_eq!(city.admin("POST", "/api/v1/certificates", Some(certify)).await.status, StatusCode::CREATED);
+    let page = city.send(Request::get("/results/p1/2026-11").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+}

@@ -227,9 +227,13 @@ fn certificates_against_log(connection: &Connection, rows: &[AuditRow]) -> Resul
     type Key = (String, String, String, String);
     let mut logged: std::collections::BTreeMap<Key, (i64, String)> = Default::default();
     let mut unlogged: std::collections::BTreeSet<Key> = Default::default();
-    for row in rows.iter().filter(|row| row.action == "certify") {
+    for row in rows.iter().filter(|row| row.action == "certify" || row.action == "certify.withdraw") {
         let unit = row.unit.clone().unwrap_or_default();
         match certified_in(&row.target) {
+            // Withdrawn: the log no longer expects it among the certificates in force.
+            Some(((survey, version, period), _)) if row.action == "certify.withdraw" => {
+                logged.remove(&(survey, version, period, unit));
+            }
             Some(((survey, version, period), digest)) => {
                 logged.insert((survey, version, period, unit), (row.seq, digest));
             }

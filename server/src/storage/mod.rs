@@ -207,6 +207,18 @@ const MIGRATIONS: &[&str] = &[
          sent_at TEXT NOT NULL,
          PRIMARY KEY (unit, day)
      ) STRICT;",
+    // 10: a certificate withdrawn is kept, with when, by whom and why, and its page says so;
+    // the period can then be certified again.
+    "CREATE TABLE withdrawn_certificates (
+         survey_id TEXT NOT NULL,
+         survey_version TEXT NOT NULL,
+         period TEXT NOT NULL,
+         unit TEXT NOT NULL,
+         certificate_json TEXT NOT NULL,
+         withdrawn_at TEXT NOT NULL,
+         withdrawn_by TEXT NOT NULL,
+         reason TEXT NOT NULL
+     ) STRICT;",
 ];
 
 /// A registered kiosk, as `hailong device list` shows it.
@@ -830,6 +842,59 @@ impl Store {
         let rows = statement
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)?.max(0) as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Withdraws the certificate of a survey version's period of `unit` ('' for the whole
+    /// server): it moves, whole, to the withdrawn ones with when, by whom and why, and the audit
+    /// entry carries its digest, so the log still accounts for it. The period can then be
+    /// certified again; its page says it was withdrawn until it is.
+    pub fn withdraw_certificate(
+        &self,
+        survey_id: &str,
+        survey_version: &str,
+        period: &str,
+        unit: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        self.change_with(actor, |transaction| {
+            let json: String = transaction
+                .query_row(
+                    "SELECT certificate_json FROM certificates
+                     WHERE survey_id = ?1 AND survey_version = ?2 AND period = ?3 AND unit = ?4",
+                    params![survey_id, survey_version, period, unit],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| {
+                    StoreError::NotFound(format!("certificate of {survey_id} {survey_version} for {period}"))
+                })?;
+            transaction.execute(
+                "INSERT INTO withdrawn_certificates
+                 (survey_id, survey_version, period, unit, certificate_json, withdrawn_at, withdrawn_by, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![survey_id, survey_version, period, unit, json, actor.at, actor.name, reason],
+            )?;
+            transaction.execute(
+                "DELETE FROM certificates WHERE survey_id = ?1 AND survey_version = ?2 AND period = ?3 AND unit = ?4",
+                params![survey_id, survey_version, period, unit],
+            )?;
+            let target = audit::certify_target(survey_id, survey_version, period, &json);
+            Ok(((), Event::new("certify.withdraw", (!unit.is_empty()).then_some(unit), target)))
+        })
+    }
+
+    /// The last withdrawal of a unit's period, of any survey: when, and why.
+    pub fn withdrawal(&self, unit: &str, period: &str) -> Result<Option<(String, String)>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row(
+                "SELECT withdrawn_at, reason FROM withdrawn_certificates WHERE unit = ?1 AND period = ?2
+                 ORDER BY withdrawn_at DESC LIMIT 1",
+                params![unit, period],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
     }
 
     /// Every stored certificate, named ("danh-gia-tai-quay 2026.1 for 2026-Q4 (an-khanh)"), as

@@ -13,5 +13,6 @@ pub mod report_html;
 #[cfg(feature = "xlsx")]
 pub mod report_xlsx;
 pub mod said;
+pub mod withdrawn;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
