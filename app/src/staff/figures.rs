@@ -105,6 +105,8 @@ pub struct View {
 
 /// The figures of one view.
 pub struct Figures {
+    /// Entered indicator lines that apply to no group of the figures shown.
+    pub unmatched: Vec<survey::results::entered::EntryKey>,
     pub tally: Tally,
     pub totals: GroupCounts,
     pub rows: Vec<IndexRow>,
@@ -155,9 +157,11 @@ pub fn figures(survey: &Survey, data: &Data, view: &View) -> Figures {
     }
     let totals = tally.totals(survey.id(), survey.version());
     let entered = data.indicators.get(&view.period.code()).cloned().unwrap_or_default();
-    let rows =
-        indices_with(&tally.regroup(GroupBy::default(), None), &catalog, DEFAULT_MIN_N, &entered).unwrap_or_default();
-    Figures { tally, totals, rows, records, skipped }
+    let whole = tally.regroup(GroupBy::default(), None);
+    let rows = indices_with(&whole, &catalog, DEFAULT_MIN_N, &entered).unwrap_or_default();
+    // An entered line that applies to nothing shown counts for nothing: said, not passed over.
+    let unmatched = survey::results::entered::unmatched(&entered, &whole).into_iter().cloned().collect();
+    Figures { tally, totals, rows, records, skipped, unmatched }
 }
 
 /// One change to the view's controls.
@@ -393,6 +397,26 @@ pub(crate) mod tests {
             device_id: "may-1".into(),
             ..Data::default()
         }
+    }
+
+    /// An entered line for an officer or a unit the figures do not show counts for nothing,
+    /// and the figures say which; the agency's line applies.
+    #[test]
+    fn entered_lines_that_match_nothing_shown_are_named() {
+        use survey::results::entered::{EntryKey, read_entered};
+        let survey = counter_rating();
+        let mut data = data(vec![rating(1, "2026-11-23", "may-1", "hai-long", false, None)], Vec::new());
+        let lines = "unit,staff,indicator,dossiers,points\n,,2,10,20\n,cb-01,2,4,8\nphuong-9,,5,3,6\n";
+        let entered = read_entered(lines.as_bytes(), Period::parse("2026-Q4")).unwrap();
+        data.indicators = Rc::new(BTreeMap::from([("2026-Q4".to_owned(), entered)]));
+        let shown = figures(&survey, &data, &q4(false, false));
+        let key = |unit: &str, staff: &str, indicator| EntryKey {
+            period: "2026-Q4".into(),
+            unit: unit.into(),
+            staff: staff.into(),
+            indicator,
+        };
+        assert_eq!(shown.unmatched, [key("", "cb-01", 2), key("phuong-9", "", 5)]);
     }
 
     #[test]

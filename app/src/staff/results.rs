@@ -47,6 +47,16 @@ pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> 
                 </figure>
             }
             { index_table(&figures.rows) }
+            if !figures.unmatched.is_empty() {
+                <p class="warning unmatched-indicators">{ format!(
+                    "Các dòng chỉ số không khớp nhóm nào đang xem nên không được tính: {} / Entered lines that match nothing shown, so they count for nothing",
+                    figures.unmatched.iter().map(|entry| {
+                        let whom = if entry.staff.is_empty() { "cơ quan".to_owned() } else { format!("cán bộ {}", entry.staff) };
+                        let unit = if entry.unit.is_empty() { String::new() } else { format!(", đơn vị {}", entry.unit) };
+                        format!("chỉ số {} ({whom}{unit})", entry.indicator)
+                    }).collect::<Vec<_>>().join("; ")
+                ) }</p>
+            }
             if grouped {
                 { groups_table(survey, &figures.tally, view.by, data) }
             }
