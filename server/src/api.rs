@@ -774,3 +774,16 @@ pub async fn raw_csv(
     tracing::info!(user = %signed.actor.name, "raw responses exported");
     Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
 }
+
+/// A staff member's text of several lines as kept: trimmed and NFC, at most `max` characters,
+/// with no control or format character but the line break; otherwise 422 naming `field`.
+pub(crate) fn staff_text(field: &str, typed: &str, max: usize) -> Result<String, AppError> {
+    let text = survey::text::nfc(typed.trim());
+    if text.chars().count() > max || text.chars().any(|c| survey::text::is_refused_in_names(c) && c != '\n') {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{field}: at most {max} characters, without control or direction characters"),
+        ));
+    }
+    Ok(text)
+}

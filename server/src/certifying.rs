@@ -550,15 +550,10 @@ pub async fn withdraw(
     let request: WithdrawRequest = crate::manage::body(&headers, &bytes, "a withdrawal")?;
     signed.access.may_on(Permission::Certify, request.unit.as_deref())?;
     let (id, version, period) = survey_and_period(&collector, &request.survey, &request.period)?;
-    let reason = survey::text::nfc(request.reason.trim());
-    if reason.is_empty()
-        || reason.chars().count() > MAX_REASON_CHARS
-        || reason.chars().any(|c| survey::text::is_refused_in_names(c) && c != '\n')
-    {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("reason: say why, in 1 to {MAX_REASON_CHARS} characters, without control or direction characters"),
-        ));
+    // The one rule for a staff member's text of several lines, and a reason must be given.
+    let reason = crate::api::staff_text("reason", &request.reason, MAX_REASON_CHARS)?;
+    if reason.is_empty() {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "reason: say why the figures are withdrawn"));
     }
     let store = collector.store.clone();
     let unit = request.unit.unwrap_or_default();

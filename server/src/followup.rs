@@ -112,19 +112,6 @@ pub async fn list(
     Ok(response)
 }
 
-/// A staff member's text of several lines as kept: trimmed and NFC, at most `max` characters,
-/// with no control or format character but the line break; otherwise 422 naming `field`.
-fn staff_text(field: &str, typed: &str, max: usize) -> Result<String, AppError> {
-    let text = survey::text::nfc(typed.trim());
-    if text.chars().count() > max || text.chars().any(|c| survey::text::is_refused_in_names(c) && c != '\n') {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{field}: at most {max} characters, without control or direction characters"),
-        ));
-    }
-    Ok(text)
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpBody {
@@ -145,7 +132,7 @@ pub async fn mark(
     let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     let body: FollowUpBody = crate::manage::body(&headers, &bytes, "a follow-up")?;
     signed.access.may(Permission::FollowUp)?;
-    let note = staff_text("note", &body.note, MAX_NOTE_CHARS)?;
+    let note = crate::api::staff_text("note", &body.note, MAX_NOTE_CHARS)?;
     if note.is_empty() {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "note: say what was done"));
     }
@@ -203,7 +190,7 @@ pub async fn put_reply(
     signed.access.may_on(Permission::FollowUp, Some(&unit))?;
     crate::storage::units::check_code("unit", &unit)?;
     let code = crate::certifying::period_of(&period)?.code();
-    let text = staff_text("text", &body.text, MAX_REPLY_CHARS)?;
+    let text = crate::api::staff_text("text", &body.text, MAX_REPLY_CHARS)?;
     let store = collector.store.clone();
     blocking(move || Ok(store.put_reply(&unit, &code, &text, &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
