@@ -439,24 +439,9 @@ impl ResultsPage<'_> {
                 crate::results::topics::summed(summary, |unit| self.tally.groups.keys().any(|key| key.unit == unit));
             said.push_str(&crate::reports::said::comments_html(&shown, self.min_n, lang));
         }
-        if let Some(reply) = self.reply.map(str::trim).filter(|reply| !reply.is_empty()) {
-            said.push_str(&format!("<h3>{}</h3>", t("Kết quả tiếp thu, giải quyết", "What the unit did about it")));
-            for paragraph in reply.lines().map(str::trim).filter(|line| !line.is_empty()) {
-                said.push_str(&format!("<p class=\"reply\">{}</p>", escape(paragraph)));
-            }
-            // Written after the figures were locked: shown as such, beside what was certified.
-            if let (Some(written), Some(certificate)) = (self.reply_written_at, self.certificate)
-                && crate::vn_time::parse_rfc3339(written).ok()
-                    > crate::vn_time::parse_rfc3339(&certificate.certified_at).ok()
-            {
-                said.push_str(&format!(
-                    "<p class=\"reply-after\">{} {}; {} {}.</p>",
-                    t("Viết lúc", "Written at"),
-                    escape(&crate::vn_time::readable(written, lang)),
-                    t("sau khi chốt số liệu lúc", "after the figures were certified at"),
-                    escape(&crate::vn_time::readable(&certificate.certified_at, lang)),
-                ));
-            }
+        if let Some(reply) = self.reply {
+            let certified_at = self.certificate.map(|certificate| certificate.certified_at.as_str());
+            said.push_str(&crate::reports::said::reply_html(reply, self.reply_written_at, certified_at, lang));
         }
         if !said.is_empty() {
             html.push_str(&format!(

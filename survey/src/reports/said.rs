@@ -11,6 +11,33 @@ pub const MAX_QUOTE_CHARS: usize = 400;
 
 /// The published page's part on comments: the count per topic, most first (withheld where fewer
 /// than `min_n` comments were tagged), then up to [`QUOTES_SHOWN`](crate::results::topics::QUOTES_SHOWN) quotable comments, masked
+/// The unit's account of what it did about what citizens said, as written; one written after
+/// the figures were certified says so, with both times, so that it is never taken for part of
+/// what the certificate locked. Empty for a reply with no text.
+pub fn reply_html(reply: &str, written_at: Option<&str>, certified_at: Option<&str>, lang: Lang) -> String {
+    let t = |vi: &'static str, en: &'static str| if lang == Lang::Vi { vi } else { en };
+    let reply = reply.trim();
+    if reply.is_empty() {
+        return String::new();
+    }
+    let mut html = format!("<h3>{}</h3>", t("Kết quả tiếp thu, giải quyết", "What the unit did about it"));
+    for paragraph in reply.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        html.push_str(&format!("<p class=\"reply\">{}</p>", escape(paragraph)));
+    }
+    if let (Some(written), Some(certified)) = (written_at, certified_at)
+        && crate::vn_time::parse_rfc3339(written).ok() > crate::vn_time::parse_rfc3339(certified).ok()
+    {
+        html.push_str(&format!(
+            "<p class=\"reply-after\">{} {}; {} {}.</p>",
+            t("Viết lúc", "Written at"),
+            escape(&crate::vn_time::readable(written, lang)),
+            t("sau khi chốt số liệu lúc", "after the figures were certified at"),
+            escape(&crate::vn_time::readable(certified, lang)),
+        ));
+    }
+    html
+}
+
 /// again and escaped. Empty when nobody wrote anything.
 pub fn comments_html(comments: &UnitComments, min_n: u64, lang: Lang) -> String {
     let t = |vi: &'static str, en: &'static str| if lang == Lang::Vi { vi } else { en };
