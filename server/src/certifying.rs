@@ -42,12 +42,13 @@ fn covered(unit: Option<&str>, units: &[UnitRow]) -> Option<BTreeSet<String>> {
 /// The records a certificate of `unit` locks: those of the unit and every unit below it, or
 /// all of them for the whole server.
 fn in_scope(records: Vec<CheckedRecord>, unit: Option<&str>, units: &[UnitRow]) -> Vec<CheckedRecord> {
-    match covered(unit, units) {
-        None => records,
-        Some(scope) => {
-            records.into_iter().filter(|record| record.unit.as_ref().is_some_and(|code| scope.contains(code))).collect()
-        }
-    }
+    let scope = covered(unit, units);
+    records.into_iter().filter(|record| locks(scope.as_ref(), record)).collect()
+}
+
+/// Whether a certificate over `scope` (None: the whole server) locks `record`.
+fn locks(scope: Option<&BTreeSet<String>>, record: &CheckedRecord) -> bool {
+    scope.is_none_or(|scope| record.unit.as_ref().is_some_and(|code| scope.contains(code)))
 }
 
 /// Of a period's certificates of one survey version, the one the page of `unit` is made from:
@@ -296,10 +297,7 @@ pub fn check_certificates(store: &Store, catalog: &Catalog) -> Result<Vec<String
             }
         };
         let scope = covered(certificate.unit.as_deref(), &units);
-        let in_reach = records.iter().filter(|record| {
-            scope.as_ref().is_none_or(|scope| record.unit.as_ref().is_some_and(|unit| scope.contains(unit)))
-        });
-        let verification = certificate.check(catalog, in_reach);
+        let verification = certificate.check(catalog, records.iter().filter(|record| locks(scope.as_ref(), record)));
         if verification.tally_tampered {
             problems.push(format!("{key}: its tally does not match its digest or its responses (edited)"));
         }
@@ -414,16 +412,13 @@ pub fn dossiers_in(
     period: &str,
     scope: Option<&BTreeSet<String>>,
 ) -> Option<BTreeMap<String, u64>> {
+    let by_unit = dossiers_by_unit(entered, period, scope);
     let mut summed: BTreeMap<String, u64> = BTreeMap::new();
-    let mut any = false;
-    for (unit, during, field, count) in entered {
-        if during == period && scope.is_none_or(|scope| scope.contains(unit)) {
-            any = true;
-            let sum = summed.entry(field.clone()).or_default();
-            *sum = sum.saturating_add(*count);
-        }
+    for (field, count) in by_unit.values().flatten() {
+        let sum = summed.entry(field.clone()).or_default();
+        *sum = sum.saturating_add(*count);
     }
-    any.then_some(summed)
+    (!by_unit.is_empty()).then_some(summed)
 }
 
 #[derive(Deserialize, Default)]

@@ -778,12 +778,7 @@ impl Store {
 
     /// What `unit` said it did about what citizens said in `period`, if it said.
     pub fn reply(&self, unit: &str, period: &str) -> Result<Option<String>, StoreError> {
-        let connection = self.reader()?;
-        Ok(connection
-            .query_row("SELECT text FROM replies WHERE unit = ?1 AND period = ?2", params![unit, period], |row| {
-                row.get(0)
-            })
-            .optional()?)
+        Ok(self.reply_written(unit, period)?.map(|(text, _)| text))
     }
 
     /// Every follow-up, by response id: (when, by whom, the note).
