@@ -22,18 +22,10 @@ pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> 
     let layout = Tally::layout_of(survey);
     let totals = &figures.totals;
     let rate = response_rate(survey, data, view, totals);
-    // The units left out of the rate, by name where the server gave one.
-    let names = data.server.as_ref().map(|server| &server.names);
-    let missing: Vec<String> = rate
-        .as_ref()
-        .map(|(_, received)| {
-            received
-                .missing
-                .iter()
-                .map(|code| names.and_then(|names| names.units.get(code)).cloned().unwrap_or_else(|| code.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The units left out of the rate, by name where the server gave one (a device has none).
+    let no_names = survey::results::names::Names::default();
+    let names = data.server.as_ref().map_or(&no_names, |server| &server.names);
+    let missing = rate.as_ref().map(|(_, received)| received.missing_names(names)).unwrap_or_default();
     let bars = overall_bars(survey, totals, Lang::Vi);
     let grouped = view.by != GroupBy::default();
     html! {
@@ -101,7 +93,7 @@ pub fn results(survey: &Survey, data: &Data, view: &View, figures: &Figures) -> 
 
 /// The counts, and the response rate: (responses counted, dossiers received), with the units
 /// whose dossiers were not entered, left out of it.
-fn summary(totals: &GroupCounts, skipped: u64, rate: Option<(u64, u64)>, missing: &[String]) -> Html {
+fn summary(totals: &GroupCounts, skipped: u64, rate: Option<(u64, u64)>, missing: &str) -> Html {
     html! {
         <dl class="summary">
             <div><dt>{ "Lượt đánh giá được tính / Responses counted" }</dt><dd class="responses">{ totals.responses }</dd></div>
@@ -113,7 +105,7 @@ fn summary(totals: &GroupCounts, skipped: u64, rate: Option<(u64, u64)>, missing
                     if !missing.is_empty() {
                         <p class="note rate-missing">{ format!(
                             "Không tính đơn vị chưa nhập số hồ sơ: {} / Left out, no dossiers entered",
-                            missing.join(", ")
+                            missing
                         ) }</p>
                     }
                 </div>

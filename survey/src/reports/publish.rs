@@ -213,18 +213,13 @@ impl ResultsPage<'_> {
             return String::new();
         };
         let t = words(self.lang);
-        let names: Vec<&str> = received
-            .missing
-            .iter()
-            .map(|code| self.names.units.get(code).map_or(code.as_str(), String::as_str))
-            .collect();
         format!(
             "; {}: {}",
             t(
                 "không tính phiếu của đơn vị chưa nhập số hồ sơ tiếp nhận",
                 "left out, having entered no dossiers received"
             ),
-            names.join(", ")
+            received.missing_names(self.names)
         )
     }
 

@@ -435,14 +435,9 @@ impl ReportData<'_> {
                 let rate = crate::results::tally_csv::share_hundredths(counted.responses, received.dossiers);
                 table.push(text("Tỷ lệ phản hồi (%)", rate.map_or(Value::Empty, Value::Percent)));
                 if !received.missing.is_empty() {
-                    let names: Vec<&str> = received
-                        .missing
-                        .iter()
-                        .map(|code| self.names.units.get(code).map_or(code.as_str(), String::as_str))
-                        .collect();
                     table.push(text(
                         "Đơn vị chưa nhập số hồ sơ tiếp nhận (không tính vào tỷ lệ phản hồi)",
-                        Value::Text(names.join(", ")),
+                        Value::Text(received.missing_names(self.names)),
                     ));
                 }
             }

@@ -47,6 +47,13 @@ impl Received {
         Some(Received { dossiers, units: Some(entered.keys().cloned().collect()), missing })
     }
 
+    /// The units left out, by their names where `names` has them ("Phường A, Phường B").
+    pub fn missing_names(&self, names: &crate::results::names::Names) -> String {
+        let named: Vec<&str> =
+            self.missing.iter().map(|code| names.units.get(code).map_or(code.as_str(), String::as_str)).collect();
+        named.join(", ")
+    }
+
     /// The part of `tally` the rate counts: the groups of the units that entered dossiers.
     pub fn counted(&self, tally: &Tally) -> Tally {
         let mut counted = tally.clone();
