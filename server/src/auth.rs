@@ -114,7 +114,7 @@ fn name_key(name: &str) -> String {
 }
 
 fn address_key(address: IpAddr) -> String {
-    format!("address:{}", crate::limits::address_key(address))
+    format!("address:{}", crate::net::limits::address_key(address))
 }
 
 /// The lockout after `count` wrong passwords in a row, `free` of them allowed, if any.

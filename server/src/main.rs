@@ -48,7 +48,7 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         to: Option<time::Date>,
         /// excel (BOM, comma), excel-vi (BOM, semicolon, decimal comma) or rfc4180 (no BOM)
-        #[arg(long, default_value = "excel", value_parser = server::api::parse_profile)]
+        #[arg(long, default_value = "excel", value_parser = server::http::reading::parse_profile)]
         profile: CsvProfile,
         /// Count responses flagged as misuse in the results
         #[arg(long)]
@@ -74,7 +74,7 @@ enum Command {
     Merge {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, default_value = "excel", value_parser = server::api::parse_profile)]
+        #[arg(long, default_value = "excel", value_parser = server::http::reading::parse_profile)]
         profile: CsvProfile,
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -242,7 +242,7 @@ struct ServeArgs {
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// Days within which a low rating counts as followed up in time (the period's figure)
-    #[arg(long, default_value_t = server::followup::DEFAULT_DAYS)]
+    #[arg(long, default_value_t = server::http::state::DEFAULT_FOLLOW_UP_DAYS)]
     follow_up_days: u32,
     /// The report for the level above in a province's own shape (TOML; see
     /// report-templates/mac-dinh.toml, the one used without it)
@@ -262,8 +262,8 @@ struct SmtpArgs {
     #[arg(long, default_value_t = 587)]
     smtp_port: u16,
     /// How to reach the relay: starttls (port 587), tls (465) or none (a relay on this machine)
-    #[arg(long, value_enum, default_value_t = server::digest::Security::Starttls)]
-    smtp_security: server::digest::Security,
+    #[arg(long, value_enum, default_value_t = server::routes::digest::Security::Starttls)]
+    smtp_security: server::routes::digest::Security,
     /// The digest's sender, e.g. "Hài Lòng <hailong@phuong.gov.vn>"
     #[arg(long)]
     smtp_from: Option<String>,
@@ -274,7 +274,7 @@ struct SmtpArgs {
     #[arg(long, requires = "smtp_user")]
     smtp_password_file: Option<PathBuf>,
     /// When the day's digest goes out, Vietnam time (HH:MM)
-    #[arg(long, default_value = "17:30", value_parser = server::digest::parse_hour)]
+    #[arg(long, default_value = "17:30", value_parser = server::routes::digest::parse_hour)]
     digest_at: u32,
     /// The server's address as staff reach it, for the digest's link (https://hailong.example.vn)
     #[arg(long)]
@@ -282,7 +282,7 @@ struct SmtpArgs {
 }
 
 impl SmtpArgs {
-    fn settings(self) -> anyhow::Result<Option<server::digest::Smtp>> {
+    fn settings(self) -> anyhow::Result<Option<server::routes::digest::Smtp>> {
         let Some(host) = self.smtp_host else { return Ok(None) };
         let from = self.smtp_from.unwrap_or_default();
         let from = from.parse().map_err(|err| anyhow::anyhow!("--smtp-from: `{from}`: {err}"))?;
@@ -294,7 +294,7 @@ impl SmtpArgs {
             }
             _ => None,
         };
-        Ok(Some(server::digest::Smtp {
+        Ok(Some(server::routes::digest::Smtp {
             host,
             port: self.smtp_port,
             security: self.smtp_security,
@@ -326,7 +326,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         smtp,
     } = args;
     let smtp = smtp.settings()?;
-    let patience = server::listen::Patience {
+    let patience = server::net::listen::Patience {
         headers: std::time::Duration::from_secs(header_seconds.max(1)),
         body: std::time::Duration::from_secs(body_seconds.max(1)),
         connections: max_connections.max(1),
@@ -340,13 +340,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
-    let report_template = server::report::template(report_template.as_deref())
+    let report_template = server::http::state::report_template(report_template.as_deref())
         .map_err(|err| anyhow::anyhow!("--report-template: {err}"))?;
     let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
-    let collector = server::api::Collector {
+    let collector = server::http::state::Collector {
         store: std::sync::Arc::new(store),
         catalog: std::sync::Arc::new(cli::tally::catalog(&defs)?),
-        limiter: server::limits::Limiter::new(server::limits::Limits::default()),
+        limiter: server::net::limits::Limiter::new(server::net::limits::Limits::default()),
         require_phone_token,
         sign_in: server::auth::SignInGuard::default(),
         trusted_proxies,
@@ -356,7 +356,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let acceptor = match tls_cert.as_ref().zip(tls_key.as_ref()) {
         Some((cert, key)) => {
-            Some(server::tls::acceptor(cert, key).map_err(|err| anyhow::anyhow!("--tls-cert/--tls-key: {err}"))?)
+            Some(server::net::tls::acceptor(cert, key).map_err(|err| anyhow::anyhow!("--tls-cert/--tls-key: {err}"))?)
         }
         None => None,
     };
@@ -378,10 +378,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 smtp.at_minutes / 60,
                 smtp.at_minutes % 60
             );
-            tokio::spawn(server::digest::run(collector.clone(), smtp));
+            tokio::spawn(server::routes::digest::run(collector.clone(), smtp));
         }
         let app = server::app(&server::ServeConfig { dist, collector, max_body_bytes });
-        server::listen::serve(listener, app, patience, acceptor, shutdown_signal()).await.context("serving")
+        server::net::listen::serve(listener, app, patience, acceptor, shutdown_signal()).await.context("serving")
     })
 }
 
@@ -390,10 +390,11 @@ fn digest_now(db: &Database, smtp: SmtpArgs) -> anyhow::Result<bool> {
     // Now, whatever the hour the server sends at.
     smtp.at_minutes = 0;
     let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
-    let collector = std::sync::Arc::new(server::api::Collector::with_shipped_surveys(store, Default::default(), false));
+    let collector =
+        std::sync::Arc::new(server::http::state::Collector::with_shipped_surveys(store, Default::default(), false));
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     let round = runtime
-        .block_on(server::digest::send_due(&collector, &smtp, time::OffsetDateTime::now_utc()))
+        .block_on(server::routes::digest::send_due(&collector, &smtp, time::OffsetDateTime::now_utc()))
         .map_err(|err| anyhow::anyhow!(err))?;
     eprintln!("hailong: today's digest done for {} unit(s): {}", round.sent.len(), round.sent.join(", "));
     for (unit, err) in &round.failed {

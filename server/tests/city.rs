@@ -55,8 +55,8 @@ fn city() -> City {
     let db = dir.path().join("hailong.db");
     let store = Store::open(&db).unwrap();
     let hash = server::auth::hash_password(ADMIN.1).unwrap();
-    store.add_user(ADMIN.0, &hash, server::access::Role::Admin, None, &actor()).unwrap();
-    let collector = Arc::new(server::api::Collector::with_shipped_surveys(store, Default::default(), false));
+    store.add_user(ADMIN.0, &hash, server::roles::Role::Admin, None, &actor()).unwrap();
+    let collector = Arc::new(server::http::state::Collector::with_shipped_surveys(store, Default::default(), false));
     let store = collector.store.clone();
     let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });
     City { _dir: dir, app, store, db }
@@ -505,7 +505,7 @@ async fn a_pairing_code_works_once_gives_the_kiosk_its_configuration_and_a_chang
     assert_eq!(unchanged, config, "refusals change nothing, not even the version");
 
     // An expired code, and a new code that ends the old token.
-    let now = server::api::now_millis() / 1000;
+    let now = server::http::state::now_millis() / 1000;
     let late = city
         .store
         .pairing_code("kiosk-p1-quay-1", now - server::storage::devices::PAIRING_SECONDS - 1, &actor())
@@ -1098,25 +1098,25 @@ async fn the_daily_digest_reaches_a_local_relay_once_with_counts_and_no_personal
     assert_eq!(city.kiosk_sends(&kiosk, &today).await.status, StatusCode::CREATED);
 
     let (port, kept) = smtp_sink().await;
-    let smtp = server::digest::Smtp {
+    let smtp = server::routes::digest::Smtp {
         host: "127.0.0.1".into(),
         port,
-        security: server::digest::Security::None,
+        security: server::routes::digest::Security::None,
         from: "Hài Lòng <hailong@an-khanh.gov.vn>".parse().unwrap(),
         credentials: None,
         at_minutes: 0,
         public_url: Some("https://hailong.an-khanh.gov.vn".into()),
     };
-    let collector = Arc::new(server::api::Collector::with_shipped_surveys(
+    let collector = Arc::new(server::http::state::Collector::with_shipped_surveys(
         Store::open(&city.db).unwrap(),
         Default::default(),
         false,
     ));
     // A relay that does not answer: said, not marked sent, so the next round tries again.
-    let closed = server::digest::Smtp { port: 1, ..smtp.clone() };
-    let round = server::digest::send_due(&collector, &closed, now).await.unwrap();
+    let closed = server::routes::digest::Smtp { port: 1, ..smtp.clone() };
+    let round = server::routes::digest::send_due(&collector, &closed, now).await.unwrap();
     assert!(round.sent.is_empty() && round.failed.len() == 1 && round.failed[0].0 == "p1", "{round:?}");
-    let round = server::digest::send_due(&collector, &smtp, now).await.unwrap();
+    let round = server::routes::digest::send_due(&collector, &smtp, now).await.unwrap();
     assert_eq!((round.sent, round.failed), (vec!["p1".to_owned()], vec![]));
     let messages = kept.lock().unwrap().clone();
     assert_eq!(messages.len(), 1);
@@ -1140,7 +1140,7 @@ async fn the_daily_digest_reaches_a_local_relay_once_with_counts_and_no_personal
         assert!(!message.contains(private) && !body.contains(private), "{private} is not in the digest: {body}");
     }
     // Once a day.
-    assert!(server::digest::send_due(&collector, &smtp, now).await.unwrap().sent.is_empty());
+    assert!(server::routes::digest::send_due(&collector, &smtp, now).await.unwrap().sent.is_empty());
     assert_eq!(kept.lock().unwrap().len(), 1);
     assert!(
         city.store
@@ -1330,7 +1330,7 @@ async fn an_edited_or_deleted_certificate_or_certified_response_is_named_by_the_
     let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
     let checks = |city: &City| {
         let mut problems = city.store.check_audit().unwrap().problems;
-        problems.extend(server::certifying::check_certificates(&city.store, &catalog).unwrap());
+        problems.extend(server::routes::certifying::check_certificates(&city.store, &catalog).unwrap());
         problems
     };
     assert_eq!(checks(&city), Vec::<String>::new());
@@ -1466,7 +1466,7 @@ async fn withdrawing_a_certificate_is_audited_the_page_says_so_and_the_checks_st
     // The log accounts for the withdrawn certificate: nothing is reported gone.
     let catalog = survey::definition::catalog::Catalog::new(survey_defs::all());
     let mut problems = city.store.check_audit().unwrap().problems;
-    problems.extend(server::certifying::check_certificates(&city.store, &catalog).unwrap());
+    problems.extend(server::routes::certifying::check_certificates(&city.store, &catalog).unwrap());
     assert_eq!(problems, Vec::<String>::new());
     // Certified again, the page publishes again.
     assert_eq!(city.admin("POST", "/api/v1/certificates", Some(certify)).await.status, StatusCode::CREATED);

@@ -13,7 +13,7 @@ use axum::http::{Request, StatusCode, header};
 use base64::Engine;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use server::limits::{Limits, Line};
+use server::net::limits::{Limits, Line};
 use server::storage::Store;
 use tower::ServiceExt;
 
@@ -56,8 +56,8 @@ fn server_with(limits: Limits, require_phone_token: bool) -> Server {
         .unwrap();
     let store = Store::open(&dir.path().join("hailong.db")).unwrap();
     let hash = server::auth::hash_password(STAFF.1).unwrap();
-    store.add_user(STAFF.0, &hash, server::access::Role::Admin, None, &me()).unwrap();
-    let collector = Arc::new(server::api::Collector::with_shipped_surveys(store, limits, require_phone_token));
+    store.add_user(STAFF.0, &hash, server::roles::Role::Admin, None, &me()).unwrap();
+    let collector = Arc::new(server::http::state::Collector::with_shipped_surveys(store, limits, require_phone_token));
     let store = collector.store.clone();
     let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });
     Server { dir, app, store }
@@ -866,7 +866,10 @@ async fn sign_in_comes_before_the_body_and_unknown_api_paths_are_404() {
     let page = server.staff_get("/staff", None).await;
     assert_eq!(page.status, StatusCode::OK, "app paths still get the app");
     assert_eq!(page.header(header::STRICT_TRANSPORT_SECURITY), "max-age=31536000");
-    assert_eq!(page.header(header::HeaderName::from_static("permissions-policy")), server::PERMISSIONS_POLICY);
+    assert_eq!(
+        page.header(header::HeaderName::from_static("permissions-policy")),
+        server::http::pages::PERMISSIONS_POLICY
+    );
 }
 
 /// A code printed for phuong-1/quay-2 rates that counter only: a response that names another

@@ -48,7 +48,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 async fn get(dist: &tempfile::TempDir, path: &str, accept_gzip: bool) -> Served {
     let store = server::storage::Store::open(&dist.path().join("hailong.db")).unwrap();
-    let collector = server::api::Collector::with_shipped_surveys(store, Default::default(), false);
+    let collector = server::http::state::Collector::with_shipped_surveys(store, Default::default(), false);
     let app = server::app(&server::ServeConfig {
         dist: dist.path().to_owned(),
         collector: std::sync::Arc::new(collector),
@@ -359,10 +359,10 @@ fn https_is_served_with_the_given_certificate_and_a_renewed_one_is_taken_without
     // A half-written renewal (a key that does not match) keeps the old certificate in use.
     let (second_pem, second_key, second_der) = certificate();
     fs::write(&cert_path, &second_pem).unwrap();
-    std::thread::sleep(server::tls::RECHECK + std::time::Duration::from_millis(500));
+    std::thread::sleep(server::net::tls::RECHECK + std::time::Duration::from_millis(500));
     assert_eq!(fetch_https(&server.address, &first_der).unwrap().1, first_der, "the old one is kept meanwhile");
     fs::write(&key_path, &second_key).unwrap();
-    std::thread::sleep(server::tls::RECHECK + std::time::Duration::from_millis(500));
+    std::thread::sleep(server::net::tls::RECHECK + std::time::Duration::from_millis(500));
     let (answer, presented) = fetch_https(&server.address, &second_der).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert_eq!(presented, second_der, "the renewed certificate is served");

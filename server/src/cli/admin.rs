@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use server::access::Role;
+use server::roles::Role;
 use server::storage::audit::Actor;
 use server::storage::units::check_code;
 use server::storage::{NewToken, Store};
@@ -162,7 +162,7 @@ pub(crate) fn open(db: &Database) -> anyhow::Result<Store> {
 
 /// The person at the command line, now.
 pub(crate) fn me() -> Actor {
-    Actor::command_line(server::api::now_vietnam())
+    Actor::command_line(server::http::state::now_vietnam())
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -172,7 +172,7 @@ fn parse_role(text: &str) -> Result<Role, String> {
 pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
     match command {
         DeviceCommand::Pair { name, db } => {
-            let code = open(&db)?.pairing_code(&name, server::api::now_millis() / 1000, &me())?;
+            let code = open(&db)?.pairing_code(&name, server::http::state::now_millis() / 1000, &me())?;
             eprintln!(
                 "hailong: enter this pairing code in the kiosk's staff area (Cài đặt → Ghép nối); it works once, for an hour:"
             );
@@ -288,8 +288,8 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
         bail!("{} exists; choose a new file (a sheet's tokens are shown only once)", output.display());
     }
     let count = if dossier.is_some() { 1 } else { count };
-    if !(1..=server::api::MAX_TOKENS).contains(&count) {
-        bail!("--count: issue 1 to {} tokens at a time", server::api::MAX_TOKENS);
+    if !(1..=server::routes::collect::MAX_TOKENS).contains(&count) {
+        bail!("--count: issue 1 to {} tokens at a time", server::routes::collect::MAX_TOKENS);
     }
     let store = open(&db)?;
     let new = NewToken { unit: Some(&unit), counter: Some(&counter), dossier: dossier.as_deref() };
@@ -334,15 +334,22 @@ pub fn certify(args: CertifyArgs) -> anyhow::Result<()> {
     {
         bail!("--unit `{unit}`: no such unit (see `hailong unit list`)");
     }
-    let asked =
-        server::certifying::Asked { survey_id, survey_version, period, unit: args.unit.clone(), early: args.early };
-    let (certificate, left_out) =
-        server::certifying::certify_stored(&store, &catalog, &units, asked, &me()).map_err(|err| match err {
-            server::certifying::Failed::Certify(err @ survey::results::certify::CertifyError::NotEnded { .. }) => {
+    let asked = server::routes::certifying::Asked {
+        survey_id,
+        survey_version,
+        period,
+        unit: args.unit.clone(),
+        early: args.early,
+    };
+    let (certificate, left_out) = server::routes::certifying::certify_stored(&store, &catalog, &units, asked, &me())
+        .map_err(|err| match err {
+            server::routes::certifying::Failed::Certify(
+                err @ survey::results::certify::CertifyError::NotEnded { .. },
+            ) => {
                 anyhow::anyhow!("{err} (--early)")
             }
-            server::certifying::Failed::Certify(err) => anyhow::anyhow!("{err}"),
-            server::certifying::Failed::Store(err) => anyhow::anyhow!("{err}"),
+            server::routes::certifying::Failed::Certify(err) => anyhow::anyhow!("{err}"),
+            server::routes::certifying::Failed::Store(err) => anyhow::anyhow!("{err}"),
         })?;
     for (response_id, err) in &left_out {
         eprintln!("hailong: stored response {response_id} is left out (it stays stored): {err}");

@@ -83,7 +83,7 @@ pub enum AuditCommand {
     },
     /// Write the whole log as CSV to standard output
     Csv {
-        #[arg(long, default_value = "excel", value_parser = server::api::parse_profile)]
+        #[arg(long, default_value = "excel", value_parser = server::http::reading::parse_profile)]
         profile: survey::csv::write::CsvProfile,
         #[command(flatten)]
         db: Database,
@@ -184,7 +184,7 @@ pub fn audit(command: AuditCommand) -> anyhow::Result<bool> {
             // rewritten with its digests recomputed (which the log's digest of the certificate
             // then names).
             let catalog = super::tally::catalog(&[])?;
-            for problem in server::certifying::check_certificates(&store, &catalog)? {
+            for problem in server::routes::certifying::check_certificates(&store, &catalog)? {
                 eprintln!("hailong: certificates: {problem}");
                 check.problems.push(problem);
             }

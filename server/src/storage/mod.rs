@@ -1041,7 +1041,7 @@ mod tests {
         }
         let users = Store::open(&path).unwrap().users().unwrap();
         assert_eq!(users.len(), 1);
-        assert_eq!((users[0].role, users[0].unit.as_deref()), (crate::access::Role::Admin, None));
+        assert_eq!((users[0].role, users[0].unit.as_deref()), (crate::roles::Role::Admin, None));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! carries the token in `X-CSRF-Token`, and a request whose `Origin` is another site is refused.
 //! Scripts sign each request in with HTTP Basic instead, under the same roles. Both ways go
 //! through the same lockouts ([`crate::auth::SignInGuard`]) and end as an
-//! [`crate::access::Access`], which every handler asks before it reads or changes anything.
+//! [`crate::http::access::Access`], which every handler asks before it reads or changes anything.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -18,8 +18,10 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
 
-use crate::access::{Access, Forbidden};
-use crate::api::{AppError, ClientAddress, Collector, blocking, now_vietnam};
+use crate::http::access::Access;
+use crate::http::error::{AppError, too_many};
+use crate::http::extract::{ClientAddress, blocking, require_json};
+use crate::http::state::{Collector, now_millis, now_vietnam};
 use crate::storage::audit::{Actor, Event};
 use crate::storage::sessions::{AccountRow, IDLE_SECONDS};
 
@@ -27,12 +29,6 @@ use crate::storage::sessions::{AccountRow, IDLE_SECONDS};
 pub const COOKIE: &str = "hailong_session";
 /// The header a browser's change carries its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-impl From<Forbidden> for AppError {
-    fn from(Forbidden(message): Forbidden) -> AppError {
-        AppError::new(StatusCode::FORBIDDEN, message)
-    }
-}
 
 /// A request's account, how it signed in, and where from.
 pub struct Signed {
@@ -45,8 +41,22 @@ pub struct Signed {
     pub units: Vec<crate::storage::units::UnitRow>,
 }
 
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Signed
+where
+    Arc<Collector>: axum::extract::FromRef<S>,
+{
+    type Rejection = AppError;
+
+    /// A staff handler's first argument after the state: the request signed in, or 401/403/429.
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Signed, AppError> {
+        let collector: Arc<Collector> = axum::extract::FromRef::from_ref(state);
+        let Ok(ClientAddress(address)) = ClientAddress::from_request_parts(parts, state).await;
+        signed_in(&collector, &parts.method, &parts.headers, address).await
+    }
+}
+
 /// Who acts, from `address`, now.
-pub(crate) fn actor(name: &str, address: Option<IpAddr>) -> Actor {
+pub fn actor(name: &str, address: Option<IpAddr>) -> Actor {
     Actor {
         name: name.to_owned(),
         address: address.map(|address| address.to_string()).unwrap_or_else(|| "-".into()),
@@ -54,16 +64,8 @@ pub(crate) fn actor(name: &str, address: Option<IpAddr>) -> Actor {
     }
 }
 
-/// A 429 for a lockout with `left` to wait: the words and `Retry-After` agree.
-pub(crate) fn too_many(what: &str, left: std::time::Duration) -> AppError {
-    let seconds = left.as_secs().max(1);
-    let mut error = AppError::new(StatusCode::TOO_MANY_REQUESTS, format!("too many {what}: try again in {seconds} s"));
-    error.retry_after = Some(seconds);
-    error
-}
-
 fn seconds_now() -> i64 {
-    crate::api::now_millis() / 1000
+    now_millis() / 1000
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
@@ -261,7 +263,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    crate::api::require_json(&headers)?;
+    require_json(&headers)?;
     let request: SignIn = serde_json::from_slice(&body).map_err(|_| {
         AppError::new(StatusCode::BAD_REQUEST, "send {\"name\": …, \"password\": …} as application/json")
     })?;
@@ -336,7 +338,7 @@ pub async fn change_password(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let signed = signed_in(&collector, &method, &headers, address).await?;
-    crate::api::require_json(&headers)?;
+    require_json(&headers)?;
     let request: PasswordChange = serde_json::from_slice(&body)
         .map_err(|_| AppError::new(StatusCode::BAD_REQUEST, "send {\"current\": …, \"new\": …} as application/json"))?;
     let name = signed.access.account.name.clone();

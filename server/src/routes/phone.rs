@@ -21,8 +21,11 @@ use survey::reports::first_screen::{
     self, FIELD_ANSWER, FIELD_AT, FIELD_RESPONSE_ID, FIELD_SURVEY, FIELD_TOKEN, Outcome,
 };
 
-use crate::api::{ClientAddress, Collector, Sender, now_vietnam, receive_records, with_retry_after};
-use crate::read_shell;
+use crate::http::error::with_retry_after;
+use crate::http::extract::ClientAddress;
+use crate::http::pages::read_shell;
+use crate::http::state::{Collector, now_vietnam};
+use crate::routes::collect::{Sender, receive_records};
 
 /// What the phone page needs: the collector, and the built app whose shell it fills in.
 #[derive(Clone)]
@@ -90,8 +93,8 @@ async fn html_page(dist: &std::path::Path, status: StatusCode, html: String) -> 
     {
         html.replace_range(start..end, &format!("<style>{css}</style>"));
     }
-    let policy = crate::CONTENT_SECURITY_POLICY
-        .replace("style-src 'self'", &format!("style-src 'self' {}", crate::style_hashes(&html)));
+    let policy = crate::http::pages::CONTENT_SECURITY_POLICY
+        .replace("style-src 'self'", &format!("style-src 'self' {}", crate::http::pages::style_hashes(&html)));
     let mut response =
         (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html)
             .into_response();
@@ -142,7 +145,7 @@ pub async fn phone_page(
 /// try, so that a try after a lost answer is the same response), where it is within a day of
 /// this server's clock; else now (a form sent with JavaScript off).
 fn tapped_at(field: &str) -> String {
-    let now = crate::api::now_millis();
+    let now = crate::http::state::now_millis();
     match field.parse::<i64>() {
         Ok(at) if (at - now).abs() < survey::records::gate::MAX_AHEAD_SECONDS * 1000 => {
             survey::vn_time::format_vietnam(at).unwrap_or_else(|_| now_vietnam())

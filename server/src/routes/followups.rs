@@ -6,9 +6,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use survey::records::gate::CheckedRecord;
@@ -16,12 +15,11 @@ use survey::records::privacy::mask_identifiers;
 use survey::results::followup::{FollowUpFigure, is_low};
 use survey::results::period::Period;
 
-use crate::access::Permission;
-use crate::api::{AppError, ClientAddress, Collector, blocking};
-
-/// Days within which a low rating counts as followed up in time, unless `--follow-up-days`
-/// says otherwise: the same or the next day.
-pub const DEFAULT_DAYS: u32 = 1;
+use crate::http::error::AppError;
+use crate::http::extract::{JsonBody, Named, blocking};
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::Permission;
 
 /// The format of `GET /api/v1/followups`.
 pub const FOLLOWUPS_FORMAT: u32 = 1;
@@ -48,12 +46,9 @@ pub(crate) fn low(collector: &Collector, record: &CheckedRecord) -> bool {
 /// yet followed up first, newest first, with the period's figure.
 pub async fn list(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<FollowUpQuery>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may(Permission::FollowUp)?;
     let Some(period) = Period::parse(&query.period) else {
         return Err(AppError::new(
@@ -64,7 +59,7 @@ pub async fn list(
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
     let ((records, _), followed, named) =
         blocking(move || Ok((store.checked_records(&catalog)?, store.followups()?, store.named_codes()?))).await?;
-    let names = crate::certifying::names(&signed.units, &named);
+    let names = crate::http::reading::names(&signed.units, &named);
     let mut figure = FollowUpFigure { days: collector.follow_up_days, ..FollowUpFigure::default() };
     let mut items = Vec::new();
     for record in records {
@@ -119,24 +114,24 @@ pub struct FollowUpBody {
     note: String,
 }
 
+impl Named for FollowUpBody {
+    const WHAT: &'static str = "a follow-up";
+}
+
 /// `POST /api/v1/followups/<response_id>`: marks a low rating of a unit in reach looked into,
 /// with what was done; once.
 pub async fn mark(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(response_id): Path<String>,
-    bytes: Bytes,
+    JsonBody(body): JsonBody<FollowUpBody>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let body: FollowUpBody = crate::manage::body(&headers, &bytes, "a follow-up")?;
     signed.access.may(Permission::FollowUp)?;
-    let note = crate::api::staff_text("note", &body.note, MAX_NOTE_CHARS)?;
+    let note = crate::http::error::staff_text("note", &body.note, MAX_NOTE_CHARS)?;
     if note.is_empty() {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "note: say what was done"));
     }
-    let record = crate::api::record_in_reach(&collector, &signed.access, &response_id).await?;
+    let record = crate::http::reading::record_in_reach(&collector, &signed.access, &response_id).await?;
     if !low(&collector, &record) {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "response_id: this response is not a low rating"));
     }
@@ -155,17 +150,18 @@ pub struct ReplyBody {
     text: String,
 }
 
+impl Named for ReplyBody {
+    const WHAT: &'static str = "what the unit did";
+}
+
 /// `GET /api/v1/replies/<unit>/<period>`: what the unit said it did about what citizens said.
 pub async fn reply(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((unit, period)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
-    let code = crate::certifying::period_of(&period)?.code();
+    let code = crate::http::reading::period_of(&period)?.code();
     let store = collector.store.clone();
     let text = {
         let (unit, code) = (unit.clone(), code.clone());
@@ -179,18 +175,14 @@ pub async fn reply(
 /// said ("Kết quả tiếp thu, giải quyết"); its published page shows it. An empty text removes it.
 pub async fn put_reply(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((unit, period)): Path<(String, String)>,
-    bytes: Bytes,
+    JsonBody(body): JsonBody<ReplyBody>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let body: ReplyBody = crate::manage::body(&headers, &bytes, "what the unit did")?;
     signed.access.may_on(Permission::FollowUp, Some(&unit))?;
     crate::storage::units::check_code("unit", &unit)?;
-    let code = crate::certifying::period_of(&period)?.code();
-    let text = crate::api::staff_text("text", &body.text, MAX_REPLY_CHARS)?;
+    let code = crate::http::reading::period_of(&period)?.code();
+    let text = crate::http::error::staff_text("text", &body.text, MAX_REPLY_CHARS)?;
     let store = collector.store.clone();
     blocking(move || Ok(store.put_reply(&unit, &code, &text, &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

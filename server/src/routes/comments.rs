@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use survey::definition::answer::comments;
@@ -20,8 +19,11 @@ use survey::reports::comments::{COMMENT_COLUMNS, TAG_COLUMNS, comment_rows};
 use survey::results::period::Period;
 use survey::results::topics::{DEFAULT_TOPICS, Tag, check_topics};
 
-use crate::access::Permission;
-use crate::api::{AppError, ClientAddress, Collector, blocking};
+use crate::http::error::AppError;
+use crate::http::extract::{JsonBody, Named, blocking};
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::Permission;
 use crate::storage::audit::Event;
 use crate::storage::units::UnitRow;
 
@@ -72,14 +74,11 @@ fn in_period(
 /// the counter or the time: only the day.
 pub async fn list(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<CommentsQuery>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may(Permission::TagComments)?;
-    let period = crate::certifying::period_of(&query.period)?;
+    let period = crate::http::reading::period_of(&query.period)?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
     let ((records, _), tags, locked, stored, named) = blocking(move || {
         Ok((
@@ -91,7 +90,7 @@ pub async fn list(
         ))
     })
     .await?;
-    let names = crate::certifying::names(&signed.units, &named);
+    let names = crate::http::reading::names(&signed.units, &named);
     let records = in_period(records, period, |unit| signed.access.reaches(unit));
     let mut items = Vec::new();
     let mut units = BTreeMap::new();
@@ -143,15 +142,12 @@ pub async fn list(
 /// masked, so it needs the right to read responses, and is audited).
 pub async fn export(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<CommentsQuery>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may(Permission::ReadResponses)?;
-    let period = crate::certifying::period_of(&query.period)?;
-    let profile = crate::api::parse_profile(query.profile.as_deref().unwrap_or("excel"))
+    let period = crate::http::reading::period_of(&query.period)?;
+    let profile = crate::http::reading::parse_profile(query.profile.as_deref().unwrap_or("excel"))
         .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("profile: {err}")))?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
     let ((records, _), tags) = blocking(move || Ok((store.checked_records(&catalog)?, store.comment_tags()?))).await?;
@@ -159,8 +155,8 @@ pub async fn export(
     let rows = comment_rows(&records, Some(&tags));
     let header: Vec<&str> = COMMENT_COLUMNS.iter().chain(TAG_COLUMNS.iter()).copied().collect();
     let event = Event::new("export.comments", signed.access.account.unit.as_deref(), period.code());
-    crate::session::audit(&collector, signed.actor.clone(), event).await?;
-    Ok(crate::api::csv_response(&format!("y-kien-{}.csv", period.code()), profile.write(&header, &rows)))
+    crate::http::session::audit(&collector, signed.actor.clone(), event).await?;
+    Ok(crate::http::reading::csv_response(&format!("y-kien-{}.csv", period.code()), profile.write(&header, &rows)))
 }
 
 #[derive(Deserialize)]
@@ -171,25 +167,25 @@ pub struct TagBody {
     quotable: bool,
 }
 
+impl Named for TagBody {
+    const WHAT: &'static str = "a comment's tags";
+}
+
 /// `PUT /api/v1/comments/<response_id>/<question_id>`: tags one comment of a unit in reach
 /// with topics of the unit's list and says whether it may be quoted. A comment of a certified
 /// response is refused (409): its certificate keeps its tags.
 pub async fn tag(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((response_id, question_id)): Path<(String, String)>,
-    bytes: Bytes,
+    JsonBody(body): JsonBody<TagBody>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let body: TagBody = crate::manage::body(&headers, &bytes, "a comment's tags")?;
     signed.access.may(Permission::TagComments)?;
     let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
     if body.topics.len() > survey::results::topics::MOST_TOPICS {
         return Err(refused(format!("topics: at most {} topics", survey::results::topics::MOST_TOPICS)));
     }
-    let record = crate::api::record_in_reach(&collector, &signed.access, &response_id).await?;
+    let record = crate::http::reading::record_in_reach(&collector, &signed.access, &response_id).await?;
     let store = collector.store.clone();
     let stored = blocking(move || Ok(store.topics()?)).await?;
     if !comments(&record.answers).any(|(question, _)| *question == question_id) {
@@ -224,12 +220,9 @@ pub async fn tag(
 /// list is its own.
 pub async fn topics(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(unit): Path<String>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
     let store = collector.store.clone();
     let stored = blocking(move || Ok(store.topics()?)).await?;
@@ -244,18 +237,18 @@ pub struct TopicsBody {
     topics: Vec<String>,
 }
 
+impl Named for TopicsBody {
+    const WHAT: &'static str = "a unit's topics";
+}
+
 /// `PUT /api/v1/topics/<unit>`: a unit's leaders set its list of topics; an empty list goes back
 /// to its parent's (or the default). Comments already tagged keep their topics.
 pub async fn put_topics(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(unit): Path<String>,
-    bytes: Bytes,
+    JsonBody(body): JsonBody<TopicsBody>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let body: TopicsBody = crate::manage::body(&headers, &bytes, "a unit's topics")?;
     signed.access.may_on(Permission::SetTopics, Some(&unit))?;
     crate::storage::units::check_code("unit", &unit)?;
     let topics = if body.topics.is_empty() {

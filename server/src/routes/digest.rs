@@ -10,9 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
@@ -24,8 +23,12 @@ use survey::definition::model::QuestionKind;
 use survey::records::gate::CheckedRecord;
 use time::OffsetDateTime;
 
-use crate::access::{Permission, subtree};
-use crate::api::{AppError, ClientAddress, Collector, blocking};
+use crate::http::access::subtree;
+use crate::http::error::AppError;
+use crate::http::extract::{JsonBody, Named, blocking};
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::Permission;
 use crate::storage::audit::Actor;
 
 /// The most addresses one unit's digest goes to.
@@ -90,7 +93,7 @@ pub fn compose(
         return None;
     }
     let low: Vec<&CheckedRecord> =
-        given.iter().copied().filter(|record| crate::followup::low(collector, record)).collect();
+        given.iter().copied().filter(|record| crate::routes::followups::low(collector, record)).collect();
     let done = low.iter().filter(|record| followed.contains_key(&record.response_id)).count();
     let mut counters: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for record in &given {
@@ -215,7 +218,7 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
     })
     .await
     .map_err(|err| err.message)?;
-    let names = crate::certifying::names(&units, &named);
+    let names = crate::http::reading::names(&units, &named);
     let mut round = Round::default();
     for (unit, to) in due {
         let scope = subtree(&unit, &units);
@@ -233,7 +236,7 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
             }
         };
         let label = survey::results::names::Names::label(&names.units, &unit);
-        let actor = Actor { name: "digest".into(), address: "-".into(), at: crate::api::now_vietnam() };
+        let actor = Actor { name: "digest".into(), address: "-".into(), at: crate::http::state::now_vietnam() };
         match compose(collector, &label, &theirs, &followed, &counter_name, now, smtp.public_url.as_deref()) {
             None => {}
             Some(digest) => {
@@ -276,15 +279,16 @@ pub struct AddressesBody {
     addresses: Vec<String>,
 }
 
+impl Named for AddressesBody {
+    const WHAT: &'static str = "the digest's addresses";
+}
+
 /// `GET /api/v1/digest/<unit>`: where the unit's digest goes (its leaders and administrators).
 pub async fn addresses(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(unit): Path<String>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::FollowUp, Some(&unit))?;
     let store = collector.store.clone();
     let all = blocking(move || Ok(store.digest_addresses()?)).await?;
@@ -295,14 +299,10 @@ pub async fn addresses(
 /// `PUT /api/v1/digest/<unit>`: a unit's leader sets where its daily digest goes; none stops it.
 pub async fn put_addresses(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(unit): Path<String>,
-    bytes: Bytes,
+    JsonBody(body): JsonBody<AddressesBody>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let body: AddressesBody = crate::manage::body(&headers, &bytes, "the digest's addresses")?;
     signed.access.may_on(Permission::FollowUp, Some(&unit))?;
     crate::storage::units::check_code("unit", &unit)?;
     let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);

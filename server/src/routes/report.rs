@@ -5,41 +5,23 @@
 //! the account may read.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use survey::reports::report::{ReportData, ReportTemplate};
+use survey::reports::report::ReportData;
 use survey::results::index::DEFAULT_MIN_N;
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
 
-use crate::access::{Permission, subtree};
-use crate::api::{AppError, ClientAddress, Collector, blocking};
+use crate::http::access::subtree;
+use crate::http::error::AppError;
+use crate::http::extract::blocking;
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::Permission;
 use crate::storage::audit::Event;
-
-/// The template shipped with the server.
-pub const DEFAULT_TEMPLATE: &str = include_str!("../../report-templates/mac-dinh.toml");
-
-/// A report template read from TOML and checked; the error names `file`, and the line and
-/// field where TOML says so.
-pub fn read_template(text: &str, file: &str) -> Result<ReportTemplate, String> {
-    let parsed: ReportTemplate = toml::from_str(text).map_err(|err| format!("{file}: {err}"))?;
-    parsed.check().map_err(|err| format!("{file}: {err}"))
-}
-
-/// The report template at `path`, or the shipped one.
-pub fn template(path: Option<&Path>) -> Result<ReportTemplate, String> {
-    match path {
-        None => read_template(DEFAULT_TEMPLATE, "report-templates/mac-dinh.toml"),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|err| format!("{}: {err}", path.display()))?;
-            read_template(&text, &path.display().to_string())
-        }
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,12 +43,9 @@ pub struct ReportQuery {
 /// `GET /api/v1/report?survey=ID@VERSION&period=P[&unit=CODE][&format=xlsx][&internal=true]`.
 pub async fn report(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::ReadFigures, query.unit.as_deref())?;
     if query.internal {
         signed.access.may(Permission::ReadOfficers)?;
@@ -88,8 +67,8 @@ pub async fn report(
     let Some(survey) = collector.catalog.get(survey_id, version).cloned() else {
         return Err(refused(format!("survey: no survey {survey_id} version {version} is known here")));
     };
-    let period = crate::certifying::period_of(&query.period)?;
-    let records = crate::api::readable_records(&collector, &signed.access).await?;
+    let period = crate::http::reading::period_of(&query.period)?;
+    let records = crate::http::reading::readable_records(&collector, &signed.access).await?;
     let store = collector.store.clone();
     let code = period.code();
     let unit = query.unit.clone();
@@ -121,7 +100,7 @@ pub async fn report(
     };
     let tally = Tally::count(&collector.catalog, &records, &options)
         .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
-    let names = crate::certifying::names(&signed.units, &named);
+    let names = crate::http::reading::names(&signed.units, &named);
     let summary = survey::results::topics::summarise(&records, &tags);
     let comments = survey::results::topics::summed(&summary, |_| true);
     let row = query.unit.as_deref().and_then(|code| signed.units.iter().find(|unit| unit.code == code));
@@ -130,7 +109,7 @@ pub async fn report(
         Some(code) => names.units.get(code).cloned().unwrap_or_else(|| code.clone()),
         None => "Toàn hệ thống".to_owned(),
     };
-    let generated_at = crate::api::now_vietnam();
+    let generated_at = crate::http::state::now_vietnam();
     let data = ReportData {
         survey: &survey,
         period,
@@ -141,7 +120,7 @@ pub async fn report(
         names: &names,
         officers: &officers,
         received: survey::results::denominator::Received::by_unit(
-            &crate::certifying::dossiers_by_unit(&entered, &period.code(), scope.as_ref()),
+            &crate::http::reading::dossiers_by_unit(&entered, &period.code(), scope.as_ref()),
             &tally,
         ),
         internal: query.internal,
@@ -153,8 +132,12 @@ pub async fn report(
     let built =
         data.build(&collector.report_template).map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err))?;
     let target = format!("{} {}{}", query.survey, period.code(), if query.internal { " (internal)" } else { "" });
-    crate::session::audit(&collector, signed.actor.clone(), Event::new("export.report", query.unit.as_deref(), target))
-        .await?;
+    crate::http::session::audit(
+        &collector,
+        signed.actor.clone(),
+        Event::new("export.report", query.unit.as_deref(), target),
+    )
+    .await?;
     let stem = format!("bao-cao-{}-{}", query.unit.as_deref().unwrap_or("toan-he-thong"), period.code());
     let mut response = if xlsx {
         let bytes = survey::reports::report_xlsx::report_xlsx(&built)
@@ -176,35 +159,8 @@ pub async fn report(
             .into_response()
     } else {
         let html = survey::reports::report_html::report_html(&built);
-        let policy = format!(
-            "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-            crate::style_hashes(&html)
-        );
-        let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-        if let Ok(policy) = HeaderValue::from_str(&policy) {
-            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
-        response
+        crate::http::pages::own_page(html, "data:")
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_shipped_template_reads_and_a_wrong_copy_is_refused_by_line_and_field() {
-        let shipped = template(None).unwrap();
-        assert!(shipped.sections.iter().any(|section| section.part == survey::reports::report::Part::Officers));
-        let typo = DEFAULT_TEMPLATE.replace("key = \"ci-low\"", "key = \"ci-lo\"");
-        let err = read_template(&typo, "tinh.toml").unwrap_err();
-        assert!(err.starts_with("tinh.toml: ") && err.contains("line") && err.contains("ci-lo"), "{err}");
-        let placeholder = DEFAULT_TEMPLATE.replace("{unit_name}, {period_label}", "{ten_don_vi}, {period_label}");
-        let err = read_template(&placeholder, "tinh.toml").unwrap_err();
-        assert!(err.contains("subject") && err.contains("{ten_don_vi}"), "{err}");
-        let no_columns = DEFAULT_TEMPLATE.replacen("columns = [", "kolumns = [", 1);
-        assert!(read_template(&no_columns, "tinh.toml").unwrap_err().contains("kolumns"));
-    }
 }

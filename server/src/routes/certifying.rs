@@ -6,78 +6,33 @@
 //! specific certificate that covers it, its own before its parent's, and shows only the groups
 //! of that unit and those below it, named as the server names them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use survey::definition::catalog::Catalog;
-use survey::records::gate::CheckedRecord;
 use survey::records::record::RecordError;
-use survey::reports::publish::ResultsPage;
 use survey::results::certify::{self, Certificate, CertifyError};
-use survey::results::denominator::{Dossiers, Received};
-use survey::results::index::DEFAULT_MIN_N;
-use survey::results::names::Names;
 use survey::results::period::Period;
 
-use crate::access::{Permission, subtree};
-use crate::api::{AppError, ClientAddress, Collector, blocking};
+use crate::http::error::AppError;
+use crate::http::extract::{JsonBody, Named, blocking};
+use crate::http::reading::{covered, dossiers_by_unit, in_scope, locks, period_of};
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::Permission;
 use crate::storage::audit::Actor;
-use crate::storage::units::{NamedCode, UnitRow};
+use crate::storage::units::UnitRow;
 use crate::storage::{Store, StoreError};
 
 /// The format of `GET /api/v1/certificates`.
 pub const CERTIFICATES_FORMAT: u32 = 1;
 
-/// The units a certificate of `unit` covers: None for the whole server.
-fn covered(unit: Option<&str>, units: &[UnitRow]) -> Option<BTreeSet<String>> {
-    unit.map(|unit| subtree(unit, units))
-}
-
-/// The records a certificate of `unit` locks: those of the unit and every unit below it, or
-/// all of them for the whole server.
-fn in_scope(records: Vec<CheckedRecord>, unit: Option<&str>, units: &[UnitRow]) -> Vec<CheckedRecord> {
-    let scope = covered(unit, units);
-    records.into_iter().filter(|record| locks(scope.as_ref(), record)).collect()
-}
-
-/// Whether a certificate over `scope` (None: the whole server) locks `record`.
-fn locks(scope: Option<&BTreeSet<String>>, record: &CheckedRecord) -> bool {
-    scope.is_none_or(|scope| record.unit.as_ref().is_some_and(|code| scope.contains(code)))
-}
-
-/// Of a period's certificates of one survey version, the one the page of `unit` is made from:
-/// the unit's own, else its nearest certified parent's, else the whole server's.
-fn covering<'a>(certificates: &'a [Certificate], unit: &str, units: &[UnitRow]) -> Option<&'a Certificate> {
-    certificates
-        .iter()
-        .filter_map(|certificate| match covered(certificate.unit.as_deref(), units) {
-            None => Some((usize::MAX, certificate)),
-            Some(scope) if scope.contains(unit) => Some((scope.len(), certificate)),
-            // A unit the tree no longer knows still reads its own certificate.
-            Some(_) if certificate.unit.as_deref() == Some(unit) => Some((0, certificate)),
-            Some(_) => None,
-        })
-        .min_by_key(|(size, _)| *size)
-        .map(|(_, certificate)| certificate)
-}
-
-/// The names of the server's units, fields and counters, for pages and files. A counter code
-/// that units name differently is left as its code.
-pub fn names(units: &[UnitRow], named: &[NamedCode]) -> Names {
-    Names::new(
-        units.iter().map(|unit| (unit.code.as_str(), unit.name_vi.as_str())),
-        named.iter().filter_map(|code| Some((code.unit.as_deref()?, code.code.as_str(), code.name_vi.as_str()))),
-        named.iter().filter(|code| code.unit.is_none()).map(|code| (code.code.as_str(), code.name_vi.as_str())),
-    )
-}
-
-fn read_certificate(json: &str) -> Result<Certificate, AppError> {
+pub fn read_certificate(json: &str) -> Result<Certificate, AppError> {
     Certificate::from_json(json).map_err(|err| {
         AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("a stored certificate cannot be read: {err}"))
     })
@@ -112,12 +67,9 @@ fn survey_and_period(collector: &Collector, survey: &str, period: &str) -> Resul
 /// it now would lock. Any role may read it for a unit in reach.
 pub async fn state(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<CertificateQuery>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::ReadFigures, query.unit.as_deref())?;
     let (id, version, period) = survey_and_period(&collector, &query.survey, &query.period)?;
     let store = collector.store.clone();
@@ -195,18 +147,18 @@ pub struct CertifyRequest {
     early: bool,
 }
 
+impl Named for CertifyRequest {
+    const WHAT: &'static str = "a certifying request";
+}
+
 /// `POST /api/v1/certificates`: certifies a unit's period (office staff, leaders and
 /// administrators of the unit). A period is certified once per unit; a period not ended is
 /// refused unless `early` is asked for.
 pub async fn certify(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
+    signed: Signed,
+    JsonBody(request): JsonBody<CertifyRequest>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let request: CertifyRequest = crate::manage::body(&headers, &bytes, "a certifying request")?;
     signed.access.may_on(Permission::Certify, request.unit.as_deref())?;
     let (id, version, period) = survey_and_period(&collector, &request.survey, &request.period)?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
@@ -263,7 +215,7 @@ pub fn certify_stored(
         asked.survey_version,
         asked.period,
         &records,
-        crate::api::now_vietnam(),
+        crate::http::state::now_vietnam(),
         asked.early,
     )
     .map_err(Failed::Certify)?;
@@ -325,26 +277,17 @@ pub struct DossiersBody {
     dossiers: BTreeMap<String, u64>,
 }
 
-/// The period a request names, or 422 naming the field.
-pub(crate) fn period_of(period: &str) -> Result<Period, AppError> {
-    Period::parse(period).ok_or_else(|| {
-        AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("period: `{period}` is not a period (2026-Q4, 2026-H2, 2026, 2026-11)"),
-        )
-    })
+impl Named for DossiersBody {
+    const WHAT: &'static str = "the dossiers received";
 }
 
 /// `GET /api/v1/dossiers/<unit>/<period>`: the dossiers the unit received in the period, as
 /// entered, per field.
 pub async fn dossiers(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((unit, period)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
     let code = period_of(&period)?.code();
     let store = collector.store.clone();
@@ -362,14 +305,10 @@ pub async fn dossiers(
 /// (office staff, leaders and administrators of the unit).
 pub async fn put_dossiers(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((unit, period)): Path<(String, String)>,
-    bytes: Bytes,
+    JsonBody(body): JsonBody<DossiersBody>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let body: DossiersBody = crate::manage::body(&headers, &bytes, "the dossiers received")?;
     signed.access.may_on(Permission::EnterDossiers, Some(&unit))?;
     crate::storage::units::check_code("unit", &unit)?;
     let code = period_of(&period)?.code();
@@ -390,133 +329,6 @@ pub async fn put_dossiers(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The dossiers received in `period` by each unit in `scope` (None: every unit), per field.
-pub fn dossiers_by_unit(
-    entered: &[(String, String, String, u64)],
-    period: &str,
-    scope: Option<&BTreeSet<String>>,
-) -> BTreeMap<String, Dossiers> {
-    let mut by_unit: BTreeMap<String, Dossiers> = BTreeMap::new();
-    for (unit, during, field, count) in entered {
-        if during == period && scope.is_none_or(|scope| scope.contains(unit)) {
-            by_unit.entry(unit.clone()).or_default().insert(field.clone(), *count);
-        }
-    }
-    by_unit
-}
-
-/// The dossiers received in `period` by the units in `scope` (None: every unit), summed per
-/// field; None when none were entered.
-pub fn dossiers_in(
-    entered: &[(String, String, String, u64)],
-    period: &str,
-    scope: Option<&BTreeSet<String>>,
-) -> Option<BTreeMap<String, u64>> {
-    let by_unit = dossiers_by_unit(entered, period, scope);
-    let mut summed: BTreeMap<String, u64> = BTreeMap::new();
-    for (field, count) in by_unit.values().flatten() {
-        let sum = summed.entry(field.clone()).or_default();
-        *sum = sum.saturating_add(*count);
-    }
-    (!by_unit.is_empty()).then_some(summed)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ResultsQuery {
-    #[serde(default)]
-    lang: Option<String>,
-}
-
-/// `GET /results/<unit>/<period>`: the published page of a certified period, made from the
-/// covering certificate's own tally, never from a recount. A period not certified is a 404.
-pub async fn results_page(
-    State(collector): State<Arc<Collector>>,
-    Path((unit, period)): Path<(String, String)>,
-    Query(query): Query<ResultsQuery>,
-) -> Result<Response, AppError> {
-    let lang = match query.lang.as_deref() {
-        Some("en") => survey::text::Lang::En,
-        _ => survey::text::Lang::Vi,
-    };
-    let not_certified = || AppError::new(StatusCode::NOT_FOUND, format!("no certified results of {unit} for {period}"));
-    let Some(period_value) = Period::parse(&period) else { return Err(not_certified()) };
-    let store = collector.store.clone();
-    let code = period_value.code();
-    let (stored, units, named, entered, reply, withdrawal) = {
-        let unit = unit.clone();
-        blocking(move || {
-            let reply = store.reply_written(&unit, &code)?;
-            let withdrawal = store.withdrawal(&unit, &code)?;
-            Ok((store.certificates(&code)?, store.units()?, store.named_codes()?, store.dossiers()?, reply, withdrawal))
-        })
-        .await?
-    };
-    let names = names(&units, &named);
-    let unit_name = Names::label(&names.units, &unit);
-    let shown: BTreeSet<String> = if units.iter().any(|known| known.code == unit) {
-        subtree(&unit, &units)
-    } else {
-        BTreeSet::from([unit.clone()])
-    };
-    let mut by_survey: BTreeMap<(String, String), Vec<Certificate>> = BTreeMap::new();
-    for json in &stored {
-        let certificate = read_certificate(json)?;
-        by_survey
-            .entry((certificate.survey_id.clone(), certificate.survey_version.clone()))
-            .or_default()
-            .push(certificate);
-    }
-    for certificates in by_survey.values() {
-        let Some(certificate) = covering(certificates, &unit, &units) else { continue };
-        let Ok(mut tally) = certificate.tally() else { continue };
-        tally.groups.retain(|key, _| shown.contains(&key.unit));
-        if tally.groups.is_empty() {
-            continue;
-        }
-        let Some(survey) = collector.catalog.get(&certificate.survey_id, &certificate.survey_version) else { continue };
-        return Ok(page(&ResultsPage {
-            lang,
-            unit_name: &unit_name,
-            period: period_value,
-            survey,
-            tally: &tally,
-            // The dossiers locked with the certificate; one made before certificates kept them
-            // reads those entered, which are locked once a period is certified.
-            received: {
-                let mut by_unit = match &certificate.dossiers {
-                    Some(kept) => kept.clone(),
-                    None => dossiers_by_unit(&entered, &period_value.code(), None),
-                };
-                by_unit.retain(|code, _| shown.contains(code));
-                Received::by_unit(&by_unit, &tally)
-            },
-            // The collector keeps no entered indicators (yet): the agency class says they are missing.
-            indicators: &Default::default(),
-            certificate: Some(certificate),
-            min_n: DEFAULT_MIN_N,
-            generated_at: &certificate.certified_at,
-            names: &names,
-            reply: reply.as_ref().map(|(text, _)| text.as_str()),
-            reply_written_at: reply.as_ref().map(|(_, written)| written.as_str()),
-        }));
-    }
-    // Withdrawn and not certified again: the page says so, when and why (410).
-    if let Some((withdrawn_at, reason)) = withdrawal {
-        let withdrawn = survey::reports::withdrawn::WithdrawnPage {
-            lang,
-            unit_name: &unit_name,
-            period_label: &period_value.label(lang),
-            withdrawn_at: &withdrawn_at,
-            reason: &reason,
-        };
-        let mut response = with_policy(withdrawn.to_html());
-        *response.status_mut() = StatusCode::GONE;
-        return Ok(response);
-    }
-    Err(not_certified())
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
@@ -525,6 +337,10 @@ pub struct WithdrawRequest {
     #[serde(default)]
     unit: Option<String>,
     reason: String,
+}
+
+impl Named for WithdrawRequest {
+    const WHAT: &'static str = "a withdrawal";
 }
 
 /// The longest reason for withdrawing a certificate, in characters.
@@ -536,17 +352,13 @@ const MAX_REASON_CHARS: usize = 500;
 /// again.
 pub async fn withdraw(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
+    signed: Signed,
+    JsonBody(request): JsonBody<WithdrawRequest>,
 ) -> Result<Response, AppError> {
-    let signed = crate::session::signed_in(&collector, &method, &headers, address.0).await?;
-    let request: WithdrawRequest = crate::manage::body(&headers, &bytes, "a withdrawal")?;
     signed.access.may_on(Permission::Certify, request.unit.as_deref())?;
     let (id, version, period) = survey_and_period(&collector, &request.survey, &request.period)?;
     // The one rule for a staff member's text of several lines, and a reason must be given.
-    let reason = crate::api::staff_text("reason", &request.reason, MAX_REASON_CHARS)?;
+    let reason = crate::http::error::staff_text("reason", &request.reason, MAX_REASON_CHARS)?;
     if reason.is_empty() {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "reason: say why the figures are withdrawn"));
     }
@@ -555,79 +367,4 @@ pub async fn withdraw(
     blocking(move || Ok(store.withdraw_certificate(&id, &version, &period.code(), &unit, &reason, &signed.actor)?))
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-fn page(page: &ResultsPage<'_>) -> Response {
-    with_policy(page.to_html())
-}
-
-/// A page of ours with the policy that allows exactly its own style and no script.
-fn with_policy(html: String) -> Response {
-    let policy = format!(
-        "default-src 'none'; style-src {}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        crate::style_hashes(&html)
-    );
-    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
-        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn unit(code: &str, parent: Option<&str>) -> UnitRow {
-        UnitRow { code: code.into(), parent: parent.map(Into::into), name_vi: code.to_uppercase(), name_en: None }
-    }
-
-    fn certificate(unit: Option<&str>) -> Certificate {
-        Certificate {
-            format: certify::CERTIFICATE_FORMAT,
-            survey_id: "s".into(),
-            survey_version: "1".into(),
-            period: "2026-Q4".into(),
-            certified_at: "2027-01-02T08:00:00+07:00".into(),
-            tally_csv: String::new(),
-            tally_sha256: String::new(),
-            responses: BTreeMap::new(),
-            early: false,
-            unit: unit.map(Into::into),
-            comments: None,
-            dossiers: None,
-        }
-    }
-
-    #[test]
-    fn a_units_page_is_made_from_its_own_certificate_before_its_parents_and_the_whole_servers() {
-        let units = [unit("city", None), unit("ward-a", Some("city")), unit("ward-b", Some("city"))];
-        let all = [certificate(None), certificate(Some("city")), certificate(Some("ward-a"))];
-        let chosen = |unit: &str, from: &[Certificate]| covering(from, unit, &units).map(|c| c.unit.clone());
-        assert_eq!(chosen("ward-a", &all), Some(Some("ward-a".into())));
-        assert_eq!(chosen("ward-b", &all), Some(Some("city".into())));
-        assert_eq!(chosen("city", &all), Some(Some("city".into())));
-        assert_eq!(chosen("ward-b", &all[..1]), Some(None));
-        // A ward's certificate never stands for its parent or its sibling.
-        assert_eq!(chosen("city", &all[2..]), None);
-        assert_eq!(chosen("ward-b", &all[2..]), None);
-    }
-
-    #[test]
-    fn a_counter_code_named_differently_by_two_units_keeps_its_code() {
-        let named = [
-            NamedCode { unit: Some("a".into()), code: "quay-1".into(), name_vi: "Quầy 1".into(), name_en: None },
-            NamedCode {
-                unit: Some("b".into()), code: "quay-1".into(), name_vi: "Quầy Hộ tịch".into(), name_en: None
-            },
-            NamedCode { unit: Some("b".into()), code: "quay-2".into(), name_vi: "Quầy 2".into(), name_en: None },
-            NamedCode { unit: None, code: "ho-tich".into(), name_vi: "Hộ tịch".into(), name_en: None },
-        ];
-        let names = names(&[unit("a", None)], &named);
-        assert_eq!(Names::label(&names.counters, "quay-1"), "quay-1");
-        assert_eq!(names.counter("b", "quay-1").map(String::as_str), Some("Quầy Hộ tịch"));
-        assert_eq!(Names::label(&names.counters, "quay-2"), "Quầy 2 (quay-2)");
-        assert_eq!(Names::label(&names.fields, "ho-tich"), "Hộ tịch (ho-tich)");
-        assert_eq!(Names::label(&names.units, "a"), "A (a)");
-    }
 }

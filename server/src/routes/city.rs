@@ -1,47 +1,29 @@
 //! The city's administration over HTTP: units and their counters, accounts, kiosks, the audit
 //! log, and the figures of an account's subtree for the server's workspace.
 //!
-//! Every handler signs the request in ([`crate::session::signed_in`]) and asks its
-//! [`crate::access::Access`] before it reads or changes anything; every change is written with
+//! Every handler signs the request in ([`crate::http::session::signed_in`]) and asks its
+//! [`crate::http::access::Access`] before it reads or changes anything; every change is written with
 //! its audit entry in one transaction by `storage`.
 
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
-use crate::access::{Permission, Role};
-use crate::api::{AppError, ClientAddress, Collector, TallyQuery, blocking, require_json};
-use crate::session::{Signed, signed_in};
+use crate::http::error::AppError;
+use crate::http::extract::{JsonBody, Named, blocking};
+use crate::http::reading::TallyQuery;
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::{Permission, Role};
 use crate::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
 
 /// The format of the JSON this module answers with; a change that a reader written for an
 /// older one would misread makes it 2.
 pub const ADMIN_FORMAT: u32 = 1;
-
-pub(crate) fn body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes, what: &str) -> Result<T, AppError> {
-    require_json(headers)?;
-    serde_json::from_slice(body).map_err(|err| {
-        AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("the request is not {what}: {}", survey::text::short_message(&err.to_string())),
-        )
-    })
-}
-
-async fn signed(
-    collector: &Arc<Collector>,
-    address: ClientAddress,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Result<Signed, AppError> {
-    signed_in(collector, method, headers, address.0).await
-}
 
 /// Of the server's named codes: the counters of the units in reach, and every field.
 fn named_in_reach<'a>(signed: &Signed, named: &'a [NamedCode]) -> (Vec<&'a NamedCode>, Vec<&'a NamedCode>) {
@@ -54,13 +36,7 @@ fn named_in_reach<'a>(signed: &Signed, named: &'a [NamedCode]) -> (Vec<&'a Named
 
 /// `GET /api/v1/units`: the units, counters and fields the account reaches, with their names;
 /// for a whole-server account also the unit codes responses name that have no unit yet.
-pub async fn units(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
+pub async fn units(State(collector): State<Arc<Collector>>, signed: Signed) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadFigures)?;
     let store = collector.store.clone();
     let whole = signed.access.scope().is_none();
@@ -100,6 +76,10 @@ pub struct NewUnit {
     take_over: bool,
 }
 
+impl Named for NewUnit {
+    const WHAT: &'static str = "a unit";
+}
+
 /// What a refusal to make something named says to an account that does not reach the whole
 /// server: the same words whether the name is taken in its reach, taken in another ward's, or
 /// was used before, so no other ward's units, accounts or kiosks are learnt from it.
@@ -120,13 +100,9 @@ pub(crate) fn name_taken(signed: &Signed, what: &str, name: &str) -> impl FnOnce
 /// server with `"take_over": true`; without it the 409 says what the code carries.
 pub async fn add_unit(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
+    signed: Signed,
+    JsonBody(new): JsonBody<NewUnit>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
-    let new: NewUnit = body(&headers, &bytes, "a unit")?;
     signed.access.may_on(Permission::ManageUnits, new.parent.as_deref())?;
     let store = collector.store.clone();
     // Only an account of the whole server may take a used code over (`may_on` checked the role).
@@ -173,19 +149,19 @@ pub struct UnitEdit {
     parent: Option<serde_json::Value>,
 }
 
+impl Named for UnitEdit {
+    const WHAT: &'static str = "a change of a unit";
+}
+
 /// `PATCH /api/v1/units/<code>`: renames or moves a unit. An account cannot move its own unit
 /// (it would leave or widen its own reach).
 pub async fn change_unit(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(code): Path<String>,
-    bytes: Bytes,
+    JsonBody(edit): JsonBody<UnitEdit>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may_on(Permission::ManageUnits, Some(&code))?;
-    let edit: UnitEdit = body(&headers, &bytes, "a change of a unit")?;
     let change = UnitChange {
         name_vi: edit.name_vi,
         name_en: double_option(edit.name_en, "name_en")?,
@@ -208,12 +184,9 @@ pub async fn change_unit(
 /// `DELETE /api/v1/units/<code>`: removes a unit nothing depends on.
 pub async fn remove_unit(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may_on(Permission::ManageUnits, Some(&code))?;
     if signed.access.account.unit.as_deref() == Some(code.as_str()) {
         return Err(AppError::new(StatusCode::FORBIDDEN, "an account cannot remove its own unit; nothing was changed"));
@@ -231,18 +204,18 @@ pub struct Names {
     name_en: Option<String>,
 }
 
+impl Named for Names {
+    const WHAT: &'static str = "a counter's names";
+}
+
 /// `PUT /api/v1/units/<unit>/counters/<code>`: names (or renames) a counter of a unit.
 pub async fn name_counter(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((unit, code)): Path<(String, String)>,
-    bytes: Bytes,
+    JsonBody(names): JsonBody<Names>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may_on(Permission::ManageUnits, Some(&unit))?;
-    let names: Names = body(&headers, &bytes, "a counter's names")?;
     let named = NamedCode { unit: Some(unit), code, name_vi: names.name_vi, name_en: names.name_en };
     let store = collector.store.clone();
     let named = blocking(move || Ok(store.name_code(&named, &signed.actor)?)).await?;
@@ -252,12 +225,9 @@ pub async fn name_counter(
 /// `DELETE /api/v1/units/<unit>/counters/<code>`: a counter that holds no responses.
 pub async fn remove_counter(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path((unit, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may_on(Permission::ManageUnits, Some(&unit))?;
     let store = collector.store.clone();
     blocking(move || Ok(store.remove_counter(&unit, &code, &signed.actor)?)).await?;
@@ -265,13 +235,7 @@ pub async fn remove_counter(
 }
 
 /// `GET /api/v1/accounts`: the accounts over units the administrator reaches.
-pub async fn accounts(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
+pub async fn accounts(State(collector): State<Arc<Collector>>, signed: Signed) -> Result<Response, AppError> {
     signed.access.may(Permission::ManageAccounts)?;
     let store = collector.store.clone();
     let rows = blocking(move || Ok(store.users()?)).await?;
@@ -300,17 +264,17 @@ pub struct NewAccount {
     unit: Option<String>,
 }
 
+impl Named for NewAccount {
+    const WHAT: &'static str = "an account";
+}
+
 /// `POST /api/v1/accounts`: an account over a unit the administrator reaches.
 pub async fn add_account(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
+    signed: Signed,
+    JsonBody(new): JsonBody<NewAccount>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may(Permission::ManageAccounts)?;
-    let new: NewAccount = body(&headers, &bytes, "an account")?;
     let Some(role) = Role::parse(&new.role) else {
         return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "role: use admin, leader, office or viewer"));
     };
@@ -335,12 +299,9 @@ pub async fn add_account(
 /// `DELETE /api/v1/accounts/<name>`: another account the administrator reaches.
 pub async fn remove_account(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may(Permission::ManageAccounts)?;
     if name == signed.access.account.name {
         return Err(AppError::new(StatusCode::FORBIDDEN, "an account cannot remove itself; nothing was changed"));
@@ -354,7 +315,7 @@ pub async fn remove_account(
     let Some((account, _)) =
         found.filter(|(account, _)| signed.access.may_manage_account(account.unit.as_deref()).is_ok())
     else {
-        return Err(crate::access::Forbidden::outside().into());
+        return Err(crate::http::access::Forbidden::outside().into());
     };
     let store = collector.store.clone();
     blocking(move || Ok(store.remove_user(&account.name, &signed.actor)?)).await?;
@@ -372,19 +333,16 @@ pub struct ProfileQuery {
 /// the entries about the units the account reaches.
 pub async fn audit_csv(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<ProfileQuery>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may(Permission::ReadAudit)?;
-    let profile = crate::api::parse_profile(query.profile.as_deref().unwrap_or("excel"))
+    let profile = crate::http::reading::parse_profile(query.profile.as_deref().unwrap_or("excel"))
         .map_err(|err| AppError::new(StatusCode::BAD_REQUEST, format!("profile: {err}")))?;
     let store = collector.store.clone();
     let scope = signed.access.scope().cloned();
     let rows = blocking(move || Ok(store.audit_rows(scope.as_ref())?)).await?;
-    Ok(crate::api::csv_response("audit.csv", crate::storage::audit::audit_csv(&rows, profile)))
+    Ok(crate::http::reading::csv_response("audit.csv", crate::storage::audit::audit_csv(&rows, profile)))
 }
 
 /// `GET /api/v1/figures`: the tally of the responses the account reaches, as the core's tally
@@ -392,14 +350,11 @@ pub async fn audit_csv(
 /// the server's workspace to compute indices from with the same core code as a device's.
 pub async fn figures(
     State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
+    signed: Signed,
     Query(query): Query<TallyQuery>,
 ) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
     signed.access.may(Permission::ReadFigures)?;
-    let (tally, _) = crate::api::tally_of(&collector, &signed.access, &query).await?;
+    let (tally, _) = crate::http::reading::tally_of(&collector, &signed.access, &query).await?;
     let csv = String::from_utf8(tally.to_csv(survey::csv::write::CsvProfile::Rfc4180))
         .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the tally is not UTF-8"))?;
     let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
@@ -411,14 +366,14 @@ pub async fn figures(
     let dossiers: std::collections::BTreeMap<&str, _> = periods
         .into_iter()
         .filter_map(|period| {
-            crate::certifying::dossiers_in(&entered, period, signed.access.scope()).map(|fields| (period, fields))
+            crate::http::reading::dossiers_in(&entered, period, signed.access.scope()).map(|fields| (period, fields))
         })
         .collect();
     // And per unit, so that a response rate divides only the responses of the units that
     // entered their dossiers (`survey::results::denominator::Received`).
     let dossiers_by_unit: std::collections::BTreeMap<&str, _> = dossiers
         .keys()
-        .map(|period| (*period, crate::certifying::dossiers_by_unit(&entered, period, signed.access.scope())))
+        .map(|period| (*period, crate::http::reading::dossiers_by_unit(&entered, period, signed.access.scope())))
         .collect();
     let mut response = Json(serde_json::json!({
         "format": ADMIN_FORMAT,
@@ -433,231 +388,4 @@ pub async fn figures(
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PairRequest {
-    code: String,
-}
-
-/// `POST /api/v1/pair`: a kiosk redeems its one-time pairing code for its device token and
-/// configuration. Wrong codes count as wrong passwords of this address, so codes cannot be
-/// guessed.
-pub async fn pair(
-    State(collector): State<Arc<Collector>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, AppError> {
-    let request: PairRequest = body(&headers, &bytes, "a pairing code")?;
-    let key = format!("pairing:{}", address.map(|address| address.to_string()).unwrap_or_default());
-    if let Some((left, _)) = collector.sign_in.locked_for(&key, address) {
-        return Err(crate::session::too_many("wrong pairing codes from here", left));
-    }
-    let store = collector.store.clone();
-    let actor = crate::session::actor("kiosk", address);
-    let now = crate::api::now_millis() / 1000;
-    let paired = blocking(move || Ok(store.redeem_pairing(&request.code, now, &actor)?)).await?;
-    collector.sign_in.record(&key, address, paired.is_some());
-    match paired {
-        Some(paired) => Ok(Json(paired).into_response()),
-        None => Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            "this pairing code is wrong, used already or expired: ask for a new one",
-        )),
-    }
-}
-
-/// `GET /api/v1/device/config`: a paired kiosk's configuration, with its device token.
-pub async fn device_config(State(collector): State<Arc<Collector>>, headers: HeaderMap) -> Result<Response, AppError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(|token| token.trim().to_owned())
-        .ok_or_else(|| {
-            AppError::new(StatusCode::UNAUTHORIZED, "a kiosk sends `Authorization: Bearer <device token>`")
-        })?;
-    let store = collector.store.clone();
-    let config = blocking(move || {
-        let Some((name, _)) = store.device_of(&token)? else { return Ok(None) };
-        Ok(store.device_config(&name)?)
-    })
-    .await?;
-    match config {
-        Some(config) => Ok(Json(config).into_response()),
-        None => Err(AppError::new(StatusCode::UNAUTHORIZED, "unknown or revoked device token")),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewDevice {
-    name: String,
-    unit: String,
-    #[serde(default)]
-    counter: Option<String>,
-    #[serde(default)]
-    survey_id: Option<String>,
-}
-
-/// `POST /api/v1/devices`: registers a kiosk of a unit in reach and answers its one-time
-/// pairing code.
-pub async fn add_device(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
-    let new: NewDevice = body(&headers, &bytes, "a kiosk")?;
-    signed.access.may_on(Permission::ManageDevices, Some(&new.unit))?;
-    // Checked before anything is stored, so a refusal leaves no kiosk half made.
-    if let Some(survey_id) = &new.survey_id {
-        crate::storage::devices::check_survey(survey_id)?;
-    }
-    let store = collector.store.clone();
-    let now = crate::api::now_millis() / 1000;
-    let taken = name_taken(&signed, "kiosk name", &new.name);
-    let code = blocking(move || {
-        store.add_device(&new.name, Some(&new.unit), &signed.actor)?;
-        let change = crate::storage::devices::DeviceChange {
-            counter: new.counter,
-            survey_id: new.survey_id,
-            ..Default::default()
-        };
-        store.change_device(&new.name, &change, &signed.actor)?;
-        Ok(store.pairing_code(&new.name, now, &signed.actor)?)
-    })
-    .await
-    .map_err(taken)?;
-    let expires = crate::storage::devices::PAIRING_SECONDS;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "pairing_code": code, "expires_in_seconds": expires })))
-        .into_response())
-}
-
-/// The kiosk `name`'s configuration, if the account reaches its unit; out of reach and
-/// unknown are refused alike.
-async fn reachable_device(
-    collector: &Arc<Collector>,
-    signed: &Signed,
-    name: &str,
-) -> Result<survey::records::sync::DeviceConfig, AppError> {
-    signed.access.may(Permission::ManageDevices)?;
-    let store = collector.store.clone();
-    let name = name.to_owned();
-    let config = blocking(move || Ok(store.device_config(&name)?)).await?;
-    config
-        .filter(|config| signed.access.reaches(config.unit.as_deref()))
-        .ok_or_else(|| crate::access::Forbidden::outside().into())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeviceEdit {
-    #[serde(default)]
-    counter: Option<String>,
-    #[serde(default)]
-    survey_id: Option<String>,
-    #[serde(default)]
-    week_hours: Option<Vec<String>>,
-    #[serde(default)]
-    officers: Option<Vec<survey::records::sync::DutyOfficer>>,
-    #[serde(default)]
-    on_duty: Option<String>,
-}
-
-/// `PATCH /api/v1/devices/<name>`: a kiosk's counter, survey, opening hours, officers or the
-/// officer on duty; the kiosk takes it between two citizens.
-pub async fn change_device(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-    bytes: Bytes,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
-    reachable_device(&collector, &signed, &name).await?;
-    let edit: DeviceEdit = body(&headers, &bytes, "a change of a kiosk")?;
-    let store = collector.store.clone();
-    let change = crate::storage::devices::DeviceChange {
-        counter: edit.counter,
-        survey_id: edit.survey_id,
-        week_hours: edit.week_hours,
-        officers: edit.officers,
-        on_duty: edit.on_duty,
-    };
-    blocking(move || Ok(store.change_device(&name, &change, &signed.actor)?)).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// `DELETE /api/v1/devices/<name>`: revokes a kiosk's token at once (a lost or stolen tablet);
-/// what it sent stays stored, and its name is never given to another kiosk.
-pub async fn revoke_device(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
-    reachable_device(&collector, &signed, &name).await?;
-    let store = collector.store.clone();
-    blocking(move || Ok(store.revoke_device(&name, &signed.actor)?)).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// `POST /api/v1/devices/<name>/pairing`: a new one-time pairing code for a kiosk (a tablet
-/// replaced or reset).
-pub async fn new_pairing(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
-    reachable_device(&collector, &signed, &name).await?;
-    let store = collector.store.clone();
-    let now = crate::api::now_millis() / 1000;
-    let code = blocking(move || Ok(store.pairing_code(&name, now, &signed.actor)?)).await?;
-    Ok(Json(
-        serde_json::json!({ "pairing_code": code, "expires_in_seconds": crate::storage::devices::PAIRING_SECONDS }),
-    )
-    .into_response())
-}
-
-/// `GET /api/v1/devices`: the kiosks of the units in reach, with what each is set to and what
-/// it sent.
-pub async fn devices(
-    State(collector): State<Arc<Collector>>,
-    address: ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let signed = signed(&collector, address, &method, &headers).await?;
-    signed.access.may(Permission::ManageDevices)?;
-    let store = collector.store.clone();
-    let rows = blocking(move || Ok(store.devices()?)).await?;
-    let shown: Vec<serde_json::Value> = rows
-        .into_iter()
-        .filter(|device| signed.access.reaches(device.unit.as_deref()))
-        .map(|device| {
-            serde_json::json!({
-                "name": device.name,
-                "unit": device.unit,
-                "counter": device.counter,
-                "survey_id": device.survey_id,
-                "version": device.config_version,
-                "added_at": device.added_at,
-                "revoked_at": device.revoked_at,
-                "responses": device.responses,
-                "last_received_at": device.last_received_at,
-            })
-        })
-        .collect();
-    Ok(Json(serde_json::json!({ "format": ADMIN_FORMAT, "devices": shown })).into_response())
 }

@@ -1,0 +1,249 @@
+//! What a staff request reads, as its account may: the stored records in reach, a tally of them
+//! by the filters of `hailong tally`, the names of units, counters and fields, the period it
+//! names, what a certificate of a unit covers, and the dossiers entered; and a CSV answer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use survey::csv::write::CsvProfile;
+use survey::records::gate::CheckedRecord;
+use survey::records::record::RecordError;
+use survey::results::denominator::Dossiers;
+use survey::results::names::Names;
+use survey::results::period::{Period, PeriodKind, parse_day};
+use survey::results::tally::{GroupBy, Tally, TallyOptions};
+
+use crate::http::access::{Access, subtree};
+use crate::http::error::{AppError, bad_parameter};
+use crate::http::extract::blocking;
+use crate::http::state::Collector;
+use crate::roles::Permission;
+use crate::storage::units::{NamedCode, UnitRow};
+
+/// The filters of `GET /api/v1/tally.csv` and `index.csv`, named as `hailong tally`'s flags.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TallyQuery {
+    #[serde(default)]
+    by: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    include_misuse: Option<bool>,
+    #[serde(default)]
+    pub min_n: Option<u64>,
+}
+
+pub fn parse_profile(text: &str) -> Result<CsvProfile, String> {
+    CsvProfile::from_name(text).ok_or_else(|| format!("`{text}` is not a profile: use excel, excel-vi or rfc4180"))
+}
+
+impl TallyQuery {
+    pub fn options(&self) -> Result<(TallyOptions, CsvProfile), AppError> {
+        let day = |name: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|text| {
+                    parse_day(text)
+                        .ok_or_else(|| bad_parameter(name, format!("`{text}` is not a day written YYYY-MM-DD")))
+                })
+                .transpose()
+        };
+        let options = TallyOptions {
+            by: GroupBy::parse(self.by.as_deref().unwrap_or("")).map_err(|err| bad_parameter("by", err))?,
+            period: match self.period.as_deref() {
+                None => PeriodKind::default(),
+                Some(text) => PeriodKind::parse(text).ok_or_else(|| {
+                    bad_parameter(
+                        "period",
+                        format!("`{text}` is not a period: use all, day, month, quarter, half or year"),
+                    )
+                })?,
+            },
+            from: day("from", &self.from)?,
+            to: day("to", &self.to)?,
+            include_misuse: self.include_misuse.unwrap_or(false),
+        };
+        let profile =
+            parse_profile(self.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
+        Ok((options, profile))
+    }
+}
+
+pub async fn tally_of(
+    collector: &Arc<Collector>,
+    access: &Access,
+    query: &TallyQuery,
+) -> Result<(Tally, CsvProfile), AppError> {
+    let (options, profile) = query.options()?;
+    if options.by.staff {
+        access.may(Permission::ReadOfficers)?;
+    }
+    let records = readable_records(collector, access).await?;
+    let catalog = collector.catalog.clone();
+    let tally = blocking(move || {
+        let mut tally = Tally::default();
+        for record in &records {
+            // The gate found the survey in this catalog, so the tally does too.
+            tally
+                .add(&catalog, record, &options)
+                .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+        }
+        Ok::<_, AppError>(tally)
+    })
+    .await?;
+    Ok((tally, profile))
+}
+
+/// The stored responses that pass today's gate, as `access` may read them: of its subtree, and
+/// without the officer where it may not see officers.
+pub async fn readable_records(collector: &Arc<Collector>, access: &Access) -> Result<Vec<CheckedRecord>, AppError> {
+    let collector = collector.clone();
+    let (records, left_out) = blocking(move || Ok(collector.store.checked_records(&collector.catalog)?)).await?;
+    log_left_out(&left_out);
+    Ok(access.records(records))
+}
+
+/// The stored response `response_id` that passes today's gate, if `access` reaches its unit; a
+/// response out of reach and one that does not exist are refused alike.
+pub async fn record_in_reach(
+    collector: &Arc<Collector>,
+    access: &Access,
+    response_id: &str,
+) -> Result<CheckedRecord, AppError> {
+    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let (records, _) = blocking(move || Ok(store.checked_records(&catalog)?)).await?;
+    records
+        .into_iter()
+        .find(|record| record.response_id == response_id && access.reaches(record.unit.as_deref()))
+        .ok_or_else(|| crate::http::access::Forbidden::outside().into())
+}
+
+/// Logs the stored responses that an export left out because they fail today's check.
+fn log_left_out(left_out: &[(String, RecordError)]) {
+    for (response_id, err) in left_out {
+        tracing::warn!(response_id = %response_id, error = %err, "a stored response is not counted");
+    }
+    if !left_out.is_empty() {
+        tracing::warn!(uncounted = left_out.len(), "stored responses left out of an export: they fail today's check");
+    }
+}
+
+pub fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The names of the server's units, fields and counters, for pages and files. A counter code
+/// that units name differently is left as its code.
+pub fn names(units: &[UnitRow], named: &[NamedCode]) -> Names {
+    Names::new(
+        units.iter().map(|unit| (unit.code.as_str(), unit.name_vi.as_str())),
+        named.iter().filter_map(|code| Some((code.unit.as_deref()?, code.code.as_str(), code.name_vi.as_str()))),
+        named.iter().filter(|code| code.unit.is_none()).map(|code| (code.code.as_str(), code.name_vi.as_str())),
+    )
+}
+
+/// The period a request names, or 422 naming the field.
+pub fn period_of(period: &str) -> Result<Period, AppError> {
+    Period::parse(period).ok_or_else(|| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("period: `{period}` is not a period (2026-Q4, 2026-H2, 2026, 2026-11)"),
+        )
+    })
+}
+
+/// The units a certificate of `unit` covers: None for the whole server.
+pub fn covered(unit: Option<&str>, units: &[UnitRow]) -> Option<BTreeSet<String>> {
+    unit.map(|unit| subtree(unit, units))
+}
+
+/// The records a certificate of `unit` locks: those of the unit and every unit below it, or
+/// all of them for the whole server.
+pub fn in_scope(records: Vec<CheckedRecord>, unit: Option<&str>, units: &[UnitRow]) -> Vec<CheckedRecord> {
+    let scope = covered(unit, units);
+    records.into_iter().filter(|record| locks(scope.as_ref(), record)).collect()
+}
+
+/// Whether a certificate over `scope` (None: the whole server) locks `record`.
+pub fn locks(scope: Option<&BTreeSet<String>>, record: &CheckedRecord) -> bool {
+    scope.is_none_or(|scope| record.unit.as_ref().is_some_and(|code| scope.contains(code)))
+}
+
+/// The dossiers received in `period` by each unit in `scope` (None: every unit), per field.
+pub fn dossiers_by_unit(
+    entered: &[(String, String, String, u64)],
+    period: &str,
+    scope: Option<&BTreeSet<String>>,
+) -> BTreeMap<String, Dossiers> {
+    let mut by_unit: BTreeMap<String, Dossiers> = BTreeMap::new();
+    for (unit, during, field, count) in entered {
+        if during == period && scope.is_none_or(|scope| scope.contains(unit)) {
+            by_unit.entry(unit.clone()).or_default().insert(field.clone(), *count);
+        }
+    }
+    by_unit
+}
+
+/// The dossiers received in `period` by the units in `scope` (None: every unit), summed per
+/// field; None when none were entered.
+pub fn dossiers_in(
+    entered: &[(String, String, String, u64)],
+    period: &str,
+    scope: Option<&BTreeSet<String>>,
+) -> Option<BTreeMap<String, u64>> {
+    let by_unit = dossiers_by_unit(entered, period, scope);
+    let mut summed: BTreeMap<String, u64> = BTreeMap::new();
+    for (field, count) in by_unit.values().flatten() {
+        let sum = summed.entry(field.clone()).or_default();
+        *sum = sum.saturating_add(*count);
+    }
+    (!by_unit.is_empty()).then_some(summed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, parent: Option<&str>) -> UnitRow {
+        UnitRow { code: code.into(), parent: parent.map(Into::into), name_vi: code.to_uppercase(), name_en: None }
+    }
+
+    #[test]
+    fn a_counter_code_named_differently_by_two_units_keeps_its_code() {
+        let named = [
+            NamedCode { unit: Some("a".into()), code: "quay-1".into(), name_vi: "Quầy 1".into(), name_en: None },
+            NamedCode {
+                unit: Some("b".into()), code: "quay-1".into(), name_vi: "Quầy Hộ tịch".into(), name_en: None
+            },
+            NamedCode { unit: Some("b".into()), code: "quay-2".into(), name_vi: "Quầy 2".into(), name_en: None },
+            NamedCode { unit: None, code: "ho-tich".into(), name_vi: "Hộ tịch".into(), name_en: None },
+        ];
+        let names = names(&[unit("a", None)], &named);
+        assert_eq!(Names::label(&names.counters, "quay-1"), "quay-1");
+        assert_eq!(names.counter("b", "quay-1").map(String::as_str), Some("Quầy Hộ tịch"));
+        assert_eq!(Names::label(&names.counters, "quay-2"), "Quầy 2 (quay-2)");
+        assert_eq!(Names::label(&names.fields, "ho-tich"), "Hộ tịch (ho-tich)");
+        assert_eq!(Names::label(&names.units, "a"), "A (a)");
+    }
+}

@@ -1,0 +1,87 @@
+//! The staff's exports over HTTP: the tally and index CSVs with `hailong tally`'s filters, and
+//! the raw responses of one survey version.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
+
+use crate::http::error::{AppError, bad_parameter};
+use crate::http::extract::blocking;
+use crate::http::reading::{TallyQuery, csv_response, names, parse_profile, readable_records, tally_of};
+use crate::http::session::Signed;
+use crate::http::state::Collector;
+use crate::roles::Permission;
+use crate::storage::audit::Event;
+
+/// `GET /api/v1/tally.csv`: the tally of every stored response, for staff.
+pub async fn tally_csv(
+    State(collector): State<Arc<Collector>>,
+    signed: Signed,
+    Query(query): Query<TallyQuery>,
+) -> Result<Response, AppError> {
+    signed.access.may(Permission::ReadFigures)?;
+    if query.min_n.is_some() {
+        return Err(bad_parameter("min_n", "only index.csv suppresses small groups".into()));
+    }
+    let (tally, profile) = tally_of(&collector, &signed.access, &query).await?;
+    tracing::info!(user = %signed.actor.name, groups = tally.groups.len(), "tally exported");
+    Ok(csv_response("tally.csv", tally.to_csv(profile)))
+}
+
+/// `GET /api/v1/index.csv`: the indices of every stored response, for staff.
+pub async fn index_csv(
+    State(collector): State<Arc<Collector>>,
+    signed: Signed,
+    Query(query): Query<TallyQuery>,
+) -> Result<Response, AppError> {
+    signed.access.may(Permission::ReadFigures)?;
+    let (tally, profile) = tally_of(&collector, &signed.access, &query).await?;
+    let rows = indices(&tally, &collector.catalog, query.min_n.unwrap_or(DEFAULT_MIN_N))
+        .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    tracing::info!(user = %signed.actor.name, rows = rows.len(), "indices exported");
+    // The server names its units, counters and fields beside their codes.
+    let store = collector.store.clone();
+    let named = blocking(move || Ok(store.named_codes()?)).await?;
+    let names = names(&signed.units, &named);
+    let (header, cells) = names.add_to(&INDEX_COLUMNS, &index_cells(&rows));
+    Ok(csv_response("index.csv", profile.write(&header, &cells)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuery {
+    /// `id@version`: a raw file holds one survey version.
+    survey: String,
+    #[serde(default)]
+    profile: Option<String>,
+}
+
+/// `GET /api/v1/responses.csv?survey=id@version`: every stored response of one survey version
+/// as raw CSV, for staff to import into the workspace or count with `hailong tally`. It holds
+/// citizens' comments (masked), so it needs a staff account like the tallies.
+pub async fn raw_csv(
+    State(collector): State<Arc<Collector>>,
+    signed: Signed,
+    Query(query): Query<RawQuery>,
+) -> Result<Response, AppError> {
+    signed.access.may(Permission::ReadResponses)?;
+    let profile =
+        parse_profile(query.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
+    let Some((survey_id, survey_version)) = query.survey.split_once('@') else {
+        return Err(bad_parameter("survey", format!("`{}`: write it as id@version", query.survey)));
+    };
+    let Some(survey) = collector.catalog.get(survey_id, survey_version).cloned() else {
+        return Err(bad_parameter("survey", format!("no survey {survey_id} version {survey_version} is known here")));
+    };
+    let records = readable_records(&collector, &signed.access).await?;
+    let bytes = survey::records::raw::write_raw(&survey, &records, profile);
+    let event =
+        Event::new("export.responses", signed.access.account.unit.as_deref(), format!("{survey_id}@{survey_version}"));
+    crate::http::session::audit(&collector, signed.actor.clone(), event).await?;
+    tracing::info!(user = %signed.actor.name, "raw responses exported");
+    Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
+}
