@@ -12,6 +12,8 @@ use survey::results::tally::{GroupBy, TallyOptions};
 
 mod cli;
 
+use cli::Database;
+
 #[derive(Parser)]
 #[command(name = "hailong", version, about = "Hài Lòng: citizen satisfaction surveys for public-service counters")]
 struct Cli {
@@ -124,14 +126,6 @@ enum Command {
         /// The new file to write; an existing file is never overwritten
         target: PathBuf,
     },
-}
-
-/// Where the collector's SQLite database is.
-#[derive(clap::Args, Clone)]
-pub struct Database {
-    /// The SQLite database file (created when missing)
-    #[arg(long = "db", default_value = "hailong.db")]
-    pub path: PathBuf,
 }
 
 fn main() -> ExitCode {

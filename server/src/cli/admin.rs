@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use server::roles::Role;
+use server::storage::Store;
 use server::storage::audit::Actor;
+use server::storage::tokens::NewToken;
 use server::storage::units::check_code;
-use server::storage::{NewToken, Store};
 use survey::results::period::Period;
 
-use crate::Database;
+use crate::cli::Database;
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {

@@ -6,3 +6,13 @@ pub mod admin;
 pub mod check;
 pub mod tally;
 pub mod units;
+
+use std::path::PathBuf;
+
+/// Where the collector's SQLite database is.
+#[derive(clap::Args, Clone)]
+pub struct Database {
+    /// The SQLite database file (created when missing)
+    #[arg(long = "db", default_value = "hailong.db")]
+    pub path: PathBuf,
+}

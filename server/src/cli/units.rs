@@ -5,7 +5,7 @@ use clap::Subcommand;
 use server::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
 
 use super::admin::{me, open};
-use crate::Database;
+use crate::cli::Database;
 
 #[derive(Subcommand)]
 pub enum UnitCommand {

@@ -12,7 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::storage::Admission;
+use crate::storage::responses::Admission;
 
 /// At most `count` responses in `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

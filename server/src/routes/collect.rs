@@ -26,7 +26,8 @@ use crate::http::session::Signed;
 use crate::http::state::Collector;
 use crate::http::state::now_vietnam;
 use crate::roles::Permission;
-use crate::storage::{Admission, Incoming, NewToken, Received};
+use crate::storage::responses::{Admission, Incoming, Received};
+use crate::storage::tokens::NewToken;
 
 /// Who sent a batch: a registered kiosk (with the unit it is bound to, if any), or a phone
 /// (anyone).

@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use survey::records::sync::{DeviceConfig, DutyOfficer, Paired};
 
 use super::audit::{Actor, Event};
-use super::{Store, StoreError, random_hex};
+use super::{Store, StoreError, random_hex, units};
 
 /// How long a pairing code works, in seconds.
 pub const PAIRING_SECONDS: i64 = 60 * 60;
@@ -111,6 +111,104 @@ fn clean_officers(officers: &[DutyOfficer]) -> Result<Vec<DutyOfficer>, StoreErr
 /// the kiosk, as if never set.
 fn stored_json<T: serde::de::DeserializeOwned>(text: Option<String>) -> Option<T> {
     text.and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// A registered kiosk, as `hailong device list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub name: String,
+    pub added_at: String,
+    pub revoked_at: Option<String>,
+    /// Responses stored from it.
+    pub responses: u64,
+    /// When the last of them was received.
+    pub last_received_at: Option<String>,
+    /// The unit it is bound to: it sends responses of that unit only.
+    pub unit: Option<String>,
+    /// What the server sets it to (`storage::devices`): its counter, survey, and the version
+    /// of that configuration.
+    pub counter: Option<String>,
+    pub survey_id: Option<String>,
+    pub config_version: u64,
+}
+
+impl Store {
+    /// Registers a kiosk and returns its device token, which is shown once and stored hashed.
+    /// A kiosk bound to a unit sends responses of that unit only.
+    pub fn add_device(&self, name: &str, unit: Option<&str>, actor: &Actor) -> Result<String, StoreError> {
+        units::check_code("device name", name)?;
+        let token = random_hex(24);
+        self.change(actor, &Event::new("device.add", unit, name), |transaction| {
+            if let Some(unit) = unit
+                && !units::unit_exists(transaction, unit)?
+            {
+                return Err(StoreError::NotFound(format!("unit `{unit}`")));
+            }
+            let inserted = transaction.execute(
+                "INSERT INTO devices (name, token_sha256, added_at, unit) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                params![name, self.hash(&token), actor.at, unit],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Exists(format!("device `{name}`")));
+            }
+            Ok(())
+        })?;
+        Ok(token)
+    }
+
+    /// The device a token belongs to, with the unit it is bound to; a revoked token belongs to
+    /// none.
+    pub fn device_of(&self, token: &str) -> Result<Option<(String, Option<String>)>, StoreError> {
+        let connection = self.writer();
+        Ok(connection
+            .query_row(
+                "SELECT name, unit FROM devices WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+                [self.hash(token)],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Every registered kiosk, by name, with what it sent.
+    pub fn devices(&self) -> Result<Vec<DeviceRow>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement = connection.prepare(
+            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at), d.unit,
+                 d.counter, d.survey_id, d.config_version
+             FROM devices d LEFT JOIN responses r ON r.source = 'device:' || d.name
+             GROUP BY d.name ORDER BY d.name",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(DeviceRow {
+                name: row.get(0)?,
+                added_at: row.get(1)?,
+                revoked_at: row.get(2)?,
+                responses: row.get::<_, i64>(3)? as u64,
+                last_received_at: row.get(4)?,
+                unit: row.get(5)?,
+                counter: row.get(6)?,
+                survey_id: row.get(7)?,
+                config_version: row.get::<_, i64>(8)?.max(0) as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes a kiosk's token at once: from the next request on, the server refuses it (401).
+    /// What it sent stays stored. Revoking a revoked device changes nothing.
+    pub fn revoke_device(&self, name: &str, actor: &Actor) -> Result<(), StoreError> {
+        let unit = self.device_config(name)?.and_then(|config| config.unit);
+        self.change(actor, &Event::new("device.revoke", unit.as_deref(), name), |transaction| {
+            let changed = transaction.execute(
+                "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE name = ?1",
+                params![name, actor.at],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!("device `{name}`")));
+            }
+            Ok(())
+        })
+    }
 }
 
 impl Store {

@@ -1,0 +1,212 @@
+//! The stored responses: a batch received in one transaction (a response id stored once, a
+//! token used once, the caller's admission rule for responses without one), and read back
+//! through today's gate.
+
+use survey::definition::catalog::Catalog;
+use survey::records::gate::{CheckedRecord, Gate};
+use survey::records::record::ResponseRecord;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Gated;
+use super::{Store, StoreError};
+
+/// A response on its way in, through the one gate.
+pub struct Incoming {
+    pub record: CheckedRecord,
+    /// The single-use token it came with, as the citizen's QR code carried it.
+    pub token: Option<String>,
+}
+
+/// What the store did with one incoming response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Stored now.
+    Created { content_sha256: String },
+    /// Held already, with the same content.
+    Replayed { content_sha256: String },
+    /// Held already with other content; the stored one is kept.
+    Conflict,
+    /// The token was used by another response.
+    TokenUsed,
+    /// The token was never issued here.
+    TokenUnknown,
+    /// The token was printed for another unit or counter than the response names: the unit
+    /// and counter it was printed for.
+    TokenElsewhere { unit: Option<String>, counter: Option<String> },
+    /// The admission rule turned it away for now.
+    Refused(Admission),
+}
+
+/// What the caller's rule says of a new response that came without a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    Accept {
+        flag: Option<String>,
+    },
+    /// Not now: too many, too fast; try again after this many seconds.
+    Later {
+        retry_after_seconds: u64,
+        reason: String,
+    },
+}
+
+impl Store {
+    /// Stores a batch in one transaction. `admit` is asked only about responses that are new
+    /// and came without a token; the answers come back in the batch's order.
+    pub fn receive(
+        &self,
+        batch: Vec<Incoming>,
+        source: &str,
+        received_at: &str,
+        mut admit: impl FnMut(&ResponseRecord) -> Admission,
+    ) -> Result<Vec<Received>, StoreError> {
+        let mut connection = self.writer();
+        // IMMEDIATE takes the write lock at the start, waiting (the busy timeout) while another
+        // process (`hailong certify`, a backup) holds it; a deferred transaction that reads
+        // first and writes later cannot wait, and fails at once with "database is locked".
+        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for incoming in batch {
+            outcomes.push(self.receive_one(&transaction, incoming, source, received_at, &mut admit)?);
+        }
+        transaction.commit()?;
+        Ok(outcomes)
+    }
+
+    fn receive_one(
+        &self,
+        transaction: &Transaction<'_>,
+        incoming: Incoming,
+        source: &str,
+        received_at: &str,
+        admit: &mut impl FnMut(&ResponseRecord) -> Admission,
+    ) -> Result<Received, StoreError> {
+        let record = &*incoming.record;
+        let json = record.to_json();
+        let content_sha256 = record.content_sha256();
+        let stored: Option<(String, String)> = transaction
+            .query_row(
+                "SELECT content_sha256, record_json FROM responses WHERE response_id = ?1",
+                [&record.response_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((stored_sha256, stored_json)) = stored {
+            // The one meaning of "the same response" (the core's), compared on the stored record:
+            // its digest was made by whichever version stored it.
+            let same = ResponseRecord::from_json(&stored_json).is_ok_and(|stored| stored.same_response(record));
+            return Ok(if same { Received::Replayed { content_sha256: stored_sha256 } } else { Received::Conflict });
+        }
+        let mut flag = None;
+        let token_hash = incoming.token.as_deref().map(|token| self.hash(token));
+        match &token_hash {
+            Some(token_hash) => {
+                type Issued = (Option<String>, Option<String>, Option<String>);
+                let issued: Option<Issued> = transaction
+                    .query_row(
+                        "SELECT used_by, unit, counter FROM tokens WHERE token_sha256 = ?1",
+                        [token_hash],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    )
+                    .optional()?;
+                match issued {
+                    None => return Ok(Received::TokenUnknown),
+                    Some((Some(_), _, _)) => return Ok(Received::TokenUsed),
+                    // A code printed for a counter rates that counter only: the one it names.
+                    Some((None, unit, counter))
+                        if unit.as_ref().is_some_and(|unit| record.unit.as_ref() != Some(unit))
+                            || counter.as_ref().is_some_and(|counter| record.counter.as_ref() != Some(counter)) =>
+                    {
+                        return Ok(Received::TokenElsewhere { unit, counter });
+                    }
+                    Some((None, _, _)) => {}
+                }
+            }
+            None => match admit(record) {
+                Admission::Accept { flag: given } => flag = given,
+                later @ Admission::Later { .. } => return Ok(Received::Refused(later)),
+            },
+        }
+        transaction.execute(
+            "INSERT INTO responses (response_id, survey_id, survey_version, submitted_at, unit, counter, channel,
+                 record_json, content_sha256, server_flag, source, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                record.response_id,
+                record.survey_id,
+                record.survey_version,
+                record.submitted_at,
+                record.unit,
+                record.counter,
+                record.channel.name(),
+                json,
+                content_sha256,
+                flag,
+                source,
+                received_at,
+            ],
+        )?;
+        if let Some(token_hash) = token_hash {
+            transaction.execute(
+                "UPDATE tokens SET used_by = ?1, used_at = ?2 WHERE token_sha256 = ?3 AND used_by IS NULL",
+                params![record.response_id, received_at, token_hash],
+            )?;
+        }
+        Ok(Received::Created { content_sha256 })
+    }
+
+    /// Every stored response, each as a record with the server's misuse flag (a burst from one
+    /// phone, say) carried into `misuse` where the device set none.
+    pub fn records(&self) -> Result<Vec<ResponseRecord>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement =
+            connection.prepare("SELECT record_json, server_flag FROM responses ORDER BY submitted_at, response_id")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (json, flag) = row?;
+            // Every stored record was read before it was stored, by this version or an older
+            // one; a record this version cannot read is a fault to report, not to skip.
+            let mut record = ResponseRecord::from_json(&json).map_err(|err| {
+                StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(err),
+                ))
+            })?;
+            if record.misuse.is_none() {
+                record.misuse = flag;
+            }
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    /// Every stored response that passes today's gate, for counting and exporting, and those
+    /// that do not with why. Each was checked on the way in, but one stored by an older hailong
+    /// (whose check was weaker), or of a definition since removed, may fail today's check: it
+    /// stays stored and is left out, and every export still answers.
+    pub fn checked_records(&self, catalog: &Catalog) -> Result<Gated, StoreError> {
+        // Stored responses were received already: their time is not compared with today's clock.
+        Ok(Gate::default().check_stored(catalog, self.records()?))
+    }
+
+    /// The number of stored responses, and their ids with content digests, for checks.
+    pub fn digests(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let connection = self.reader()?;
+        let mut statement =
+            connection.prepare("SELECT response_id, content_sha256 FROM responses ORDER BY response_id")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The server's own flag on a response, if any.
+    pub fn server_flag(&self, response_id: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row("SELECT server_flag FROM responses WHERE response_id = ?1", [response_id], |row| row.get(0))
+            .optional()?
+            .flatten())
+    }
+}
