@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::platform::storage;
 use crate::settings::KioskSettings;
+use crate::staff::kept::{read, write};
 use crate::staff::pin::{self, PinLock, PinRecord};
 use crate::{platform::clock, platform::storage::SharedStore};
 
@@ -33,18 +34,6 @@ pub struct StaffAreaProps {
     pub store: SharedStore,
     /// The stored settings, or `None` where they cannot be read (they can be set anew here).
     pub settings: Option<KioskSettings>,
-}
-
-pub async fn read<T: serde::de::DeserializeOwned>(store: &SharedStore, key: &str) -> Result<Option<T>, String> {
-    match store.0.setting(key).await.map_err(|err| err.to_string())? {
-        Some(json) => serde_json::from_str(&json).map(Some).map_err(|err| format!("{key} cannot be read: {err}")),
-        None => Ok(None),
-    }
-}
-
-async fn write<T: serde::Serialize>(store: &SharedStore, key: &str, value: &T) -> Result<(), String> {
-    let json = serde_json::to_string(value).map_err(|err| err.to_string())?;
-    store.0.put_setting(key, &json).await.map_err(|err| err.to_string())
 }
 
 /// Where the gate stands now, from what is stored.

@@ -14,6 +14,7 @@ pub mod figures;
 pub mod files;
 pub mod followups;
 pub mod imports;
+pub mod kept;
 pub mod pairing;
 pub mod phone;
 pub mod pin;

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::platform::route;
 use crate::platform::storage::{self, SharedStore};
 use crate::settings::KioskSettings;
-use crate::staff::area::read;
+use crate::staff::kept::read;
 use crate::staff::prefs::{Section, StaffPrefs};
 use crate::staff::workspace;
 
