@@ -91,7 +91,7 @@ fn use_startup() -> UseStateHandle<Startup> {
 pub const CONFIG_POLL_MS: u32 = 30_000;
 
 /// Stores the server's newer configuration into this kiosk's settings, for the next start.
-async fn take_config(store: &SharedStore, config: &survey::records::sync::DeviceConfig) -> Result<(), String> {
+async fn take_config(store: &SharedStore, config: &wire::sync::DeviceConfig) -> Result<(), String> {
     let json = store.0.setting(SETTINGS_KEY).await.map_err(|err| err.to_string())?.ok_or("no settings")?;
     let settings = settings::KioskSettings::from_json(&json)?;
     store

@@ -67,7 +67,7 @@ pub struct KioskSettings {
 }
 
 /// An officer of this counter: stored in the settings exactly as the server sends one.
-pub type Officer = survey::records::sync::DutyOfficer;
+pub type Officer = wire::sync::DutyOfficer;
 
 /// Monday to Saturday: many one-stop counters open on Saturday mornings.
 fn working_days() -> Vec<u8> {
@@ -324,11 +324,7 @@ impl KioskSettings {
     /// and survey with their names, and the opening hours, officers and officer on duty where
     /// the server sets them) and, when just paired, its new device token; what staff set here
     /// otherwise (times, language) stays.
-    pub fn with_server(
-        &self,
-        config: &survey::records::sync::DeviceConfig,
-        device_token: Option<&str>,
-    ) -> KioskSettings {
+    pub fn with_server(&self, config: &wire::sync::DeviceConfig, device_token: Option<&str>) -> KioskSettings {
         let mut next = self.clone();
         let valid = |code: &Option<String>| code.clone().filter(|code| survey::records::record::is_code(code));
         if let Some(unit) = valid(&config.unit) {
@@ -550,7 +546,7 @@ mod tests {
 
     #[test]
     fn the_server_names_the_counter_on_the_kiosk_until_staff_give_it_another_counter() {
-        let config = survey::records::sync::DeviceConfig {
+        let config = wire::sync::DeviceConfig {
             format: 1,
             version: 3,
             device: "kiosk-1".into(),
@@ -580,11 +576,11 @@ mod tests {
             on_duty: "cb-9".into(),
             ..KioskSettings::default()
         };
-        let untouched = own.with_server(&survey::records::sync::DeviceConfig::default(), None);
+        let untouched = own.with_server(&wire::sync::DeviceConfig::default(), None);
         assert_eq!((untouched.hours(), untouched.on_duty.as_str()), (own.hours(), "cb-9"), "absent: kept");
         let week: Vec<String> =
             ["07:30-11:30, 13:30-17:00", "07:30-11:30", "", "", "", "", ""].map(String::from).to_vec();
-        let config = survey::records::sync::DeviceConfig {
+        let config = wire::sync::DeviceConfig {
             week_hours: Some(week.clone()),
             officers: Some(KioskSettings::parse_officers("cb-01; Nguyễn Văn An\ncb-02; Trần Thị Bình")),
             on_duty: Some("cb-02".into()),
@@ -596,10 +592,8 @@ mod tests {
         assert_eq!((hours.week[0].len(), hours.week[1].len(), hours.week[2].len()), (2, 1, 0));
         assert_eq!(set.kiosk_config().staff_code.as_deref(), Some("cb-02"));
         assert_eq!(set.officers.len(), 2);
-        let always = set.with_server(
-            &survey::records::sync::DeviceConfig { week_hours: Some(Vec::new()), ..Default::default() },
-            None,
-        );
+        let always =
+            set.with_server(&wire::sync::DeviceConfig { week_hours: Some(Vec::new()), ..Default::default() }, None);
         assert_eq!(always.hours(), None, "no days: always open");
     }
 

@@ -16,10 +16,10 @@ use survey::records::backup::{Backup, plan_join};
 use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::raw::{read_raw, write_raw};
 use survey::records::record::ResponseRecord;
-use survey::records::sync::{Batch, MAX_BATCH};
 use survey::results::tally::Tally;
 use survey::text::short_message;
 use survey_defs::check::{Syntax, check};
+use wire::sync::{Batch, MAX_BATCH};
 
 /// The receiver's clock the targets that check records against a clock use: a fixed instant
 /// (2026-12-01T00:00:00Z), so that an input finds the same path on every run.

@@ -55,7 +55,7 @@ fn city() -> City {
     let db = dir.path().join("hailong.db");
     let store = Store::open(&db).unwrap();
     let hash = server::auth::hash_password(ADMIN.1).unwrap();
-    store.add_user(ADMIN.0, &hash, server::roles::Role::Admin, None, &actor()).unwrap();
+    store.add_user(ADMIN.0, &hash, wire::session::Role::Admin, None, &actor()).unwrap();
     let collector = Arc::new(server::http::state::Collector::with_shipped_surveys(store, Default::default(), false));
     let store = collector.store.clone();
     let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });

@@ -56,7 +56,7 @@ fn server_with(limits: Limits, require_phone_token: bool) -> Server {
         .unwrap();
     let store = Store::open(&dir.path().join("hailong.db")).unwrap();
     let hash = server::auth::hash_password(STAFF.1).unwrap();
-    store.add_user(STAFF.0, &hash, server::roles::Role::Admin, None, &me()).unwrap();
+    store.add_user(STAFF.0, &hash, wire::session::Role::Admin, None, &me()).unwrap();
     let collector = Arc::new(server::http::state::Collector::with_shipped_surveys(store, limits, require_phone_token));
     let store = collector.store.clone();
     let app = server::app(&server::ServeConfig { dist: dir.path().to_owned(), collector, max_body_bytes: 64 * 1024 });

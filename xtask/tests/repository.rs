@@ -35,15 +35,28 @@ fn every_rust_file_starts_with_a_module_doc() {
 }
 
 #[test]
-fn the_core_knows_nothing_of_the_web_http_or_sql() {
-    let manifest = fs::read_to_string(root().join("survey/Cargo.toml")).unwrap();
-    let dependencies = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-    for forbidden in ["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "axum", "tokio", "hyper", "rusqlite", "sqlx"]
-    {
-        assert!(
-            !dependencies.lines().any(|line| line.trim_start().starts_with(forbidden)),
-            "survey depends on {forbidden}"
-        );
+fn the_core_and_the_wire_know_nothing_of_the_web_http_or_sql() {
+    for krate in ["survey", "wire"] {
+        let manifest = fs::read_to_string(root().join(krate).join("Cargo.toml")).unwrap();
+        let dependencies = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+        for forbidden in [
+            "yew",
+            "web-sys",
+            "js-sys",
+            "wasm-bindgen",
+            "gloo",
+            "axum",
+            "tokio",
+            "hyper",
+            "reqwest",
+            "rusqlite",
+            "sqlx",
+        ] {
+            assert!(
+                !dependencies.lines().any(|line| line.trim_start().starts_with(forbidden)),
+                "{krate} depends on {forbidden}"
+            );
+        }
     }
 }
 
@@ -282,7 +295,7 @@ fn without_tests(text: &str) -> &str {
 #[test]
 fn no_file_of_any_crate_is_over_600_lines_tests_aside() {
     let mut files = Vec::new();
-    for krate in ["survey", "survey-defs", "app", "server", "xtask", "fuzzing"] {
+    for krate in ["survey", "survey-defs", "wire", "app", "server", "xtask", "fuzzing"] {
         rust_files(&root().join(krate).join("src"), &mut files);
     }
     let long: Vec<String> = files
@@ -298,7 +311,7 @@ fn no_file_of_any_crate_is_over_600_lines_tests_aside() {
 #[test]
 fn nothing_is_re_exported() {
     let mut files = Vec::new();
-    for krate in ["survey", "survey-defs", "app", "server"] {
+    for krate in ["survey", "survey-defs", "wire", "app", "server"] {
         rust_files(&root().join(krate).join("src"), &mut files);
     }
     let offenders: Vec<String> = files
@@ -348,4 +361,37 @@ fn the_code_map_names_every_room() {
             assert!(map.contains(&format!("`{krate}/src/{room}")), "ARCHITECTURE.md does not name {krate}/src/{room}");
         }
     }
+}
+
+/// Every path of the HTTP API is written once, in the wire crate, which the server routes by
+/// and the app asks with: a path changed on one side cannot be missed on the other.
+#[test]
+fn every_api_path_is_written_once_in_the_wire_crate() {
+    let mut files = Vec::new();
+    for krate in ["survey", "survey-defs", "app", "server", "xtask", "fuzzing"] {
+        rust_files(&root().join(krate).join("src"), &mut files);
+    }
+    let mut written = Vec::new();
+    for file in &files {
+        for (index, line) in without_tests(&fs::read_to_string(file).unwrap()).lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            if code.contains("\"/api/v1") {
+                written.push(format!("{}:{}", file.strip_prefix(root()).unwrap().display(), index + 1));
+            }
+        }
+    }
+    assert!(written.is_empty(), "API paths written outside wire/src (use its constants): {written:?}");
+    let mut paths = Vec::new();
+    let mut wire = Vec::new();
+    rust_files(&root().join("wire/src"), &mut wire);
+    for file in &wire {
+        for line in without_tests(&fs::read_to_string(file).unwrap()).lines() {
+            if let Some(at) = line.find("\"/api/v1") {
+                let path = line[at + 1..].split('"').next().unwrap_or_default().to_owned();
+                assert!(!paths.contains(&path), "{path} is written twice in wire/src");
+                paths.push(path);
+            }
+        }
+    }
+    assert!(paths.len() >= 30, "the wire crate names {} paths", paths.len());
 }

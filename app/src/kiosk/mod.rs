@@ -83,9 +83,7 @@ pub fn kiosk(props: &KioskProps) -> Html {
             }
             if let Some(token) = token {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if crate::platform::sync::token_status(&token).await
-                        == Some(survey::records::sync::TokenStatus::Used)
-                    {
+                    if crate::platform::sync::token_status(&token).await == Some(wire::sync::TokenStatus::Used) {
                         dispatcher.dispatch(KioskAction::TokenUsed);
                     }
                 });

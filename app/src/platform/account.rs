@@ -1,6 +1,6 @@
 //! The server's side of the staff area: signing in with an account, and the figures of the
-//! account's units, read from `hailong` (`GET /api/v1/session`, `GET /api/v1/figures`); and a
-//! kiosk's pairing and configuration (`POST /api/v1/pair`, `GET /api/v1/device/config`).
+//! account's units, read from `hailong` (`wire::session::SESSION`, `wire::city::FIGURES`); and a
+//! kiosk's pairing and configuration (`wire::sync`).
 //!
 //! The figures arrive as the core's tally CSV, made on the server by the same `survey` code a
 //! device uses; the workspace regroups and indexes it exactly as it does a tally file imported
@@ -9,44 +9,12 @@
 use serde::Deserialize;
 use survey::results::names::Names;
 use survey::results::tally::Tally;
-use survey::text::Text;
 
-use survey::records::sync::{DEVICE_CONFIG_PATH, DeviceConfig, PAIR_PATH, Paired};
+use wire::city::{ADMIN_FORMAT, DossiersByUnit, FIGURES, Figures, UnitName};
+use wire::session::{Permission, SESSION, Session};
+use wire::sync::{DEVICE_CONFIG_PATH, DeviceConfig, PAIR_PATH, Paired};
 
 use crate::platform::sync::{Signed, api_request};
-
-/// The signed-in account, as `GET /api/v1/session` says.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Account {
-    pub name: String,
-    pub role: String,
-    pub role_label: Text,
-    pub unit: Option<String>,
-    pub unit_name: Option<String>,
-}
-
-/// A session: the account, and the token its changes carry.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Session {
-    pub account: Account,
-    pub csrf: String,
-}
-
-impl Session {
-    /// Whether the role may see per-officer figures at all (the server decides which).
-    pub fn sees_officers(&self) -> bool {
-        matches!(self.account.role.as_str(), "admin" | "leader")
-    }
-}
-
-/// A unit's code and names.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct UnitName {
-    pub code: String,
-    pub parent: Option<String>,
-    pub name_vi: String,
-    pub name_en: Option<String>,
-}
 
 #[derive(Deserialize)]
 struct Refusal {
@@ -60,7 +28,7 @@ fn refusal(status: u16, text: &str) -> String {
 
 /// Who is signed in here: `Ok(None)` when nobody is (or the session ended).
 pub async fn current() -> Result<Option<Session>, String> {
-    let (status, text) = api_request("GET", "/api/v1/session", None, Signed::Session { csrf: None }).await?;
+    let (status, text) = api_request("GET", SESSION, None, Signed::Session { csrf: None }).await?;
     match status {
         200 => serde_json::from_str(&text).map(Some).map_err(|err| err.to_string()),
         401 => Ok(None),
@@ -70,7 +38,7 @@ pub async fn current() -> Result<Option<Session>, String> {
 
 pub async fn sign_in(name: &str, password: &str) -> Result<Session, String> {
     let body = serde_json::json!({ "name": name, "password": password }).to_string();
-    let (status, text) = api_request("POST", "/api/v1/session", Some(&body), Signed::Session { csrf: None }).await?;
+    let (status, text) = api_request("POST", SESSION, Some(&body), Signed::Session { csrf: None }).await?;
     match status {
         200 => serde_json::from_str(&text).map_err(|err| err.to_string()),
         401 => Err("Sai tên đăng nhập hoặc mật khẩu. / Wrong name or password.".into()),
@@ -79,8 +47,7 @@ pub async fn sign_in(name: &str, password: &str) -> Result<Session, String> {
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), String> {
-    let (status, text) =
-        api_request("DELETE", "/api/v1/session", None, Signed::Session { csrf: Some(&session.csrf) }).await?;
+    let (status, text) = api_request("DELETE", SESSION, None, Signed::Session { csrf: Some(&session.csrf) }).await?;
     match status {
         204 | 401 => Ok(()),
         _ => Err(refusal(status, &text)),
@@ -103,45 +70,15 @@ pub struct ServerFigures {
     pub dossiers_by_unit: DossiersByUnit,
 }
 
-/// Dossiers received by period code, unit and field.
-pub type DossiersByUnit =
-    std::collections::BTreeMap<String, std::collections::BTreeMap<String, survey::results::denominator::Dossiers>>;
-
-/// A counter's (with its unit) or a field's code and name.
-#[derive(Deserialize)]
-struct NamedCode {
-    unit: Option<String>,
-    code: String,
-    name_vi: String,
-}
-
-#[derive(Deserialize)]
-struct FiguresAnswer {
-    format: u32,
-    units: Vec<UnitName>,
-    #[serde(default)]
-    counters: Vec<NamedCode>,
-    #[serde(default)]
-    fields: Vec<NamedCode>,
-    #[serde(default)]
-    dossiers: std::collections::BTreeMap<String, survey::results::denominator::Dossiers>,
-    #[serde(default)]
-    dossiers_by_unit: DossiersByUnit,
-    tally_csv: String,
-}
-
-/// The format of `GET /api/v1/figures` this app reads.
-pub const FIGURES_FORMAT: u32 = 1;
-
-async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, FiguresAnswer), Option<String>> {
-    let path = format!("/api/v1/figures?period=day&by={by}&include_misuse={include_misuse}");
+async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Figures), Option<String>> {
+    let path = format!("{FIGURES}?period=day&by={by}&include_misuse={include_misuse}");
     let (status, text) = api_request("GET", &path, None, Signed::Session { csrf: None }).await.map_err(Some)?;
     match status {
         200 => {
-            let answer: FiguresAnswer = serde_json::from_str(&text).map_err(|err| Some(err.to_string()))?;
-            if answer.format != FIGURES_FORMAT {
+            let answer: Figures = serde_json::from_str(&text).map_err(|err| Some(err.to_string()))?;
+            if answer.format != ADMIN_FORMAT {
                 return Err(Some(format!(
-                    "the server sends figures in format {}, this app reads {FIGURES_FORMAT}: reload the page",
+                    "the server sends figures in format {}, this app reads {ADMIN_FORMAT}: reload the page",
                     answer.format
                 )));
             }
@@ -156,7 +93,8 @@ async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, FiguresAnswer),
 
 /// Reads the figures; `Err(None)` when the session has ended.
 pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>> {
-    let by = if session.sees_officers() { "unit,counter,field,staff" } else { "unit,counter,field" };
+    let by =
+        if session.account.may(Permission::ReadOfficers) { "unit,counter,field,staff" } else { "unit,counter,field" };
     let (without_misuse, answer) = tally(by, false).await?;
     let (with_misuse, _) = tally(by, true).await?;
     let names = Names::new(
@@ -222,7 +160,7 @@ pub async fn device_config(device_token: &str) -> Result<Option<DeviceConfig>, S
                     officers: list("officers").map(|officers| {
                         officers
                             .iter()
-                            .map(|officer| survey::records::sync::DutyOfficer {
+                            .map(|officer| wire::sync::DutyOfficer {
                                 code: text_of(officer, "code").unwrap_or_default(),
                                 name: text_of(officer, "name").unwrap_or_default(),
                             })

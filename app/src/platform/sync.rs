@@ -2,7 +2,7 @@
 //!
 //! One sender per device across every open tab: each round takes the Web Lock
 //! `hailong-outbox`, reads the outbox afresh, and sends it in batches of
-//! [`survey::records::sync::BATCH_SIZE`]. A record leaves the outbox only in the transaction that writes
+//! [`wire::sync::BATCH_SIZE`]. A record leaves the outbox only in the transaction that writes
 //! the server's confirmation into the sent-ledger; until then a lost answer, a cut connection
 //! or a closed tab just means it is sent again, and the server answers a replay with 200.
 //! Failures wait with exponential backoff and jitter (1 s doubling to 5 min, each wait a random
@@ -13,9 +13,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Promise, Reflect};
-use survey::records::sync::{self, Settlement, TokenStatus};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use wire::sync::{self, Settlement, TokenStatus};
 use yew::Callback;
 
 use crate::platform::clock;
@@ -314,7 +314,7 @@ struct BatchAnswer {
     clock_off_minutes: Option<i64>,
 }
 
-/// One record's answer, read from [`survey::records::sync::RecordResult`]'s JSON.
+/// One record's answer, read from [`wire::sync::RecordResult`]'s JSON.
 struct RecordAnswer {
     index: usize,
     status: u16,
@@ -325,7 +325,7 @@ struct RecordAnswer {
 /// POSTs one batch and reads the server's answer to each record.
 ///
 /// The body and the answer are made and read with the browser's own `JSON` rather than serde:
-/// serde's derived code for [`survey::records::sync::Batch`] and [`survey::records::sync::BatchResult`] cost the
+/// serde's derived code for [`wire::sync::Batch`] and [`wire::sync::BatchResult`] cost the
 /// citizen's download 14 KB gzip. The field names are those types'; the end-to-end tests
 /// drive this code against the real server, which uses the types themselves.
 async fn post_batch(pending: &[Outgoing], config: &SyncConfig) -> Result<BatchAnswer, Failure> {
@@ -519,7 +519,7 @@ pub async fn issue_tokens(user: &str, password: &str, request: &TokenRequest) ->
     let bytes: String = format!("{user}:{password}").bytes().map(char::from).collect();
     let basic = window.btoa(&bytes).map_err(|_| "the user name cannot be sent".to_owned())?;
     let body = serde_json::to_string(request).map_err(|err| err.to_string())?;
-    let response = fetch_with("/api/v1/tokens", &body, Some(format!("Basic {basic}")))
+    let response = fetch_with(wire::exports::TOKENS, &body, Some(format!("Basic {basic}")))
         .await
         .map_err(|failure| format!("Không kết nối được máy chủ / Cannot reach the server: {}", failure.message))?;
     let status = response.status();

@@ -8,7 +8,9 @@
 use serde_json::Value;
 use yew::prelude::*;
 
-use crate::platform::account::{Session, call};
+use wire::session::Session;
+
+use crate::platform::account::call;
 use crate::staff::admin_changes::{self as changes, Change, Fields, HOURS, TOP};
 
 #[derive(Properties, PartialEq)]
@@ -81,7 +83,7 @@ pub fn admin(props: &AdminProps) -> Html {
     let pairing = use_state(|| None::<(String, String)>);
     // A removal or revocation asked for, shown to be confirmed before it is sent.
     let confirming = use_state(|| None::<(String, Change)>);
-    let is_admin = props.session.account.role == "admin";
+    let is_admin = props.session.account.may(wire::session::Permission::ManageAccounts);
     // What a change done is to say (and a pairing code it brought), shown once the lists are
     // read again: the page then changes once, not twice, under the staff member's finger.
     let to_say = use_mut_ref(|| None::<(String, Option<(String, String)>)>);
@@ -95,9 +97,9 @@ pub fn admin(props: &AdminProps) -> Html {
                     let session = session.clone();
                     async move { call(&session, "GET", path, None).await }
                 };
-                let units = get("/api/v1/units").await;
-                let devices = get("/api/v1/devices").await;
-                let accounts = if is_admin { Some(get("/api/v1/accounts").await) } else { None };
+                let units = get(wire::city::UNITS).await;
+                let devices = get(wire::city::DEVICES).await;
+                let accounts = if is_admin { Some(get(wire::city::ACCOUNTS).await) } else { None };
                 let list =
                     |answer: &Value, key: &str| answer.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
                 match (units, devices) {
@@ -333,7 +335,7 @@ pub fn admin(props: &AdminProps) -> Html {
                             let name = text(account, "name");
                             let remove = Change {
                                 method: "DELETE",
-                                path: format!("/api/v1/accounts/{}", js_sys::encode_uri_component(&name)),
+                                path: wire::path(wire::city::ACCOUNT, &[&name]),
                                 body: Value::Null,
                                 done: "Đã xóa tài khoản; các phiên của nó đã kết thúc. / Account removed; its sessions ended.",
                                 clears: &[],
@@ -376,7 +378,7 @@ pub fn admin(props: &AdminProps) -> Html {
                     { for listed.devices.iter().map(|device| {
                         let name = text(device, "name");
                         let revoked = device.get("revoked_at").is_some_and(|at| !at.is_null());
-                        let path = format!("/api/v1/devices/{}", js_sys::encode_uri_component(&name));
+                        let path = wire::path(wire::city::DEVICE, &[&name]);
                         let revoke = Change {
                             method: "DELETE",
                             path: path.clone(),
@@ -387,7 +389,7 @@ pub fn admin(props: &AdminProps) -> Html {
                         };
                         let pair_again = Change {
                             method: "POST",
-                            path: format!("{path}/pairing"),
+                            path: wire::path(wire::city::DEVICE_PAIRING, &[&name]),
                             body: Value::Null,
                             done: "Mã ghép nối mới: mã cũ chưa dùng hết hiệu lực. / A new pairing code: an unused older one stops working.",
                             clears: &[],

@@ -41,7 +41,7 @@ fn optional(value: &str) -> Value {
 pub(super) fn add_unit(fields: &Fields) -> Change {
     Change {
         method: "POST",
-        path: "/api/v1/units".into(),
+        path: wire::city::UNITS.into(),
         body: json!({
             "code": fields.get("unit-code").map(|code| code.trim()).unwrap_or_default(),
             "name_vi": fields.get("unit-name").cloned().unwrap_or_default(),
@@ -59,7 +59,7 @@ pub(super) fn name_counter(fields: &Fields) -> Change {
     let code = fields.get("counter-code").map(|code| code.trim().to_owned()).unwrap_or_default();
     Change {
         method: "PUT",
-        path: format!("/api/v1/units/{unit}/counters/{code}"),
+        path: wire::path(wire::city::UNIT_COUNTER, &[&unit, &code]),
         body: json!({ "name_vi": fields.get("counter-name").cloned().unwrap_or_default() }),
         done: "Đã đặt tên quầy. / Counter named.",
         clears: &["counter-code", "counter-name"],
@@ -70,7 +70,7 @@ pub(super) fn name_counter(fields: &Fields) -> Change {
 pub(super) fn add_account(fields: &Fields) -> Change {
     Change {
         method: "POST",
-        path: "/api/v1/accounts".into(),
+        path: wire::city::ACCOUNTS.into(),
         body: json!({
             "name": fields.get("account-new-name").map(|name| name.trim()).unwrap_or_default(),
             "password": fields.get("account-new-password").cloned().unwrap_or_default(),
@@ -86,7 +86,7 @@ pub(super) fn add_account(fields: &Fields) -> Change {
 pub(super) fn add_device(fields: &Fields) -> Change {
     Change {
         method: "POST",
-        path: "/api/v1/devices".into(),
+        path: wire::city::DEVICES.into(),
         body: json!({
             "name": fields.get("device-name").map(|name| name.trim()).unwrap_or_default(),
             "unit": fields.get("device-unit").cloned().unwrap_or_default(),
@@ -120,7 +120,7 @@ pub(super) fn edit_unit(fields: &Fields) -> Change {
     }
     Change {
         method: "PATCH",
-        path: format!("/api/v1/units/{code}"),
+        path: wire::path(wire::city::UNIT, &[&code]),
         body: Value::Object(body),
         done: "Đã lưu đơn vị. / Unit changed.",
         clears: &["edit-unit-name", "edit-unit-name-en", "edit-unit-parent"],
@@ -131,7 +131,7 @@ pub(super) fn edit_unit(fields: &Fields) -> Change {
 pub(super) fn remove_unit(fields: &Fields) -> Change {
     Change {
         method: "DELETE",
-        path: format!("/api/v1/units/{}", fields.get("remove-unit").cloned().unwrap_or_default()),
+        path: wire::path(wire::city::UNIT, &[&fields.get("remove-unit").cloned().unwrap_or_default()]),
         body: Value::Null,
         done: "Đã xóa đơn vị. / Unit removed.",
         clears: &["remove-unit", "remove-unit-sure"],
@@ -150,7 +150,7 @@ pub(super) fn edit_device(fields: &Fields) -> Change {
         body.insert("survey_id".into(), json!(survey));
     }
     if let Some(officers) = given("edit-device-officers") {
-        body.insert("officers".into(), json!(survey::records::sync::DutyOfficer::parse_lines(officers.lines())));
+        body.insert("officers".into(), json!(wire::sync::DutyOfficer::parse_lines(officers.lines())));
     }
     if let Some(on_duty) = given("edit-device-on-duty") {
         body.insert("on_duty".into(), json!(on_duty));
@@ -164,7 +164,7 @@ pub(super) fn edit_device(fields: &Fields) -> Change {
     }
     Change {
         method: "PATCH",
-        path: format!("/api/v1/devices/{name}"),
+        path: wire::path(wire::city::DEVICE, &[&name]),
         body: Value::Object(body),
         done: "Đã lưu: thiết bị nhận thay đổi giữa hai lượt người dân. / Saved: the kiosk takes it between two citizens.",
         clears: &[],

@@ -11,7 +11,10 @@ use survey::results::tally::GroupCounts;
 use survey::text::Lang;
 use yew::prelude::*;
 
-use crate::platform::account::{self, Session, UnitName};
+use wire::city::UnitName;
+use wire::session::{Permission, Session};
+
+use crate::platform::account;
 use crate::platform::dom::field_ticked;
 use crate::staff::figures::{DataHandle, certificate_key, counted_in_words};
 use crate::staff::server_forms::{PeriodForm, PeriodText};
@@ -187,9 +190,6 @@ struct Locked {
     unsorted_comments: u64,
 }
 
-/// The format of `GET /api/v1/certificates` this app reads.
-const SERVER_STATE_FORMAT: u32 = 1;
-
 #[derive(Properties, PartialEq)]
 pub struct ServerCertificationProps {
     pub session: Session,
@@ -216,7 +216,7 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
         let (loaded, ended, session) = (loaded.clone(), props.on_session_ended.clone(), props.session.clone());
         let asked = (survey_key.clone(), props.period, (*unit).clone(), *reload);
         use_effect_with(asked, move |(survey, period, unit, _)| {
-            let mut path = format!("/api/v1/certificates?survey={survey}&period={}", period.code());
+            let mut path = format!("{}?survey={survey}&period={}", wire::certificates::CERTIFICATES, period.code());
             if let Some(unit) = unit {
                 path.push_str(&format!("&unit={}", js_sys::encode_uri_component(unit)));
             }
@@ -224,7 +224,7 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match account::call(&session, "GET", &path, None).await {
                     Ok(value) => loaded.set(Some(match serde_json::from_value::<ServerState>(value) {
-                        Ok(state) if state.format == SERVER_STATE_FORMAT => Ok(state),
+                        Ok(state) if state.format == wire::certificates::CERTIFICATES_FORMAT => Ok(state),
                         Ok(state) => Err(format!("the server answers in format {}: reload the page", state.format)),
                         Err(err) => Err(err.to_string()),
                     })),
@@ -245,7 +245,7 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             let (session, reload, confirming, notice, ended) =
                 (session.clone(), reload.clone(), confirming.clone(), notice.clone(), ended.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "POST", "/api/v1/certificates", Some(body.to_string())).await {
+                match account::call(&session, "POST", wire::certificates::CERTIFICATES, Some(body.to_string())).await {
                     Ok(_) => {
                         confirming.set(None);
                         notice
@@ -280,7 +280,7 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
     };
     let period = props.period;
     let whole = props.session.account.unit.is_none();
-    let may_certify = props.session.account.role != "viewer";
+    let may_certify = props.session.account.may(Permission::Certify);
     let status = match &*loaded {
         None => html! { <p>{ "Đang hỏi máy chủ… / Asking the server…" }</p> },
         Some(Err(reason)) => html! { <p class="violation" role="alert">{ reason }</p> },
@@ -356,7 +356,7 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             if let Some(unit) = (*unit).clone().filter(|_| may_certify) {
                 <PeriodForm key={format!("dossiers/{unit}/{}", period.code())} kind={PeriodText::Dossiers} session={props.session.clone()}
                     unit={unit.clone()} {period} on_changed={props.on_changed.clone()} on_session_ended={props.on_session_ended.clone()} />
-                if props.session.sees_officers() {
+                if props.session.account.may(Permission::ReadOfficers) {
                     <PeriodForm key={format!("reply/{unit}/{}", period.code())} kind={PeriodText::Reply} session={props.session.clone()}
                         unit={unit.clone()} {period} on_changed={props.on_changed.clone()} on_session_ended={props.on_session_ended.clone()} />
                 }

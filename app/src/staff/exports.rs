@@ -26,24 +26,21 @@ pub struct ExportsProps {
     /// file is downloaded from it, as the account may read them, and so is the report for the
     /// level above.
     #[prop_or_default]
-    pub session: Option<crate::platform::account::Session>,
+    pub session: Option<wire::session::Session>,
 }
 
 /// The report for the level above, from the server: the A4 page to print (opened beside the
 /// workspace) and the workbook; for those who may read per-officer figures, the internal one too.
-fn report_links(
-    session: &crate::platform::account::Session,
-    survey: &survey::definition::model::Survey,
-    period: &str,
-) -> Html {
+fn report_links(session: &wire::session::Session, survey: &survey::definition::model::Survey, period: &str) -> Html {
     let unit = session
         .account
         .unit
         .as_deref()
         .map(|unit| format!("&unit={}", js_sys::encode_uri_component(unit)))
         .unwrap_or_default();
-    let path =
-        |rest: &str| format!("/api/v1/report?survey={}@{}&period={period}{unit}{rest}", survey.id(), survey.version());
+    let path = |rest: &str| {
+        format!("{}?survey={}@{}&period={period}{unit}{rest}", wire::exports::REPORT, survey.id(), survey.version())
+    };
     html! {
         <fieldset class="with-text report-links">
             <legend>{ "Báo cáo gửi cấp trên / Report for the level above" }</legend>
@@ -55,7 +52,7 @@ fn report_links(
                 <a class="action secondary report-xlsx" download="" href={path("&format=xlsx")}>
                     { "Báo cáo Excel (XLSX)" }<span class="en" lang="en">{ "Report workbook (XLSX)" }</span>
                 </a>
-                if session.sees_officers() {
+                if session.account.may(wire::session::Permission::ReadOfficers) {
                     <a class="action secondary report-internal" target="_blank" rel="noopener" href={path("&internal=true")}>
                         { "Báo cáo nội bộ, có xếp loại công chức (A4)" }<span class="en" lang="en">{ "Internal report, with officers (A4)" }</span>
                     </a>
@@ -178,14 +175,14 @@ pub fn exports(props: &ExportsProps) -> Html {
                 { report_links(session, &survey, &workspace.view.period.code()) }
                 <p class="raw-from-server">
                     <a class="action secondary download-raw-server" download="" href={format!(
-                        "/api/v1/responses.csv?survey={}@{}&profile={}",
-                        survey.id(), survey.version(), props.profile.name()
+                        "{}?survey={}@{}&profile={}",
+                        wire::exports::RESPONSES_CSV, survey.id(), survey.version(), props.profile.name()
                     )}>
                         { "Phiếu gốc trên máy chủ (CSV, có ý kiến đã che, chỉ dùng nội bộ)" }
                         <span class="en" lang="en">{ "Raw responses held by the server (CSV, masked comments, internal use)" }</span>
                     </a>
                     <a class="action secondary download-tagged" download="" href={format!(
-                        "/api/v1/comments.csv?period={}&profile={}", workspace.view.period.code(), props.profile.name()
+                        "{}?period={}&profile={}", wire::comments::COMMENTS_CSV, workspace.view.period.code(), props.profile.name()
                     )}>
                         { "Ý kiến kèm chủ đề đã phân loại (CSV, đã che, chỉ dùng nội bộ)" }
                         <span class="en" lang="en">{ "Comments with their topics (CSV, masked, internal use)" }</span>

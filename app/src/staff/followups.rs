@@ -9,14 +9,13 @@ use survey::results::period::Period;
 use survey::text::Lang;
 use yew::prelude::*;
 
-use crate::platform::account::{self, Session};
+use wire::session::Session;
+
+use crate::platform::account;
 use crate::ui::notice::{Notice, notice_html};
 
 /// How often the list is asked for again, in milliseconds.
 const POLL_MS: u32 = 5_000;
-
-/// The format of `GET /api/v1/followups` this app reads.
-const FOLLOWUPS_FORMAT: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 struct Listed {
@@ -68,11 +67,11 @@ pub fn follow_ups(props: &FollowUpsProps) -> Html {
     {
         let (listed, session, ended) = (listed.clone(), props.session.clone(), props.on_session_ended.clone());
         use_effect_with((props.period, *tick), move |(period, _)| {
-            let path = format!("/api/v1/followups?period={}", period.code());
+            let path = format!("{}?period={}", wire::followups::FOLLOWUPS, period.code());
             wasm_bindgen_futures::spawn_local(async move {
                 match account::call(&session, "GET", &path, None).await {
                     Ok(value) => listed.set(Some(match serde_json::from_value::<Listed>(value) {
-                        Ok(read) if read.format == FOLLOWUPS_FORMAT => Ok(read),
+                        Ok(read) if read.format == wire::followups::FOLLOWUPS_FORMAT => Ok(read),
                         Ok(read) => Err(format!("the server answers in format {}: reload the page", read.format)),
                         Err(err) => Err(err.to_string()),
                     })),
@@ -97,7 +96,7 @@ pub fn follow_ups(props: &FollowUpsProps) -> Html {
             event.prevent_default();
             let note = notes.get(&id).cloned().unwrap_or_default();
             let body = serde_json::json!({ "note": note }).to_string();
-            let path = format!("/api/v1/followups/{}", js_sys::encode_uri_component(&id));
+            let path = wire::path(wire::followups::FOLLOWUP, &[&id]);
             let (notes, notice, tick, session, ended, id) =
                 (notes.clone(), notice.clone(), tick.clone(), session.clone(), ended.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {

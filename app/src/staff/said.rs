@@ -11,12 +11,11 @@ use survey::results::period::Period;
 use survey::results::topics::Tag;
 use yew::prelude::*;
 
-use crate::platform::account::{self, Session};
+use wire::session::Session;
+
+use crate::platform::account;
 use crate::staff::server_forms::{PeriodForm, PeriodText};
 use crate::ui::notice::{Notice, notice_html};
-
-/// The format of `GET /api/v1/comments` this app reads.
-const COMMENTS_FORMAT: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 struct Listed {
@@ -67,11 +66,11 @@ pub fn comments(props: &CommentsProps) -> Html {
     {
         let (listed, session, ended) = (listed.clone(), props.session.clone(), props.on_session_ended.clone());
         use_effect_with((props.period, *reload), move |(period, _)| {
-            let path = format!("/api/v1/comments?period={}", period.code());
+            let path = format!("{}?period={}", wire::comments::COMMENTS, period.code());
             wasm_bindgen_futures::spawn_local(async move {
                 match account::call(&session, "GET", &path, None).await {
                     Ok(value) => listed.set(Some(match serde_json::from_value::<Listed>(value) {
-                        Ok(read) if read.format == COMMENTS_FORMAT => Ok(read),
+                        Ok(read) if read.format == wire::comments::COMMENTS_FORMAT => Ok(read),
                         Ok(read) => Err(format!("the server answers in format {}: reload the page", read.format)),
                         Err(err) => Err(err.to_string()),
                     })),
@@ -107,11 +106,7 @@ pub fn comments(props: &CommentsProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let tag = drafts.get(&key).cloned().unwrap_or_else(|| stored.clone());
-            let path = format!(
-                "/api/v1/comments/{}/{}",
-                js_sys::encode_uri_component(&key.0),
-                js_sys::encode_uri_component(&key.1)
-            );
+            let path = wire::path(wire::comments::TAGS, &[&key.0, &key.1]);
             let body = serde_json::json!({ "topics": tag.topics, "quotable": tag.quotable }).to_string();
             let (drafts, notice, reload, session, ended, key) =
                 (drafts.clone(), notice.clone(), reload.clone(), session.clone(), ended.clone(), key.clone());
@@ -196,7 +191,7 @@ pub fn comments(props: &CommentsProps) -> Html {
     };
     // Leaders (and administrators) set the topics of their unit.
     let account = &props.session.account;
-    let sets_topics = matches!(account.role.as_str(), "leader" | "admin");
+    let sets_topics = account.may(wire::session::Permission::SetTopics);
     html! {
         <section class="comments-section" id="gop-y">
             <h2>{ "Phân loại ý kiến góp ý" }<span class="en" lang="en">{ "Sorting what citizens wrote" }</span></h2>

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::platform::account::{self, Session};
+use wire::session::Session;
+
+use crate::platform::account;
 use crate::platform::storage::SharedStore;
 use crate::settings::KioskSettings;
 use crate::staff::prefs::{Section, StaffPrefs};
@@ -190,7 +192,7 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
     let account = &session.account;
     // Administrators, leaders and office staff manage kiosks; administrators also units and
     // accounts. The server refuses anything else whatever is shown.
-    let manages = matches!(account.role.as_str(), "admin" | "leader" | "office");
+    let manages = account.may(wire::session::Permission::ManageDevices);
     let over = match (&account.unit_name, &account.unit) {
         (Some(name), Some(code)) => format!("{name} ({code})"),
         (None, Some(code)) => code.clone(),
@@ -219,7 +221,7 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
                 </select>
             </div>
             <nav class="sections" aria-label="Các phần / Sections">
-                { for SECTIONS.into_iter().filter(|choice| *choice != Section::Comments || account.role != "viewer").map(|choice| {
+                { for SECTIONS.into_iter().filter(|choice| *choice != Section::Comments || account.may(wire::session::Permission::ReadResponses)).map(|choice| {
                     let (vi, en) = choice.name();
                     let current = choice == shown && !*administering;
                     let (section, administering) = (section.clone(), administering.clone());

@@ -10,7 +10,9 @@ use survey::results::period::Period;
 use survey::text::Lang;
 use yew::prelude::*;
 
-use crate::platform::account::{self, Session};
+use wire::session::Session;
+
+use crate::platform::account;
 use crate::ui::notice::{Notice, notice_html};
 
 /// Which text of the period.
@@ -29,13 +31,12 @@ const MAX_REPLY_CHARS: usize = 4_000;
 
 impl PeriodText {
     fn path(self, unit: &str, period: Period) -> String {
-        let what = match self {
-            PeriodText::Dossiers => "dossiers",
-            PeriodText::Reply => "replies",
-            PeriodText::Topics => return format!("/api/v1/topics/{}", js_sys::encode_uri_component(unit)),
-            PeriodText::Digest => return format!("/api/v1/digest/{}", js_sys::encode_uri_component(unit)),
-        };
-        format!("/api/v1/{what}/{}/{}", js_sys::encode_uri_component(unit), period.code())
+        match self {
+            PeriodText::Dossiers => wire::path(wire::certificates::DOSSIERS, &[unit, &period.code()]),
+            PeriodText::Reply => wire::path(wire::followups::REPLIES, &[unit, &period.code()]),
+            PeriodText::Topics => wire::path(wire::comments::TOPICS, &[unit]),
+            PeriodText::Digest => wire::path(wire::digest::DIGEST, &[unit]),
+        }
     }
 
     /// The text to edit, from the server's answer.

@@ -88,7 +88,7 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
 
 /// Reads the figures of the signed-in account's units from the server; `Err(None)` when the
 /// session has ended.
-async fn load_server(session: &crate::platform::account::Session) -> Result<Data, Option<String>> {
+async fn load_server(session: &wire::session::Session) -> Result<Data, Option<String>> {
     let figures = crate::platform::account::figures(session).await?;
     Ok(Data { dossiers: Rc::new(figures.dossiers.clone()), server: Some(Rc::new(figures)), ..Data::default() })
 }
@@ -177,7 +177,7 @@ pub struct StaffProps {
     /// In the server's workspace: the signed-in session, whose figures are shown instead of
     /// this device's.
     #[prop_or_default]
-    pub server: Option<crate::platform::account::Session>,
+    pub server: Option<wire::session::Session>,
     /// Told when the server says the session has ended.
     #[prop_or_default]
     pub on_session_ended: Callback<()>,
@@ -256,7 +256,7 @@ pub fn staff(props: &StaffProps) -> Html {
                 let dispatcher = state.dispatcher();
                 html! {
                     <crate::staff::view_controls::ViewControls view={state.view.clone()} recent={(*recent).clone()}
-                        custom={state.custom} server_officers={props.server.as_ref().map(|session| session.sees_officers())}
+                        custom={state.custom} server_officers={props.server.as_ref().map(|session| session.account.may(wire::session::Permission::ReadOfficers))}
                         on_change={Callback::from(move |(view, custom): (View, bool)| dispatcher.dispatch(WorkspaceAction::ChangeView { view, custom }))} />
                 }
             });
@@ -264,7 +264,7 @@ pub fn staff(props: &StaffProps) -> Html {
                 Section::Results => html! {
                     <>
                         // A unit's leaders see its low ratings first, as they arrive.
-                        if let Some(session) = props.server.as_ref().filter(|session| session.sees_officers()) {
+                        if let Some(session) = props.server.as_ref().filter(|session| session.account.may(wire::session::Permission::ReadOfficers)) {
                             <crate::staff::followups::FollowUps session={session.clone()} period={state.view.period}
                                 on_session_ended={props.on_session_ended.clone()} />
                         }

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use server::roles::Role;
 use server::storage::Store;
 use server::storage::audit::Actor;
 use server::storage::tokens::NewToken;
 use server::storage::units::check_code;
 use survey::results::period::Period;
+use wire::session::Role;
 
 use crate::cli::Database;
 
@@ -180,8 +180,8 @@ pub fn device(command: DeviceCommand) -> anyhow::Result<()> {
             println!("{code}");
         }
         DeviceCommand::Set { name, counter, survey, week_hours, officer, on_duty, db } => {
-            let officers = (!officer.is_empty())
-                .then(|| survey::records::sync::DutyOfficer::parse_lines(officer.iter().map(String::as_str)));
+            let officers =
+                (!officer.is_empty()).then(|| wire::sync::DutyOfficer::parse_lines(officer.iter().map(String::as_str)));
             let change =
                 server::storage::devices::DeviceChange { counter, survey_id: survey, week_hours, officers, on_duty };
             open(&db)?.change_device(&name, &change, &me())?;

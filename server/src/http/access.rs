@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use survey::records::gate::CheckedRecord;
 
-use crate::roles::{Permission, Role};
+use wire::session::{Permission, Role};
+
+use crate::roles::Has;
 use crate::storage::sessions::AccountRow;
 use crate::storage::units::UnitRow;
 
@@ -64,7 +66,7 @@ impl Access {
             Err(Forbidden(format!(
                 "a {} account may not do this ({}); nothing was read or changed",
                 self.account.role.name(),
-                permission.describe()
+                crate::roles::describe(permission)
             )))
         }
     }

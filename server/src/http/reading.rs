@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use survey::csv::write::CsvProfile;
 use survey::records::gate::CheckedRecord;
 use survey::records::record::RecordError;
@@ -16,67 +15,44 @@ use survey::results::names::Names;
 use survey::results::period::{Period, PeriodKind, parse_day};
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
 
+use wire::exports::TallyQuery;
+
 use crate::http::access::{Access, subtree};
 use crate::http::error::{AppError, bad_parameter};
 use crate::http::extract::blocking;
 use crate::http::state::Collector;
-use crate::roles::Permission;
 use crate::storage::units::{NamedCode, UnitRow};
-
-/// The filters of `GET /api/v1/tally.csv` and `index.csv`, named as `hailong tally`'s flags.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct TallyQuery {
-    #[serde(default)]
-    by: Option<String>,
-    #[serde(default)]
-    period: Option<String>,
-    #[serde(default)]
-    from: Option<String>,
-    #[serde(default)]
-    to: Option<String>,
-    #[serde(default)]
-    profile: Option<String>,
-    #[serde(default)]
-    include_misuse: Option<bool>,
-    #[serde(default)]
-    pub min_n: Option<u64>,
-}
+use wire::session::Permission;
 
 pub fn parse_profile(text: &str) -> Result<CsvProfile, String> {
     CsvProfile::from_name(text).ok_or_else(|| format!("`{text}` is not a profile: use excel, excel-vi or rfc4180"))
 }
 
-impl TallyQuery {
-    pub fn options(&self) -> Result<(TallyOptions, CsvProfile), AppError> {
-        let day = |name: &str, value: &Option<String>| {
-            value
-                .as_deref()
-                .map(|text| {
-                    parse_day(text)
-                        .ok_or_else(|| bad_parameter(name, format!("`{text}` is not a day written YYYY-MM-DD")))
-                })
-                .transpose()
-        };
-        let options = TallyOptions {
-            by: GroupBy::parse(self.by.as_deref().unwrap_or("")).map_err(|err| bad_parameter("by", err))?,
-            period: match self.period.as_deref() {
-                None => PeriodKind::default(),
-                Some(text) => PeriodKind::parse(text).ok_or_else(|| {
-                    bad_parameter(
-                        "period",
-                        format!("`{text}` is not a period: use all, day, month, quarter, half or year"),
-                    )
-                })?,
-            },
-            from: day("from", &self.from)?,
-            to: day("to", &self.to)?,
-            include_misuse: self.include_misuse.unwrap_or(false),
-        };
-        let profile =
-            parse_profile(self.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
-        Ok((options, profile))
-    }
+/// The tally's options and the CSV profile a query names, or 400 naming the parameter.
+pub fn options(query: &TallyQuery) -> Result<(TallyOptions, CsvProfile), AppError> {
+    let day = |name: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|text| {
+                parse_day(text).ok_or_else(|| bad_parameter(name, format!("`{text}` is not a day written YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    let options = TallyOptions {
+        by: GroupBy::parse(query.by.as_deref().unwrap_or("")).map_err(|err| bad_parameter("by", err))?,
+        period: match query.period.as_deref() {
+            None => PeriodKind::default(),
+            Some(text) => PeriodKind::parse(text).ok_or_else(|| {
+                bad_parameter("period", format!("`{text}` is not a period: use all, day, month, quarter, half or year"))
+            })?,
+        },
+        from: day("from", &query.from)?,
+        to: day("to", &query.to)?,
+        include_misuse: query.include_misuse.unwrap_or(false),
+    };
+    let profile =
+        parse_profile(query.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;
+    Ok((options, profile))
 }
 
 pub async fn tally_of(
@@ -84,7 +60,7 @@ pub async fn tally_of(
     access: &Access,
     query: &TallyQuery,
 ) -> Result<(Tally, CsvProfile), AppError> {
-    let (options, profile) = query.options()?;
+    let (options, profile) = options(query)?;
     if options.by.staff {
         access.may(Permission::ReadOfficers)?;
     }

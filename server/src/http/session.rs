@@ -16,7 +16,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use serde::Deserialize;
+
+use wire::session::{Permission, SESSION_FORMAT, Session};
 
 use crate::http::access::Access;
 use crate::http::error::{AppError, too_many};
@@ -24,6 +25,7 @@ use crate::http::extract::{ClientAddress, blocking, require_json};
 use crate::http::state::{Collector, now_millis, now_vietnam};
 use crate::storage::audit::{Actor, Event};
 use crate::storage::sessions::{AccountRow, IDLE_SECONDS};
+use wire::session::{PasswordChange, SignIn};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "hailong_session";
@@ -221,33 +223,28 @@ pub async fn audit(collector: &Arc<Collector>, actor: Actor, event: Event) -> Re
     blocking(move || Ok(store.record(&actor, &event)?)).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignIn {
-    name: String,
-    password: String,
-}
-
-/// What the app is told of the signed-in account.
-fn session_json(access: &Access, csrf: &str, names: &[crate::storage::units::UnitRow]) -> serde_json::Value {
+/// What the app is told of the signed-in account: who, over which unit, and what it may do
+/// there, as `Access` decides it, so the app shows by permission and never by a role's name.
+fn session_answer(access: &Access, csrf: &str, names: &[crate::storage::units::UnitRow]) -> Session {
     let account = &access.account;
     let unit_name = account
         .unit
         .as_ref()
         .and_then(|code| names.iter().find(|unit| &unit.code == code))
         .map(|unit| unit.name_vi.clone());
-    serde_json::json!({
-        "format": 1,
-        "account": {
-            "name": account.name,
-            "role": account.role.name(),
-            "role_label": account.role.label(),
-            "unit": account.unit,
-            "unit_name": unit_name,
+    Session {
+        format: SESSION_FORMAT,
+        account: wire::session::Account {
+            name: account.name.clone(),
+            role: account.role,
+            role_label: account.role.label(),
+            unit: account.unit.clone(),
+            unit_name,
+            permissions: Permission::ALL.into_iter().filter(|permission| access.may(*permission).is_ok()).collect(),
         },
-        "csrf": csrf,
-        "idle_seconds": IDLE_SECONDS,
-    })
+        csrf: csrf.to_owned(),
+        idle_seconds: IDLE_SECONDS,
+    }
 }
 
 fn cookie(collector: &Collector, token: &str, max_age: i64) -> HeaderValue {
@@ -276,7 +273,7 @@ pub async fn sign_in(
     })
     .await?;
     let access = Access::new(account, &units);
-    let mut response = Json(session_json(&access, &csrf, &units)).into_response();
+    let mut response = Json(session_answer(&access, &csrf, &units)).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, cookie(&collector, &token, crate::storage::sessions::LONGEST_SECONDS));
@@ -295,7 +292,7 @@ pub async fn current(
     }
     let signed = signed_in(&collector, &method, &headers, address).await?;
     let csrf = signed.session.as_ref().map(|(_, csrf)| csrf.as_str()).unwrap_or_default();
-    Ok(Json(session_json(&signed.access, csrf, &signed.units)).into_response())
+    Ok(Json(session_answer(&signed.access, csrf, &signed.units)).into_response())
 }
 
 /// `DELETE /api/v1/session`: signs out; the cookie is cleared.
@@ -319,13 +316,6 @@ pub async fn sign_out(
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&collector, "", 0));
     Ok(response)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordChange {
-    current: String,
-    new: String,
 }
 
 /// `POST /api/v1/session/password`: the signed-in account's new password. The current one is

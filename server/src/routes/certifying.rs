@@ -13,7 +13,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use survey::definition::catalog::Catalog;
 use survey::records::record::RecordError;
 use survey::results::certify::{self, Certificate, CertifyError};
@@ -24,29 +23,16 @@ use crate::http::extract::{JsonBody, Named, blocking};
 use crate::http::reading::{covered, dossiers_by_unit, in_scope, locks, period_of};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
 use crate::storage::audit::Actor;
 use crate::storage::units::UnitRow;
 use crate::storage::{Store, StoreError};
-
-/// The format of `GET /api/v1/certificates`.
-pub const CERTIFICATES_FORMAT: u32 = 1;
+use wire::certificates::{CertificateQuery, CertifyRequest, DossiersBody, WithdrawRequest};
+use wire::session::Permission;
 
 pub fn read_certificate(json: &str) -> Result<Certificate, AppError> {
     Certificate::from_json(json).map_err(|err| {
         AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("a stored certificate cannot be read: {err}"))
     })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CertificateQuery {
-    /// `id@version`.
-    survey: String,
-    period: String,
-    /// The unit; absent for the whole server.
-    #[serde(default)]
-    unit: Option<String>,
 }
 
 /// The survey version and period a request names, checked.
@@ -115,7 +101,7 @@ pub async fn state(
         _ => None,
     };
     let mut response = Json(serde_json::json!({
-        "format": CERTIFICATES_FORMAT,
+        "format": wire::certificates::CERTIFICATES_FORMAT,
         "survey": query.survey,
         "period": period.code(),
         "unit": unit,
@@ -133,18 +119,6 @@ pub async fn state(
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CertifyRequest {
-    survey: String,
-    period: String,
-    #[serde(default)]
-    unit: Option<String>,
-    /// Certify before the period has ended, as chosen.
-    #[serde(default)]
-    early: bool,
 }
 
 impl Named for CertifyRequest {
@@ -270,13 +244,6 @@ pub const MOST_DOSSIERS: u64 = 10_000_000;
 /// The most fields one period's dossiers may name.
 const MOST_FIELDS: usize = 1_000;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DossiersBody {
-    /// By field code; "" for dossiers not split by field.
-    dossiers: BTreeMap<String, u64>,
-}
-
 impl Named for DossiersBody {
     const WHAT: &'static str = "the dossiers received";
 }
@@ -297,7 +264,7 @@ pub async fn dossiers(
         .filter(|(of, during, _, _)| *of == unit && *during == code)
         .map(|(_, _, field, count)| (field, count))
         .collect();
-    Ok(Json(serde_json::json!({ "format": CERTIFICATES_FORMAT, "unit": unit, "period": code, "dossiers": entered }))
+    Ok(Json(serde_json::json!({ "format": wire::certificates::CERTIFICATES_FORMAT, "unit": unit, "period": code, "dossiers": entered }))
         .into_response())
 }
 
@@ -327,16 +294,6 @@ pub async fn put_dossiers(
     let store = collector.store.clone();
     blocking(move || Ok(store.put_dossiers(&unit, &code, &body.dossiers, &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawRequest {
-    survey: String,
-    period: String,
-    #[serde(default)]
-    unit: Option<String>,
-    reason: String,
 }
 
 impl Named for WithdrawRequest {

@@ -11,27 +11,31 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, Named, blocking};
-use crate::http::reading::TallyQuery;
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::{Permission, Role};
 use crate::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
-
-/// The format of the JSON this module answers with; a change that a reader written for an
-/// older one would misread makes it 2.
-pub const ADMIN_FORMAT: u32 = 1;
+use wire::city::UnitName;
+use wire::city::{CounterNames, NewAccount, NewUnit, ProfileQuery, UnitEdit};
+use wire::exports::TallyQuery;
+use wire::session::{Permission, Role};
 
 /// Of the server's named codes: the counters of the units in reach, and every field.
-fn named_in_reach<'a>(signed: &Signed, named: &'a [NamedCode]) -> (Vec<&'a NamedCode>, Vec<&'a NamedCode>) {
+fn named_in_reach(signed: &Signed, named: &[NamedCode]) -> (Vec<wire::city::NamedCode>, Vec<wire::city::NamedCode>) {
+    let wire = |named: &NamedCode| wire::city::NamedCode {
+        unit: named.unit.clone(),
+        code: named.code.clone(),
+        name_vi: named.name_vi.clone(),
+        name_en: named.name_en.clone(),
+    };
     let counters = named
         .iter()
         .filter(|named| named.unit.as_ref().is_some_and(|unit| signed.access.reaches(Some(unit))))
+        .map(wire)
         .collect();
-    (counters, named.iter().filter(|named| named.unit.is_none()).collect())
+    (counters, named.iter().filter(|named| named.unit.is_none()).map(wire).collect())
 }
 
 /// `GET /api/v1/units`: the units, counters and fields the account reaches, with their names;
@@ -45,35 +49,30 @@ pub async fn units(State(collector): State<Arc<Collector>>, signed: Signed) -> R
         Ok((store.named_codes()?, unnamed))
     })
     .await?;
-    let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
     let (counters, fields) = named_in_reach(&signed, &named);
-    let unnamed: Vec<serde_json::Value> = unnamed
-        .into_iter()
-        .map(|(code, responses)| serde_json::json!({ "code": code, "responses": responses }))
-        .collect();
-    Ok(Json(serde_json::json!({
-        "format": ADMIN_FORMAT,
-        "units": units,
-        "counters": counters,
-        "fields": fields,
-        "unnamed": unnamed,
-    }))
+    Ok(Json(wire::city::Units {
+        format: wire::city::ADMIN_FORMAT,
+        units: units_in_reach(&signed),
+        counters,
+        fields,
+        unnamed: unnamed.into_iter().map(|(code, responses)| wire::city::Unnamed { code, responses }).collect(),
+    })
     .into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewUnit {
-    code: String,
-    #[serde(default)]
-    parent: Option<String>,
-    name_vi: String,
-    #[serde(default)]
-    name_en: Option<String>,
-    /// An administrator of the whole server gives a code that stored rows carry already (see
-    /// `storage::units::carried`), having been told what the unit takes over.
-    #[serde(default)]
-    take_over: bool,
+/// A unit as the wire names it.
+fn unit_name(unit: &UnitRow) -> UnitName {
+    UnitName {
+        code: unit.code.clone(),
+        parent: unit.parent.clone(),
+        name_vi: unit.name_vi.clone(),
+        name_en: unit.name_en.clone(),
+    }
+}
+
+/// The units the account reaches.
+fn units_in_reach(signed: &Signed) -> Vec<UnitName> {
+    signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).map(unit_name).collect()
 }
 
 impl Named for NewUnit {
@@ -111,15 +110,8 @@ pub async fn add_unit(
     let unit = UnitRow { code: new.code, parent: new.parent, name_vi: new.name_vi, name_en: new.name_en };
     let actor = signed.actor.clone();
     let (unit, took) = blocking(move || Ok(store.add_unit(&unit, claim, &actor)?)).await.map_err(taken)?;
-    let took: serde_json::Map<String, serde_json::Value> =
-        took.into_iter().map(|(what, n)| (what, serde_json::Value::from(n))).collect();
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({
-            "code": unit.code, "parent": unit.parent, "name_vi": unit.name_vi, "name_en": unit.name_en, "took_over": took,
-        })),
-    )
-        .into_response())
+    let took_over = took.into_iter().collect();
+    Ok((StatusCode::CREATED, Json(wire::city::AddedUnit { unit: unit_name(&unit), took_over })).into_response())
 }
 
 /// Reads `"parent"` as absent (no move), `null` (to the top) or a code.
@@ -130,23 +122,6 @@ fn double_option(value: Option<serde_json::Value>, field: &str) -> Result<Option
         Some(serde_json::Value::String(text)) => Ok(Some(Some(text))),
         Some(_) => Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{field}: give a code, or null"))),
     }
-}
-
-/// A field that is present, `null` included: serde reads a `null` into an `Option` as absent,
-/// which would make `{"parent": null}` (to the top) no change at all.
-fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<serde_json::Value>, D::Error> {
-    serde_json::Value::deserialize(value).map(Some)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnitEdit {
-    #[serde(default)]
-    name_vi: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    name_en: Option<serde_json::Value>,
-    #[serde(default, deserialize_with = "present")]
-    parent: Option<serde_json::Value>,
 }
 
 impl Named for UnitEdit {
@@ -196,15 +171,7 @@ pub async fn remove_unit(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Names {
-    name_vi: String,
-    #[serde(default)]
-    name_en: Option<String>,
-}
-
-impl Named for Names {
+impl Named for CounterNames {
     const WHAT: &'static str = "a counter's names";
 }
 
@@ -213,7 +180,7 @@ pub async fn name_counter(
     State(collector): State<Arc<Collector>>,
     signed: Signed,
     Path((unit, code)): Path<(String, String)>,
-    JsonBody(names): JsonBody<Names>,
+    JsonBody(names): JsonBody<CounterNames>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ManageUnits, Some(&unit))?;
     let named = NamedCode { unit: Some(unit), code, name_vi: names.name_vi, name_en: names.name_en };
@@ -239,29 +206,12 @@ pub async fn accounts(State(collector): State<Arc<Collector>>, signed: Signed) -
     signed.access.may(Permission::ManageAccounts)?;
     let store = collector.store.clone();
     let rows = blocking(move || Ok(store.users()?)).await?;
-    let shown: Vec<serde_json::Value> = rows
+    let accounts = rows
         .into_iter()
         .filter(|row| signed.access.may_manage_account(row.unit.as_deref()).is_ok())
-        .map(|row| {
-            serde_json::json!({
-                "name": row.name,
-                "role": row.role.name(),
-                "unit": row.unit,
-                "added_at": row.added_at,
-            })
-        })
+        .map(|row| wire::city::AccountListed { name: row.name, role: row.role, unit: row.unit, added_at: row.added_at })
         .collect();
-    Ok(Json(serde_json::json!({ "format": ADMIN_FORMAT, "accounts": shown })).into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewAccount {
-    name: String,
-    password: String,
-    role: String,
-    #[serde(default)]
-    unit: Option<String>,
+    Ok(Json(wire::city::Accounts { format: wire::city::ADMIN_FORMAT, accounts }).into_response())
 }
 
 impl Named for NewAccount {
@@ -293,7 +243,7 @@ pub async fn add_account(
     blocking(move || Ok(store.add_user(&name, &hash, role, new.unit.as_deref(), &signed.actor)?))
         .await
         .map_err(taken)?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "name": new.name, "role": role.name() }))).into_response())
+    Ok((StatusCode::CREATED, Json(wire::city::AddedAccount { name: new.name, role })).into_response())
 }
 
 /// `DELETE /api/v1/accounts/<name>`: another account the administrator reaches.
@@ -320,13 +270,6 @@ pub async fn remove_account(
     let store = collector.store.clone();
     blocking(move || Ok(store.remove_user(&account.name, &signed.actor)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileQuery {
-    #[serde(default)]
-    profile: Option<String>,
 }
 
 /// `GET /api/v1/audit.csv`: the audit log, whole for a whole-server administrator, otherwise
@@ -357,34 +300,34 @@ pub async fn figures(
     let (tally, _) = crate::http::reading::tally_of(&collector, &signed.access, &query).await?;
     let csv = String::from_utf8(tally.to_csv(survey::csv::write::CsvProfile::Rfc4180))
         .map_err(|_| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "the tally is not UTF-8"))?;
-    let units: Vec<&UnitRow> = signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).collect();
     let store = collector.store.clone();
     let (named, entered) = blocking(move || Ok((store.named_codes()?, store.dossiers()?))).await?;
     let (counters, fields) = named_in_reach(&signed, &named);
     // The dossiers received by the units in reach, summed per period and field.
     let periods: std::collections::BTreeSet<&str> = entered.iter().map(|(_, period, _, _)| period.as_str()).collect();
-    let dossiers: std::collections::BTreeMap<&str, _> = periods
+    let dossiers: std::collections::BTreeMap<String, _> = periods
         .into_iter()
         .filter_map(|period| {
-            crate::http::reading::dossiers_in(&entered, period, signed.access.scope()).map(|fields| (period, fields))
+            crate::http::reading::dossiers_in(&entered, period, signed.access.scope())
+                .map(|fields| (period.to_owned(), fields))
         })
         .collect();
     // And per unit, so that a response rate divides only the responses of the units that
     // entered their dossiers (`survey::results::denominator::Received`).
-    let dossiers_by_unit: std::collections::BTreeMap<&str, _> = dossiers
+    let dossiers_by_unit = dossiers
         .keys()
-        .map(|period| (*period, crate::http::reading::dossiers_by_unit(&entered, period, signed.access.scope())))
+        .map(|period| (period.clone(), crate::http::reading::dossiers_by_unit(&entered, period, signed.access.scope())))
         .collect();
-    let mut response = Json(serde_json::json!({
-        "format": ADMIN_FORMAT,
-        "account": signed.access.account.name,
-        "units": units,
-        "counters": counters,
-        "fields": fields,
-        "dossiers": dossiers,
-        "dossiers_by_unit": dossiers_by_unit,
-        "tally_csv": csv,
-    }))
+    let mut response = Json(wire::city::Figures {
+        format: wire::city::ADMIN_FORMAT,
+        account: signed.access.account.name.clone(),
+        units: units_in_reach(&signed),
+        counters,
+        fields,
+        dossiers,
+        dossiers_by_unit,
+        tally_csv: csv,
+    })
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(response)

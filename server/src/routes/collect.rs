@@ -15,19 +15,20 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::record::{Channel, RecordError, ResponseRecord};
-use survey::records::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
+use wire::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
 
 use crate::http::error::{AppError, with_retry_after};
 use crate::http::extract::{ClientAddress, JsonBody, Named, bearer, blocking, is_json};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
 use crate::http::state::now_vietnam;
-use crate::roles::Permission;
 use crate::storage::responses::{Admission, Incoming, Received};
 use crate::storage::tokens::NewToken;
+use wire::exports::TokenRequest;
+use wire::session::Permission;
+use wire::sync::TokenQuery;
 
 /// Who sent a batch: a registered kiosk (with the unit it is bound to, if any), or a phone
 /// (anyone).
@@ -319,26 +320,6 @@ pub async fn token_status(
     let store = collector.store.clone();
     let status: TokenStatus = blocking(move || Ok(store.token_status(&request.token)?)).await?;
     Ok(Json(serde_json::json!({ "status": status })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenQuery {
-    token: String,
-}
-
-/// What `POST /api/v1/tokens` asks for: a sheet of tokens for a counter, or one for a dossier.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenRequest {
-    #[serde(default)]
-    count: Option<usize>,
-    #[serde(default)]
-    unit: Option<String>,
-    #[serde(default)]
-    counter: Option<String>,
-    #[serde(default)]
-    dossier: Option<String>,
 }
 
 impl Named for TokenRequest {

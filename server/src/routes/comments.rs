@@ -11,7 +11,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use survey::definition::answer::comments;
 use survey::records::gate::CheckedRecord;
 use survey::records::privacy::mask_identifiers;
@@ -23,12 +22,10 @@ use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, Named, blocking};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
 use crate::storage::audit::Event;
 use crate::storage::units::UnitRow;
-
-/// The format of `GET /api/v1/comments` and `GET /api/v1/topics/<unit>`.
-pub const COMMENTS_FORMAT: u32 = 1;
+use wire::comments::{CommentsQuery, TagBody, TopicsBody};
+use wire::session::Permission;
 
 /// The topics comments of `unit` are tagged with: its own list, else its nearest parent's that
 /// has one, else the default; with whether the list is the unit's own.
@@ -45,14 +42,6 @@ pub fn topics_for(unit: &str, units: &[UnitRow], stored: &BTreeMap<String, Vec<S
         at = units.iter().find(|row| row.code == code).and_then(|row| row.parent.clone());
     }
     (DEFAULT_TOPICS.iter().map(|topic| (*topic).to_owned()).collect(), false)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommentsQuery {
-    period: String,
-    #[serde(default)]
-    profile: Option<String>,
 }
 
 /// The period's records of the units in reach that count (not misuse).
@@ -127,7 +116,7 @@ pub async fn list(
         }
     }
     let mut response = Json(serde_json::json!({
-        "format": COMMENTS_FORMAT,
+        "format": wire::comments::COMMENTS_FORMAT,
         "period": period.code(),
         "topics": units,
         "items": items,
@@ -157,14 +146,6 @@ pub async fn export(
     let event = Event::new("export.comments", signed.access.account.unit.as_deref(), period.code());
     crate::http::session::audit(&collector, signed.actor.clone(), event).await?;
     Ok(crate::http::reading::csv_response(&format!("y-kien-{}.csv", period.code()), profile.write(&header, &rows)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TagBody {
-    topics: Vec<String>,
-    #[serde(default)]
-    quotable: bool,
 }
 
 impl Named for TagBody {
@@ -227,14 +208,10 @@ pub async fn topics(
     let store = collector.store.clone();
     let stored = blocking(move || Ok(store.topics()?)).await?;
     let (topics, own) = topics_for(&unit, &signed.units, &stored);
-    Ok(Json(serde_json::json!({ "format": COMMENTS_FORMAT, "unit": unit, "topics": topics, "own": own }))
-        .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicsBody {
-    topics: Vec<String>,
+    Ok(Json(
+        serde_json::json!({ "format": wire::comments::COMMENTS_FORMAT, "unit": unit, "topics": topics, "own": own }),
+    )
+    .into_response())
 }
 
 impl Named for TopicsBody {

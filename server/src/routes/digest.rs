@@ -17,7 +17,6 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use serde::Deserialize;
 use survey::definition::answer::Answer;
 use survey::definition::model::QuestionKind;
 use survey::records::gate::CheckedRecord;
@@ -28,8 +27,9 @@ use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, Named, blocking};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
 use crate::storage::audit::Actor;
+use wire::digest::AddressesBody;
+use wire::session::Permission;
 
 /// The most addresses one unit's digest goes to.
 pub const MOST_ADDRESSES: usize = 20;
@@ -271,12 +271,6 @@ pub async fn run(collector: Arc<Collector>, smtp: Smtp) {
             Err(err) => tracing::warn!(error = %err, "the digests could not be made"),
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddressesBody {
-    addresses: Vec<String>,
 }
 
 impl Named for AddressesBody {

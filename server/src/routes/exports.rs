@@ -6,16 +6,17 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
 use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
 
 use crate::http::error::{AppError, bad_parameter};
 use crate::http::extract::blocking;
-use crate::http::reading::{TallyQuery, csv_response, names, parse_profile, readable_records, tally_of};
+use crate::http::reading::{csv_response, names, parse_profile, readable_records, tally_of};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
 use crate::storage::audit::Event;
+use wire::exports::RawQuery;
+use wire::exports::TallyQuery;
+use wire::session::Permission;
 
 /// `GET /api/v1/tally.csv`: the tally of every stored response, for staff.
 pub async fn tally_csv(
@@ -49,15 +50,6 @@ pub async fn index_csv(
     let names = names(&signed.units, &named);
     let (header, cells) = names.add_to(&INDEX_COLUMNS, &index_cells(&rows));
     Ok(csv_response("index.csv", profile.write(&header, &cells)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawQuery {
-    /// `id@version`: a raw file holds one survey version.
-    survey: String,
-    #[serde(default)]
-    profile: Option<String>,
 }
 
 /// `GET /api/v1/responses.csv?survey=id@version`: every stored response of one survey version

@@ -9,7 +9,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use survey::records::gate::CheckedRecord;
 use survey::records::privacy::mask_identifiers;
 use survey::results::followup::{FollowUpFigure, is_low};
@@ -19,19 +18,11 @@ use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, Named, blocking};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
-
-/// The format of `GET /api/v1/followups`.
-pub const FOLLOWUPS_FORMAT: u32 = 1;
+use wire::followups::{FollowUpBody, FollowUpQuery, ReplyBody};
+use wire::session::Permission;
 
 /// The longest note kept, in characters.
 const MAX_NOTE_CHARS: usize = 2_000;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpQuery {
-    period: String,
-}
 
 /// Whether `record` is a low rating (of a survey the server knows), not flagged as misuse.
 pub(crate) fn low(collector: &Collector, record: &CheckedRecord) -> bool {
@@ -97,7 +88,7 @@ pub async fn list(
             .reverse()
     });
     let mut response = Json(serde_json::json!({
-        "format": FOLLOWUPS_FORMAT,
+        "format": wire::followups::FOLLOWUPS_FORMAT,
         "period": period.code(),
         "figure": figure,
         "items": items,
@@ -105,13 +96,6 @@ pub async fn list(
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpBody {
-    /// What was done about it.
-    note: String,
 }
 
 impl Named for FollowUpBody {
@@ -144,12 +128,6 @@ pub async fn mark(
 /// The longest reply kept, in characters.
 const MAX_REPLY_CHARS: usize = 4_000;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReplyBody {
-    text: String,
-}
-
 impl Named for ReplyBody {
     const WHAT: &'static str = "what the unit did";
 }
@@ -167,7 +145,7 @@ pub async fn reply(
         let (unit, code) = (unit.clone(), code.clone());
         blocking(move || Ok(store.reply(&unit, &code)?)).await?
     };
-    Ok(Json(serde_json::json!({ "format": FOLLOWUPS_FORMAT, "unit": unit, "period": code, "text": text.unwrap_or_default() }))
+    Ok(Json(serde_json::json!({ "format": wire::followups::FOLLOWUPS_FORMAT, "unit": unit, "period": code, "text": text.unwrap_or_default() }))
         .into_response())
 }
 

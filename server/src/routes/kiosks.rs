@@ -7,20 +7,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use crate::http::error::AppError;
 use crate::http::extract::{ClientAddress, JsonBody, Named, blocking};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
-use crate::routes::city::{ADMIN_FORMAT, name_taken};
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PairRequest {
-    code: String,
-}
+use crate::routes::city::name_taken;
+use wire::city::{DeviceEdit, NewDevice};
+use wire::session::Permission;
+use wire::sync::PairRequest;
 
 impl Named for PairRequest {
     const WHAT: &'static str = "a pairing code";
@@ -74,17 +69,6 @@ pub async fn device_config(State(collector): State<Arc<Collector>>, headers: Hea
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewDevice {
-    name: String,
-    unit: String,
-    #[serde(default)]
-    counter: Option<String>,
-    #[serde(default)]
-    survey_id: Option<String>,
-}
-
 impl Named for NewDevice {
     const WHAT: &'static str = "a kiosk";
 }
@@ -117,7 +101,7 @@ pub async fn add_device(
     .await
     .map_err(taken)?;
     let expires = crate::storage::devices::PAIRING_SECONDS;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "pairing_code": code, "expires_in_seconds": expires })))
+    Ok((StatusCode::CREATED, Json(wire::city::Pairing { pairing_code: code, expires_in_seconds: expires }))
         .into_response())
 }
 
@@ -127,7 +111,7 @@ async fn reachable_device(
     collector: &Arc<Collector>,
     signed: &Signed,
     name: &str,
-) -> Result<survey::records::sync::DeviceConfig, AppError> {
+) -> Result<wire::sync::DeviceConfig, AppError> {
     signed.access.may(Permission::ManageDevices)?;
     let store = collector.store.clone();
     let name = name.to_owned();
@@ -135,21 +119,6 @@ async fn reachable_device(
     config
         .filter(|config| signed.access.reaches(config.unit.as_deref()))
         .ok_or_else(|| crate::http::access::Forbidden::outside().into())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeviceEdit {
-    #[serde(default)]
-    counter: Option<String>,
-    #[serde(default)]
-    survey_id: Option<String>,
-    #[serde(default)]
-    week_hours: Option<Vec<String>>,
-    #[serde(default)]
-    officers: Option<Vec<survey::records::sync::DutyOfficer>>,
-    #[serde(default)]
-    on_duty: Option<String>,
 }
 
 impl Named for DeviceEdit {
@@ -201,10 +170,8 @@ pub async fn new_pairing(
     let store = collector.store.clone();
     let now = crate::http::state::now_millis() / 1000;
     let code = blocking(move || Ok(store.pairing_code(&name, now, &signed.actor)?)).await?;
-    Ok(Json(
-        serde_json::json!({ "pairing_code": code, "expires_in_seconds": crate::storage::devices::PAIRING_SECONDS }),
-    )
-    .into_response())
+    Ok(Json(wire::city::Pairing { pairing_code: code, expires_in_seconds: crate::storage::devices::PAIRING_SECONDS })
+        .into_response())
 }
 
 /// `GET /api/v1/devices`: the kiosks of the units in reach, with what each is set to and what
@@ -213,22 +180,20 @@ pub async fn devices(State(collector): State<Arc<Collector>>, signed: Signed) ->
     signed.access.may(Permission::ManageDevices)?;
     let store = collector.store.clone();
     let rows = blocking(move || Ok(store.devices()?)).await?;
-    let shown: Vec<serde_json::Value> = rows
+    let devices = rows
         .into_iter()
         .filter(|device| signed.access.reaches(device.unit.as_deref()))
-        .map(|device| {
-            serde_json::json!({
-                "name": device.name,
-                "unit": device.unit,
-                "counter": device.counter,
-                "survey_id": device.survey_id,
-                "version": device.config_version,
-                "added_at": device.added_at,
-                "revoked_at": device.revoked_at,
-                "responses": device.responses,
-                "last_received_at": device.last_received_at,
-            })
+        .map(|device| wire::city::DeviceListed {
+            name: device.name,
+            unit: device.unit,
+            counter: device.counter,
+            survey_id: device.survey_id,
+            version: device.config_version,
+            added_at: device.added_at,
+            revoked_at: device.revoked_at,
+            responses: device.responses,
+            last_received_at: device.last_received_at,
         })
         .collect();
-    Ok(Json(serde_json::json!({ "format": ADMIN_FORMAT, "devices": shown })).into_response())
+    Ok(Json(wire::city::Devices { format: wire::city::ADMIN_FORMAT, devices }).into_response())
 }

@@ -16,10 +16,10 @@ use axum::response::{IntoResponse, Response};
 use survey::definition::answer::Answer;
 use survey::definition::model::QuestionKind;
 use survey::records::record::{Channel, ResponseRecord, is_code};
-use survey::records::sync;
 use survey::reports::first_screen::{
     self, FIELD_ANSWER, FIELD_AT, FIELD_RESPONSE_ID, FIELD_SURVEY, FIELD_TOKEN, Outcome,
 };
+use wire::sync;
 
 use crate::http::error::with_retry_after;
 use crate::http::extract::ClientAddress;

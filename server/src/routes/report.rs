@@ -10,7 +10,6 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use survey::reports::report::ReportData;
 use survey::results::index::DEFAULT_MIN_N;
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
@@ -20,25 +19,9 @@ use crate::http::error::AppError;
 use crate::http::extract::blocking;
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use crate::roles::Permission;
 use crate::storage::audit::Event;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReportQuery {
-    /// `id@version`.
-    survey: String,
-    period: String,
-    /// The unit; absent for the whole server.
-    #[serde(default)]
-    unit: Option<String>,
-    /// `html` (the default) or `xlsx`.
-    #[serde(default)]
-    format: Option<String>,
-    /// The internal report, with figures per officer (for those who may read them).
-    #[serde(default)]
-    internal: bool,
-}
+use wire::exports::ReportQuery;
+use wire::session::Permission;
 
 /// `GET /api/v1/report?survey=ID@VERSION&period=P[&unit=CODE][&format=xlsx][&internal=true]`.
 pub async fn report(

@@ -7,7 +7,7 @@
 //! reads and applies between two citizens. Codes are kept only as salted SHA-256 hashes.
 
 use rusqlite::{OptionalExtension, params};
-use survey::records::sync::{DeviceConfig, DutyOfficer, Paired};
+use wire::sync::{DeviceConfig, DutyOfficer, Paired};
 
 use super::audit::{Actor, Event};
 use super::{Store, StoreError, random_hex, units};

@@ -212,7 +212,7 @@ mod tests {
     use super::migrations::MIGRATIONS;
     use super::tokens::NewToken;
     use super::*;
-    use survey::records::sync::TokenStatus;
+    use wire::sync::TokenStatus;
 
     fn me() -> Actor {
         Actor::command_line("2026-11-23T08:00:00+07:00".into())
@@ -249,7 +249,7 @@ mod tests {
         }
         let users = Store::open(&path).unwrap().users().unwrap();
         assert_eq!(users.len(), 1);
-        assert_eq!((users[0].role, users[0].unit.as_deref()), (crate::roles::Role::Admin, None));
+        assert_eq!((users[0].role, users[0].unit.as_deref()), (wire::session::Role::Admin, None));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::audit::{Actor, Event};
 use super::{Store, StoreError, random_hex};
-use crate::roles::Role;
+use wire::session::Role;
 
 /// An account as stored, without its password.
 #[derive(Clone, Debug, PartialEq, Eq)]

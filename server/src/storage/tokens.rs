@@ -1,6 +1,6 @@
 //! Single-use tokens for phones: issued hashed, one per dossier, and their state.
 
-use survey::records::sync::TokenStatus;
+use wire::sync::TokenStatus;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 

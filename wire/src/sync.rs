@@ -169,6 +169,18 @@ pub struct Paired {
     pub config: DeviceConfig,
 }
 
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenQuery {
+    pub token: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairRequest {
+    pub code: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

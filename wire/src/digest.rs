@@ -1,0 +1,12 @@
+//! The daily digest of low ratings to a unit's leaders: where it goes.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET` and `PUT` ([`AddressesBody`]) a unit's digest addresses.
+pub const DIGEST: &str = "/api/v1/digest/{unit}";
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressesBody {
+    pub addresses: Vec<String>,
+}
