@@ -83,10 +83,9 @@ pub fn question_input(
                 QuestionKind::Nps { .. } => "scale-0-10",
                 _ => "options",
             };
-            let to_answer = |code: &str| match &question.kind {
-                QuestionKind::Nps { .. } => Answer::Number(code.parse().unwrap_or_default()),
-                _ => Answer::Choice(code.to_owned()),
-            };
+            // Every code here is one of the question's own choices, so a tap always answers.
+            let to_answer =
+                |code: &str| Answer::tapped(&question.kind, code).unwrap_or_else(|| Answer::Choice(code.to_owned()));
             html! {
                 <fieldset class={classes!("choices", layout)} onkeydown={enter_moves_on} aria-describedby={violation.map(|_| format!("v-{id}"))}>
                     { legend }

@@ -6,7 +6,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use survey::definition::model::QuestionKind;
 use survey::{
     definition::answer::Answer, definition::model::Survey, filling::session::Event, filling::session::Outcome,
     filling::session::RecordContext, filling::session::Session, records::gate::CheckedRecord, records::record::Channel,
@@ -325,14 +324,6 @@ impl KioskState {
         (self.screen == Screen::Asking && self.idle_seconds >= self.config.idle_seconds)
             .then(|| self.config.idle_seconds + IDLE_WARNING_SECONDS - self.idle_seconds)
     }
-}
-
-/// Whether one tap on an answer of this kind of question answers it completely.
-pub fn advances_on_tap(kind: &QuestionKind) -> bool {
-    matches!(
-        kind,
-        QuestionKind::Rating(_) | QuestionKind::SingleChoice { .. } | QuestionKind::YesNo | QuestionKind::Nps { .. }
-    )
 }
 
 #[cfg(test)]

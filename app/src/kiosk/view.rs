@@ -6,7 +6,7 @@ use survey::{text::Lang, text::Text};
 use yew::prelude::*;
 
 use super::inputs;
-use super::state::{KioskAction, KioskState, Screen, advances_on_tap};
+use super::state::{KioskAction, KioskState, Screen};
 use crate::platform::clock;
 use crate::ui::faces::ThanksIcon;
 use crate::ui::text::both;
@@ -163,7 +163,7 @@ fn asking(state: &KioskState, more_below: bool, dispatcher: UseReducerDispatcher
     };
     // A one-tap question moves on by itself; its button shows once it has an answer (after
     // going back), so that it can be left as it is, or when it is optional, to skip it.
-    let show_next = !advances_on_tap(&question.kind) || answer.is_some() || !question.required;
+    let show_next = !question.kind.is_one_tap() || answer.is_some() || !question.required;
     let next_label = match (session.is_last(), answer.is_none() && !question.required) {
         (true, _) => text("Gửi đánh giá", "Send"),
         (false, true) => text("Bỏ qua", "Skip"),

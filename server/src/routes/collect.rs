@@ -99,8 +99,8 @@ pub async fn post_responses(
         ));
     }
 
-    let records: Vec<&str> = batch.records.iter().map(|raw| raw.get()).collect();
-    let (results, retry_after) = receive_records(&collector, &sender, address, &records, &batch.tokens).await?;
+    let records = batch.records.iter().map(|raw| read_record(raw.get())).collect();
+    let (results, retry_after) = receive_records(&collector, &sender, address, records, &batch.tokens).await?;
     let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
     for result in &results {
         *counts.entry(result.status).or_default() += 1;
@@ -129,22 +129,23 @@ pub async fn post_responses(
     ))
 }
 
-/// Reads, checks and stores records as one batch: each gets its own answer, in the batch's
-/// order, and a bad one never costs the others. Also the time to wait, where any was refused
-/// for now. The one way responses are taken, from the sync API and from the phone page's form.
+/// Checks and stores records as one batch: each gets its own answer, in the batch's order,
+/// and a bad one never costs the others. Also the time to wait, where any was refused for now.
+/// The one way responses are taken, from the sync API (records read from its JSON) and from
+/// the phone page's form (a record made from the tap).
 pub(crate) async fn receive_records(
     collector: &Arc<Collector>,
     sender: &Sender,
     address: Option<IpAddr>,
-    records: &[&str],
+    records: Vec<Result<ResponseRecord, Refusal>>,
     tokens: &BTreeMap<String, String>,
 ) -> Result<(Vec<RecordResult>, Option<u64>), AppError> {
-    // Read and check every record; a bad one gets its own answer and the rest go on.
+    // Check every record; a bad one gets its own answer and the rest go on.
     let mut results: Vec<Option<RecordResult>> = vec![None; records.len()];
     let mut incoming = Vec::new();
     let mut places = Vec::new();
-    for (index, json) in records.iter().enumerate() {
-        match check_record(collector, sender, json) {
+    for (index, read) in records.into_iter().enumerate() {
+        match read.and_then(|record| check_record(collector, sender, record)) {
             Ok(record) => {
                 let token = tokens.get(&record.response_id).cloned();
                 if token.is_none() && matches!(sender, Sender::Phone) && collector.require_phone_token {
@@ -260,11 +261,12 @@ fn refused(index: usize, response_id: Option<String>, status: u16, field: Option
     }
 }
 
-type Refusal = (Option<String>, u16, Option<&'static str>, String);
+/// Why one record was refused: its id where it could be read, the status, the field, the reason.
+pub(crate) type Refusal = (Option<String>, u16, Option<&'static str>, String);
 
-/// Reads one record of a batch and checks it against its survey definition and version.
-fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<CheckedRecord, Refusal> {
-    let record = ResponseRecord::from_json(json).map_err(|err| {
+/// Reads one record of a batch as its device sent it.
+fn read_record(json: &str) -> Result<ResponseRecord, Refusal> {
+    ResponseRecord::from_json(json).map_err(|err| {
         // The id is still worth naming where the rest cannot be read, so the device can
         // match the answer to its record.
         let response_id = serde_json::from_str::<serde_json::Value>(json)
@@ -275,7 +277,11 @@ fn check_record(collector: &Collector, sender: &Sender, json: &str) -> Result<Ch
             _ => None,
         };
         (response_id, sync::INVALID, field, err.to_string())
-    })?;
+    })
+}
+
+/// Checks one record against its survey definition and version, and against its sender.
+fn check_record(collector: &Collector, sender: &Sender, record: ResponseRecord) -> Result<CheckedRecord, Refusal> {
     let id = Some(record.response_id.clone());
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let record = Gate::default().received_at(now).check(&collector.catalog, record).map_err(|err| {

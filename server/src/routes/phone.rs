@@ -14,7 +14,6 @@ use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use survey::definition::answer::Answer;
-use survey::definition::model::QuestionKind;
 use survey::records::record::{Channel, ResponseRecord, is_code};
 use survey::reports::first_screen::{
     self, FIELD_ANSWER, FIELD_AT, FIELD_RESPONSE_ID, FIELD_SURVEY, FIELD_TOKEN, Outcome,
@@ -185,15 +184,11 @@ pub async fn phone_tap(
         let question = survey
             .questions()
             .first()
-            .filter(|question| first_screen::one_tap(question))
+            .filter(|question| question.kind.is_one_tap())
             .ok_or_else(|| (StatusCode::UNPROCESSABLE_ENTITY, "this survey is answered in the app".into()))?;
         let code = field(FIELD_ANSWER);
-        let answer = match question.kind {
-            QuestionKind::Nps { .. } => Answer::Number(
-                code.parse().map_err(|_| (StatusCode::UNPROCESSABLE_ENTITY, "the answer is not a number".into()))?,
-            ),
-            _ => Answer::Choice(code.to_owned()),
-        };
+        let answer = Answer::tapped(&question.kind, code)
+            .ok_or_else(|| (StatusCode::UNPROCESSABLE_ENTITY, "the answer is not a number".into()))?;
         let mut record = ResponseRecord::new(
             &survey,
             field(FIELD_RESPONSE_ID).to_owned(),
@@ -212,14 +207,14 @@ pub async fn phone_tap(
     let token = field(FIELD_TOKEN);
     let tokens: BTreeMap<String, String> =
         if token.is_empty() { BTreeMap::new() } else { [(record.response_id.clone(), token.to_owned())].into() };
-    let json = record.to_json();
-    let (results, retry_after) = match receive_records(collector, &Sender::Phone, address, &[&json], &tokens).await {
-        Ok(received) => received,
-        Err(err) => {
-            let status = err.status;
-            return answer(&phone, Some(&survey), wants_json, status, Outcome::Refused(err.message), None).await;
-        }
-    };
+    let (results, retry_after) =
+        match receive_records(collector, &Sender::Phone, address, vec![Ok(record)], &tokens).await {
+            Ok(received) => received,
+            Err(err) => {
+                let status = err.status;
+                return answer(&phone, Some(&survey), wants_json, status, Outcome::Refused(err.message), None).await;
+            }
+        };
     let Some(result) = results.into_iter().next() else {
         return answer(
             &phone,

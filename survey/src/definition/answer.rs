@@ -75,6 +75,17 @@ pub enum Violation {
 }
 
 impl Answer {
+    /// The answer a tap on `code` gives to a one-tap question of `kind`
+    /// ([`QuestionKind::is_one_tap`]): a number for a 0–10 scale, the code chosen otherwise;
+    /// None where a 0–10 scale is given something that is not a number. The gate then holds
+    /// the answer to the question's own answers, as it does every other.
+    pub fn tapped(kind: &QuestionKind, code: &str) -> Option<Answer> {
+        match kind {
+            QuestionKind::Nps { .. } => code.parse().ok().map(Answer::Number),
+            _ => Some(Answer::Choice(code.to_owned())),
+        }
+    }
+
     /// Whether the answer says nothing: blank text, no choices, an empty matrix. Such an
     /// answer counts as no answer at all.
     pub fn is_empty(&self) -> bool {

@@ -130,6 +130,18 @@ impl QuestionKind {
         }
     }
 
+    /// Whether one tap on an answer answers a question of this kind completely: the kiosk moves
+    /// on, and the phone's first screen can be a form of one button per answer.
+    pub fn is_one_tap(&self) -> bool {
+        matches!(
+            self,
+            QuestionKind::Rating(_)
+                | QuestionKind::SingleChoice { .. }
+                | QuestionKind::YesNo
+                | QuestionKind::Nps { .. }
+        )
+    }
+
     /// Whether `code` is one of the answers a citizen picks from; like [`Self::choices`] without
     /// building the list (this runs for every answer of every imported record).
     pub fn has_choice(&self, code: &str) -> bool {

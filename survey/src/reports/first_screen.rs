@@ -71,14 +71,6 @@ pub const THANKS_MARK: &str = "<svg class=\"face thanks-mark\" viewBox=\"0 0 100
     <circle class=\"thanks-disc\" cx=\"50\" cy=\"50\" r=\"46\"></circle>\
     <path class=\"thanks-tick\" d=\"M28 52 L44 68 L73 36\"></path></svg>";
 
-/// Whether a question is answered with one tap, and so can be a form of submit buttons.
-pub fn one_tap(question: &Question) -> bool {
-    matches!(
-        question.kind,
-        QuestionKind::Rating(_) | QuestionKind::SingleChoice { .. } | QuestionKind::YesNo | QuestionKind::Nps { .. }
-    )
-}
-
 /// The bar above every screen: the survey's title.
 /// The bar above the screen: the place's name where the server knows it (the unit's and the
 /// counter's), as the app shows it, then the survey's title.
@@ -133,7 +125,7 @@ fn first_question(survey: &Survey, question: &Question, action: &str, response_i
     let help =
         question.help.as_ref().map(|help| format!("<p class=\"help\">{}</p>", both_text(help))).unwrap_or_default();
     let privacy = format!("<p class=\"privacy\">{}</p>", both_pair(wording::PRIVACY));
-    if !one_tap(question) {
+    if !question.kind.is_one_tap() {
         // Only the app can take this answer; the question is shown while it loads.
         return format!(
             "<main class=\"kiosk asking\"><fieldset class=\"choices\" disabled>{legend}{help}</fieldset><p class=\"loading\">Đang tải… / Loading…</p>{privacy}</main>"
