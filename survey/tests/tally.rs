@@ -724,7 +724,7 @@ mod thong_tu_01_classes {
             8..=18 => "dung-hen",
             _ => "tre-hen",
         };
-        let field = |n: u32| if n % 2 == 0 { "ho-tich" } else { "dat-dai" };
+        let field = |n: u32| if n.is_multiple_of(2) { "ho-tich" } else { "dat-dai" };
         let records: Vec<ResponseRecord> = (1..=20)
             .map(|n| {
                 in_unit(

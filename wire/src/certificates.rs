@@ -53,3 +53,40 @@ pub struct WithdrawRequest {
     pub unit: Option<String>,
     pub reason: String,
 }
+
+/// The answer of `GET` [`CERTIFICATES`]: whether the unit's period is certified, the
+/// certificate checked against the responses stored now, and what certifying it would lock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CertificateState {
+    pub format: u32,
+    /// `id@version`.
+    pub survey: String,
+    pub period: String,
+    pub unit: Option<String>,
+    pub ended: bool,
+    pub certificate: Option<survey::results::certify::Certificate>,
+    pub verification: Option<survey::results::certify::Verification>,
+    pub to_lock: ToLock,
+    /// The published page's path, once certified.
+    pub published: Option<String>,
+}
+
+/// What certifying the period now would lock.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToLock {
+    pub responses: u64,
+    pub partial: u64,
+    pub misuse: u64,
+    /// Comments of these responses nobody has sorted (tagged with topics) yet.
+    #[serde(default)]
+    pub unsorted_comments: u64,
+}
+
+/// The answer of `GET` [`DOSSIERS`]: what the unit received in the period, per field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dossiers {
+    pub format: u32,
+    pub unit: String,
+    pub period: String,
+    pub dossiers: BTreeMap<String, u64>,
+}

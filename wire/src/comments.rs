@@ -34,3 +34,40 @@ pub struct TagBody {
 pub struct TopicsBody {
     pub topics: Vec<String>,
 }
+
+/// The answer of `GET` [`COMMENTS`]: every comment of the period's responses in reach, masked,
+/// those not yet tagged first, then the newest, with each unit's topics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comments {
+    pub format: u32,
+    pub period: String,
+    /// Each unit's topics, for the units of the comments listed.
+    pub topics: std::collections::BTreeMap<String, Vec<String>>,
+    pub items: Vec<Comment>,
+}
+
+/// A comment: never the officer, the counter or the time, only the day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub response_id: String,
+    pub question_id: String,
+    pub question: Option<String>,
+    pub day: String,
+    pub unit: String,
+    pub unit_name: Option<String>,
+    pub text: String,
+    pub topics: Vec<String>,
+    pub quotable: bool,
+    pub tagged: bool,
+    /// Its response is certified: its tags are kept with the certificate.
+    pub locked: bool,
+}
+
+/// The answer of `GET` [`TOPICS`]: the unit's topics, and whether the list is its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Topics {
+    pub format: u32,
+    pub unit: String,
+    pub topics: Vec<String>,
+    pub own: bool,
+}

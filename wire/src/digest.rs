@@ -10,3 +10,14 @@ pub const DIGEST: &str = "/api/v1/digest/{unit}";
 pub struct AddressesBody {
     pub addresses: Vec<String>,
 }
+
+/// The format of [`Addresses`].
+pub const DIGEST_FORMAT: u32 = 1;
+
+/// The answer of `GET` [`DIGEST`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Addresses {
+    pub format: u32,
+    pub unit: String,
+    pub addresses: Vec<String>,
+}

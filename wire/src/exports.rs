@@ -73,3 +73,9 @@ pub struct TokenRequest {
     #[serde(default)]
     pub dossier: Option<String>,
 }
+
+/// The answer of `POST` [`TOKENS`]: the codes, shown this once (the server keeps their hashes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tokens {
+    pub tokens: Vec<String>,
+}

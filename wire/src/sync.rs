@@ -181,6 +181,12 @@ pub struct PairRequest {
     pub code: String,
 }
 
+/// The answer of `TOKEN_STATUS_PATH`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenStatusAnswer {
+    pub status: TokenStatus,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

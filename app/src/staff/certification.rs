@@ -169,27 +169,6 @@ fn certified(certificate: &Certificate, check: &Verification) -> Html {
     }
 }
 
-/// `GET /api/v1/certificates`: a unit's period as the server holds it.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-struct ServerState {
-    format: u32,
-    ended: bool,
-    certificate: Option<Certificate>,
-    verification: Option<Verification>,
-    to_lock: Locked,
-    published: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-struct Locked {
-    responses: u64,
-    partial: u64,
-    misuse: u64,
-    /// Comments of these responses nobody has sorted (tagged with topics) yet.
-    #[serde(default)]
-    unsorted_comments: u64,
-}
-
 #[derive(Properties, PartialEq)]
 pub struct ServerCertificationProps {
     pub session: Session,
@@ -207,7 +186,7 @@ pub struct ServerCertificationProps {
 #[function_component(ServerCertification)]
 pub fn server_certification(props: &ServerCertificationProps) -> Html {
     let unit = use_state(|| props.session.account.unit.clone());
-    let loaded = use_state(|| None::<Result<ServerState, String>>);
+    let loaded = use_state(|| None::<Result<wire::certificates::CertificateState, String>>);
     let reload = use_state(|| 0u32);
     let confirming = use_state(|| None::<bool>);
     let notice = use_state(|| None::<Notice>);
@@ -223,11 +202,13 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             loaded.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => loaded.set(Some(match serde_json::from_value::<ServerState>(value) {
-                        Ok(state) if state.format == wire::certificates::CERTIFICATES_FORMAT => Ok(state),
-                        Ok(state) => Err(format!("the server answers in format {}: reload the page", state.format)),
-                        Err(err) => Err(err.to_string()),
-                    })),
+                    Ok(value) => {
+                        loaded.set(Some(match serde_json::from_value::<wire::certificates::CertificateState>(value) {
+                            Ok(state) if state.format == wire::certificates::CERTIFICATES_FORMAT => Ok(state),
+                            Ok(state) => Err(format!("the server answers in format {}: reload the page", state.format)),
+                            Err(err) => Err(err.to_string()),
+                        }))
+                    }
                     Err(Some(reason)) => loaded.set(Some(Err(reason))),
                     Err(None) => ended.emit(()),
                 }

@@ -3,8 +3,6 @@
 //! citizen chose and wrote, its counter and time but never the officer; a leader marks one looked
 //! into with what was done. The list is asked for again every few seconds while it is shown.
 
-use serde::Deserialize;
-use survey::results::followup::FollowUpFigure;
 use survey::results::period::Period;
 use survey::text::Lang;
 use yew::prelude::*;
@@ -17,33 +15,6 @@ use crate::ui::notice::{Notice, notice_html};
 /// How often the list is asked for again, in milliseconds.
 const POLL_MS: u32 = 5_000;
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Listed {
-    format: u32,
-    figure: FollowUpFigure,
-    items: Vec<Item>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Item {
-    response_id: String,
-    submitted_at: String,
-    unit: String,
-    unit_name: Option<String>,
-    counter: Option<String>,
-    counter_name: Option<String>,
-    said: String,
-    comments: Vec<String>,
-    followed: Option<Followed>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Followed {
-    at: String,
-    by: String,
-    note: String,
-}
-
 #[derive(Properties, PartialEq)]
 pub struct FollowUpsProps {
     pub session: Session,
@@ -53,7 +24,7 @@ pub struct FollowUpsProps {
 
 #[function_component(FollowUps)]
 pub fn follow_ups(props: &FollowUpsProps) -> Html {
-    let listed = use_state(|| None::<Result<Listed, String>>);
+    let listed = use_state(|| None::<Result<wire::followups::FollowUps, String>>);
     let tick = use_state(|| 0u32);
     let notes = use_state(std::collections::BTreeMap::<String, String>::new);
     let notice = use_state(|| None::<Notice>);
@@ -70,7 +41,7 @@ pub fn follow_ups(props: &FollowUpsProps) -> Html {
             let path = format!("{}?period={}", wire::followups::FOLLOWUPS, period.code());
             wasm_bindgen_futures::spawn_local(async move {
                 match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => listed.set(Some(match serde_json::from_value::<Listed>(value) {
+                    Ok(value) => listed.set(Some(match serde_json::from_value::<wire::followups::FollowUps>(value) {
                         Ok(read) if read.format == wire::followups::FOLLOWUPS_FORMAT => Ok(read),
                         Ok(read) => Err(format!("the server answers in format {}: reload the page", read.format)),
                         Err(err) => Err(err.to_string()),

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use survey::results::period::Period;
 use survey::results::topics::Tag;
+use wire::comments::Comment;
 use yew::prelude::*;
 
 use wire::session::Session;
@@ -17,37 +17,14 @@ use crate::platform::account;
 use crate::staff::server_forms::{PeriodForm, PeriodText};
 use crate::ui::notice::{Notice, notice_html};
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Listed {
-    format: u32,
-    /// Each unit's topics, for the units of the comments listed.
-    topics: BTreeMap<String, Vec<String>>,
-    items: Vec<Item>,
+/// A comment's key: its response and question.
+fn key_of(comment: &Comment) -> (String, String) {
+    (comment.response_id.clone(), comment.question_id.clone())
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Item {
-    response_id: String,
-    question_id: String,
-    question: Option<String>,
-    day: String,
-    unit: String,
-    unit_name: Option<String>,
-    text: String,
-    topics: Vec<String>,
-    quotable: bool,
-    tagged: bool,
-    locked: bool,
-}
-
-impl Item {
-    fn key(&self) -> (String, String) {
-        (self.response_id.clone(), self.question_id.clone())
-    }
-
-    fn stored(&self) -> Tag {
-        Tag { topics: self.topics.clone(), quotable: self.quotable }
-    }
+/// A comment's tags as stored.
+fn stored_of(comment: &Comment) -> Tag {
+    Tag { topics: comment.topics.clone(), quotable: comment.quotable }
 }
 
 #[derive(Properties, PartialEq)]
@@ -59,7 +36,7 @@ pub struct CommentsProps {
 
 #[function_component(Comments)]
 pub fn comments(props: &CommentsProps) -> Html {
-    let listed = use_state(|| None::<Result<Listed, String>>);
+    let listed = use_state(|| None::<Result<wire::comments::Comments, String>>);
     let reload = use_state(|| 0u32);
     let drafts = use_state(BTreeMap::<(String, String), Tag>::new);
     let notice = use_state(|| None::<Notice>);
@@ -69,7 +46,7 @@ pub fn comments(props: &CommentsProps) -> Html {
             let path = format!("{}?period={}", wire::comments::COMMENTS, period.code());
             wasm_bindgen_futures::spawn_local(async move {
                 match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => listed.set(Some(match serde_json::from_value::<Listed>(value) {
+                    Ok(value) => listed.set(Some(match serde_json::from_value::<wire::comments::Comments>(value) {
                         Ok(read) if read.format == wire::comments::COMMENTS_FORMAT => Ok(read),
                         Ok(read) => Err(format!("the server answers in format {}: reload the page", read.format)),
                         Err(err) => Err(err.to_string()),
@@ -81,8 +58,8 @@ pub fn comments(props: &CommentsProps) -> Html {
         });
     }
     // A tick changes the item's draft: a topic added or taken away, or quotable or not.
-    let change = |item: &Item, topic: Option<String>| {
-        let (drafts, key, stored) = (drafts.clone(), item.key(), item.stored());
+    let change = |item: &Comment, topic: Option<String>| {
+        let (drafts, key, stored) = (drafts.clone(), key_of(item), stored_of(item));
         Callback::from(move |event: Event| {
             let ticked = crate::platform::dom::field_ticked(&event);
             let mut next = (*drafts).clone();
@@ -99,10 +76,10 @@ pub fn comments(props: &CommentsProps) -> Html {
             drafts.set(next);
         })
     };
-    let save = |item: &Item| {
+    let save = |item: &Comment| {
         let (drafts, notice, reload, session, ended) =
             (drafts.clone(), notice.clone(), reload.clone(), props.session.clone(), props.on_session_ended.clone());
-        let (key, stored) = (item.key(), item.stored());
+        let (key, stored) = (key_of(item), stored_of(item));
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let tag = drafts.get(&key).cloned().unwrap_or_else(|| stored.clone());
@@ -143,7 +120,7 @@ pub fn comments(props: &CommentsProps) -> Html {
                     </p>
                     <ul class="followups comments-to-tag">
                         { for read.items.iter().enumerate().map(|(at, item)| {
-                            let tag = drafts.get(&item.key()).cloned().unwrap_or_else(|| item.stored());
+                            let tag = drafts.get(&key_of(item)).cloned().unwrap_or_else(|| stored_of(item));
                             let topics = read.topics.get(&item.unit).cloned().unwrap_or_default();
                             // Topics the comment was tagged with that its unit's list no longer has stay shown.
                             let shown: Vec<String> = topics.iter().cloned()

@@ -41,17 +41,19 @@ impl PeriodText {
 
     /// The text to edit, from the server's answer.
     fn text_of(self, answer: &Value) -> String {
+        fn read<T: serde::de::DeserializeOwned>(answer: &Value) -> Option<T> {
+            serde_json::from_value(answer.clone()).ok()
+        }
         match self {
-            PeriodText::Dossiers => {
-                let entered: survey::results::denominator::Dossiers =
-                    serde_json::from_value(answer["dossiers"].clone()).unwrap_or_default();
-                survey::results::denominator::write_dossiers(&entered)
+            PeriodText::Dossiers => read(answer)
+                .map(|read: wire::certificates::Dossiers| survey::results::denominator::write_dossiers(&read.dossiers))
+                .unwrap_or_default(),
+            PeriodText::Reply => read(answer).map(|read: wire::followups::Reply| read.text).unwrap_or_default(),
+            PeriodText::Topics => {
+                read(answer).map(|read: wire::comments::Topics| read.topics.join("\n")).unwrap_or_default()
             }
-            PeriodText::Reply => answer["text"].as_str().unwrap_or_default().to_owned(),
-            PeriodText::Topics | PeriodText::Digest => {
-                let key = if self == PeriodText::Topics { "topics" } else { "addresses" };
-                let lines: Vec<String> = serde_json::from_value(answer[key].clone()).unwrap_or_default();
-                lines.join("\n")
+            PeriodText::Digest => {
+                read(answer).map(|read: wire::digest::Addresses| read.addresses.join("\n")).unwrap_or_default()
             }
         }
     }
@@ -64,7 +66,7 @@ impl PeriodText {
                     survey::results::denominator::read_dossiers(typed.as_bytes()).map_err(|err| err.to_string())?;
                 let total: u64 = entered.values().sum();
                 Ok((
-                    json!({ "dossiers": entered }),
+                    json!(wire::certificates::DossiersBody { dossiers: entered }),
                     format!("Đã lưu trên máy chủ: {total} hồ sơ. / Saved on the server."),
                 ))
             }
@@ -72,7 +74,7 @@ impl PeriodText {
                 Err(format!("Dài quá {MAX_REPLY_CHARS} ký tự. / Longer than {MAX_REPLY_CHARS} characters."))
             }
             PeriodText::Reply => Ok((
-                json!({ "text": typed }),
+                json!(wire::followups::ReplyBody { text: typed.to_owned() }),
                 "Đã lưu: trang công bố hiển thị nội dung này. / Saved: the published page shows it.".into(),
             )),
             PeriodText::Topics => {
@@ -80,7 +82,7 @@ impl PeriodText {
                     typed.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect();
                 if topics.is_empty() {
                     return Ok((
-                        json!({ "topics": [] }),
+                        json!(wire::comments::TopicsBody { topics: Vec::new() }),
                         "Đã lưu: đơn vị dùng chủ đề của đơn vị cấp trên. / Saved: the unit uses its parent's topics."
                             .into(),
                     ));
@@ -88,16 +90,20 @@ impl PeriodText {
                 survey::results::topics::check_topics(&topics).map_err(|reason| {
                     format!("Danh sách chủ đề chưa đúng: {reason} / The list of topics is not right: {reason}")
                 })?;
-                Ok((json!({ "topics": topics }), format!("Đã lưu {} chủ đề. / Saved.", topics.len())))
+                Ok((
+                    json!(wire::comments::TopicsBody { topics: topics.clone() }),
+                    format!("Đã lưu {} chủ đề. / Saved.", topics.len()),
+                ))
             }
             PeriodText::Digest => {
-                let addresses: Vec<&str> = typed.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+                let addresses: Vec<String> =
+                    typed.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect();
                 let done = if addresses.is_empty() {
                     "Đã lưu: không gửi thư tóm tắt nữa. / Saved: no digest is sent.".to_owned()
                 } else {
                     format!("Đã lưu: thư tóm tắt gửi tới {} địa chỉ. / Saved.", addresses.len())
                 };
-                Ok((json!({ "addresses": addresses }), done))
+                Ok((json!(wire::digest::AddressesBody { addresses }), done))
             }
         }
     }

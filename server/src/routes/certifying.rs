@@ -100,22 +100,22 @@ pub async fn state(
         (Some(_), Some(unit)) => Some(format!("/results/{unit}/{}", period.code())),
         _ => None,
     };
-    let mut response = Json(serde_json::json!({
-        "format": wire::certificates::CERTIFICATES_FORMAT,
-        "survey": query.survey,
-        "period": period.code(),
-        "unit": unit,
-        "ended": period.end < today,
-        "certificate": certificate,
-        "verification": verification,
-        "to_lock": {
-            "responses": to_lock.responses,
-            "partial": to_lock.partial,
-            "misuse": to_lock.misuse,
-            "unsorted_comments": unsorted,
+    let mut response = Json(wire::certificates::CertificateState {
+        format: wire::certificates::CERTIFICATES_FORMAT,
+        survey: query.survey,
+        period: period.code(),
+        unit,
+        ended: period.end < today,
+        certificate,
+        verification,
+        to_lock: wire::certificates::ToLock {
+            responses: to_lock.responses,
+            partial: to_lock.partial,
+            misuse: to_lock.misuse,
+            unsorted_comments: unsorted as u64,
         },
-        "published": published,
-    }))
+        published,
+    })
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
@@ -264,8 +264,13 @@ pub async fn dossiers(
         .filter(|(of, during, _, _)| *of == unit && *during == code)
         .map(|(_, _, field, count)| (field, count))
         .collect();
-    Ok(Json(serde_json::json!({ "format": wire::certificates::CERTIFICATES_FORMAT, "unit": unit, "period": code, "dossiers": entered }))
-        .into_response())
+    Ok(Json(wire::certificates::Dossiers {
+        format: wire::certificates::CERTIFICATES_FORMAT,
+        unit,
+        period: code,
+        dossiers: entered,
+    })
+    .into_response())
 }
 
 /// `PUT /api/v1/dossiers/<unit>/<period>`: replaces what the unit received in the period

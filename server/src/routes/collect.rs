@@ -322,10 +322,10 @@ fn check_record(collector: &Collector, sender: &Sender, record: ResponseRecord) 
 pub async fn token_status(
     State(collector): State<Arc<Collector>>,
     Json(request): Json<TokenQuery>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<wire::sync::TokenStatusAnswer>, AppError> {
     let store = collector.store.clone();
     let status: TokenStatus = blocking(move || Ok(store.token_status(&request.token)?)).await?;
-    Ok(Json(serde_json::json!({ "status": status })))
+    Ok(Json(wire::sync::TokenStatusAnswer { status }))
 }
 
 impl Named for TokenRequest {
@@ -372,5 +372,5 @@ pub async fn issue_tokens(
     })
     .await?;
     tracing::info!(user = %signed.actor.name, count = tokens.len(), "tokens issued");
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "tokens": tokens }))).into_response())
+    Ok((StatusCode::CREATED, Json(wire::exports::Tokens { tokens })).into_response())
 }

@@ -24,7 +24,7 @@ use crate::http::session::Signed;
 use crate::http::state::Collector;
 use crate::storage::audit::Event;
 use crate::storage::units::UnitRow;
-use wire::comments::{CommentsQuery, TagBody, TopicsBody};
+use wire::comments::{Comment, Comments, CommentsQuery, TagBody, Topics, TopicsBody};
 use wire::session::Permission;
 
 /// The topics comments of `unit` are tagged with: its own list, else its nearest parent's that
@@ -89,39 +89,28 @@ pub async fn list(
         for (question_id, text) in comments(&record.answers) {
             let tag = tags.get(&(record.response_id.clone(), question_id.clone()));
             units.entry(unit.clone()).or_insert_with(|| topics_for(&unit, &signed.units, &stored).0);
-            items.push(serde_json::json!({
-                "response_id": record.response_id,
-                "question_id": question_id,
-                "question": survey.question(question_id).map(|question| question.text.vi.clone()),
-                "day": record.vietnam_day().to_string(),
-                "submitted_at": record.submitted_at,
-                "unit": unit,
-                "unit_name": names.units.get(&unit),
-                "text": mask_identifiers(text),
-                "topics": tag.map(|tag| tag.topics.clone()).unwrap_or_default(),
-                "quotable": tag.is_some_and(|tag| tag.quotable),
-                "tagged": tag.is_some_and(|tag| !tag.topics.is_empty()),
-                "locked": locked.contains(&record.response_id),
-            }));
+            let comment = Comment {
+                response_id: record.response_id.clone(),
+                question_id: question_id.clone(),
+                question: survey.question(question_id).map(|question| question.text.vi.clone()),
+                day: record.vietnam_day().to_string(),
+                unit_name: names.units.get(&unit).cloned(),
+                unit: unit.clone(),
+                text: mask_identifiers(text),
+                topics: tag.map(|tag| tag.topics.clone()).unwrap_or_default(),
+                quotable: tag.is_some_and(|tag| tag.quotable),
+                tagged: tag.is_some_and(|tag| !tag.topics.is_empty()),
+                locked: locked.contains(&record.response_id),
+            };
+            // The time orders the list and is not sent.
+            items.push((record.submitted_at.as_str(), comment));
         }
     }
     // Not yet tagged first, then the newest.
-    items.sort_by(|a, b| {
-        (a["tagged"].as_bool(), std::cmp::Reverse(a["submitted_at"].as_str()))
-            .cmp(&(b["tagged"].as_bool(), std::cmp::Reverse(b["submitted_at"].as_str())))
-    });
-    for item in &mut items {
-        if let Some(object) = item.as_object_mut() {
-            object.remove("submitted_at");
-        }
-    }
-    let mut response = Json(serde_json::json!({
-        "format": wire::comments::COMMENTS_FORMAT,
-        "period": period.code(),
-        "topics": units,
-        "items": items,
-    }))
-    .into_response();
+    items.sort_by(|(a_at, a), (b_at, b)| (a.tagged, std::cmp::Reverse(a_at)).cmp(&(b.tagged, std::cmp::Reverse(b_at))));
+    let items = items.into_iter().map(|(_, comment)| comment).collect();
+    let answer = Comments { format: wire::comments::COMMENTS_FORMAT, period: period.code(), topics: units, items };
+    let mut response = Json(answer).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -208,10 +197,7 @@ pub async fn topics(
     let store = collector.store.clone();
     let stored = blocking(move || Ok(store.topics()?)).await?;
     let (topics, own) = topics_for(&unit, &signed.units, &stored);
-    Ok(Json(
-        serde_json::json!({ "format": wire::comments::COMMENTS_FORMAT, "unit": unit, "topics": topics, "own": own }),
-    )
-    .into_response())
+    Ok(Json(Topics { format: wire::comments::COMMENTS_FORMAT, unit, topics, own }).into_response())
 }
 
 impl Named for TopicsBody {

@@ -287,7 +287,7 @@ pub async fn addresses(
     let store = collector.store.clone();
     let all = blocking(move || Ok(store.digest_addresses()?)).await?;
     let to = all.get(&unit).cloned().unwrap_or_default();
-    Ok(Json(serde_json::json!({ "format": 1, "unit": unit, "addresses": to })).into_response())
+    Ok(Json(wire::digest::Addresses { format: wire::digest::DIGEST_FORMAT, unit, addresses: to }).into_response())
 }
 
 /// `PUT /api/v1/digest/<unit>`: a unit's leader sets where its daily digest goes; none stops it.

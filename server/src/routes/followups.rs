@@ -18,7 +18,7 @@ use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, Named, blocking};
 use crate::http::session::Signed;
 use crate::http::state::Collector;
-use wire::followups::{FollowUpBody, FollowUpQuery, ReplyBody};
+use wire::followups::{FollowUpBody, FollowUpQuery, FollowUps, Followed, LowRating, Reply, ReplyBody};
 use wire::session::Permission;
 
 /// The longest note kept, in characters.
@@ -68,32 +68,25 @@ pub async fn list(
         let comments: Vec<String> =
             survey::definition::answer::comments(&record.answers).map(|(_, text)| mask_identifiers(text)).collect();
         let unit = record.unit.clone().unwrap_or_default();
-        items.push(serde_json::json!({
-            "response_id": record.response_id,
-            "survey": survey.title().vi,
-            "submitted_at": record.submitted_at,
-            "unit": unit,
-            "unit_name": names.units.get(&unit),
-            "counter": record.counter,
-            "counter_name": record.counter.as_deref().and_then(|counter| names.counter(&unit, counter)),
-            "said": survey::reports::comments::answers_in_words(survey, &record),
-            "comments": comments,
-            "followed": done.map(|(at, by, note)| serde_json::json!({ "at": at, "by": by, "note": note })),
-        }));
+        items.push(LowRating {
+            response_id: record.response_id.clone(),
+            survey: survey.title().vi.clone(),
+            unit_name: names.units.get(&unit).cloned(),
+            counter_name: record.counter.as_deref().and_then(|counter| names.counter(&unit, counter)).cloned(),
+            said: survey::reports::comments::answers_in_words(survey, &record),
+            comments,
+            followed: done.map(|(at, by, note)| Followed { at: at.clone(), by: by.clone(), note: note.clone() }),
+            counter: record.counter.clone(),
+            submitted_at: record.submitted_at.clone(),
+            unit,
+        });
     }
     // Not yet followed up first, then the newest.
     items.sort_by(|a, b| {
-        (a["followed"].is_null(), a["submitted_at"].as_str())
-            .cmp(&(b["followed"].is_null(), b["submitted_at"].as_str()))
-            .reverse()
+        (a.followed.is_none(), &a.submitted_at).cmp(&(b.followed.is_none(), &b.submitted_at)).reverse()
     });
-    let mut response = Json(serde_json::json!({
-        "format": wire::followups::FOLLOWUPS_FORMAT,
-        "period": period.code(),
-        "figure": figure,
-        "items": items,
-    }))
-    .into_response();
+    let answer = FollowUps { format: wire::followups::FOLLOWUPS_FORMAT, period: period.code(), figure, items };
+    let mut response = Json(answer).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -145,7 +138,7 @@ pub async fn reply(
         let (unit, code) = (unit.clone(), code.clone());
         blocking(move || Ok(store.reply(&unit, &code)?)).await?
     };
-    Ok(Json(serde_json::json!({ "format": wire::followups::FOLLOWUPS_FORMAT, "unit": unit, "period": code, "text": text.unwrap_or_default() }))
+    Ok(Json(Reply { format: wire::followups::FOLLOWUPS_FORMAT, unit, period: code, text: text.unwrap_or_default() })
         .into_response())
 }
 
