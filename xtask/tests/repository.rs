@@ -395,3 +395,49 @@ fn every_api_path_is_written_once_in_the_wire_crate() {
     }
     assert!(paths.len() >= 30, "the wire crate names {} paths", paths.len());
 }
+
+/// The text from `open` (just after an opening parenthesis) to its closing one.
+fn within_parentheses(text: &str) -> &str {
+    let mut depth = 1;
+    for (at, ch) in text.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[..at];
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// A callback hands its work over as a job (an action, `ui::jobs`), and an effect carries it
+/// out: none starts work of its own, where it could outlive its component or race another.
+#[test]
+fn no_callback_of_the_app_spawns_work() {
+    let mut files = Vec::new();
+    rust_files(&root().join("app/src"), &mut files);
+    let mut spawning = Vec::new();
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        let code = without_tests(&text);
+        for (at, _) in code.match_indices("Callback::from(") {
+            if within_parentheses(&code[at + "Callback::from(".len()..]).contains("spawn_local") {
+                let line = code[..at].lines().count() + 1;
+                spawning.push(format!("{}:{line}", file.strip_prefix(root()).unwrap().display()));
+            }
+        }
+    }
+    assert!(spawning.is_empty(), "callbacks that spawn work (hand it to an effect as a job): {spawning:?}");
+}
+
+#[test]
+fn the_callback_checker_finds_work_spawned_inside() {
+    let code = "Callback::from(move |_| { spawn_local(async {}) })";
+    assert!(within_parentheses(&code["Callback::from(".len()..]).contains("spawn_local"));
+    let code = "Callback::from(move |_| go(1)); spawn_local(x)";
+    assert!(!within_parentheses(&code["Callback::from(".len()..]).contains("spawn_local"));
+}

@@ -19,6 +19,7 @@ use crate::platform::dom::field_ticked;
 use crate::staff::figures::{DataHandle, certificate_key, counted_in_words};
 use crate::staff::server_forms::{PeriodForm, PeriodText};
 use crate::staff::state::{Part, SectionProps, WorkspaceAction, now_stamp, today};
+use crate::staff::writes::{Write, use_writes};
 use crate::ui::notice::{Notice, notice_html};
 
 #[function_component(Certification)]
@@ -215,27 +216,27 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             });
         });
     }
+    let writes = use_writes(&props.session, &notice, &props.on_session_ended);
     let on_certify = {
-        let (session, unit, reload, confirming, notice) =
-            (props.session.clone(), unit.clone(), reload.clone(), confirming.clone(), notice.clone());
-        let (survey, period, ended) = (survey_key.clone(), props.period, props.on_session_ended.clone());
+        let (unit, reload, confirming, writes) = (unit.clone(), reload.clone(), confirming.clone(), writes.clone());
+        let (survey, period) = (survey_key.clone(), props.period);
         Callback::from(move |_: MouseEvent| {
-            let body = serde_json::json!({
-                "survey": survey, "period": period.code(), "unit": *unit, "early": (*confirming).unwrap_or(false),
-            });
-            let (session, reload, confirming, notice, ended) =
-                (session.clone(), reload.clone(), confirming.clone(), notice.clone(), ended.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "POST", wire::certificates::CERTIFICATES, Some(body.to_string())).await {
-                    Ok(_) => {
-                        confirming.set(None);
-                        notice
-                            .set(Some(Notice::Done("Đã chốt số liệu trên máy chủ. / Certified on the server.".into())));
-                        reload.set(*reload + 1);
-                    }
-                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
-                    Err(None) => ended.emit(()),
-                }
+            let asked = wire::certificates::CertifyRequest {
+                survey: survey.clone(),
+                period: period.code(),
+                unit: (*unit).clone(),
+                early: (*confirming).unwrap_or(false),
+            };
+            let (reload, confirming) = (reload.clone(), confirming.clone());
+            writes.emit(Write {
+                method: "POST",
+                path: wire::certificates::CERTIFICATES.into(),
+                body: serde_json::json!(asked).to_string(),
+                done: "Đã chốt số liệu trên máy chủ. / Certified on the server.".into(),
+                then: Callback::from(move |()| {
+                    confirming.set(None);
+                    reload.set(*reload + 1);
+                }),
             });
         })
     };

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::platform::dom::field_value;
 use crate::staff::files;
 use crate::staff::state::{PeriodFile, Workspace, WorkspaceAction};
+use crate::ui::jobs::use_jobs;
 use crate::ui::notice::notice_html;
 
 #[derive(Properties, PartialEq)]
@@ -63,15 +64,28 @@ pub fn period_files(props: &PeriodFilesProps) -> Html {
         let typed = typed.clone();
         use_effect_with(period, move |_| typed.set(None));
     }
+    let save = {
+        let dispatcher = workspace.dispatcher();
+        Rc::new(move |text: String| dispatcher.dispatch(WorkspaceAction::SavePeriodFile { kind, period, text }))
+    };
+    // A picked file is read by the section's one effect, then saved as if typed.
+    let read_file = {
+        let (save, dispatcher) = (save.clone(), workspace.dispatcher());
+        use_jobs(move |file: web_sys::File| {
+            let (save, dispatcher) = (save.clone(), dispatcher.clone());
+            async move {
+                match files::file_text(&file).await {
+                    Ok(text) => save(text),
+                    Err(err) => dispatcher.dispatch(WorkspaceAction::Problem(kind.part(), err)),
+                }
+            }
+        })
+    };
     let Some(data) = workspace.data() else { return html! {} };
     // What is stored for the period, or the empty table with its header.
     let stored = match kind {
         PeriodFile::Dossiers => write_dossiers(data.dossiers.get(&period.code()).unwrap_or(&Default::default())),
         PeriodFile::Indicators => write_entered(data.indicators.get(&period.code()).unwrap_or(&Default::default())),
-    };
-    let save = {
-        let dispatcher = workspace.dispatcher();
-        Rc::new(move |text: String| dispatcher.dispatch(WorkspaceAction::SavePeriodFile { kind, period, text }))
     };
     let text = (*typed).clone().unwrap_or(stored);
     let on_submit = {
@@ -86,16 +100,9 @@ pub fn period_files(props: &PeriodFilesProps) -> Html {
         Callback::from(move |event: InputEvent| typed.set(Some(field_value(&event))))
     };
     let on_file = {
-        let (save, dispatcher) = (save.clone(), workspace.dispatcher());
         Callback::from(move |event: Event| {
-            let (save, dispatcher) = (save.clone(), dispatcher.clone());
             if let Some(file) = files::picked_files(&event).into_iter().next() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match files::file_text(&file).await {
-                        Ok(text) => save(text),
-                        Err(err) => dispatcher.dispatch(WorkspaceAction::Problem(kind.part(), err)),
-                    }
-                });
+                read_file.emit(file);
             }
         })
     };

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use wire::session::Session;
 
 use crate::platform::account;
+use crate::staff::writes::{Write, use_writes};
 use crate::ui::notice::{Notice, notice_html};
 
 /// How often the list is asked for again, in milliseconds.
@@ -60,28 +61,24 @@ pub fn follow_ups(props: &FollowUpsProps) -> Html {
             notes.set(next);
         })
     };
+    let writes = use_writes(&props.session, &notice, &props.on_session_ended);
     let mark = |id: String| {
-        let (notes, notice, tick, session, ended) =
-            (notes.clone(), notice.clone(), tick.clone(), props.session.clone(), props.on_session_ended.clone());
+        let (notes, tick, writes) = (notes.clone(), tick.clone(), writes.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let note = notes.get(&id).cloned().unwrap_or_default();
-            let body = serde_json::json!({ "note": note }).to_string();
-            let path = wire::path(wire::followups::FOLLOWUP, &[&id]);
-            let (notes, notice, tick, session, ended, id) =
-                (notes.clone(), notice.clone(), tick.clone(), session.clone(), ended.clone(), id.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "POST", &path, Some(body)).await {
-                    Ok(_) => {
-                        let mut next = (*notes).clone();
-                        next.remove(&id);
-                        notes.set(next);
-                        notice.set(Some(Notice::Done("Đã ghi nhận việc xử lý. / Marked as followed up.".into())));
-                        tick.set(*tick + 1);
-                    }
-                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
-                    Err(None) => ended.emit(()),
-                }
+            let (notes, tick, marked) = (notes.clone(), tick.clone(), id.clone());
+            writes.emit(Write {
+                method: "POST",
+                path: wire::path(wire::followups::FOLLOWUP, &[&id]),
+                body: serde_json::json!(wire::followups::FollowUpBody { note }).to_string(),
+                done: "Đã ghi nhận việc xử lý. / Marked as followed up.".into(),
+                then: Callback::from(move |()| {
+                    let mut next = (*notes).clone();
+                    next.remove(&marked);
+                    notes.set(next);
+                    tick.set(*tick + 1);
+                }),
             });
         })
     };

@@ -29,3 +29,4 @@ pub mod shell;
 pub mod state;
 pub mod view_controls;
 pub mod workspace;
+pub mod writes;

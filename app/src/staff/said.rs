@@ -15,6 +15,7 @@ use wire::session::Session;
 
 use crate::platform::account;
 use crate::staff::server_forms::{PeriodForm, PeriodText};
+use crate::staff::writes::{Write, use_writes};
 use crate::ui::notice::{Notice, notice_html};
 
 /// A comment's key: its response and question.
@@ -76,29 +77,26 @@ pub fn comments(props: &CommentsProps) -> Html {
             drafts.set(next);
         })
     };
+    let writes = use_writes(&props.session, &notice, &props.on_session_ended);
     let save = |item: &Comment| {
-        let (drafts, notice, reload, session, ended) =
-            (drafts.clone(), notice.clone(), reload.clone(), props.session.clone(), props.on_session_ended.clone());
+        let (drafts, reload, writes) = (drafts.clone(), reload.clone(), writes.clone());
         let (key, stored) = (key_of(item), stored_of(item));
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let tag = drafts.get(&key).cloned().unwrap_or_else(|| stored.clone());
-            let path = wire::path(wire::comments::TAGS, &[&key.0, &key.1]);
-            let body = serde_json::json!({ "topics": tag.topics, "quotable": tag.quotable }).to_string();
-            let (drafts, notice, reload, session, ended, key) =
-                (drafts.clone(), notice.clone(), reload.clone(), session.clone(), ended.clone(), key.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "PUT", &path, Some(body)).await {
-                    Ok(_) => {
-                        let mut next = (*drafts).clone();
-                        next.remove(&key);
-                        drafts.set(next);
-                        notice.set(Some(Notice::Done("Đã lưu phân loại ý kiến. / Saved.".into())));
-                        reload.set(*reload + 1);
-                    }
-                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
-                    Err(None) => ended.emit(()),
-                }
+            let (drafts, reload, saved) = (drafts.clone(), reload.clone(), key.clone());
+            writes.emit(Write {
+                method: "PUT",
+                path: wire::path(wire::comments::TAGS, &[&key.0, &key.1]),
+                body: serde_json::json!(wire::comments::TagBody { topics: tag.topics, quotable: tag.quotable })
+                    .to_string(),
+                done: "Đã lưu phân loại ý kiến. / Saved.".into(),
+                then: Callback::from(move |()| {
+                    let mut next = (*drafts).clone();
+                    next.remove(&saved);
+                    drafts.set(next);
+                    reload.set(*reload + 1);
+                }),
             });
         })
     };

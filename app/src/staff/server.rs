@@ -6,6 +6,7 @@
 //! offline and without an account. Signing in and out, and an ended session, are handled here;
 //! what the account may read is decided by the server alone (`server::access`).
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use web_sys::HtmlSelectElement;
@@ -38,11 +39,114 @@ struct Typed {
     password: String,
 }
 
-/// What was asked of the server, carried out by the effect.
+/// What is asked of the server, carried out by the area's one effect.
 #[derive(Clone, Debug, PartialEq)]
 enum Ask {
     SignIn(String, String),
     SignOut(Session),
+}
+
+/// The server area's one state: where signing in stands, what is shown, and what is asked of
+/// the server next (numbered, so the same request asked again is sent again).
+#[derive(Clone, Debug, PartialEq)]
+struct AreaState {
+    stage: Stage,
+    typed: Typed,
+    section: Section,
+    /// The administration shows instead of the workspace's sections.
+    administering: bool,
+    prefs: Option<StaffPrefs>,
+    survey_id: String,
+    ask: Option<(u64, Ask)>,
+}
+
+impl Default for AreaState {
+    fn default() -> AreaState {
+        AreaState {
+            stage: Stage::Checking,
+            typed: Typed::default(),
+            section: Section::Results,
+            administering: false,
+            prefs: None,
+            survey_id: survey_defs::COUNTER_RATING_ID.to_owned(),
+            ask: None,
+        }
+    }
+}
+
+/// Everything that changes the server area: what staff do, and what the server answered.
+#[derive(Clone, Debug, PartialEq)]
+enum AreaAction {
+    /// Who is signed in here, as the server said when the page opened.
+    Checked(Result<Option<Session>, String>),
+    TypeName(String),
+    TypePassword(String),
+    SignIn,
+    SignedIn(Result<Session, String>),
+    SignOut,
+    SignedOut(Result<(), String>),
+    SessionEnded,
+    Show(Section),
+    Administer,
+    ChooseSurvey(String),
+    Prefs(StaffPrefs),
+}
+
+impl AreaState {
+    fn asking(&self, ask: Ask) -> Option<(u64, Ask)> {
+        Some((self.ask.as_ref().map_or(1, |(number, _)| number + 1), ask))
+    }
+}
+
+impl Reducible for AreaState {
+    type Action = AreaAction;
+
+    fn reduce(self: Rc<Self>, action: AreaAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            AreaAction::Checked(Ok(Some(session))) | AreaAction::SignedIn(Ok(session)) => {
+                next.stage = Stage::Ready(session)
+            }
+            AreaAction::Checked(Ok(None)) => next.stage = Stage::SignIn { error: None },
+            AreaAction::Checked(Err(reason)) | AreaAction::SignedOut(Err(reason)) => next.stage = Stage::Failed(reason),
+            AreaAction::TypeName(name) => next.typed.name = name,
+            AreaAction::TypePassword(password) => next.typed.password = password,
+            AreaAction::SignIn => {
+                next.ask = self.asking(Ask::SignIn(self.typed.name.trim().to_owned(), self.typed.password.clone()));
+                // The password is forgotten as soon as it is sent; the name stays for another try.
+                next.typed.password.clear();
+                next.stage = Stage::Busy;
+            }
+            AreaAction::SignedIn(Err(error)) => next.stage = Stage::SignIn { error: Some(error) },
+            AreaAction::SignOut => {
+                let Stage::Ready(session) = &self.stage else { return self };
+                next.ask = self.asking(Ask::SignOut(session.clone()));
+                // The next person to sign in here starts at the results.
+                next.administering = false;
+                next.section = Section::Results;
+                next.stage = Stage::Busy;
+            }
+            AreaAction::SignedOut(Ok(())) => {
+                next.typed = Typed::default();
+                next.stage = Stage::SignIn { error: None };
+            }
+            AreaAction::SessionEnded => {
+                next.stage = Stage::SignIn {
+                    error: Some(
+                        "Phiên đăng nhập đã hết. Vui lòng đăng nhập lại. / Your session ended: sign in again.".into(),
+                    ),
+                }
+            }
+            AreaAction::Show(section) => {
+                next.administering = false;
+                next.section = section;
+            }
+            AreaAction::Administer => next.administering = true,
+            AreaAction::ChooseSurvey(id) => next.survey_id = id,
+            AreaAction::Prefs(prefs) => next.prefs = Some(prefs),
+        }
+        Rc::new(next)
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,73 +161,48 @@ const SECTIONS: [Section; 4] = [Section::Results, Section::Comments, Section::Ex
 
 #[function_component(ServerArea)]
 pub fn server_area(props: &ServerAreaProps) -> Html {
-    let stage = use_state(|| Stage::Checking);
-    let typed = use_state(Typed::default);
-    let ask = use_state(|| None::<Ask>);
-    let section = use_state(|| Section::Results);
-    // The administration shows instead of the workspace's sections.
-    let administering = use_state(|| false);
-    let prefs = use_state(|| None::<StaffPrefs>);
-    let survey_id = use_state(|| survey_defs::COUNTER_RATING_ID.to_owned());
+    let state = use_reducer(AreaState::default);
     {
-        let stage = stage.clone();
+        let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                stage.set(match account::current().await {
-                    Ok(Some(session)) => Stage::Ready(session),
-                    Ok(None) => Stage::SignIn { error: None },
-                    Err(reason) => Stage::Failed(reason),
+                dispatcher.dispatch(AreaAction::Checked(account::current().await));
+            });
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.ask.clone(), move |asked| {
+            let Some((_, asked)) = asked.clone() else { return };
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatcher.dispatch(match asked {
+                    Ask::SignIn(name, password) => AreaAction::SignedIn(account::sign_in(&name, &password).await),
+                    Ask::SignOut(session) => AreaAction::SignedOut(account::sign_out(&session).await),
                 });
             });
         });
     }
-    {
-        let (stage, handle, typed) = (stage.clone(), ask.clone(), typed.clone());
-        use_effect_with((*ask).clone(), move |asked| {
-            let Some(asked) = asked.clone() else { return };
-            handle.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                match asked {
-                    Ask::SignIn(name, password) => match account::sign_in(&name, &password).await {
-                        Ok(session) => stage.set(Stage::Ready(session)),
-                        Err(error) => stage.set(Stage::SignIn { error: Some(error) }),
-                    },
-                    Ask::SignOut(session) => match account::sign_out(&session).await {
-                        Ok(()) => {
-                            typed.set(Typed::default());
-                            stage.set(Stage::SignIn { error: None });
-                        }
-                        Err(error) => stage.set(Stage::Failed(error)),
-                    },
-                }
-            });
-        });
-    }
+    let send = |action: AreaAction| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(action.clone()))
+    };
     let on_submit = {
-        let (typed, ask, stage) = (typed.clone(), ask.clone(), stage.clone());
+        let dispatcher = state.dispatcher();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            ask.set(Some(Ask::SignIn(typed.name.trim().to_owned(), typed.password.clone())));
-            // The password is forgotten as soon as it is sent; the name stays for another try.
-            typed.set(Typed { name: typed.name.clone(), password: String::new() });
-            stage.set(Stage::Busy);
+            dispatcher.dispatch(AreaAction::SignIn);
         })
     };
     let type_field = |password: bool| {
-        let typed = typed.clone();
+        let dispatcher = state.dispatcher();
         Callback::from(move |event: InputEvent| {
             let value = crate::platform::dom::field_value(&event);
-            let mut next = (*typed).clone();
-            if password {
-                next.password = value;
-            } else {
-                next.name = value;
-            }
-            typed.set(next);
+            dispatcher.dispatch(if password { AreaAction::TypePassword(value) } else { AreaAction::TypeName(value) });
         })
     };
+    let typed = &state.typed;
 
-    let session = match &*stage {
+    let session = match &state.stage {
         Stage::Checking | Stage::Busy => {
             return html! { <p class="loading">{ "Đang kết nối máy chủ… / Reaching the server…" }</p> };
         }
@@ -160,34 +239,20 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
         Stage::Ready(session) => session.clone(),
     };
 
-    let on_sign_out = {
-        let (ask, stage, session) = (ask.clone(), stage.clone(), session.clone());
-        let (administering, section) = (administering.clone(), section.clone());
-        Callback::from(move |_: MouseEvent| {
-            // The next person to sign in here starts at the results.
-            administering.set(false);
-            section.set(Section::Results);
-            ask.set(Some(Ask::SignOut(session.clone())));
-            stage.set(Stage::Busy);
-        })
-    };
+    let on_sign_out = send(AreaAction::SignOut);
     let on_session_ended = {
-        let stage = stage.clone();
-        Callback::from(move |()| {
-            stage.set(Stage::SignIn {
-                error: Some(
-                    "Phiên đăng nhập đã hết. Vui lòng đăng nhập lại. / Your session ended: sign in again.".into(),
-                ),
-            })
-        })
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(AreaAction::SessionEnded))
     };
     let choose_survey = {
-        let survey_id = survey_id.clone();
-        Callback::from(move |event: Event| survey_id.set(event.target_unchecked_into::<HtmlSelectElement>().value()))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            dispatcher.dispatch(AreaAction::ChooseSurvey(event.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
     };
     let on_prefs = {
-        let prefs = prefs.clone();
-        Callback::from(move |next: StaffPrefs| prefs.set(Some(next)))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |next: StaffPrefs| dispatcher.dispatch(AreaAction::Prefs(next)))
     };
     let account = &session.account;
     // Administrators, leaders and office staff manage kiosks; administrators also units and
@@ -198,7 +263,7 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
         (None, Some(code)) => code.clone(),
         (_, None) => "Toàn hệ thống / The whole server".to_owned(),
     };
-    let shown = *section;
+    let (shown, administering, survey_id) = (state.section, state.administering, &state.survey_id);
     html! {
         <main class="page staff server-workspace">
             <h1>{ "Số liệu trên máy chủ" }<span class="en" lang="en">{ "Figures on the server" }</span></h1>
@@ -214,7 +279,7 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
                 <label for="survey-shown">{ "Khảo sát đang xem / Survey shown" }</label>
                 <select id="survey-shown" onchange={choose_survey}>
                     { for survey_defs::all().into_iter().map(|survey| html! {
-                        <option value={survey.id().to_owned()} selected={survey.id() == *survey_id}>
+                        <option value={survey.id().to_owned()} selected={survey.id() == survey_id}>
                             { format!("{} ({})", survey.title().vi, survey.version()) }
                         </option>
                     }) }
@@ -223,12 +288,11 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
             <nav class="sections" aria-label="Các phần / Sections">
                 { for SECTIONS.into_iter().filter(|choice| *choice != Section::Comments || account.may(wire::session::Permission::ReadResponses)).map(|choice| {
                     let (vi, en) = choice.name();
-                    let current = choice == shown && !*administering;
-                    let (section, administering) = (section.clone(), administering.clone());
+                    let current = choice == shown && !administering;
+                    let dispatcher = state.dispatcher();
                     let onclick = Callback::from(move |event: MouseEvent| {
                         event.prevent_default();
-                        administering.set(false);
-                        section.set(choice)
+                        dispatcher.dispatch(AreaAction::Show(choice))
                     });
                     html! {
                         <a href={format!("#{}", choice.anchor())} {onclick} class={classes!(current.then_some("current"))}
@@ -238,24 +302,88 @@ pub fn server_area(props: &ServerAreaProps) -> Html {
                     }
                 }) }
                 if manages {
-                    <a href="#quan-tri" class={classes!((*administering).then_some("current"))} aria-current={(*administering).then_some("page")}
-                       onclick={let administering = administering.clone(); Callback::from(move |event: MouseEvent| { event.prevent_default(); administering.set(true) })}>
+                    <a href="#quan-tri" class={classes!(administering.then_some("current"))} aria-current={administering.then_some("page")}
+                       onclick={let dispatcher = state.dispatcher(); Callback::from(move |event: MouseEvent| { event.prevent_default(); dispatcher.dispatch(AreaAction::Administer) })}>
                         { "Quản trị" }<span class="en" lang="en">{ "Administration" }</span>
                     </a>
                 }
             </nav>
-            if *administering {
+            if administering {
                 <crate::staff::admin::Admin session={session.clone()} on_session_ended={on_session_ended.clone()} />
             } else {
-            { match survey_defs::by_id(&survey_id) {
+            { match survey_defs::by_id(survey_id) {
                 Some(survey) => html! {
-                    <workspace::Staff key={(*survey_id).clone()} store={props.store.clone()} survey={Arc::new(survey)}
-                        settings={KioskSettings::default()} section={shown} prefs={(*prefs).clone()} {on_prefs}
+                    <workspace::Staff key={survey_id.clone()} store={props.store.clone()} survey={Arc::new(survey)}
+                        settings={KioskSettings::default()} section={shown} prefs={state.prefs.clone()} {on_prefs}
                         server={Some(session.clone())} {on_session_ended} />
                 },
-                None => html! { <p class="violation">{ format!("no shipped survey has the id `{}`", *survey_id) }</p> },
+                None => html! { <p class="violation">{ format!("no shipped survey has the id `{survey_id}`") }</p> },
             } }
             }
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        Session {
+            format: 1,
+            account: wire::session::Account {
+                name: "lanh-dao".into(),
+                role: wire::session::Role::Leader,
+                role_label: wire::session::Role::Leader.label(),
+                unit: Some("p1".into()),
+                unit_name: None,
+                permissions: vec![wire::session::Permission::ReadFigures],
+            },
+            csrf: "c".into(),
+            idle_seconds: 7200,
+        }
+    }
+
+    fn after(state: AreaState, actions: impl IntoIterator<Item = AreaAction>) -> AreaState {
+        let mut state = Rc::new(state);
+        for action in actions {
+            state = state.reduce(action);
+        }
+        (*state).clone()
+    }
+
+    #[test]
+    fn signing_in_asks_once_and_forgets_the_password_at_once() {
+        let state = after(
+            AreaState::default(),
+            [
+                AreaAction::Checked(Ok(None)),
+                AreaAction::TypeName(" lanh-dao ".into()),
+                AreaAction::TypePassword("mat-khau-dai".into()),
+                AreaAction::SignIn,
+            ],
+        );
+        assert_eq!(state.ask, Some((1, Ask::SignIn("lanh-dao".into(), "mat-khau-dai".into()))));
+        assert_eq!((state.typed.name.as_str(), state.typed.password.as_str()), (" lanh-dao ", ""));
+        assert_eq!(state.stage, Stage::Busy);
+        let refused = after(state.clone(), [AreaAction::SignedIn(Err("wrong".into())), AreaAction::SignIn]);
+        assert_eq!(refused.ask.map(|(number, _)| number), Some(2), "a second try is asked again");
+        let ready = after(state, [AreaAction::SignedIn(Ok(session()))]);
+        assert_eq!(ready.stage, Stage::Ready(session()));
+    }
+
+    #[test]
+    fn signing_out_starts_the_next_person_at_the_results() {
+        let state = after(
+            AreaState::default(),
+            [AreaAction::Checked(Ok(Some(session()))), AreaAction::Show(Section::Certify), AreaAction::Administer],
+        );
+        assert!(state.administering);
+        let out = after(state, [AreaAction::SignOut, AreaAction::SignedOut(Ok(()))]);
+        assert_eq!((out.section, out.administering), (Section::Results, false));
+        assert_eq!(out.stage, Stage::SignIn { error: None });
+        assert!(matches!(out.ask, Some((_, Ask::SignOut(_)))));
+        // Signing out when nobody is signed in asks nothing.
+        assert_eq!(after(AreaState::default(), [AreaAction::SignOut]).ask, None);
     }
 }

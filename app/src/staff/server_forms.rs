@@ -13,6 +13,7 @@ use yew::prelude::*;
 use wire::session::Session;
 
 use crate::platform::account;
+use crate::staff::writes::{Write, use_writes};
 use crate::ui::notice::{Notice, notice_html};
 
 /// Which text of the period.
@@ -142,26 +143,21 @@ pub fn period_form(props: &PeriodFormProps) -> Html {
         let text = text.clone();
         Callback::from(move |event: InputEvent| text.set(Some(crate::platform::dom::field_value(&event))))
     };
+    let writes = use_writes(&props.session, &notice, &props.on_session_ended);
     let on_submit = {
-        let (text, notice, session) = (text.clone(), notice.clone(), props.session.clone());
-        let (changed, ended) = (props.on_changed.clone(), props.on_session_ended.clone());
+        let (text, notice, changed) = (text.clone(), notice.clone(), props.on_changed.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let (body, done) = match kind.body(&(*text).clone().unwrap_or_default()) {
                 Ok(made) => made,
                 Err(problem) => return notice.set(Some(Notice::Problem(problem))),
             };
-            let (notice, session, path, changed, ended) =
-                (notice.clone(), session.clone(), path.clone(), changed.clone(), ended.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "PUT", &path, Some(body.to_string())).await {
-                    Ok(_) => {
-                        notice.set(Some(Notice::Done(done)));
-                        changed.emit(());
-                    }
-                    Err(Some(reason)) => notice.set(Some(Notice::Problem(reason))),
-                    Err(None) => ended.emit(()),
-                }
+            writes.emit(Write {
+                method: "PUT",
+                path: path.clone(),
+                body: body.to_string(),
+                done,
+                then: changed.clone(),
             });
         })
     };
