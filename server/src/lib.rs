@@ -7,6 +7,7 @@
 //! the commands of `hailong` are the binary's `cli`.
 
 pub mod auth;
+#[macro_use]
 pub mod http;
 pub mod net;
 pub mod roles;

@@ -76,6 +76,15 @@ pub trait Named {
     const WHAT: &'static str;
 }
 
+/// Names request bodies for their refusals: `named! { NewUnit => "a unit", … }`.
+macro_rules! named {
+    ($($body:ty => $what:literal),+ $(,)?) => {
+        $(impl crate::http::extract::Named for $body {
+            const WHAT: &'static str = $what;
+        })+
+    };
+}
+
 /// A change's JSON body, read after the request is signed in (extractors run in the order of
 /// the handler's arguments, and a body comes last): a body that is not JSON is 415, one that
 /// is not a `T` is 422 naming what was expected.

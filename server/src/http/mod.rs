@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod error;
+#[macro_use]
 pub mod extract;
 pub mod pages;
 pub mod reading;

@@ -43,6 +43,15 @@ pub struct Signed {
     pub units: Vec<crate::storage::units::UnitRow>,
 }
 
+impl Signed {
+    /// May this account change what `unit` (a code in the path) holds under `permission`: in
+    /// reach (refused alike whether it exists or not), and a unit's code as codes are written.
+    pub fn may_change(&self, permission: wire::session::Permission, unit: &str) -> Result<(), AppError> {
+        self.access.may_on(permission, Some(unit))?;
+        Ok(crate::storage::units::check_code("unit", unit)?)
+    }
+}
+
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Signed
 where
     Arc<Collector>: axum::extract::FromRef<S>,
@@ -54,6 +63,22 @@ where
         let collector: Arc<Collector> = axum::extract::FromRef::from_ref(state);
         let Ok(ClientAddress(address)) = ClientAddress::from_request_parts(parts, state).await;
         signed_in(&collector, &parts.method, &parts.headers, address).await
+    }
+}
+
+/// A staff handler's first argument: the server's state and the request signed in, so a
+/// handler opens with one line whatever it does.
+pub struct Staff(pub Arc<Collector>, pub Signed);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Staff
+where
+    Arc<Collector>: axum::extract::FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Staff, AppError> {
+        let signed = Signed::from_request_parts(parts, state).await?;
+        Ok(Staff(axum::extract::FromRef::from_ref(state), signed))
     }
 }
 
@@ -296,13 +321,7 @@ pub async fn current(
 }
 
 /// `DELETE /api/v1/session`: signs out; the cookie is cleared.
-pub async fn sign_out(
-    State(collector): State<Arc<Collector>>,
-    ClientAddress(address): ClientAddress,
-    method: Method,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let signed = signed_in(&collector, &method, &headers, address).await?;
+pub async fn sign_out(Staff(collector, signed): Staff) -> Result<Response, AppError> {
     if let Some((token, _)) = signed.session {
         let store = collector.store.clone();
         let actor = signed.actor.clone();
@@ -321,13 +340,11 @@ pub async fn sign_out(
 /// `POST /api/v1/session/password`: the signed-in account's new password. The current one is
 /// asked again; every other session of the account ends.
 pub async fn change_password(
-    State(collector): State<Arc<Collector>>,
+    Staff(collector, signed): Staff,
     ClientAddress(address): ClientAddress,
-    method: Method,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let signed = signed_in(&collector, &method, &headers, address).await?;
     require_json(&headers)?;
     let request: PasswordChange = serde_json::from_slice(&body)
         .map_err(|_| AppError::new(StatusCode::BAD_REQUEST, "send {\"current\": …, \"new\": …} as application/json"))?;

@@ -7,10 +7,9 @@
 //! of that unit and those below it, named as the server names them.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use survey::definition::catalog::Catalog;
@@ -19,15 +18,22 @@ use survey::results::certify::{self, Certificate, CertifyError};
 use survey::results::period::Period;
 
 use crate::http::error::AppError;
-use crate::http::extract::{JsonBody, Named, blocking};
+use crate::http::extract::{JsonBody, blocking};
 use crate::http::reading::{covered, dossiers_by_unit, in_scope, locks, period_of};
-use crate::http::session::Signed;
+use crate::http::session::Staff;
 use crate::http::state::Collector;
 use crate::storage::audit::Actor;
 use crate::storage::units::UnitRow;
 use crate::storage::{Store, StoreError};
 use wire::certificates::{CertificateQuery, CertifyRequest, DossiersBody, WithdrawRequest};
 use wire::session::Permission;
+
+// What each request body of this file is, for its refusal.
+named! {
+    CertifyRequest => "a certifying request",
+    DossiersBody => "the dossiers received",
+    WithdrawRequest => "a withdrawal",
+}
 
 pub fn read_certificate(json: &str) -> Result<Certificate, AppError> {
     Certificate::from_json(json).map_err(|err| {
@@ -52,8 +58,7 @@ fn survey_and_period(collector: &Collector, survey: &str, period: &str) -> Resul
 /// is certified, the certificate checked against the responses stored now, and what certifying
 /// it now would lock. Any role may read it for a unit in reach.
 pub async fn state(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Query(query): Query<CertificateQuery>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ReadFigures, query.unit.as_deref())?;
@@ -121,16 +126,11 @@ pub async fn state(
     Ok(response)
 }
 
-impl Named for CertifyRequest {
-    const WHAT: &'static str = "a certifying request";
-}
-
 /// `POST /api/v1/certificates`: certifies a unit's period (office staff, leaders and
 /// administrators of the unit). A period is certified once per unit; a period not ended is
 /// refused unless `early` is asked for.
 pub async fn certify(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     JsonBody(request): JsonBody<CertifyRequest>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::Certify, request.unit.as_deref())?;
@@ -244,15 +244,10 @@ pub const MOST_DOSSIERS: u64 = 10_000_000;
 /// The most fields one period's dossiers may name.
 const MOST_FIELDS: usize = 1_000;
 
-impl Named for DossiersBody {
-    const WHAT: &'static str = "the dossiers received";
-}
-
 /// `GET /api/v1/dossiers/<unit>/<period>`: the dossiers the unit received in the period, as
 /// entered, per field.
 pub async fn dossiers(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((unit, period)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
@@ -276,13 +271,11 @@ pub async fn dossiers(
 /// `PUT /api/v1/dossiers/<unit>/<period>`: replaces what the unit received in the period
 /// (office staff, leaders and administrators of the unit).
 pub async fn put_dossiers(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((unit, period)): Path<(String, String)>,
     JsonBody(body): JsonBody<DossiersBody>,
 ) -> Result<Response, AppError> {
-    signed.access.may_on(Permission::EnterDossiers, Some(&unit))?;
-    crate::storage::units::check_code("unit", &unit)?;
+    signed.may_change(Permission::EnterDossiers, &unit)?;
     let code = period_of(&period)?.code();
     let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
     if body.dossiers.len() > MOST_FIELDS {
@@ -301,10 +294,6 @@ pub async fn put_dossiers(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-impl Named for WithdrawRequest {
-    const WHAT: &'static str = "a withdrawal";
-}
-
 /// The longest reason for withdrawing a certificate, in characters.
 const MAX_REASON_CHARS: usize = 500;
 
@@ -313,8 +302,7 @@ const MAX_REASON_CHARS: usize = 500;
 /// and the published page says it was withdrawn, when and why, until the period is certified
 /// again.
 pub async fn withdraw(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     JsonBody(request): JsonBody<WithdrawRequest>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::Certify, request.unit.as_deref())?;

@@ -5,22 +5,27 @@
 //! [`crate::http::access::Access`] before it reads or changes anything; every change is written with
 //! its audit entry in one transaction by `storage`.
 
-use std::sync::Arc;
-
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::http::error::AppError;
-use crate::http::extract::{JsonBody, Named, blocking};
-use crate::http::session::Signed;
-use crate::http::state::Collector;
+use crate::http::extract::{JsonBody, blocking};
+use crate::http::session::{Signed, Staff};
 use crate::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
 use wire::city::UnitName;
 use wire::city::{CounterNames, NewAccount, NewUnit, ProfileQuery, UnitEdit};
 use wire::exports::TallyQuery;
 use wire::session::{Permission, Role};
+
+// What each request body of this file is, for its refusal.
+named! {
+    NewUnit => "a unit",
+    UnitEdit => "a change of a unit",
+    CounterNames => "a counter's names",
+    NewAccount => "an account",
+}
 
 /// Of the server's named codes: the counters of the units in reach, and every field.
 fn named_in_reach(signed: &Signed, named: &[NamedCode]) -> (Vec<wire::city::NamedCode>, Vec<wire::city::NamedCode>) {
@@ -40,7 +45,7 @@ fn named_in_reach(signed: &Signed, named: &[NamedCode]) -> (Vec<wire::city::Name
 
 /// `GET /api/v1/units`: the units, counters and fields the account reaches, with their names;
 /// for a whole-server account also the unit codes responses name that have no unit yet.
-pub async fn units(State(collector): State<Arc<Collector>>, signed: Signed) -> Result<Response, AppError> {
+pub async fn units(Staff(collector, signed): Staff) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadFigures)?;
     let store = collector.store.clone();
     let whole = signed.access.scope().is_none();
@@ -75,10 +80,6 @@ fn units_in_reach(signed: &Signed) -> Vec<UnitName> {
     signed.units.iter().filter(|unit| signed.access.reaches(Some(&unit.code))).map(unit_name).collect()
 }
 
-impl Named for NewUnit {
-    const WHAT: &'static str = "a unit";
-}
-
 /// What a refusal to make something named says to an account that does not reach the whole
 /// server: the same words whether the name is taken in its reach, taken in another ward's, or
 /// was used before, so no other ward's units, accounts or kiosks are learnt from it.
@@ -97,11 +98,7 @@ pub(crate) fn name_taken(signed: &Signed, what: &str, name: &str) -> impl FnOnce
 /// administrators only). A code that stored rows carry already (responses of kiosks made before
 /// units were data, a removed unit's code) is given only by an administrator of the whole
 /// server with `"take_over": true`; without it the 409 says what the code carries.
-pub async fn add_unit(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    JsonBody(new): JsonBody<NewUnit>,
-) -> Result<Response, AppError> {
+pub async fn add_unit(Staff(collector, signed): Staff, JsonBody(new): JsonBody<NewUnit>) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ManageUnits, new.parent.as_deref())?;
     let store = collector.store.clone();
     // Only an account of the whole server may take a used code over (`may_on` checked the role).
@@ -124,15 +121,10 @@ fn double_option(value: Option<serde_json::Value>, field: &str) -> Result<Option
     }
 }
 
-impl Named for UnitEdit {
-    const WHAT: &'static str = "a change of a unit";
-}
-
 /// `PATCH /api/v1/units/<code>`: renames or moves a unit. An account cannot move its own unit
 /// (it would leave or widen its own reach).
 pub async fn change_unit(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path(code): Path<String>,
     JsonBody(edit): JsonBody<UnitEdit>,
 ) -> Result<Response, AppError> {
@@ -157,11 +149,7 @@ pub async fn change_unit(
 }
 
 /// `DELETE /api/v1/units/<code>`: removes a unit nothing depends on.
-pub async fn remove_unit(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn remove_unit(Staff(collector, signed): Staff, Path(code): Path<String>) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ManageUnits, Some(&code))?;
     if signed.access.account.unit.as_deref() == Some(code.as_str()) {
         return Err(AppError::new(StatusCode::FORBIDDEN, "an account cannot remove its own unit; nothing was changed"));
@@ -171,14 +159,9 @@ pub async fn remove_unit(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-impl Named for CounterNames {
-    const WHAT: &'static str = "a counter's names";
-}
-
 /// `PUT /api/v1/units/<unit>/counters/<code>`: names (or renames) a counter of a unit.
 pub async fn name_counter(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((unit, code)): Path<(String, String)>,
     JsonBody(names): JsonBody<CounterNames>,
 ) -> Result<Response, AppError> {
@@ -191,8 +174,7 @@ pub async fn name_counter(
 
 /// `DELETE /api/v1/units/<unit>/counters/<code>`: a counter that holds no responses.
 pub async fn remove_counter(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((unit, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ManageUnits, Some(&unit))?;
@@ -202,7 +184,7 @@ pub async fn remove_counter(
 }
 
 /// `GET /api/v1/accounts`: the accounts over units the administrator reaches.
-pub async fn accounts(State(collector): State<Arc<Collector>>, signed: Signed) -> Result<Response, AppError> {
+pub async fn accounts(Staff(collector, signed): Staff) -> Result<Response, AppError> {
     signed.access.may(Permission::ManageAccounts)?;
     let store = collector.store.clone();
     let rows = blocking(move || Ok(store.users()?)).await?;
@@ -214,14 +196,9 @@ pub async fn accounts(State(collector): State<Arc<Collector>>, signed: Signed) -
     Ok(Json(wire::city::Accounts { format: wire::city::ADMIN_FORMAT, accounts }).into_response())
 }
 
-impl Named for NewAccount {
-    const WHAT: &'static str = "an account";
-}
-
 /// `POST /api/v1/accounts`: an account over a unit the administrator reaches.
 pub async fn add_account(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     JsonBody(new): JsonBody<NewAccount>,
 ) -> Result<Response, AppError> {
     signed.access.may(Permission::ManageAccounts)?;
@@ -247,11 +224,7 @@ pub async fn add_account(
 }
 
 /// `DELETE /api/v1/accounts/<name>`: another account the administrator reaches.
-pub async fn remove_account(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Path(name): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn remove_account(Staff(collector, signed): Staff, Path(name): Path<String>) -> Result<Response, AppError> {
     signed.access.may(Permission::ManageAccounts)?;
     if name == signed.access.account.name {
         return Err(AppError::new(StatusCode::FORBIDDEN, "an account cannot remove itself; nothing was changed"));
@@ -275,8 +248,7 @@ pub async fn remove_account(
 /// `GET /api/v1/audit.csv`: the audit log, whole for a whole-server administrator, otherwise
 /// the entries about the units the account reaches.
 pub async fn audit_csv(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Query(query): Query<ProfileQuery>,
 ) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadAudit)?;
@@ -291,11 +263,7 @@ pub async fn audit_csv(
 /// `GET /api/v1/figures`: the tally of the responses the account reaches, as the core's tally
 /// CSV (format in `docs/formats.md`) inside versioned JSON, with the names of its units, for
 /// the server's workspace to compute indices from with the same core code as a device's.
-pub async fn figures(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<TallyQuery>,
-) -> Result<Response, AppError> {
+pub async fn figures(Staff(collector, signed): Staff, Query(query): Query<TallyQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadFigures)?;
     let (tally, _) = crate::http::reading::tally_of(&collector, &signed.access, &query).await?;
     let csv = String::from_utf8(tally.to_csv(survey::csv::write::CsvProfile::Rfc4180))

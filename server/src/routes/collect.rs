@@ -20,8 +20,8 @@ use survey::records::record::{Channel, RecordError, ResponseRecord};
 use wire::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
 
 use crate::http::error::{AppError, with_retry_after};
-use crate::http::extract::{ClientAddress, JsonBody, Named, bearer, blocking, is_json};
-use crate::http::session::Signed;
+use crate::http::extract::{ClientAddress, JsonBody, bearer, blocking, is_json};
+use crate::http::session::Staff;
 use crate::http::state::Collector;
 use crate::http::state::now_vietnam;
 use crate::storage::responses::{Admission, Incoming, Received};
@@ -29,6 +29,11 @@ use crate::storage::tokens::NewToken;
 use wire::exports::TokenRequest;
 use wire::session::Permission;
 use wire::sync::TokenQuery;
+
+// What each request body of this file is, for its refusal.
+named! {
+    TokenRequest => "a token request",
+}
 
 /// Who sent a batch: a registered kiosk (with the unit it is bound to, if any), or a phone
 /// (anyone).
@@ -328,10 +333,6 @@ pub async fn token_status(
     Ok(Json(wire::sync::TokenStatusAnswer { status }))
 }
 
-impl Named for TokenRequest {
-    const WHAT: &'static str = "a token request";
-}
-
 /// The most tokens one request issues: a few printed pages.
 pub const MAX_TOKENS: usize = 240;
 
@@ -339,8 +340,7 @@ pub const MAX_TOKENS: usize = 240;
 /// asks comes first (the extractors run in order): nobody learns what a request should look
 /// like before signing in.
 pub async fn issue_tokens(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     JsonBody(request): JsonBody<TokenRequest>,
 ) -> Result<Response, AppError> {
     let count = match (&request.dossier, request.count) {

@@ -5,10 +5,9 @@
 //! the comments export.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use survey::definition::answer::comments;
@@ -19,13 +18,18 @@ use survey::results::period::Period;
 use survey::results::topics::{DEFAULT_TOPICS, Tag, check_topics};
 
 use crate::http::error::AppError;
-use crate::http::extract::{JsonBody, Named, blocking};
-use crate::http::session::Signed;
-use crate::http::state::Collector;
+use crate::http::extract::{JsonBody, blocking};
+use crate::http::session::Staff;
 use crate::storage::audit::Event;
 use crate::storage::units::UnitRow;
 use wire::comments::{Comment, Comments, CommentsQuery, TagBody, Topics, TopicsBody};
 use wire::session::Permission;
+
+// What each request body of this file is, for its refusal.
+named! {
+    TagBody => "a comment's tags",
+    TopicsBody => "a unit's topics",
+}
 
 /// The topics comments of `unit` are tagged with: its own list, else its nearest parent's that
 /// has one, else the default; with whether the list is the unit's own.
@@ -61,11 +65,7 @@ fn in_period(
 /// `GET /api/v1/comments?period=P`: every comment of the period's responses in reach, masked,
 /// those not yet tagged first, then the newest, with each unit's topics. Never the officer,
 /// the counter or the time: only the day.
-pub async fn list(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<CommentsQuery>,
-) -> Result<Response, AppError> {
+pub async fn list(Staff(collector, signed): Staff, Query(query): Query<CommentsQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::TagComments)?;
     let period = crate::http::reading::period_of(&query.period)?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
@@ -118,11 +118,7 @@ pub async fn list(
 /// `GET /api/v1/comments.csv?period=P[&profile=]`: the comments export of the period's
 /// responses in reach, with what each was tagged with (internal: it holds what citizens wrote,
 /// masked, so it needs the right to read responses, and is audited).
-pub async fn export(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<CommentsQuery>,
-) -> Result<Response, AppError> {
+pub async fn export(Staff(collector, signed): Staff, Query(query): Query<CommentsQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadResponses)?;
     let period = crate::http::reading::period_of(&query.period)?;
     let profile = crate::http::reading::parse_profile(query.profile.as_deref().unwrap_or("excel"))
@@ -137,16 +133,11 @@ pub async fn export(
     Ok(crate::http::reading::csv_response(&format!("y-kien-{}.csv", period.code()), profile.write(&header, &rows)))
 }
 
-impl Named for TagBody {
-    const WHAT: &'static str = "a comment's tags";
-}
-
 /// `PUT /api/v1/comments/<response_id>/<question_id>`: tags one comment of a unit in reach
 /// with topics of the unit's list and says whether it may be quoted. A comment of a certified
 /// response is refused (409): its certificate keeps its tags.
 pub async fn tag(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((response_id, question_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<TagBody>,
 ) -> Result<Response, AppError> {
@@ -188,11 +179,7 @@ pub async fn tag(
 
 /// `GET /api/v1/topics/<unit>`: the topics comments of the unit are tagged with, and whether the
 /// list is its own.
-pub async fn topics(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Path(unit): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn topics(Staff(collector, signed): Staff, Path(unit): Path<String>) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
     let store = collector.store.clone();
     let stored = blocking(move || Ok(store.topics()?)).await?;
@@ -200,20 +187,14 @@ pub async fn topics(
     Ok(Json(Topics { format: wire::comments::COMMENTS_FORMAT, unit, topics, own }).into_response())
 }
 
-impl Named for TopicsBody {
-    const WHAT: &'static str = "a unit's topics";
-}
-
 /// `PUT /api/v1/topics/<unit>`: a unit's leaders set its list of topics; an empty list goes back
 /// to its parent's (or the default). Comments already tagged keep their topics.
 pub async fn put_topics(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path(unit): Path<String>,
     JsonBody(body): JsonBody<TopicsBody>,
 ) -> Result<Response, AppError> {
-    signed.access.may_on(Permission::SetTopics, Some(&unit))?;
-    crate::storage::units::check_code("unit", &unit)?;
+    signed.may_change(Permission::SetTopics, &unit)?;
     let topics = if body.topics.is_empty() {
         Vec::new()
     } else {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lettre::message::header::ContentType;
@@ -24,12 +24,17 @@ use time::OffsetDateTime;
 
 use crate::http::access::subtree;
 use crate::http::error::AppError;
-use crate::http::extract::{JsonBody, Named, blocking};
-use crate::http::session::Signed;
+use crate::http::extract::{JsonBody, blocking};
+use crate::http::session::Staff;
 use crate::http::state::Collector;
 use crate::storage::audit::Actor;
 use wire::digest::AddressesBody;
 use wire::session::Permission;
+
+// What each request body of this file is, for its refusal.
+named! {
+    AddressesBody => "the digest's addresses",
+}
 
 /// The most addresses one unit's digest goes to.
 pub const MOST_ADDRESSES: usize = 20;
@@ -273,16 +278,8 @@ pub async fn run(collector: Arc<Collector>, smtp: Smtp) {
     }
 }
 
-impl Named for AddressesBody {
-    const WHAT: &'static str = "the digest's addresses";
-}
-
 /// `GET /api/v1/digest/<unit>`: where the unit's digest goes (its leaders and administrators).
-pub async fn addresses(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Path(unit): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn addresses(Staff(collector, signed): Staff, Path(unit): Path<String>) -> Result<Response, AppError> {
     signed.access.may_on(Permission::FollowUp, Some(&unit))?;
     let store = collector.store.clone();
     let all = blocking(move || Ok(store.digest_addresses()?)).await?;
@@ -292,13 +289,11 @@ pub async fn addresses(
 
 /// `PUT /api/v1/digest/<unit>`: a unit's leader sets where its daily digest goes; none stops it.
 pub async fn put_addresses(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path(unit): Path<String>,
     JsonBody(body): JsonBody<AddressesBody>,
 ) -> Result<Response, AppError> {
-    signed.access.may_on(Permission::FollowUp, Some(&unit))?;
-    crate::storage::units::check_code("unit", &unit)?;
+    signed.may_change(Permission::FollowUp, &unit)?;
     let refused = |reason: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, reason);
     if body.addresses.len() > MOST_ADDRESSES {
         return Err(refused(format!("addresses: at most {MOST_ADDRESSES}")));

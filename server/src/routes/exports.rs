@@ -1,9 +1,7 @@
 //! The staff's exports over HTTP: the tally and index CSVs with `hailong tally`'s filters, and
 //! the raw responses of one survey version.
 
-use std::sync::Arc;
-
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
@@ -11,19 +9,14 @@ use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices}
 use crate::http::error::{AppError, bad_parameter};
 use crate::http::extract::blocking;
 use crate::http::reading::{csv_response, names, parse_profile, readable_records, tally_of};
-use crate::http::session::Signed;
-use crate::http::state::Collector;
+use crate::http::session::Staff;
 use crate::storage::audit::Event;
 use wire::exports::RawQuery;
 use wire::exports::TallyQuery;
 use wire::session::Permission;
 
 /// `GET /api/v1/tally.csv`: the tally of every stored response, for staff.
-pub async fn tally_csv(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<TallyQuery>,
-) -> Result<Response, AppError> {
+pub async fn tally_csv(Staff(collector, signed): Staff, Query(query): Query<TallyQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadFigures)?;
     if query.min_n.is_some() {
         return Err(bad_parameter("min_n", "only index.csv suppresses small groups".into()));
@@ -34,11 +27,7 @@ pub async fn tally_csv(
 }
 
 /// `GET /api/v1/index.csv`: the indices of every stored response, for staff.
-pub async fn index_csv(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<TallyQuery>,
-) -> Result<Response, AppError> {
+pub async fn index_csv(Staff(collector, signed): Staff, Query(query): Query<TallyQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadFigures)?;
     let (tally, profile) = tally_of(&collector, &signed.access, &query).await?;
     let rows = indices(&tally, &collector.catalog, query.min_n.unwrap_or(DEFAULT_MIN_N))
@@ -55,11 +44,7 @@ pub async fn index_csv(
 /// `GET /api/v1/responses.csv?survey=id@version`: every stored response of one survey version
 /// as raw CSV, for staff to import into the workspace or count with `hailong tally`. It holds
 /// citizens' comments (masked), so it needs a staff account like the tallies.
-pub async fn raw_csv(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<RawQuery>,
-) -> Result<Response, AppError> {
+pub async fn raw_csv(Staff(collector, signed): Staff, Query(query): Query<RawQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::ReadResponses)?;
     let profile =
         parse_profile(query.profile.as_deref().unwrap_or("excel")).map_err(|err| bad_parameter("profile", err))?;

@@ -3,10 +3,8 @@
 //! stored), its counter and time, never the officer; they mark it looked into with what was
 //! done, and the share followed up within the server's days is a figure of the period.
 
-use std::sync::Arc;
-
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use survey::records::gate::CheckedRecord;
@@ -15,11 +13,17 @@ use survey::results::followup::{FollowUpFigure, is_low};
 use survey::results::period::Period;
 
 use crate::http::error::AppError;
-use crate::http::extract::{JsonBody, Named, blocking};
-use crate::http::session::Signed;
+use crate::http::extract::{JsonBody, blocking};
+use crate::http::session::Staff;
 use crate::http::state::Collector;
 use wire::followups::{FollowUpBody, FollowUpQuery, FollowUps, Followed, LowRating, Reply, ReplyBody};
 use wire::session::Permission;
+
+// What each request body of this file is, for its refusal.
+named! {
+    FollowUpBody => "a follow-up",
+    ReplyBody => "what the unit did",
+}
 
 /// The longest note kept, in characters.
 const MAX_NOTE_CHARS: usize = 2_000;
@@ -35,11 +39,7 @@ pub(crate) fn low(collector: &Collector, record: &CheckedRecord) -> bool {
 
 /// `GET /api/v1/followups?period=P`: the period's low ratings of the units in reach, those not
 /// yet followed up first, newest first, with the period's figure.
-pub async fn list(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<FollowUpQuery>,
-) -> Result<Response, AppError> {
+pub async fn list(Staff(collector, signed): Staff, Query(query): Query<FollowUpQuery>) -> Result<Response, AppError> {
     signed.access.may(Permission::FollowUp)?;
     let Some(period) = Period::parse(&query.period) else {
         return Err(AppError::new(
@@ -91,15 +91,10 @@ pub async fn list(
     Ok(response)
 }
 
-impl Named for FollowUpBody {
-    const WHAT: &'static str = "a follow-up";
-}
-
 /// `POST /api/v1/followups/<response_id>`: marks a low rating of a unit in reach looked into,
 /// with what was done; once.
 pub async fn mark(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path(response_id): Path<String>,
     JsonBody(body): JsonBody<FollowUpBody>,
 ) -> Result<Response, AppError> {
@@ -121,14 +116,9 @@ pub async fn mark(
 /// The longest reply kept, in characters.
 const MAX_REPLY_CHARS: usize = 4_000;
 
-impl Named for ReplyBody {
-    const WHAT: &'static str = "what the unit did";
-}
-
 /// `GET /api/v1/replies/<unit>/<period>`: what the unit said it did about what citizens said.
 pub async fn reply(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((unit, period)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ReadFigures, Some(&unit))?;
@@ -145,13 +135,11 @@ pub async fn reply(
 /// `PUT /api/v1/replies/<unit>/<period>`: a leader says what the unit did about what citizens
 /// said ("Kết quả tiếp thu, giải quyết"); its published page shows it. An empty text removes it.
 pub async fn put_reply(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path((unit, period)): Path<(String, String)>,
     JsonBody(body): JsonBody<ReplyBody>,
 ) -> Result<Response, AppError> {
-    signed.access.may_on(Permission::FollowUp, Some(&unit))?;
-    crate::storage::units::check_code("unit", &unit)?;
+    signed.may_change(Permission::FollowUp, &unit)?;
     let code = crate::http::reading::period_of(&period)?.code();
     let text = crate::http::error::staff_text("text", &body.text, MAX_REPLY_CHARS)?;
     let store = collector.store.clone();

@@ -9,16 +9,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::http::error::AppError;
-use crate::http::extract::{ClientAddress, JsonBody, Named, blocking};
-use crate::http::session::Signed;
+use crate::http::extract::{ClientAddress, JsonBody, blocking};
+use crate::http::session::{Signed, Staff};
 use crate::http::state::Collector;
 use crate::routes::city::name_taken;
 use wire::city::{DeviceEdit, NewDevice};
 use wire::session::Permission;
 use wire::sync::PairRequest;
 
-impl Named for PairRequest {
-    const WHAT: &'static str = "a pairing code";
+// What each request body of this file is, for its refusal.
+named! {
+    PairRequest => "a pairing code",
+    NewDevice => "a kiosk",
+    DeviceEdit => "a change of a kiosk",
 }
 
 /// `POST /api/v1/pair`: a kiosk redeems its one-time pairing code for its device token and
@@ -69,15 +72,10 @@ pub async fn device_config(State(collector): State<Arc<Collector>>, headers: Hea
     }
 }
 
-impl Named for NewDevice {
-    const WHAT: &'static str = "a kiosk";
-}
-
 /// `POST /api/v1/devices`: registers a kiosk of a unit in reach and answers its one-time
 /// pairing code.
 pub async fn add_device(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     JsonBody(new): JsonBody<NewDevice>,
 ) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ManageDevices, Some(&new.unit))?;
@@ -121,15 +119,10 @@ async fn reachable_device(
         .ok_or_else(|| crate::http::access::Forbidden::outside().into())
 }
 
-impl Named for DeviceEdit {
-    const WHAT: &'static str = "a change of a kiosk";
-}
-
 /// `PATCH /api/v1/devices/<name>`: a kiosk's counter, survey, opening hours, officers or the
 /// officer on duty; the kiosk takes it between two citizens.
 pub async fn change_device(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
+    Staff(collector, signed): Staff,
     Path(name): Path<String>,
     JsonBody(edit): JsonBody<DeviceEdit>,
 ) -> Result<Response, AppError> {
@@ -148,11 +141,7 @@ pub async fn change_device(
 
 /// `DELETE /api/v1/devices/<name>`: revokes a kiosk's token at once (a lost or stolen tablet);
 /// what it sent stays stored, and its name is never given to another kiosk.
-pub async fn revoke_device(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Path(name): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn revoke_device(Staff(collector, signed): Staff, Path(name): Path<String>) -> Result<Response, AppError> {
     reachable_device(&collector, &signed, &name).await?;
     let store = collector.store.clone();
     blocking(move || Ok(store.revoke_device(&name, &signed.actor)?)).await?;
@@ -161,11 +150,7 @@ pub async fn revoke_device(
 
 /// `POST /api/v1/devices/<name>/pairing`: a new one-time pairing code for a kiosk (a tablet
 /// replaced or reset).
-pub async fn new_pairing(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Path(name): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn new_pairing(Staff(collector, signed): Staff, Path(name): Path<String>) -> Result<Response, AppError> {
     reachable_device(&collector, &signed, &name).await?;
     let store = collector.store.clone();
     let now = crate::http::state::now_millis() / 1000;
@@ -176,7 +161,7 @@ pub async fn new_pairing(
 
 /// `GET /api/v1/devices`: the kiosks of the units in reach, with what each is set to and what
 /// it sent.
-pub async fn devices(State(collector): State<Arc<Collector>>, signed: Signed) -> Result<Response, AppError> {
+pub async fn devices(Staff(collector, signed): Staff) -> Result<Response, AppError> {
     signed.access.may(Permission::ManageDevices)?;
     let store = collector.store.clone();
     let rows = blocking(move || Ok(store.devices()?)).await?;

@@ -5,9 +5,8 @@
 //! the account may read.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use survey::reports::report::ReportData;
@@ -17,18 +16,13 @@ use survey::results::tally::{GroupBy, Tally, TallyOptions};
 use crate::http::access::subtree;
 use crate::http::error::AppError;
 use crate::http::extract::blocking;
-use crate::http::session::Signed;
-use crate::http::state::Collector;
+use crate::http::session::Staff;
 use crate::storage::audit::Event;
 use wire::exports::ReportQuery;
 use wire::session::Permission;
 
 /// `GET /api/v1/report?survey=ID@VERSION&period=P[&unit=CODE][&format=xlsx][&internal=true]`.
-pub async fn report(
-    State(collector): State<Arc<Collector>>,
-    signed: Signed,
-    Query(query): Query<ReportQuery>,
-) -> Result<Response, AppError> {
+pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQuery>) -> Result<Response, AppError> {
     signed.access.may_on(Permission::ReadFigures, query.unit.as_deref())?;
     if query.internal {
         signed.access.may(Permission::ReadOfficers)?;
