@@ -21,6 +21,7 @@ use crate::http::access::{Access, subtree};
 use crate::http::error::{AppError, bad_parameter};
 use crate::http::extract::blocking;
 use crate::http::state::Collector;
+use crate::storage::certificates::DossierRow;
 use crate::storage::units::{NamedCode, UnitRow};
 use wire::session::Permission;
 
@@ -168,14 +169,14 @@ pub fn locks(scope: Option<&BTreeSet<String>>, record: &CheckedRecord) -> bool {
 
 /// The dossiers received in `period` by each unit in `scope` (None: every unit), per field.
 pub fn dossiers_by_unit(
-    entered: &[(String, String, String, u64)],
+    entered: &[DossierRow],
     period: &str,
     scope: Option<&BTreeSet<String>>,
 ) -> BTreeMap<String, Dossiers> {
     let mut by_unit: BTreeMap<String, Dossiers> = BTreeMap::new();
-    for (unit, during, field, count) in entered {
-        if during == period && scope.is_none_or(|scope| scope.contains(unit)) {
-            by_unit.entry(unit.clone()).or_default().insert(field.clone(), *count);
+    for row in entered {
+        if row.period == period && scope.is_none_or(|scope| scope.contains(&row.unit)) {
+            by_unit.entry(row.unit.clone()).or_default().insert(row.field.clone(), row.dossiers);
         }
     }
     by_unit
@@ -184,7 +185,7 @@ pub fn dossiers_by_unit(
 /// The dossiers received in `period` by the units in `scope` (None: every unit), summed per
 /// field; None when none were entered.
 pub fn dossiers_in(
-    entered: &[(String, String, String, u64)],
+    entered: &[DossierRow],
     period: &str,
     scope: Option<&BTreeSet<String>>,
 ) -> Option<BTreeMap<String, u64>> {

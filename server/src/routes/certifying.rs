@@ -256,8 +256,8 @@ pub async fn dossiers(
     let all = blocking(move || Ok(store.dossiers()?)).await?;
     let entered: BTreeMap<String, u64> = all
         .into_iter()
-        .filter(|(of, during, _, _)| *of == unit && *during == code)
-        .map(|(_, _, field, count)| (field, count))
+        .filter(|row| row.unit == unit && row.period == code)
+        .map(|row| (row.field, row.dossiers))
         .collect();
     Ok(Json(wire::certificates::Dossiers {
         format: wire::certificates::CERTIFICATES_FORMAT,

@@ -272,7 +272,7 @@ pub async fn figures(Staff(collector, signed): Staff, Query(query): Query<TallyQ
     let (named, entered) = blocking(move || Ok((store.named_codes()?, store.dossiers()?))).await?;
     let (counters, fields) = named_in_reach(&signed, &named);
     // The dossiers received by the units in reach, summed per period and field.
-    let periods: std::collections::BTreeSet<&str> = entered.iter().map(|(_, period, _, _)| period.as_str()).collect();
+    let periods: std::collections::BTreeSet<&str> = entered.iter().map(|row| row.period.as_str()).collect();
     let dossiers: std::collections::BTreeMap<String, _> = periods
         .into_iter()
         .filter_map(|period| {

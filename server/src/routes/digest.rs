@@ -84,7 +84,7 @@ pub fn compose(
     collector: &Collector,
     unit_label: &str,
     records: &[CheckedRecord],
-    followed: &BTreeMap<String, (String, String, String)>,
+    followed: &BTreeMap<String, crate::storage::followups::FollowUpRow>,
     counter_name: &dyn Fn(&CheckedRecord) -> String,
     until: OffsetDateTime,
     public_url: Option<&str>,

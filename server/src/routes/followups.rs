@@ -63,7 +63,7 @@ pub async fn list(Staff(collector, signed): Staff, Query(query): Query<FollowUpQ
             continue;
         }
         let done = followed.get(&record.response_id);
-        figure.add(&record.submitted_at, done.map(|(at, _, _)| at.as_str()));
+        figure.add(&record.submitted_at, done.map(|row| row.at.as_str()));
         let Some(survey) = collector.catalog.get(&record.survey_id, &record.survey_version) else { continue };
         let comments: Vec<String> =
             survey::definition::answer::comments(&record.answers).map(|(_, text)| mask_identifiers(text)).collect();
@@ -75,7 +75,7 @@ pub async fn list(Staff(collector, signed): Staff, Query(query): Query<FollowUpQ
             counter_name: record.counter.as_deref().and_then(|counter| names.counter(&unit, counter)).cloned(),
             said: survey::reports::comments::answers_in_words(survey, &record),
             comments,
-            followed: done.map(|(at, by, note)| Followed { at: at.clone(), by: by.clone(), note: note.clone() }),
+            followed: done.map(|row| Followed { at: row.at.clone(), by: row.by.clone(), note: row.note.clone() }),
             counter: record.counter.clone(),
             submitted_at: record.submitted_at.clone(),
             unit,

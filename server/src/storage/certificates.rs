@@ -8,6 +8,16 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::audit::{Actor, Event};
 use super::{Store, StoreError, audit, units};
 
+/// The dossiers a unit received in a period, for one field ('' for dossiers not split by field).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DossierRow {
+    pub unit: String,
+    /// The period's code (`2026-Q4`).
+    pub period: String,
+    pub field: String,
+    pub dossiers: u64,
+}
+
 impl Store {
     /// Stores a certificate. A period is certified once: certifying it again is refused.
     /// Stores a certificate with its audit entry, which carries the SHA-256 of the certificate
@@ -65,13 +75,19 @@ impl Store {
         })
     }
 
-    /// Every unit's dossiers received: (unit, period, field, dossiers).
-    pub fn dossiers(&self) -> Result<Vec<(String, String, String, u64)>, StoreError> {
+    /// Every unit's dossiers received, by unit, period and field.
+    pub fn dossiers(&self) -> Result<Vec<DossierRow>, StoreError> {
         let connection = self.reader()?;
         let mut statement =
             connection.prepare("SELECT unit, period, field, dossiers FROM dossiers ORDER BY unit, period, field")?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)?.max(0) as u64)))?;
+        let rows = statement.query_map([], |row| {
+            Ok(DossierRow {
+                unit: row.get(0)?,
+                period: row.get(1)?,
+                field: row.get(2)?,
+                dossiers: row.get::<_, i64>(3)?.max(0) as u64,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -6,6 +6,14 @@ use rusqlite::{OptionalExtension, params};
 use super::audit::{Actor, Event};
 use super::{Store, StoreError};
 
+/// A low rating followed up: when, by whom, and what was done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpRow {
+    pub at: String,
+    pub by: String,
+    pub note: String,
+}
+
 impl Store {
     /// Marks the low rating `response_id` of `unit` followed up, with what was done; once.
     pub fn put_followup(
@@ -64,11 +72,13 @@ impl Store {
         Ok(self.reply_written(unit, period)?.map(|(text, _)| text))
     }
 
-    /// Every follow-up, by response id: (when, by whom, the note).
-    pub fn followups(&self) -> Result<std::collections::BTreeMap<String, (String, String, String)>, StoreError> {
+    /// Every follow-up, by response id.
+    pub fn followups(&self) -> Result<std::collections::BTreeMap<String, FollowUpRow>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare("SELECT response_id, followed_at, followed_by, note FROM followups")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?, row.get(3)?))))?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get(0)?, FollowUpRow { at: row.get(1)?, by: row.get(2)?, note: row.get(3)? }))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
