@@ -441,3 +441,32 @@ fn the_callback_checker_finds_work_spawned_inside() {
     let code = "Callback::from(move |_| go(1)); spawn_local(x)";
     assert!(!within_parentheses(&code["Callback::from(".len()..]).contains("spawn_local"));
 }
+
+/// The kiosk reads its configuration with the browser's `JSON` (serde's code would cost the
+/// citizen's download): every field it reads is one of the wire's `DeviceConfig` (or its
+/// officers'), so a field renamed on the wire cannot be missed by the kiosk.
+#[test]
+fn the_kiosk_reads_its_configuration_by_the_wires_field_names() {
+    let account = fs::read_to_string(root().join("app/src/platform/account.rs")).unwrap();
+    let start = account.find("pub async fn device_config").expect("the kiosk's configuration reader");
+    let reader = &account[start..];
+    let reader = &reader[..reader[1..].find("\npub ").map_or(reader.len(), |end| end + 1)];
+    let wire = fs::read_to_string(root().join("wire/src/sync.rs")).unwrap();
+    let fields_of = |name: &str| -> Vec<String> {
+        let at = wire.find(&format!("pub struct {name} {{")).unwrap_or_else(|| panic!("wire::sync::{name}"));
+        let body = &wire[at..at + wire[at..].find("\n}").unwrap()];
+        body.lines()
+            .filter_map(|line| line.trim().strip_prefix("pub ")?.split_once(':').map(|(field, _)| field.to_owned()))
+            .collect()
+    };
+    let known: Vec<String> = [fields_of("DeviceConfig"), fields_of("DutyOfficer")].concat();
+    let read: Vec<&str> = reader
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|text| !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    assert!(read.len() >= 8, "the reader reads {read:?}");
+    let unknown: Vec<&&str> = read.iter().filter(|field| !known.iter().any(|known| known == *field)).collect();
+    assert!(unknown.is_empty(), "the kiosk reads fields the wire's DeviceConfig does not have: {unknown:?}");
+}

@@ -8,7 +8,7 @@
 use serde_json::Value;
 use yew::prelude::*;
 
-use wire::session::Session;
+use wire::session::{Role, Session};
 
 use crate::platform::account::call;
 use crate::staff::admin_changes::{self as changes, Change, Fields, HOURS, TOP};
@@ -362,8 +362,14 @@ pub fn admin(props: &AdminProps) -> Html {
                         <input id="account-new-password" type="password" autocomplete="new-password" required=true value={field("account-new-password")} oninput={edit("account-new-password")} />
                         <label for="account-role">{ "Vai trò / Role" }</label>
                         <select id="account-role" onchange={choose("account-role")}>
-                            { for [("office", "Cán bộ văn phòng / Office staff"), ("leader", "Lãnh đạo đơn vị / Unit leader"), ("viewer", "Theo dõi (Sở Nội vụ) / Viewer"), ("admin", "Quản trị / Administrator")].into_iter().map(|(role, label)| html! {
-                                <option value={role} selected={field("account-role") == role || (field("account-role").is_empty() && role == "office")}>{ label }</option>
+                            // Office staff first: the account most often made.
+                            { for [Role::Office, Role::Leader, Role::Viewer, Role::Admin].into_iter().map(|role| {
+                                let (name, label) = (role.name(), role.label());
+                                html! {
+                                    <option value={name} selected={field("account-role") == name || (field("account-role").is_empty() && role == Role::Office)}>
+                                        { format!("{} / {}", label.vi, label.en.unwrap_or_default()) }
+                                    </option>
+                                }
                             }) }
                         </select>
                         <label for="account-unit">{ "Đơn vị / Unit" }</label>
