@@ -23,10 +23,10 @@ pub struct AdminProps {
 /// What the server holds, as last read.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Listed {
-    units: Vec<Value>,
-    counters: Vec<Value>,
-    accounts: Vec<Value>,
-    devices: Vec<Value>,
+    units: Vec<wire::city::UnitName>,
+    counters: Vec<wire::city::NamedCode>,
+    accounts: Vec<wire::city::AccountListed>,
+    devices: Vec<wire::city::DeviceListed>,
 }
 
 /// The forms' fields as typed, and the change last asked. A reducer, so that a Save tapped right
@@ -70,10 +70,6 @@ impl Reducible for Forms {
 const DAYS: [&str; 7] =
     ["Thứ 2 / Mon", "Thứ 3 / Tue", "Thứ 4 / Wed", "Thứ 5 / Thu", "Thứ 6 / Fri", "Thứ 7 / Sat", "Chủ nhật / Sun"];
 
-fn text(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
 #[function_component(Admin)]
 pub fn admin(props: &AdminProps) -> Html {
     let listed = use_state(Listed::default);
@@ -100,19 +96,25 @@ pub fn admin(props: &AdminProps) -> Html {
                 let units = get(wire::city::UNITS).await;
                 let devices = get(wire::city::DEVICES).await;
                 let accounts = if is_admin { Some(get(wire::city::ACCOUNTS).await) } else { None };
-                let list =
-                    |answer: &Value, key: &str| answer.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+                // Each answer read as the wire's type; one that is not is said as the server's
+                // refusal would be.
+                fn read<T: serde::de::DeserializeOwned>(answer: Value) -> Result<T, Option<String>> {
+                    serde_json::from_value(answer).map_err(|err| Some(err.to_string()))
+                }
+                let units = units.and_then(read::<wire::city::Units>);
+                let devices = devices.and_then(read::<wire::city::Devices>);
                 match (units, devices) {
                     (Err(None), _) | (_, Err(None)) => ended.emit(()),
                     (Err(Some(error)), _) | (_, Err(Some(error))) => said.set(Some(Err(error))),
                     (Ok(units), Ok(devices)) => {
                         listed.set(Listed {
-                            units: list(&units, "units"),
-                            counters: list(&units, "counters"),
-                            devices: list(&devices, "devices"),
+                            units: units.units,
+                            counters: units.counters,
+                            devices: devices.devices,
                             accounts: accounts
                                 .and_then(Result::ok)
-                                .map(|answer| list(&answer, "accounts"))
+                                .and_then(|answer| read::<wire::city::Accounts>(answer).ok())
+                                .map(|read| read.accounts)
                                 .unwrap_or_default(),
                         });
                         if let Some((done, code)) = to_say.borrow_mut().take() {
@@ -135,10 +137,10 @@ pub fn admin(props: &AdminProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match call(&session, change.method, &change.path, Some(change.body.to_string())).await {
                     Ok(answer) => {
-                        let code = answer
-                            .get("pairing_code")
-                            .and_then(Value::as_str)
-                            .map(|code| (change.kiosk.clone().unwrap_or_default(), code.to_owned()));
+                        // A new kiosk and a new pairing are answered with the kiosk's code.
+                        let code = serde_json::from_value::<wire::city::Pairing>(answer)
+                            .ok()
+                            .map(|pairing| (change.kiosk.clone().unwrap_or_default(), pairing.pairing_code));
                         *to_say.borrow_mut() = Some((change.done.to_owned(), code));
                         dispatcher.dispatch(FormAction::Clear(change.clears));
                         generation.set(*generation + 1);
@@ -198,8 +200,8 @@ pub fn admin(props: &AdminProps) -> Html {
             <select id={id} onchange={choose(id)}>
                 <option value="" selected={chosen.is_empty()}>{ if with_top { "(cấp cao nhất / top)" } else { "—" } }</option>
                 { for units.iter().map(|unit| {
-                    let code = text(unit, "code");
-                    html! { <option value={code.clone()} selected={chosen == code}>{ format!("{} ({code})", text(unit, "name_vi")) }</option> }
+                    let code = unit.code.clone();
+                    html! { <option value={code.clone()} selected={chosen == code}>{ format!("{} ({code})", unit.name_vi) }</option> }
                 }) }
             </select>
         }
@@ -231,8 +233,8 @@ pub fn admin(props: &AdminProps) -> Html {
         listed
             .counters
             .iter()
-            .filter(|counter| text(counter, "unit") == unit)
-            .map(|counter| format!("{} ({})", text(counter, "name_vi"), text(counter, "code")))
+            .filter(|counter| counter.unit.as_deref() == Some(unit))
+            .map(|counter| format!("{} ({})", counter.name_vi, counter.code))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -264,10 +266,10 @@ pub fn admin(props: &AdminProps) -> Html {
                     </tr></thead>
                     <tbody>
                         { for units.iter().map(|unit| html! {
-                            <tr data-code={text(unit, "code")}>
-                                <th scope="row">{ format!("{} ({})", text(unit, "name_vi"), text(unit, "code")) }</th>
-                                <td>{ text(unit, "parent") }</td>
-                                <td>{ counters_of(&text(unit, "code")) }</td>
+                            <tr data-code={unit.code.clone()}>
+                                <th scope="row">{ format!("{} ({})", unit.name_vi, unit.code) }</th>
+                                <td>{ unit.parent.clone().unwrap_or_default() }</td>
+                                <td>{ counters_of(&unit.code) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -308,8 +310,8 @@ pub fn admin(props: &AdminProps) -> Html {
                             <option value="" selected={field("edit-unit-parent").is_empty()}>{ "(không chuyển / not moved)" }</option>
                             <option value={TOP} selected={field("edit-unit-parent") == TOP}>{ "(cấp cao nhất / top)" }</option>
                             { for units.iter().map(|unit| {
-                                let code = text(unit, "code");
-                                html! { <option value={code.clone()} selected={field("edit-unit-parent") == code}>{ format!("{} ({code})", text(unit, "name_vi")) }</option> }
+                                let code = unit.code.clone();
+                                html! { <option value={code.clone()} selected={field("edit-unit-parent") == code}>{ format!("{} ({code})", unit.name_vi) }</option> }
                             }) }
                         </select>
                         <button type="submit" class="action">{ "Lưu đơn vị / Save the unit" }</button>
@@ -332,7 +334,7 @@ pub fn admin(props: &AdminProps) -> Html {
                     <h2>{ "Tài khoản" }<span class="en" lang="en">{ "Accounts" }</span></h2>
                     <ul class="accounts">
                         { for listed.accounts.iter().map(|account| {
-                            let name = text(account, "name");
+                            let name = account.name.clone();
                             let remove = Change {
                                 method: "DELETE",
                                 path: wire::path(wire::city::ACCOUNT, &[&name]),
@@ -343,7 +345,7 @@ pub fn admin(props: &AdminProps) -> Html {
                             };
                             html! {
                                 <li data-name={name.clone()}>
-                                    { format!("{} · {} · {}", name, text(account, "role"), account.get("unit").and_then(Value::as_str).unwrap_or("*")) }
+                                    { format!("{} · {} · {}", name, account.role.name(), account.unit.as_deref().unwrap_or("*")) }
                                     if name != props.session.account.name {
                                         <button type="button" class="action secondary small remove-account"
                                             onclick={confirm_first(format!("Xóa tài khoản {name}? / Remove the account {name}?"), remove)}>
@@ -382,8 +384,8 @@ pub fn admin(props: &AdminProps) -> Html {
                 <h2>{ "Thiết bị đánh giá" }<span class="en" lang="en">{ "Kiosks" }</span></h2>
                 <ul class="devices">
                     { for listed.devices.iter().map(|device| {
-                        let name = text(device, "name");
-                        let revoked = device.get("revoked_at").is_some_and(|at| !at.is_null());
+                        let name = device.name.clone();
+                        let revoked = device.revoked_at.is_some();
                         let path = wire::path(wire::city::DEVICE, &[&name]);
                         let revoke = Change {
                             method: "DELETE",
@@ -406,10 +408,10 @@ pub fn admin(props: &AdminProps) -> Html {
                                 { format!(
                                     "{} · {} / {} · {} · {} phiếu{}",
                                     name,
-                                    text(device, "unit"),
-                                    text(device, "counter"),
-                                    text(device, "survey_id"),
-                                    device.get("responses").and_then(Value::as_u64).unwrap_or(0),
+                                    device.unit.clone().unwrap_or_default(),
+                                    device.counter.clone().unwrap_or_default(),
+                                    device.survey_id.clone().unwrap_or_default(),
+                                    device.responses,
                                     if revoked { " · đã thu hồi / revoked" } else { "" }
                                 ) }
                                 if !revoked {
@@ -450,8 +452,8 @@ pub fn admin(props: &AdminProps) -> Html {
                     <label for="edit-device">{ "Thiết bị / Kiosk" }</label>
                     <select id="edit-device" onchange={choose("edit-device")}>
                         <option value="" selected={field("edit-device").is_empty()}>{ "—" }</option>
-                        { for listed.devices.iter().filter(|device| device.get("revoked_at").is_none_or(Value::is_null)).map(|device| {
-                            let name = text(device, "name");
+                        { for listed.devices.iter().filter(|device| device.revoked_at.is_none()).map(|device| {
+                            let name = device.name.clone();
                             html! { <option value={name.clone()} selected={field("edit-device") == name}>{ name.clone() }</option> }
                         }) }
                     </select>
