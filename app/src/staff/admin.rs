@@ -3,7 +3,7 @@
 //! codes, shown as text and as a QR code that opens the kiosk's settings with the code filled in.
 //!
 //! Everything here is a request to the server, which alone decides what the account may do
-//! (`server::access`); a refusal is shown in the server's words.
+//! (`server::http::access`); a refusal is shown in the server's words.
 
 use serde_json::Value;
 use yew::prelude::*;

@@ -4,7 +4,7 @@
 //!
 //! The device's own staff area stays at `/staff`, behind its PIN: a kiosk's staff must reach it
 //! offline and without an account. Signing in and out, and an ended session, are handled here;
-//! what the account may read is decided by the server alone (`server::access`).
+//! what the account may read is decided by the server alone (`server::http::access`).
 
 use std::rc::Rc;
 use std::sync::Arc;
