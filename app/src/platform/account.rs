@@ -115,6 +115,22 @@ pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>>
     })
 }
 
+/// `GET path` read as the wire's `T`, whose format (`format_of`) must be `format`; `Err(None)`
+/// when the session has ended.
+pub async fn read<T: serde::de::DeserializeOwned>(
+    session: &Session,
+    path: &str,
+    format: u32,
+    format_of: fn(&T) -> u32,
+) -> Result<T, Option<String>> {
+    let read: T =
+        serde_json::from_value(call(session, "GET", path, None).await?).map_err(|err| Some(err.to_string()))?;
+    match format_of(&read) {
+        found if found == format => Ok(read),
+        found => Err(Some(format!("the server answers in format {found}: reload the page"))),
+    }
+}
+
 /// Redeems a one-time pairing code: this kiosk's device token and its configuration.
 pub async fn pair(code: &str) -> Result<Paired, String> {
     let body = serde_json::json!({ "code": code }).to_string();

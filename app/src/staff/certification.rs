@@ -202,14 +202,9 @@ pub fn server_certification(props: &ServerCertificationProps) -> Html {
             }
             loaded.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => {
-                        loaded.set(Some(match serde_json::from_value::<wire::certificates::CertificateState>(value) {
-                            Ok(state) if state.format == wire::certificates::CERTIFICATES_FORMAT => Ok(state),
-                            Ok(state) => Err(format!("the server answers in format {}: reload the page", state.format)),
-                            Err(err) => Err(err.to_string()),
-                        }))
-                    }
+                let format_of = |state: &wire::certificates::CertificateState| state.format;
+                match account::read(&session, &path, wire::certificates::CERTIFICATES_FORMAT, format_of).await {
+                    Ok(state) => loaded.set(Some(Ok(state))),
                     Err(Some(reason)) => loaded.set(Some(Err(reason))),
                     Err(None) => ended.emit(()),
                 }

@@ -41,12 +41,9 @@ pub fn follow_ups(props: &FollowUpsProps) -> Html {
         use_effect_with((props.period, *tick), move |(period, _)| {
             let path = format!("{}?period={}", wire::followups::FOLLOWUPS, period.code());
             wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => listed.set(Some(match serde_json::from_value::<wire::followups::FollowUps>(value) {
-                        Ok(read) if read.format == wire::followups::FOLLOWUPS_FORMAT => Ok(read),
-                        Ok(read) => Err(format!("the server answers in format {}: reload the page", read.format)),
-                        Err(err) => Err(err.to_string()),
-                    })),
+                let format_of = |read: &wire::followups::FollowUps| read.format;
+                match account::read(&session, &path, wire::followups::FOLLOWUPS_FORMAT, format_of).await {
+                    Ok(read) => listed.set(Some(Ok(read))),
                     Err(Some(reason)) => listed.set(Some(Err(reason))),
                     Err(None) => ended.emit(()),
                 }

@@ -46,12 +46,9 @@ pub fn comments(props: &CommentsProps) -> Html {
         use_effect_with((props.period, *reload), move |(period, _)| {
             let path = format!("{}?period={}", wire::comments::COMMENTS, period.code());
             wasm_bindgen_futures::spawn_local(async move {
-                match account::call(&session, "GET", &path, None).await {
-                    Ok(value) => listed.set(Some(match serde_json::from_value::<wire::comments::Comments>(value) {
-                        Ok(read) if read.format == wire::comments::COMMENTS_FORMAT => Ok(read),
-                        Ok(read) => Err(format!("the server answers in format {}: reload the page", read.format)),
-                        Err(err) => Err(err.to_string()),
-                    })),
+                let format_of = |read: &wire::comments::Comments| read.format;
+                match account::read(&session, &path, wire::comments::COMMENTS_FORMAT, format_of).await {
+                    Ok(read) => listed.set(Some(Ok(read))),
                     Err(Some(reason)) => listed.set(Some(Err(reason))),
                     Err(None) => ended.emit(()),
                 }
