@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use survey::records::gate::CheckedRecord;
-
 use wire::session::{Permission, Role};
 
 use crate::roles::Has;

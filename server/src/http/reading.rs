@@ -14,8 +14,8 @@ use survey::results::denominator::Dossiers;
 use survey::results::names::Names;
 use survey::results::period::{Period, PeriodKind, parse_day};
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
-
 use wire::exports::TallyQuery;
+use wire::session::Permission;
 
 use crate::http::access::{Access, subtree};
 use crate::http::error::{AppError, bad_parameter};
@@ -23,7 +23,6 @@ use crate::http::extract::blocking;
 use crate::http::state::Collector;
 use crate::storage::certificates::DossierRow;
 use crate::storage::units::{NamedCode, UnitRow};
-use wire::session::Permission;
 
 pub fn parse_profile(text: &str) -> Result<CsvProfile, String> {
     CsvProfile::from_name(text).ok_or_else(|| format!("`{text}` is not a profile: use excel, excel-vi or rfc4180"))

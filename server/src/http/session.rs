@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 
-use wire::session::{Permission, SESSION_FORMAT, Session};
+use wire::session::{PasswordChange, Permission, SESSION_FORMAT, Session, SignIn};
 
 use crate::http::access::Access;
 use crate::http::error::{AppError, too_many};
@@ -25,7 +25,6 @@ use crate::http::extract::{ClientAddress, blocking, require_json};
 use crate::http::state::{Collector, now_millis, now_vietnam};
 use crate::storage::audit::{Actor, Event};
 use crate::storage::sessions::{AccountRow, IDLE_SECONDS};
-use wire::session::{PasswordChange, SignIn};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "hailong_session";

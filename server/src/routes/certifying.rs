@@ -16,6 +16,8 @@ use survey::definition::catalog::Catalog;
 use survey::records::record::RecordError;
 use survey::results::certify::{self, Certificate, CertifyError};
 use survey::results::period::Period;
+use wire::certificates::{CertificateQuery, CertifyRequest, DossiersBody, WithdrawRequest};
+use wire::session::Permission;
 
 use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, blocking};
@@ -25,8 +27,6 @@ use crate::http::state::Collector;
 use crate::storage::audit::Actor;
 use crate::storage::units::UnitRow;
 use crate::storage::{Store, StoreError};
-use wire::certificates::{CertificateQuery, CertifyRequest, DossiersBody, WithdrawRequest};
-use wire::session::Permission;
 
 // What each request body of this file is, for its refusal.
 named! {

@@ -9,15 +9,14 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use wire::city::{CounterNames, NewAccount, NewUnit, ProfileQuery, UnitEdit, UnitName};
+use wire::exports::TallyQuery;
+use wire::session::{Permission, Role};
 
 use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, blocking};
 use crate::http::session::{Signed, Staff};
 use crate::storage::units::{Claim, NamedCode, UnitChange, UnitRow};
-use wire::city::UnitName;
-use wire::city::{CounterNames, NewAccount, NewUnit, ProfileQuery, UnitEdit};
-use wire::exports::TallyQuery;
-use wire::session::{Permission, Role};
 
 // What each request body of this file is, for its refusal.
 named! {

@@ -17,18 +17,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::record::{Channel, RecordError, ResponseRecord};
-use wire::sync::{self, Batch, BatchResult, RecordResult, TokenStatus};
+use wire::exports::TokenRequest;
+use wire::session::Permission;
+use wire::sync::{self, Batch, BatchResult, RecordResult, TokenQuery, TokenStatus};
 
 use crate::http::error::{AppError, with_retry_after};
 use crate::http::extract::{ClientAddress, JsonBody, bearer, blocking, is_json};
 use crate::http::session::Staff;
-use crate::http::state::Collector;
-use crate::http::state::now_vietnam;
+use crate::http::state::{Collector, now_vietnam};
 use crate::storage::responses::{Admission, Incoming, Received};
 use crate::storage::tokens::NewToken;
-use wire::exports::TokenRequest;
-use wire::session::Permission;
-use wire::sync::TokenQuery;
 
 // What each request body of this file is, for its refusal.
 named! {

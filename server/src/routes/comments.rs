@@ -16,14 +16,14 @@ use survey::records::privacy::mask_identifiers;
 use survey::reports::comments::{COMMENT_COLUMNS, TAG_COLUMNS, comment_rows};
 use survey::results::period::Period;
 use survey::results::topics::{DEFAULT_TOPICS, Tag, check_topics};
+use wire::comments::{Comment, Comments, CommentsQuery, TagBody, Topics, TopicsBody};
+use wire::session::Permission;
 
 use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, blocking};
 use crate::http::session::Staff;
 use crate::storage::audit::Event;
 use crate::storage::units::UnitRow;
-use wire::comments::{Comment, Comments, CommentsQuery, TagBody, Topics, TopicsBody};
-use wire::session::Permission;
 
 // What each request body of this file is, for its refusal.
 named! {

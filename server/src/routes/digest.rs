@@ -21,6 +21,8 @@ use survey::definition::answer::Answer;
 use survey::definition::model::QuestionKind;
 use survey::records::gate::CheckedRecord;
 use time::OffsetDateTime;
+use wire::digest::AddressesBody;
+use wire::session::Permission;
 
 use crate::http::access::subtree;
 use crate::http::error::AppError;
@@ -28,8 +30,6 @@ use crate::http::extract::{JsonBody, blocking};
 use crate::http::session::Staff;
 use crate::http::state::Collector;
 use crate::storage::audit::Actor;
-use wire::digest::AddressesBody;
-use wire::session::Permission;
 
 // What each request body of this file is, for its refusal.
 named! {

@@ -5,15 +5,14 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
+use wire::exports::{RawQuery, TallyQuery};
+use wire::session::Permission;
 
 use crate::http::error::{AppError, bad_parameter};
 use crate::http::extract::blocking;
 use crate::http::reading::{csv_response, names, parse_profile, readable_records, tally_of};
 use crate::http::session::Staff;
 use crate::storage::audit::Event;
-use wire::exports::RawQuery;
-use wire::exports::TallyQuery;
-use wire::session::Permission;
 
 /// `GET /api/v1/tally.csv`: the tally of every stored response, for staff.
 pub async fn tally_csv(Staff(collector, signed): Staff, Query(query): Query<TallyQuery>) -> Result<Response, AppError> {

@@ -11,13 +11,13 @@ use survey::records::gate::CheckedRecord;
 use survey::records::privacy::mask_identifiers;
 use survey::results::followup::{FollowUpFigure, is_low};
 use survey::results::period::Period;
+use wire::followups::{FollowUpBody, FollowUpQuery, FollowUps, Followed, LowRating, Reply, ReplyBody};
+use wire::session::Permission;
 
 use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, blocking};
 use crate::http::session::Staff;
 use crate::http::state::Collector;
-use wire::followups::{FollowUpBody, FollowUpQuery, FollowUps, Followed, LowRating, Reply, ReplyBody};
-use wire::session::Permission;
 
 // What each request body of this file is, for its refusal.
 named! {

@@ -7,15 +7,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use wire::city::{DeviceEdit, NewDevice};
+use wire::session::Permission;
+use wire::sync::PairRequest;
 
 use crate::http::error::AppError;
 use crate::http::extract::{ClientAddress, JsonBody, blocking};
 use crate::http::session::{Signed, Staff};
 use crate::http::state::Collector;
 use crate::routes::city::name_taken;
-use wire::city::{DeviceEdit, NewDevice};
-use wire::session::Permission;
-use wire::sync::PairRequest;
 
 // What each request body of this file is, for its refusal.
 named! {

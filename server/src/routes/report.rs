@@ -12,14 +12,14 @@ use axum::response::{IntoResponse, Response};
 use survey::reports::report::ReportData;
 use survey::results::index::DEFAULT_MIN_N;
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
+use wire::exports::ReportQuery;
+use wire::session::Permission;
 
 use crate::http::access::subtree;
 use crate::http::error::AppError;
 use crate::http::extract::blocking;
 use crate::http::session::Staff;
 use crate::storage::audit::Event;
-use wire::exports::ReportQuery;
-use wire::session::Permission;
 
 /// `GET /api/v1/report?survey=ID@VERSION&period=P[&unit=CODE][&format=xlsx][&internal=true]`.
 pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQuery>) -> Result<Response, AppError> {
