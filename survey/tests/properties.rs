@@ -12,6 +12,7 @@ use proptest::prelude::*;
 use survey::csv::write::CsvProfile;
 use survey::records::gate::Gate;
 use survey::records::raw::{read_all_raw, write_raw};
+use survey::results::kept::{Kept, KeptSum, encode, plan};
 use survey::results::period::PeriodKind;
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
 use survey::{
@@ -45,6 +46,8 @@ prop_compose! {
         comment in proptest::option::of(text()),
         unit in proptest::option::of(prop_oneof![Just("phuong-a"), Just("phuong-b"), Just("xa-c")]),
         staff in proptest::option::of(prop_oneof![Just("can-bo-1"), Just("can-bo-2")]),
+        counter in proptest::option::of(prop_oneof![Just("quay-1"), Just("quay-2")]),
+        field in proptest::option::of(prop_oneof![Just("ho-tich"), Just("dat-dai")]),
         day in 1..=365u32,
         misuse in proptest::option::of(Just("burst: 5 taps in 4 s")),
         partial in any::<bool>(),
@@ -60,6 +63,8 @@ prop_compose! {
         );
         record.unit = unit.map(str::to_owned);
         record.staff = staff.map(str::to_owned);
+        record.counter = counter.map(str::to_owned);
+        record.field = field.map(str::to_owned);
         record.misuse = misuse.map(str::to_owned);
         record.partial = partial;
         record.answers.insert("muc-do-hai-long".into(), Answer::Choice(LEVELS[level].into()));
@@ -95,6 +100,61 @@ fn options() -> impl Strategy<Value = TallyOptions> {
             include_misuse,
             ..TallyOptions::default()
         })
+}
+
+/// Any options a staff request may give: every grouping, every period, any range of days.
+fn any_options() -> impl Strategy<Value = TallyOptions> {
+    let day = proptest::option::of((0..420i64).prop_map(|offset| {
+        time::Date::from_calendar_date(2025, time::Month::December, 1).unwrap() + time::Duration::days(offset)
+    }));
+    (
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        prop_oneof![
+            Just(PeriodKind::All),
+            Just(PeriodKind::Day),
+            Just(PeriodKind::Month),
+            Just(PeriodKind::Quarter),
+            Just(PeriodKind::Half),
+            Just(PeriodKind::Year)
+        ],
+        day.clone(),
+        day,
+        any::<bool>(),
+    )
+        .prop_map(|((unit, counter, staff, field), period, from, to, include_misuse)| TallyOptions {
+            by: GroupBy { unit, counter, staff, field },
+            period,
+            from,
+            to,
+            include_misuse,
+        })
+}
+
+/// The tally of `records` as the server reads it: from the rows kept per day and month, only
+/// those the plan names.
+fn from_kept(records: &[ResponseRecord], options: &TallyOptions) -> Tally {
+    let catalog = catalog();
+    let mut kept = Kept::default();
+    for record in checked(records) {
+        kept.add(&catalog, &record, false).unwrap();
+    }
+    let ids: Vec<(String, String)> = kept.layouts.keys().cloned().collect();
+    let mut sum = KeptSum::new(&catalog, options.clone());
+    for (id, (survey_id, version)) in ids.iter().enumerate() {
+        sum.layout(id as u64, survey_id, version, kept.layouts[&(survey_id.clone(), version.clone())].clone());
+    }
+    for read in plan(options) {
+        for (key, cells) in &kept.rows {
+            let within = key.span == read.span
+                && read.from.is_none_or(|from| key.start >= from)
+                && read.to.is_none_or(|to| key.start <= to);
+            if within {
+                let id = ids.iter().position(|id| *id == (key.survey_id.clone(), key.survey_version.clone())).unwrap();
+                sum.add(key, id as u64, &encode(cells)).unwrap();
+            }
+        }
+    }
+    sum.finish()
 }
 
 fn tally(records: &[ResponseRecord], options: &TallyOptions) -> Tally {
@@ -133,6 +193,12 @@ proptest! {
     fn tallying_a_union_is_merging_the_tallies(a in records(0), b in records(100), options in options()) {
         let union: Vec<ResponseRecord> = a.iter().chain(&b).cloned().collect();
         prop_assert_eq!(tally(&union, &options), merged(&tally(&a, &options), &tally(&b, &options)));
+    }
+
+    /// Whatever is asked, the rows kept per day and month add up to the tally of the responses.
+    #[test]
+    fn kept_rows_add_up_to_the_tally_of_the_responses(records in records(0), options in any_options()) {
+        prop_assert_eq!(from_kept(&records, &options), tally(&records, &options));
     }
 
     #[test]

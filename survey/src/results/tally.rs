@@ -271,52 +271,11 @@ impl Tally {
             field: by(options.by.field, &record.field),
         };
         let group = self.group(key, survey);
-        // Both counts come first, so neither depends on the other or on the options: a response
-        // both flagged and unfinished is in `_misuse` and in `_partial`, and in `_responses`
-        // only when misuse is included.
-        group.partial += u64::from(record.partial);
-        if record.misuse.is_some() {
-            group.misuse += 1;
-            if !options.include_misuse {
-                return Ok(Added::Misuse);
-            }
-        }
-        group.responses += 1;
-        for (question_id, answer) in &record.answers {
-            match answer {
-                Answer::Choice(code) => count_options(group, question_id, [code.as_str()]),
-                Answer::Choices(choices) => count_options(group, question_id, choices.codes.iter().map(String::as_str)),
-                // Only NPS answers have rows (0 to 10); other numbers are not tallied.
-                Answer::Number(number) => count_options(group, question_id, [number.to_string().as_str()]),
-                Answer::Matrix(levels) => {
-                    // One buffer for the rows `question.item`, not a new string for each item.
-                    let mut row = String::with_capacity(question_id.len() + 32);
-                    for (item, code) in levels {
-                        row.clear();
-                        row.push_str(question_id);
-                        row.push('.');
-                        row.push_str(item);
-                        count_options(group, &row, [code.as_str()]);
-                    }
-                }
-                Answer::Text(_) => {}
-            }
-        }
-        if survey.scoring().qd766_not_satisfied.as_ref().is_some_and(|rule| rule.holds(survey, &record.answers)) {
-            group.qd766_not_satisfied += 1;
-        }
-        for indicator in &survey.scoring().indicators {
-            if let Some(rule) = indicator.rules.iter().find(|rule| rule.when.holds(survey, &record.answers)) {
-                let points = group.points.entry(indicator.id.clone()).or_default();
-                points.dossiers += 1;
-                points.total += u64::from(rule.points);
-            }
-        }
-        Ok(Added::Counted)
+        Ok(count_into(group, survey, record, record.misuse.is_some(), options.include_misuse))
     }
 
     /// The group with this key, made with every row at zero if it is new.
-    fn group(&mut self, key: GroupKey, survey: &Survey) -> &mut GroupCounts {
+    pub(crate) fn group(&mut self, key: GroupKey, survey: &Survey) -> &mut GroupCounts {
         let layout = self
             .layouts
             .entry((survey.id().to_owned(), survey.version().to_owned()))
@@ -401,6 +360,59 @@ impl Tally {
         }
         regrouped
     }
+}
+
+/// Counts one record of `survey` into `group`, flagged as misuse or not (a record's own flag,
+/// or the server's), in the results or apart as `include_misuse` says.
+pub(crate) fn count_into(
+    group: &mut GroupCounts,
+    survey: &Survey,
+    record: &CheckedRecord,
+    misuse: bool,
+    include_misuse: bool,
+) -> Added {
+    // Both counts come first, so neither depends on the other or on the options: a response
+    // both flagged and unfinished is in `_misuse` and in `_partial`, and in `_responses`
+    // only when misuse is included.
+    group.partial += u64::from(record.partial);
+    if misuse {
+        group.misuse += 1;
+        if !include_misuse {
+            return Added::Misuse;
+        }
+    }
+    group.responses += 1;
+    for (question_id, answer) in &record.answers {
+        match answer {
+            Answer::Choice(code) => count_options(group, question_id, [code.as_str()]),
+            Answer::Choices(choices) => count_options(group, question_id, choices.codes.iter().map(String::as_str)),
+            // Only NPS answers have rows (0 to 10); other numbers are not tallied.
+            Answer::Number(number) => count_options(group, question_id, [number.to_string().as_str()]),
+            Answer::Matrix(levels) => {
+                // One buffer for the rows `question.item`, not a new string for each item.
+                let mut row = String::with_capacity(question_id.len() + 32);
+                for (item, code) in levels {
+                    row.clear();
+                    row.push_str(question_id);
+                    row.push('.');
+                    row.push_str(item);
+                    count_options(group, &row, [code.as_str()]);
+                }
+            }
+            Answer::Text(_) => {}
+        }
+    }
+    if survey.scoring().qd766_not_satisfied.as_ref().is_some_and(|rule| rule.holds(survey, &record.answers)) {
+        group.qd766_not_satisfied += 1;
+    }
+    for indicator in &survey.scoring().indicators {
+        if let Some(rule) = indicator.rules.iter().find(|rule| rule.when.holds(survey, &record.answers)) {
+            let points = group.points.entry(indicator.id.clone()).or_default();
+            points.dossiers += 1;
+            points.total += u64::from(rule.points);
+        }
+    }
+    Added::Counted
 }
 
 fn count_options<'a>(group: &mut GroupCounts, question_id: &str, codes: impl IntoIterator<Item = &'a str>) {
