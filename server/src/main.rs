@@ -119,6 +119,11 @@ enum Command {
         #[command(flatten)]
         smtp: SmtpArgs,
     },
+    /// The day and month tallies every figure is summed from: rebuild them, or check them against the responses
+    Tallies {
+        #[command(subcommand)]
+        command: cli::tallies::TalliesCommand,
+    },
     /// Copy the database consistently, even while `hailong serve` runs
     Backup {
         #[command(flatten)]
@@ -167,6 +172,7 @@ fn main() -> ExitCode {
         Command::Token { command } => cli::admin::token(command).map(|()| true),
         Command::Certify(args) => cli::admin::certify(args).map(|()| true),
         Command::Digest { db, smtp } => digest_now(&db, smtp),
+        Command::Tallies { command } => cli::tallies::tallies(command),
         Command::Backup { db, target } => server::storage::backup(&db.path, &target)
             .with_context(|| format!("backing up {} to {}", db.path.display(), target.display()))
             .map(|()| {
@@ -337,9 +343,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let report_template = server::http::state::report_template(report_template.as_deref())
         .map_err(|err| anyhow::anyhow!("--report-template: {err}"))?;
     let store = server::storage::Store::open(&db.path).with_context(|| format!("opening {}", db.path.display()))?;
+    let catalog = cli::tally::catalog(&defs)?;
+    // A database from before the day tallies: counted once, before the first request.
+    if !store.kept_ready()? {
+        cli::tallies::build(&store, &catalog)?;
+    }
     let collector = server::http::state::Collector {
         store: std::sync::Arc::new(store),
-        catalog: std::sync::Arc::new(cli::tally::catalog(&defs)?),
+        catalog: std::sync::Arc::new(catalog),
         limiter: server::net::limits::Limiter::new(server::net::limits::Limits::default()),
         require_phone_token,
         sign_in: server::auth::SignInGuard::default(),

@@ -1,9 +1,10 @@
 //! The `hailong` subcommands that work on files (`check`, `tally`, `merge`) and on the
-//! collector's database (`device`, `user`, `token`, `certify`, `unit`, `audit`).
+//! collector's database (`device`, `user`, `token`, `certify`, `unit`, `audit`, `tallies`).
 //! Thin glue: reading files, printing problems, writing output; the work is in `survey`.
 
 pub mod admin;
 pub mod check;
+pub mod tallies;
 pub mod tally;
 pub mod units;
 

@@ -11,6 +11,7 @@ use survey::csv::write::CsvProfile;
 use survey::records::gate::CheckedRecord;
 use survey::records::record::RecordError;
 use survey::results::denominator::Dossiers;
+use survey::results::kept::{KeptSum, plan};
 use survey::results::names::Names;
 use survey::results::period::{Period, PeriodKind, parse_day};
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
@@ -64,20 +65,73 @@ pub async fn tally_of(
     if options.by.staff {
         access.may(Permission::ReadOfficers)?;
     }
-    let records = readable_records(collector, access).await?;
-    let catalog = collector.catalog.clone();
-    let tally = blocking(move || {
-        let mut tally = Tally::default();
-        for record in &records {
-            // The gate found the survey in this catalog, so the tally does too.
-            tally
-                .add(&catalog, record, &options)
-                .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    Ok((counted(collector, access, options, Within::default()).await?, profile))
+}
+
+/// Which responses a tally counts besides those its options and the reader's reach say.
+#[derive(Clone, Debug, Default)]
+pub struct Within {
+    /// One survey version (id, version).
+    pub survey: Option<(String, String)>,
+    /// The units of a subtree.
+    pub units: Option<BTreeSet<String>>,
+}
+
+impl Within {
+    fn holds(&self, survey_id: &str, survey_version: &str, unit: &str) -> bool {
+        self.survey.as_ref().is_none_or(|(id, version)| id == survey_id && version == survey_version)
+            && self.units.as_ref().is_none_or(|units| units.contains(unit))
+    }
+}
+
+/// The tally `options` ask for of the responses `access` reaches `within`: a sum of the kept
+/// rows the options need (`survey::results::kept::plan`), so that its cost follows what is
+/// shown. Until a database from before kept tallies is built, the responses are counted.
+pub async fn counted(
+    collector: &Arc<Collector>,
+    access: &Access,
+    options: TallyOptions,
+    within: Within,
+) -> Result<Tally, AppError> {
+    let internal = |err: String| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err);
+    let (store, catalog, access_now) = (collector.store.clone(), collector.catalog.clone(), access.clone());
+    let ready = {
+        let store = store.clone();
+        blocking(move || Ok(store.kept_ready()?)).await?
+    };
+    if !ready {
+        let records = readable_records(collector, access).await?;
+        return blocking(move || {
+            let mut tally = Tally::default();
+            for record in &records {
+                if within.holds(&record.survey_id, &record.survey_version, record.unit.as_deref().unwrap_or_default()) {
+                    tally.add(&catalog, record, &options).map_err(|err| internal(err.to_string()))?;
+                }
+            }
+            Ok(tally)
+        })
+        .await;
+    }
+    blocking(move || {
+        let access = access_now;
+        let reads = plan(&options);
+        let mut sum = KeptSum::new(&catalog, options);
+        store.read_kept(&reads, &mut sum, |key| {
+            let unit = (!key.unit.is_empty()).then_some(key.unit.as_str());
+            if !access.reaches(unit) || !within.holds(&key.survey_id, &key.survey_version, &key.unit) {
+                return false;
+            }
+            if !access.sees_officers_of(unit) {
+                key.staff.clear();
+            }
+            true
+        })?;
+        for ((survey_id, version), rows) in &sum.left_out {
+            tracing::warn!(survey = %survey_id, version = %version, rows, "kept rows of a survey no longer known are not counted");
         }
-        Ok::<_, AppError>(tally)
+        Ok(sum.finish())
     })
-    .await?;
-    Ok((tally, profile))
+    .await
 }
 
 /// The stored responses that pass today's gate, as `access` may read them: of its subtree, and

@@ -67,7 +67,13 @@ pub async fn state(
     let code = period.code();
     let (stored, (records, _), tags) = blocking({
         let (store, catalog) = (store.clone(), collector.catalog.clone());
-        move || Ok((store.certificates(&code)?, store.checked_records(&catalog)?, store.comment_tags()?))
+        move || {
+            Ok((
+                store.certificates(&code)?,
+                store.checked_records_between(&catalog, period.start, period.end, false)?,
+                store.comment_tags()?,
+            ))
+        }
     })
     .await?;
     let unit = query.unit.clone();
@@ -181,7 +187,8 @@ pub fn certify_stored(
     asked: Asked<'_>,
     actor: &Actor,
 ) -> Result<(Certificate, Vec<(String, RecordError)>), Failed> {
-    let (records, left_out) = store.checked_records(catalog).map_err(Failed::Store)?;
+    let (records, left_out) =
+        store.checked_records_between(catalog, asked.period.start, asked.period.end, false).map_err(Failed::Store)?;
     let records = in_scope(records, asked.unit.as_deref(), units);
     let mut certificate = certify::certify(
         catalog,

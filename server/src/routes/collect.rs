@@ -187,7 +187,7 @@ pub(crate) async fn receive_records(
                 }
                 collector.limiter.admit(record.device_id.as_deref(), address, now)
             };
-            Ok(collector.store.receive(incoming, &source, &now_vietnam(), admit)?)
+            Ok(collector.store.receive(incoming, &source, &now_vietnam(), &collector.catalog, admit)?)
         })
         .await?
     };

@@ -71,7 +71,7 @@ pub async fn list(Staff(collector, signed): Staff, Query(query): Query<CommentsQ
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
     let ((records, _), tags, locked, stored, named) = blocking(move || {
         Ok((
-            store.checked_records(&catalog)?,
+            store.checked_records_between(&catalog, period.start, period.end, false)?,
             store.comment_tags()?,
             store.locked_responses()?,
             store.topics()?,
@@ -124,7 +124,10 @@ pub async fn export(Staff(collector, signed): Staff, Query(query): Query<Comment
     let profile = crate::http::reading::parse_profile(query.profile.as_deref().unwrap_or("excel"))
         .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("profile: {err}")))?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
-    let ((records, _), tags) = blocking(move || Ok((store.checked_records(&catalog)?, store.comment_tags()?))).await?;
+    let ((records, _), tags) = blocking(move || {
+        Ok((store.checked_records_between(&catalog, period.start, period.end, false)?, store.comment_tags()?))
+    })
+    .await?;
     let records = in_period(records, period, |unit| signed.access.reaches(unit));
     let rows = comment_rows(&records, Some(&tags));
     let header: Vec<&str> = COMMENT_COLUMNS.iter().chain(TAG_COLUMNS.iter()).copied().collect();

@@ -48,8 +48,14 @@ pub async fn list(Staff(collector, signed): Staff, Query(query): Query<FollowUpQ
         ));
     };
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
-    let ((records, _), followed, named) =
-        blocking(move || Ok((store.checked_records(&catalog)?, store.followups()?, store.named_codes()?))).await?;
+    let ((records, _), followed, named) = blocking(move || {
+        Ok((
+            store.checked_records_between(&catalog, period.start, period.end, true)?,
+            store.followups()?,
+            store.named_codes()?,
+        ))
+    })
+    .await?;
     let names = crate::http::reading::names(&signed.units, &named);
     let mut figure = FollowUpFigure { days: collector.follow_up_days, ..FollowUpFigure::default() };
     let mut items = Vec::new();

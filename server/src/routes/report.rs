@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use survey::reports::report::ReportData;
 use survey::results::index::DEFAULT_MIN_N;
-use survey::results::tally::{GroupBy, Tally, TallyOptions};
+use survey::results::tally::{GroupBy, TallyOptions};
 use wire::exports::ReportQuery;
 use wire::session::Permission;
 
@@ -45,27 +45,36 @@ pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQ
         return Err(refused(format!("survey: no survey {survey_id} version {version} is known here")));
     };
     let period = crate::http::reading::period_of(&query.period)?;
-    let records = crate::http::reading::readable_records(&collector, &signed.access).await?;
     let store = collector.store.clone();
     let code = period.code();
     let unit = query.unit.clone();
-    let (named, entered, reply, tags, officers) = blocking(move || {
+    let catalog = collector.catalog.clone();
+    let (named, entered, reply, tags, officers, (records, _)) = blocking(move || {
         let reply = match &unit {
             Some(unit) => store.reply(unit, &code)?,
             None => None,
         };
-        Ok((store.named_codes()?, store.dossiers()?, reply, store.comment_tags()?, store.officer_names()?))
+        Ok((
+            store.named_codes()?,
+            store.dossiers()?,
+            reply,
+            store.comment_tags()?,
+            store.officer_names()?,
+            // Only the period's responses, for what citizens wrote: the figures are summed.
+            store.checked_records_between(&catalog, period.start, period.end, false)?,
+        ))
     })
     .await?;
     let scope: Option<BTreeSet<String>> = query.unit.as_deref().map(|unit| subtree(unit, &signed.units));
     let in_scope =
         |unit: Option<&str>| scope.as_ref().is_none_or(|scope| unit.is_some_and(|unit| scope.contains(unit)));
-    let records: Vec<_> = records
+    let records: Vec<_> = signed
+        .access
+        .records(records)
         .into_iter()
         .filter(|record| {
             record.survey_id == survey.id()
                 && record.survey_version == survey.version()
-                && period.contains(record.vietnam_day())
                 && in_scope(record.unit.as_deref())
         })
         .collect();
@@ -75,8 +84,11 @@ pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQ
         to: Some(period.end),
         ..TallyOptions::default()
     };
-    let tally = Tally::count(&collector.catalog, &records, &options)
-        .map_err(|err| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    let within = crate::http::reading::Within {
+        survey: Some((survey.id().to_owned(), survey.version().to_owned())),
+        units: scope.clone(),
+    };
+    let tally = crate::http::reading::counted(&collector, &signed.access, options, within).await?;
     let names = crate::http::reading::names(&signed.units, &named);
     let summary = survey::results::topics::summarise(&records, &tags);
     let comments = survey::results::topics::summed(&summary, |_| true);

@@ -187,4 +187,36 @@ pub const MIGRATIONS: &[&str] = &[
          withdrawn_by TEXT NOT NULL,
          reason TEXT NOT NULL
      ) STRICT;",
+    // 11: tallies kept per day and month as responses arrive (`survey::results::kept`), so that
+    // a figure costs the rows it shows; each response's Vietnam day, and whether it is a low
+    // rating to follow up, kept with it so that a period or its low ratings are read alone. The
+    // responses of an older database are counted, and their days and marks filled in, by
+    // `hailong serve` at start (it knows the surveys); `meta` says they are to be.
+    "ALTER TABLE responses ADD COLUMN day TEXT;
+     ALTER TABLE responses ADD COLUMN low INTEGER;
+     CREATE INDEX responses_by_day ON responses (day, unit);
+     CREATE INDEX responses_low ON responses (day, unit) WHERE low = 1;
+     CREATE TABLE kept_layouts (
+         id INTEGER PRIMARY KEY,
+         survey_id TEXT NOT NULL,
+         survey_version TEXT NOT NULL,
+         layout TEXT NOT NULL,
+         UNIQUE (survey_id, survey_version, layout)
+     ) STRICT;
+     CREATE TABLE kept_counts (
+         span TEXT NOT NULL,
+         start TEXT NOT NULL,
+         unit TEXT NOT NULL,
+         counter TEXT NOT NULL,
+         staff TEXT NOT NULL,
+         field TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         misuse INTEGER NOT NULL,
+         survey_id TEXT NOT NULL,
+         survey_version TEXT NOT NULL,
+         layout INTEGER NOT NULL REFERENCES kept_layouts (id),
+         cells BLOB NOT NULL,
+         PRIMARY KEY (span, start, unit, counter, staff, field, channel, misuse, survey_id, survey_version, layout)
+     ) STRICT, WITHOUT ROWID;
+     INSERT INTO meta (key, value) SELECT 'kept: to build', 'yes' FROM responses LIMIT 1;",
 ];

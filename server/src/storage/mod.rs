@@ -26,6 +26,7 @@ pub mod certificates;
 pub mod devices;
 pub mod digests;
 pub mod followups;
+pub mod kept;
 mod migrations;
 pub mod responses;
 pub mod said;

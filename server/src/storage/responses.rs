@@ -7,8 +7,11 @@ use survey::records::gate::{CheckedRecord, Gate};
 use survey::records::record::ResponseRecord;
 
 use rusqlite::{OptionalExtension, Transaction, params};
+use survey::results::kept::Kept;
+use time::Date;
 
 use super::Gated;
+use super::kept::{count_received, is_low_rating};
 use super::{Store, StoreError};
 
 /// A response on its way in, through the one gate.
@@ -51,6 +54,14 @@ pub enum Admission {
     },
 }
 
+/// Where a batch is being received, for each of its responses.
+struct Receiving<'a> {
+    source: &'a str,
+    received_at: &'a str,
+    catalog: &'a Catalog,
+    kept: &'a mut Kept,
+}
+
 impl Store {
     /// Stores a batch in one transaction. `admit` is asked only about responses that are new
     /// and came without a token; the answers come back in the batch's order.
@@ -59,6 +70,7 @@ impl Store {
         batch: Vec<Incoming>,
         source: &str,
         received_at: &str,
+        catalog: &Catalog,
         mut admit: impl FnMut(&ResponseRecord) -> Admission,
     ) -> Result<Vec<Received>, StoreError> {
         let mut connection = self.writer();
@@ -67,9 +79,13 @@ impl Store {
         // first and writes later cannot wait, and fails at once with "database is locked".
         let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(batch.len());
+        // What the batch adds to the kept tallies, added with it: both, or neither.
+        let mut kept = Kept::default();
         for incoming in batch {
-            outcomes.push(self.receive_one(&transaction, incoming, source, received_at, &mut admit)?);
+            let receiving = Receiving { source, received_at, catalog, kept: &mut kept };
+            outcomes.push(self.receive_one(&transaction, incoming, receiving, &mut admit)?);
         }
+        self.add_kept(&transaction, &kept)?;
         transaction.commit()?;
         Ok(outcomes)
     }
@@ -78,10 +94,10 @@ impl Store {
         &self,
         transaction: &Transaction<'_>,
         incoming: Incoming,
-        source: &str,
-        received_at: &str,
+        receiving: Receiving<'_>,
         admit: &mut impl FnMut(&ResponseRecord) -> Admission,
     ) -> Result<Received, StoreError> {
+        let Receiving { source, received_at, catalog, kept } = receiving;
         let record = &*incoming.record;
         let json = record.to_json();
         let content_sha256 = record.content_sha256();
@@ -128,10 +144,11 @@ impl Store {
                 later @ Admission::Later { .. } => return Ok(Received::Refused(later)),
             },
         }
+        let (day, low) = count_received(kept, catalog, &incoming.record, flag.is_some())?;
         transaction.execute(
             "INSERT INTO responses (response_id, survey_id, survey_version, submitted_at, unit, counter, channel,
-                 record_json, content_sha256, server_flag, source, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 record_json, content_sha256, server_flag, source, received_at, day, low)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 record.response_id,
                 record.survey_id,
@@ -145,6 +162,8 @@ impl Store {
                 flag,
                 source,
                 received_at,
+                day,
+                low,
             ],
         )?;
         if let Some(token_hash) = token_hash {
@@ -159,10 +178,17 @@ impl Store {
     /// Every stored response, each as a record with the server's misuse flag (a burst from one
     /// phone, say) carried into `misuse` where the device set none.
     pub fn records(&self) -> Result<Vec<ResponseRecord>, StoreError> {
+        self.records_where("1 = 1", [])
+    }
+
+    /// The stored responses of the query's condition, read as [`Store::records`] reads them.
+    fn records_where(&self, condition: &str, values: impl rusqlite::Params) -> Result<Vec<ResponseRecord>, StoreError> {
         let connection = self.reader()?;
-        let mut statement =
-            connection.prepare("SELECT record_json, server_flag FROM responses ORDER BY submitted_at, response_id")?;
-        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT record_json, server_flag FROM responses WHERE {condition} ORDER BY submitted_at, response_id"
+        ))?;
+        let rows =
+            statement.query_map(values, |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?;
         let mut records = Vec::new();
         for row in rows {
             let (json, flag) = row?;
@@ -181,6 +207,32 @@ impl Store {
             records.push(record);
         }
         Ok(records)
+    }
+
+    /// The stored responses given on the Vietnam days `from` to `to` that pass today's gate
+    /// (low ratings only, if asked), read by the day each was given: what a period's page
+    /// shows, not every response stored. On a database whose days are not filled in yet, every
+    /// response is read and the period's kept.
+    pub fn checked_records_between(
+        &self,
+        catalog: &Catalog,
+        from: Date,
+        to: Date,
+        low_only: bool,
+    ) -> Result<Gated, StoreError> {
+        let (from_text, to_text) = (from.to_string(), to.to_string());
+        let records = if self.kept_ready()? {
+            let condition = if low_only { "day >= ?1 AND day <= ?2 AND low = 1" } else { "day >= ?1 AND day <= ?2" };
+            self.records_where(condition, [&from_text, &to_text])?
+        } else {
+            self.records()?
+        };
+        let (mut checked, left_out) = Gate::default().check_stored(catalog, records);
+        checked.retain(|record| {
+            let day = record.vietnam_day();
+            from <= day && day <= to && (!low_only || is_low_rating(catalog, record, false))
+        });
+        Ok((checked, left_out))
     }
 
     /// Every stored response that passes today's gate, for counting and exporting, and those
