@@ -10,6 +10,7 @@ use serde::Deserialize;
 use survey::results::names::Names;
 use survey::results::tally::Tally;
 
+use survey::results::period::Period;
 use wire::city::{ADMIN_FORMAT, DossiersByUnit, FIGURES, Figures, UnitName};
 use wire::session::{Permission, SESSION, Session};
 use wire::sync::{DEVICE_CONFIG_PATH, DeviceConfig, PAIR_PATH, Paired};
@@ -54,9 +55,10 @@ pub async fn sign_out(session: &Session) -> Result<(), String> {
     }
 }
 
-/// The figures of the account's units: a tally by day and by unit, counter and field (and
-/// officer, where the account may see them), with misuse left out and with it counted, and
-/// the names of the units.
+/// The figures of the account's units in one period: a tally of the period by unit, counter
+/// and field (and officer, where the account may see them), with misuse left out and with it
+/// counted, and the names of the units. The server sums them from its day tallies, so asking
+/// for the period shown costs what it shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerFigures {
     pub without_misuse: Tally,
@@ -70,8 +72,9 @@ pub struct ServerFigures {
     pub dossiers_by_unit: DossiersByUnit,
 }
 
-async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Figures), Option<String>> {
-    let path = format!("{FIGURES}?period=day&by={by}&include_misuse={include_misuse}");
+async fn tally(by: &str, period: Period, include_misuse: bool) -> Result<(Tally, Figures), Option<String>> {
+    let path =
+        format!("{FIGURES}?period=all&from={}&to={}&by={by}&include_misuse={include_misuse}", period.start, period.end);
     let (status, text) = api_request("GET", &path, None, Signed::Session { csrf: None }).await.map_err(Some)?;
     match status {
         200 => {
@@ -91,12 +94,12 @@ async fn tally(by: &str, include_misuse: bool) -> Result<(Tally, Figures), Optio
     }
 }
 
-/// Reads the figures; `Err(None)` when the session has ended.
-pub async fn figures(session: &Session) -> Result<ServerFigures, Option<String>> {
+/// Reads the figures of `period`; `Err(None)` when the session has ended.
+pub async fn figures(session: &Session, period: Period) -> Result<ServerFigures, Option<String>> {
     let by =
         if session.account.may(Permission::ReadOfficers) { "unit,counter,field,staff" } else { "unit,counter,field" };
-    let (without_misuse, answer) = tally(by, false).await?;
-    let (with_misuse, _) = tally(by, true).await?;
+    let (without_misuse, answer) = tally(by, period, false).await?;
+    let (with_misuse, _) = tally(by, period, true).await?;
     let names = Names::new(
         answer.units.iter().map(|unit| (unit.code.as_str(), unit.name_vi.as_str())),
         answer

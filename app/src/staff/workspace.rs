@@ -86,10 +86,10 @@ async fn load(store: &SharedStore) -> Result<Data, String> {
     Ok(data)
 }
 
-/// Reads the figures of the signed-in account's units from the server; `Err(None)` when the
-/// session has ended.
-async fn load_server(session: &wire::session::Session) -> Result<Data, Option<String>> {
-    let figures = crate::platform::account::figures(session).await?;
+/// Reads the figures of the signed-in account's units in `period` from the server; `Err(None)`
+/// when the session has ended.
+async fn load_server(session: &wire::session::Session, period: Period) -> Result<Data, Option<String>> {
+    let figures = crate::platform::account::figures(session, period).await?;
     Ok(Data { dossiers: Rc::new(figures.dossiers.clone()), server: Some(Rc::new(figures)), ..Data::default() })
 }
 
@@ -198,13 +198,23 @@ pub fn staff(props: &StaffProps) -> Html {
         WorkspaceState::new(props.survey.clone(), view, custom)
     });
     {
-        // The store is read at the start and again after every job that changed it.
+        // The store is read at the start and again after every job that changed it; the
+        // server, for the period shown, again whenever another is chosen. Only the answer to
+        // the latest request is shown: one for a period left meanwhile is dropped.
         let (dispatcher, store) = (state.dispatcher(), props.store.clone());
         let (server, ended) = (props.server.clone(), props.on_session_ended.clone());
-        use_effect_with(state.generation, move |_| {
+        let latest = use_mut_ref(|| 0u32);
+        let server_period = server.as_ref().map(|_| state.view.period);
+        use_effect_with((state.generation, server_period), move |_| {
+            *latest.borrow_mut() += 1;
+            let asked = *latest.borrow();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some(session) = server {
-                    match load_server(&session).await {
+                if let (Some(session), Some(period)) = (server, server_period) {
+                    let answer = load_server(&session, period).await;
+                    if *latest.borrow() != asked {
+                        return;
+                    }
+                    match answer {
                         Ok(data) => dispatcher.dispatch(WorkspaceAction::Loaded(Ok(data))),
                         Err(Some(reason)) => dispatcher.dispatch(WorkspaceAction::Loaded(Err(reason))),
                         Err(None) => ended.emit(()),

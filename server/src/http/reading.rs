@@ -150,11 +150,10 @@ pub async fn record_in_reach(
     access: &Access,
     response_id: &str,
 ) -> Result<CheckedRecord, AppError> {
-    let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
-    let (records, _) = blocking(move || Ok(store.checked_records(&catalog)?)).await?;
-    records
-        .into_iter()
-        .find(|record| record.response_id == response_id && access.reaches(record.unit.as_deref()))
+    let (store, catalog, id) = (collector.store.clone(), collector.catalog.clone(), response_id.to_owned());
+    let record = blocking(move || Ok(store.checked_record(&catalog, &id)?)).await?;
+    record
+        .filter(|record| access.reaches(record.unit.as_deref()))
         .ok_or_else(|| crate::http::access::Forbidden::outside().into())
 }
 

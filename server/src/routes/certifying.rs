@@ -218,7 +218,6 @@ pub fn certify_stored(
 /// certified response changed or gone. With the audit log's own check (which pins each
 /// certificate's digest), an edit of the database that moves a published figure is named.
 pub fn check_certificates(store: &Store, catalog: &Catalog) -> Result<Vec<String>, StoreError> {
-    let (records, _) = store.checked_records(catalog)?;
     let units = store.units()?;
     let mut problems = Vec::new();
     for (key, json) in store.all_certificates()? {
@@ -229,6 +228,12 @@ pub fn check_certificates(store: &Store, catalog: &Catalog) -> Result<Vec<String
                 continue;
             }
         };
+        let Some(period) = survey::results::period::Period::parse(&certificate.period) else {
+            problems.push(format!("{key}: its period `{}` is not a period", certificate.period));
+            continue;
+        };
+        // The responses of the certified period: a certified response moved out of it is missing.
+        let (records, _) = store.checked_records_between(catalog, period.start, period.end, false)?;
         let scope = covered(certificate.unit.as_deref(), &units);
         let verification = certificate.check(catalog, records.iter().filter(|record| locks(scope.as_ref(), record)));
         if verification.tally_tampered {

@@ -218,8 +218,17 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
         return Ok(Round::default());
     }
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    // The 24 hours before now lie within yesterday and today (Vietnam time): only those days'
+    // responses are read.
+    let until = survey::vn_time::vietnam_date(now);
+    let since = until.previous_day().unwrap_or(until);
     let ((records, _), followed, units, named) = blocking(move || {
-        Ok((store.checked_records(&catalog)?, store.followups()?, store.units()?, store.named_codes()?))
+        Ok((
+            store.checked_records_between(&catalog, since, until, false)?,
+            store.followups()?,
+            store.units()?,
+            store.named_codes()?,
+        ))
     })
     .await
     .map_err(|err| err.message)?;

@@ -173,10 +173,10 @@ impl Store {
     pub fn devices(&self) -> Result<Vec<DeviceRow>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare(
-            "SELECT d.name, d.added_at, d.revoked_at, COUNT(r.response_id), MAX(r.received_at), d.unit,
+            "SELECT d.name, d.added_at, d.revoked_at, coalesce(r.responses, 0), r.last_received_at, d.unit,
                  d.counter, d.survey_id, d.config_version
-             FROM devices d LEFT JOIN responses r ON r.source = 'device:' || d.name
-             GROUP BY d.name ORDER BY d.name",
+             FROM devices d LEFT JOIN received_by_source r ON r.source = 'device:' || d.name
+             ORDER BY d.name",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(DeviceRow {

@@ -118,7 +118,11 @@ impl Store {
     pub fn rebuild_kept(&self, catalog: &Catalog) -> Result<Built, StoreError> {
         let mut connection = self.writer();
         let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        transaction.execute_batch("DELETE FROM kept_counts; DELETE FROM kept_layouts;")?;
+        transaction.execute_batch(
+            "DELETE FROM kept_counts; DELETE FROM kept_layouts; DELETE FROM received_by_source;
+             INSERT INTO received_by_source
+                 SELECT source, count(*), max(received_at) FROM responses GROUP BY source;",
+        )?;
         let mut built = Built::default();
         let mut after = 0i64;
         loop {
@@ -257,6 +261,16 @@ impl Store {
         let unbuilt: i64 =
             transaction.query_row("SELECT count(*) FROM responses WHERE day IS NULL", [], |row| row.get(0))?;
         let mut differences = Vec::new();
+        let senders: i64 = transaction.query_row(
+            "SELECT count(*) FROM (SELECT source, count(*) AS n, max(received_at) AS at FROM responses GROUP BY source) AS a
+             FULL OUTER JOIN received_by_source AS b USING (source)
+             WHERE a.n IS NOT b.responses OR a.at IS NOT b.last_received_at",
+            [],
+            |row| row.get(0),
+        )?;
+        if senders > 0 {
+            differences.push(format!("{senders} senders' counts of responses differ from the responses stored"));
+        }
         if unbuilt > 0 {
             differences.push(format!("{unbuilt} stored responses have no day: rebuild the kept tallies"));
         }

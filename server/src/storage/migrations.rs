@@ -189,7 +189,8 @@ pub const MIGRATIONS: &[&str] = &[
      ) STRICT;",
     // 11: tallies kept per day and month as responses arrive (`survey::results::kept`), so that
     // a figure costs the rows it shows; each response's Vietnam day, and whether it is a low
-    // rating to follow up, kept with it so that a period or its low ratings are read alone. The
+    // rating to follow up, kept with it so that a period or its low ratings are read alone; and
+    // how many responses each sender (a kiosk) sent, for the kiosks list. The
     // responses of an older database are counted, and their days and marks filled in, by
     // `hailong serve` at start (it knows the surveys); `meta` says they are to be.
     "ALTER TABLE responses ADD COLUMN day TEXT;
@@ -218,5 +219,12 @@ pub const MIGRATIONS: &[&str] = &[
          cells BLOB NOT NULL,
          PRIMARY KEY (span, start, unit, counter, staff, field, channel, misuse, survey_id, survey_version, layout)
      ) STRICT, WITHOUT ROWID;
+     CREATE TABLE received_by_source (
+         source TEXT PRIMARY KEY,
+         responses INTEGER NOT NULL,
+         last_received_at TEXT NOT NULL
+     ) STRICT;
+     INSERT INTO received_by_source
+         SELECT source, count(*), max(received_at) FROM responses GROUP BY source;
      INSERT INTO meta (key, value) SELECT 'kept: to build', 'yes' FROM responses LIMIT 1;",
 ];

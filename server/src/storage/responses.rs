@@ -166,6 +166,13 @@ impl Store {
                 low,
             ],
         )?;
+        transaction
+            .prepare_cached(
+                "INSERT INTO received_by_source (source, responses, last_received_at) VALUES (?1, 1, ?2)
+                 ON CONFLICT (source) DO UPDATE SET responses = responses + 1,
+                     last_received_at = max(last_received_at, excluded.last_received_at)",
+            )?
+            .execute(params![source, received_at])?;
         if let Some(token_hash) = token_hash {
             transaction.execute(
                 "UPDATE tokens SET used_by = ?1, used_at = ?2 WHERE token_sha256 = ?3 AND used_by IS NULL",
@@ -207,6 +214,13 @@ impl Store {
             records.push(record);
         }
         Ok(records)
+    }
+
+    /// The stored response `response_id` that passes today's gate, if there is one.
+    pub fn checked_record(&self, catalog: &Catalog, response_id: &str) -> Result<Option<CheckedRecord>, StoreError> {
+        let (mut checked, _) =
+            Gate::default().check_stored(catalog, self.records_where("response_id = ?1", [response_id])?);
+        Ok(checked.pop())
     }
 
     /// The stored responses given on the Vietnam days `from` to `to` that pass today's gate
