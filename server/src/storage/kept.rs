@@ -24,6 +24,9 @@ const TO_BUILD: &str = "kept: to build";
 /// Responses counted at a time when building: bounds the memory a build takes.
 const CHUNK: i64 = 20_000;
 
+/// The numbers of kept layouts committed, by survey version, with the layout each names.
+pub(crate) type LayoutIds = BTreeMap<(String, String), (CellLayout, i64)>;
+
 /// What a build counted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Built {
@@ -41,14 +44,19 @@ pub(crate) fn is_low_rating(catalog: &Catalog, record: &ResponseRecord, server_f
 }
 
 impl Store {
-    /// Adds what a batch counts to the kept rows, in the batch's transaction.
-    pub(crate) fn add_kept(&self, transaction: &Transaction<'_>, kept: &Kept) -> Result<(), StoreError> {
+    /// Adds what a batch counts to the kept rows, in the batch's transaction; the layouts it
+    /// used are returned, to remember once the transaction is committed.
+    pub(crate) fn add_kept(&self, transaction: &Transaction<'_>, kept: &Kept) -> Result<LayoutIds, StoreError> {
+        let known = self.kept_layouts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let mut used = LayoutIds::new();
         let mut layout_ids = BTreeMap::new();
         for ((survey_id, version), layout) in &kept.layouts {
-            layout_ids.insert(
-                (survey_id.as_str(), version.as_str()),
-                (layout_id(transaction, survey_id, version, layout)?, layout),
-            );
+            let id = match known.get(&(survey_id.clone(), version.clone())) {
+                Some((committed, id)) if committed == layout => *id,
+                _ => layout_id(transaction, survey_id, version, layout)?,
+            };
+            used.insert((survey_id.clone(), version.clone()), (layout.clone(), id));
+            layout_ids.insert((survey_id.as_str(), version.as_str()), (id, layout));
         }
         let mut read = transaction.prepare_cached(
             "SELECT cells FROM kept_counts WHERE span = ?1 AND start = ?2 AND unit = ?3 AND counter = ?4 AND staff = ?5
@@ -101,7 +109,12 @@ impl Store {
                 encode(&sums)
             ])?;
         }
-        Ok(())
+        Ok(used)
+    }
+
+    /// Remembers the layouts a committed batch used.
+    pub(crate) fn remember_layouts(&self, used: LayoutIds) {
+        self.kept_layouts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(used);
     }
 
     /// Whether the kept tallies hold every stored response (false for a database from before
@@ -118,8 +131,9 @@ impl Store {
     pub fn rebuild_kept(&self, catalog: &Catalog) -> Result<Built, StoreError> {
         let mut connection = self.writer();
         let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Layouts are kept, never changed: a number another process remembers stays right.
         transaction.execute_batch(
-            "DELETE FROM kept_counts; DELETE FROM kept_layouts; DELETE FROM received_by_source;
+            "DELETE FROM kept_counts; DELETE FROM received_by_source;
              INSERT INTO received_by_source
                  SELECT source, count(*), max(received_at) FROM responses GROUP BY source;",
         )?;

@@ -89,6 +89,8 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     salt: String,
+    /// The number of each kept layout committed already, so that a batch does not look it up.
+    kept_layouts: Mutex<kept::LayoutIds>,
 }
 
 impl Store {
@@ -108,7 +110,7 @@ impl Store {
                 salt
             }
         };
-        Ok(Store { path: path.to_owned(), writer: Mutex::new(connection), salt })
+        Ok(Store { path: path.to_owned(), writer: Mutex::new(connection), salt, kept_layouts: Mutex::default() })
     }
 
     pub fn path(&self) -> &Path {

@@ -85,8 +85,19 @@ impl Store {
             let receiving = Receiving { source, received_at, catalog, kept: &mut kept };
             outcomes.push(self.receive_one(&transaction, incoming, receiving, &mut admit)?);
         }
-        self.add_kept(&transaction, &kept)?;
+        let created = outcomes.iter().filter(|outcome| matches!(outcome, Received::Created { .. })).count();
+        if created > 0 {
+            transaction
+                .prepare_cached(
+                    "INSERT INTO received_by_source (source, responses, last_received_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (source) DO UPDATE SET responses = responses + excluded.responses,
+                         last_received_at = max(last_received_at, excluded.last_received_at)",
+                )?
+                .execute(params![source, created as i64, received_at])?;
+        }
+        let layouts = self.add_kept(&transaction, &kept)?;
         transaction.commit()?;
+        self.remember_layouts(layouts);
         Ok(outcomes)
     }
 
@@ -166,13 +177,6 @@ impl Store {
                 low,
             ],
         )?;
-        transaction
-            .prepare_cached(
-                "INSERT INTO received_by_source (source, responses, last_received_at) VALUES (?1, 1, ?2)
-                 ON CONFLICT (source) DO UPDATE SET responses = responses + 1,
-                     last_received_at = max(last_received_at, excluded.last_received_at)",
-            )?
-            .execute(params![source, received_at])?;
         if let Some(token_hash) = token_hash {
             transaction.execute(
                 "UPDATE tokens SET used_by = ?1, used_at = ?2 WHERE token_sha256 = ?3 AND used_by IS NULL",

@@ -236,11 +236,14 @@ pub fn add_encoded(sums: &mut [u64], bytes: &[u8]) -> Result<(), Corrupt> {
 }
 
 /// What a batch of responses adds to the kept rows, before the store adds it to what it holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Kept {
     pub rows: BTreeMap<KeptKey, Vec<u64>>,
     /// The layout of each survey version (id, version) the rows count.
     pub layouts: BTreeMap<(String, String), CellLayout>,
+    /// A group of each survey version with every row, counted into afresh for each response:
+    /// made once, not once a response.
+    scratch: BTreeMap<(String, String), GroupCounts>,
 }
 
 impl Kept {
@@ -253,13 +256,14 @@ impl Kept {
                 survey_version: record.survey_version.clone(),
             })?;
         let misuse = record.misuse.is_some() || server_flag;
-        let mut one = Tally::default();
-        let group = one.group(GroupKey::default(), survey);
+        let version = (survey.id().to_owned(), survey.version().to_owned());
+        let group = self.scratch.entry(version.clone()).or_insert_with(|| {
+            let mut one = Tally::default();
+            one.group(GroupKey::default(), survey).clone()
+        });
+        group.clear();
         count_into(group, survey, record, misuse, true);
-        let layout = self
-            .layouts
-            .entry((survey.id().to_owned(), survey.version().to_owned()))
-            .or_insert_with(|| CellLayout::of(survey));
+        let layout = self.layouts.entry(version).or_insert_with(|| CellLayout::of(survey));
         let cells = layout.cells(group);
         let day = record.vietnam_day();
         let text = |value: &Option<String>| value.clone().unwrap_or_default();

@@ -445,6 +445,18 @@ impl std::error::Error for Overflow {}
 pub const MAX_COUNT: u64 = 1_000_000_000_000;
 
 impl GroupCounts {
+    /// Every count back to zero, every row kept.
+    pub fn clear(&mut self) {
+        (self.responses, self.misuse, self.partial, self.qd766_not_satisfied) = (0, 0, 0, 0);
+        for question in self.questions.values_mut() {
+            question.answered = 0;
+            question.options.values_mut().for_each(|count| *count = 0);
+        }
+        for points in self.points.values_mut() {
+            *points = Points::default();
+        }
+    }
+
     /// Adds another group's counts to these, checked.
     pub fn checked_add(&mut self, other: &GroupCounts) -> Result<(), Overflow> {
         self.combine(other, u64::checked_add)
