@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use survey::csv::write::CsvProfile;
 use survey::records::gate::Gate;
 use survey::records::raw::{read_all_raw, write_raw};
-use survey::results::kept::{Kept, KeptSum, encode, plan};
+use survey::results::kept::{CellLayout, Kept, KeptKey, KeptSum, Span, SumError, encode, plan};
 use survey::results::period::PeriodKind;
 use survey::results::tally::{GroupBy, Tally, TallyOptions};
 use survey::{
@@ -259,6 +259,35 @@ proptest! {
         let plan = survey::records::backup::plan_join(&stored, in_utc);
         prop_assert_eq!((plan.new.len(), plan.duplicates as usize, plan.conflicts.len()), (0, records.len(), 0));
     }
+}
+
+/// A tally that would outgrow its most groups is refused, not grown.
+#[test]
+fn a_kept_sum_past_its_most_groups_is_refused_not_grown() {
+    let catalog = catalog();
+    let survey = catalog.get("danh-gia-tai-quay", "2026.1").unwrap();
+    let layout = CellLayout::of(survey);
+    let options = TallyOptions { by: GroupBy { unit: true, ..GroupBy::default() }, ..TallyOptions::default() };
+    let mut sum = KeptSum::new(&catalog, options);
+    sum.most_groups = 1;
+    sum.layout(7, survey.id(), survey.version(), layout.clone());
+    let cells = encode(&vec![1; layout.len()]);
+    let key = |unit: &str| KeptKey {
+        span: Span::Month,
+        start: time::Date::from_calendar_date(2026, time::Month::October, 1).unwrap(),
+        survey_id: survey.id().into(),
+        survey_version: survey.version().into(),
+        unit: unit.into(),
+        counter: String::new(),
+        staff: String::new(),
+        field: String::new(),
+        channel: "kiosk".into(),
+        misuse: false,
+    };
+    sum.add(&key("a"), 7, &cells).unwrap();
+    sum.add(&key("a"), 7, &cells).unwrap();
+    assert_eq!(sum.add(&key("b"), 7, &cells), Err(SumError::TooMany { most: 1 }));
+    assert_eq!(sum.finish().groups.values().map(|group| group.responses).sum::<u64>(), 2);
 }
 
 /// What is shown and withheld of a published page, as linear equations over the satisfied

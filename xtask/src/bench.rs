@@ -33,7 +33,10 @@ pub fn run(only: Option<&str>) -> anyhow::Result<bool> {
         Some("import") => return import_bench().map(|()| true),
         Some("tally") => return tally_bench().map(|()| true),
         Some("first") => return first_screen_bench().map(|()| true),
-        Some(other) => bail!("no bench named `{other}`: use load, latency, import, tally or first, or none for all"),
+        Some("province") => return crate::province::run().map(|()| true),
+        Some(other) => {
+            bail!("no bench named `{other}`: use load, latency, import, tally, first or province, or none for all")
+        }
     }
     let report = dist::build()?;
     report.print();

@@ -10,6 +10,7 @@
 
 mod bench;
 mod dist;
+mod province;
 mod tests;
 mod tools;
 
@@ -25,7 +26,8 @@ commands:
   dist                  build the release app into dist/ and print its size
   bench [NAME]          sizes, tap latency, import, hailong tally beside DuckDB on 1,000,000
                         responses, and hailong serve under load; NAME runs one of
-                        latency, import, tally or load
+                        latency, import, tally or load; `province` (not in the default run)
+                        times a province's staff requests over 10,000,000 responses
   screenshots           build the app and save screenshots of it in docs/screenshots/
 ";
 

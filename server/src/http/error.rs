@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use survey::results::kept::SumError;
 
 use crate::http::access::Forbidden;
 use crate::storage::StoreError;
@@ -46,8 +47,8 @@ impl From<StoreError> for AppError {
         let status = match &err {
             StoreError::Exists(_) | StoreError::Conflict(_) => StatusCode::CONFLICT,
             StoreError::NotFound(_) => StatusCode::NOT_FOUND,
-            StoreError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            StoreError::NewerSchema { .. } | StoreError::Sqlite(_) => {
+            StoreError::Refused(_) | StoreError::Kept(SumError::TooMany { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
+            StoreError::NewerSchema { .. } | StoreError::Kept(SumError::Corrupt(_)) | StoreError::Sqlite(_) => {
                 tracing::error!(error = %err, "storage failed");
                 return AppError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -68,6 +68,11 @@ pub async fn tally_of(
     Ok((counted(collector, access, options, Within::default()).await?, profile))
 }
 
+/// The most groups a tally the server sums may have: a province's quarter by unit, counter,
+/// field and officer is about 5,000; every day of three years by each of them would be
+/// millions, gigabytes of memory and of answer.
+pub const MOST_GROUPS: usize = 50_000;
+
 /// Which responses a tally counts besides those its options and the reader's reach say.
 #[derive(Clone, Debug, Default)]
 pub struct Within {
@@ -116,6 +121,7 @@ pub async fn counted(
         let access = access_now;
         let reads = plan(&options);
         let mut sum = KeptSum::new(&catalog, options);
+        sum.most_groups = MOST_GROUPS;
         store.read_kept(&reads, &mut sum, |key| {
             let unit = (!key.unit.is_empty()).then_some(key.unit.as_str());
             if !access.reaches(unit) || !within.holds(&key.survey_id, &key.survey_version, &key.unit) {

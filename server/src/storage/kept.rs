@@ -235,7 +235,7 @@ impl Store {
                 }
                 let layout = found.get::<_, i64>(9)? as u64;
                 let cells = found.get_ref(10)?.as_blob().map_err(rusqlite::Error::from)?;
-                sum.add(&key, layout, cells).map_err(|err| StoreError::Refused(err.to_string()))?;
+                sum.add(&key, layout, cells).map_err(StoreError::Kept)?;
             }
         }
         Ok(())

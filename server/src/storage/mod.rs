@@ -54,6 +54,8 @@ pub enum StoreError {
     /// A change that would move what is locked or owned already (a certified period's
     /// dossiers, a code that stored rows carry), with the reason; nothing was changed.
     Conflict(String),
+    /// The kept tallies could not be summed as asked: too many groups, or a damaged row.
+    Kept(survey::results::kept::SumError),
     Sqlite(rusqlite::Error),
 }
 
@@ -68,6 +70,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Exists(what) => write!(f, "{what} already exists; nothing was changed"),
             StoreError::NotFound(what) => write!(f, "there is no {what}; nothing was changed"),
             StoreError::Refused(why) | StoreError::Conflict(why) => write!(f, "{why}; nothing was changed"),
+            StoreError::Kept(err) => write!(f, "{err}"),
             StoreError::Sqlite(err) => write!(f, "database: {err}"),
         }
     }

@@ -194,6 +194,35 @@ pub fn encode(cells: &[u64]) -> Vec<u8> {
     bytes
 }
 
+/// Why kept rows could not be summed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SumError {
+    /// A row does not read back: the database was damaged or edited.
+    Corrupt(Corrupt),
+    /// The tally would have more groups than [`KeptSum::most_groups`].
+    TooMany { most: usize },
+}
+
+impl std::fmt::Display for SumError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SumError::Corrupt(corrupt) => corrupt.fmt(f),
+            SumError::TooMany { most } => write!(
+                f,
+                "the tally asked for has more than {most} groups: ask for a shorter time, a longer period or fewer groupings"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SumError {}
+
+impl From<Corrupt> for SumError {
+    fn from(corrupt: Corrupt) -> SumError {
+        SumError::Corrupt(corrupt)
+    }
+}
+
 /// Kept cells that do not read back: a corrupt row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Corrupt(pub String);
@@ -356,6 +385,10 @@ pub struct KeptSum<'a> {
     /// The layouts rows were written with, by the store's number for them.
     layouts: HashMap<u64, ((String, String), CellLayout)>,
     sums: HashMap<(GroupKey, u64), Vec<u64>>,
+    /// The most groups the tally may have: past it, [`KeptSum::add`] refuses
+    /// ([`SumError::TooMany`]) instead of growing: a tally of every day of years by every
+    /// grouping is gigabytes, and nobody reads it.
+    pub most_groups: usize,
     /// Rows of a survey version not in the catalog: left out, as the gate leaves out stored
     /// responses of a definition since removed.
     pub left_out: BTreeMap<(String, String), u64>,
@@ -363,7 +396,14 @@ pub struct KeptSum<'a> {
 
 impl<'a> KeptSum<'a> {
     pub fn new(catalog: &'a Catalog, options: TallyOptions) -> KeptSum<'a> {
-        KeptSum { catalog, options, layouts: HashMap::new(), sums: HashMap::new(), left_out: BTreeMap::new() }
+        KeptSum {
+            catalog,
+            options,
+            layouts: HashMap::new(),
+            sums: HashMap::new(),
+            most_groups: usize::MAX,
+            left_out: BTreeMap::new(),
+        }
     }
 
     /// The layout the store numbers `id`, for the rows that name it.
@@ -373,9 +413,9 @@ impl<'a> KeptSum<'a> {
 
     /// Adds one kept row, its cells as the store keeps them, written with layout `layout_id`.
     /// The caller reads only the rows of [`plan`].
-    pub fn add(&mut self, key: &KeptKey, layout_id: u64, cells: &[u8]) -> Result<(), Corrupt> {
+    pub fn add(&mut self, key: &KeptKey, layout_id: u64, cells: &[u8]) -> Result<(), SumError> {
         let Some(((survey_id, survey_version), layout)) = self.layouts.get(&layout_id) else {
-            return Err(Corrupt(format!("a row names layout {layout_id}, which is not kept")));
+            return Err(Corrupt(format!("a row names layout {layout_id}, which is not kept")).into());
         };
         if self.catalog.get(survey_id, survey_version).is_none() {
             *self.left_out.entry((survey_id.clone(), survey_version.clone())).or_default() += 1;
@@ -403,7 +443,14 @@ impl<'a> KeptSum<'a> {
             field: keep(by.field, &key.field),
         };
         let length = layout.len();
-        let sums = self.sums.entry((group, layout_id)).or_insert_with(|| vec![0; length]);
+        let full = self.sums.len() >= self.most_groups;
+        let sums = match self.sums.entry((group, layout_id)) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(_) if full => {
+                return Err(SumError::TooMany { most: self.most_groups });
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(vec![0; length]),
+        };
         if key.misuse && !options.include_misuse {
             // Counted apart: the misuse and partial counts alone, as `Tally::add` counts them.
             let mut row = vec![0; length];
@@ -412,7 +459,7 @@ impl<'a> KeptSum<'a> {
             sums[2] = sums[2].saturating_add(row[2]);
             return Ok(());
         }
-        add_encoded(sums, cells)
+        Ok(add_encoded(sums, cells)?)
     }
 
     /// The tally the rows add up to.
