@@ -292,3 +292,38 @@ async fn a_database_from_before_kept_tallies_is_counted_then_built() {
     assert_eq!(old.store.check_kept(&catalog).unwrap(), Vec::<String>::new());
     assert_eq!(old.tally_csv("by=unit").await.groups, expected.groups, "summed from the kept rows");
 }
+
+/// The raw export reads a survey's responses in parts, by time and id: every part follows the
+/// last, none is read twice, and together they are every stored response in order.
+#[tokio::test]
+async fn a_survey_read_in_parts_is_every_response_once_in_order() {
+    let server = server_at(tempfile::tempdir().unwrap(), Limits::default()).await;
+    let records: Vec<Value> = (0..7)
+        .map(|n| {
+            json!({
+                "format": 1,
+                "response_id": format!("00000000-0000-4000-8000-{:012}", 7 - n),
+                "survey_id": "danh-gia-tai-quay",
+                "survey_version": "2026.1",
+                // Two share a time: the id orders them.
+                "submitted_at": format!("2026-11-0{}T09:00:00+07:00", 1 + n / 2),
+                "channel": "web",
+                "answers": { "muc-do-hai-long": { "kind": "choice", "value": "hai-long" } }
+            })
+        })
+        .collect();
+    let (status, body) = server.post(&records).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mut read = Vec::new();
+    let mut after = None;
+    loop {
+        let part = server.store.records_of_survey("danh-gia-tai-quay", "2026.1", after.as_ref(), 2).unwrap();
+        let Some(last) = part.last() else { break };
+        assert!(part.len() <= 2);
+        after = Some((last.submitted_at.clone(), last.response_id.clone()));
+        read.extend(part);
+    }
+    let all = server.store.records().unwrap();
+    assert_eq!(read, all);
+    assert_eq!(read.len(), 7);
+}

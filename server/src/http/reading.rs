@@ -164,7 +164,7 @@ pub async fn record_in_reach(
 }
 
 /// Logs the stored responses that an export left out because they fail today's check.
-fn log_left_out(left_out: &[(String, RecordError)]) {
+pub fn log_left_out(left_out: &[(String, RecordError)]) {
     for (response_id, err) in left_out {
         tracing::warn!(response_id = %response_id, error = %err, "a stored response is not counted");
     }
@@ -173,7 +173,7 @@ fn log_left_out(left_out: &[(String, RecordError)]) {
     }
 }
 
-pub fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
+pub fn csv_response(name: &str, bytes: impl Into<axum::body::Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
@@ -183,7 +183,7 @@ pub fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
                     .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
-        bytes,
+        bytes.into(),
     )
         .into_response()
 }

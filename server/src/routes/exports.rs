@@ -4,13 +4,14 @@
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use survey::records::gate::Gate;
 use survey::results::index::{DEFAULT_MIN_N, INDEX_COLUMNS, index_cells, indices};
 use wire::exports::{RawQuery, TallyQuery};
 use wire::session::Permission;
 
 use crate::http::error::{AppError, bad_parameter};
 use crate::http::extract::blocking;
-use crate::http::reading::{csv_response, names, parse_profile, readable_records, tally_of};
+use crate::http::reading::{csv_response, names, parse_profile, tally_of};
 use crate::http::session::Staff;
 use crate::storage::audit::Event;
 
@@ -53,11 +54,45 @@ pub async fn raw_csv(Staff(collector, signed): Staff, Query(query): Query<RawQue
     let Some(survey) = collector.catalog.get(survey_id, survey_version).cloned() else {
         return Err(bad_parameter("survey", format!("no survey {survey_id} version {survey_version} is known here")));
     };
-    let records = readable_records(&collector, &signed.access).await?;
-    let bytes = survey::records::raw::write_raw(&survey, &records, profile);
     let event =
         Event::new("export.responses", signed.access.account.unit.as_deref(), format!("{survey_id}@{survey_version}"));
     crate::http::session::audit(&collector, signed.actor.clone(), event).await?;
     tracing::info!(user = %signed.actor.name, "raw responses exported");
-    Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), bytes))
+    // Read and written a part at a time, as the download goes: memory stays bounded whatever
+    // is stored. A reader that goes away stops the reading.
+    let (parts, received) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    let (store, catalog, access) = (collector.store.clone(), collector.catalog.clone(), signed.access.clone());
+    tokio::task::spawn_blocking(move || {
+        let header = survey::records::raw::raw_header(&survey);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        if parts.blocking_send(Ok(profile.start(&header))).is_err() {
+            return;
+        }
+        let mut after = None;
+        loop {
+            let records = match store.records_of_survey(survey.id(), survey.version(), after.as_ref(), RAW_PART) {
+                Ok(records) => records,
+                Err(err) => {
+                    tracing::error!(error = %err, "the raw export stopped: the database could not be read");
+                    let _ = parts.blocking_send(Err(std::io::Error::other(err.to_string())));
+                    return;
+                }
+            };
+            let Some(last) = records.last() else { return };
+            after = Some((last.submitted_at.clone(), last.response_id.clone()));
+            let (checked, left_out) = Gate::default().check_stored(&catalog, records);
+            crate::http::reading::log_left_out(&left_out);
+            let rows = survey::records::raw::raw_rows(&survey, &access.records(checked));
+            if parts.blocking_send(Ok(profile.write_rows(&rows))).is_err() {
+                return;
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(received, |mut received| async move {
+        received.recv().await.map(|part| (part, received))
+    });
+    Ok(csv_response(&format!("{survey_id}-{survey_version}.csv"), axum::body::Body::from_stream(stream)))
 }
+
+/// Responses read at a time by the raw export.
+const RAW_PART: usize = 2_000;

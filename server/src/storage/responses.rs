@@ -195,9 +195,10 @@ impl Store {
     /// The stored responses of the query's condition, read as [`Store::records`] reads them.
     fn records_where(&self, condition: &str, values: impl rusqlite::Params) -> Result<Vec<ResponseRecord>, StoreError> {
         let connection = self.reader()?;
-        let mut statement = connection.prepare(&format!(
-            "SELECT record_json, server_flag FROM responses WHERE {condition} ORDER BY submitted_at, response_id"
-        ))?;
+        // A condition may give its own order and limit; otherwise, by time and id.
+        let order = if condition.contains("ORDER BY") { "" } else { " ORDER BY submitted_at, response_id" };
+        let mut statement =
+            connection.prepare(&format!("SELECT record_json, server_flag FROM responses WHERE {condition}{order}"))?;
         let rows =
             statement.query_map(values, |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?;
         let mut records = Vec::new();
@@ -218,6 +219,25 @@ impl Store {
             records.push(record);
         }
         Ok(records)
+    }
+
+    /// Up to `limit` stored responses of one survey version, in the order of their time and
+    /// id, after the one `after` names (time, id): an export read in parts, in bounded memory.
+    pub fn records_of_survey(
+        &self,
+        survey_id: &str,
+        survey_version: &str,
+        after: Option<&(String, String)>,
+        limit: usize,
+    ) -> Result<Vec<ResponseRecord>, StoreError> {
+        let (at, id) = after.cloned().unwrap_or_default();
+        self.records_where(
+            &format!(
+                "survey_id = ?1 AND survey_version = ?2 AND (submitted_at, response_id) > (?3, ?4) \
+                 ORDER BY submitted_at, response_id LIMIT {limit}"
+            ),
+            params![survey_id, survey_version, at, id],
+        )
     }
 
     /// The stored response `response_id` that passes today's gate, if there is one.

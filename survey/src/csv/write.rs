@@ -93,42 +93,65 @@ impl CsvProfile {
 
     /// Writes a table with a header row.
     pub fn write(self, header: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut out = self.start(header);
+        out.extend(self.write_rows(rows));
+        out
+    }
+
+    /// The start of a table written in parts: the byte order mark (for Excel) and the header
+    /// row. [`CsvProfile::write_rows`] writes what follows, as many times as there are parts.
+    pub fn start(self, header: &[&str]) -> Vec<u8> {
         let mut out = Vec::new();
         if self.for_excel() {
             out.extend_from_slice(BOM.as_bytes());
+            out.extend_from_slice(self.excel_line(header.iter().map(|name| quote(name)).collect()).as_bytes());
+            return out;
         }
-        // For Excel, every cell but a plain number is quoted: Excel splits a line on the list
-        // separator of the PC's locale (`;` in Vietnam, `,` elsewhere), not on the file's, and
-        // only quotes keep `x;=1+1` one cell instead of a bare `=1+1`. Which cells are numbers
-        // is ours to say (`is_plain_number`), not a guess from what the text looks like.
-        let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+        self.rfc4180_records(&mut out, std::iter::once(header.iter().map(|name| name.to_string()).collect()));
+        out
+    }
+
+    /// Rows of a table, after its [`CsvProfile::start`].
+    pub fn write_rows(self, rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut out = Vec::new();
         if self.for_excel() {
-            let line = |cells: Vec<String>| cells.join(if self == CsvProfile::ExcelVi { ";" } else { "," }) + "\r\n";
-            out.extend_from_slice(line(header.iter().map(|name| quote(name)).collect()).as_bytes());
+            // For Excel, every cell but a plain number is quoted: Excel splits a line on the list
+            // separator of the PC's locale (`;` in Vietnam, `,` elsewhere), not on the file's, and
+            // only quotes keep `x;=1+1` one cell instead of a bare `=1+1`. Which cells are numbers
+            // is ours to say (`is_plain_number`), not a guess from what the text looks like.
             for row in rows {
                 let cells = row
                     .iter()
                     .map(|cell| if self.is_plain_number(cell) { self.render(cell) } else { quote(&self.render(cell)) })
                     .collect();
-                out.extend_from_slice(line(cells).as_bytes());
+                out.extend_from_slice(self.excel_line(cells).as_bytes());
             }
             return out;
         }
-        {
-            let mut writer = csv::WriterBuilder::new()
-                .delimiter(self.delimiter())
-                .terminator(csv::Terminator::CRLF)
-                .quote_style(csv::QuoteStyle::Necessary)
-                .from_writer(&mut out);
-            // Writing to a Vec cannot fail, and every row is written with the same width.
-            let _ = writer.write_record(header);
-            for row in rows {
-                let _ = writer.write_record(row.iter().map(|cell| self.render(cell)));
-            }
-            let _ = writer.flush();
-        }
+        self.rfc4180_records(&mut out, rows.iter().map(|row| row.iter().map(|cell| self.render(cell)).collect()));
         out
     }
+
+    fn excel_line(self, cells: Vec<String>) -> String {
+        cells.join(if self == CsvProfile::ExcelVi { ";" } else { "," }) + "\r\n"
+    }
+
+    fn rfc4180_records(self, out: &mut Vec<u8>, records: impl Iterator<Item = Vec<String>>) {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(self.delimiter())
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(out);
+        // Writing to a Vec cannot fail, and every row is written with the same width.
+        for record in records {
+            let _ = writer.write_record(&record);
+        }
+        let _ = writer.flush();
+    }
+}
+
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// Text as written for Excel: an apostrophe before a cell that starts like a formula, and one

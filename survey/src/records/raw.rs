@@ -82,9 +82,18 @@ pub fn write_raw<'a>(
     profile: CsvProfile,
 ) -> Vec<u8> {
     let header = raw_header(survey);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut out = profile.start(&header);
+    out.extend(profile.write_rows(&raw_rows(survey, records)));
+    out
+}
+
+/// The raw file's rows of the records of one survey version (records of other surveys are
+/// left out), for a file written in parts after its header ([`CsvProfile::start`]).
+pub fn raw_rows<'a>(survey: &Survey, records: impl IntoIterator<Item = &'a CheckedRecord>) -> Vec<Vec<Cell>> {
     let columns = columns_of(survey);
     let text = |value: &Option<String>| value.as_ref().map_or(Cell::Empty, |value| Cell::Text(value.clone()));
-    let rows: Vec<Vec<Cell>> = records
+    records
         .into_iter()
         .filter(|record| record.survey_id == survey.id() && record.survey_version == survey.version())
         .map(|record| {
@@ -125,9 +134,7 @@ pub fn write_raw<'a>(
             }
             cells
         })
-        .collect();
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    profile.write(&header, &rows)
+        .collect()
 }
 
 /// The survey of a raw file, and which of its answer columns sits at which index.
