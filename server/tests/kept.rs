@@ -273,8 +273,9 @@ async fn a_database_from_before_kept_tallies_is_counted_then_built() {
         let connection = rusqlite::Connection::open(&path).unwrap();
         connection
             .execute_batch(
-                "DROP TABLE kept_counts; DROP TABLE kept_layouts; DROP TABLE received_by_source; DROP INDEX responses_by_day; DROP INDEX responses_low;
-                 ALTER TABLE responses DROP COLUMN day; ALTER TABLE responses DROP COLUMN low; PRAGMA user_version = 10;",
+                "DROP TABLE kept_counts; DROP TABLE kept_layouts; DROP TABLE received_by_source; DROP INDEX responses_by_day; DROP INDEX responses_low; DROP INDEX responses_commented;
+                 ALTER TABLE responses DROP COLUMN day; ALTER TABLE responses DROP COLUMN low; ALTER TABLE responses DROP COLUMN commented;
+                 PRAGMA user_version = 10;",
             )
             .unwrap();
     }

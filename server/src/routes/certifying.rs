@@ -65,14 +65,15 @@ pub async fn state(
     let (id, version, period) = survey_and_period(&collector, &query.survey, &query.period)?;
     let store = collector.store.clone();
     let code = period.code();
+    let scope = covered(query.unit.as_deref(), &signed.units);
     let (stored, (records, _), tags) = blocking({
         let (store, catalog) = (store.clone(), collector.catalog.clone());
         move || {
-            Ok((
-                store.certificates(&code)?,
-                store.checked_records_between(&catalog, period.start, period.end, false)?,
-                store.comment_tags()?,
-            ))
+            let between = crate::storage::responses::Between {
+                units: scope.as_ref(),
+                ..crate::storage::responses::Between::period(period)
+            };
+            Ok((store.certificates(&code)?, store.checked_records_between(&catalog, &between)?, store.comment_tags()?))
         }
     })
     .await?;
@@ -187,8 +188,12 @@ pub fn certify_stored(
     asked: Asked<'_>,
     actor: &Actor,
 ) -> Result<(Certificate, Vec<(String, RecordError)>), Failed> {
-    let (records, left_out) =
-        store.checked_records_between(catalog, asked.period.start, asked.period.end, false).map_err(Failed::Store)?;
+    let scope = covered(asked.unit.as_deref(), units);
+    let between = crate::storage::responses::Between {
+        units: scope.as_ref(),
+        ..crate::storage::responses::Between::period(asked.period)
+    };
+    let (records, left_out) = store.checked_records_between(catalog, &between).map_err(Failed::Store)?;
     let records = in_scope(records, asked.unit.as_deref(), units);
     let mut certificate = certify::certify(
         catalog,
@@ -233,8 +238,12 @@ pub fn check_certificates(store: &Store, catalog: &Catalog) -> Result<Vec<String
             continue;
         };
         // The responses of the certified period: a certified response moved out of it is missing.
-        let (records, _) = store.checked_records_between(catalog, period.start, period.end, false)?;
         let scope = covered(certificate.unit.as_deref(), &units);
+        let between = crate::storage::responses::Between {
+            units: scope.as_ref(),
+            ..crate::storage::responses::Between::period(period)
+        };
+        let (records, _) = store.checked_records_between(catalog, &between)?;
         let verification = certificate.check(catalog, records.iter().filter(|record| locks(scope.as_ref(), record)));
         if verification.tally_tampered {
             problems.push(format!("{key}: its tally does not match its digest or its responses (edited)"));

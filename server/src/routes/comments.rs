@@ -69,9 +69,15 @@ pub async fn list(Staff(collector, signed): Staff, Query(query): Query<CommentsQ
     signed.access.may(Permission::TagComments)?;
     let period = crate::http::reading::period_of(&query.period)?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let units = signed.access.scope().cloned();
     let ((records, _), tags, locked, stored, named) = blocking(move || {
+        let between = crate::storage::responses::Between {
+            units: units.as_ref(),
+            only: crate::storage::responses::Only::Commented,
+            ..crate::storage::responses::Between::period(period)
+        };
         Ok((
-            store.checked_records_between(&catalog, period.start, period.end, false)?,
+            store.checked_records_between(&catalog, &between)?,
             store.comment_tags()?,
             store.locked_responses()?,
             store.topics()?,
@@ -124,8 +130,14 @@ pub async fn export(Staff(collector, signed): Staff, Query(query): Query<Comment
     let profile = crate::http::reading::parse_profile(query.profile.as_deref().unwrap_or("excel"))
         .map_err(|err| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("profile: {err}")))?;
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    let units = signed.access.scope().cloned();
     let ((records, _), tags) = blocking(move || {
-        Ok((store.checked_records_between(&catalog, period.start, period.end, false)?, store.comment_tags()?))
+        let between = crate::storage::responses::Between {
+            units: units.as_ref(),
+            only: crate::storage::responses::Only::Commented,
+            ..crate::storage::responses::Between::period(period)
+        };
+        Ok((store.checked_records_between(&catalog, &between)?, store.comment_tags()?))
     })
     .await?;
     let records = in_period(records, period, |unit| signed.access.reaches(unit));

@@ -224,7 +224,15 @@ pub async fn send_due(collector: &Arc<Collector>, smtp: &Smtp, now: OffsetDateTi
     let since = until.previous_day().unwrap_or(until);
     let ((records, _), followed, units, named) = blocking(move || {
         Ok((
-            store.checked_records_between(&catalog, since, until, false)?,
+            store.checked_records_between(
+                &catalog,
+                &crate::storage::responses::Between {
+                    from: since,
+                    to: until,
+                    units: None,
+                    only: crate::storage::responses::Only::All,
+                },
+            )?,
             store.followups()?,
             store.units()?,
             store.named_codes()?,

@@ -48,12 +48,16 @@ pub async fn list(Staff(collector, signed): Staff, Query(query): Query<FollowUpQ
         ));
     };
     let (store, catalog) = (collector.store.clone(), collector.catalog.clone());
+    // The period's low ratings of the units in reach alone: a ward's poll reads its own.
+    let units = signed.access.scope().cloned();
     let ((records, _), followed, named) = blocking(move || {
-        Ok((
-            store.checked_records_between(&catalog, period.start, period.end, true)?,
-            store.followups()?,
-            store.named_codes()?,
-        ))
+        let between = crate::storage::responses::Between {
+            from: period.start,
+            to: period.end,
+            units: units.as_ref(),
+            only: crate::storage::responses::Only::Low,
+        };
+        Ok((store.checked_records_between(&catalog, &between)?, store.followups()?, store.named_codes()?))
     })
     .await?;
     let names = crate::http::reading::names(&signed.units, &named);

@@ -49,7 +49,14 @@ pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQ
     let code = period.code();
     let unit = query.unit.clone();
     let catalog = collector.catalog.clone();
+    let scope: Option<BTreeSet<String>> = query.unit.as_deref().map(|unit| subtree(unit, &signed.units));
+    let units = scope.clone().or_else(|| signed.access.scope().cloned());
     let (named, entered, reply, tags, officers, (records, _)) = blocking(move || {
+        let between = crate::storage::responses::Between {
+            units: units.as_ref(),
+            only: crate::storage::responses::Only::Commented,
+            ..crate::storage::responses::Between::period(period)
+        };
         let reply = match &unit {
             Some(unit) => store.reply(unit, &code)?,
             None => None,
@@ -60,12 +67,12 @@ pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQ
             reply,
             store.comment_tags()?,
             store.officer_names()?,
-            // Only the period's responses, for what citizens wrote: the figures are summed.
-            store.checked_records_between(&catalog, period.start, period.end, false)?,
+            // Only the period's responses with words, for what citizens wrote: the figures are
+            // summed from the day tallies.
+            store.checked_records_between(&catalog, &between)?,
         ))
     })
     .await?;
-    let scope: Option<BTreeSet<String>> = query.unit.as_deref().map(|unit| subtree(unit, &signed.units));
     let in_scope =
         |unit: Option<&str>| scope.as_ref().is_none_or(|scope| unit.is_some_and(|unit| scope.contains(unit)));
     let records: Vec<_> = signed

@@ -165,10 +165,14 @@ impl Store {
                 let flagged = server_flag.is_some();
                 // The gate found its survey in this catalog, so the count does too.
                 kept.add(catalog, &record, flagged).map_err(|err| StoreError::Refused(err.to_string()))?;
-                transaction.execute(
-                    "UPDATE responses SET day = ?1, low = ?2 WHERE rowid = ?3",
-                    params![record.vietnam_day().to_string(), is_low_rating(catalog, &record, flagged), rowid],
-                )?;
+                transaction
+                    .prepare_cached("UPDATE responses SET day = ?1, low = ?2, commented = ?3 WHERE rowid = ?4")?
+                    .execute(params![
+                        record.vietnam_day().to_string(),
+                        is_low_rating(catalog, &record, flagged),
+                        is_commented(&record),
+                        rowid
+                    ])?;
                 built.responses += 1;
             }
             self.add_kept(&transaction, &kept)?;
@@ -400,13 +404,19 @@ fn short_id(json: &str) -> String {
         .unwrap_or_else(|| "(unreadable)".into())
 }
 
-/// What a stored response adds to the kept tallies and to its own row: used by receiving.
+/// Whether a response holds words staff read and sort: a comment, or the text of "Khác".
+pub(crate) fn is_commented(record: &ResponseRecord) -> bool {
+    survey::definition::answer::comments(&record.answers).next().is_some()
+}
+
+/// What a stored response adds to the kept tallies, and the marks of its own row (its day,
+/// whether it is a low rating, whether it holds words): used by receiving.
 pub(crate) fn count_received(
     kept: &mut Kept,
     catalog: &Catalog,
     record: &CheckedRecord,
     server_flag: bool,
-) -> Result<(String, bool), StoreError> {
+) -> Result<(String, bool, bool), StoreError> {
     kept.add(catalog, record, server_flag).map_err(|err| StoreError::Refused(err.to_string()))?;
-    Ok((record.vietnam_day().to_string(), is_low_rating(catalog, record, server_flag)))
+    Ok((record.vietnam_day().to_string(), is_low_rating(catalog, record, server_flag), is_commented(record)))
 }

@@ -190,14 +190,11 @@ pub const MIGRATIONS: &[&str] = &[
     // 11: tallies kept per day and month as responses arrive (`survey::results::kept`), so that
     // a figure costs the rows it shows; each response's Vietnam day, and whether it is a low
     // rating to follow up, kept with it so that a period or its low ratings are read alone; and
-    // how many responses each sender (a kiosk) sent, for the kiosks list; a survey's responses in
-    // the order of their time and id, for an export read in parts. The
+    // how many responses each sender (a kiosk) sent, for the kiosks list. The
     // responses of an older database are counted, and their days and marks filled in, by
     // `hailong serve` at start (it knows the surveys); `meta` says they are to be.
     "ALTER TABLE responses ADD COLUMN day TEXT;
      ALTER TABLE responses ADD COLUMN low INTEGER;
-     DROP INDEX responses_by_survey;
-     CREATE INDEX responses_by_survey ON responses (survey_id, survey_version, submitted_at, response_id);
      CREATE INDEX responses_by_day ON responses (day, unit);
      CREATE INDEX responses_low ON responses (day, unit) WHERE low = 1;
      CREATE TABLE kept_layouts (
@@ -230,4 +227,12 @@ pub const MIGRATIONS: &[&str] = &[
      INSERT INTO received_by_source
          SELECT source, count(*), max(received_at) FROM responses GROUP BY source;
      INSERT INTO meta (key, value) SELECT 'kept: to build', 'yes' FROM responses LIMIT 1;",
+    // 12: whether a response holds words (a comment, or the text of "Khác"), so that comments
+    // are read alone; a survey's responses in the order of their time and id, for an export read
+    // in parts. The responses of an older database are marked again by `hailong serve` at start.
+    "ALTER TABLE responses ADD COLUMN commented INTEGER;
+     CREATE INDEX responses_commented ON responses (day, unit) WHERE commented = 1;
+     DROP INDEX responses_by_survey;
+     CREATE INDEX responses_by_survey ON responses (survey_id, survey_version, submitted_at, response_id);
+     INSERT OR REPLACE INTO meta (key, value) SELECT 'kept: to build', 'yes' FROM responses LIMIT 1;",
 ];

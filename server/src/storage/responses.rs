@@ -11,7 +11,7 @@ use survey::results::kept::Kept;
 use time::Date;
 
 use super::Gated;
-use super::kept::{count_received, is_low_rating};
+use super::kept::{count_received, is_commented, is_low_rating};
 use super::{Store, StoreError};
 
 /// A response on its way in, through the one gate.
@@ -52,6 +52,33 @@ pub enum Admission {
         retry_after_seconds: u64,
         reason: String,
     },
+}
+
+/// Which stored responses a page reads: those given on the Vietnam days `from` to `to`, of
+/// the units named (None: every unit, and responses naming none), and only low ratings or only
+/// those with words, if asked.
+#[derive(Clone, Copy, Debug)]
+pub struct Between<'a> {
+    pub from: Date,
+    pub to: Date,
+    pub units: Option<&'a std::collections::BTreeSet<String>>,
+    pub only: Only,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Only {
+    All,
+    /// Low ratings to follow up (not flagged as misuse).
+    Low,
+    /// Responses holding a comment or the text of "Khác".
+    Commented,
+}
+
+impl Between<'_> {
+    /// Every response of a period.
+    pub fn period(period: survey::results::period::Period) -> Between<'static> {
+        Between { from: period.start, to: period.end, units: None, only: Only::All }
+    }
 }
 
 /// Where a batch is being received, for each of its responses.
@@ -155,11 +182,11 @@ impl Store {
                 later @ Admission::Later { .. } => return Ok(Received::Refused(later)),
             },
         }
-        let (day, low) = count_received(kept, catalog, &incoming.record, flag.is_some())?;
+        let (day, low, commented) = count_received(kept, catalog, &incoming.record, flag.is_some())?;
         transaction.execute(
             "INSERT INTO responses (response_id, survey_id, survey_version, submitted_at, unit, counter, channel,
-                 record_json, content_sha256, server_flag, source, received_at, day, low)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 record_json, content_sha256, server_flag, source, received_at, day, low, commented)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 record.response_id,
                 record.survey_id,
@@ -175,6 +202,7 @@ impl Store {
                 received_at,
                 day,
                 low,
+                commented,
             ],
         )?;
         if let Some(token_hash) = token_hash {
@@ -247,28 +275,36 @@ impl Store {
         Ok(checked.pop())
     }
 
-    /// The stored responses given on the Vietnam days `from` to `to` that pass today's gate
-    /// (low ratings only, if asked), read by the day each was given: what a period's page
-    /// shows, not every response stored. On a database whose days are not filled in yet, every
-    /// response is read and the period's kept.
-    pub fn checked_records_between(
-        &self,
-        catalog: &Catalog,
-        from: Date,
-        to: Date,
-        low_only: bool,
-    ) -> Result<Gated, StoreError> {
-        let (from_text, to_text) = (from.to_string(), to.to_string());
+    /// The stored responses `between` names that pass today's gate, read by the day each was
+    /// given (and the unit it names): what a period's page shows, not every response stored.
+    /// On a database whose days are not filled in yet, every response is read and those named
+    /// kept.
+    pub fn checked_records_between(&self, catalog: &Catalog, between: &Between<'_>) -> Result<Gated, StoreError> {
+        let (from, to) = (between.from.to_string(), between.to.to_string());
+        let units = between.units.map(|units| serde_json::to_string(units).unwrap_or_default());
         let records = if self.kept_ready()? {
-            let condition = if low_only { "day >= ?1 AND day <= ?2 AND low = 1" } else { "day >= ?1 AND day <= ?2" };
-            self.records_where(condition, [&from_text, &to_text])?
+            let mut condition =
+                String::from("day >= ?1 AND day <= ?2 AND (?3 IS NULL OR unit IN (SELECT value FROM json_each(?3)))");
+            condition.push_str(match between.only {
+                Only::All => "",
+                Only::Low => " AND low = 1",
+                Only::Commented => " AND commented = 1",
+            });
+            self.records_where(&condition, params![from, to, units])?
         } else {
             self.records()?
         };
         let (mut checked, left_out) = Gate::default().check_stored(catalog, records);
         checked.retain(|record| {
             let day = record.vietnam_day();
-            from <= day && day <= to && (!low_only || is_low_rating(catalog, record, false))
+            between.from <= day
+                && day <= between.to
+                && between.units.is_none_or(|units| record.unit.as_ref().is_some_and(|unit| units.contains(unit)))
+                && match between.only {
+                    Only::All => true,
+                    Only::Low => is_low_rating(catalog, record, false),
+                    Only::Commented => is_commented(record),
+                }
         });
         Ok((checked, left_out))
     }
