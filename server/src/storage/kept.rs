@@ -72,20 +72,20 @@ impl Store {
                 continue;
             };
             let start = key.start.to_string();
-            let values = params![
-                key.span.name(),
-                start,
-                key.unit,
-                key.counter,
-                key.staff,
-                key.field,
-                key.channel,
-                key.misuse,
-                key.survey_id,
-                key.survey_version,
-                id
+            let values: [&dyn rusqlite::ToSql; 11] = [
+                &key.span.name(),
+                &start,
+                &key.unit,
+                &key.counter,
+                &key.staff,
+                &key.field,
+                &key.channel,
+                &key.misuse,
+                &key.survey_id,
+                &key.survey_version,
+                id,
             ];
-            let stored: Option<Vec<u8>> = read.query_row(values, |row| row.get(0)).optional()?;
+            let stored: Option<Vec<u8>> = read.query_row(&values[..], |row| row.get(0)).optional()?;
             let mut sums = cells.clone();
             if let Some(stored) = stored {
                 let mut held = vec![0; layout.len()];
@@ -94,20 +94,9 @@ impl Store {
                     *sum = sum.saturating_add(held);
                 }
             }
-            write.execute(params![
-                key.span.name(),
-                start,
-                key.unit,
-                key.counter,
-                key.staff,
-                key.field,
-                key.channel,
-                key.misuse,
-                key.survey_id,
-                key.survey_version,
-                id,
-                encode(&sums)
-            ])?;
+            let cells = encode(&sums);
+            write
+                .execute(rusqlite::params_from_iter(values.iter().copied().chain([&cells as &dyn rusqlite::ToSql])))?;
         }
         Ok(used)
     }

@@ -21,7 +21,7 @@ use crate::definition::model::Survey;
 use crate::records::gate::CheckedRecord;
 use crate::results::period::PeriodKind;
 use crate::results::tally::{
-    GroupBy, GroupCounts, GroupKey, POINTS, Points, QD766, QuestionCounts, Tally, TallyError, TallyOptions, count_into,
+    GroupCounts, GroupKey, POINTS, Points, QD766, QuestionCounts, Tally, TallyError, TallyOptions, count_into,
 };
 
 /// How long a kept row's counts run.
@@ -422,26 +422,12 @@ impl<'a> KeptSum<'a> {
             return Ok(());
         }
         let options = &self.options;
-        let (period_start, period_end) = match options.period.bounds(key.start) {
-            Some((start, end)) => (start.to_string(), end.to_string()),
-            None => (
-                options.from.map(|day| day.to_string()).unwrap_or_default(),
-                options.to.map(|day| day.to_string()).unwrap_or_default(),
-            ),
-        };
-        let by: GroupBy = options.by;
-        let keep = |grouped: bool, value: &str| if grouped { value.to_owned() } else { String::new() };
-        let group = GroupKey {
-            survey_id: key.survey_id.clone(),
-            survey_version: key.survey_version.clone(),
-            period_start,
-            period_end,
-            // A counter is its unit's: two wards' `quay-1` are two counters.
-            unit: keep(by.unit || by.counter, &key.unit),
-            counter: keep(by.counter, &key.counter),
-            staff: keep(by.staff, &key.staff),
-            field: keep(by.field, &key.field),
-        };
+        let group = GroupKey::grouped(
+            options.by,
+            (&key.survey_id, &key.survey_version),
+            options.period_of(key.start),
+            [&key.unit, &key.counter, &key.staff, &key.field],
+        );
         let length = layout.len();
         let full = self.sums.len() >= self.most_groups;
         let sums = match self.sums.entry((group, layout_id)) {

@@ -85,6 +85,45 @@ pub struct GroupKey {
     pub field: String,
 }
 
+impl GroupKey {
+    /// The key of the group of `by` that a response (or a finer group) of this survey version,
+    /// unit, counter, officer and field (empty: not said) falls in, in `period` (first and last
+    /// day): the fields not grouped by are "all".
+    pub fn grouped(
+        by: GroupBy,
+        (survey_id, survey_version): (&str, &str),
+        (period_start, period_end): (String, String),
+        [unit, counter, staff, field]: [&str; 4],
+    ) -> GroupKey {
+        let keep = |grouped: bool, value: &str| if grouped { value.to_owned() } else { String::new() };
+        GroupKey {
+            survey_id: survey_id.to_owned(),
+            survey_version: survey_version.to_owned(),
+            period_start,
+            period_end,
+            // A counter is its unit's: two wards' `quay-1` are two counters.
+            unit: keep(by.unit || by.counter, unit),
+            counter: keep(by.counter, counter),
+            staff: keep(by.staff, staff),
+            field: keep(by.field, field),
+        }
+    }
+}
+
+impl TallyOptions {
+    /// The first and last day of the group's period that holds `day`: its month, quarter, half
+    /// or year, or for the whole range the days asked for (empty where unbounded).
+    pub fn period_of(&self, day: Date) -> (String, String) {
+        match self.period.bounds(day) {
+            Some((start, end)) => (start.to_string(), end.to_string()),
+            None => (
+                self.from.map(|day| day.to_string()).unwrap_or_default(),
+                self.to.map(|day| day.to_string()).unwrap_or_default(),
+            ),
+        }
+    }
+}
+
 /// The counts of one group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupCounts {
@@ -249,27 +288,15 @@ impl Tally {
         if options.from.is_some_and(|from| day < from) || options.to.is_some_and(|to| day > to) {
             return Ok(Added::OutOfRange);
         }
-        let (period_start, period_end) = match options.period.bounds(day) {
-            Some((start, end)) => (start.to_string(), end.to_string()),
-            None => (
-                options.from.map(|day| day.to_string()).unwrap_or_default(),
-                options.to.map(|day| day.to_string()).unwrap_or_default(),
-            ),
-        };
-        let by = |grouped: bool, value: &Option<String>| {
-            if grouped { value.clone().unwrap_or_default() } else { String::new() }
-        };
-        let key = GroupKey {
-            survey_id: record.survey_id.clone(),
-            survey_version: record.survey_version.clone(),
-            period_start,
-            period_end,
-            // A counter is its unit's: two wards' `quay-1` are two counters.
-            unit: by(options.by.unit || options.by.counter, &record.unit),
-            counter: by(options.by.counter, &record.counter),
-            staff: by(options.by.staff, &record.staff),
-            field: by(options.by.field, &record.field),
-        };
+        fn text(value: &Option<String>) -> &str {
+            value.as_deref().unwrap_or_default()
+        }
+        let key = GroupKey::grouped(
+            options.by,
+            (&record.survey_id, &record.survey_version),
+            options.period_of(day),
+            [text(&record.unit), text(&record.counter), text(&record.staff), text(&record.field)],
+        );
         let group = self.group(key, survey);
         Ok(count_into(group, survey, record, record.misuse.is_some(), options.include_misuse))
     }
@@ -345,17 +372,12 @@ impl Tally {
                     (period.start.to_string(), period.end.to_string())
                 }
             };
-            let keep = |grouped: bool, value: &String| if grouped { value.clone() } else { String::new() };
-            let key = GroupKey {
-                survey_id: key.survey_id.clone(),
-                survey_version: key.survey_version.clone(),
-                period_start,
-                period_end,
-                unit: keep(by.unit || by.counter, &key.unit),
-                counter: keep(by.counter, &key.counter),
-                staff: keep(by.staff, &key.staff),
-                field: keep(by.field, &key.field),
-            };
+            let key = GroupKey::grouped(
+                by,
+                (&key.survey_id, &key.survey_version),
+                (period_start, period_end),
+                [&key.unit, &key.counter, &key.staff, &key.field],
+            );
             regrouped.groups.entry(key).or_default().add(counts);
         }
         regrouped
