@@ -68,24 +68,23 @@ pub async fn state(
     let scope = covered(query.unit.as_deref(), &signed.units);
     let (stored, (records, _), tags) = blocking({
         let (store, catalog) = (store.clone(), collector.catalog.clone());
+        let (id, version, unit) = (id.clone(), version.clone(), query.unit.clone());
         move || {
             let between = crate::storage::responses::Between {
                 units: scope.as_ref(),
                 ..crate::storage::responses::Between::period(period)
             };
-            Ok((store.certificates(&code)?, store.checked_records_between(&catalog, &between)?, store.comment_tags()?))
+            Ok((
+                store.certificate(&id, &version, &code, unit.as_deref())?,
+                store.checked_records_between(&catalog, &between)?,
+                store.comment_tags()?,
+            ))
         }
     })
     .await?;
     let unit = query.unit.clone();
     let records = in_scope(records, unit.as_deref(), &signed.units);
-    let mut certificate = None;
-    for json in &stored {
-        let read = read_certificate(json)?;
-        if read.survey_id == id && read.survey_version == version && read.unit == unit {
-            certificate = Some(read);
-        }
-    }
+    let certificate = stored.as_deref().map(read_certificate).transpose()?;
     let catalog = &collector.catalog;
     let verification = certificate.as_ref().map(|certificate| certificate.check(catalog, records.iter()));
     let to_lock = certify::period_tally(catalog, &id, &version, period, records.iter())

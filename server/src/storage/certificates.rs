@@ -170,6 +170,27 @@ impl Store {
 
     /// The certificates of a period (its code, such as `2026-Q4`) of every unit, as stored JSON:
     /// the whole server's first, then by unit.
+    /// The stored certificate of one survey version's period for one unit (None: the whole
+    /// server), as JSON: read alone, not among every certificate of the period (a province's
+    /// holds a digest for each of its responses).
+    pub fn certificate(
+        &self,
+        survey_id: &str,
+        survey_version: &str,
+        period: &str,
+        unit: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        let connection = self.reader()?;
+        Ok(connection
+            .query_row(
+                "SELECT certificate_json FROM certificates
+                 WHERE survey_id = ?1 AND survey_version = ?2 AND period = ?3 AND unit = ?4",
+                params![survey_id, survey_version, period, unit.unwrap_or_default()],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     pub fn certificates(&self, period: &str) -> Result<Vec<String>, StoreError> {
         let connection = self.reader()?;
         let mut statement = connection.prepare(
