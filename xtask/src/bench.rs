@@ -363,7 +363,14 @@ fn sum_of_option_counts(path: &Path) -> anyhow::Result<u64> {
 }
 
 fn build_fast_server() -> anyhow::Result<PathBuf> {
-    tools::run(Command::new("cargo").current_dir(root()).args([
+    build_server_profile(&[])?;
+    Ok(root().join("target/server/hailong"))
+}
+
+/// Builds `hailong` with the `server` profile, and the server's examples named in `examples`.
+pub(crate) fn build_server_profile(examples: &[&str]) -> anyhow::Result<()> {
+    let mut command = Command::new("cargo");
+    command.current_dir(root()).args([
         "build",
         "--quiet",
         "--profile",
@@ -372,8 +379,11 @@ fn build_fast_server() -> anyhow::Result<PathBuf> {
         "server",
         "--bin",
         "hailong",
-    ]))?;
-    Ok(root().join("target/server/hailong"))
+    ]);
+    for example in examples {
+        command.args(["--example", example]);
+    }
+    tools::run(&mut command)
 }
 
 struct DuckRun {

@@ -29,18 +29,7 @@ const REPEATS: usize = 20;
 pub fn run() -> anyhow::Result<()> {
     let responses: u64 =
         std::env::var("HAILONG_PROVINCE_RESPONSES").ok().and_then(|text| text.parse().ok()).unwrap_or(10_000_000);
-    crate::tools::run(Command::new("cargo").current_dir(root()).args([
-        "build",
-        "--quiet",
-        "--profile",
-        "server",
-        "--package",
-        "server",
-        "--bin",
-        "hailong",
-        "--example",
-        "province",
-    ]))?;
+    crate::bench::build_server_profile(&["province"])?;
     let dir = root().join("target/bench/province");
     std::fs::create_dir_all(&dir)?;
     let db = dir.join(format!("hailong-{responses}.db"));

@@ -197,37 +197,20 @@ impl Store {
                 );
             }
         }
-        let mut statement = transaction.prepare(
-            "SELECT start, unit, counter, staff, field, channel, misuse, survey_id, survey_version, layout, cells
-             FROM kept_counts WHERE span = ?1 AND start >= ?2 AND start <= ?3",
-        )?;
+        let mut statement = transaction.prepare(&format!(
+            "SELECT {KEPT_COLUMNS} FROM kept_counts WHERE span = ?1 AND start >= ?2 AND start <= ?3"
+        ))?;
         for read in reads {
             let from = read.from.map(|day| day.to_string()).unwrap_or_default();
             // Every day written YYYY-MM-DD sorts before this.
             let to = read.to.map(|day| day.to_string()).unwrap_or_else(|| "~".into());
             let mut rows = statement.query(params![read.span.name(), from, to])?;
             while let Some(found) = rows.next()? {
-                let start: String = found.get(0)?;
-                let Some(start) = survey::results::period::parse_day(&start) else {
-                    return Err(StoreError::Refused(format!("a kept row starts on `{start}`, which is not a day")));
-                };
-                let mut key = KeptKey {
-                    span: read.span,
-                    start,
-                    unit: found.get(1)?,
-                    counter: found.get(2)?,
-                    staff: found.get(3)?,
-                    field: found.get(4)?,
-                    channel: found.get(5)?,
-                    misuse: found.get(6)?,
-                    survey_id: found.get(7)?,
-                    survey_version: found.get(8)?,
-                };
+                let (mut key, layout) = kept_row(found)?.map_err(StoreError::Refused)?;
                 if !admit(&mut key) {
                     continue;
                 }
-                let layout = found.get::<_, i64>(9)? as u64;
-                let cells = found.get_ref(10)?.as_blob().map_err(rusqlite::Error::from)?;
+                let cells = found.get_ref(11)?.as_blob().map_err(rusqlite::Error::from)?;
                 sum.add(&key, layout, cells).map_err(StoreError::Kept)?;
             }
         }
@@ -301,31 +284,19 @@ impl Store {
                 fresh.entry(key.clone()).or_default().add(&layout.counts(cells));
             }
             let mut held: BTreeMap<KeptKey, GroupCounts> = BTreeMap::new();
-            let mut statement = transaction.prepare_cached(
-                "SELECT span, start, unit, counter, staff, field, channel, misuse, survey_id, survey_version, layout, cells
-                 FROM kept_counts WHERE start >= ?1 AND start <= ?2",
-            )?;
+            let mut statement = transaction
+                .prepare_cached(&format!("SELECT {KEPT_COLUMNS} FROM kept_counts WHERE start >= ?1 AND start <= ?2"))?;
             let mut rows = statement.query(params![from, to])?;
             while let Some(found) = rows.next()? {
-                let span: String = found.get(0)?;
-                let start: String = found.get(1)?;
-                let (Some(span), Some(start)) = (Span::parse(&span), survey::results::period::parse_day(&start)) else {
-                    differences.push(format!("a kept row of {span} {start} is not a span and a day"));
-                    continue;
+                let (key, layout) = match kept_row(found)? {
+                    Ok(row) => row,
+                    Err(problem) => {
+                        differences.push(problem);
+                        continue;
+                    }
                 };
-                let key = KeptKey {
-                    span,
-                    start,
-                    unit: found.get(2)?,
-                    counter: found.get(3)?,
-                    staff: found.get(4)?,
-                    field: found.get(5)?,
-                    channel: found.get(6)?,
-                    misuse: found.get(7)?,
-                    survey_id: found.get(8)?,
-                    survey_version: found.get(9)?,
-                };
-                let Some(layout) = layouts.get(&(found.get::<_, i64>(10)? as u64)) else {
+                let (span, start) = (key.span, key.start);
+                let Some(layout) = layouts.get(&layout) else {
                     differences.push(format!("a kept row of {} {} names no kept layout", span.name(), start));
                     continue;
                 };
@@ -361,6 +332,31 @@ impl Store {
         }
         Ok(differences)
     }
+}
+
+/// The columns of a kept row, in the order [`kept_row`] reads them (then its cells).
+const KEPT_COLUMNS: &str =
+    "span, start, unit, counter, staff, field, channel, misuse, survey_id, survey_version, layout, cells";
+
+/// A kept row's key and layout number, or what is wrong with it.
+fn kept_row(found: &rusqlite::Row<'_>) -> Result<Result<(KeptKey, u64), String>, rusqlite::Error> {
+    let (span, start): (String, String) = (found.get(0)?, found.get(1)?);
+    let (Some(span), Some(start)) = (Span::parse(&span), survey::results::period::parse_day(&start)) else {
+        return Ok(Err(format!("a kept row of `{span}` from `{start}` is not a span and a day")));
+    };
+    let key = KeptKey {
+        span,
+        start,
+        unit: found.get(2)?,
+        counter: found.get(3)?,
+        staff: found.get(4)?,
+        field: found.get(5)?,
+        channel: found.get(6)?,
+        misuse: found.get(7)?,
+        survey_id: found.get(8)?,
+        survey_version: found.get(9)?,
+    };
+    Ok(Ok((key, found.get::<_, i64>(10)? as u64)))
 }
 
 /// The number of the kept layout of a survey version, kept now if it is new.
