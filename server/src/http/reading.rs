@@ -213,18 +213,6 @@ pub fn covered(unit: Option<&str>, units: &[UnitRow]) -> Option<BTreeSet<String>
     unit.map(|unit| subtree(unit, units))
 }
 
-/// The records a certificate of `unit` locks: those of the unit and every unit below it, or
-/// all of them for the whole server.
-pub fn in_scope(records: Vec<CheckedRecord>, unit: Option<&str>, units: &[UnitRow]) -> Vec<CheckedRecord> {
-    let scope = covered(unit, units);
-    records.into_iter().filter(|record| locks(scope.as_ref(), record)).collect()
-}
-
-/// Whether a certificate over `scope` (None: the whole server) locks `record`.
-pub fn locks(scope: Option<&BTreeSet<String>>, record: &CheckedRecord) -> bool {
-    scope.is_none_or(|scope| record.unit.as_ref().is_some_and(|code| scope.contains(code)))
-}
-
 /// The dossiers received in `period` by each unit in `scope` (None: every unit), per field.
 pub fn dossiers_by_unit(
     entered: &[DossierRow],

@@ -21,7 +21,7 @@ use wire::session::Permission;
 
 use crate::http::error::AppError;
 use crate::http::extract::{JsonBody, blocking};
-use crate::http::reading::{covered, dossiers_by_unit, in_scope, locks, period_of};
+use crate::http::reading::{covered, dossiers_by_unit, period_of};
 use crate::http::session::Staff;
 use crate::http::state::Collector;
 use crate::storage::audit::Actor;
@@ -83,7 +83,6 @@ pub async fn state(
     })
     .await?;
     let unit = query.unit.clone();
-    let records = in_scope(records, unit.as_deref(), &signed.units);
     let certificate = stored.as_deref().map(read_certificate).transpose()?;
     let catalog = &collector.catalog;
     let verification = certificate.as_ref().map(|certificate| certificate.check(catalog, records.iter()));
@@ -192,8 +191,8 @@ pub fn certify_stored(
         units: scope.as_ref(),
         ..crate::storage::responses::Between::period(asked.period)
     };
+    // Read of the units the certificate covers alone (`between`).
     let (records, left_out) = store.checked_records_between(catalog, &between).map_err(Failed::Store)?;
-    let records = in_scope(records, asked.unit.as_deref(), units);
     let mut certificate = certify::certify(
         catalog,
         asked.survey_id,
@@ -243,7 +242,7 @@ pub fn check_certificates(store: &Store, catalog: &Catalog) -> Result<Vec<String
             ..crate::storage::responses::Between::period(period)
         };
         let (records, _) = store.checked_records_between(catalog, &between)?;
-        let verification = certificate.check(catalog, records.iter().filter(|record| locks(scope.as_ref(), record)));
+        let verification = certificate.check(catalog, records.iter());
         if verification.tally_tampered {
             problems.push(format!("{key}: its tally does not match its digest or its responses (edited)"));
         }

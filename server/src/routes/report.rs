@@ -73,17 +73,12 @@ pub async fn report(Staff(collector, signed): Staff, Query(query): Query<ReportQ
         ))
     })
     .await?;
-    let in_scope =
-        |unit: Option<&str>| scope.as_ref().is_none_or(|scope| unit.is_some_and(|unit| scope.contains(unit)));
+    // Read of the report's units already (`between`): only the survey is left to choose.
     let records: Vec<_> = signed
         .access
         .records(records)
         .into_iter()
-        .filter(|record| {
-            record.survey_id == survey.id()
-                && record.survey_version == survey.version()
-                && in_scope(record.unit.as_deref())
-        })
+        .filter(|record| record.survey_id == survey.id() && record.survey_version == survey.version())
         .collect();
     let options = TallyOptions {
         by: GroupBy { unit: true, counter: true, field: true, staff: query.internal },

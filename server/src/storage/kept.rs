@@ -109,9 +109,15 @@ impl Store {
     /// Whether the kept tallies hold every stored response (false for a database from before
     /// they were kept, until it is built).
     pub fn kept_ready(&self) -> Result<bool, StoreError> {
+        use std::sync::atomic::Ordering;
+        // Only opening a database from before marks it to build: once seen built, it stays so.
+        if self.kept_built.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
         let connection = self.reader()?;
         let mark: Option<String> =
             connection.query_row("SELECT value FROM meta WHERE key = ?1", [TO_BUILD], |row| row.get(0)).optional()?;
+        self.kept_built.store(mark.is_none(), Ordering::Relaxed);
         Ok(mark.is_none())
     }
 

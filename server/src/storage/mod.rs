@@ -94,6 +94,8 @@ pub struct Store {
     salt: String,
     /// The number of each kept layout committed already, so that a batch does not look it up.
     kept_layouts: Mutex<kept::LayoutIds>,
+    /// The kept tallies were seen built: once built they stay so, so a read need not ask again.
+    kept_built: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -113,7 +115,13 @@ impl Store {
                 salt
             }
         };
-        Ok(Store { path: path.to_owned(), writer: Mutex::new(connection), salt, kept_layouts: Mutex::default() })
+        Ok(Store {
+            path: path.to_owned(),
+            writer: Mutex::new(connection),
+            salt,
+            kept_layouts: Mutex::default(),
+            kept_built: std::sync::atomic::AtomicBool::new(false),
+        })
     }
 
     pub fn path(&self) -> &Path {
